@@ -1,0 +1,43 @@
+import * as Y from 'yjs';
+import type { Deps } from '../../lib/notebook/schema';
+import type { CapturedContent, PersonRef } from '../../lib/notebook/types';
+
+/** Deterministic ids ("id-1", "id-2"…) and a clock that ticks one second per call. */
+export function makeDeps(prefix = 'id', start = Date.UTC(2026, 2, 2, 9)): Deps & { tick(ms: number): void } {
+  let n = 0;
+  let t = start;
+  return {
+    newId: () => `${prefix}-${++n}`,
+    now: () => (t += 1000),
+    tick: (ms) => void (t += ms),
+  };
+}
+
+/** A Y.Doc with a fixed client id, so encoded states are reproducible. */
+export function makeDoc(clientID = 1): Y.Doc {
+  const doc = new Y.Doc();
+  doc.clientID = clientID;
+  return doc;
+}
+
+/** Captured content for a page clip, overridable field by field. */
+export function makeCaptured(over: Partial<CapturedContent> = {}): CapturedContent {
+  return {
+    kind: 'page',
+    url: 'https://library.example.mn/news/reading-club',
+    title: 'Reading club for adults',
+    siteName: 'Ulaanbaatar City Public Library',
+    byline: 'Batbayar Dorj',
+    lang: 'en',
+    dir: 'ltr',
+    excerpt: 'Our monthly reading club meets on Thursdays.',
+    html: '<p>Our monthly reading club meets on Thursdays.</p>',
+    text: 'Our monthly reading club meets on Thursdays.',
+    wordCount: 7,
+    ...over,
+  };
+}
+
+/** The people of our examples. */
+export const ANA: PersonRef = { id: 'person-ana', name: 'Ana Kaladžija' };
+export const BATBAYAR: PersonRef = { id: 'person-bat', name: 'Батбаяр Дорж' };
