@@ -1,0 +1,179 @@
+/**
+ * Local persistence of one notebook: y-indexeddb, plus a synchronous journal that closes the
+ * window in which y-indexeddb's asynchronous writes could be lost.
+ *
+ * y-indexeddb starts an IndexedDB write for every update, but a panel that is closed or reloaded
+ * a few milliseconds after a keystroke may be torn down before that transaction commits. So we keep
+ * the state vector that IndexedDB is known to hold (confirmed by a read transaction, which the
+ * IndexedDB spec orders after every earlier write to the same store), and on `pagehide` or when
+ * the page is hidden we write everything newer than that synchronously to localStorage. On the next
+ * open the journal is applied (updates are idempotent) and removed once IndexedDB holds it.
+ */
+import { IndexeddbPersistence } from 'y-indexeddb';
+import * as Y from 'yjs';
+
+/** Why the notebook's storage failed, with what the person can do about it. */
+export class StorageError extends Error {
+  /** 'quota': the disk or the browser's quota is full; 'unavailable': IndexedDB cannot be opened; 'newer': written by a newer build. */
+  readonly code: 'quota' | 'unavailable' | 'broken';
+  constructor(code: StorageError['code'], message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StorageError';
+    this.code = code;
+  }
+}
+
+/** Turns a low-level IndexedDB failure into a message a librarian can act on. */
+export function describeStorageFailure(err: unknown): StorageError {
+  const name = (err as { name?: string } | null)?.name ?? '';
+  if (name === 'QuotaExceededError') {
+    return new StorageError(
+      'quota',
+      'Your browser has no room left to save this notebook. Free some disk space, or remove old notebooks you no longer need, then reload. Until then, new changes are kept only while this panel stays open.',
+      { cause: err },
+    );
+  }
+  if (name === 'InvalidStateError' || name === 'SecurityError') {
+    return new StorageError(
+      'unavailable',
+      'This browser window cannot save notebooks (private windows and some browser settings block storage). Open the panel in a normal window, or allow sites to store data, then reload.',
+      { cause: err },
+    );
+  }
+  return new StorageError(
+    'broken',
+    'The saved copy of this notebook could not be read. If your partners have it, use “Leave notebook” and join again with their invite; otherwise reload the browser and try again. Nothing has been deleted.',
+    { cause: err },
+  );
+}
+
+/** The synchronous key–value store the journal uses (localStorage in the panel). */
+export interface JournalStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** Options for {@link LocalPersistence}. */
+export interface LocalPersistenceOptions {
+  /** Where the synchronous journal goes; omit to run without one (e.g. in a worker). */
+  journal?: JournalStore;
+  /** Called when a write fails after opening (e.g. quota). */
+  onError?(err: StorageError): void;
+  /** How long after a change to confirm that IndexedDB holds it. */
+  confirmDelayMs?: number;
+}
+
+const toBase64 = (u: Uint8Array) => {
+  let s = '';
+  for (let i = 0; i < u.length; i += 0x8000) s += String.fromCharCode(...u.subarray(i, i + 0x8000));
+  return btoa(s);
+};
+const fromBase64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+
+/** The IndexedDB database name of a notebook. */
+export const dbNameFor = (notebookId: string) => `pn-notebook-${notebookId}`;
+
+/** Keeps one notebook's Y.Doc in IndexedDB, with a journal for the last moments before a close. */
+export class LocalPersistence {
+  readonly idb: IndexeddbPersistence;
+  /** Resolves when the stored notebook is loaded into the doc; rejects with a {@link StorageError}. */
+  readonly whenLoaded: Promise<void>;
+  private durable: Uint8Array = new Uint8Array([0]);
+  /** Local updates seen, and how many of them IndexedDB is confirmed to hold. */
+  private seen = 0;
+  private confirmed = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private destroyed = false;
+  private readonly journalKey: string;
+
+  constructor(
+    readonly doc: Y.Doc,
+    readonly dbName: string,
+    private readonly opts: LocalPersistenceOptions = {},
+  ) {
+    this.journalKey = `pn-journal:${dbName}`;
+    this.idb = new IndexeddbPersistence(dbName, doc);
+    const dbFailed = (this.idb as unknown as { _db: Promise<IDBDatabase> })._db.then(
+      () => new Promise<never>(() => {}),
+      (err: unknown) => Promise.reject(describeStorageFailure(err)),
+    );
+    this.whenLoaded = Promise.race([this.idb.whenSynced.then(() => this.afterLoad()), dbFailed]);
+    this.whenLoaded.catch(() => {});
+    doc.on('update', this.onUpdate);
+  }
+
+  private async afterLoad() {
+    const saved = this.opts.journal?.getItem(this.journalKey);
+    if (saved) {
+      try {
+        Y.applyUpdate(this.doc, fromBase64(saved), 'journal');
+      } catch {
+        // A damaged journal holds at most the last seconds of typing; the stored notebook is intact.
+      }
+    }
+    await this.confirm();
+  }
+
+  private onUpdate = (_u: Uint8Array, origin: unknown) => {
+    if (origin === this.idb || this.destroyed) return;
+    this.seen++;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.confirm(), this.opts.confirmDelayMs ?? 400);
+  };
+
+  /** Confirms that IndexedDB holds everything up to now; then the journal is no longer needed. */
+  async confirm(): Promise<void> {
+    const db = (this.idb as unknown as { db: IDBDatabase | null }).db;
+    if (!db || this.destroyed) return;
+    const target = this.seen;
+    const sv = Y.encodeStateVector(this.doc);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction(['updates'], 'readonly');
+        tx.objectStore('updates').count();
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+        tx.onabort = () => reject(tx.error);
+      });
+    } catch (err) {
+      this.opts.onError?.(describeStorageFailure(err));
+      return;
+    }
+    this.durable = sv;
+    this.confirmed = target;
+    if (this.confirmed === this.seen) this.opts.journal?.removeItem(this.journalKey);
+  }
+
+  /**
+   * Synchronously saves what IndexedDB may not hold yet. Call on `pagehide` and when the page is
+   * hidden: it is the last code that reliably runs before a panel closes.
+   */
+  flush(): void {
+    if (!this.opts.journal || this.destroyed) return;
+    if (this.seen === this.confirmed) return;
+    try {
+      this.opts.journal.setItem(this.journalKey, toBase64(Y.encodeStateAsUpdate(this.doc, this.durable)));
+    } catch (err) {
+      this.opts.onError?.(describeStorageFailure(err));
+    }
+  }
+
+  /** Stops persisting (the stored data stays). */
+  async destroy(): Promise<void> {
+    this.flush();
+    this.destroyed = true;
+    clearTimeout(this.timer);
+    this.doc.off('update', this.onUpdate);
+    await this.idb.destroy();
+  }
+
+  /** Deletes this notebook's stored data from this computer. */
+  async clear(): Promise<void> {
+    this.destroyed = true;
+    clearTimeout(this.timer);
+    this.doc.off('update', this.onUpdate);
+    this.opts.journal?.removeItem(this.journalKey);
+    await this.idb.clearData();
+  }
+}
