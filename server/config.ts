@@ -1,0 +1,239 @@
+import { parseArgs } from 'node:util';
+import { parseLogLevel, type LogLevel, type Logger } from './log.ts';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+
+/** Every server setting, fully resolved. Pass a `Partial` of it to `startServer`. */
+export interface ServerOptions {
+  /** Interface to bind. Default `127.0.0.1`: exposing the server is a deliberate act (put TLS in front). */
+  host: string;
+  /** TCP port; 0 picks a free one (the chosen port is in the returned URL). Default 4444, like y-webrtc. */
+  port: number;
+  /** Extra allowed `Origin` patterns (`*` matches any run of characters; `*` alone allows every origin). */
+  allowOrigins: string[];
+  /** Allow `chrome-extension://*` and `moz-extension://*` origins. Default true. */
+  allowExtensionOrigins: boolean;
+  /** Most simultaneous WebSocket connections (signaling + relay); more get HTTP 503. Default 10000. */
+  maxConnections: number;
+  /** Largest signaling message in bytes; larger closes the socket with 1009. Default 64 KiB. */
+  maxSignalBytes: number;
+  /** Most topics one signaling connection may subscribe, and rooms one relay connection may follow. Default 64. */
+  maxTopics: number;
+  /** Sustained messages per second per connection. Default 50. */
+  ratePerSec: number;
+  /** Token-bucket size per connection. Default 200. */
+  rateBurst: number;
+  /** Malformed messages tolerated per connection before it is closed with 4400. Default 5. */
+  maxMalformed: number;
+  /** Interval of WebSocket keep-alive pings in ms; a peer that missed the previous pong is dropped. Default 30000. */
+  pingIntervalMs: number;
+  /** Relay storage directory. Default `./.data/relay`. */
+  dataDir: string;
+  /** Largest single relay entry in bytes. Default 1 MiB. */
+  maxEntryBytes: number;
+  /** Largest compaction snapshot in bytes. Default 8 MiB. */
+  maxSnapshotBytes: number;
+  /** Bytes one relay room may occupy on disk (log + meta). Default 64 MiB. */
+  roomQuotaBytes: number;
+  /** Bytes all relay rooms together may occupy. Default 8 GiB. */
+  totalQuotaBytes: number;
+  /** Payload bytes per `fetch` page (at least one entry is always sent). Default 1 MiB. */
+  fetchPageBytes: number;
+  /** Rooms idle for longer are deleted at start and daily; 0 keeps rooms forever. Default 180. */
+  retentionDays: number;
+  /** Log threshold. Default `info`. */
+  logLevel: LogLevel;
+  /** Where log lines go; default stdout at `logLevel`. */
+  logger?: Logger;
+}
+
+/** Defaults for every option. */
+export const DEFAULT_OPTIONS: Readonly<ServerOptions> = Object.freeze({
+  host: '127.0.0.1',
+  port: 4444,
+  allowOrigins: [],
+  allowExtensionOrigins: true,
+  maxConnections: 10_000,
+  // An SDP offer with a dozen ICE candidates is 2–6 KB; y-webrtc's room encryption plus
+  // base64 adds ~40 %. 64 KiB is 10× headroom while a 512 KiB message fanned out to a busy
+  // topic would let one client make the server send megabytes per message.
+  maxSignalBytes: 64 * KiB,
+  maxTopics: 64,
+  ratePerSec: 50,
+  rateBurst: 200,
+  maxMalformed: 5,
+  pingIntervalMs: 30_000,
+  dataDir: './.data/relay',
+  maxEntryBytes: 1 * MiB,
+  maxSnapshotBytes: 8 * MiB,
+  roomQuotaBytes: 64 * MiB,
+  totalQuotaBytes: 8 * GiB,
+  fetchPageBytes: 1 * MiB,
+  retentionDays: 180,
+  logLevel: 'info',
+});
+
+/** Fills in defaults; throws on values that cannot work (so a typo fails at start, not at 3 a.m.). */
+export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOptions {
+  const o: ServerOptions = { ...DEFAULT_OPTIONS, ...stripUndefined(partial) };
+  const positive: (keyof ServerOptions)[] = [
+    'maxConnections', 'maxSignalBytes', 'maxTopics', 'ratePerSec', 'rateBurst', 'pingIntervalMs',
+    'maxEntryBytes', 'maxSnapshotBytes', 'roomQuotaBytes', 'totalQuotaBytes', 'fetchPageBytes',
+  ];
+  for (const k of positive) {
+    const v = o[k];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new Error(`${k} must be a positive number (got ${String(v)})`);
+  }
+  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new Error(`port must be 0–65535 (got ${o.port})`);
+  if (!(o.retentionDays >= 0)) throw new Error(`retentionDays must be >= 0 (got ${o.retentionDays})`);
+  if (!(o.maxMalformed >= 0)) throw new Error(`maxMalformed must be >= 0 (got ${o.maxMalformed})`);
+  if (o.maxEntryBytes > o.roomQuotaBytes) throw new Error('maxEntryBytes must not exceed roomQuotaBytes');
+  return o;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * Parses a byte size: a plain integer or one with a binary suffix (`k`, `m`, `g`, optionally
+ * followed by `b`/`ib`), e.g. `64k`, `1MiB`, `8g`.
+ */
+export function parseBytes(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?\s*$/i.exec(text);
+  if (!m) throw new Error(`not a byte size: "${text}" (use e.g. 65536, 64k, 1m, 8g)`);
+  const mult = { '': 1, k: KiB, m: MiB, g: GiB }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Math.floor(Number(m[1]) * mult);
+}
+
+function parseNumber(name: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) throw new Error(`--${name} must be a number (got "${text}")`);
+  return n;
+}
+
+/** Help text listing every flag, its environment variable and its default. */
+export const USAGE = `Partner Notebook server: y-webrtc signaling on "/" and the encrypted relay on "/relay".
+
+Usage: tsx server/main.ts [options]
+
+  --host <addr>              HOST                  interface to bind (127.0.0.1)
+  --port <n>                 PORT                  port, 0 = any free port (4444)
+  --allow-origin <pattern>   PN_ALLOW_ORIGINS      extra allowed Origin, repeatable; env is
+                                                   comma-separated; '*' allows all (none)
+  --no-extension-origins     PN_EXTENSION_ORIGINS=0  refuse chrome-extension://* and
+                                                   moz-extension://* (allowed by default)
+  --max-connections <n>      PN_MAX_CONNECTIONS    (10000)
+  --max-signal-bytes <size>  PN_MAX_SIGNAL_BYTES   largest signaling message (64k)
+  --max-topics <n>           PN_MAX_TOPICS         topics/rooms per connection (64)
+  --rate <n>                 PN_RATE               messages/s per connection (50)
+  --burst <n>                PN_BURST              token-bucket burst (200)
+  --max-malformed <n>        PN_MAX_MALFORMED      bad frames before closing (5)
+  --ping-interval <seconds>  PN_PING_INTERVAL      keep-alive ping interval (30)
+  --data-dir <path>          PN_DATA_DIR           relay storage (./.data/relay)
+  --max-entry-bytes <size>   PN_MAX_ENTRY_BYTES    largest relay entry (1m)
+  --max-snapshot-bytes <size> PN_MAX_SNAPSHOT_BYTES largest compaction snapshot (8m)
+  --room-quota <size>        PN_ROOM_QUOTA         bytes per relay room (64m)
+  --total-quota <size>       PN_TOTAL_QUOTA        bytes for all relay rooms (8g)
+  --fetch-page-bytes <size>  PN_FETCH_PAGE_BYTES   payload bytes per fetch page (1m)
+  --retention-days <n>       PN_RETENTION_DAYS     delete rooms idle this long, 0 = never (180)
+  --log-level <level>        PN_LOG_LEVEL          debug|info|warn|error (info)
+  --help                                           print this text
+`;
+
+/** Result of parsing the command line: either options or a request for help. */
+export type CliResult = { help: true } | { help: false; options: Partial<ServerOptions> };
+
+/**
+ * Parses CLI flags over environment variables (flags win). Returns only what was given, so
+ * `resolveOptions` applies the defaults in one place. Throws with a message naming the flag.
+ */
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliResult {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true },
+      'no-extension-origins': { type: 'boolean' },
+      'max-connections': { type: 'string' },
+      'max-signal-bytes': { type: 'string' },
+      'max-topics': { type: 'string' },
+      rate: { type: 'string' },
+      burst: { type: 'string' },
+      'max-malformed': { type: 'string' },
+      'ping-interval': { type: 'string' },
+      'data-dir': { type: 'string' },
+      'max-entry-bytes': { type: 'string' },
+      'max-snapshot-bytes': { type: 'string' },
+      'room-quota': { type: 'string' },
+      'total-quota': { type: 'string' },
+      'fetch-page-bytes': { type: 'string' },
+      'retention-days': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return { help: true };
+
+  const pick = (flag: keyof typeof values, envName: string): string | undefined => {
+    const v = values[flag];
+    if (typeof v === 'string') return v;
+    const e = env[envName];
+    return e === undefined || e === '' ? undefined : e;
+  };
+  const num = (flag: keyof typeof values, envName: string) => {
+    const v = pick(flag, envName);
+    return v === undefined ? undefined : parseNumber(String(flag), v);
+  };
+  const bytes = (flag: keyof typeof values, envName: string) => {
+    const v = pick(flag, envName);
+    return v === undefined ? undefined : parseBytes(v);
+  };
+
+  const origins = values['allow-origin'] ?? (env.PN_ALLOW_ORIGINS ? env.PN_ALLOW_ORIGINS.split(',') : []);
+  const pingSeconds = num('ping-interval', 'PN_PING_INTERVAL');
+  const logLevel = pick('log-level', 'PN_LOG_LEVEL');
+  const extEnv = env.PN_EXTENSION_ORIGINS;
+
+  return {
+    help: false,
+    options: {
+      host: pick('host', 'HOST'),
+      port: num('port', 'PORT'),
+      allowOrigins: origins.map((s) => s.trim()).filter(Boolean),
+      allowExtensionOrigins: values['no-extension-origins'] ? false : extEnv === undefined ? undefined : !/^(0|false|no)$/i.test(extEnv),
+      maxConnections: num('max-connections', 'PN_MAX_CONNECTIONS'),
+      maxSignalBytes: bytes('max-signal-bytes', 'PN_MAX_SIGNAL_BYTES'),
+      maxTopics: num('max-topics', 'PN_MAX_TOPICS'),
+      ratePerSec: num('rate', 'PN_RATE'),
+      rateBurst: num('burst', 'PN_BURST'),
+      maxMalformed: num('max-malformed', 'PN_MAX_MALFORMED'),
+      pingIntervalMs: pingSeconds === undefined ? undefined : pingSeconds * 1000,
+      dataDir: pick('data-dir', 'PN_DATA_DIR'),
+      maxEntryBytes: bytes('max-entry-bytes', 'PN_MAX_ENTRY_BYTES'),
+      maxSnapshotBytes: bytes('max-snapshot-bytes', 'PN_MAX_SNAPSHOT_BYTES'),
+      roomQuotaBytes: bytes('room-quota', 'PN_ROOM_QUOTA'),
+      totalQuotaBytes: bytes('total-quota', 'PN_TOTAL_QUOTA'),
+      fetchPageBytes: bytes('fetch-page-bytes', 'PN_FETCH_PAGE_BYTES'),
+      retentionDays: num('retention-days', 'PN_RETENTION_DAYS'),
+      logLevel: logLevel === undefined ? undefined : parseLogLevel(logLevel),
+    },
+  };
+}
+
+/** Turns origin patterns into one matcher. A missing Origin (non-browser client) is allowed:
+ * the check exists to stop arbitrary web pages from using the server, and anything that is
+ * not a browser can forge the header anyway. */
+export function makeOriginCheck(o: Pick<ServerOptions, 'allowOrigins' | 'allowExtensionOrigins'>): (origin: string | undefined) => boolean {
+  const patterns = [...o.allowOrigins];
+  if (o.allowExtensionOrigins) patterns.push('chrome-extension://*', 'moz-extension://*');
+  const res = patterns.map(
+    (p) => new RegExp('^' + p.toLowerCase().split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('.*') + '$'),
+  );
+  return (origin) => origin === undefined || res.some((re) => re.test(origin.toLowerCase()));
+}

@@ -1,0 +1,44 @@
+/**
+ * Command-line entry: `tsx server/main.ts [options]` (see `--help`). Prints
+ * `listening ws://HOST:PORT` once ready; the e2e harness parses that line.
+ */
+import { parseCli, USAGE } from './config.ts';
+import { startServer } from './index.ts';
+
+async function main(): Promise<void> {
+  let cli;
+  try {
+    cli = parseCli(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (cli.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const server = await startServer(cli.options);
+  process.stdout.write(`listening ${server.url}\n`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    // A second signal means the operator is impatient: leave immediately.
+    if (stopping) process.exit(1);
+    stopping = true;
+    process.stdout.write(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'shutting down', signal }) + '\n');
+    server.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(e)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`server failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

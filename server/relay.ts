@@ -1,0 +1,179 @@
+import type { WebSocket } from 'ws';
+import { CloseCode, MAX_BUFFERED_BYTES } from './close-codes.ts';
+import { hashName, type Logger } from './log.ts';
+import {
+  encodeServerMessage, parseClientMessage, RELAY_PROTOCOL_VERSION,
+  type ParseResult, type RelayClientMessage, type RelayServerMessage,
+} from './protocol.ts';
+import { TokenBucket } from './rate-limit.ts';
+import { StoreError, type RelayStore } from './storage.ts';
+
+/** Limits the relay hub enforces per connection. */
+export interface RelayLimits {
+  /** Most rooms one connection may follow with `hello`. */
+  maxTopics: number;
+  /** Sustained messages per second. */
+  ratePerSec: number;
+  /** Token-bucket size. */
+  rateBurst: number;
+  /** Malformed frames tolerated before closing. */
+  maxMalformed: number;
+  /** Upper bound of payload bytes per fetch page. */
+  fetchPageBytes: number;
+}
+
+/**
+ * Requests one connection may have in progress; beyond this the socket stops being read
+ * (TCP back-pressure) instead of queueing unbounded megabytes of appends in memory.
+ */
+const MAX_IN_FLIGHT = 16;
+
+/** Serves the `/relay` protocol (see PROTOCOL.md) over a {@link RelayStore}. */
+export class RelayHub {
+  private readonly followers = new Map<string, Set<WebSocket>>();
+
+  /**
+   * @param store durable storage
+   * @param limits per-connection limits
+   * @param log structured logger; room names only ever go through {@link hashName}
+   */
+  constructor(private readonly store: RelayStore, private readonly limits: RelayLimits, private readonly log: Logger) {}
+
+  /** Number of rooms with at least one following connection. */
+  get roomCount(): number {
+    return this.followers.size;
+  }
+
+  /** Takes over a freshly upgraded connection. `connId` only labels log lines. */
+  handle(ws: WebSocket, connId: number): void {
+    const following = new Set<string>();
+    const bucket = new TokenBucket(this.limits.ratePerSec, this.limits.rateBurst);
+    let malformed = 0;
+    let inFlight = 0;
+    let closed = false;
+
+    const closeWith = (code: number, reason: string) => {
+      if (closed) return;
+      closed = true;
+      this.log.warn('closing relay connection', { conn: connId, code, reason });
+      ws.close(code, reason);
+    };
+    const unfollow = (room: string) => {
+      const set = this.followers.get(room);
+      if (set) {
+        set.delete(ws);
+        if (set.size === 0) this.followers.delete(room);
+      }
+      following.delete(room);
+    };
+
+    ws.on('close', () => {
+      closed = true;
+      for (const room of [...following]) unfollow(room);
+    });
+
+    ws.on('message', (data, isBinary) => {
+      if (closed) return;
+      if (!bucket.take()) return closeWith(CloseCode.RateLimited, 'rate limit exceeded');
+      const parsed: ParseResult<RelayClientMessage> = isBinary
+        ? { ok: false, error: 'binary frames are not part of the protocol; send JSON text' }
+        : parseClientMessage(data.toString());
+      if (!parsed.ok) {
+        malformed++;
+        this.send(ws, { type: 'error', id: parsed.id, code: 'bad-request', message: parsed.error });
+        if (malformed > this.limits.maxMalformed) closeWith(CloseCode.Malformed, 'too many malformed messages');
+        return;
+      }
+      inFlight++;
+      if (inFlight >= MAX_IN_FLIGHT) ws.pause();
+      this.dispatch(ws, connId, parsed.message, following, unfollow)
+        .catch((e: unknown) => {
+          const m = parsed.message;
+          const room = 'room' in m ? m.room : undefined;
+          if (e instanceof StoreError) {
+            this.send(ws, { type: 'error', id: m.id, room, code: e.code, message: e.message });
+          } else {
+            this.log.error('relay request failed', { conn: connId, type: m.type, error: String(e) });
+            this.send(ws, { type: 'error', id: m.id, room, code: 'internal', message: 'the server failed; nothing was changed, try again' });
+          }
+        })
+        .finally(() => {
+          inFlight--;
+          if (inFlight < MAX_IN_FLIGHT && ws.isPaused && !closed) ws.resume();
+        });
+    });
+  }
+
+  private async dispatch(
+    ws: WebSocket,
+    connId: number,
+    m: RelayClientMessage,
+    following: Set<string>,
+    unfollow: (room: string) => void,
+  ): Promise<void> {
+    switch (m.type) {
+      case 'hello': {
+        if (!following.has(m.room) && following.size >= this.limits.maxTopics) {
+          throw new StoreError('too-many-rooms', `a connection may follow at most ${this.limits.maxTopics} rooms`);
+        }
+        const s = await this.store.status(m.room, m.writeToken);
+        // Follow only after the status is known, so a failed hello leaves nothing behind.
+        following.add(m.room);
+        let set = this.followers.get(m.room);
+        if (!set) this.followers.set(m.room, (set = new Set()));
+        set.add(ws);
+        this.send(ws, { type: 'welcome', id: m.id, room: m.room, version: RELAY_PROTOCOL_VERSION, ...s });
+        return;
+      }
+      case 'leave':
+        unfollow(m.room);
+        this.send(ws, { type: 'left', id: m.id, room: m.room });
+        return;
+      case 'claim':
+        await this.store.claim(m.room, m.writeToken);
+        this.send(ws, { type: 'claimed', id: m.id, room: m.room });
+        return;
+      case 'append': {
+        const seqs = await this.store.append(m.room, m.writeToken, m.entries);
+        this.send(ws, { type: 'ack', id: m.id, room: m.room, seqs });
+        this.log.debug('appended', { conn: connId, room: hashName(m.room), entries: seqs.length, head: seqs[seqs.length - 1] });
+        const others = this.followers.get(m.room);
+        if (others && (others.size > 1 || !others.has(ws))) {
+          const text = encodeServerMessage({
+            type: 'push', room: m.room,
+            entries: m.entries.map((data, i) => ({ seq: seqs[i]!, kind: 'update' as const, data })),
+          });
+          // The appender already has its entries (and their seqs from the ack).
+          for (const other of others) if (other !== ws) this.sendText(other, text);
+        }
+        return;
+      }
+      case 'fetch': {
+        const maxBytes = Math.min(m.maxBytes || this.limits.fetchPageBytes, this.limits.fetchPageBytes);
+        const page = await this.store.read(m.room, m.since, maxBytes);
+        this.send(ws, { type: 'entries', id: m.id, room: m.room, ...page });
+        return;
+      }
+      case 'compact':
+        await this.store.compact(m.room, m.writeToken, m.upTo, m.snapshot);
+        this.send(ws, { type: 'compacted', id: m.id, room: m.room, upTo: m.upTo });
+        return;
+      case 'ping':
+        this.send(ws, { type: 'pong', id: m.id });
+        return;
+    }
+  }
+
+  private send(ws: WebSocket, message: RelayServerMessage): void {
+    this.sendText(ws, encodeServerMessage(message));
+  }
+
+  private sendText(ws: WebSocket, text: string): void {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      ws.close(CloseCode.SlowConsumer, 'not reading fast enough');
+      return;
+    }
+    ws.send(text);
+  }
+}

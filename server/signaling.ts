@@ -1,0 +1,133 @@
+import type { WebSocket } from 'ws';
+import { CloseCode, MAX_BUFFERED_BYTES } from './close-codes.ts';
+import { hashName, type Logger } from './log.ts';
+import { TokenBucket } from './rate-limit.ts';
+
+/** Limits the signaling hub enforces per connection. */
+export interface SignalingLimits {
+  /** Most topics one connection may be subscribed to. */
+  maxTopics: number;
+  /** Sustained messages per second. */
+  ratePerSec: number;
+  /** Token-bucket size. */
+  rateBurst: number;
+  /** Malformed messages tolerated before closing. */
+  maxMalformed: number;
+}
+
+/**
+ * y-webrtc 10.3 signaling, message-compatible with `y-webrtc/bin/server.js`: `subscribe`,
+ * `unsubscribe`, `publish` (relayed verbatim to every subscriber of the topic, sender
+ * included, with `clients` set to the subscriber count) and `ping` → `pong`. Differences
+ * are limits only (size, topics, rate, malformed input), plus two fixes: `unsubscribe`
+ * also forgets the topic on the connection, and empty topics are deleted.
+ */
+export class SignalingHub {
+  private readonly topics = new Map<string, Set<WebSocket>>();
+
+  /**
+   * @param limits per-connection limits
+   * @param log structured logger; topic names only ever go through {@link hashName}
+   */
+  constructor(private readonly limits: SignalingLimits, private readonly log: Logger) {}
+
+  /** Number of topics with at least one subscriber. */
+  get topicCount(): number {
+    return this.topics.size;
+  }
+
+  /** Takes over a freshly upgraded connection. `connId` only labels log lines. */
+  handle(ws: WebSocket, connId: number): void {
+    const mine = new Set<string>();
+    const bucket = new TokenBucket(this.limits.ratePerSec, this.limits.rateBurst);
+    let malformed = 0;
+    let closed = false;
+
+    const drop = (topic: string) => {
+      const subs = this.topics.get(topic);
+      if (subs) {
+        subs.delete(ws);
+        if (subs.size === 0) this.topics.delete(topic);
+      }
+      mine.delete(topic);
+    };
+    const closeWith = (code: number, reason: string) => {
+      if (closed) return;
+      closed = true;
+      this.log.warn('closing signaling connection', { conn: connId, code, reason });
+      ws.close(code, reason);
+    };
+
+    ws.on('close', () => {
+      closed = true;
+      for (const t of [...mine]) drop(t);
+    });
+
+    ws.on('message', (data, isBinary) => {
+      if (closed) return;
+      if (!bucket.take()) return closeWith(CloseCode.RateLimited, 'rate limit exceeded');
+      let msg: unknown;
+      try {
+        // y-webrtc only sends text; a binary frame cannot be a signaling message.
+        msg = isBinary ? undefined : JSON.parse(data.toString());
+      } catch {
+        msg = undefined;
+      }
+      if (typeof msg !== 'object' || msg === null || typeof (msg as { type?: unknown }).type !== 'string') {
+        malformed++;
+        this.log.debug('malformed signaling message', { conn: connId, count: malformed });
+        if (malformed > this.limits.maxMalformed) return closeWith(CloseCode.Malformed, 'too many malformed messages');
+        // Stock clients ignore unknown types, so an error reply is harmless to them.
+        return this.send(ws, { type: 'error', code: 'bad-request', message: 'expected a JSON object with a string "type"' });
+      }
+      const m = msg as { type: string; topics?: unknown; topic?: unknown; clients?: unknown };
+      switch (m.type) {
+        case 'subscribe': {
+          for (const topic of Array.isArray(m.topics) ? m.topics : []) {
+            if (typeof topic !== 'string' || mine.has(topic)) continue;
+            if (mine.size >= this.limits.maxTopics) return closeWith(CloseCode.TooManyTopics, `more than ${this.limits.maxTopics} topics`);
+            let subs = this.topics.get(topic);
+            if (!subs) this.topics.set(topic, (subs = new Set()));
+            subs.add(ws);
+            mine.add(topic);
+          }
+          this.log.debug('subscribed', { conn: connId, topics: mine.size });
+          break;
+        }
+        case 'unsubscribe':
+          for (const topic of Array.isArray(m.topics) ? m.topics : []) if (typeof topic === 'string') drop(topic);
+          break;
+        case 'publish': {
+          if (typeof m.topic !== 'string' || !m.topic) break;
+          const receivers = this.topics.get(m.topic);
+          if (!receivers) break;
+          m.clients = receivers.size;
+          // Serialise once for all receivers; the message is relayed as the sender wrote it.
+          const text = JSON.stringify(m);
+          this.log.debug('publish', { conn: connId, topic: hashName(m.topic), receivers: receivers.size, bytes: text.length });
+          for (const r of receivers) this.sendText(r, text);
+          break;
+        }
+        case 'ping':
+          this.send(ws, { type: 'pong' });
+          break;
+        default:
+          // Unknown types are ignored, as the stock server does (forward compatibility).
+          break;
+      }
+    });
+  }
+
+  private send(ws: WebSocket, message: object): void {
+    this.sendText(ws, JSON.stringify(message));
+  }
+
+  private sendText(ws: WebSocket, text: string): void {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      ws.close(CloseCode.SlowConsumer, 'not reading fast enough');
+      return;
+    }
+    ws.send(text);
+  }
+}
