@@ -95,7 +95,12 @@ export class LocalPersistence {
     this.journalKey = `pn-journal:${dbName}`;
     this.idb = new IndexeddbPersistence(dbName, doc);
     const dbFailed = (this.idb as unknown as { _db: Promise<IDBDatabase> })._db.then(
-      () => new Promise<never>(() => {}),
+      (db) =>
+        // y-indexeddb opens whatever database has this name; if it lacks its stores (damaged, or
+        // made by something else) its load fails inside a promise nobody can catch: check first.
+        db.objectStoreNames.contains('updates')
+          ? new Promise<never>(() => {})
+          : Promise.reject(describeStorageFailure(new Error(`database ${dbName} has no "updates" store`))),
       (err: unknown) => Promise.reject(describeStorageFailure(err)),
     );
     this.whenLoaded = Promise.race([this.idb.whenSynced.then(() => this.afterLoad()), dbFailed]);

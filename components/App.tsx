@@ -1,0 +1,77 @@
+import { useState } from 'react';
+import { createNotebook, markOpened, type NewNotebook } from '../lib/ext/notebooks';
+import { activeNotebookItem, identityItem, notebooksItem, type Identity } from '../lib/ext/storage';
+import { randomId } from '../lib/notebook/people';
+import { ManageNotebooks } from './ManageNotebooks';
+import { NewNotebookForm } from './NewNotebookForm';
+import { NotebookScreen } from './NotebookScreen';
+import { useStorageItem } from './use-storage-item';
+import { Welcome } from './Welcome';
+
+/** The side panel: first run, then the active notebook, or the notebook manager. */
+export function App() {
+  const me = useStorageItem(identityItem);
+  const notebooks = useStorageItem(notebooksItem);
+  const activeId = useStorageItem(activeNotebookItem);
+  const [mode, setMode] = useState<'notebook' | 'manage' | 'new'>('notebook');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+
+  if (me === undefined || notebooks === undefined || activeId === undefined) {
+    return (
+      <main className="page" aria-busy="true">
+        <p role="status">Opening Partner Notebook…</p>
+      </main>
+    );
+  }
+  if (me === null) {
+    return <Welcome onDone={(name, color) => void identityItem.setValue({ id: randomId(), name, color } satisfies Identity)} />;
+  }
+
+  const create = async (n: NewNotebook) => {
+    setBusy(true);
+    setError('');
+    try {
+      await createNotebook(n, me);
+      setMode('notebook');
+    } catch (e) {
+      setError(`The notebook could not be created: ${(e as Error).message}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (notebooks.length === 0 || mode === 'new') {
+    return (
+      <>
+        <NewNotebookForm first={notebooks.length === 0} busy={busy} onCreate={create} onCancel={notebooks.length ? () => setMode('notebook') : undefined} />
+        {error && (
+          <p className="alert" role="alert">
+            {error}
+          </p>
+        )}
+      </>
+    );
+  }
+  if (mode === 'manage') {
+    return (
+      <ManageNotebooks
+        notebooks={notebooks}
+        onOpen={(id) => void markOpened(id).then(() => setMode('notebook'))}
+        onNew={() => setMode('new')}
+        onClose={() => setMode('notebook')}
+      />
+    );
+  }
+  const entry = notebooks.find((n) => n.id === activeId) ?? [...notebooks].sort((a, b) => b.lastOpenedAt - a.lastOpenedAt)[0]!;
+  return (
+    <NotebookScreen
+      key={entry.id}
+      entry={entry}
+      notebooks={notebooks}
+      me={me}
+      onSwitch={(id) => void markOpened(id)}
+      onManage={() => setMode('manage')}
+    />
+  );
+}

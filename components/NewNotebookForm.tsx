@@ -1,0 +1,71 @@
+import { useState } from 'react';
+import type { NewNotebook } from '../lib/ext/notebooks';
+import { EXAMPLE_TOPICS } from '../lib/notebook/schema';
+import { T } from './test-ids';
+
+/** Turns an <input type="date"> value into epoch ms at local midnight (or undefined). */
+export function dateInputToMs(v: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return undefined;
+  const [y, m, d] = v.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d).getTime();
+}
+
+/** Form for a new notebook (one per partnership). */
+export function NewNotebookForm(props: { first: boolean; busy?: boolean; onCreate(n: NewNotebook): void; onCancel?(): void }) {
+  const [title, setTitle] = useState('');
+  const [programme, setProgramme] = useState('');
+  const [start, setStart] = useState('');
+  const [deadline, setDeadline] = useState('');
+  const [examples, setExamples] = useState(true);
+  const [error, setError] = useState('');
+  return (
+    <main className="page">
+      <h1>{props.first ? 'Start your first notebook' : 'New notebook'}</h1>
+      <p>Make one notebook for each partnership. You can invite your partners to it later.</p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!title.trim()) return setError('Give the notebook a name, for example “Ana & Batbayar”.');
+          const s = dateInputToMs(start);
+          const d = dateInputToMs(deadline);
+          if (s !== undefined && d !== undefined && d <= s) return setError('The poster deadline must come after the programme start.');
+          props.onCreate({ info: { title, programmeName: programme, programmeStart: s, posterDeadline: d }, exampleTopics: examples });
+        }}
+      >
+        <label htmlFor="nb-title">Notebook name</label>
+        <input id="nb-title" data-testid={T.newNotebookTitle} value={title} maxLength={200} onChange={(e) => (setTitle(e.target.value), setError(''))} placeholder="Ana & Batbayar" autoFocus />
+        <label htmlFor="nb-programme">Programme (optional)</label>
+        <input id="nb-programme" data-testid={T.newNotebookProgramme} value={programme} maxLength={200} onChange={(e) => setProgramme(e.target.value)} placeholder="International librarians’ network, spring round" />
+        <div className="row wrap">
+          <div>
+            <label htmlFor="nb-start">Programme starts</label>
+            <input id="nb-start" type="date" data-testid={T.newNotebookStart} value={start} onChange={(e) => setStart(e.target.value)} />
+          </div>
+          <div>
+            <label htmlFor="nb-deadline">Poster deadline</label>
+            <input id="nb-deadline" type="date" data-testid={T.newNotebookDeadline} value={deadline} onChange={(e) => setDeadline(e.target.value)} />
+          </div>
+        </div>
+        <label className="check">
+          <input type="checkbox" data-testid={T.newNotebookExamples} checked={examples} onChange={(e) => setExamples(e.target.checked)} />
+          Start with the programme’s {EXAMPLE_TOPICS.length} example topics
+        </label>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="row end">
+          {props.onCancel && (
+            <button type="button" onClick={props.onCancel}>
+              Cancel
+            </button>
+          )}
+          <button type="submit" className="primary" disabled={props.busy} data-testid={T.newNotebookCreate}>
+            {props.busy ? 'Creating…' : 'Create notebook'}
+          </button>
+        </div>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,90 @@
+import Collaboration from '@tiptap/extension-collaboration';
+import Highlight from '@tiptap/extension-highlight';
+import { Placeholder } from '@tiptap/extensions';
+import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react';
+import StarterKit from '@tiptap/starter-kit';
+import type * as Y from 'yjs';
+import { T } from './test-ids';
+
+/** Only web and mail links may be added to a note (no javascript:, data: …). */
+export const isAllowedLink = (href: string) => /^(https?:|mailto:)/i.test(href.trim());
+
+/** The shared rich-text note of one topic, bound to its Yjs fragment. Undo/redo go through Yjs. */
+export function NoteEditor(props: { fragment: Y.XmlFragment; label: string }) {
+  const editor = useEditor(
+    {
+      extensions: [
+        // Yjs owns history: ProseMirror's own undo would undo partners' edits too.
+        StarterKit.configure({
+          undoRedo: false,
+          link: { openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'], isAllowedUri: (url) => isAllowedLink(url) },
+        }),
+        Highlight,
+        Placeholder.configure({ placeholder: 'Write what you discussed, what surprised you, ideas to take home…' }),
+        Collaboration.configure({ fragment: props.fragment }),
+      ],
+      editorProps: {
+        attributes: {
+          'aria-label': props.label,
+          'aria-multiline': 'true',
+          role: 'textbox',
+          class: 'note-body',
+          'data-testid': T.noteEditor,
+        },
+      },
+    },
+    [props.fragment],
+  );
+  if (!editor) return null;
+  return (
+    <div className="note">
+      <Toolbar editor={editor} />
+      <EditorContent editor={editor} />
+    </div>
+  );
+}
+
+function Toolbar({ editor }: { editor: Editor }) {
+  const state = useEditorState({
+    editor,
+    selector: ({ editor: e }) => ({
+      bold: e.isActive('bold'),
+      italic: e.isActive('italic'),
+      highlight: e.isActive('highlight'),
+      h2: e.isActive('heading', { level: 2 }),
+      bullet: e.isActive('bulletList'),
+      quote: e.isActive('blockquote'),
+      link: e.isActive('link'),
+    }),
+  });
+  const btn = (label: string, text: string, active: boolean | undefined, run: () => void, shortcut?: string) => (
+    <button
+      type="button"
+      aria-label={label}
+      title={shortcut ? `${label} (${shortcut})` : label}
+      aria-pressed={active === undefined ? undefined : active}
+      onMouseDown={(e) => e.preventDefault()}
+      onClick={run}
+    >
+      {text}
+    </button>
+  );
+  const chain = () => editor.chain().focus();
+  return (
+    <div className="toolbar" role="toolbar" aria-label="Formatting">
+      {btn('Bold', 'B', state.bold, () => chain().toggleBold().run(), 'Ctrl+B')}
+      {btn('Italic', 'I', state.italic, () => chain().toggleItalic().run(), 'Ctrl+I')}
+      {btn('Highlight', 'H', state.highlight, () => chain().toggleHighlight().run())}
+      {btn('Heading', 'H2', state.h2, () => chain().toggleHeading({ level: 2 }).run())}
+      {btn('Bulleted list', '•', state.bullet, () => chain().toggleBulletList().run())}
+      {btn('Quote', '“', state.quote, () => chain().toggleBlockquote().run())}
+      {btn('Link', 'Link', state.link, () => {
+        if (state.link) return void chain().unsetLink().run();
+        const href = window.prompt('Link address (https://…)');
+        if (href && isAllowedLink(href)) chain().setLink({ href: href.trim() }).run();
+      })}
+      {btn('Undo', '↶', undefined, () => chain().undo().run(), 'Ctrl+Z')}
+      {btn('Redo', '↷', undefined, () => chain().redo().run(), 'Ctrl+Shift+Z')}
+    </div>
+  );
+}

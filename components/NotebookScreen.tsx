@@ -1,0 +1,141 @@
+import { useEffect, useRef, useState } from 'react';
+import type { Identity, NotebookEntry } from '../lib/ext/storage';
+import { markOpened, syncEntryTitle } from '../lib/ext/notebooks';
+import { openNotebookSession, type NotebookSession } from '../lib/sync/notebook-session';
+import type { StorageError } from '../lib/sync/persistence';
+import { LibrariesPage, TimeZoneList } from './LibrariesPage';
+import { T } from './test-ids';
+import { TopicList } from './TopicList';
+import { TopicPage } from './TopicPage';
+import { useNotebook } from './use-notebook';
+
+/** Which page of a notebook is showing. */
+export type View = { page: 'topics' } | { page: 'topic'; topicId: string } | { page: 'libraries' };
+
+/** Opens a notebook from storage and shows it; storage failures are explained, never a blank panel. */
+export function NotebookScreen(props: { entry: NotebookEntry; notebooks: NotebookEntry[]; me: Identity; onSwitch(id: string): void; onManage(): void }) {
+  const [session, setSession] = useState<NotebookSession | null>(null);
+  const [error, setError] = useState<StorageError | Error | null>(null);
+  const [writeError, setWriteError] = useState<StorageError | null>(null);
+  const id = props.entry.id;
+
+  useEffect(() => {
+    let live = true;
+    setSession(null);
+    setError(null);
+    const s = openNotebookSession(id, { journal: localStorage, onStorageError: (e) => live && setWriteError(e) });
+    s.ready.then(
+      () => {
+        if (!live) return;
+        setSession(s);
+        void markOpened(id);
+      },
+      (e: Error) => live && setError(e),
+    );
+    // pagehide is the last event that reliably runs when the panel closes or reloads.
+    const flush = () => s.persistence.flush();
+    const onVisibility = () => document.visibilityState === 'hidden' && flush();
+    addEventListener('pagehide', flush);
+    document.addEventListener('visibilitychange', onVisibility);
+    return () => {
+      live = false;
+      removeEventListener('pagehide', flush);
+      document.removeEventListener('visibilitychange', onVisibility);
+      void s.close();
+    };
+  }, [id]);
+
+  const header = <NotebookHeader current={id} notebooks={props.notebooks} onSwitch={props.onSwitch} onManage={props.onManage} />;
+  if (error) {
+    return (
+      <>
+        {header}
+        <main className="page">
+          <div className="alert" role="alert" data-testid={T.storageError}>
+            <h1>This notebook cannot be opened</h1>
+            <p>{error.message}</p>
+            <button type="button" className="primary" onClick={() => location.reload()}>
+              Try again
+            </button>
+          </div>
+        </main>
+      </>
+    );
+  }
+  if (!session) {
+    return (
+      <>
+        {header}
+        <main className="page" aria-busy="true">
+          <p role="status">Opening “{props.entry.title}”…</p>
+        </main>
+      </>
+    );
+  }
+  return (
+    <>
+      {header}
+      {writeError && (
+        <div className="alert" role="alert" data-testid={T.storageError}>
+          {writeError.message}
+        </div>
+      )}
+      <OpenNotebook session={session} me={props.me} />
+    </>
+  );
+}
+
+function OpenNotebook({ session, me }: { session: NotebookSession; me: Identity }) {
+  const snap = useNotebook(session.doc);
+  const [view, setView] = useState<View>({ page: 'topics' });
+  const main = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (snap.info.title) void syncEntryTitle(session.id, snap.info.title);
+  }, [session.id, snap.info.title]);
+  useEffect(() => {
+    if (view.page !== 'topic') main.current?.querySelector<HTMLElement>('h1')?.focus();
+  }, [view.page]);
+  return (
+    <>
+      <nav className="tabs" aria-label="Notebook sections">
+        <button type="button" data-testid={T.navTopics} aria-current={view.page !== 'libraries' ? 'page' : undefined} onClick={() => setView({ page: 'topics' })}>
+          Topics
+        </button>
+        <button type="button" data-testid={T.navLibraries} aria-current={view.page === 'libraries' ? 'page' : undefined} onClick={() => setView({ page: 'libraries' })}>
+          Our libraries
+        </button>
+      </nav>
+      {snap.problems.length > 0 && (
+        <p className="alert" role="status">
+          {snap.problems.length} {snap.problems.length === 1 ? 'entry' : 'entries'} received from a partner could not be read and are hidden. Everything else is intact. Ask your partners to update Partner Notebook.
+        </p>
+      )}
+      <main className="page" ref={main}>
+        {view.page === 'topics' && <TopicList doc={session.doc} snap={snap} onOpen={(topicId) => setView({ page: 'topic', topicId })} />}
+        {view.page === 'topic' && <TopicPage doc={session.doc} snap={snap} topicId={view.topicId} onBack={() => setView({ page: 'topics' })} />}
+        {view.page === 'libraries' && <LibrariesPage doc={session.doc} snap={snap} meId={me.id} />}
+      </main>
+      <TimeZoneList />
+    </>
+  );
+}
+
+function NotebookHeader(props: { current: string; notebooks: NotebookEntry[]; onSwitch(id: string): void; onManage(): void }) {
+  return (
+    <header className="bar">
+      <label htmlFor="switcher" className="sr-only">
+        Notebook
+      </label>
+      <select id="switcher" data-testid={T.notebookSwitcher} value={props.current} onChange={(e) => props.onSwitch(e.target.value)}>
+        {props.notebooks.map((n) => (
+          <option key={n.id} value={n.id}>
+            {n.title || 'Untitled notebook'}
+          </option>
+        ))}
+      </select>
+      <button type="button" data-testid={T.manageNotebooks} onClick={props.onManage} aria-label="Manage notebooks: new, rename, delete">
+        Notebooks…
+      </button>
+    </header>
+  );
+}

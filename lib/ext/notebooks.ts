@@ -1,0 +1,73 @@
+/**
+ * Creating, renaming and deleting notebooks on this computer: the registry in extension storage
+ * plus each notebook's own IndexedDB database.
+ */
+import { initNotebook, updatePartner, setInfo } from '../notebook/schema';
+import { randomId } from '../notebook/people';
+import type { NotebookInfo } from '../notebook/types';
+import { dbNameFor } from '../sync/persistence';
+import { openNotebookSession, type NotebookSession } from '../sync/notebook-session';
+import { activeNotebookItem, notebooksItem, type Identity, type NotebookEntry } from './storage';
+
+const deps = { newId: () => randomId(), now: () => Date.now() };
+
+/** What the "New notebook" form gives. */
+export interface NewNotebook {
+  info: NotebookInfo;
+  exampleTopics: boolean;
+}
+
+/** Creates a notebook, stores it, adds the creator's own profile, and makes it the active one. */
+export async function createNotebook(input: NewNotebook, me: Identity): Promise<string> {
+  const id = randomId();
+  const session = openNotebookSession(id);
+  try {
+    await session.ready;
+    initNotebook(session.doc, { info: input.info, exampleTopics: input.exampleTopics }, deps);
+    updatePartner(session.doc, me.id, { name: me.name, color: me.color });
+    await session.persistence.confirm();
+  } finally {
+    await session.close();
+  }
+  const now = Date.now();
+  await notebooksItem.setValue([...(await notebooksItem.getValue()), { id, title: input.info.title, createdAt: now, lastOpenedAt: now }]);
+  await activeNotebookItem.setValue(id);
+  return id;
+}
+
+/** Renames the open notebook (for every partner) and the entry in this computer's list. */
+export async function renameNotebook(session: NotebookSession, title: string): Promise<void> {
+  setInfo(session.doc, { title });
+  await syncEntryTitle(session.id, title);
+}
+
+/** Keeps the switcher's cached title equal to the notebook's own (a partner may rename it). */
+export async function syncEntryTitle(id: string, title: string): Promise<void> {
+  const list = await notebooksItem.getValue();
+  if (!list.some((e) => e.id === id && e.title !== title)) return;
+  await notebooksItem.setValue(list.map((e) => (e.id === id ? { ...e, title } : e)));
+}
+
+/** Records that a notebook was opened, and makes it the one shown next time. */
+export async function markOpened(id: string): Promise<void> {
+  await activeNotebookItem.setValue(id);
+  const list = await notebooksItem.getValue();
+  await notebooksItem.setValue(list.map((e) => (e.id === id ? { ...e, lastOpenedAt: Date.now() } : e)));
+}
+
+/** Deletes a notebook's copy on this computer (partners keep theirs) and picks another to show. */
+export async function deleteNotebook(id: string): Promise<NotebookEntry | undefined> {
+  await new Promise<void>((resolve, reject) => {
+    const req = indexedDB.deleteDatabase(dbNameFor(id));
+    req.onsuccess = () => resolve();
+    req.onerror = () => reject(req.error);
+    // Another tab still has it open: the delete completes when that tab closes it.
+    req.onblocked = () => resolve();
+  });
+  localStorage.removeItem(`pn-journal:${dbNameFor(id)}`);
+  const rest = (await notebooksItem.getValue()).filter((e) => e.id !== id);
+  await notebooksItem.setValue(rest);
+  const next = [...rest].sort((a, b) => b.lastOpenedAt - a.lastOpenedAt)[0];
+  await activeNotebookItem.setValue(next?.id ?? null);
+  return next;
+}

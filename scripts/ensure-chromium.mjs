@@ -1,0 +1,24 @@
+// Installs Debian's Chromium when it is missing (Playwright's own browser download cannot work here).
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const CHROMIUM = process.env.PN_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Makes sure Chromium (and poppler-utils for PDF checks) are installed; exits with a clear message if not possible. */
+export function ensureChromium({ quiet = false } = {}) {
+  const wanted = [];
+  if (!existsSync(CHROMIUM)) wanted.push('chromium');
+  if (!existsSync('/usr/bin/pdftotext')) wanted.push('poppler-utils');
+  if (!wanted.length) return CHROMIUM;
+  if (process.getuid?.() !== 0) {
+    console.error(`Missing ${wanted.join(', ')}. Install with: sudo apt-get install -y ${wanted.join(' ')}`);
+    process.exit(1);
+  }
+  if (!quiet) console.log(`Installing ${wanted.join(', ')} from Debian's packages…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...wanted], { stdio: 'inherit', env });
+  return CHROMIUM;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) ensureChromium();

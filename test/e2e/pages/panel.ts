@@ -1,0 +1,84 @@
+/** Page object for the side panel: what a person clicks and reads, by test id and accessible name. */
+import { expect } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { T } from '../../../components/test-ids';
+
+const id = (t: string) => `[data-testid="${t}"]`;
+
+/** The side panel as one person sees it. */
+export class Panel {
+  constructor(readonly page: Page) {}
+
+  by(testId: string): Locator {
+    return this.page.locator(id(testId));
+  }
+
+  /** First run: name and colour. */
+  async welcome(name: string) {
+    await this.by(T.welcomeName).fill(name);
+    await this.by(T.welcomeContinue).click();
+  }
+
+  /** Fills the new-notebook form and creates it. */
+  async createNotebook(title: string, opts: { programme?: string; start?: string; deadline?: string; examples?: boolean } = {}) {
+    await this.by(T.newNotebookTitle).fill(title);
+    if (opts.programme) await this.by(T.newNotebookProgramme).fill(opts.programme);
+    if (opts.start) await this.by(T.newNotebookStart).fill(opts.start);
+    if (opts.deadline) await this.by(T.newNotebookDeadline).fill(opts.deadline);
+    if (opts.examples === false) await this.by(T.newNotebookExamples).uncheck();
+    await this.by(T.newNotebookCreate).click();
+    await this.by(T.topicList).waitFor({ state: 'attached' });
+  }
+
+  /** Titles of the visible topics, in order. */
+  async topicTitles(): Promise<string[]> {
+    return this.page.locator(`${id(T.topicItem)} .topic-title`).allTextContents();
+  }
+
+  /** Opens a topic by its title. */
+  async openTopic(title: string) {
+    await this.page.locator(id(T.topicItem), { hasText: title }).first().click();
+    await expect.poll(() => this.by(T.topicHeading).textContent()).toBe(title);
+  }
+
+  /** The shared note editor of the open topic. */
+  get editor(): Locator {
+    return this.by(T.noteEditor);
+  }
+
+  async noteText(): Promise<string> {
+    // One line per paragraph (innerText puts blank lines between blocks).
+    return (await this.editor.innerText()).split('\n').map((l) => l.trim()).filter(Boolean).join('\n');
+  }
+
+  async backToTopics() {
+    await this.by(T.backToTopics).click();
+  }
+
+  /** The counts line of a topic in the list. */
+  async topicCounts(title: string): Promise<string> {
+    return (await this.page.locator(id(T.topicItem), { hasText: title }).first().locator(id(T.topicCounts)).textContent()) ?? '';
+  }
+
+  async gotoLibraries() {
+    await this.by(T.navLibraries).click();
+  }
+
+  async gotoTopics() {
+    await this.by(T.navTopics).click();
+  }
+
+  /** The notebook titles in the switcher, and the selected one. */
+  async notebooks(): Promise<{ titles: string[]; current: string }> {
+    const sw = this.by(T.notebookSwitcher);
+    const titles = await sw.locator('option').allTextContents();
+    const current = await sw.evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent ?? '');
+    return { titles, current };
+  }
+
+  async switchTo(title: string) {
+    await this.by(T.notebookSwitcher).selectOption({ label: title });
+    await expect.poll(async () => (await this.notebooks()).current).toBe(title);
+    await this.by(T.topicList).waitFor({ state: 'attached' });
+  }
+}
