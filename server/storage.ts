@@ -128,9 +128,6 @@ interface Room {
   logBytes: number;
   metaBytes: number;
   meta: Meta | null;
-  /** Tail of the per-room operation chain: every operation on a room runs strictly in order. */
-  queue: Promise<unknown>;
-  pending: number;
   lastUsed: number;
   lastTouch: number;
   /** Set when a failed write left disk and memory possibly out of step: reload before next use. */
@@ -233,7 +230,12 @@ async function statOrNull(p: string) {
 export class RelayStore {
   private readonly roomsDir: string;
   private readonly loaded = new Map<string, Room>();
-  private readonly loading = new Map<string, Promise<Room>>();
+  /**
+   * Per-room operation chains, keyed by directory id. Entered synchronously when a request
+   * arrives, so operations run exactly in arrival order (a connection's appends get
+   * ascending seqs) and loading, writing and deleting a room never overlap.
+   */
+  private readonly queues = new Map<string, { tail: Promise<unknown>; pending: number }>();
   private readonly deleting = new Map<string, Promise<void>>();
   private readonly log: Logger;
   private readonly now: () => number;
@@ -421,7 +423,7 @@ export class RelayStore {
     let removed = 0;
     for (const id of await fsp.readdir(this.roomsDir)) {
       // Checked and marked synchronously so a concurrent load waits for the deletion (see get()).
-      if (this.loaded.has(id) || this.loading.has(id) || this.deleting.has(id)) continue;
+      if (this.loaded.has(id) || this.queues.has(id) || this.deleting.has(id)) continue;
       const p = this.removeIfIdle(id, cutoff);
       this.deleting.set(id, p.then(() => {}, () => {}));
       try {
@@ -449,8 +451,7 @@ export class RelayStore {
   async close(): Promise<void> {
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
-    await Promise.allSettled([...this.loading.values()]);
-    await Promise.allSettled([...this.loaded.values()].map((r) => r.queue));
+    await Promise.allSettled([...this.queues.values()].map((q) => q.tail));
     await Promise.allSettled([...this.deleting.values()]);
   }
 
@@ -458,7 +459,7 @@ export class RelayStore {
 
   private unloadIdle(): void {
     const cutoff = this.now() - UNLOAD_AFTER_MS;
-    for (const [id, r] of this.loaded) if (r.pending === 0 && r.lastUsed < cutoff) this.loaded.delete(id);
+    for (const [id, r] of this.loaded) if (!this.queues.has(id) && r.lastUsed < cutoff) this.loaded.delete(id);
   }
 
   private tokenMatches(r: Room, writeToken: string): boolean | null {
@@ -532,56 +533,41 @@ export class RelayStore {
   }
 
   /** Runs `fn` after every earlier operation on the room, loading the room first. */
-  private async run<T>(room: string, fn: (r: Room) => Promise<T>): Promise<T> {
-    if (this.closed) throw new StoreError('internal', 'the server is shutting down');
+  private run<T>(room: string, fn: (r: Room) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new StoreError('internal', 'the server is shutting down'));
     const id = roomDirName(room);
-    let r = await this.get(id);
-    r.pending++;
-    const result = r.queue.then(async () => {
-      if (r.broken) {
-        this.loaded.delete(id);
-        const fresh = await this.get(id);
-        Object.assign(r, fresh, { queue: r.queue, pending: r.pending });
+    let q = this.queues.get(id);
+    if (!q) this.queues.set(id, (q = { tail: Promise.resolve(), pending: 0 }));
+    const queue = q;
+    queue.pending++;
+    const result = queue.tail.then(async () => {
+      await this.deleting.get(id);
+      let r = this.loaded.get(id);
+      if (!r || r.broken) {
+        r = await this.load(id);
         this.loaded.set(id, r);
       }
       r.lastUsed = this.now();
       return fn(r);
     });
-    r.queue = result.then(
-      () => {},
-      (e) => {
-        if (!(e instanceof StoreError) || e.code === 'internal') this.log.error('storage operation failed', { room: hashName(room), error: String(e) });
-      },
-    ).finally(() => {
-      r.pending--;
-    });
+    queue.tail = result
+      .then(
+        () => {},
+        (e: unknown) => {
+          if (!(e instanceof StoreError) || e.code === 'internal') this.log.error('storage operation failed', { room: hashName(room), error: String(e) });
+        },
+      )
+      .finally(() => {
+        if (--queue.pending === 0 && this.queues.get(id) === queue) this.queues.delete(id);
+      });
     return result;
-  }
-
-  private async get(id: string): Promise<Room> {
-    const hit = this.loaded.get(id);
-    if (hit) return hit;
-    const inflight = this.loading.get(id);
-    if (inflight) return inflight;
-    const p = (async () => {
-      await this.deleting.get(id);
-      return this.load(id);
-    })();
-    this.loading.set(id, p);
-    try {
-      const r = await p;
-      this.loaded.set(id, r);
-      return r;
-    } finally {
-      this.loading.delete(id);
-    }
   }
 
   private async load(id: string): Promise<Room> {
     const dir = path.join(this.roomsDir, id);
     const r: Room = {
       id, dir, index: [], head: 0, logBytes: 0, metaBytes: 0, meta: null,
-      queue: Promise.resolve(), pending: 0, lastUsed: this.now(), lastTouch: 0, broken: false,
+      lastUsed: this.now(), lastTouch: 0, broken: false,
     };
     let metaText: string | null = null;
     try {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { WebSocket } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 import * as Y from 'yjs';
 import { memoryLogger, startTestServer, TestClient } from './helpers.ts';
 
@@ -12,8 +12,8 @@ async function server(opts: Parameters<typeof startTestServer>[0] = {}): Promise
   servers.push(s);
   return s;
 }
-async function client(url: string, options?: ConstructorParameters<typeof WebSocket>[1]): Promise<TestClient> {
-  const c = await TestClient.connect(url, options as never);
+async function client(url: string, options?: ClientOptions): Promise<TestClient> {
+  const c = await TestClient.connect(url, options);
   clients.push(c);
   return c;
 }

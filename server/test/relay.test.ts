@@ -1,0 +1,298 @@
+import { readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseClientMessage, parseServerMessage, encodeClientMessage, encodeServerMessage, bytesToBase64, base64ToBytes } from '../protocol.ts';
+import { roomDirName } from '../storage.ts';
+import { randomBytesOf, RelayClient, startTestServer, tempDir } from './helpers.ts';
+
+type Server = Awaited<ReturnType<typeof startTestServer>>;
+let servers: Server[] = [];
+let clients: RelayClient[] = [];
+
+async function server(opts: Parameters<typeof startTestServer>[0] = {}): Promise<Server> {
+  const s = await startTestServer(opts);
+  servers.push(s);
+  return s;
+}
+async function relay(url: string): Promise<RelayClient> {
+  const c = await RelayClient.connect(url);
+  clients.push(c);
+  return c;
+}
+
+afterEach(async () => {
+  for (const c of clients) c.raw.ws.terminate();
+  await Promise.all(servers.map((s) => s.close()));
+  servers = [];
+  clients = [];
+});
+
+const bytes = (...xs: number[]) => new Uint8Array(xs);
+const TOKEN = 'write-token-A';
+
+describe('relay protocol codec', () => {
+  it('round-trips every client message and rejects malformed ones', () => {
+    const msgs = [
+      { type: 'hello', id: 1, room: 'r', writeToken: 't' },
+      { type: 'leave', id: 2, room: 'r' },
+      { type: 'claim', id: 3, room: 'r', writeToken: 't' },
+      { type: 'append', id: 4, room: 'r', entries: [bytes(1, 2, 3), bytes(255)], writeToken: 't' },
+      { type: 'fetch', id: 5, room: 'r', since: 7, maxBytes: 100 },
+      { type: 'compact', id: 6, room: 'r', upTo: 3, snapshot: bytes(9, 9), writeToken: 't' },
+      { type: 'ping', id: 7 },
+    ] as const;
+    for (const m of msgs) {
+      const p = parseClientMessage(encodeClientMessage(m as never));
+      expect(p).toEqual({ ok: true, message: m });
+    }
+    expect(parseClientMessage('nope')).toEqual({ ok: false, error: 'frame is not valid JSON' });
+    expect(parseClientMessage('{"type":"fetch","id":9,"room":"r","since":-1}')).toMatchObject({ ok: false, id: 9 });
+    expect(parseClientMessage('{"type":"append","room":"r","writeToken":"t","entries":["***"]}').ok).toBe(false);
+    expect(parseClientMessage('{"type":"append","room":"r","writeToken":"t","entries":[]}').ok).toBe(false);
+    expect(parseClientMessage(`{"type":"hello","room":"${'x'.repeat(257)}"}`).ok).toBe(false);
+    expect(parseClientMessage('{"type":"launch"}').ok).toBe(false);
+  });
+
+  it('round-trips server messages including entries with binary data', () => {
+    const m = { type: 'entries', id: 1, room: 'r', head: 2, more: false, entries: [{ seq: 2, kind: 'snapshot', data: randomBytesOf(70_000) }] } as const;
+    expect(parseServerMessage(encodeServerMessage(m as never))).toEqual({ ok: true, message: m });
+    expect(parseServerMessage('{"type":"error","code":"forbidden","message":"no"}')).toEqual({
+      ok: true, message: { type: 'error', id: undefined, room: undefined, code: 'forbidden', message: 'no' },
+    });
+    const big = randomBytesOf(100_003);
+    expect(base64ToBytes(bytesToBase64(big))).toEqual(big);
+    expect(bytesToBase64(bytes())).toBe('');
+    expect(base64ToBytes('abc')).toBeNull();
+  });
+});
+
+describe('relay over WebSocket', () => {
+  it('hello, append, fetch with since; seqs start at 1 and increase', async () => {
+    const s = await server();
+    const c = await relay(s.url);
+    expect(await c.request({ type: 'hello', room: 'room-a', writeToken: TOKEN })).toMatchObject({
+      type: 'welcome', room: 'room-a', version: 1, head: 0, snapshotSeq: 0, claimed: false, canWrite: true,
+    });
+    const e = [bytes(1), bytes(2, 2), bytes(3, 3, 3)];
+    expect(await c.request({ type: 'append', room: 'room-a', entries: e, writeToken: TOKEN })).toMatchObject({ type: 'ack', seqs: [1, 2, 3] });
+    expect(await c.request({ type: 'append', room: 'room-a', entries: [bytes(4)], writeToken: TOKEN })).toMatchObject({ seqs: [4] });
+
+    const all = await c.request({ type: 'fetch', room: 'room-a', since: 0 });
+    expect(all).toMatchObject({ type: 'entries', head: 4, more: false });
+    expect(all.type === 'entries' && all.entries).toEqual([
+      { seq: 1, kind: 'update', data: bytes(1) },
+      { seq: 2, kind: 'update', data: bytes(2, 2) },
+      { seq: 3, kind: 'update', data: bytes(3, 3, 3) },
+      { seq: 4, kind: 'update', data: bytes(4) },
+    ]);
+    const later = await c.request({ type: 'fetch', room: 'room-a', since: 2 });
+    expect(later.type === 'entries' && later.entries.map((x) => x.seq)).toEqual([3, 4]);
+    expect(await c.request({ type: 'fetch', room: 'room-a', since: 4 })).toMatchObject({ entries: [], head: 4, more: false });
+    expect(await c.request({ type: 'fetch', room: 'unknown-room', since: 0 })).toMatchObject({ entries: [], head: 0, more: false });
+    expect(await c.request({ type: 'ping' })).toMatchObject({ type: 'pong' });
+  });
+
+  it('pages fetches by bytes (server limit and client maxBytes), always at least one entry', async () => {
+    const s = await server({ fetchPageBytes: 1000 });
+    const c = await relay(s.url);
+    const sent = Array.from({ length: 10 }, () => randomBytesOf(300));
+    await c.request({ type: 'append', room: 'paged', entries: sent, writeToken: TOKEN });
+    const first = await c.request({ type: 'fetch', room: 'paged', since: 0 });
+    expect(first).toMatchObject({ more: true });
+    expect(first.type === 'entries' && first.entries.length).toBe(3);
+    const small = await c.request({ type: 'fetch', room: 'paged', since: 0, maxBytes: 10 });
+    expect(small.type === 'entries' && small.entries.map((e) => e.seq)).toEqual([1]);
+    const all = await c.fetchAll('paged');
+    expect(all.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(all.map((e) => e.data)).toEqual(sent);
+  });
+
+  it('pushes new entries live to other followers of the room only', async () => {
+    const s = await server();
+    const writer = await relay(s.url);
+    const reader = await relay(s.url);
+    const elsewhere = await relay(s.url);
+    await writer.request({ type: 'hello', room: 'live' });
+    await reader.request({ type: 'hello', room: 'live' });
+    await elsewhere.request({ type: 'hello', room: 'other' });
+    await writer.request({ type: 'append', room: 'live', entries: [bytes(7, 7)], writeToken: TOKEN });
+    expect(await reader.nextMessage((m) => m.type === 'push')).toEqual({
+      type: 'push', room: 'live', entries: [{ seq: 1, kind: 'update', data: bytes(7, 7) }],
+    });
+    await reader.request({ type: 'leave', room: 'live' });
+    await writer.request({ type: 'append', room: 'live', entries: [bytes(8)], writeToken: TOKEN });
+    await writer.request({ type: 'ping' });
+    await reader.request({ type: 'ping' });
+    expect(reader.raw.pending()).toEqual([]);
+    expect(writer.raw.pending()).toEqual([]);
+    expect(elsewhere.raw.pending()).toEqual([]);
+  });
+
+  it('fixes the write credential on first append or claim and refuses other tokens', async () => {
+    const s = await server();
+    const a = await relay(s.url);
+    const b = await relay(s.url);
+    await a.request({ type: 'append', room: 'owned', entries: [bytes(1)], writeToken: TOKEN });
+    const refused = await b.request({ type: 'append', room: 'owned', entries: [bytes(2)], writeToken: 'intruder' });
+    expect(refused).toMatchObject({ type: 'error', code: 'forbidden', room: 'owned' });
+    expect(refused.type === 'error' && refused.message).toMatch(/credential/);
+    expect(await b.request({ type: 'compact', room: 'owned', upTo: 1, snapshot: bytes(0), writeToken: 'intruder' })).toMatchObject({ code: 'forbidden' });
+    expect(await b.request({ type: 'claim', room: 'owned', writeToken: 'intruder' })).toMatchObject({ code: 'forbidden' });
+    expect(await b.request({ type: 'hello', room: 'owned', writeToken: 'intruder' })).toMatchObject({ claimed: true, canWrite: false });
+    expect(await b.request({ type: 'hello', room: 'owned', writeToken: TOKEN })).toMatchObject({ canWrite: true });
+    expect(await b.request({ type: 'hello', room: 'owned' })).toMatchObject({ canWrite: null });
+    // Reading needs no credential: entries are ciphertext, the room name is the read secret.
+    expect(await b.fetchAll('owned')).toHaveLength(1);
+
+    expect(await a.request({ type: 'claim', room: 'claimed-first', writeToken: 'T2' })).toMatchObject({ type: 'claimed' });
+    expect(await a.request({ type: 'claim', room: 'claimed-first', writeToken: 'T2' })).toMatchObject({ type: 'claimed' });
+    expect(await a.request({ type: 'append', room: 'claimed-first', entries: [bytes(1)], writeToken: TOKEN })).toMatchObject({ code: 'forbidden' });
+    expect(await a.request({ type: 'append', room: 'claimed-first', entries: [bytes(1)], writeToken: 'T2' })).toMatchObject({ seqs: [1] });
+  });
+
+  it('compaction replaces entries <= upTo with a snapshot; later fetches see snapshot + newer entries, also after restart', async () => {
+    const dataDir = tempDir();
+    const s = await server({ dataDir });
+    const c = await relay(s.url);
+    await c.request({ type: 'append', room: 'cmp', entries: [bytes(1), bytes(2), bytes(3), bytes(4), bytes(5)], writeToken: TOKEN });
+    expect(await c.request({ type: 'compact', room: 'cmp', upTo: 9, snapshot: bytes(42), writeToken: TOKEN })).toMatchObject({ code: 'bad-range' });
+    expect(await c.request({ type: 'compact', room: 'cmp', upTo: 3, snapshot: bytes(1, 2, 3), writeToken: TOKEN })).toEqual({
+      type: 'compacted', id: expect.any(Number), room: 'cmp', upTo: 3,
+    });
+    const expected = [
+      { seq: 3, kind: 'snapshot', data: bytes(1, 2, 3) },
+      { seq: 4, kind: 'update', data: bytes(4) },
+      { seq: 5, kind: 'update', data: bytes(5) },
+    ];
+    expect(await c.fetchAll('cmp')).toEqual(expected);
+    expect((await c.fetchAll('cmp', 1))[0]).toEqual(expected[0]); // behind the snapshot: get it
+    expect(await c.fetchAll('cmp', 3)).toEqual(expected.slice(1)); // already past it: skip it
+    expect(await c.request({ type: 'append', room: 'cmp', entries: [bytes(6)], writeToken: TOKEN })).toMatchObject({ seqs: [6] });
+    expect(await c.request({ type: 'hello', room: 'cmp' })).toMatchObject({ head: 6, snapshotSeq: 3 });
+    expect(await c.request({ type: 'compact', room: 'cmp', upTo: 2, snapshot: bytes(0), writeToken: TOKEN })).toMatchObject({ code: 'bad-range' });
+    // Compacting everything leaves only the snapshot, and the head is kept.
+    expect(await c.request({ type: 'compact', room: 'cmp', upTo: 6, snapshot: bytes(6, 6), writeToken: TOKEN })).toMatchObject({ type: 'compacted' });
+    expect(await c.fetchAll('cmp')).toEqual([{ seq: 6, kind: 'snapshot', data: bytes(6, 6) }]);
+    await c.request({ type: 'append', room: 'cmp', entries: [bytes(7)], writeToken: TOKEN });
+
+    await s.close();
+    const s2 = await server({ dataDir });
+    const c2 = await relay(s2.url);
+    expect(await c2.fetchAll('cmp')).toEqual([
+      { seq: 6, kind: 'snapshot', data: bytes(6, 6) },
+      { seq: 7, kind: 'update', data: bytes(7) },
+    ]);
+    expect(await c2.request({ type: 'append', room: 'cmp', entries: [bytes(8)], writeToken: TOKEN })).toMatchObject({ seqs: [8] });
+  });
+
+  it('enforces entry size, room quota and total quota with their error codes; compaction frees a full room', async () => {
+    const s = await server({ maxEntryBytes: 1000, maxSnapshotBytes: 1500, roomQuotaBytes: 5000, totalQuotaBytes: 8000 });
+    const c = await relay(s.url);
+    expect(await c.request({ type: 'append', room: 'q1', entries: [randomBytesOf(1001)], writeToken: TOKEN })).toMatchObject({ code: 'too-large' });
+    let seqs = 0;
+    for (;;) {
+      const r = await c.request({ type: 'append', room: 'q1', entries: [randomBytesOf(900)], writeToken: TOKEN });
+      if (r.type === 'error') {
+        expect(r.code).toBe('room-full');
+        expect(r.message).toMatch(/compact/);
+        break;
+      }
+      seqs++;
+    }
+    expect(seqs).toBe(5); // 5 × (900 + 17 bytes framing) + meta.json ≈ 4.7 KB ≤ 5000 < 6 × 917
+    expect(await c.request({ type: 'compact', room: 'q1', upTo: 5, snapshot: randomBytesOf(1501), writeToken: TOKEN })).toMatchObject({ code: 'too-large' });
+    expect(await c.request({ type: 'compact', room: 'q1', upTo: 5, snapshot: randomBytesOf(100), writeToken: TOKEN })).toMatchObject({ type: 'compacted' });
+    expect(await c.request({ type: 'append', room: 'q1', entries: [randomBytesOf(900)], writeToken: TOKEN })).toMatchObject({ seqs: [6] });
+
+    // Room q1 now holds ~2 KB; the total quota (8000) runs out in another room first.
+    let outcome: string | undefined;
+    for (let i = 0; i < 10 && !outcome; i++) {
+      for (const room of ['q2', 'q3']) {
+        const r = await c.request({ type: 'append', room, entries: [randomBytesOf(900)], writeToken: TOKEN });
+        if (r.type === 'error') {
+          outcome = r.code;
+          break;
+        }
+      }
+    }
+    expect(outcome).toBe('server-full');
+    const health = (await (await fetch(`http://127.0.0.1:${s.port}/healthz`)).json()) as { ok: boolean };
+    expect(health.ok).toBe(true);
+  });
+
+  it('limits the rooms one connection may follow', async () => {
+    const s = await server({ maxTopics: 2 });
+    const c = await relay(s.url);
+    await c.request({ type: 'hello', room: 'r1' });
+    await c.request({ type: 'hello', room: 'r2' });
+    expect(await c.request({ type: 'hello', room: 'r2' })).toMatchObject({ type: 'welcome' });
+    expect(await c.request({ type: 'hello', room: 'r3' })).toMatchObject({ code: 'too-many-rooms' });
+    await c.request({ type: 'leave', room: 'r1' });
+    expect(await c.request({ type: 'hello', room: 'r3' })).toMatchObject({ type: 'welcome' });
+    const health = (await (await fetch(`http://127.0.0.1:${s.port}/healthz`)).json()) as { relayRooms: number };
+    expect(health.relayRooms).toBe(2);
+  });
+
+  it('answers malformed frames with bad-request (echoing a recoverable id) and closes with 4400 when repeated', async () => {
+    const s = await server({ maxMalformed: 2 });
+    const c = await relay(s.url);
+    c.raw.send('{"type":"fetch","id":77,"room":"r","since":"zero"}');
+    expect(await c.nextMessage((m) => m.type === 'error')).toMatchObject({ id: 77, code: 'bad-request', message: 'since must be a non-negative integer' });
+    c.raw.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    expect(await c.nextMessage((m) => m.type === 'error')).toMatchObject({ code: 'bad-request' });
+    c.raw.send('not json');
+    expect((await c.raw.closed).code).toBe(4400);
+  });
+
+  it('closes an oversized relay frame with 1009 and a flooding relay client with 4429', async () => {
+    const s = await server({ maxEntryBytes: 1000, maxSnapshotBytes: 1000, ratePerSec: 10, rateBurst: 20 });
+    const big = await relay(s.url);
+    big.raw.send({ type: 'append', room: 'r', writeToken: 't', entries: ['A'.repeat(100_000)] });
+    expect((await big.raw.closed).code).toBe(1009);
+    const flood = await relay(s.url);
+    for (let i = 0; i < 50; i++) flood.post({ type: 'ping' });
+    expect((await flood.raw.closed).code).toBe(4429);
+  });
+
+  it('stores the bytes exactly, with neither room name nor token in clear on disk', async () => {
+    const dataDir = tempDir();
+    const s = await server({ dataDir });
+    const c = await relay(s.url);
+    const room = 'plain-room-name-5eb1';
+    const token = 'plain-token-9a7c';
+    const payload = randomBytesOf(4096);
+    await c.request({ type: 'append', room, entries: [payload], writeToken: token });
+    const dir = path.join(dataDir, 'rooms', roomDirName(room));
+    expect(readdirSync(path.join(dataDir, 'rooms'))).toEqual([roomDirName(room)]);
+    const log = readFileSync(path.join(dir, 'log'));
+    expect(log.length).toBe(4096 + 17);
+    expect(Buffer.compare(log.subarray(17), Buffer.from(payload))).toBe(0);
+    const meta = readFileSync(path.join(dir, 'meta.json'), 'utf8');
+    expect(JSON.parse(meta)).toMatchObject({ format: 1, credential: expect.stringMatching(/^[0-9a-f]{64}$/), compactedUpTo: 0 });
+    for (const f of readdirSync(dir)) {
+      const text = readFileSync(path.join(dir, f)).toString('latin1');
+      expect(text).not.toContain(room);
+      expect(text).not.toContain(token);
+    }
+  });
+
+  it('retention deletes rooms idle longer than retentionDays at start, keeping recent ones', async () => {
+    const dataDir = tempDir();
+    const s = await server({ dataDir });
+    const c = await relay(s.url);
+    await c.request({ type: 'append', room: 'old', entries: [bytes(1)], writeToken: TOKEN });
+    await c.request({ type: 'append', room: 'fresh', entries: [bytes(2)], writeToken: TOKEN });
+    await s.close();
+    const oldDir = path.join(dataDir, 'rooms', roomDirName('old'));
+    const then = new Date(Date.now() - 31 * 86_400_000);
+    for (const f of ['log', 'meta.json']) utimesSync(path.join(oldDir, f), then, then);
+
+    const s2 = await server({ dataDir, retentionDays: 30 });
+    expect(() => statSync(oldDir)).toThrow();
+    const c2 = await relay(s2.url);
+    expect(await c2.fetchAll('old')).toEqual([]);
+    expect(await c2.fetchAll('fresh')).toEqual([{ seq: 1, kind: 'update', data: bytes(2) }]);
+    // The deleted room is unclaimed again: a new credential can take it.
+    expect(await c2.request({ type: 'append', room: 'old', entries: [bytes(3)], writeToken: 'new' })).toMatchObject({ seqs: [1] });
+  });
+});
