@@ -58,6 +58,12 @@ export const LIMITS = {
   tagsPerClip: 30,
   profileField: 500,
   socialLinks: 10,
+  /** Captured HTML of one clip, in UTF-16 code units (the clipper cuts at 2 MB of UTF-8 first). */
+  clipHtml: 2_200_000,
+  clipText: 1_100_000,
+  clipData: 100_000,
+  /** Any other captured string (title, URLs, byline…). */
+  clipField: 8_000,
 } as const;
 
 /** Thrown when a notebook cannot be used as it is; the message says what to do. */
@@ -403,8 +409,9 @@ const CLIP_KINDS: readonly ClipKind[] = ['page', 'selection', 'link', 'image'];
 // Captured content never changes, so its parse is cached per Y.Map for fast re-renders.
 const capturedCache = new WeakMap<Y.Map<unknown>, CapturedContent | null>();
 
-function parseCaptured(v: unknown): CapturedContent | undefined {
-  const o = parseJson(v);
+/** Parses captured content from untrusted JSON text (a peer, a page, the clip queue). */
+export function parseCaptured(v: unknown): CapturedContent | undefined {
+  const o = typeof v === 'string' ? parseJson(v) : v;
   if (!o || typeof o !== 'object') return undefined;
   const r = o as Record<string, unknown>;
   const kind = r.kind;
@@ -416,12 +423,15 @@ function parseCaptured(v: unknown): CapturedContent | undefined {
     a && typeof a === 'object' && typeof a.exact === 'string'
       ? { prefix: str(a.prefix) ?? '', exact: a.exact, suffix: str(a.suffix) ?? '' }
       : undefined;
-  const out: CapturedContent = { kind: kind as ClipKind, url, title: str(r.title, 1000) || url };
+  const out: CapturedContent = { kind: kind as ClipKind, url: url.slice(0, LIMITS.clipField), title: str(r.title) || url };
   const strings = ['canonicalUrl', 'siteName', 'byline', 'lang', 'excerpt', 'leadImage', 'favicon', 'html', 'text',
     'linkUrl', 'imageUrl', 'imageAlt', 'structuredData'] as const;
   for (const k of strings) {
     const s = str(r[k]);
-    if (s !== undefined) out[k] = s;
+    if (s === undefined) continue;
+    const max = k === 'html' ? LIMITS.clipHtml : k === 'text' ? LIMITS.clipText : k === 'structuredData' ? LIMITS.clipData : LIMITS.clipField;
+    out[k] = s.length > max ? s.slice(0, max) : s;
+    if (s.length > max && (k === 'html' || k === 'text')) out.truncated = true;
   }
   const pt = num(r.publishedTime);
   if (pt !== undefined) out.publishedTime = pt;
@@ -430,6 +440,7 @@ function parseCaptured(v: unknown): CapturedContent | undefined {
   if (dir) out.dir = dir;
   if (anchor) out.anchor = anchor;
   if (r.truncated === true) out.truncated = true;
+  if (out.title.length > LIMITS.clipField) out.title = out.title.slice(0, LIMITS.clipField);
   return out;
 }
 

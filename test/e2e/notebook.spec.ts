@@ -144,7 +144,7 @@ test('a broken notebook database gives a message with what to do, not a blank pa
   await panel.by(T.topicList).waitFor({ state: 'attached' });
   // Break the stored database: replace it with one of a higher version that has no stores.
   await page.evaluate(async () => {
-    const list = JSON.parse(JSON.stringify((await chrome.storage.local.get('notebooks')).notebooks)) as { id: string }[];
+    const list = JSON.parse(JSON.stringify((await (globalThis as any).chrome.storage.local.get('notebooks')).notebooks)) as { id: string }[];
     const name = `pn-notebook-${list[0]!.id}`;
     await new Promise((r) => {
       const del = indexedDB.deleteDatabase(name);

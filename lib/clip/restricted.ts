@@ -1,0 +1,53 @@
+/**
+ * Pages that no extension may script: the browser's own pages, extension stores, the built-in
+ * PDF viewer, local files without permission. For these the clipper offers to save the link.
+ */
+
+/** Why a page cannot be clipped, in words for the person; undefined when it can be tried. */
+export function whyUnclippable(url: string | undefined): string | undefined {
+  if (!url) return 'This tab has no web page to clip.';
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return 'This tab has no web page to clip.';
+  }
+  const host = u.hostname;
+  if (['chrome:', 'edge:', 'brave:', 'opera:', 'vivaldi:', 'about:', 'view-source:', 'devtools:', 'chrome-search:'].includes(u.protocol)) {
+    return 'This is one of the browser’s own pages, which extensions may not read.';
+  }
+  if (u.protocol === 'chrome-extension:' || u.protocol === 'moz-extension:' || u.protocol === 'extension:') {
+    return u.pathname.toLowerCase().endsWith('.pdf') || url.includes('.pdf')
+      ? 'This PDF is shown by the browser’s PDF viewer, which extensions may not read.'
+      : 'This page belongs to an extension, which other extensions may not read.';
+  }
+  if (host === 'chromewebstore.google.com' || (host === 'chrome.google.com' && u.pathname.startsWith('/webstore')) ||
+      host === 'addons.mozilla.org' || host === 'microsoftedge.microsoft.com') {
+    return 'Browsers do not let extensions read their extension store.';
+  }
+  if (u.protocol === 'file:') return undefined; // may work if the person allowed file access; the capture error says so otherwise
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'Only web pages (http and https) can be clipped.';
+  return undefined;
+}
+
+/** Turns a capture failure from the browser into a message for the person. */
+export function describeCaptureError(message: string, url: string | undefined): { reason: 'no-access' | 'restricted' | 'failed'; message: string } {
+  const m = message.toLowerCase();
+  if (url?.startsWith('file:') || m.includes('file://')) {
+    return {
+      reason: 'restricted',
+      message: 'Files on your computer can be clipped only after you allow it: open the extension’s details in the browser’s extension settings and switch on “Allow access to file URLs”.',
+    };
+  }
+  if (m.includes('must request permission') || m.includes('cannot access contents of the page') || m.includes('missing host permission')) {
+    return { reason: 'no-access', message: 'Partner Notebook needs your permission to read this page.' };
+  }
+  const restricted = whyUnclippable(url);
+  if (restricted || m.includes('cannot be scripted') || m.includes('cannot access a chrome')) {
+    return { reason: 'restricted', message: restricted ?? 'The browser does not let extensions read this page.' };
+  }
+  if (m.includes('frame with id 0 was removed') || m.includes('no tab with id') || m.includes('tab was closed')) {
+    return { reason: 'failed', message: 'The page closed or changed before it could be clipped. Open it again and clip once more.' };
+  }
+  return { reason: 'failed', message: `The page could not be read (${message.slice(0, 160)}). Reload the page and try again.` };
+}

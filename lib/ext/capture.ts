@@ -1,0 +1,79 @@
+/**
+ * Captures a tab's content by injecting the extraction script (scripting API; access comes from
+ * activeTab after a menu click, the shortcut or the toolbar icon, or from the optional host
+ * permission the person granted from the panel).
+ */
+import { browser, type Browser } from 'wxt/browser';
+import { describeCaptureError, whyUnclippable } from '../clip/restricted';
+import { parseCaptured } from '../notebook/schema';
+import { randomId } from '../notebook/people';
+import type { CapturedContent } from '../notebook/types';
+import { addNotice, enqueueClip } from './clip-queue';
+import type { ClipOutcome, QueuedClip } from './messages';
+
+/** What to take from the tab. */
+export type CaptureRequest =
+  | { mode: 'page' }
+  | { mode: 'selection' }
+  | { mode: 'link'; href: string; text?: string }
+  | { mode: 'image'; src: string; alt?: string };
+
+/** Runs the extraction script in the tab and returns what it captured, validated. */
+export async function captureTab(tabId: number, req: CaptureRequest): Promise<CapturedContent> {
+  // The script reads its instructions from its isolated world's window; set them first.
+  await browser.scripting.executeScript({
+    target: { tabId },
+    func: (r: CaptureRequest) => {
+      (window as unknown as { __partnerNotebookClip?: CaptureRequest; __partnerNotebookClipMode?: string }).__partnerNotebookClip = r;
+      (window as unknown as { __partnerNotebookClipMode?: string }).__partnerNotebookClipMode = r.mode;
+    },
+    args: [req],
+  });
+  const [res] = await browser.scripting.executeScript({ target: { tabId }, files: ['/extract.js'] });
+  const captured = parseCaptured(res?.result);
+  if (!captured) throw new Error('The page returned nothing that could be saved.');
+  return captured;
+}
+
+/**
+ * Clips a tab and queues the clip for the panel. Never throws: failures come back as an outcome
+ * with a message (and, with `notifyIfFailed`, are kept for the panel to show when it opens).
+ */
+export async function clipTab(
+  tab: Browser.tabs.Tab,
+  req: CaptureRequest,
+  via: QueuedClip['via'],
+  opts: { notifyIfFailed?: boolean; destination?: { notebookId: string; topicId: string } } = {},
+): Promise<ClipOutcome> {
+  const fail = async (o: Extract<ClipOutcome, { ok: false }>): Promise<ClipOutcome> => {
+    if (opts.notifyIfFailed) await addNotice({ id: randomId(), at: Date.now(), message: o.message, url: o.url, title: o.title });
+    return o;
+  };
+  const restricted = tab.url ? whyUnclippable(tab.url) : undefined;
+  if (tab.id === undefined) return fail({ ok: false, reason: 'failed', message: 'There is no page to clip in this window.' });
+  if (restricted) return fail({ ok: false, reason: 'restricted', message: restricted, url: tab.url, title: tab.title });
+  let captured: CapturedContent;
+  try {
+    captured = await captureTab(tab.id, req);
+  } catch (e) {
+    const d = describeCaptureError((e as Error).message ?? String(e), tab.url);
+    return fail({ ok: false, ...d, url: tab.url, title: tab.title });
+  }
+  const id = randomId();
+  try {
+    await enqueueClip({ id, captured, clippedAt: Date.now(), via, ...opts.destination });
+  } catch (e) {
+    return fail({ ok: false, reason: 'failed', message: (e as Error).message, url: captured.url, title: captured.title });
+  }
+  return { ok: true, queuedId: id, title: captured.title };
+}
+
+/** The tab the person is looking at: the active tab of the last focused window, skipping the panel's own tab. */
+export async function pageTab(excludeTabId?: number): Promise<Browser.tabs.Tab | undefined> {
+  const [active] = await browser.tabs.query({ active: true, lastFocusedWindow: true });
+  if (active && active.id !== excludeTabId) return active;
+  // The panel is open in a tab of its own (e.g. a browser without side panels): use the tab
+  // the person was on before it.
+  const others = (await browser.tabs.query({ lastFocusedWindow: true })).filter((t) => t.id !== excludeTabId);
+  return others.sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))[0];
+}

@@ -1,0 +1,59 @@
+/**
+ * Messages between the side panel and the background: one typed union, parsed on arrival.
+ */
+import type { CapturedContent } from '../notebook/types';
+
+/** Panel → background: clip the page the person is looking at. */
+export interface ClipActiveTabRequest {
+  type: 'clip-active-tab';
+  /** The panel's own tab when it is open in a tab (then the page is the last other tab used). */
+  excludeTabId?: number;
+}
+
+/** Every message the background accepts. */
+export type BackgroundRequest = ClipActiveTabRequest;
+
+/** The result of clipping a tab. */
+export type ClipOutcome =
+  | { ok: true; queuedId: string; title: string }
+  | {
+      ok: false;
+      /** 'no-access': a permission would fix it; 'restricted': no extension may read it; 'failed': try again. */
+      reason: 'no-access' | 'restricted' | 'failed';
+      message: string;
+      /** The tab's address and title, when known, to offer saving the link instead. */
+      url?: string;
+      title?: string;
+    };
+
+/** Parses an incoming message; anything else is ignored. */
+export function parseBackgroundRequest(m: unknown): BackgroundRequest | undefined {
+  if (!m || typeof m !== 'object') return undefined;
+  const r = m as Record<string, unknown>;
+  if (r.type === 'clip-active-tab') {
+    return { type: 'clip-active-tab', excludeTabId: typeof r.excludeTabId === 'number' ? r.excludeTabId : undefined };
+  }
+  return undefined;
+}
+
+/** A clip captured while the panel may be closed, waiting in extension storage. */
+export interface QueuedClip {
+  id: string;
+  captured: CapturedContent;
+  clippedAt: number;
+  /** How it was taken. */
+  via: 'panel' | 'menu' | 'shortcut';
+  /** Set when the panel chose a destination (the panel button); otherwise the panel decides on arrival. */
+  notebookId?: string;
+  topicId?: string;
+}
+
+/** Something the person must hear about a clip that did not work, shown when the panel opens. */
+export interface ClipNotice {
+  id: string;
+  at: number;
+  message: string;
+  /** Offer to save the link with its title instead. */
+  url?: string;
+  title?: string;
+}
