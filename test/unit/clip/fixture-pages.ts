@@ -86,3 +86,44 @@ export function fieldMatches(field: MetadataField, actual: unknown, expected: un
   if (field === 'lang') return a.toLowerCase() === e.toLowerCase();
   return a === e;
 }
+
+/** Elements that must never appear in clip HTML. */
+const UNSAFE_TAGS = new Set([
+  'script', 'style', 'iframe', 'frame', 'object', 'embed', 'applet', 'form', 'input', 'button',
+  'textarea', 'select', 'svg', 'math', 'noscript', 'template', 'base', 'link', 'meta',
+]);
+/** Attributes that hold a URL. */
+const URL_ATTRS = new Set(['href', 'src', 'poster', 'cite', 'longdesc', 'xlink:href', 'data', 'action', 'formaction']);
+/** What a URL attribute may hold after sanitising. */
+const SAFE_URL = /^(https?:|mailto:|tel:|data:image\/(png|jpe?g|gif|webp|avif|bmp|x-icon);base64,)/i;
+
+/**
+ * Problems found in clip HTML (empty when safe): unsafe elements, event handlers, style
+ * and srcdoc attributes, and URLs other than absolute http(s)/mailto/tel/raster data.
+ * Parses the HTML rather than grepping it, so that article text about "onload=" or
+ * "javascript:" is not mistaken for markup.
+ */
+export function unsafeHtmlProblems(html: string, parse: (html: string) => Document): string[] {
+  const problems: string[] = [];
+  if (/<script/i.test(html)) problems.push('contains "<script"');
+  const doc = parse(`<!DOCTYPE html><html><body>${html}</body></html>`);
+  // The body itself too: a payload's <body onload> merges into the wrapper's body.
+  for (const el of [doc.body, ...Array.from(doc.body.querySelectorAll('*'))]) {
+    const tag = el.localName.toLowerCase();
+    if (UNSAFE_TAGS.has(tag)) problems.push(`<${tag}>`);
+    for (const attr of Array.from(el.attributes)) {
+      const name = attr.name.toLowerCase();
+      if (name.startsWith('on')) problems.push(`<${tag} ${name}>`);
+      if (name === 'style' || name === 'srcdoc' || name === 'formaction' || name === 'action') {
+        problems.push(`<${tag} ${name}>`);
+      }
+      if (URL_ATTRS.has(name) && !SAFE_URL.test(attr.value)) problems.push(`<${tag} ${name}="${attr.value.slice(0, 60)}">`);
+    }
+    if (tag === 'a' && el.hasAttribute('href')) {
+      if (el.getAttribute('rel') !== 'noopener noreferrer' || el.getAttribute('target') !== '_blank') {
+        problems.push(`<a href> without rel/target`);
+      }
+    }
+  }
+  return problems;
+}
