@@ -46,6 +46,8 @@ export const RELAY_ORIGIN: unique symbol = Symbol('partner-notebook/relay');
 /** AES-GCM adds the IV in front and a 16-byte tag at the end of every entry. */
 const SEAL_OVERHEAD = IV_BYTES + 16;
 const MiB = 1024 * 1024;
+/** Slowest line the request timeouts allow for, in bytes per second. */
+const SLOW_LINE_BYTES_PER_SECOND = 50_000;
 
 /** Where the caller keeps the last applied sequence number, per notebook. */
 export interface RelayCursorStore {
@@ -158,7 +160,7 @@ export interface RelayClientOptions {
   compactAfterBytes?: number;
   /** Reconnect delays: doubling from `minMs` up to `maxMs`, each randomised to 50–100 %. Default 1 s … 60 s. */
   backoff?: { minMs: number; maxMs: number };
-  /** A request without reply for this long counts as a dead connection, in ms. Default 30 000. */
+  /** A request without reply for this long (plus time for its size on a slow line) counts as a dead connection, in ms. Default 30 000. */
   requestTimeoutMs?: number;
   /** Send an application ping after this much silence, in ms (detects dead connections). Default 25 000. */
   pingIntervalMs?: number;
@@ -570,13 +572,17 @@ export class RelayClient {
     if (s.ended) throw new ConnectionLost('connection closed');
     const id = this.nextId++;
     const text = encodeClientMessage({ ...message, id });
+    // Large frames take time on a slow line (a librarian on 400 kbit/s moves ~50 KB/s): allow
+    // for the upload, and for a fetch for the largest reply (a snapshot), on top of the base.
+    const bytes = message.type === 'fetch' ? (this.maxSnapshotBytes * 4) / 3 : text.length;
+    const timeoutMs = this.requestTimeoutMs + Math.ceil(bytes / SLOW_LINE_BYTES_PER_SECOND) * 1000;
     return new Promise<RelayServerMessage>((resolve, reject) => {
       const timer = setTimeout(() => {
         s.pending.delete(id);
         reject(new ConnectionLost('request timed out'));
         // No answer: treat the connection as dead rather than wait for TCP to notice.
-        this.endSession(s, new RelayError('unreachable', { cause: new Error(`no reply to ${message.type} within ${this.requestTimeoutMs} ms`) }));
-      }, this.requestTimeoutMs);
+        this.endSession(s, new RelayError('unreachable', { cause: new Error(`no reply to ${message.type} within ${timeoutMs} ms`) }));
+      }, timeoutMs);
       s.pending.set(id, { resolve, reject, timer });
       try {
         s.sock.send(text);
