@@ -7,9 +7,19 @@ export default defineConfig({
     name: 'Partner Notebook',
     description:
       'A shared notebook for library partners: clip pages, co-write notes by topic, sync peer-to-peer, make your poster.',
-    // storage: the clip queue and settings; sidePanel: Chrome's panel (Firefox uses sidebar_action).
-    permissions: browser === 'firefox' ? ['storage'] : ['storage', 'sidePanel'],
+    // storage: clip queue and settings; activeTab + scripting: read the page being clipped, only
+    // when the person clips; contextMenus: right-click clipping; sidePanel: Chrome's panel
+    // (Firefox uses sidebar_action).
+    permissions: ['storage', 'activeTab', 'scripting', 'contextMenus', ...(browser === 'firefox' ? [] : ['sidePanel'])],
+    // Asked for only when the person clips from the panel a page the icon was not clicked on.
+    optional_host_permissions: ['http://*/*', 'https://*/*'],
     action: { default_title: 'Open Partner Notebook' },
+    commands: {
+      'clip-page': {
+        suggested_key: { default: 'Alt+Shift+C', mac: 'Alt+Shift+C' },
+        description: 'Clip this page to Partner Notebook',
+      },
+    },
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {

@@ -2,15 +2,29 @@ import Collaboration from '@tiptap/extension-collaboration';
 import Highlight from '@tiptap/extension-highlight';
 import { Placeholder } from '@tiptap/extensions';
 import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react';
+import { useEffect } from 'react';
 import StarterKit from '@tiptap/starter-kit';
 import type * as Y from 'yjs';
 import { T } from './test-ids';
+
+/** Inserts a clip's quote at the cursor: a blockquote, then "— Title (Site)" linking to the source. */
+export function insertQuote(editor: Editor, quote: string, title: string, url: string | undefined, site?: string) {
+  const source = url && isAllowedLink(url) ? [{ type: 'text', text: title, marks: [{ type: 'link', attrs: { href: url } }] }] : [{ type: 'text', text: title }];
+  editor
+    .chain()
+    .focus()
+    .insertContent([
+      { type: 'blockquote', content: quote.split(/\n{2,}/).filter(Boolean).map((p) => ({ type: 'paragraph', content: [{ type: 'text', text: p }] })) },
+      { type: 'paragraph', content: [{ type: 'text', text: '— ' }, ...source, ...(site ? [{ type: 'text', text: ` (${site})` }] : [])] },
+    ])
+    .run();
+}
 
 /** Only web and mail links may be added to a note (no javascript:, data: …). */
 export const isAllowedLink = (href: string) => /^(https?:|mailto:)/i.test(href.trim());
 
 /** The shared rich-text note of one topic, bound to its Yjs fragment. Undo/redo go through Yjs. */
-export function NoteEditor(props: { fragment: Y.XmlFragment; label: string }) {
+export function NoteEditor(props: { fragment: Y.XmlFragment; label: string; onEditor?(editor: Editor | null): void }) {
   const editor = useEditor(
     {
       extensions: [
@@ -35,6 +49,11 @@ export function NoteEditor(props: { fragment: Y.XmlFragment; label: string }) {
     },
     [props.fragment],
   );
+  const { onEditor } = props;
+  useEffect(() => {
+    onEditor?.(editor);
+    return () => onEditor?.(null);
+  }, [editor, onEditor]);
   if (!editor) return null;
   return (
     <div className="note">

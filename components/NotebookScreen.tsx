@@ -1,9 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Identity, NotebookEntry } from '../lib/ext/storage';
 import { markOpened, syncEntryTitle } from '../lib/ext/notebooks';
 import { openNotebookSession, type NotebookSession } from '../lib/sync/notebook-session';
 import type { StorageError } from '../lib/sync/persistence';
+import { chooseClipTopic } from '../lib/notebook/clip-destination';
+import { ClipBar } from './ClipBar';
 import { LibrariesPage, TimeZoneList } from './LibrariesPage';
+import { useClipQueue } from './use-clip-queue';
 import { T } from './test-ids';
 import { TopicList } from './TopicList';
 import { TopicPage } from './TopicPage';
@@ -88,6 +91,12 @@ export function NotebookScreen(props: { entry: NotebookEntry; notebooks: Noteboo
 function OpenNotebook({ session, me }: { session: NotebookSession; me: Identity }) {
   const snap = useNotebook(session.doc);
   const [view, setView] = useState<View>({ page: 'topics' });
+  const [recentTopicId, setRecentTopicId] = useState<string | undefined>();
+  const openTopicId = view.page === 'topic' ? view.topicId : undefined;
+  useEffect(() => void (openTopicId && setRecentTopicId(openTopicId)), [openTopicId]);
+  const durable = useCallback(() => session.persistence.confirm(), [session]);
+  const arrived = useClipQueue(session.doc, session.id, me, { openTopicId, recentTopicId }, durable);
+  const defaultTopic = chooseClipTopic(snap.topics, { openTopicId, recentTopicId }, Date.now());
   const main = useRef<HTMLElement>(null);
   useEffect(() => {
     if (snap.info.title) void syncEntryTitle(session.id, snap.info.title);
@@ -105,6 +114,14 @@ function OpenNotebook({ session, me }: { session: NotebookSession; me: Identity 
           Our libraries
         </button>
       </nav>
+      <ClipBar
+        doc={session.doc}
+        notebookId={session.id}
+        topics={snap.topics}
+        defaultTopicId={defaultTopic?.id}
+        arrived={arrived}
+        onOpenTopic={(topicId) => setView({ page: 'topic', topicId })}
+      />
       {snap.problems.length > 0 && (
         <p className="alert" role="status">
           {snap.problems.length} {snap.problems.length === 1 ? 'entry' : 'entries'} received from a partner could not be read and are hidden. Everything else is intact. Ask your partners to update Partner Notebook.

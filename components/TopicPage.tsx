@@ -1,16 +1,41 @@
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Editor } from '@tiptap/react';
 import type * as Y from 'yjs';
-import { noteBody } from '../lib/notebook/schema';
+import { deleteClip, noteBody, restoreClip } from '../lib/notebook/schema';
 import type { NotebookSnapshot } from '../lib/notebook/snapshot';
-import { NoteEditor } from './NoteEditor';
+import { ClipCard } from './ClipCard';
+import { ClipReader } from './ClipReader';
+import { insertQuote, NoteEditor } from './NoteEditor';
 import { T } from './test-ids';
 import { shortDate } from './TopicList';
+
+const deps = { now: () => Date.now() };
+
+/** The text a clip contributes when quoted into a note. */
+function quoteOf(c: NotebookSnapshot['clips'][number]['captured']): string {
+  if (c.kind === 'selection' && c.text) return c.text.slice(0, 2000);
+  if (c.kind === 'image') return c.imageAlt || c.title;
+  if (c.kind === 'link') return c.text || c.title;
+  return (c.excerpt || c.text || c.title).slice(0, 600);
+}
 
 /** One topic: its prompt, its clips and the partners' shared note. */
 export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: string; onBack(): void }) {
   const topic = props.snap.topics.find((t) => t.id === props.topicId);
   const heading = useRef<HTMLHeadingElement>(null);
+  const editor = useRef<Editor | null>(null);
+  const onEditor = useCallback((e: Editor | null) => void (editor.current = e), []);
+  const [reading, setReading] = useState<string | null>(null);
+  const [deleted, setDeleted] = useState<{ id: string; title: string } | null>(null);
+  const clips = useMemo(() => props.snap.clips.filter((c) => c.topicId === props.topicId), [props.snap.clips, props.topicId]);
+  const allTags = useMemo(() => [...new Set(props.snap.clips.flatMap((c) => c.tags))].sort(), [props.snap.clips]);
   useEffect(() => heading.current?.focus(), [props.topicId]);
+  useEffect(() => {
+    if (!deleted) return;
+    const t = setTimeout(() => setDeleted(null), 15_000);
+    return () => clearTimeout(t);
+  }, [deleted]);
+
   if (!topic) {
     return (
       <section>
@@ -21,6 +46,8 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
       </section>
     );
   }
+  const readingClip = reading ? props.snap.clips.find((c) => c.id === reading) : undefined;
+  if (readingClip) return <ClipReader clip={readingClip} onClose={() => setReading(null)} />;
   const stats = props.snap.stats.get(topic.id);
   return (
     <section aria-labelledby="topic-heading">
@@ -38,8 +65,46 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
         </p>
       )}
       <h2>Our notes</h2>
-      <NoteEditor fragment={noteBody(props.doc, topic.id)} label={`Shared note for ${topic.title}`} />
+      <NoteEditor fragment={noteBody(props.doc, topic.id)} label={`Shared note for ${topic.title}`} onEditor={onEditor} />
       <p className="muted small">{stats?.noteWords ?? 0} words · saved on this computer as you type</p>
+      <h2>
+        Clips <span className="muted small">({clips.length})</span>
+      </h2>
+      {deleted && (
+        <div className="alert row" role="status">
+          <span className="grow">Deleted “{deleted.title}”.</span>
+          <button
+            type="button"
+            data-testid={T.undo}
+            onClick={() => {
+              restoreClip(props.doc, deleted.id);
+              setDeleted(null);
+            }}
+          >
+            Undo
+          </button>
+        </div>
+      )}
+      {clips.length === 0 && <p className="muted">No clips yet. Open a library’s page and press “Clip this page”, or right-click a page, a selection, a link or an image.</p>}
+      {clips.map((c) => (
+        <ClipCard
+          key={c.id}
+          doc={props.doc}
+          clip={c}
+          topics={props.snap.topics}
+          onRead={() => setReading(c.id)}
+          onQuote={() => editor.current && insertQuote(editor.current, quoteOf(c.captured), c.captured.title, c.captured.url, c.captured.siteName)}
+          onDelete={() => {
+            deleteClip(props.doc, c.id, deps);
+            setDeleted({ id: c.id, title: c.captured.title });
+          }}
+        />
+      ))}
+      <datalist id="all-tags">
+        {allTags.map((t) => (
+          <option key={t} value={t} />
+        ))}
+      </datalist>
     </section>
   );
 }

@@ -1,4 +1,19 @@
+import { CLIP_COMMAND, createMenus, onActionClick, onCommand, onMenuClick, onPanelMessage, refreshBadge } from '@/lib/ext/background';
+import { clipNoticesItem, clipQueueItem } from '@/lib/ext/clip-queue';
+
 export default defineBackground(() => {
-  // Chrome: clicking the toolbar icon opens the side panel.
-  (browser as any).sidePanel?.setPanelBehavior?.({ openPanelOnActionClick: true });
+  browser.runtime.onInstalled.addListener(createMenus);
+  browser.runtime.onStartup.addListener(createMenus);
+  browser.contextMenus.onClicked.addListener((info, tab) => void onMenuClick(info, tab));
+  browser.commands.onCommand.addListener((command, tab) => void onCommand(command, tab));
+  // Chrome opens the side panel from the icon; Firefox toggles its sidebar itself.
+  browser.action?.onClicked.addListener(onActionClick);
+  browser.runtime.onMessage.addListener((message, _sender, sendResponse) => {
+    void onPanelMessage(message).then(sendResponse);
+    return true; // answer asynchronously
+  });
+  clipQueueItem.watch(() => void refreshBadge());
+  clipNoticesItem.watch(() => void refreshBadge());
+  // A debugging handle (DevTools, end-to-end tests): the same handlers the browser calls.
+  Object.assign(globalThis, { partnerNotebook: { onMenuClick, onCommand, CLIP_COMMAND } });
 });

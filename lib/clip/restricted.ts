@@ -42,9 +42,17 @@ export function describeCaptureError(message: string, url: string | undefined): 
   if (m.includes('must request permission') || m.includes('cannot access contents of the page') || m.includes('missing host permission')) {
     return { reason: 'no-access', message: 'Partner Notebook needs your permission to read this page.' };
   }
-  const restricted = whyUnclippable(url);
-  if (restricted || m.includes('cannot be scripted') || m.includes('cannot access a chrome')) {
-    return { reason: 'restricted', message: restricted ?? 'The browser does not let extensions read this page.' };
+  const restricted = url ? whyUnclippable(url) : undefined;
+  if (restricted) return { reason: 'restricted', message: restricted };
+  if (m.includes('cannot access a chrome') || m.includes('cannot access chrome') || m.includes('about:') || m.includes('edge://')) {
+    return { reason: 'restricted', message: whyUnclippable('chrome://x')! };
+  }
+  if (m.includes('gallery cannot be scripted') || m.includes('webstore')) {
+    return { reason: 'restricted', message: whyUnclippable('https://chromewebstore.google.com/')! };
+  }
+  if (m.includes('pdf')) return { reason: 'restricted', message: whyUnclippable('chrome-extension://x/y.pdf')! };
+  if (m.includes('cannot be scripted') || m.includes('cannot access')) {
+    return { reason: 'restricted', message: 'The browser does not let extensions read this page.' };
   }
   if (m.includes('frame with id 0 was removed') || m.includes('no tab with id') || m.includes('tab was closed')) {
     return { reason: 'failed', message: 'The page closed or changed before it could be clipped. Open it again and clip once more.' };

@@ -43,9 +43,10 @@ export async function dismissNotice(id: string): Promise<void> {
 /**
  * Hands every queued clip that `accept` takes to it, then removes exactly those from the queue.
  * Under the queue lock, so two open panels never add the same clip twice.
- * `accept` returns false to leave a clip queued (e.g. it belongs to another notebook).
+ * `accept` returns false to leave a clip queued (e.g. it belongs to another notebook);
+ * `durable` resolves once the notebook's storage holds what `accept` added.
  */
-export async function drainQueue(accept: (clip: QueuedClip) => boolean): Promise<number> {
+export async function drainQueue(accept: (clip: QueuedClip) => boolean, durable: () => Promise<void> = async () => {}): Promise<number> {
   const run = async () => {
     const q = await clipQueueItem.getValue();
     const done = new Set<string>();
@@ -57,7 +58,10 @@ export async function drainQueue(accept: (clip: QueuedClip) => boolean): Promise
       }
       if (accept({ ...item, captured })) done.add(item.id);
     }
-    if (done.size) await clipQueueItem.setValue(q.filter((c) => !done.has(c.id)));
+    if (!done.size) return 0;
+    // Only once the notebook's storage holds the clips may they leave the queue.
+    await durable();
+    await clipQueueItem.setValue(q.filter((c) => !done.has(c.id)));
     return done.size;
   };
   return withQueueLock(run);

@@ -8,6 +8,9 @@ export interface ClipActiveTabRequest {
   type: 'clip-active-tab';
   /** The panel's own tab when it is open in a tab (then the page is the last other tab used). */
   excludeTabId?: number;
+  /** Where the person chose to file the clip. */
+  notebookId?: string;
+  topicId?: string;
 }
 
 /** Every message the background accepts. */
@@ -31,7 +34,13 @@ export function parseBackgroundRequest(m: unknown): BackgroundRequest | undefine
   if (!m || typeof m !== 'object') return undefined;
   const r = m as Record<string, unknown>;
   if (r.type === 'clip-active-tab') {
-    return { type: 'clip-active-tab', excludeTabId: typeof r.excludeTabId === 'number' ? r.excludeTabId : undefined };
+    const str = (v: unknown) => (typeof v === 'string' && v.length <= 64 ? v : undefined);
+    return {
+      type: 'clip-active-tab',
+      excludeTabId: typeof r.excludeTabId === 'number' ? r.excludeTabId : undefined,
+      notebookId: str(r.notebookId),
+      topicId: str(r.topicId),
+    };
   }
   return undefined;
 }

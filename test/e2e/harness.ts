@@ -3,10 +3,11 @@
  * Headless Chromium cannot show the real side panel, so the panel page is opened in a tab: it is
  * the same page (sidepanel.html) with the same extension APIs.
  */
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { WebSocket } from 'ws';
 
 /** The unpacked Chrome build that `npm run build` produced. */
 export const EXTENSION_DIR = resolve(process.env.PN_EXTENSION_DIR ?? '.output/chrome-mv3');
@@ -22,6 +23,13 @@ export interface Person {
   userDataDir: string;
   /** Opens the side panel page in a new tab (narrow, like the real panel). */
   openPanel(width?: number): Promise<Page>;
+  /**
+   * Presses the extension's toolbar button on `page`'s tab, as a person would: this grants the
+   * extension activeTab on that tab and opens the real side panel. Tests drive the panel in a tab
+   * (Playwright cannot reach the side panel), so the real one is closed again afterwards: two
+   * panels would race to file queued clips.
+   */
+  clickToolbarButton(page: Page): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,6 +49,9 @@ export async function launchPerson(opts: { userDataDir?: string } = {}): Promise
       '--disable-sync',
       '--no-first-run',
       '--disable-default-apps',
+      // A browser-level DevTools endpoint on 127.0.0.1, to press the extension's toolbar button.
+      '--remote-debugging-port=0',
+      '--enable-unsafe-extension-debugging',
     ],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
@@ -57,10 +68,59 @@ export async function launchPerson(opts: { userDataDir?: string } = {}): Promise
       await page.goto(`chrome-extension://${extensionId}/sidepanel.html`);
       return page;
     },
+    async clickToolbarButton(page: Page) {
+      await page.bringToFront();
+      const cdp = await browserCdp(userDataDir);
+      try {
+        const { targetInfos } = (await cdp.call('Target.getTargets', { filter: [{ type: 'tab' }] })) as { targetInfos: { targetId: string; url: string }[] };
+        const tab = targetInfos.find((t) => t.url === page.url());
+        if (!tab) throw new Error(`no tab target for ${page.url()}`);
+        await cdp.call('Extensions.triggerAction', { id: extensionId, targetId: tab.targetId });
+      } finally {
+        cdp.close();
+      }
+      await worker.evaluate(async () => {
+        const c = (globalThis as any).chrome;
+        for (let i = 0; i < 50; i++) {
+          const panels = await c.runtime.getContexts({ contextTypes: ['SIDE_PANEL'] });
+          if (panels.length) {
+            for (const p of panels) await c.sidePanel.close({ windowId: p.windowId }).catch(() => {});
+            for (let j = 0; j < 100 && (await c.runtime.getContexts({ contextTypes: ['SIDE_PANEL'] })).length; j++) await new Promise((r) => setTimeout(r, 20));
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      });
+    },
     async close() {
       await context.close();
       if (!opts.userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** A minimal client for the browser-level DevTools endpoint (Playwright's is page-level here). */
+async function browserCdp(userDataDir: string) {
+  const [port, path] = readFileSync(join(userDataDir, 'DevToolsActivePort'), 'utf8').trim().split('\n');
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`);
+  await new Promise((ok, fail) => (ws.once('open', ok), ws.once('error', fail)));
+  let next = 0;
+  return {
+    call(method: string, params: object): Promise<unknown> {
+      const id = ++next;
+      return new Promise((ok, fail) => {
+        const onMessage = (m: Buffer) => {
+          const d = JSON.parse(String(m)) as { id?: number; result?: unknown; error?: { message: string } };
+          if (d.id !== id) return;
+          ws.off('message', onMessage);
+          if (d.error) fail(new Error(`${method}: ${d.error.message}`));
+          else ok(d.result);
+        };
+        ws.on('message', onMessage);
+        ws.send(JSON.stringify({ id, method, params }));
+      });
+    },
+    close: () => ws.close(),
   };
 }
 

@@ -76,6 +76,16 @@ export class Panel {
     return { titles, current };
   }
 
+  /** Titles of the clips shown on the open topic page. */
+  async clipTitles(): Promise<string[]> {
+    return this.by(T.clipTitle).allTextContents();
+  }
+
+  /** A clip card by (part of) its title. */
+  clip(title: string): Locator {
+    return this.by(T.clipCard).filter({ hasText: title });
+  }
+
   async switchTo(title: string) {
     await this.by(T.notebookSwitcher).selectOption({ label: title });
     await expect.poll(async () => (await this.notebooks()).current).toBe(title);

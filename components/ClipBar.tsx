@@ -1,0 +1,161 @@
+import { useState } from 'react';
+import type * as Y from 'yjs';
+import { addNotice, clipNoticesItem, dismissNotice, enqueueClip } from '../lib/ext/clip-queue';
+import type { ClipOutcome } from '../lib/ext/messages';
+import { clipPageFromPanel } from '../lib/ext/panel-clip';
+import { randomId } from '../lib/notebook/people';
+import type { Topic } from '../lib/notebook/types';
+import { T } from './test-ids';
+import type { ArrivedClip } from './use-clip-queue';
+import { useStorageItem } from './use-storage-item';
+
+/**
+ * "Clip this page" into a chosen topic, the result in words, and any problems with clips taken
+ * while the panel was closed (each with the offer to save the link instead).
+ */
+export function ClipBar(props: {
+  doc: Y.Doc;
+  notebookId: string;
+  topics: Topic[];
+  defaultTopicId: string | undefined;
+  arrived: ArrivedClip[];
+  onOpenTopic(id: string): void;
+}) {
+  const [chosen, setChosen] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Extract<ClipOutcome, { ok: false }> | null>(null);
+  const notices = useStorageItem(clipNoticesItem) ?? [];
+  const live = props.topics.filter((t) => !t.archived);
+  const topicId = chosen && live.some((t) => t.id === chosen) ? chosen : props.defaultTopicId;
+  const last = props.arrived.at(-1);
+
+  const saveLink = async (url: string, title: string | undefined, noticeId?: string) => {
+    await enqueueClip({
+      id: randomId(),
+      captured: { kind: 'link', url, linkUrl: url, title: title || url, text: title },
+      clippedAt: Date.now(),
+      via: 'panel',
+      notebookId: props.notebookId,
+      topicId,
+    });
+    if (noticeId) await dismissNotice(noticeId);
+    setFailure(null);
+  };
+
+  return (
+    <div className="clip-bar">
+      <div className="row">
+        <button
+          type="button"
+          className="primary"
+          disabled={busy || !live.length}
+          data-testid={T.clipPage}
+          onClick={async () => {
+            setBusy(true);
+            setFailure(null);
+            try {
+              const out = await clipPageFromPanel(props.notebookId, topicId);
+              if (!out.ok) setFailure(out);
+            } catch (e) {
+              const f = { ok: false as const, reason: 'failed' as const, message: `The page could not be clipped: ${(e as Error).message}` };
+              setFailure(f);
+              await addNotice({ id: randomId(), at: Date.now(), message: f.message });
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          {busy ? 'Clipping…' : 'Clip this page'}
+        </button>
+        <label htmlFor="clip-topic" className="sr-only">
+          Topic for new clips
+        </label>
+        <select id="clip-topic" className="grow" value={topicId ?? ''} onChange={(e) => setChosen(e.target.value)} data-testid={T.clipTopic} aria-label="Topic for new clips">
+          {live.map((t) => (
+            <option key={t.id} value={t.id}>
+              into: {t.title}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div role="status" aria-live="polite" data-testid={T.clipStatus} className="small">
+        {busy && 'Reading the page…'}
+        {!busy && last && !failure && (
+          <>
+            Clipped “{last.title}” into{' '}
+            <button type="button" className="link-button" onClick={() => props.onOpenTopic(last.topicId)}>
+              {last.topicTitle}
+            </button>
+            .
+          </>
+        )}
+      </div>
+      {failure && (
+        <div className="alert" role="alert" data-testid={T.clipNotice}>
+          <p>{failure.message}</p>
+          {failure.reason !== 'no-access' && failure.url && (
+            <button type="button" onClick={() => void saveLink(failure.url!, failure.title)} data-testid={T.saveLinkInstead}>
+              Save the link “{failure.title || failure.url}” instead
+            </button>
+          )}
+          {failure.reason === 'restricted' && !failure.url && <LinkForm onSave={(url, title) => saveLink(url, title)} />}
+        </div>
+      )}
+      {notices.map((n) => (
+        <div key={n.id} className="alert" role="alert" data-testid={T.clipNotice}>
+          <p>
+            A clip from {new Date(n.at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })} did not work: {n.message}
+          </p>
+          <div className="row wrap">
+            {n.url && (
+              <button type="button" onClick={() => void saveLink(n.url!, n.title, n.id)} data-testid={T.saveLinkInstead}>
+                Save the link instead
+              </button>
+            )}
+            <button type="button" onClick={() => void dismissNotice(n.id)}>
+              Dismiss
+            </button>
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** Save a link by hand when the browser does not tell the extension the page's address. */
+function LinkForm(props: { onSave(url: string, title: string): Promise<void> }) {
+  const [url, setUrl] = useState('');
+  const [title, setTitle] = useState('');
+  const [error, setError] = useState('');
+  return (
+    // noValidate: our own message is clearer than the browser's bubble, and screen readers hear it.
+    <form
+      noValidate
+      onSubmit={async (e) => {
+        e.preventDefault();
+        let u: URL;
+        try {
+          u = new URL(url.trim());
+        } catch {
+          return setError('Paste the whole address, starting with https://');
+        }
+        if (u.protocol !== 'https:' && u.protocol !== 'http:') return setError('Only web addresses (https://…) can be saved as links.');
+        await props.onSave(u.href, title.trim());
+      }}
+    >
+      <p className="small">You can still save the page’s address as a link: copy it from the address bar and paste it here.</p>
+      <label htmlFor="manual-link-url">Page address</label>
+      <input id="manual-link-url" type="url" value={url} placeholder="https://" onChange={(e) => (setUrl(e.target.value), setError(''))} aria-invalid={!!error} />
+      <label htmlFor="manual-link-title">Title (optional)</label>
+      <input id="manual-link-title" value={title} maxLength={300} onChange={(e) => setTitle(e.target.value)} />
+      {error && (
+        <p className="error small" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" data-testid={T.saveLinkInstead}>
+        Save the link
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,116 @@
+import { useState } from 'react';
+import type * as Y from 'yjs';
+import { safeHref } from '../lib/clip/reader-html';
+import { addClipTags, moveClip, removeClipTag, setClipComment } from '../lib/notebook/schema';
+import type { Clip, Topic } from '../lib/notebook/types';
+import { T } from './test-ids';
+
+const KIND_LABEL = { page: 'Page', selection: 'Quote', link: 'Link', image: 'Image' } as const;
+
+/** How long ago, in plain words. */
+export function timeAgo(ms: number, now = Date.now()): string {
+  const m = Math.round((now - ms) / 60_000);
+  if (m < 1) return 'just now';
+  if (m < 60) return `${m} min ago`;
+  const h = Math.round(m / 60);
+  if (h < 24) return `${h} h ago`;
+  return new Date(ms).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+/** One clip in its topic: what it is, who clipped it, and what can be done with it. */
+export function ClipCard(props: {
+  doc: Y.Doc;
+  clip: Clip;
+  topics: Topic[];
+  onRead(): void;
+  onQuote(): void;
+  onDelete(): void;
+}) {
+  const { clip, doc } = props;
+  const c = clip.captured;
+  const [tag, setTag] = useState('');
+  const [editing, setEditing] = useState(false);
+  const favicon = safeHref(c.favicon);
+  const original = safeHref(c.url);
+  const headingId = `clip-${clip.id}-title`;
+  return (
+    <article className="card clip" data-testid={T.clipCard} aria-labelledby={headingId}>
+      <div className="clip-head">
+        {favicon ? <img src={favicon} alt="" width={16} height={16} className="favicon" referrerPolicy="no-referrer" /> : <span className="favicon" aria-hidden="true" />}
+        <div className="grow">
+          <h3 id={headingId} className="clip-title" data-testid={T.clipTitle}>
+            {c.title}
+          </h3>
+          <p className="muted small">
+            {KIND_LABEL[c.kind]}
+            {c.siteName ? ` · ${c.siteName}` : ''} · clipped by {clip.clippedBy.name}, {timeAgo(clip.clippedAt)}
+          </p>
+        </div>
+      </div>
+      {c.kind === 'selection' && c.text ? <blockquote className="clip-quote">{c.text.slice(0, 400)}</blockquote> : c.excerpt ? <p className="clip-excerpt">{c.excerpt.slice(0, 300)}</p> : null}
+      {c.truncated && <p className="muted small">This page was very long: only its first part was saved.</p>}
+      {clip.tags.length > 0 && (
+        <ul className="tags" data-testid={T.clipTags} aria-label="Tags">
+          {clip.tags.map((t) => (
+            <li key={t}>
+              {t}
+              <button type="button" className="tag-remove" aria-label={`Remove tag ${t}`} onClick={() => removeClipTag(doc, clip.id, t)}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {clip.comment && !editing && <p className="comment">💬 {clip.comment}</p>}
+      <div className="row wrap clip-actions">
+        <button type="button" onClick={props.onRead} data-testid={T.clipRead}>
+          Read
+        </button>
+        {original && (
+          <a href={original} target="_blank" rel="noopener noreferrer">
+            Original
+          </a>
+        )}
+        <button type="button" onClick={props.onQuote} data-testid={T.clipQuote} title="Insert a quote with a link to the source at the cursor in the note">
+          Quote in note
+        </button>
+        <button type="button" onClick={() => setEditing((e) => !e)} aria-expanded={editing}>
+          Tag, comment, move…
+        </button>
+        <button type="button" className="danger-text" onClick={props.onDelete} data-testid={T.clipDelete} aria-label={`Delete clip ${c.title}`}>
+          Delete
+        </button>
+      </div>
+      {editing && (
+        <div className="clip-edit">
+          <form
+            className="row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (tag.trim()) addClipTags(doc, clip.id, tag.split(','));
+              setTag('');
+            }}
+          >
+            <label htmlFor={`tag-${clip.id}`} className="sr-only">
+              Add a tag
+            </label>
+            <input id={`tag-${clip.id}`} list="all-tags" placeholder="Add a tag, e.g. reading clubs" value={tag} maxLength={40} onChange={(e) => setTag(e.target.value)} data-testid={T.clipTagInput} />
+            <button type="submit">Add tag</button>
+          </form>
+          <label htmlFor={`comment-${clip.id}`}>Comment</label>
+          <textarea id={`comment-${clip.id}`} rows={2} defaultValue={clip.comment} onBlur={(e) => setClipComment(doc, clip.id, e.target.value)} data-testid={T.clipComment} />
+          <label htmlFor={`move-${clip.id}`}>Topic</label>
+          <select id={`move-${clip.id}`} value={clip.topicId} onChange={(e) => moveClip(doc, clip.id, e.target.value)} data-testid={T.clipMove}>
+            {props.topics
+              .filter((t) => !t.archived || t.id === clip.topicId)
+              .map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.title}
+                </option>
+              ))}
+          </select>
+        </div>
+      )}
+    </article>
+  );
+}

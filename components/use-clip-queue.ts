@@ -1,0 +1,54 @@
+import { useEffect, useRef, useState } from 'react';
+import type * as Y from 'yjs';
+import { drainQueue, clipQueueItem } from '../lib/ext/clip-queue';
+import type { Identity } from '../lib/ext/storage';
+import { chooseClipTopic, UNSORTED_TOPIC } from '../lib/notebook/clip-destination';
+import { randomId } from '../lib/notebook/people';
+import { addClip, addTopic, readTopic, readTopics } from '../lib/notebook/schema';
+
+const deps = { newId: () => randomId(), now: () => Date.now() };
+
+/** A clip that just arrived in this notebook, for the "Clipped … into …" message. */
+export interface ArrivedClip {
+  clipId: string;
+  title: string;
+  topicId: string;
+  topicTitle: string;
+}
+
+/**
+ * Files queued clips into this notebook as soon as the panel shows it (and whenever more arrive).
+ * Clips queued for another notebook stay queued for it.
+ */
+export function useClipQueue(
+  doc: Y.Doc,
+  notebookId: string,
+  me: Identity,
+  where: { openTopicId?: string; recentTopicId?: string },
+  durable: () => Promise<void>,
+): ArrivedClip[] {
+  const [arrived, setArrived] = useState<ArrivedClip[]>([]);
+  const whereRef = useRef(where);
+  whereRef.current = where;
+  useEffect(() => {
+    let live = true;
+    const drain = () =>
+      drainQueue((item) => {
+        if (item.notebookId && item.notebookId !== notebookId) return false;
+        let topic = item.topicId ? readTopic(doc, item.topicId) : undefined;
+        if (!topic || topic.archived) topic = chooseClipTopic(readTopics(doc), whereRef.current, Date.now());
+        if (!topic) topic = readTopic(doc, addTopic(doc, { title: UNSORTED_TOPIC, prompt: 'Clips taken before the notebook had topics. Move them where they belong.' }, deps))!;
+        const clipId = addClip(doc, { topicId: topic.id, captured: item.captured, clippedBy: { id: me.id, name: me.name }, clippedAt: item.clippedAt }, deps);
+        if (live) setArrived((a) => [...a, { clipId, title: item.captured.title, topicId: topic.id, topicTitle: topic.title }].slice(-5));
+        return true;
+      }, durable);
+    void drain();
+    const unwatch = clipQueueItem.watch((q) => q.length && void drain());
+    return () => {
+      live = false;
+      unwatch();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `durable` belongs to the same session as `doc`
+  }, [doc, notebookId, me.id, me.name]);
+  return arrived;
+}

@@ -1,0 +1,102 @@
+/**
+ * The background's wiring: toolbar icon, context menus, keyboard shortcut and panel requests.
+ * Kept apart from the entrypoint so the handlers have names (and a debug handle for tests).
+ */
+import { browser, type Browser } from 'wxt/browser';
+import { clipNoticesItem, clipQueueItem } from './clip-queue';
+import { clipTab, pageTab, type CaptureRequest } from './capture';
+import { parseBackgroundRequest, type ClipOutcome } from './messages';
+
+/** Context-menu item ids. */
+export const MENU = { page: 'pn-clip-page', selection: 'pn-clip-selection', link: 'pn-clip-link', image: 'pn-clip-image' } as const;
+/** The keyboard command (manifest `commands`). */
+export const CLIP_COMMAND = 'clip-page';
+
+/** Creates the context-menu entries (on install and browser start-up). */
+export function createMenus(): void {
+  browser.contextMenus.removeAll(() => {
+    browser.contextMenus.create({ id: MENU.page, title: 'Clip this page to Partner Notebook', contexts: ['page'] });
+    browser.contextMenus.create({ id: MENU.selection, title: 'Clip the selected text to Partner Notebook', contexts: ['selection'] });
+    browser.contextMenus.create({ id: MENU.link, title: 'Clip this link to Partner Notebook', contexts: ['link'] });
+    browser.contextMenus.create({ id: MENU.image, title: 'Clip this image to Partner Notebook', contexts: ['image'] });
+  });
+}
+
+/** A context-menu click: capture what was clicked and queue it for the panel. */
+export async function onMenuClick(info: Browser.contextMenus.OnClickData, tab?: Browser.tabs.Tab): Promise<ClipOutcome | undefined> {
+  if (!tab) return undefined;
+  let req: CaptureRequest;
+  switch (info.menuItemId) {
+    case MENU.page:
+      req = { mode: 'page' };
+      break;
+    case MENU.selection:
+      req = { mode: 'selection' };
+      break;
+    case MENU.link:
+      if (!info.linkUrl) return undefined;
+      req = { mode: 'link', href: info.linkUrl, text: info.selectionText };
+      break;
+    case MENU.image:
+      if (!info.srcUrl) return undefined;
+      req = { mode: 'image', src: info.srcUrl };
+      break;
+    default:
+      return undefined;
+  }
+  const out = await clipTab(tab, req, 'menu', { notifyIfFailed: true });
+  await showBadge(out);
+  return out;
+}
+
+/** The keyboard shortcut: clip the page in the active tab. */
+export async function onCommand(command: string, tab?: Browser.tabs.Tab): Promise<ClipOutcome | undefined> {
+  if (command !== CLIP_COMMAND) return undefined;
+  const target = tab?.id !== undefined ? tab : await pageTab();
+  if (!target) return undefined;
+  const out = await clipTab(target, { mode: 'page' }, 'shortcut', { notifyIfFailed: true });
+  await showBadge(out);
+  return out;
+}
+
+/** Requests from the side panel. */
+export async function onPanelMessage(message: unknown): Promise<ClipOutcome | undefined> {
+  const req = parseBackgroundRequest(message);
+  if (!req) return undefined;
+  const tab = await pageTab(req.excludeTabId);
+  if (!tab) return { ok: false, reason: 'failed', message: 'There is no page open to clip. Open the page in a tab, then clip.' };
+  const destination = req.notebookId && req.topicId ? { notebookId: req.notebookId, topicId: req.topicId } : undefined;
+  return clipTab(tab, { mode: 'page' }, 'panel', { destination });
+}
+
+// The icon's badge tells a person whose panel is closed that clips are waiting (a number) or
+// that one failed (“!”, explained when the panel opens).
+async function showBadge(out: ClipOutcome) {
+  const waiting = (await clipQueueItem.getValue()).length;
+  const problems = (await clipNoticesItem.getValue()).length;
+  const action = browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
+  await action.setBadgeBackgroundColor({ color: out.ok ? '#0b57d0' : '#b42318' });
+  await action.setBadgeText({ text: problems ? '!' : waiting ? String(waiting) : '' });
+}
+
+/** Clears the badge once the panel has taken the queue. */
+export async function refreshBadge(): Promise<void> {
+  const waiting = (await clipQueueItem.getValue()).length;
+  const problems = (await clipNoticesItem.getValue()).length;
+  const action = browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
+  await action.setBadgeText({ text: problems ? '!' : waiting ? String(waiting) : '' });
+}
+
+/**
+ * The toolbar icon opens the notebook: Chrome's side panel or Firefox's sidebar. The click also
+ * grants activeTab on that tab, so "Clip this page" in the panel works there without asking.
+ */
+export function onActionClick(tab: Browser.tabs.Tab): void {
+  const b = browser as unknown as {
+    sidePanel?: { open(o: { windowId: number }): Promise<void> };
+    sidebarAction?: { toggle(): Promise<void> };
+  };
+  // Both must be called synchronously inside the click handler (user gesture).
+  if (b.sidePanel && tab.windowId !== undefined) void b.sidePanel.open({ windowId: tab.windowId }).catch(() => {});
+  else void b.sidebarAction?.toggle().catch(() => {});
+}

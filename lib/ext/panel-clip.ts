@@ -1,0 +1,34 @@
+/**
+ * "Clip this page" from the side panel: asks the background to capture the page in view and,
+ * when the browser says the extension may not read it yet, asks the person's permission once.
+ */
+import { browser } from 'wxt/browser';
+import type { ClipActiveTabRequest, ClipOutcome } from './messages';
+
+const WEB_ORIGINS = ['http://*/*', 'https://*/*'];
+
+async function ask(excludeTabId: number | undefined, notebookId: string, topicId: string | undefined): Promise<ClipOutcome> {
+  const req: ClipActiveTabRequest = { type: 'clip-active-tab', excludeTabId, notebookId, topicId };
+  const out = (await browser.runtime.sendMessage(req)) as ClipOutcome | undefined;
+  return out ?? { ok: false, reason: 'failed', message: 'The extension did not answer. Reload the panel and try again.' };
+}
+
+/**
+ * Clips the page the person is looking at into the queue (the panel then files it).
+ * Must be called from a click: the permission prompt needs the click's user activation.
+ */
+export async function clipPageFromPanel(notebookId: string, topicId: string | undefined): Promise<ClipOutcome> {
+  // When the panel is open in a tab of its own, the page to clip is another tab.
+  const self = await browser.tabs.getCurrent().catch(() => undefined);
+  const first = await ask(self?.id, notebookId, topicId);
+  if (first.ok || first.reason !== 'no-access') return first;
+  const granted = await browser.permissions.request({ origins: WEB_ORIGINS }).catch(() => false);
+  if (!granted) {
+    return {
+      ...first,
+      message:
+        'Partner Notebook may not read this page yet. Click the Partner Notebook icon in the toolbar while on the page, or right-click the page and choose “Clip this page to Partner Notebook”.',
+    };
+  }
+  return ask(self?.id, notebookId, topicId);
+}
