@@ -2,6 +2,7 @@
  * Where a clip goes when the person did not pick a topic: the topic open in the panel, else the
  * current topic (whose dates include now), else the topic they opened last, else the first one.
  */
+import { currentTopic } from '../topics/schedule';
 import type { Topic } from './types';
 
 /** The topic a new clip lands in, or undefined when the notebook has no usable topic. */
@@ -12,9 +13,8 @@ export function chooseClipTopic(
 ): Topic | undefined {
   const live = topics.filter((t) => !t.archived);
   const byId = (id?: string) => (id ? live.find((t) => t.id === id) : undefined);
-  const current = live
-    .filter((t) => t.start !== undefined && t.end !== undefined && t.start <= now && now <= t.end)
-    .sort((a, b) => b.start! - a.start!)[0];
+  // One definition of "current" for the list's badge and the clip default.
+  const current = currentTopic(live, now);
   return byId(where.openTopicId) ?? current ?? byId(where.recentTopicId) ?? live[0];
 }
 
