@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { createNotebook, markOpened, type NewNotebook } from '../lib/ext/notebooks';
 import { activeNotebookItem, identityItem, notebooksItem, type Identity } from '../lib/ext/storage';
 import { randomId } from '../lib/notebook/people';
+import { JoinForm } from './JoinForm';
 import { ManageNotebooks } from './ManageNotebooks';
 import { NewNotebookForm } from './NewNotebookForm';
 import { NotebookScreen } from './NotebookScreen';
@@ -13,7 +14,7 @@ export function App() {
   const me = useStorageItem(identityItem);
   const notebooks = useStorageItem(notebooksItem);
   const activeId = useStorageItem(activeNotebookItem);
-  const [mode, setMode] = useState<'notebook' | 'manage' | 'new'>('notebook');
+  const [mode, setMode] = useState<'notebook' | 'manage' | 'new' | 'join'>('notebook');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
 
@@ -41,10 +42,17 @@ export function App() {
     }
   };
 
+  if (mode === 'join') {
+    return (
+      <main className="page">
+        <JoinForm me={me} onJoined={() => setMode('notebook')} onCancel={() => setMode(notebooks.length ? 'notebook' : 'new')} />
+      </main>
+    );
+  }
   if (notebooks.length === 0 || mode === 'new') {
     return (
       <>
-        <NewNotebookForm first={notebooks.length === 0} busy={busy} onCreate={create} onCancel={notebooks.length ? () => setMode('notebook') : undefined} />
+        <NewNotebookForm first={notebooks.length === 0} busy={busy} onCreate={create} onCancel={notebooks.length ? () => setMode('notebook') : undefined} onJoin={() => setMode('join')} />
         {error && (
           <p className="alert" role="alert">
             {error}
@@ -59,6 +67,7 @@ export function App() {
         notebooks={notebooks}
         onOpen={(id) => void markOpened(id).then(() => setMode('notebook'))}
         onNew={() => setMode('new')}
+        onJoin={() => setMode('join')}
         onClose={() => setMode('notebook')}
       />
     );

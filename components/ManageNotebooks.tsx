@@ -7,7 +7,7 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { T } from './test-ids';
 
 /** Every notebook on this computer: open, rename, delete, or start a new one. */
-export function ManageNotebooks(props: { notebooks: NotebookEntry[]; onOpen(id: string): void; onNew(): void; onClose(): void }) {
+export function ManageNotebooks(props: { notebooks: NotebookEntry[]; onOpen(id: string): void; onNew(): void; onJoin(): void; onClose(): void }) {
   const [renaming, setRenaming] = useState<string | null>(null);
   const [draft, setDraft] = useState('');
   const [deleting, setDeleting] = useState<NotebookEntry | null>(null);
@@ -68,9 +68,14 @@ export function ManageNotebooks(props: { notebooks: NotebookEntry[]; onOpen(id: 
           </li>
         ))}
       </ul>
-      <button type="button" className="primary" onClick={props.onNew}>
-        New notebook
-      </button>
+      <div className="row wrap">
+        <button type="button" className="primary" onClick={props.onNew}>
+          New notebook
+        </button>
+        <button type="button" onClick={props.onJoin} data-testid={T.joinNotebook}>
+          Join a partner’s notebook
+        </button>
+      </div>
       <p role="status" className="muted">
         {status}
       </p>

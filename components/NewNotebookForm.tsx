@@ -11,7 +11,7 @@ export function dateInputToMs(v: string): number | undefined {
 }
 
 /** Form for a new notebook (one per partnership). */
-export function NewNotebookForm(props: { first: boolean; busy?: boolean; onCreate(n: NewNotebook): void; onCancel?(): void }) {
+export function NewNotebookForm(props: { first: boolean; busy?: boolean; onCreate(n: NewNotebook): void; onCancel?(): void; onJoin(): void }) {
   const [title, setTitle] = useState('');
   const [programme, setProgramme] = useState('');
   const [start, setStart] = useState('');
@@ -22,6 +22,12 @@ export function NewNotebookForm(props: { first: boolean; busy?: boolean; onCreat
     <main className="page">
       <h1>{props.first ? 'Start your first notebook' : 'New notebook'}</h1>
       <p>Make one notebook for each partnership. You can invite your partners to it later.</p>
+      <p>
+        Did a partner send you an invite?{' '}
+        <button type="button" className="link-button" onClick={props.onJoin} data-testid={T.joinNotebook}>
+          Join their notebook instead
+        </button>
+      </p>
       <form
         onSubmit={(e) => {
           e.preventDefault();

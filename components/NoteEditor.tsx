@@ -1,4 +1,6 @@
 import Collaboration from '@tiptap/extension-collaboration';
+import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import type { Awareness } from 'y-protocols/awareness';
 import Highlight from '@tiptap/extension-highlight';
 import { Placeholder } from '@tiptap/extensions';
 import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react';
@@ -24,7 +26,28 @@ export function insertQuote(editor: Editor, quote: string, title: string, url: s
 export const isAllowedLink = (href: string) => /^(https?:|mailto:)/i.test(href.trim());
 
 /** The shared rich-text note of one topic, bound to its Yjs fragment. Undo/redo go through Yjs. */
-export function NoteEditor(props: { fragment: Y.XmlFragment; label: string; onEditor?(editor: Editor | null): void }) {
+/** Live co-editing: the awareness of the notebook's sync, and how this person's caret looks to partners. */
+export interface NoteCollab {
+  awareness: Awareness;
+  user: { name: string; color: string };
+}
+
+/** The label partners see at someone's caret (their name on their colour). */
+function renderCaret(user: Record<string, unknown>): HTMLElement {
+  const color = typeof user.color === 'string' && /^#[0-9a-fA-F]{6}$/.test(user.color) ? user.color : '#57606a';
+  const caret = document.createElement('span');
+  caret.classList.add('collaboration-carets__caret');
+  caret.style.borderColor = color;
+  const label = document.createElement('span');
+  label.classList.add('collaboration-carets__label');
+  label.style.backgroundColor = color;
+  // textContent, never innerHTML: the name comes from a partner's browser.
+  label.textContent = typeof user.name === 'string' ? user.name.slice(0, 80) : 'Partner';
+  caret.append(label);
+  return caret;
+}
+
+export function NoteEditor(props: { fragment: Y.XmlFragment; label: string; onEditor?(editor: Editor | null): void; collab?: NoteCollab }) {
   const editor = useEditor(
     {
       extensions: [
@@ -36,6 +59,9 @@ export function NoteEditor(props: { fragment: Y.XmlFragment; label: string; onEd
         Highlight,
         Placeholder.configure({ placeholder: 'Write what you discussed, what surprised you, ideas to take home…' }),
         Collaboration.configure({ fragment: props.fragment }),
+        ...(props.collab
+          ? [CollaborationCaret.configure({ provider: { awareness: props.collab.awareness }, user: props.collab.user, render: renderCaret })]
+          : []),
       ],
       editorProps: {
         attributes: {
@@ -47,7 +73,7 @@ export function NoteEditor(props: { fragment: Y.XmlFragment; label: string; onEd
         },
       },
     },
-    [props.fragment],
+    [props.fragment, props.collab?.awareness],
   );
   const { onEditor } = props;
   useEffect(() => {

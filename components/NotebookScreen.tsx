@@ -1,10 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Identity, NotebookEntry } from '../lib/ext/storage';
+import { lastExchangeByItem, type Identity, type NotebookEntry } from '../lib/ext/storage';
 import { markOpened, syncEntryTitle } from '../lib/ext/notebooks';
 import { openNotebookSession, type NotebookSession } from '../lib/sync/notebook-session';
 import type { StorageError } from '../lib/sync/persistence';
 import { chooseClipTopic } from '../lib/notebook/clip-destination';
 import { ClipBar } from './ClipBar';
+import { InvitePage } from './InvitePage';
+import { SettingsPage } from './SettingsPage';
+import { SyncBar } from './SyncBar';
+import { useNotebookSync } from './use-notebook-sync';
+import { useStorageItem } from './use-storage-item';
 import { LibrariesPage, TimeZoneList } from './LibrariesPage';
 import { useClipQueue } from './use-clip-queue';
 import { T } from './test-ids';
@@ -13,7 +18,7 @@ import { TopicPage } from './TopicPage';
 import { useNotebook } from './use-notebook';
 
 /** Which page of a notebook is showing. */
-export type View = { page: 'topics' } | { page: 'topic'; topicId: string } | { page: 'libraries' };
+export type View = { page: 'topics' } | { page: 'topic'; topicId: string } | { page: 'libraries' } | { page: 'invite' } | { page: 'settings' };
 
 /** Opens a notebook from storage and shows it; storage failures are explained, never a blank panel. */
 export function NotebookScreen(props: { entry: NotebookEntry; notebooks: NotebookEntry[]; me: Identity; onSwitch(id: string): void; onManage(): void }) {
@@ -83,17 +88,21 @@ export function NotebookScreen(props: { entry: NotebookEntry; notebooks: Noteboo
           {writeError.message}
         </div>
       )}
-      <OpenNotebook session={session} me={props.me} />
+      <OpenNotebook session={session} me={props.me} entry={props.entry} />
     </>
   );
 }
 
-function OpenNotebook({ session, me }: { session: NotebookSession; me: Identity }) {
+function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Identity; entry: NotebookEntry }) {
   const snap = useNotebook(session.doc);
   const [view, setView] = useState<View>({ page: 'topics' });
+  const syncView = useNotebookSync(session, entry, me);
+  const lastExchangeBy = useStorageItem(lastExchangeByItem);
   const [recentTopicId, setRecentTopicId] = useState<string | undefined>();
   const openTopicId = view.page === 'topic' ? view.topicId : undefined;
   useEffect(() => void (openTopicId && setRecentTopicId(openTopicId)), [openTopicId]);
+  // Partners see which topic this person has open.
+  useEffect(() => syncView.sync?.live.setTopic(openTopicId), [syncView.sync, openTopicId]);
   const durable = useCallback(() => session.persistence.confirm(), [session]);
   const arrived = useClipQueue(session.doc, session.id, me, { openTopicId, recentTopicId }, durable);
   const defaultTopic = chooseClipTopic(snap.topics, { openTopicId, recentTopicId }, Date.now());
@@ -113,7 +122,18 @@ function OpenNotebook({ session, me }: { session: NotebookSession; me: Identity 
         <button type="button" data-testid={T.navLibraries} aria-current={view.page === 'libraries' ? 'page' : undefined} onClick={() => setView({ page: 'libraries' })}>
           Our libraries
         </button>
+        <button type="button" data-testid={T.navSettings} aria-current={view.page === 'settings' ? 'page' : undefined} onClick={() => setView({ page: 'settings' })}>
+          Settings
+        </button>
       </nav>
+      <SyncBar
+        view={syncView}
+        topics={snap.topics}
+        partners={snap.partners}
+        lastExchange={lastExchangeBy?.[session.id] ?? {}}
+        meId={me.id}
+        onInvite={() => setView({ page: 'invite' })}
+      />
       <ClipBar
         doc={session.doc}
         notebookId={session.id}
@@ -129,7 +149,17 @@ function OpenNotebook({ session, me }: { session: NotebookSession; me: Identity 
       )}
       <main className="page" ref={main}>
         {view.page === 'topics' && <TopicList doc={session.doc} snap={snap} onOpen={(topicId) => setView({ page: 'topic', topicId })} />}
-        {view.page === 'topic' && <TopicPage doc={session.doc} snap={snap} topicId={view.topicId} onBack={() => setView({ page: 'topics' })} />}
+        {view.page === 'topic' && (
+          <TopicPage
+            doc={session.doc}
+            snap={snap}
+            topicId={view.topicId}
+            onBack={() => setView({ page: 'topics' })}
+            collab={syncView.sync ? { awareness: syncView.sync.live.awareness, user: { name: me.name, color: me.color } } : undefined}
+          />
+        )}
+        {view.page === 'invite' && <InvitePage entry={entry} title={snap.info.title} onClose={() => setView({ page: 'topics' })} />}
+        {view.page === 'settings' && <SettingsPage />}
         {view.page === 'libraries' && <LibrariesPage doc={session.doc} snap={snap} meId={me.id} />}
       </main>
       <TimeZoneList />

@@ -5,7 +5,7 @@ import { deleteClip, noteBody, restoreClip } from '../lib/notebook/schema';
 import type { NotebookSnapshot } from '../lib/notebook/snapshot';
 import { ClipCard } from './ClipCard';
 import { ClipReader } from './ClipReader';
-import { insertQuote, NoteEditor } from './NoteEditor';
+import { insertQuote, NoteEditor, type NoteCollab } from './NoteEditor';
 import { T } from './test-ids';
 import { shortDate } from './TopicList';
 
@@ -20,7 +20,7 @@ function quoteOf(c: NotebookSnapshot['clips'][number]['captured']): string {
 }
 
 /** One topic: its prompt, its clips and the partners' shared note. */
-export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: string; onBack(): void }) {
+export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: string; onBack(): void; collab?: NoteCollab }) {
   const topic = props.snap.topics.find((t) => t.id === props.topicId);
   const heading = useRef<HTMLHeadingElement>(null);
   const editor = useRef<Editor | null>(null);
@@ -65,7 +65,7 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
         </p>
       )}
       <h2>Our notes</h2>
-      <NoteEditor fragment={noteBody(props.doc, topic.id)} label={`Shared note for ${topic.title}`} onEditor={onEditor} />
+      <NoteEditor fragment={noteBody(props.doc, topic.id)} label={`Shared note for ${topic.title}`} onEditor={onEditor} collab={props.collab} />
       <p className="muted small">{stats?.noteWords ?? 0} words · saved on this computer as you type</p>
       <h2>
         Clips <span className="muted small">({clips.length})</span>

@@ -7,7 +7,9 @@ import { randomId } from '../notebook/people';
 import type { NotebookInfo } from '../notebook/types';
 import { dbNameFor } from '../sync/persistence';
 import { openNotebookSession, type NotebookSession } from '../sync/notebook-session';
-import { activeNotebookItem, notebooksItem, type Identity, type NotebookEntry } from './storage';
+import { NOTEBOOK_SECRET_BYTES } from '../sync/keys';
+import type { Invite } from '../sync/invite';
+import { activeNotebookItem, notebooksItem, toHex, type Identity, type NotebookEntry } from './storage';
 
 const deps = { newId: () => randomId(), now: () => Date.now() };
 
@@ -30,7 +32,8 @@ export async function createNotebook(input: NewNotebook, me: Identity): Promise<
     await session.close();
   }
   const now = Date.now();
-  await notebooksItem.setValue([...(await notebooksItem.getValue()), { id, title: input.info.title, createdAt: now, lastOpenedAt: now }]);
+  const secret = toHex(crypto.getRandomValues(new Uint8Array(NOTEBOOK_SECRET_BYTES)));
+  await notebooksItem.setValue([...(await notebooksItem.getValue()), { id, title: input.info.title, createdAt: now, lastOpenedAt: now, secret }]);
   await activeNotebookItem.setValue(id);
   return id;
 }
@@ -70,4 +73,33 @@ export async function deleteNotebook(id: string): Promise<NotebookEntry | undefi
   const next = [...rest].sort((a, b) => b.lastOpenedAt - a.lastOpenedAt)[0];
   await activeNotebookItem.setValue(next?.id ?? null);
   return next;
+}
+
+/**
+ * Joins a partner's notebook from a parsed invite: the notebook appears at once and fills as
+ * partners' changes arrive. Joining one already on this computer just opens it (with the invite's
+ * secret, which may be newer).
+ */
+export async function joinNotebook(invite: Invite, me: Identity): Promise<string> {
+  const list = await notebooksItem.getValue();
+  const secret = toHex(invite.secret);
+  const now = Date.now();
+  const existing = list.find((e) => e.id === invite.notebookId);
+  const entry: NotebookEntry = existing
+    ? { ...existing, secret, signaling: invite.signaling.length ? invite.signaling : existing.signaling, lastOpenedAt: now }
+    : { id: invite.notebookId, title: invite.title || 'Shared notebook', createdAt: now, lastOpenedAt: now, secret, signaling: invite.signaling.length ? invite.signaling : undefined };
+  if (!existing) {
+    // Our own profile, so partners see who joined; the rest of the notebook comes from them.
+    const session = openNotebookSession(entry.id);
+    try {
+      await session.ready;
+      updatePartner(session.doc, me.id, { name: me.name, color: me.color });
+      await session.persistence.confirm();
+    } finally {
+      await session.close();
+    }
+  }
+  await notebooksItem.setValue(existing ? list.map((e) => (e.id === entry.id ? entry : e)) : [...list, entry]);
+  await activeNotebookItem.setValue(entry.id);
+  return entry.id;
 }

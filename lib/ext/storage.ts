@@ -3,6 +3,7 @@
  * The only module besides lib/ext/* that may touch `browser.storage`.
  */
 import { storage } from 'wxt/utils/storage';
+import type { SyncSettings } from '../sync/notebook-sync';
 
 /** The person at this computer. Their id is also their partner-profile id in every notebook. */
 export interface Identity {
@@ -18,6 +19,10 @@ export interface NotebookEntry {
   title: string;
   createdAt: number;
   lastOpenedAt: number;
+  /** The notebook's 256-bit secret (hex): the room and keys derive from it. Shared only in invites. */
+  secret?: string;
+  /** Signaling servers the invite named (the inviter's); else the Settings ones apply. */
+  signaling?: string[];
 }
 
 /** Who is using this browser; null until the first-run form is filled. */
@@ -28,3 +33,25 @@ export const notebooksItem = storage.defineItem<NotebookEntry[]>('local:notebook
 
 /** The notebook shown when the panel opens. */
 export const activeNotebookItem = storage.defineItem<string | null>('local:activeNotebook', { fallback: null });
+
+/** The sync server a fresh install uses: the one `npm start` runs on this computer. */
+export const DEFAULT_SIGNALING = 'ws://127.0.0.1:4444';
+
+/** Connection settings (Settings page). */
+export const syncSettingsItem = storage.defineItem<SyncSettings>('local:syncSettings', {
+  fallback: { signaling: [DEFAULT_SIGNALING], iceServers: [], relay: true },
+});
+
+/** "Work offline": live sync and the relay are paused; everything is still saved locally. */
+export const syncPausedItem = storage.defineItem<boolean>('local:syncPaused', { fallback: false });
+
+/** When a change from a partner last arrived, per notebook (epoch ms). */
+export const lastExchangeItem = storage.defineItem<Record<string, number>>('local:lastExchange', { fallback: {} });
+
+/** The same, per notebook and partner (person id → epoch ms), for "Last exchange with Batbayar". */
+export const lastExchangeByItem = storage.defineItem<Record<string, Record<string, number>>>('local:lastExchangeBy', { fallback: {} });
+
+/** Hex encoding of a secret. */
+export const toHex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+/** Bytes of a hex secret. */
+export const fromHex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));

@@ -47,6 +47,7 @@ const META = 'meta';
 const TOPICS = 'topics';
 const CLIPS = 'clips';
 const PARTNERS = 'partners';
+const CLIENTS = 'clients';
 const NOTE_PREFIX = 'note:';
 
 /** Bounds on mutable text fields, so one peer cannot bloat everyone's notebook. */
@@ -674,6 +675,40 @@ export function removePartner(doc: Y.Doc, id: string): void {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Who wrote what: Yjs client ids → people
+
+/**
+ * Records that this doc's Yjs client id belongs to `personId`, so changes arriving later (from a
+ * partner or the relay) can be attributed: "Last exchange with Batbayar: 2 days ago".
+ */
+export function registerClient(doc: Y.Doc, personId: string): void {
+  const m = doc.getMap<string>(CLIENTS);
+  const key = String(doc.clientID);
+  if (m.get(key) !== personId) write(doc, () => m.set(key, personId));
+}
+
+/** The person behind each known Yjs client id. */
+export function clientPeople(doc: Y.Doc): Map<number, string> {
+  const out = new Map<number, string>();
+  doc.getMap<unknown>(CLIENTS).forEach((v, k) => {
+    if (typeof v === 'string' && /^\d+$/.test(k)) out.set(Number(k), v);
+  });
+  return out;
+}
+
+/** The people whose changes are in `update` (ids from {@link registerClient}); unknown clients are skipped. */
+export function authorsOf(doc: Y.Doc, update: Uint8Array): string[] {
+  const people = clientPeople(doc);
+  const clients = new Set<number>();
+  try {
+    for (const s of Y.decodeUpdate(update).structs) clients.add(s.id.client);
+  } catch {
+    return [];
+  }
+  return [...new Set([...clients].map((c) => people.get(c)).filter((p): p is string => !!p))];
+}
+
+// ---------------------------------------------------------------------------------------------
 // Queries
 
 /** Per-topic counts for the topic list. */
@@ -756,4 +791,607 @@ export function subscribeChanges(doc: Y.Doc, cb: (changes: DocChanges) => void):
   };
   doc.on('afterTransaction', handler);
   return () => doc.off('afterTransaction', handler);
+}
+
+// =============================================================================================
+// Poster (issue 7) — everything below belongs to the poster outline the partners co-edit.
+//
+// Shape:
+//   poster                 Y.Map   version, draftedAt, and flat keys:
+//                                  `lib:<partnerId>`      → order of that partner's library block
+//                                  `contact:<partnerId>`  → order of that partner's contact block
+//                                  `row:<rowKey>`         → JSON {label, order}: a comparison row
+//                                  `cell:<rowKey>:<pid>`  → string: one table cell
+//                                  `source:<clipId>`      → true: a clip added to Sources
+//   poster/themes          Y.Map<themeId, Y.Map>  title (Y.Text), points (Y.Array<Y.Text>),
+//                                  quotes (Y.Array<JSON string>), votes (Y.Map<personId, vote>),
+//                                  recordedBy (Y.Map<personId, personId>), proposedBy, from (JSON),
+//                                  order, createdAt
+//   poster/text/<field>    Y.Text  every free text (title, sections, library blocks, contacts)
+//
+// Why flat keys and root-level texts instead of nested maps: partners draft while offline. Two
+// replicas that each create a nested Y.Text under the same key resolve last-writer-wins, and
+// whatever the losing partner typed into it disappears. Root types merge by name and flat keys
+// merge key by key, so concurrent drafting can at worst show a drafted sentence twice (visible,
+// fixable), never drop what someone wrote. Themes have random ids, so their nested types are
+// only ever created by one person.
+
+type PosterOutline = import('../poster/types').PosterOutline;
+type PosterTheme = import('../poster/types').PosterTheme;
+type ThemeQuote = import('../poster/types').ThemeQuote;
+type ThemeVote = import('../poster/types').ThemeVote;
+type ComparisonRow = import('../poster/types').ComparisonRow;
+type PosterContact = import('../poster/types').PosterContact;
+
+const POSTER = 'poster';
+const POSTER_THEMES = 'poster/themes';
+const POSTER_TEXT_PREFIX = 'poster/text/';
+
+/** Size bounds of poster fields, so one peer cannot bloat everyone's notebook. */
+export const POSTER_LIMITS = {
+  /** One free text (a section, a library block). */
+  text: 20_000,
+  /** A theme title, a key point, a table cell or label, a contact field. */
+  short: 1_000,
+  quote: 2_000,
+  themes: 100,
+  pointsPerTheme: 30,
+  quotesPerTheme: 30,
+  rows: 40,
+} as const;
+
+/** Free-text fields of the outline that are not per partner. */
+export const POSTER_TEXT_FIELDS = [
+  'title',
+  'subtitle',
+  'viewChanged',
+  'howWeWorked',
+  'topicsDiscussed',
+  'difficultiesAndFuture',
+  'comparison.different',
+  'comparison.similar',
+  'comparison.culturalExpectations',
+  'sources.extra',
+] as const;
+
+/** Editable parts of a partner's contact block; `social` holds one link per line. */
+export const CONTACT_FIELDS = ['name', 'library', 'email', 'website', 'social'] as const;
+/** One of {@link CONTACT_FIELDS}. */
+export type ContactField = (typeof CONTACT_FIELDS)[number];
+
+/**
+ * A collaborative text of the poster: a fixed field, a partner's library block
+ * (`library:<partnerId>`) or a field of a partner's contact block (`contact:<partnerId>:<field>`).
+ */
+export type PosterTextField = (typeof POSTER_TEXT_FIELDS)[number] | `library:${string}` | `contact:${string}:${ContactField}`;
+
+/** Sections that "Draft the poster" writes and that can be re-drafted one by one. */
+export const DRAFTED_SECTIONS = ['heading', 'libraries', 'comparison', 'howWeWorked', 'topicsDiscussed', 'contacts'] as const;
+/** One of {@link DRAFTED_SECTIONS}. */
+export type DraftedSection = (typeof DRAFTED_SECTIONS)[number];
+
+const posterMap = (doc: Y.Doc) => doc.getMap<unknown>(POSTER);
+const themesMap = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>(POSTER_THEMES);
+
+// Ids go into root-type names and flat keys: no separators, bounded, so a peer cannot forge keys.
+const safeKey = (s: string) => /^[A-Za-z0-9_-]{1,64}$/.test(s);
+
+function isPosterField(field: string): field is PosterTextField {
+  if ((POSTER_TEXT_FIELDS as readonly string[]).includes(field)) return true;
+  const lib = /^library:(.+)$/.exec(field);
+  if (lib) return safeKey(lib[1]!);
+  const c = /^contact:([^:]+):(.+)$/.exec(field);
+  return !!c && safeKey(c[1]!) && (CONTACT_FIELDS as readonly string[]).includes(c[2]!);
+}
+
+const fieldLimit = (field: PosterTextField) => (field.startsWith('contact:') || field === 'title' || field === 'subtitle' ? POSTER_LIMITS.short : POSTER_LIMITS.text);
+
+/**
+ * The smallest single edit that turns `from` into `to`: the common prefix and suffix stay, only
+ * the middle is replaced. Applying only this to a Y.Text (instead of "delete all, insert all")
+ * is what lets two partners type into the same field at once and both keep their words.
+ * Never splits a surrogate pair, so an emoji is replaced whole.
+ */
+export function minimalTextEdit(from: string, to: string): { index: number; remove: number; insert: string } | null {
+  if (from === to) return null;
+  const max = Math.min(from.length, to.length);
+  let start = 0;
+  while (start < max && from.charCodeAt(start) === to.charCodeAt(start)) start++;
+  if (start > 0 && isHighSurrogate(from.charCodeAt(start - 1))) start--;
+  let end = 0;
+  while (end < max - start && from.charCodeAt(from.length - 1 - end) === to.charCodeAt(to.length - 1 - end)) end++;
+  if (end > 0 && isLowSurrogate(from.charCodeAt(from.length - end))) end--;
+  return { index: start, remove: from.length - start - end, insert: to.slice(start, to.length - end) };
+}
+const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
+/**
+ * Makes `text` read `value` with a minimal edit (see {@link minimalTextEdit}).
+ * `origin` lets a bound input recognise, and skip, the echo of its own change.
+ */
+export function applyTextEdit(text: Y.Text, value: string, origin: unknown = LOCAL_ORIGIN): void {
+  const edit = minimalTextEdit(text.toString(), value);
+  if (!edit) return;
+  const apply = () => {
+    if (edit.remove) text.delete(edit.index, edit.remove);
+    if (edit.insert) text.insert(edit.index, edit.insert);
+  };
+  if (text.doc) text.doc.transact(apply, origin);
+  else apply();
+}
+
+/** The collaborative text of a poster field, for binding to an input. Root-level: see the shape notes. */
+export function posterText(doc: Y.Doc, field: PosterTextField): Y.Text {
+  if (!isPosterField(field)) throw new NotebookError('That part of the poster does not exist. Reopen the Poster tab.');
+  return doc.getText(POSTER_TEXT_PREFIX + field);
+}
+
+/** The current text of a poster field ('' when nobody wrote it), bounded. Reading never creates it. */
+export function readPosterText(doc: Y.Doc, field: PosterTextField): string {
+  const name = POSTER_TEXT_PREFIX + field;
+  if (!isPosterField(field) || !doc.share.has(name)) return '';
+  try {
+    return doc.getText(name).toString().slice(0, fieldLimit(field));
+  } catch {
+    // The name is bound to another type on this replica (a bug or a hostile peer): read as empty.
+    return skip<string>(doc, `poster/${field}`) ?? '';
+  }
+}
+
+/** Replaces a poster field's text with `value`, as a minimal edit, so concurrent typing merges. */
+export function setPosterText(doc: Y.Doc, field: PosterTextField, value: string, origin: unknown = LOCAL_ORIGIN): void {
+  write(doc, () => {
+    ensurePoster(doc);
+    applyTextEdit(posterText(doc, field), value.slice(0, fieldLimit(field)), origin);
+  }, origin);
+}
+
+function ensurePoster(doc: Y.Doc) {
+  const p = posterMap(doc);
+  if (p.get('version') !== 1) p.set('version', 1);
+}
+
+/** True once anyone drafted the poster or proposed a theme. */
+export function hasPoster(doc: Y.Doc): boolean {
+  return num(posterMap(doc).get('version')) !== undefined;
+}
+
+const orderedKeys = (doc: Y.Doc, prefix: string): string[] => {
+  const out: { id: string; order: number }[] = [];
+  posterMap(doc).forEach((v, k) => {
+    if (!k.startsWith(prefix)) return;
+    const id = k.slice(prefix.length);
+    const order = num(v);
+    if (safeKey(id) && order !== undefined) out.push({ id, order });
+  });
+  return out.sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : 1)).map((x) => x.id);
+};
+
+const nextOrder = (doc: Y.Doc, prefix: string) => {
+  let max = 0;
+  posterMap(doc).forEach((v, k) => {
+    const n = num(v);
+    if (k.startsWith(prefix) && n !== undefined) max = Math.max(max, n);
+  });
+  return max + 1;
+};
+
+/** A row of the comparison table with its key, for editing cells. */
+export interface PosterTableRow extends ComparisonRow {
+  /** Stable key of the row (cells are stored per row key and partner). */
+  key: string;
+}
+
+/** The comparison table, rows in order, with their keys. */
+export function readPosterTable(doc: Y.Doc): PosterTableRow[] {
+  const p = posterMap(doc);
+  const rows: (PosterTableRow & { order: number })[] = [];
+  p.forEach((v, k) => {
+    if (!k.startsWith('row:')) return;
+    const key = k.slice(4);
+    const o = parseJson(v) as { label?: unknown; order?: unknown } | undefined;
+    const label = str(o?.label, POSTER_LIMITS.short);
+    const order = num(o?.order);
+    if (!safeKey(key) || label === undefined || order === undefined) return void skip(doc, `poster/${k}`);
+    rows.push({ key, label, order, values: {} });
+  });
+  rows.sort((a, b) => a.order - b.order || (a.key < b.key ? -1 : 1));
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  p.forEach((v, k) => {
+    const m = /^cell:([^:]+):([^:]+)$/.exec(k);
+    const row = m && byKey.get(m[1]!);
+    const value = str(v, POSTER_LIMITS.short);
+    if (row && value !== undefined && safeKey(m[2]!)) row.values[m[2]!] = value;
+  });
+  return rows.map(({ order: _order, ...r }) => r);
+}
+
+function parseQuote(v: unknown): ThemeQuote | undefined {
+  const o = parseJson(v) as Record<string, unknown> | undefined;
+  const text = str(o?.text, POSTER_LIMITS.quote);
+  if (!o || text === undefined) return undefined;
+  const q: ThemeQuote = { text };
+  const clipId = str(o.clipId, 64);
+  const source = str(o.source, POSTER_LIMITS.short);
+  if (clipId) q.clipId = clipId;
+  if (source) q.source = source;
+  return q;
+}
+
+function parseTheme(doc: Y.Doc, id: string, m: unknown): (PosterTheme & { order: number }) | undefined {
+  if (!(m instanceof Y.Map)) return skip(doc, `poster/themes/${id}`);
+  const title = m.get('title');
+  const proposedBy = str(m.get('proposedBy'), 64);
+  if (!(title instanceof Y.Text) || proposedBy === undefined) return skip(doc, `poster/themes/${id}`);
+  const points = m.get('points');
+  const quotes = m.get('quotes');
+  const votesMap = m.get('votes');
+  const votes: Record<string, ThemeVote> = {};
+  if (votesMap instanceof Y.Map) {
+    votesMap.forEach((v, person) => {
+      if (v === 'agree' || v === 'unsure') votes[person] = v;
+    });
+  }
+  const from = parseJson(m.get('from')) as { kind?: unknown; id?: unknown } | undefined;
+  const theme: PosterTheme & { order: number } = {
+    id,
+    title: title.toString().slice(0, POSTER_LIMITS.short),
+    keyPoints: points instanceof Y.Array ? points.toArray().filter((p): p is Y.Text => p instanceof Y.Text).slice(0, POSTER_LIMITS.pointsPerTheme).map((p) => p.toString().slice(0, POSTER_LIMITS.short)) : [],
+    quotes: quotes instanceof Y.Array ? quotes.toArray().slice(0, POSTER_LIMITS.quotesPerTheme).map(parseQuote).filter((q): q is ThemeQuote => !!q) : [],
+    votes,
+    proposedBy,
+    order: num(m.get('order')) ?? 0,
+  };
+  if (from && (from.kind === 'topic' || from.kind === 'clip' || from.kind === 'note') && typeof from.id === 'string') theme.from = { kind: from.kind, id: from.id.slice(0, 64) };
+  return theme;
+}
+
+/** The proposed themes, in the order they were proposed. */
+export function readPosterThemes(doc: Y.Doc): PosterTheme[] {
+  const out: (PosterTheme & { order: number })[] = [];
+  themesMap(doc).forEach((m, id) => {
+    const t = parseTheme(doc, id, m);
+    if (t) out.push(t);
+  });
+  return out
+    .sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : 1))
+    .slice(0, POSTER_LIMITS.themes)
+    .map(({ order: _order, ...t }) => t);
+}
+
+/**
+ * Who recorded each vote that a partner did not cast themselves ("Батбаяр told me by email"), per
+ * theme: `{ themeId: { voterId: recorderId } }`. Shown next to the vote so it is never mistaken
+ * for the partner's own click.
+ */
+export function readVoteRecorders(doc: Y.Doc): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  themesMap(doc).forEach((m, id) => {
+    const r = m instanceof Y.Map ? m.get('recordedBy') : undefined;
+    if (!(r instanceof Y.Map)) return;
+    const votes: Record<string, string> = {};
+    r.forEach((by, voter) => {
+      if (typeof by === 'string') votes[voter] = by;
+    });
+    if (Object.keys(votes).length) out[id] = votes;
+  });
+  return out;
+}
+
+/** The whole poster outline, or undefined while nobody has drafted it or proposed a theme. */
+export function readPoster(doc: Y.Doc): PosterOutline | undefined {
+  if (!hasPoster(doc)) return undefined;
+  const p = posterMap(doc);
+  const t = (f: PosterTextField) => readPosterText(doc, f);
+  const contacts: PosterContact[] = orderedKeys(doc, 'contact:').map((id) => ({
+    partnerId: id,
+    name: t(`contact:${id}:name`),
+    library: t(`contact:${id}:library`),
+    email: t(`contact:${id}:email`),
+    website: t(`contact:${id}:website`),
+    social: t(`contact:${id}:social`).split('\n').map((s) => s.trim()).filter(Boolean),
+  }));
+  const clipIds: string[] = [];
+  p.forEach((v, k) => {
+    if (k.startsWith('source:') && v === true) clipIds.push(k.slice(7));
+  });
+  return {
+    version: 1,
+    draftedAt: num(p.get('draftedAt')) ?? 0,
+    title: t('title'),
+    subtitle: t('subtitle'),
+    libraries: orderedKeys(doc, 'lib:').map((id) => ({ partnerId: id, text: t(`library:${id}`) })),
+    comparison: {
+      different: t('comparison.different'),
+      similar: t('comparison.similar'),
+      culturalExpectations: t('comparison.culturalExpectations'),
+      table: readPosterTable(doc).map(({ label, values }) => ({ label, values })),
+    },
+    viewChanged: t('viewChanged'),
+    themes: readPosterThemes(doc),
+    howWeWorked: t('howWeWorked'),
+    topicsDiscussed: t('topicsDiscussed'),
+    difficultiesAndFuture: t('difficultiesAndFuture'),
+    sources: { clipIds: clipIds.sort(), extra: t('sources.extra') },
+    contacts,
+  };
+}
+
+/** A row key from a label: drafted rows get the same key on every replica, so they merge. */
+export function rowKeyFor(label: string): string {
+  const k = label.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 48);
+  return k || 'row';
+}
+
+// What a draft writes, section by section; `overwrite` re-drafts, otherwise only empty parts fill.
+function writeDraft(doc: Y.Doc, outline: PosterOutline, section: DraftedSection, overwrite: boolean, filled: Set<DraftedSection>) {
+  const p = posterMap(doc);
+  const fill = (field: PosterTextField, value: string) => {
+    if (!isPosterField(field)) return;
+    if (!overwrite && readPosterText(doc, field).trim()) return;
+    if (!value.trim() && !overwrite) return;
+    if (readPosterText(doc, field) !== value) filled.add(section);
+    applyTextEdit(posterText(doc, field), value.slice(0, fieldLimit(field)));
+  };
+  switch (section) {
+    case 'heading':
+      fill('title', outline.title);
+      fill('subtitle', outline.subtitle);
+      return;
+    case 'libraries':
+      for (const l of outline.libraries) {
+        if (!safeKey(l.partnerId)) continue;
+        if (num(p.get(`lib:${l.partnerId}`)) === undefined) p.set(`lib:${l.partnerId}`, nextOrder(doc, 'lib:'));
+        fill(`library:${l.partnerId}`, l.text);
+      }
+      return;
+    case 'comparison': {
+      fill('comparison.different', outline.comparison.different);
+      fill('comparison.similar', outline.comparison.similar);
+      const existing = new Map(readPosterTable(doc).map((r) => [r.key, r]));
+      outline.comparison.table.slice(0, POSTER_LIMITS.rows).forEach((row, i) => {
+        const key = rowKeyFor(row.label);
+        const old = existing.get(key);
+        if (!old) p.set(`row:${key}`, JSON.stringify({ label: row.label.slice(0, POSTER_LIMITS.short), order: i + 1 }));
+        const ids = new Set([...Object.keys(row.values), ...(overwrite && old ? Object.keys(old.values) : [])]);
+        for (const pid of ids) {
+          if (!safeKey(pid)) continue;
+          const value = (row.values[pid] ?? '').slice(0, POSTER_LIMITS.short);
+          const cur = old?.values[pid] ?? '';
+          if (cur === value || (!overwrite && cur.trim())) continue;
+          filled.add(section);
+          if (value) p.set(`cell:${key}:${pid}`, value);
+          else p.delete(`cell:${key}:${pid}`);
+        }
+      });
+      return;
+    }
+    case 'howWeWorked':
+    case 'topicsDiscussed':
+      fill(section, outline[section]);
+      return;
+    case 'contacts':
+      for (const c of outline.contacts) {
+        if (!safeKey(c.partnerId)) continue;
+        if (num(p.get(`contact:${c.partnerId}`)) === undefined) p.set(`contact:${c.partnerId}`, nextOrder(doc, 'contact:'));
+        const id = c.partnerId;
+        fill(`contact:${id}:name`, c.name);
+        fill(`contact:${id}:library`, c.library);
+        fill(`contact:${id}:email`, c.email);
+        fill(`contact:${id}:website`, c.website);
+        fill(`contact:${id}:social`, c.social.join('\n'));
+      }
+      return;
+  }
+}
+
+/**
+ * Fills the poster from a drafted outline (see `draftOutline`), writing ONLY parts that are empty:
+ * whatever a partner already wrote stays as it is. Adds library and contact blocks for partners
+ * who have none, missing table rows, and the outline's themes and sources that are not there yet.
+ * @returns the drafted sections in which something was filled in.
+ */
+export function initPoster(doc: Y.Doc, outline: PosterOutline): DraftedSection[] {
+  const filled = new Set<DraftedSection>();
+  write(doc, () => {
+    ensurePoster(doc);
+    const p = posterMap(doc);
+    if (num(p.get('draftedAt')) === undefined) p.set('draftedAt', outline.draftedAt);
+    for (const s of DRAFTED_SECTIONS) writeDraft(doc, outline, s, false, filled);
+    for (const t of outline.themes) if (!themesMap(doc).has(t.id)) proposePosterTheme(doc, t);
+    for (const id of outline.sources.clipIds) citeClipInPoster(doc, id);
+    const extra = readPosterText(doc, 'sources.extra');
+    if (!extra.trim() && outline.sources.extra.trim()) applyTextEdit(posterText(doc, 'sources.extra'), outline.sources.extra);
+  });
+  return DRAFTED_SECTIONS.filter((s) => filled.has(s));
+}
+
+/**
+ * Replaces one drafted section with a fresh draft (the person asked for it: "Re-draft this
+ * section"). Table rows the partners added themselves, and the cultural-expectations text that
+ * is never drafted, stay.
+ * @returns true when something changed.
+ */
+export function redraftPosterSection(doc: Y.Doc, outline: PosterOutline, section: DraftedSection): boolean {
+  const filled = new Set<DraftedSection>();
+  write(doc, () => {
+    ensurePoster(doc);
+    writeDraft(doc, outline, section, true, filled);
+  });
+  return filled.size > 0;
+}
+
+/** Sets one cell of the comparison table (short values: last writer wins per cell). */
+export function setPosterTableCell(doc: Y.Doc, rowKey: string, partnerId: string, value: string): void {
+  if (!safeKey(rowKey) || !safeKey(partnerId)) throw new NotebookError('That table cell no longer exists. Reopen the Poster tab.');
+  write(doc, () => {
+    const v = value.slice(0, POSTER_LIMITS.short);
+    if (v) posterMap(doc).set(`cell:${rowKey}:${partnerId}`, v);
+    else posterMap(doc).delete(`cell:${rowKey}:${partnerId}`);
+  });
+}
+
+/** Renames a row of the comparison table. */
+export function setPosterRowLabel(doc: Y.Doc, rowKey: string, label: string): void {
+  const row = readPosterTable(doc).find((r) => r.key === rowKey);
+  if (!row) throw new NotebookError('That table row no longer exists. A partner may have removed it.');
+  const order = (parseJson(posterMap(doc).get(`row:${rowKey}`)) as { order?: number }).order ?? 0;
+  write(doc, () => posterMap(doc).set(`row:${rowKey}`, JSON.stringify({ label: label.slice(0, POSTER_LIMITS.short), order })));
+}
+
+/** Adds a row at the end of the comparison table and returns its key. */
+export function addPosterTableRow(doc: Y.Doc, label: string, deps: Pick<Deps, 'newId'>): string {
+  const rows = readPosterTable(doc);
+  if (rows.length >= POSTER_LIMITS.rows) throw new NotebookError(`The table has ${POSTER_LIMITS.rows} rows already; remove one first.`);
+  const key = deps.newId().replace(/[^A-Za-z0-9_-]/g, '').slice(0, 48) || 'row';
+  let max = 0;
+  for (const r of rows) max = Math.max(max, (parseJson(posterMap(doc).get(`row:${r.key}`)) as { order?: number }).order ?? 0);
+  write(doc, () => {
+    ensurePoster(doc);
+    posterMap(doc).set(`row:${key}`, JSON.stringify({ label: label.slice(0, POSTER_LIMITS.short), order: max + 1 }));
+  });
+  return key;
+}
+
+/** Removes a row and its cells from the comparison table. */
+export function removePosterTableRow(doc: Y.Doc, rowKey: string): void {
+  write(doc, () => {
+    const p = posterMap(doc);
+    for (const k of [...p.keys()]) if (k === `row:${rowKey}` || k.startsWith(`cell:${rowKey}:`)) p.delete(k);
+  });
+}
+
+/**
+ * Adds a proposed theme (build it with `proposeTheme` from lib/poster/draft: the proposer's vote
+ * is "agree"). Ignored when a theme with that id exists. Creates the poster if needed, so a theme
+ * can be proposed from a topic before anyone drafts the poster.
+ */
+export function proposePosterTheme(doc: Y.Doc, theme: PosterTheme, deps?: Pick<Deps, 'now'>): void {
+  if (!safeKey(theme.id)) throw new NotebookError('A theme needs a valid id.');
+  write(doc, () => {
+    ensurePoster(doc);
+    const themes = themesMap(doc);
+    if (themes.has(theme.id)) return;
+    if (themes.size >= POSTER_LIMITS.themes) throw new NotebookError(`The poster has ${POSTER_LIMITS.themes} themes already; remove some before proposing more.`);
+    let max = 0;
+    themes.forEach((m) => (max = Math.max(max, (m instanceof Y.Map ? num(m.get('order')) : 0) ?? 0)));
+    const m = new Y.Map<unknown>();
+    m.set('title', new Y.Text(theme.title.replace(/\s+/g, ' ').trim().slice(0, POSTER_LIMITS.short)));
+    m.set('points', Y.Array.from(theme.keyPoints.slice(0, POSTER_LIMITS.pointsPerTheme).map((k) => new Y.Text(k.slice(0, POSTER_LIMITS.short)))));
+    m.set('quotes', Y.Array.from(theme.quotes.slice(0, POSTER_LIMITS.quotesPerTheme).map((q) => JSON.stringify({ ...q, text: q.text.slice(0, POSTER_LIMITS.quote) }))));
+    const votes = new Y.Map<ThemeVote>();
+    for (const [person, v] of Object.entries(theme.votes)) if (v === 'agree' || v === 'unsure') votes.set(person, v);
+    m.set('votes', votes);
+    m.set('recordedBy', new Y.Map<string>());
+    m.set('proposedBy', theme.proposedBy);
+    if (theme.from) m.set('from', JSON.stringify(theme.from));
+    m.set('order', max + 1);
+    if (deps) m.set('createdAt', deps.now());
+    themes.set(theme.id, m);
+  });
+}
+
+function themeMap(doc: Y.Doc, themeId: string): Y.Map<unknown> {
+  const m = themesMap(doc).get(themeId);
+  if (!(m instanceof Y.Map)) throw new NotebookError('That theme is no longer on the poster. A partner may have removed it.');
+  return m;
+}
+
+function themeChild<T>(m: Y.Map<unknown>, key: string, make: () => T, is: (v: unknown) => v is T): T {
+  const v = m.get(key);
+  if (is(v)) return v;
+  const fresh = make();
+  m.set(key, fresh);
+  return fresh;
+}
+
+/**
+ * Records a partner's vote on a theme. `recordedBy` is who pressed the button: when it is not
+ * the voter (a partner said "yes" by email), that is kept and shown beside the vote; when the
+ * partner votes themselves, any such note is cleared.
+ */
+export function voteTheme(doc: Y.Doc, themeId: string, personId: string, vote: ThemeVote, recordedBy: string = personId): void {
+  if (vote !== 'agree' && vote !== 'unsure') throw new NotebookError('A vote is “agree” or “not sure”.');
+  const m = themeMap(doc, themeId);
+  write(doc, () => {
+    themeChild(m, 'votes', () => new Y.Map<ThemeVote>(), (v): v is Y.Map<ThemeVote> => v instanceof Y.Map).set(personId, vote);
+    const rec = themeChild(m, 'recordedBy', () => new Y.Map<string>(), (v): v is Y.Map<string> => v instanceof Y.Map);
+    if (recordedBy !== personId) rec.set(personId, recordedBy);
+    else if (rec.has(personId)) rec.delete(personId);
+  });
+}
+
+/** The collaborative title of a theme. */
+export function themeTitleText(doc: Y.Doc, themeId: string): Y.Text {
+  const t = themeMap(doc, themeId).get('title');
+  if (!(t instanceof Y.Text)) throw new NotebookError('That theme cannot be edited; a partner’s copy may be damaged.');
+  return t;
+}
+
+/** The collaborative texts of a theme's key points, in order. */
+export function themePointTexts(doc: Y.Doc, themeId: string): Y.Text[] {
+  const a = themeMap(doc, themeId).get('points');
+  return a instanceof Y.Array ? a.toArray().filter((p): p is Y.Text => p instanceof Y.Text) : [];
+}
+
+/** Adds a key point to a theme. */
+export function addThemePoint(doc: Y.Doc, themeId: string, text: string): void {
+  const m = themeMap(doc, themeId);
+  write(doc, () => {
+    const a = themeChild(m, 'points', () => new Y.Array<Y.Text>(), (v): v is Y.Array<Y.Text> => v instanceof Y.Array);
+    if (a.length >= POSTER_LIMITS.pointsPerTheme) throw new NotebookError(`A theme can have ${POSTER_LIMITS.pointsPerTheme} key points.`);
+    a.push([new Y.Text(text.slice(0, POSTER_LIMITS.short))]);
+  });
+}
+
+/** Removes a key point (by its text object, so a concurrent insert before it cannot shift the target). */
+export function removeThemePoint(doc: Y.Doc, themeId: string, point: Y.Text): void {
+  const a = themeMap(doc, themeId).get('points');
+  if (!(a instanceof Y.Array)) return;
+  const i = a.toArray().indexOf(point);
+  if (i >= 0) write(doc, () => a.delete(i, 1));
+}
+
+/** Adds a quote (usually from a clip) to a theme; a quote from a clip also puts the clip in Sources. */
+export function addThemeQuote(doc: Y.Doc, themeId: string, quote: ThemeQuote): void {
+  const text = quote.text.trim().slice(0, POSTER_LIMITS.quote);
+  if (!text) throw new NotebookError('A quote needs some words. Select text in the clip, or use its description.');
+  const m = themeMap(doc, themeId);
+  write(doc, () => {
+    const a = themeChild(m, 'quotes', () => new Y.Array<string>(), (v): v is Y.Array<string> => v instanceof Y.Array);
+    const q: ThemeQuote = { text };
+    if (quote.clipId) q.clipId = quote.clipId;
+    if (quote.source) q.source = quote.source.slice(0, POSTER_LIMITS.short);
+    const json = JSON.stringify(q);
+    if (a.toArray().includes(json)) return;
+    if (a.length >= POSTER_LIMITS.quotesPerTheme) throw new NotebookError(`A theme can have ${POSTER_LIMITS.quotesPerTheme} quotes.`);
+    a.push([json]);
+    if (quote.clipId) citeClipInPoster(doc, quote.clipId);
+  });
+}
+
+/** Removes the quote at `index` of a theme. */
+export function removeThemeQuote(doc: Y.Doc, themeId: string, index: number): void {
+  const a = themeMap(doc, themeId).get('quotes');
+  if (a instanceof Y.Array && index >= 0 && index < a.length) write(doc, () => a.delete(index, 1));
+}
+
+/** Removes a theme from the poster (for everyone). */
+export function removePosterTheme(doc: Y.Doc, themeId: string): void {
+  write(doc, () => themesMap(doc).delete(themeId));
+}
+
+/** Puts a clip in the poster's Sources (cited in APA 7 by the exports). Idempotent; merges concurrently. */
+export function citeClipInPoster(doc: Y.Doc, clipId: string): void {
+  if (!safeKey(clipId)) throw new NotebookError('That clip cannot be cited.');
+  write(doc, () => {
+    ensurePoster(doc);
+    if (posterMap(doc).get(`source:${clipId}`) !== true) posterMap(doc).set(`source:${clipId}`, true);
+  });
+}
+
+/** Takes a clip out of the poster's Sources (it stays cited if an agreed theme quotes it). */
+export function unciteClipInPoster(doc: Y.Doc, clipId: string): void {
+  write(doc, () => posterMap(doc).delete(`source:${clipId}`));
 }

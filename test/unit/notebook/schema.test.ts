@@ -5,7 +5,7 @@ import {
   addClip, addClipTags, addTopic, countWords, deleteClip, fragmentText, initNotebook, migrate, moveClip,
   moveTopic, noteBody, noteText, readClip, readClips, readInfo, readPartner, readPartners, readProblems,
   readTopic, readTopics, removeClipTag, removePartner, restoreClip, schemaVersion, setClipComment, setInfo,
-  subscribe, topicStats, updatePartner, updateTopic, type Migration,
+  subscribe, topicStats, updatePartner, updateTopic, registerClient, clientPeople, authorsOf, type Migration,
 } from '../../../lib/notebook/schema';
 import { ANA, BATBAYAR, makeCaptured, makeDeps, makeDoc } from '../factories';
 
@@ -257,4 +257,21 @@ test('subscribe is called after every change and can be undone', () => {
   off();
   addTopic(doc, { title: 'c' }, deps);
   expect(calls).toBe(2);
+});
+
+test('changes are attributed to the people whose clients wrote them', () => {
+  const a = makeDoc(11);
+  const b = makeDoc(22);
+  registerClient(a, 'person-ana');
+  registerClient(b, 'person-bat');
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+  Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+  let seen: string[] = [];
+  a.on('update', (u: Uint8Array, origin: unknown) => origin === 'remote' && (seen = authorsOf(a, u)));
+  const before = Y.encodeStateVector(a);
+  updatePartner(b, 'person-bat', { city: 'Ulaanbaatar' });
+  Y.applyUpdate(a, Y.encodeStateAsUpdate(b, before), 'remote');
+  expect(seen).toEqual(['person-bat']);
+  expect(clientPeople(a).get(11)).toBe('person-ana');
+  expect(authorsOf(a, new Uint8Array([1, 2, 3]))).toEqual([]);
 });

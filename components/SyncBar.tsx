@@ -1,0 +1,82 @@
+import type { PartnerProfile, Topic } from '../lib/notebook/types';
+import { syncPausedItem } from '../lib/ext/storage';
+import { timeAgo } from './ClipCard';
+import { T } from './test-ids';
+import type { SyncView } from './use-notebook-sync';
+
+const DOT: Record<string, string> = { connected: '#15803d', searching: '#a16207', offline: '#57606a', paused: '#57606a', error: '#b42318' };
+
+function localTimeIn(tz: string | undefined): string | undefined {
+  if (!tz) return undefined;
+  try {
+    return new Date().toLocaleTimeString(undefined, { timeZone: tz, hour: '2-digit', minute: '2-digit' });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Who is here, in which topic, their local time, and how sync is doing — in plain words. */
+export function SyncBar(props: {
+  view: SyncView;
+  topics: Topic[];
+  partners: PartnerProfile[];
+  lastExchange: Record<string, number>;
+  meId: string;
+  onInvite(): void;
+}) {
+  const { live, relay, paused, problem } = props.view;
+  const state = live?.state ?? 'searching';
+  const message = live?.message ?? 'Starting sync…';
+  const others = props.partners.filter((p) => p.id !== props.meId);
+  return (
+    <div className="sync-bar">
+      <div className="row wrap">
+        <span className="grow small" role="status" aria-live="polite" data-testid={T.syncStatus}>
+          <span className="dot" style={{ background: DOT[state] }} aria-hidden="true" /> {message}
+        </span>
+        <button type="button" className="small-button" data-testid={T.pauseSync} aria-pressed={paused} onClick={() => void syncPausedItem.setValue(!paused)}>
+          {paused ? 'Resume sync' : 'Work offline'}
+        </button>
+        <button type="button" className="small-button" data-testid={T.invitePartners} onClick={props.onInvite}>
+          Invite partners
+        </button>
+      </div>
+      {live && live.partners.length > 0 && (
+        <ul className="presence" data-testid={T.presence} aria-label="Partners here now">
+          {live.partners.map((p) => {
+            const topic = props.topics.find((t) => t.id === p.topicId);
+            const profile = props.partners.find((x) => x.id === p.id);
+            const time = localTimeIn(profile?.timeZone);
+            return (
+              <li key={p.id}>
+                <span className="name-chip" style={{ background: p.color }}>
+                  {p.name}
+                </span>{' '}
+                <span className="small muted">
+                  {topic ? `in “${topic.title}”` : 'looking around'}
+                  {time ? ` · ${time} there` : ''}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {others.length > 0 && (
+        <p className="small muted" data-testid={T.lastExchange}>
+          {others
+            .map((p) => {
+              const at = props.lastExchange[p.id];
+              return `Last exchange with ${p.name || 'a partner'}: ${at ? timeAgo(at) : 'not yet'}`;
+            })
+            .join(' · ')}
+        </p>
+      )}
+      {relay?.state === 'error' && relay.message && <p className="small error">{relay.message}</p>}
+      {problem && (
+        <p className="small error" role="alert">
+          {problem}
+        </p>
+      )}
+    </div>
+  );
+}

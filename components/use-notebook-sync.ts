@@ -1,0 +1,91 @@
+import { useEffect, useState } from 'react';
+import {
+  fromHex, lastExchangeByItem, lastExchangeItem, notebooksItem, syncPausedItem, syncSettingsItem, toHex,
+  type Identity, type NotebookEntry,
+} from '../lib/ext/storage';
+import type { LiveStatus } from '../lib/sync/live-sync';
+import { NOTEBOOK_SECRET_BYTES } from '../lib/sync/keys';
+import { startNotebookSync, type NotebookSync } from '../lib/sync/notebook-sync';
+import type { NotebookSession } from '../lib/sync/notebook-session';
+import type { RelayStatus } from '../lib/sync/relay-client';
+import { useStorageItem } from './use-storage-item';
+
+/** The sync state the panel shows. */
+export interface SyncView {
+  sync: NotebookSync | null;
+  live: LiveStatus | null;
+  relay: RelayStatus | null;
+  paused: boolean;
+  /** The last sync problem, in words. */
+  problem: string | null;
+}
+
+// Exchanges are written to storage at most this often (typing partners send many updates).
+const EXCHANGE_WRITE_MS = 5_000;
+
+/** Starts live sync and the relay for an open notebook, restarting when the settings change. */
+export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, me: Identity): SyncView {
+  const settings = useStorageItem(syncSettingsItem);
+  const paused = useStorageItem(syncPausedItem);
+  const [sync, setSync] = useState<NotebookSync | null>(null);
+  const [live, setLive] = useState<LiveStatus | null>(null);
+  const [relay, setRelay] = useState<RelayStatus | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const settingsKey = JSON.stringify([settings, entry.signaling]);
+
+  useEffect(() => {
+    if (!settings || paused === undefined) return;
+    let stopped = false;
+    let running: NotebookSync | null = null;
+    let lastWrite = 0;
+    const recordExchange = async (at: number, people: string[]) => {
+      if (at - lastWrite < EXCHANGE_WRITE_MS) return;
+      lastWrite = at;
+      await lastExchangeItem.setValue({ ...(await lastExchangeItem.getValue()), [entry.id]: at });
+      const by = await lastExchangeByItem.getValue();
+      const mine = { ...(by[entry.id] ?? {}) };
+      for (const p of people) mine[p] = at;
+      await lastExchangeByItem.setValue({ ...by, [entry.id]: mine });
+    };
+    void (async () => {
+      let secretHex = entry.secret;
+      if (!secretHex) {
+        // A notebook made before invites existed: give it a secret now.
+        secretHex = toHex(crypto.getRandomValues(new Uint8Array(NOTEBOOK_SECRET_BYTES)));
+        const list = await notebooksItem.getValue();
+        await notebooksItem.setValue(list.map((e) => (e.id === entry.id ? { ...e, secret: secretHex } : e)));
+      }
+      const s = await startNotebookSync({
+        doc: session.doc,
+        persistence: session.persistence,
+        secret: fromHex(secretHex),
+        settings: { ...settings, signaling: entry.signaling?.length ? entry.signaling : settings.signaling },
+        me,
+        paused,
+        onLive: (st) => !stopped && setLive(st),
+        onRelay: (st) => !stopped && setRelay(st),
+        onExchange: (at, people) => void recordExchange(at, people),
+        onError: (m) => !stopped && setProblem(m),
+      });
+      if (stopped) return void s.stop();
+      running = s;
+      setSync(s);
+    })().catch((e: Error) => !stopped && setProblem(`Sync could not start: ${e.message}`));
+    return () => {
+      stopped = true;
+      setSync(null);
+      void running?.stop();
+    };
+    // Pausing is applied to the running sync below, not by restarting it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [session, entry.id, entry.secret, settingsKey, me.id, paused === undefined]);
+
+  useEffect(() => {
+    if (sync && paused !== undefined) sync.setPaused(paused);
+  }, [sync, paused]);
+  useEffect(() => {
+    sync?.live.setUser(me);
+  }, [sync, me]);
+
+  return { sync, live, relay, paused: !!paused, problem };
+}

@@ -1,0 +1,162 @@
+/**
+ * Live, peer-to-peer sync of one notebook: y-webrtc (browsers of partners, and other panels of
+ * this browser over BroadcastChannel) with presence through Yjs awareness.
+ *
+ * What servers see: the room name and y-webrtc password both come from the notebook secret via
+ * HKDF (lib/sync/keys.ts), so the signaling server learns neither the notebook's title nor its id,
+ * and signaling messages are encrypted with the password.
+ */
+import { WebrtcProvider } from 'y-webrtc';
+import type * as Y from 'yjs';
+import type { Awareness } from 'y-protocols/awareness';
+import { chunkingWrtc } from './chunked-rtc';
+import type { NotebookKeys } from './keys';
+
+/** Who someone is, as partners see them (awareness field `user`, also read by CollaborationCaret). */
+export interface PresenceUser {
+  id: string;
+  name: string;
+  color: string;
+}
+
+/** One person currently connected to the notebook. */
+export interface PresentPerson extends PresenceUser {
+  /** The topic they have open, if any. */
+  topicId?: string;
+  /** Yjs client id of their panel (one person may have several panels). */
+  clientId: number;
+}
+
+/** The connection state in words a librarian understands. */
+export interface LiveStatus {
+  state: 'connected' | 'searching' | 'offline' | 'paused' | 'error';
+  /** Other people here now (each person once, however many panels they have open). */
+  partners: PresentPerson[];
+  /** The sentence to show. */
+  message: string;
+}
+
+/** Options for {@link LiveSync}. */
+export interface LiveSyncOptions {
+  doc: Y.Doc;
+  keys: Pick<NotebookKeys, 'roomName' | 'webrtcPassword'>;
+  /** Signaling servers (ws:// or wss://). */
+  signaling: string[];
+  /** STUN/TURN servers; `[]` keeps everything on the local network. */
+  iceServers: RTCIceServer[];
+  me: PresenceUser;
+  /** Start paused (the person chose to work offline). */
+  paused?: boolean;
+  onStatus?(status: LiveStatus): void;
+}
+
+const joinNames = (names: string[]) =>
+  names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+
+/** Live sync for one open notebook. Create once per panel per notebook; call {@link destroy} on close. */
+export class LiveSync {
+  readonly provider: WebrtcProvider;
+  readonly awareness: Awareness;
+  private paused: boolean;
+  private timer: ReturnType<typeof setInterval>;
+  private last = '';
+
+  constructor(private readonly opts: LiveSyncOptions) {
+    this.paused = !!opts.paused;
+    this.provider = new WebrtcProvider(opts.keys.roomName, opts.doc, {
+      signaling: opts.signaling,
+      password: opts.keys.webrtcPassword,
+      // Large notebooks: y-webrtc sends the whole state as one message; the wrapper chunks it.
+      peerOpts: { config: { iceServers: opts.iceServers }, wrtc: chunkingWrtc() },
+    } as ConstructorParameters<typeof WebrtcProvider>[2]);
+    this.awareness = this.provider.awareness;
+    this.awareness.setLocalStateField('user', { id: opts.me.id, name: opts.me.name, color: opts.me.color });
+    if (this.paused) this.provider.disconnect();
+    this.provider.on('peers', this.onChange);
+    this.provider.on('status', this.onChange);
+    this.awareness.on('change', this.onChange);
+    addEventListener('online', this.onChange);
+    addEventListener('offline', this.onChange);
+    // Signaling connections have no event on the provider; poll their state cheaply.
+    this.timer = setInterval(this.onChange, 1000);
+    this.onChange();
+  }
+
+  /** Tells partners which topic this person has open. */
+  setTopic(topicId: string | undefined): void {
+    this.awareness.setLocalStateField('topicId', topicId ?? null);
+  }
+
+  /** Updates the name and colour partners see. */
+  setUser(me: PresenceUser): void {
+    this.awareness.setLocalStateField('user', { id: me.id, name: me.name, color: me.color });
+  }
+
+  /** Work offline (e.g. on a metered connection) or reconnect. Changes are kept either way. */
+  setPaused(paused: boolean): void {
+    if (paused === this.paused) return;
+    this.paused = paused;
+    if (paused) this.provider.disconnect();
+    else this.provider.connect();
+    this.emit();
+  }
+
+  /** The people here now, one entry per person. */
+  people(): PresentPerson[] {
+    const mine = this.awareness.clientID;
+    const byPerson = new Map<string, PresentPerson>();
+    this.awareness.getStates().forEach((state, clientId) => {
+      if (clientId === mine) return;
+      const u = parseUser(state.user);
+      if (!u || u.id === this.opts.me.id) return;
+      const topicId = typeof state.topicId === 'string' ? state.topicId.slice(0, 64) : undefined;
+      if (!byPerson.has(u.id) || topicId) byPerson.set(u.id, { ...u, topicId, clientId });
+    });
+    return [...byPerson.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The current status. */
+  status(): LiveStatus {
+    const partners = this.paused ? [] : this.people();
+    if (this.paused) return { state: 'paused', partners, message: 'Sync paused — your changes are saved on this computer.' };
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+      return { state: 'offline', partners, message: 'Offline — your changes are saved on this computer.' };
+    }
+    if (partners.length) return { state: 'connected', partners, message: `Connected with ${joinNames(partners.map((p) => p.name))}` };
+    const conns = (this.provider as unknown as { signalingConns: { connected: boolean }[] }).signalingConns;
+    if (conns.some((c) => c.connected)) return { state: 'searching', partners, message: 'Looking for partners…' };
+    return {
+      state: 'error',
+      partners,
+      message: `Cannot reach the sync server (${this.opts.signaling.join(', ') || 'none set'}). Your changes are saved on this computer; check the address in Settings.`,
+    };
+  }
+
+  private readonly onChange = () => this.emit();
+
+  private emit() {
+    const s = this.status();
+    const key = `${s.state}|${s.message}|${s.partners.map((p) => `${p.id}:${p.topicId ?? ''}`).join(',')}`;
+    if (key === this.last) return;
+    this.last = key;
+    this.opts.onStatus?.(s);
+  }
+
+  /** Leaves the room and stops. */
+  destroy(): void {
+    clearInterval(this.timer);
+    removeEventListener('online', this.onChange);
+    removeEventListener('offline', this.onChange);
+    this.awareness.setLocalState(null);
+    this.provider.destroy();
+  }
+}
+
+/** Parses a peer's `user` awareness field (untrusted): bounded strings and a #rrggbb colour only. */
+export function parseUser(v: unknown): PresenceUser | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const r = v as Record<string, unknown>;
+  if (typeof r.id !== 'string' || typeof r.name !== 'string') return undefined;
+  const color = typeof r.color === 'string' && /^#[0-9a-fA-F]{6}$/.test(r.color) ? r.color : '#57606a';
+  return { id: r.id.slice(0, 64), name: r.name.slice(0, 80) || 'Partner', color };
+}

@@ -1,0 +1,126 @@
+/**
+ * Everything that moves an open notebook between partners: live peer-to-peer sync (y-webrtc) and
+ * the end-to-end encrypted relay for partners who are never online together. Both run on the same
+ * Y.Doc as local persistence; Yjs makes applying the same change twice harmless.
+ */
+import type * as Y from 'yjs';
+import { authorsOf, registerClient } from '../notebook/schema';
+import { deriveKeys } from './keys';
+import { LiveSync, type LiveStatus, type PresenceUser } from './live-sync';
+import type { LocalPersistence } from './persistence';
+import { RelayClient, RELAY_ORIGIN, type RelayStatus } from './relay-client';
+
+/** Connection settings (Settings page). */
+export interface SyncSettings {
+  /** Signaling servers; the relay runs on the first one at path /relay. */
+  signaling: string[];
+  /** STUN/TURN servers for partners behind strict NATs. */
+  iceServers: RTCIceServer[];
+  /** Keep changes on the encrypted relay so partners who are never online together still get them. */
+  relay: boolean;
+}
+
+/** The relay's address on a signaling server (same host, path /relay). */
+export function relayUrlFor(signalingUrl: string): string | undefined {
+  try {
+    const u = new URL(signalingUrl);
+    if (u.protocol !== 'ws:' && u.protocol !== 'wss:') return undefined;
+    u.pathname = `${u.pathname.replace(/\/$/, '')}/relay`;
+    return u.href;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Options for {@link startNotebookSync}. */
+export interface NotebookSyncOptions {
+  doc: Y.Doc;
+  persistence: LocalPersistence;
+  secret: Uint8Array;
+  settings: SyncSettings;
+  me: PresenceUser;
+  paused?: boolean;
+  onLive?(s: LiveStatus): void;
+  onRelay?(s: RelayStatus): void;
+  /** A change from partners arrived; `people` are who wrote it, when known. */
+  onExchange?(at: number, people: string[]): void;
+  onError?(message: string): void;
+}
+
+/** A running sync; stop it before closing the notebook. */
+export interface NotebookSync {
+  live: LiveSync;
+  relay?: RelayClient;
+  setPaused(paused: boolean): void;
+  stop(): Promise<void>;
+}
+
+/** Starts live sync and the relay for an open (already loaded) notebook. */
+export async function startNotebookSync(o: NotebookSyncOptions): Promise<NotebookSync> {
+  const keys = await deriveKeys(o.secret);
+  registerClient(o.doc, o.me.id);
+  const live = new LiveSync({ doc: o.doc, keys, signaling: o.settings.signaling, iceServers: o.settings.iceServers, me: o.me, paused: o.paused, onStatus: o.onLive });
+
+  // Attribute changes that come from elsewhere: live peers (origin: y-webrtc's room) or the relay.
+  const onUpdate = (update: Uint8Array, origin: unknown) => {
+    if (origin === o.persistence.idb || origin === 'local' || origin === 'journal' || origin === 'migration' || origin == null) return;
+    const people = authorsOf(o.doc, update).filter((p) => p !== o.me.id);
+    if (people.length) o.onExchange?.(Date.now(), people);
+  };
+  o.doc.on('update', onUpdate);
+
+  const relayUrl = o.settings.relay ? o.settings.signaling.map(relayUrlFor).find(Boolean) : undefined;
+  const idb = o.persistence.idb;
+  // A stopped RelayClient cannot be restarted: pausing stops it, resuming makes a new one that
+  // continues from the saved cursor.
+  const makeRelay = (url: string) =>
+    new RelayClient({
+      doc: o.doc,
+      keys,
+      url,
+      cursorStore: {
+        load: async () => Number((await idb.get('relayCursor')) ?? 0) || 0,
+        // Only once the notebook's storage holds what was applied may the cursor move past it.
+        save: async (seq) => {
+          await o.persistence.confirm();
+          await idb.set('relayCursor', seq);
+        },
+      },
+      uploadStore: {
+        load: async () => {
+          const v = (await idb.get('relayUploaded')) as unknown;
+          return v instanceof ArrayBuffer ? new Uint8Array(v) : null;
+        },
+        save: async (state) => void (await idb.set('relayUploaded', state.slice().buffer)),
+      },
+      onStatus: o.onRelay,
+      onError: (e) => o.onError?.(e.message),
+    });
+  let relay = relayUrl && !o.paused ? makeRelay(relayUrl) : undefined;
+  void relay?.start();
+
+  return {
+    live,
+    get relay() {
+      return relay;
+    },
+    setPaused(paused) {
+      live.setPaused(paused);
+      if (!relayUrl) return;
+      if (paused) {
+        void relay?.stop();
+        relay = undefined;
+      } else if (!relay) {
+        relay = makeRelay(relayUrl);
+        void relay.start();
+      }
+    },
+    async stop() {
+      o.doc.off('update', onUpdate);
+      live.destroy();
+      await relay?.stop();
+    },
+  };
+}
+
+export { RELAY_ORIGIN };
