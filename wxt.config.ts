@@ -9,8 +9,8 @@ export default defineConfig({
       'A shared notebook for library partners: clip pages, co-write notes by topic, sync peer-to-peer, make your poster.',
     // storage: clip queue and settings; activeTab + scripting: read the page being clipped, only
     // when the person clips; contextMenus: right-click clipping; sidePanel: Chrome's panel
-    // (Firefox uses sidebar_action).
-    permissions: ['storage', 'activeTab', 'scripting', 'contextMenus', ...(browser === 'firefox' ? [] : ['sidePanel'])],
+    // (Firefox uses sidebar_action); alarms + notifications: daily partnership reminders.
+    permissions: ['storage', 'activeTab', 'scripting', 'contextMenus', 'alarms', 'notifications', ...(browser === 'firefox' ? [] : ['sidePanel'])],
     // Asked for only when the person clips from the panel a page the icon was not clicked on.
     optional_host_permissions: ['http://*/*', 'https://*/*'],
     action: { default_title: 'Open Partner Notebook' },

@@ -1,5 +1,6 @@
 import { CLIP_COMMAND, createMenus, onActionClick, onCommand, onMenuClick, onPanelMessage, refreshBadge } from '@/lib/ext/background';
 import { clipNoticesItem, clipQueueItem } from '@/lib/ext/clip-queue';
+import { checkRhythm, listenForRhythm } from '@/lib/ext/rhythm';
 
 export default defineBackground(() => {
   browser.runtime.onInstalled.addListener(createMenus);
@@ -14,6 +15,8 @@ export default defineBackground(() => {
   });
   clipQueueItem.watch(() => void refreshBadge());
   clipNoticesItem.watch(() => void refreshBadge());
+  // Daily reminders: quiet partnership, poster countdown.
+  listenForRhythm();
   // A debugging handle (DevTools, end-to-end tests): the same handlers the browser calls.
-  Object.assign(globalThis, { partnerNotebook: { onMenuClick, onCommand, CLIP_COMMAND } });
+  Object.assign(globalThis, { partnerNotebook: { onMenuClick, onCommand, CLIP_COMMAND, checkRhythm } });
 });
