@@ -1129,8 +1129,8 @@ function writeDraft(doc: Y.Doc, outline: PosterOutline, section: DraftedSection,
   const p = posterMap(doc);
   const fill = (field: PosterTextField, value: string) => {
     if (!isPosterField(field)) return;
-    if (!overwrite && readPosterText(doc, field).trim()) return;
-    if (!value.trim() && !overwrite) return;
+    // Never replace words with nothing: where the draft has nothing to offer, what is there stays.
+    if (!value.trim() || (!overwrite && readPosterText(doc, field).trim())) return;
     if (readPosterText(doc, field) !== value) filled.add(section);
     applyTextEdit(posterText(doc, field), value.slice(0, fieldLimit(field)));
   };
@@ -1154,15 +1154,12 @@ function writeDraft(doc: Y.Doc, outline: PosterOutline, section: DraftedSection,
         const key = rowKeyFor(row.label);
         const old = existing.get(key);
         if (!old) p.set(`row:${key}`, JSON.stringify({ label: row.label.slice(0, POSTER_LIMITS.short), order: i + 1 }));
-        const ids = new Set([...Object.keys(row.values), ...(overwrite && old ? Object.keys(old.values) : [])]);
-        for (const pid of ids) {
-          if (!safeKey(pid)) continue;
-          const value = (row.values[pid] ?? '').slice(0, POSTER_LIMITS.short);
+        for (const [pid, raw] of Object.entries(row.values)) {
+          const value = raw.trim().slice(0, POSTER_LIMITS.short);
           const cur = old?.values[pid] ?? '';
-          if (cur === value || (!overwrite && cur.trim())) continue;
+          if (!safeKey(pid) || !value || cur === value || (!overwrite && cur.trim())) continue;
           filled.add(section);
-          if (value) p.set(`cell:${key}:${pid}`, value);
-          else p.delete(`cell:${key}:${pid}`);
+          p.set(`cell:${key}:${pid}`, value);
         }
       });
       return;
@@ -1201,8 +1198,16 @@ export function initPoster(doc: Y.Doc, outline: PosterOutline): DraftedSection[]
     for (const s of DRAFTED_SECTIONS) writeDraft(doc, outline, s, false, filled);
     for (const t of outline.themes) if (!themesMap(doc).has(t.id)) proposePosterTheme(doc, t);
     for (const id of outline.sources.clipIds) citeClipInPoster(doc, id);
-    const extra = readPosterText(doc, 'sources.extra');
-    if (!extra.trim() && outline.sources.extra.trim()) applyTextEdit(posterText(doc, 'sources.extra'), outline.sources.extra);
+    // Texts no draft writes (only partners can), filled too when the outline has them (imports).
+    const undrafted: [PosterTextField, string][] = [
+      ['viewChanged', outline.viewChanged],
+      ['difficultiesAndFuture', outline.difficultiesAndFuture],
+      ['comparison.culturalExpectations', outline.comparison.culturalExpectations],
+      ['sources.extra', outline.sources.extra],
+    ];
+    for (const [field, value] of undrafted) {
+      if (value.trim() && !readPosterText(doc, field).trim()) applyTextEdit(posterText(doc, field), value.slice(0, fieldLimit(field)));
+    }
   });
   return DRAFTED_SECTIONS.filter((s) => filled.has(s));
 }
