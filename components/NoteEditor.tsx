@@ -29,7 +29,8 @@ export const isAllowedLink = (href: string) => /^(https?:|mailto:)/i.test(href.t
 /** Live co-editing: the awareness of the notebook's sync, and how this person's caret looks to partners. */
 export interface NoteCollab {
   awareness: Awareness;
-  user: { name: string; color: string };
+  /** Written into the awareness `user` field by CollaborationCaret: keep the id, presence reads it. */
+  user: { id: string; name: string; color: string };
 }
 
 /** The label partners see at someone's caret (their name on their colour). */

@@ -155,7 +155,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
             snap={snap}
             topicId={view.topicId}
             onBack={() => setView({ page: 'topics' })}
-            collab={syncView.sync ? { awareness: syncView.sync.live.awareness, user: { name: me.name, color: me.color } } : undefined}
+            collab={syncView.sync ? { awareness: syncView.sync.live.awareness, user: { id: me.id, name: me.name, color: me.color } } : undefined}
           />
         )}
         {view.page === 'invite' && <InvitePage entry={entry} title={snap.info.title} onClose={() => setView({ page: 'topics' })} />}

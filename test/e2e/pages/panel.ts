@@ -47,8 +47,17 @@ export class Panel {
   }
 
   async noteText(): Promise<string> {
-    // One line per paragraph (innerText puts blank lines between blocks).
-    return (await this.editor.innerText()).split('\n').map((l) => l.trim()).filter(Boolean).join('\n');
+    // One line per paragraph (innerText puts blank lines between blocks); partners' caret labels are not text.
+    const text = await this.editor.evaluate((el) => {
+      const copy = el.cloneNode(true) as HTMLElement;
+      copy.querySelectorAll('.collaboration-carets__caret, .collaboration-carets__selection').forEach((c) => c.remove());
+      copy.style.position = 'absolute';
+      document.body.append(copy);
+      const t = copy.innerText;
+      copy.remove();
+      return t;
+    });
+    return text.split('\n').map((l) => l.trim()).filter(Boolean).join('\n');
   }
 
   async backToTopics() {
@@ -84,6 +93,39 @@ export class Panel {
   /** A clip card by (part of) its title. */
   clip(title: string): Locator {
     return this.by(T.clipCard).filter({ hasText: title });
+  }
+
+  /** Settings page: set the sync server (and whether to use the relay), save. */
+  async setSyncServer(url: string, opts: { relay?: boolean } = {}) {
+    await this.by(T.navSettings).click();
+    await this.by(T.settingsSignaling).fill(url);
+    const relay = this.page.getByLabel(/Keep encrypted changes on the sync server/);
+    if (opts.relay === false) await relay.uncheck();
+    else await relay.check();
+    await this.by(T.settingsSave).click();
+    await this.page.getByText('Saved. Sync reconnects').waitFor();
+    await this.gotoTopics();
+  }
+
+  /** "Invite partners" → the invite code. */
+  async inviteCode(): Promise<string> {
+    await this.by(T.invitePartners).click();
+    const code = await this.by(T.inviteCode).inputValue();
+    await this.page.getByRole('button', { name: '← Back' }).click();
+    return code;
+  }
+
+  /** First run of a partner who was invited: name, then "Join their notebook" with the code. */
+  async joinWith(code: string) {
+    await this.by(T.joinNotebook).click();
+    await this.by(T.joinCode).fill(code);
+    await this.by(T.joinSubmit).click();
+    await this.by(T.topicList).waitFor({ state: 'attached' });
+  }
+
+  /** The sync status sentence. */
+  async syncStatus(): Promise<string> {
+    return ((await this.by(T.syncStatus).textContent()) ?? '').trim();
   }
 
   async switchTo(title: string) {

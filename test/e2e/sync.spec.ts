@@ -1,0 +1,130 @@
+/**
+ * Journey: partners in different countries share one notebook live over real WebRTC between
+ * separate browser profiles, through the project's own signaling server process.
+ * Runs only inside the private network namespace (`npm test` as root sets it up), so no ICE or
+ * mDNS packet can leave the machine; every peer uses `iceServers: []` (the default settings).
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { T } from '../../components/test-ids';
+import { launchPerson, screenshot, type Person } from './harness';
+import { Panel } from './pages/panel';
+import { startStaticServer } from './static-server';
+import { startSyncServer, type SyncServer } from './sync-server';
+
+const inNetns = process.env.PN_NETNS === '1';
+if (!inNetns) console.warn('sync.spec: skipped — run inside the private network namespace: unshare -n sh scripts/netns.sh npx vitest run -c vitest.e2e.config.ts');
+
+/** Sets a person's sync settings before their first panel opens (what they would type in Settings). */
+async function presetSettings(p: Person, url: string) {
+  await p.worker.evaluate(
+    (u) => (globalThis as any).chrome.storage.local.set({ syncSettings: { signaling: [u], iceServers: [], relay: false } }),
+    url,
+  );
+}
+
+describe.skipIf(!inNetns)('live partnership over WebRTC', () => {
+  let server: SyncServer;
+  let site: Awaited<ReturnType<typeof startStaticServer>>;
+  let ana: Person, bat: Person, chloe: Person;
+  let a: Panel, b: Panel, c: Panel;
+  let code = '';
+
+  beforeAll(async () => {
+    server = await startSyncServer();
+    site = await startStaticServer();
+    [ana, bat, chloe] = await Promise.all([launchPerson(), launchPerson(), launchPerson()]);
+  });
+  afterAll(async () => {
+    await Promise.all([ana, bat, chloe].map((p) => p?.close()));
+    await site?.close();
+    await server?.stop();
+  });
+
+  test('A invites, B joins with the code, and the notebook fills', async () => {
+    a = new Panel(await ana.openPanel());
+    await a.welcome('Ana Kaladžija');
+    await a.createNotebook('Ana & Batbayar');
+    await a.setSyncServer(server.url, { relay: false });
+    await expect.poll(() => a.syncStatus(), { timeout: 15_000 }).toBe('Looking for partners…');
+    code = await a.inviteCode();
+    expect(code).toMatch(/^PN1-/);
+
+    b = new Panel(await bat.openPanel());
+    await b.welcome('Батбаяр Дорж');
+    await presetSettings(bat, 'ws://127.0.0.1:9'); // a wrong server: the invite's own server must win
+    await b.joinWith(code);
+    await expect.poll(() => b.topicTitles(), { timeout: 20_000 }).toHaveLength(7);
+    await expect.poll(() => b.syncStatus(), { timeout: 20_000 }).toBe('Connected with Ana Kaladžija');
+    await expect.poll(() => a.syncStatus(), { timeout: 20_000 }).toBe('Connected with Батбаяр Дорж');
+    expect((await b.notebooks()).current).toBe('Ana & Batbayar');
+  });
+
+  test('both type into the same note at the same time and end with identical text; presence and carets show', async () => {
+    await a.openTopic('Library Spaces');
+    await b.openTopic('Library Spaces');
+    await a.editor.click();
+    await b.editor.click();
+    await Promise.all([
+      a.page.keyboard.type('Ana: our reading room has 120 seats. ', { delay: 15 }),
+      b.page.keyboard.type('Batbayar: ours opens at 8. ', { delay: 15 }),
+    ]);
+    await expect.poll(async () => (await a.noteText()) === (await b.noteText()) && (await a.noteText()), { timeout: 15_000 }).toBeTruthy();
+    const text = await a.noteText();
+    expect(text).toContain('Ana: our reading room has 120 seats.');
+    expect(text).toContain('Batbayar: ours opens at 8.');
+
+    // B sees Ana in presence (with the topic she is in) and Ana's caret label in the note.
+    await expect.poll(() => b.by(T.presence).textContent(), { timeout: 10_000 }).toContain('Ana Kaladžija');
+    expect(await b.by(T.presence).textContent()).toContain('in “Library Spaces”');
+    await expect.poll(() => b.editor.locator('.collaboration-carets__label').allTextContents(), { timeout: 10_000 }).toContain('Ana Kaladžija');
+    await screenshot(b.page, 'sync-presence-caret');
+  });
+
+  test('a clip made by A appears on B', async () => {
+    const lib: Page = await ana.context.newPage();
+    await lib.goto(`${site.url}/e2e/library-page.html`);
+    await ana.clickToolbarButton(lib);
+    await a.by(T.clipPage).click();
+    await expect.poll(() => b.clipTitles(), { timeout: 15_000 }).toContain("New Children's Reading Room Opens");
+    expect(await b.clip('Reading Room').textContent()).toContain('clipped by Ana Kaladžija');
+    await lib.close();
+  });
+
+  test('both go offline, both edit, reconnect, and converge', async () => {
+    await a.by(T.pauseSync).click();
+    await b.by(T.pauseSync).click();
+    await expect.poll(() => a.syncStatus()).toMatch(/^Sync paused/);
+    await expect.poll(() => b.syncStatus()).toMatch(/^Sync paused/);
+    await a.editor.click();
+    await a.page.keyboard.press('Control+End');
+    await a.page.keyboard.type(' Offline from Sarajevo.');
+    await b.editor.click();
+    await b.page.keyboard.press('Control+End');
+    await b.page.keyboard.type(' Offline from Ulaanbaatar.');
+    await a.page.waitForTimeout(1000);
+    expect(await b.noteText()).not.toContain('Sarajevo');
+    expect(await a.noteText()).not.toContain('Ulaanbaatar');
+    await a.by(T.pauseSync).click();
+    await b.by(T.pauseSync).click();
+    await expect.poll(async () => (await a.noteText()) === (await b.noteText()) && (await a.noteText()), { timeout: 20_000 }).toBeTruthy();
+    expect(await a.noteText()).toMatch(/Sarajevo[\s\S]*|Ulaanbaatar/);
+    expect(await a.noteText()).toContain('Offline from Sarajevo.');
+    expect(await a.noteText()).toContain('Offline from Ulaanbaatar.');
+  });
+
+  test('a third partner joins (a trio) and converges', async () => {
+    c = new Panel(await chloe.openPanel());
+    await c.welcome('Chloé Martin');
+    await c.joinWith(code);
+    await expect.poll(() => c.topicTitles(), { timeout: 20_000 }).toHaveLength(7);
+    await c.openTopic('Library Spaces');
+    await expect.poll(() => c.noteText(), { timeout: 20_000 }).toBe(await a.noteText());
+    await expect.poll(() => a.syncStatus(), { timeout: 20_000 }).toBe('Connected with Chloé Martin and Батбаяр Дорж');
+    await c.editor.click();
+    await c.page.keyboard.press('Control+End');
+    await c.page.keyboard.type(' Chloé was here.');
+    await expect.poll(() => a.noteText(), { timeout: 15_000 }).toContain('Chloé was here.');
+    await expect.poll(() => b.noteText(), { timeout: 15_000 }).toContain('Chloé was here.');
+  });
+});
