@@ -5,6 +5,7 @@ import { randomId, suggestColor } from '../lib/notebook/people';
 import { removePartner, updatePartner } from '../lib/notebook/schema';
 import { LIBRARY_TYPES, type LibraryFacts, type PartnerProfile } from '../lib/notebook/types';
 import { ConfirmDialog } from './ConfirmDialog';
+import { GoodTimes } from './GoodTimes';
 import { T } from './test-ids';
 
 const FACTS: { key: keyof LibraryFacts; label: string; hint: string }[] = [
@@ -27,6 +28,7 @@ export function LibrariesPage(props: { doc: Y.Doc; snap: NotebookSnapshot; meId:
         Our libraries
       </h1>
       <p className="muted">Each partner fills in their own library. Your poster’s library sections and comparison table are drafted from this page.</p>
+      <GoodTimes partners={props.snap.partners} />
       {props.snap.partners.map((p) => (
         <PartnerForm key={p.id} doc={props.doc} profile={p} isMe={p.id === props.meId} autoFocus={p.id === focusId} onRemove={() => setRemoving(p)} />
       ))}

@@ -15,10 +15,14 @@ import { useClipQueue } from './use-clip-queue';
 import { T } from './test-ids';
 import { TopicList } from './TopicList';
 import { TopicPage } from './TopicPage';
+import { SchedulePage } from './SchedulePage';
+import { SearchPage } from './SearchPage';
+import { useNotebookSearch } from './use-notebook-search';
+import { rememberDeadline } from '../lib/ext/rhythm';
 import { useNotebook } from './use-notebook';
 
 /** Which page of a notebook is showing. */
-export type View = { page: 'topics' } | { page: 'topic'; topicId: string } | { page: 'libraries' } | { page: 'invite' } | { page: 'settings' };
+export type View = { page: 'topics' } | { page: 'topic'; topicId: string; readClipId?: string } | { page: 'libraries' } | { page: 'search' } | { page: 'schedule' } | { page: 'invite' } | { page: 'settings' };
 
 /** Opens a notebook from storage and shows it; storage failures are explained, never a blank panel. */
 export function NotebookScreen(props: { entry: NotebookEntry; notebooks: NotebookEntry[]; me: Identity; onSwitch(id: string): void; onManage(): void }) {
@@ -107,6 +111,9 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
   const arrived = useClipQueue(session.doc, session.id, me, { openTopicId, recentTopicId }, durable);
   const defaultTopic = chooseClipTopic(snap.topics, { openTopicId, recentTopicId }, Date.now());
   const main = useRef<HTMLElement>(null);
+  const search = useNotebookSearch(session.doc);
+  // The background's reminders cannot open the doc: give them the deadline.
+  useEffect(() => void rememberDeadline(session.id, snap.info.posterDeadline), [session.id, snap.info.posterDeadline]);
   useEffect(() => {
     if (snap.info.title) void syncEntryTitle(session.id, snap.info.title);
   }, [session.id, snap.info.title]);
@@ -116,8 +123,11 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
   return (
     <>
       <nav className="tabs" aria-label="Notebook sections">
-        <button type="button" data-testid={T.navTopics} aria-current={view.page !== 'libraries' ? 'page' : undefined} onClick={() => setView({ page: 'topics' })}>
+        <button type="button" data-testid={T.navTopics} aria-current={['topics', 'topic', 'schedule'].includes(view.page) ? 'page' : undefined} onClick={() => setView({ page: 'topics' })}>
           Topics
+        </button>
+        <button type="button" data-testid={T.navSearch} aria-current={view.page === 'search' ? 'page' : undefined} onClick={() => setView({ page: 'search' })}>
+          Search
         </button>
         <button type="button" data-testid={T.navLibraries} aria-current={view.page === 'libraries' ? 'page' : undefined} onClick={() => setView({ page: 'libraries' })}>
           Our libraries
@@ -148,12 +158,22 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
         </p>
       )}
       <main className="page" ref={main}>
-        {view.page === 'topics' && <TopicList doc={session.doc} snap={snap} onOpen={(topicId) => setView({ page: 'topic', topicId })} />}
+        {view.page === 'topics' && <TopicList doc={session.doc} snap={snap} onOpen={(topicId) => setView({ page: 'topic', topicId })} onSchedule={() => setView({ page: 'schedule' })} />}
+        {view.page === 'schedule' && <SchedulePage doc={session.doc} snap={snap} onBack={() => setView({ page: 'topics' })} />}
+        {view.page === 'search' && (
+          <SearchPage
+            search={search}
+            snap={snap}
+            onOpenClip={(topicId, readClipId) => setView({ page: 'topic', topicId, readClipId })}
+            onOpenTopic={(topicId) => setView({ page: 'topic', topicId })}
+          />
+        )}
         {view.page === 'topic' && (
           <TopicPage
             doc={session.doc}
             snap={snap}
             topicId={view.topicId}
+            readClipId={view.readClipId}
             onBack={() => setView({ page: 'topics' })}
             collab={syncView.sync ? { awareness: syncView.sync.live.awareness, user: { id: me.id, name: me.name, color: me.color } } : undefined}
           />

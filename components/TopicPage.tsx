@@ -7,6 +7,7 @@ import { ClipCard } from './ClipCard';
 import { ClipReader } from './ClipReader';
 import { insertQuote, NoteEditor, type NoteCollab } from './NoteEditor';
 import { T } from './test-ids';
+import { TopicEditForm } from './TopicEditForm';
 import { shortDate } from './TopicList';
 
 const deps = { now: () => Date.now() };
@@ -19,15 +20,18 @@ function quoteOf(c: NotebookSnapshot['clips'][number]['captured']): string {
   return (c.excerpt || c.text || c.title).slice(0, 600);
 }
 
-/** One topic: its prompt, its clips and the partners' shared note. */
-export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: string; onBack(): void; collab?: NoteCollab }) {
+/** One topic: its prompt, its clips and the partners' shared note. `readClipId` opens that clip in the reader (from search). */
+export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: string; onBack(): void; collab?: NoteCollab; readClipId?: string }) {
   const topic = props.snap.topics.find((t) => t.id === props.topicId);
   const heading = useRef<HTMLHeadingElement>(null);
   const editor = useRef<Editor | null>(null);
   const onEditor = useCallback((e: Editor | null) => void (editor.current = e), []);
-  const [reading, setReading] = useState<string | null>(null);
+  const [reading, setReading] = useState<string | null>(props.readClipId ?? null);
+  const [tagFilter, setTagFilter] = useState('');
   const [deleted, setDeleted] = useState<{ id: string; title: string } | null>(null);
-  const clips = useMemo(() => props.snap.clips.filter((c) => c.topicId === props.topicId), [props.snap.clips, props.topicId]);
+  const topicClips = useMemo(() => props.snap.clips.filter((c) => c.topicId === props.topicId), [props.snap.clips, props.topicId]);
+  const topicTags = useMemo(() => [...new Set(topicClips.flatMap((c) => c.tags))].sort(), [topicClips]);
+  const clips = tagFilter && topicTags.includes(tagFilter) ? topicClips.filter((c) => c.tags.includes(tagFilter)) : topicClips;
   const allTags = useMemo(() => [...new Set(props.snap.clips.flatMap((c) => c.tags))].sort(), [props.snap.clips]);
   useEffect(() => heading.current?.focus(), [props.topicId]);
   useEffect(() => {
@@ -58,6 +62,7 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
         {topic.title}
       </h1>
       {topic.prompt && <p className="prompt">{topic.prompt}</p>}
+      <TopicEditForm key={topic.id} doc={props.doc} topic={topic} />
       {topic.start !== undefined && (
         <p className="muted">
           {shortDate(topic.start)}
@@ -68,8 +73,21 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
       <NoteEditor fragment={noteBody(props.doc, topic.id)} label={`Shared note for ${topic.title}`} onEditor={onEditor} collab={props.collab} />
       <p className="muted small">{stats?.noteWords ?? 0} words · saved on this computer as you type</p>
       <h2>
-        Clips <span className="muted small">({clips.length})</span>
+        Clips <span className="muted small">({clips.length === topicClips.length ? clips.length : `${clips.length} of ${topicClips.length}`})</span>
       </h2>
+      {topicTags.length > 0 && (
+        <div className="row tag-filter">
+          <label htmlFor={`tag-filter-${topic.id}`}>Show</label>
+          <select id={`tag-filter-${topic.id}`} data-testid={T.tagFilter} value={topicTags.includes(tagFilter) ? tagFilter : ''} onChange={(e) => setTagFilter(e.target.value)}>
+            <option value="">All clips</option>
+            {topicTags.map((t) => (
+              <option key={t} value={t}>
+                Tagged “{t}”
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
       {deleted && (
         <div className="alert row" role="status">
           <span className="grow">Deleted “{deleted.title}”.</span>

@@ -128,6 +128,85 @@ export class Panel {
     return ((await this.by(T.syncStatus).textContent()) ?? '').trim();
   }
 
+  // --- topics & search -------------------------------------------------------------------------
+
+  /** A topic's row in the list (button and its Move/Archive tools). */
+  topicRow(title: string): Locator {
+    return this.page.locator('.topic-row').filter({ has: this.page.locator(id(T.topicItem), { hasText: title }) });
+  }
+
+  /** The title of the topic marked "Current", or null. */
+  async currentTopic(): Promise<string | null> {
+    const item = this.page.locator(id(T.topicItem), { has: this.by(T.currentBadge) });
+    return (await item.count()) ? item.locator('.topic-title').textContent() : null;
+  }
+
+  /** Opens "Programme schedule" from the topic list. */
+  async openSchedule() {
+    await this.gotoTopics();
+    await this.by(T.openSchedule).click();
+  }
+
+  /** Pastes a schedule and previews it; returns the preview's titles and the error lines. */
+  async previewImport(text: string): Promise<{ titles: string[]; errors: string[] }> {
+    await this.by(T.importText).fill(text);
+    await this.by(T.importPreview).click();
+    await this.by(T.importPreviewBox).waitFor();
+    return {
+      titles: await this.by(T.importTable).locator('.preview-title').allTextContents(),
+      errors: await this.by(T.importErrors).locator('li').allTextContents(),
+    };
+  }
+
+  /** Imports the previewed rows; returns the confirmation. */
+  async applyImport(): Promise<string> {
+    await this.by(T.importApply).click();
+    return (await this.by(T.importDone).textContent()) ?? '';
+  }
+
+  async gotoSearch() {
+    await this.by(T.navSearch).click();
+    await this.by(T.searchBox).waitFor();
+  }
+
+  /** Types a query (after the index is ready) and returns the result titles. */
+  async search(query: string): Promise<string[]> {
+    await this.by(T.searchProgress).waitFor({ state: 'detached', timeout: 20_000 });
+    await this.by(T.searchBox).fill(query);
+    return this.searchResultTitles();
+  }
+
+  async searchResultTitles(): Promise<string[]> {
+    return this.by(T.searchResult).locator('.result-title').allTextContents();
+  }
+
+  /** Renames the open topic with its "Edit topic" form. */
+  async renameOpenTopic(title: string) {
+    await this.by(T.editTopic).click();
+    await this.by(T.editTopicTitle).fill(title);
+    await this.by(T.editTopicSave).click();
+    await expect.poll(() => this.by(T.topicHeading).textContent()).toBe(title);
+  }
+
+  /** Archives a topic from the list. */
+  async archiveTopic(title: string) {
+    await this.topicRow(title).getByTestId(T.topicArchive).click();
+  }
+
+  /** Restores an archived topic from "Archived topics". */
+  async restoreTopic(title: string) {
+    const box = this.by(T.archivedTopics);
+    if (!(await box.getAttribute('open'))) await box.locator('summary').click();
+    await box.getByRole('button', { name: `Restore ${title}` }).click();
+  }
+
+  /** The "Good times to talk" intervals (epoch ms), and each one's text. */
+  async talkTimes(): Promise<{ start: number; end: number; text: string }[]> {
+    return this.by(T.talkTime).evaluateAll((els) =>
+      els.map((el) => ({ start: Number(el.getAttribute('data-start')), end: Number(el.getAttribute('data-end')), text: (el as HTMLElement).innerText })),
+    );
+  }
+
   async switchTo(title: string) {
     await this.by(T.notebookSwitcher).selectOption({ label: title });
     await expect.poll(async () => (await this.notebooks()).current).toBe(title);

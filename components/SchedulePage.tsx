@@ -1,0 +1,277 @@
+import { useMemo, useState } from 'react';
+import type * as Y from 'yjs';
+import { remindersOffItem } from '../lib/ext/rhythm';
+import { addTopic, setInfo, updateTopic } from '../lib/notebook/schema';
+import type { NotebookSnapshot } from '../lib/notebook/snapshot';
+import { randomId } from '../lib/notebook/people';
+import { planImport } from '../lib/topics/apply-import';
+import { dayEnd, dayStart, toDateInput } from '../lib/topics/date-input';
+import { IMPORT_LIMITS, parseTopicSchedule } from '../lib/topics/import';
+import { assignDates, fortnightlySchedule } from '../lib/topics/schedule';
+import { T } from './test-ids';
+import { myTimeZone, shortDate } from './TopicList';
+import { useStorageItem } from './use-storage-item';
+
+const deps = { newId: () => randomId(), now: () => Date.now() };
+
+/**
+ * "Programme schedule": the programme's start and poster deadline, fortnightly dates for the
+ * topics, importing the organisers' schedule (with a preview before anything is written), and
+ * which reminders this computer shows.
+ */
+export function SchedulePage(props: { doc: Y.Doc; snap: NotebookSnapshot; onBack(): void }) {
+  return (
+    <section aria-labelledby="schedule-heading">
+      <button type="button" className="link-button" onClick={props.onBack}>
+        ← All topics
+      </button>
+      <h1 id="schedule-heading" tabIndex={-1}>
+        Programme schedule
+      </h1>
+      <ProgrammeDates doc={props.doc} snap={props.snap} />
+      <ImportSchedule doc={props.doc} snap={props.snap} />
+      <Reminders />
+    </section>
+  );
+}
+
+function ProgrammeDates({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
+  const tz = myTimeZone();
+  const { programmeStart, posterDeadline } = snap.info;
+  const [message, setMessage] = useState('');
+  const [error, setError] = useState('');
+  const undated = snap.topics.filter((t) => !t.archived && t.start === undefined).length;
+  return (
+    <>
+      <div className="row wrap">
+        <div>
+          <label htmlFor="programme-start">Programme starts</label>
+          <input
+            id="programme-start"
+            type="date"
+            data-testid={T.programmeStart}
+            value={toDateInput(programmeStart, tz)}
+            onChange={(e) => setInfo(doc, { programmeStart: dayStart(e.target.value, tz) })}
+          />
+        </div>
+        <div>
+          <label htmlFor="poster-deadline">Poster deadline</label>
+          <input
+            id="poster-deadline"
+            type="date"
+            data-testid={T.posterDeadline}
+            value={toDateInput(posterDeadline, tz)}
+            // The whole deadline day counts: "due today" until local midnight.
+            onChange={(e) => setInfo(doc, { posterDeadline: dayEnd(e.target.value, tz) })}
+          />
+        </div>
+      </div>
+      <p className="muted small">Dates follow your calendar ({tz}). Your partners see the same dates in theirs.</p>
+      <button
+        type="button"
+        data-testid={T.giveDates}
+        disabled={programmeStart === undefined}
+        onClick={() => {
+          setError('');
+          try {
+            const schedule = fortnightlySchedule({ start: programmeStart!, deadline: posterDeadline, timeZone: tz });
+            const dates = assignDates(snap.topics, schedule);
+            doc.transact(() => {
+              for (const [id, p] of dates) updateTopic(doc, id, { start: p.start, end: p.end });
+            }, 'local');
+            setMessage(
+              dates.size === 0
+                ? 'Every topic already has dates (or the schedule has no fortnight left for them).'
+                : `${dates.size} ${dates.size === 1 ? 'topic has' : 'topics have'} fortnightly dates now.`,
+            );
+          } catch (e) {
+            setError((e as Error).message);
+          }
+        }}
+      >
+        Give topics fortnightly dates
+      </button>
+      <p className="muted small">
+        {programmeStart === undefined
+          ? 'Enter the programme’s start first.'
+          : `Topics without dates (${undated}) get the next free fortnight, in list order. Dated topics keep theirs.`}
+      </p>
+      {message && (
+        <p role="status" className="ok">
+          {message}
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}
+
+function ImportSchedule({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
+  const tz = myTimeZone();
+  const [text, setText] = useState('');
+  const [fileName, setFileName] = useState('');
+  const [fileError, setFileError] = useState('');
+  const [preview, setPreview] = useState(false);
+  const [done, setDone] = useState('');
+  const parsed = useMemo(() => (preview ? parseTopicSchedule(text, { timeZone: tz }) : undefined), [preview, text, tz]);
+  const plan = useMemo(() => (parsed ? planImport(snap.topics, parsed.rows, tz) : []), [parsed, snap.topics, tz]);
+
+  return (
+    <section aria-labelledby="import-heading" className="card">
+      <h2 id="import-heading">Import the organisers’ schedule</h2>
+      <p className="muted small">
+        Paste the list from the organisers’ e-mail (one topic per line, with its start date), or choose a CSV or JSON file. You see a preview before
+        anything changes. Topics with the same title are updated.
+      </p>
+      <label htmlFor="import-text">Schedule</label>
+      <textarea
+        id="import-text"
+        data-testid={T.importText}
+        rows={5}
+        value={text}
+        placeholder={'1. Make a connection – 2 March 2026\n2. Library Spaces – 16 March 2026'}
+        onChange={(e) => (setText(e.target.value), setPreview(false), setDone(''))}
+      />
+      <label htmlFor="import-file">…or a file (CSV or JSON)</label>
+      <input
+        id="import-file"
+        type="file"
+        accept=".csv,.json,.txt,text/csv,application/json,text/plain"
+        data-testid={T.importFile}
+        onChange={async (e) => {
+          const f = e.target.files?.[0];
+          if (!f) return;
+          setFileName(f.name);
+          setDone('');
+          // Never read a huge file into memory: the parser would refuse it anyway.
+          if (f.size > IMPORT_LIMITS.bytes) {
+            setFileError(`“${f.name}” is ${(f.size / 1_048_576).toFixed(1)} MB; a schedule is much smaller (the limit is 1 MB). Check that this is the right file.`);
+            return;
+          }
+          setFileError('');
+          setText(await f.text());
+          setPreview(true);
+        }}
+      />
+      {fileError ? (
+        <p className="error" role="alert">
+          {fileError}
+        </p>
+      ) : (
+        fileName && <p className="muted small">Read from {fileName}.</p>
+      )}
+      <div className="row end">
+        <button type="button" data-testid={T.importPreview} disabled={!text.trim()} onClick={() => (setPreview(true), setDone(''))}>
+          Preview
+        </button>
+      </div>
+      {parsed && (
+        <div data-testid={T.importPreviewBox}>
+          {parsed.errors.length > 0 && (
+            <div className="alert import-errors" role="alert" data-testid={T.importErrors}>
+              <p>
+                <strong>
+                  {parsed.errors.length === 1 ? 'One line' : `${parsed.errors.length} lines`} cannot be imported and {parsed.errors.length === 1 ? 'is' : 'are'} left out:
+                </strong>
+              </p>
+              <ul>
+                {parsed.errors.map((e, i) => (
+                  <li key={i}>{e.message}</li>
+                ))}
+              </ul>
+            </div>
+          )}
+          {plan.length > 0 && (
+            <div className="table-scroll">
+              <table className="preview" data-testid={T.importTable}>
+                <caption className="sr-only">Topics that will be imported</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Line</th>
+                    <th scope="col">Topic</th>
+                    <th scope="col">Dates</th>
+                    <th scope="col">Change</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {plan.map((s) => (
+                    <tr key={s.line}>
+                      <td>{s.line}</td>
+                      <td>
+                        <span className="preview-title">{s.title}</span>
+                        {s.prompt && <span className="muted small preview-prompt">{s.prompt}</span>}
+                      </td>
+                      <td className="nowrap">{s.start !== undefined ? `${shortDate(s.start)}–${s.end !== undefined ? shortDate(s.end) : ''}` : '—'}</td>
+                      <td>{s.action === 'create' ? 'New' : 'Update'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          {plan.length > 0 && (
+            <div className="row end">
+              <button
+                type="button"
+                className="primary"
+                data-testid={T.importApply}
+                onClick={() => {
+                  doc.transact(() => {
+                    for (const s of plan) {
+                      const dates = s.start !== undefined ? { start: s.start, end: s.end } : {};
+                      if (s.action === 'update') updateTopic(doc, s.topicId, { title: s.title, prompt: s.prompt, kind: 'programme', archived: false, ...dates });
+                      else addTopic(doc, { title: s.title, prompt: s.prompt, kind: 'programme', ...dates }, deps);
+                    }
+                  }, 'local');
+                  const created = plan.filter((s) => s.action === 'create').length;
+                  setDone(`Imported: ${created} new ${created === 1 ? 'topic' : 'topics'}, ${plan.length - created} updated.`);
+                  setText('');
+                  setFileName('');
+                  setPreview(false);
+                }}
+              >
+                Import {plan.length} {plan.length === 1 ? 'topic' : 'topics'}
+              </button>
+            </div>
+          )}
+        </div>
+      )}
+      {done && (
+        <p role="status" className="ok" data-testid={T.importDone}>
+          {done}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function Reminders() {
+  const stored = useStorageItem(remindersOffItem);
+  // Shown at once, written in the background: a checkbox must not wait for storage to flip.
+  const [local, setLocal] = useState<{ quiet: boolean; deadline: boolean } | null>(null);
+  const off = local ?? (stored && { quiet: stored.quiet === true, deadline: stored.deadline === true });
+  const set = (patch: Partial<{ quiet: boolean; deadline: boolean }>) => {
+    if (!off) return;
+    const next = { ...off, ...patch };
+    setLocal(next);
+    void remindersOffItem.setValue(next);
+  };
+  return (
+    <fieldset className="reminders" data-testid={T.reminders}>
+      <legend>Reminders on this computer</legend>
+      <label className="check">
+        <input type="checkbox" disabled={!off} checked={!off?.quiet} onChange={(e) => set({ quiet: !e.target.checked })} />
+        When nothing has come from our partners for 10 days
+      </label>
+      <label className="check">
+        <input type="checkbox" disabled={!off} checked={!off?.deadline} onChange={(e) => set({ deadline: !e.target.checked })} />
+        Poster deadline: 14, 7, 3 and 1 days before
+      </label>
+      <p className="muted small">Shown as browser notifications, at most once a day, for every notebook on this computer.</p>
+    </fieldset>
+  );
+}

@@ -1,0 +1,239 @@
+import { useDeferredValue, useMemo, useState } from 'react';
+import type { NotebookSnapshot } from '../lib/notebook/snapshot';
+import type { ClipKind } from '../lib/notebook/types';
+import { markMatches, queryTerms, type HighlightPart, type SearchFilters, type SearchResult } from '../lib/search/index';
+import type { NotebookSearch } from '../lib/search/notebook-index';
+import { dayEnd, dayStart } from '../lib/topics/date-input';
+import { timeAgo } from './ClipCard';
+import { T } from './test-ids';
+import { myTimeZone } from './TopicList';
+import { useSearchProgress } from './use-notebook-search';
+
+const KINDS: { value: ClipKind; label: string }[] = [
+  { value: 'page', label: 'Pages' },
+  { value: 'selection', label: 'Quotes' },
+  { value: 'link', label: 'Links' },
+  { value: 'image', label: 'Images' },
+];
+const KIND_LABEL = { page: 'Page', selection: 'Quote', link: 'Link', image: 'Image' } as const;
+const SHOWN = 50;
+
+/** Highlighted text as React text and <mark>s: never HTML, clipped text cannot inject markup. */
+function Parts({ parts }: { parts: HighlightPart[] }) {
+  return (
+    <>
+      {parts.map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
+    </>
+  );
+}
+
+/**
+ * Search across the notebook: clip titles, text, comments and tags and every topic's note, ranked,
+ * with filters. An empty box with a filter lists the matching clips, newest first.
+ */
+export function SearchPage(props: {
+  search: NotebookSearch | null;
+  snap: NotebookSnapshot;
+  onOpenClip(topicId: string, clipId: string): void;
+  onOpenTopic(topicId: string): void;
+}) {
+  const { snap, search } = props;
+  const progress = useSearchProgress(search);
+  const [query, setQuery] = useState('');
+  const [topicId, setTopicId] = useState('');
+  const [tag, setTag] = useState('');
+  const [personId, setPersonId] = useState('');
+  const [kind, setKind] = useState<ClipKind | ''>('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [showFilters, setShowFilters] = useState(false);
+  // Typing stays responsive in a big notebook: results follow a moment later.
+  const q = useDeferredValue(query);
+  const tz = myTimeZone();
+
+  const tags = useMemo(() => [...new Set(snap.clips.flatMap((c) => c.tags))].sort(), [snap.clips]);
+  const people = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const c of snap.clips) if (!m.has(c.clippedBy.id)) m.set(c.clippedBy.id, c.clippedBy.name);
+    return [...m].sort((a, b) => a[1].localeCompare(b[1]));
+  }, [snap.clips]);
+  const filters: SearchFilters = {
+    ...(topicId && { topicId }),
+    ...(tag && { tag }),
+    ...(personId && { personId }),
+    ...(kind && { kind }),
+    ...(dayStart(from, tz) !== undefined && { from: dayStart(from, tz) }),
+    ...(dayEnd(to, tz) !== undefined && { to: dayEnd(to, tz) }),
+  };
+  const filtering = Object.keys(filters).length > 0;
+  const active = q.trim() !== '' || filtering;
+  const results = useMemo(
+    () => (search && active ? search.index.search(q, filters) : []),
+    // The index changes in place; `progress.version` says when.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [search, q, JSON.stringify(filters), progress.version, active],
+  );
+  const topicTitle = (id: string) => snap.topics.find((t) => t.id === id)?.title ?? 'a removed topic';
+  const clipById = useMemo(() => new Map(snap.clips.map((c) => [c.id, c])), [snap.clips]);
+  const typed = queryTerms(q);
+  const percent = progress.total ? Math.floor((progress.done / progress.total) * 100) : 0;
+
+  return (
+    <section aria-labelledby="search-heading">
+      <h1 id="search-heading" tabIndex={-1}>
+        Search
+      </h1>
+      <form role="search" onSubmit={(e) => e.preventDefault()}>
+        <label htmlFor="search-box" className="sr-only">
+          Search clips and notes
+        </label>
+        <input id="search-box" type="search" data-testid={T.searchBox} value={query} placeholder="Search clips, comments, tags and notes" onChange={(e) => setQuery(e.target.value)} autoFocus />
+        <details className="filters" open={showFilters} onToggle={(e) => setShowFilters(e.currentTarget.open)}>
+          <summary>Filters{filtering ? ` (${Object.keys(filters).length})` : ''}</summary>
+          <div className="filter-grid">
+            <div>
+              <label htmlFor="f-topic">Topic</label>
+              <select id="f-topic" data-testid={T.searchTopic} value={topicId} onChange={(e) => setTopicId(e.target.value)}>
+                <option value="">All topics</option>
+                {snap.topics.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.title}
+                    {t.archived ? ' (archived)' : ''}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label htmlFor="f-tag">Tag</label>
+              <select id="f-tag" data-testid={T.searchTag} value={tag} onChange={(e) => setTag(e.target.value)}>
+                <option value="">Any tag</option>
+                {tags.map((t) => (
+                  <option key={t} value={t}>
+                    {t}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label htmlFor="f-person">Clipped by</label>
+              <select id="f-person" data-testid={T.searchPerson} value={personId} onChange={(e) => setPersonId(e.target.value)}>
+                <option value="">Anyone</option>
+                {people.map(([id, name]) => (
+                  <option key={id} value={id}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label htmlFor="f-kind">Kind</label>
+              <select id="f-kind" data-testid={T.searchKind} value={kind} onChange={(e) => setKind(e.target.value as ClipKind | '')}>
+                <option value="">All kinds</option>
+                {KINDS.map((k) => (
+                  <option key={k.value} value={k.value}>
+                    {k.label}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label htmlFor="f-from">Clipped from</label>
+              <input id="f-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+            </div>
+            <div>
+              <label htmlFor="f-to">Clipped until</label>
+              <input id="f-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+            </div>
+          </div>
+          {filtering && (
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => {
+                setTopicId('');
+                setTag('');
+                setPersonId('');
+                setKind('');
+                setFrom('');
+                setTo('');
+              }}
+            >
+              Clear filters
+            </button>
+          )}
+          {filtering && (tag || personId || kind || from || to) && <p className="muted small">Tag, person, kind and date filters show clips only, not notes.</p>}
+        </details>
+      </form>
+      {!progress.ready && (
+        <div className="search-progress" role="status" data-testid={T.searchProgress}>
+          Preparing search… {percent}%
+          <progress max={progress.total || 1} value={progress.done} aria-label="Preparing search" />
+        </div>
+      )}
+      <p className="sr-only" role="status" aria-live="polite">
+        {active ? `${results.length} ${results.length === 1 ? 'result' : 'results'}` : ''}
+      </p>
+      {active && results.length === 0 && progress.ready && <p className="muted">Nothing found. Try fewer or shorter words, or clear a filter.</p>}
+      {!active && <p className="muted">Type a word, or choose a filter to list clips.</p>}
+      <ol className="results" data-testid={T.searchResults}>
+        {results.slice(0, SHOWN).map((r) => (
+          <li key={r.type === 'clip' ? `c${r.clipId}` : `n${r.topicId}`}>
+            <Result
+              result={r}
+              search={search!}
+              clip={r.type === 'clip' ? clipById.get(r.clipId) : undefined}
+              topicTitle={topicTitle(r.topicId)}
+              typed={typed}
+              onOpen={() => (r.type === 'clip' ? props.onOpenClip(r.topicId, r.clipId) : props.onOpenTopic(r.topicId))}
+            />
+          </li>
+        ))}
+      </ol>
+      {results.length > SHOWN && (
+        <p className="muted small">
+          Showing the best {SHOWN} of {results.length}. Add a word or a filter to narrow them down.
+        </p>
+      )}
+    </section>
+  );
+}
+
+function Result(props: {
+  result: SearchResult;
+  search: NotebookSearch;
+  clip: NotebookSnapshot['clips'][number] | undefined;
+  topicTitle: string;
+  typed: string[];
+  onOpen(): void;
+}) {
+  const { result: r, clip } = props;
+  const snippets = r.terms.length ? props.search.index.snippets(r, { maxSnippets: 2, context: 50 }) : [];
+  const terms = r.terms.length ? r.terms : props.typed;
+  const title = r.type === 'clip' ? (clip?.captured.title ?? 'Clip') : `Notes: ${props.topicTitle}`;
+  return (
+    <button type="button" className="result" data-testid={T.searchResult} data-result-type={r.type} onClick={props.onOpen}>
+      <span className="result-title">
+        <Parts parts={markMatches(title, terms)} />
+      </span>
+      <span className="muted small result-meta">
+        {r.type === 'clip' && clip
+          ? `${KIND_LABEL[clip.captured.kind]} in ${props.topicTitle} · ${clip.clippedBy.name}, ${timeAgo(clip.clippedAt)}`
+          : 'Our notes on this topic'}
+      </span>
+      {clip && clip.tags.length > 0 && (
+        <span className="result-tags small">
+          {clip.tags.map((t) => (
+            <span key={t} className="badge">
+              <Parts parts={markMatches(t, terms)} />
+            </span>
+          ))}
+        </span>
+      )}
+      {snippets.map((parts, i) => (
+        <span key={i} className="snippet small">
+          <Parts parts={parts} />
+        </span>
+      ))}
+    </button>
+  );
+}

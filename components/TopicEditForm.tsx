@@ -1,0 +1,91 @@
+import { useState } from 'react';
+import type * as Y from 'yjs';
+import { NotebookError, updateTopic } from '../lib/notebook/schema';
+import type { Topic, TopicKind } from '../lib/notebook/types';
+import { dayEnd, dayStart, toDateInput } from '../lib/topics/date-input';
+import { T } from './test-ids';
+import { myTimeZone } from './TopicList';
+
+/**
+ * "Edit topic" on the topic page: title, prompt, kind and dates. A draft until "Save", so a
+ * half-typed title never reaches the partners, and a partner's edit meanwhile is not overwritten
+ * field by field as one types.
+ */
+export function TopicEditForm(props: { doc: Y.Doc; topic: Topic }) {
+  const t = props.topic;
+  const tz = myTimeZone();
+  const initial = () => ({ title: t.title, prompt: t.prompt, kind: t.kind, start: toDateInput(t.start, tz), end: toDateInput(t.end, tz) });
+  const [open, setOpen] = useState(false);
+  const [draft, setDraft] = useState(initial);
+  const [error, setError] = useState('');
+  const [saved, setSaved] = useState('');
+  const id = (f: string) => `topic-${t.id}-${f}`;
+  const set = (patch: Partial<typeof draft>) => (setDraft((d) => ({ ...d, ...patch })), setError(''), setSaved(''));
+
+  if (!open) {
+    return (
+      <div className="row">
+        <button type="button" className="small-button" data-testid={T.editTopic} aria-expanded={false} onClick={() => (setDraft(initial()), setOpen(true))}>
+          Edit topic
+        </button>
+        {saved && (
+          <span className="muted small" role="status">
+            {saved}
+          </span>
+        )}
+      </div>
+    );
+  }
+  return (
+    <form
+      className="card topic-edit"
+      aria-label={`Edit topic ${t.title}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const start = dayStart(draft.start, tz);
+        const end = dayEnd(draft.end, tz);
+        if (start !== undefined && end !== undefined && end < start) return setError('The topic must end on or after the day it starts.');
+        try {
+          updateTopic(props.doc, t.id, { title: draft.title, prompt: draft.prompt, kind: draft.kind, start, end });
+          setOpen(false);
+          setSaved('Saved.');
+        } catch (err) {
+          setError(err instanceof NotebookError ? err.message : String(err));
+        }
+      }}
+    >
+      <label htmlFor={id('title')}>Title</label>
+      <input id={id('title')} data-testid={T.editTopicTitle} value={draft.title} maxLength={200} required onChange={(e) => set({ title: e.target.value })} autoFocus />
+      <label htmlFor={id('prompt')}>Prompt or question</label>
+      <textarea id={id('prompt')} data-testid={T.editTopicPrompt} rows={3} value={draft.prompt} maxLength={4000} onChange={(e) => set({ prompt: e.target.value })} />
+      <label htmlFor={id('kind')}>Kind</label>
+      <select id={id('kind')} value={draft.kind} onChange={(e) => set({ kind: e.target.value as TopicKind })}>
+        <option value="programme">Programme topic (from the organisers)</option>
+        <option value="own">Our own topic</option>
+      </select>
+      <div className="row wrap">
+        <div>
+          <label htmlFor={id('start')}>Discussed from</label>
+          <input id={id('start')} type="date" data-testid={T.editTopicStart} value={draft.start} onChange={(e) => set({ start: e.target.value })} />
+        </div>
+        <div>
+          <label htmlFor={id('end')}>Until (last day)</label>
+          <input id={id('end')} type="date" data-testid={T.editTopicEnd} value={draft.end} onChange={(e) => set({ end: e.target.value })} />
+        </div>
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="row end">
+        <button type="button" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" data-testid={T.editTopicSave}>
+          Save topic
+        </button>
+      </div>
+    </form>
+  );
+}
