@@ -3,6 +3,7 @@
  * Headless Chromium cannot show the real side panel, so the panel page is opened in a tab: it is
  * the same page (sidepanel.html) with the same extension APIs.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -54,7 +55,7 @@ export async function launchPerson(opts: { userDataDir?: string } = {}): Promise
       '--enable-unsafe-extension-debugging',
     ],
   });
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const worker = await backgroundWorker(context);
   const extensionId = new URL(worker.url()).host;
   return {
     context,
@@ -97,6 +98,26 @@ export async function launchPerson(opts: { userDataDir?: string } = {}): Promise
       if (!opts.userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Chromium names an unpacked extension after its path: the first 32 hex digits of the path's
+ * SHA-256, written with the letters a–p.
+ */
+export function extensionIdFor(dir: string): string {
+  return [...createHash('sha256').update(dir).digest('hex').slice(0, 32)].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
+}
+
+/** The extension's service worker; on a busy machine it may start late, so wake it by opening a page of the extension. */
+async function backgroundWorker(context: BrowserContext): Promise<Worker> {
+  const found = () => context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+  const first = found() ?? (await context.waitForEvent('serviceworker', { timeout: 10_000 }).catch(() => undefined));
+  if (first) return first;
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionIdFor(EXTENSION_DIR)}/sidepanel.html`).catch(() => {});
+  const worker = found() ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+  await page.close();
+  return worker;
 }
 
 /** A minimal client for the browser-level DevTools endpoint (Playwright's is page-level here). */

@@ -5,11 +5,13 @@ import { extname, join, normalize, resolve } from 'node:path';
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.png': 'image/png', '.jpg': 'image/jpeg', '.svg': 'image/svg+xml', '.ico': 'image/x-icon' };
 
-/** Roots served: /shared/… = ../shared/fixtures/pages, /e2e/… = test/e2e/fixtures. */
+/** Roots served: /shared/… = ../shared/fixtures/pages, /e2e/… = test/e2e/fixtures, /generated/… = test-results/generated. */
 export async function startStaticServer(): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const roots: Record<string, string> = {
     shared: resolve(process.env.PN_SHARED ?? '../shared', 'fixtures/pages'),
     e2e: resolve('test/e2e/fixtures'),
+    // Pages a test generates (e.g. very large articles) go here.
+    generated: resolve('test-results/generated'),
   };
   const server = createServer((req, res) => {
     const [, root, ...rest] = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).split('/');

@@ -4,6 +4,7 @@
  * Runs only inside the private network namespace (`npm test` as root sets it up), so no ICE or
  * mDNS packet can leave the machine; every peer uses `iceServers: []` (the default settings).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { T } from '../../components/test-ids';
@@ -26,17 +27,21 @@ async function presetSettings(p: Person, url: string) {
 describe.skipIf(!inNetns)('live partnership over WebRTC', () => {
   let server: SyncServer;
   let site: Awaited<ReturnType<typeof startStaticServer>>;
-  let ana: Person, bat: Person, chloe: Person;
+  let ana: Person, bat: Person, chloe: Person, dara: Person;
   let a: Panel, b: Panel, c: Panel;
   let code = '';
 
   beforeAll(async () => {
     server = await startSyncServer();
     site = await startStaticServer();
-    [ana, bat, chloe] = await Promise.all([launchPerson(), launchPerson(), launchPerson()]);
+    // One after another: four browsers starting at once on two cores can starve each other.
+    ana = await launchPerson();
+    bat = await launchPerson();
+    chloe = await launchPerson();
+    dara = await launchPerson();
   });
   afterAll(async () => {
-    await Promise.all([ana, bat, chloe].map((p) => p?.close()));
+    await Promise.all([ana, bat, chloe, dara].map((p) => p?.close()));
     await site?.close();
     await server?.stop();
   });
@@ -126,5 +131,50 @@ describe.skipIf(!inNetns)('live partnership over WebRTC', () => {
     await c.page.keyboard.type(' Chloé was here.');
     await expect.poll(() => a.noteText(), { timeout: 15_000 }).toContain('Chloé was here.');
     await expect.poll(() => b.noteText(), { timeout: 15_000 }).toContain('Chloé was here.');
+  });
+
+  test('a notebook of more than 5 MB reaches a freshly joined partner completely', async () => {
+    // Three long articles (about 1.9 MB each as stored: readable HTML plus plain text).
+    mkdirSync('test-results/generated', { recursive: true });
+    const words = 'library reading room community catalogue archive children programme visitors collection '.split(' ');
+    for (let n = 1; n <= 3; n++) {
+      const paras: string[] = [];
+      for (let i = 0; i < 1700; i++) paras.push(`<p>${Array.from({ length: 80 }, (_, j) => words[(i * 7 + j * 3 + n) % 9]).join(' ')} ${n}-${i}.</p>`);
+      writeFileSync(`test-results/generated/long-${n}.html`, `<!doctype html><html lang="en"><head><title>Annual report part ${n}</title></head><body><article><h1>Annual report part ${n}</h1>${paras.join('')}<p>END-OF-REPORT-${n}</p></article></body></html>`);
+    }
+    await a.backToTopics();
+    await a.openTopic('Proving Our Worth');
+    for (let n = 1; n <= 3; n++) {
+      const page = await ana.context.newPage();
+      await page.goto(`${site.url}/generated/long-${n}.html`);
+      await ana.clickToolbarButton(page);
+      await a.by(T.clipPage).click();
+      await expect.poll(() => a.clipTitles(), { timeout: 30_000 }).toContain(`Annual report part ${n}`);
+      await page.close();
+    }
+    // The notebook's stored size on A (y-indexeddb holds the document as Yjs updates).
+    const bytes = await a.page.evaluate(async () => {
+      const name = (await indexedDB.databases()).find((d) => d.name?.startsWith('pn-notebook-'))!.name!;
+      const db = await new Promise<IDBDatabase>((ok) => (indexedDB.open(name).onsuccess = (e) => ok((e.target as IDBOpenDBRequest).result)));
+      const all = await new Promise<Uint8Array[]>((ok) => {
+        const req = db.transaction('updates').objectStore('updates').getAll();
+        req.onsuccess = () => ok(req.result as Uint8Array[]);
+      });
+      db.close();
+      return all.reduce((n, u) => n + u.byteLength, 0);
+    });
+    console.log(`notebook stored on A: ${(bytes / 1e6).toFixed(1)} MB`);
+    expect(bytes).toBeGreaterThan(5_000_000);
+
+    const d = new Panel(await dara.openPanel());
+    await d.welcome('Dara Osei');
+    const t0 = Date.now();
+    await d.joinWith(code);
+    await d.openTopic('Proving Our Worth');
+    await expect.poll(() => d.clipTitles(), { timeout: 60_000 }).toHaveLength(3);
+    console.log(`5 MB notebook: all clips shown on the new partner ${Date.now() - t0} ms after joining`);
+    await d.clip('Annual report part 3').getByTestId(T.clipRead).click();
+    const frame = d.page.frameLocator(`[data-testid="${T.clipReaderFrame}"]`);
+    await expect.poll(() => frame.locator('body').textContent(), { timeout: 10_000 }).toContain('END-OF-REPORT-3');
   });
 });
