@@ -71,12 +71,30 @@ export function SyncBar(props: {
             .join(' · ')}
         </p>
       )}
-      {relay?.state === 'error' && relay.message && <p className="small error">{relay.message}</p>}
+      {relay && !paused && <RelayLine relay={relay} />}
       {problem && (
         <p className="small error" role="alert">
           {problem}
         </p>
       )}
     </div>
+  );
+}
+
+/** What the relay is doing, for partners who are never online at the same time. */
+function RelayLine({ relay }: { relay: NonNullable<SyncView['relay']> }) {
+  if (relay.state === 'error') return <p className="small error">{relay.message ?? 'The sync server refused a change. Your notebook is unchanged.'}</p>;
+  const text =
+    relay.state === 'online'
+      ? relay.pendingUploads
+        ? `Sending ${relay.pendingUploads} ${relay.pendingUploads === 1 ? 'change' : 'changes'} to the sync server…`
+        : 'All your changes are on the sync server, encrypted, for partners who are offline.'
+      : relay.state === 'connecting'
+        ? 'Connecting to the sync server…'
+        : 'The sync server cannot be reached: your changes wait on this computer and are sent later.';
+  return (
+    <p className="small muted" data-testid={T.relayStatus}>
+      {text}
+    </p>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import {
-  fromHex, lastExchangeByItem, lastExchangeItem, notebooksItem, syncPausedItem, syncSettingsItem, toHex,
+  fromHex, lastExchangeByItem, lastExchangeItem, notebooksItem, syncPausedItem, syncSettingsItem, toHex, topicActivityItem,
   type Identity, type NotebookEntry,
 } from '../lib/ext/storage';
 import type { LiveStatus } from '../lib/sync/live-sync';
@@ -21,7 +21,7 @@ export interface SyncView {
 }
 
 // Exchanges are written to storage at most this often (typing partners send many updates).
-const EXCHANGE_WRITE_MS = 5_000;
+const EXCHANGE_WRITE_MS = 2_000;
 
 /** Starts live sync and the relay for an open notebook, restarting when the settings change. */
 export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, me: Identity): SyncView {
@@ -37,15 +37,36 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
     if (!settings || paused === undefined) return;
     let stopped = false;
     let running: NotebookSync | null = null;
-    let lastWrite = 0;
-    const recordExchange = async (at: number, people: string[]) => {
-      if (at - lastWrite < EXCHANGE_WRITE_MS) return;
-      lastWrite = at;
-      await lastExchangeItem.setValue({ ...(await lastExchangeItem.getValue()), [entry.id]: at });
+    // Partners' changes arrive in bursts (typing): collect them and write to storage now and then.
+    let pending: { at: number; people: Set<string>; topics: Map<string, Set<string>> } | null = null;
+    let flushTimer: ReturnType<typeof setTimeout> | undefined;
+    const flushExchange = async () => {
+      const p = pending;
+      pending = null;
+      if (!p) return;
+      await lastExchangeItem.setValue({ ...(await lastExchangeItem.getValue()), [entry.id]: p.at });
       const by = await lastExchangeByItem.getValue();
       const mine = { ...(by[entry.id] ?? {}) };
-      for (const p of people) mine[p] = at;
+      for (const person of p.people) mine[person] = p.at;
       await lastExchangeByItem.setValue({ ...by, [entry.id]: mine });
+      const activity = await topicActivityItem.getValue();
+      const topics = { ...(activity[entry.id] ?? {}) };
+      p.topics.forEach((people, topicId) => (topics[topicId] = { at: p.at, by: [...people] }));
+      await topicActivityItem.setValue({ ...activity, [entry.id]: topics });
+    };
+    const recordExchange = (at: number, people: string[], topics: string[]) => {
+      pending ??= { at, people: new Set(), topics: new Map() };
+      pending.at = at;
+      people.forEach((x) => pending!.people.add(x));
+      for (const t of topics) {
+        const set = pending.topics.get(t) ?? new Set<string>();
+        people.forEach((x) => set.add(x));
+        pending.topics.set(t, set);
+      }
+      flushTimer ??= setTimeout(() => {
+        flushTimer = undefined;
+        void flushExchange();
+      }, EXCHANGE_WRITE_MS);
     };
     void (async () => {
       let secretHex = entry.secret;
@@ -64,7 +85,7 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
         paused,
         onLive: (st) => !stopped && setLive(st),
         onRelay: (st) => !stopped && setRelay(st),
-        onExchange: (at, people) => void recordExchange(at, people),
+        onExchange: recordExchange,
         onError: (m) => !stopped && setProblem(m),
       });
       if (stopped) return void s.stop();
@@ -73,6 +94,8 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
     })().catch((e: Error) => !stopped && setProblem(`Sync could not start: ${e.message}`));
     return () => {
       stopped = true;
+      clearTimeout(flushTimer);
+      void flushExchange();
       setSync(null);
       void running?.stop();
     };

@@ -55,3 +55,15 @@ export const lastExchangeByItem = storage.defineItem<Record<string, Record<strin
 export const toHex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
 /** Bytes of a hex secret. */
 export const fromHex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
+
+/** A topic changed by partners: when, and by whom (person ids). */
+export interface TopicActivity {
+  at: number;
+  by: string[];
+}
+
+/** Per notebook and topic: the last change partners made (for "changed since you looked"). */
+export const topicActivityItem = storage.defineItem<Record<string, Record<string, TopicActivity>>>('local:topicActivity', { fallback: {} });
+
+/** Per notebook and topic: when this person last opened it. */
+export const topicSeenItem = storage.defineItem<Record<string, Record<string, number>>>('local:topicSeen', { fallback: {} });

@@ -696,16 +696,47 @@ export function clientPeople(doc: Y.Doc): Map<number, string> {
   return out;
 }
 
-/** The people whose changes are in `update` (ids from {@link registerClient}); unknown clients are skipped. */
-export function authorsOf(doc: Y.Doc, update: Uint8Array): string[] {
-  const people = clientPeople(doc);
-  const clients = new Set<number>();
-  try {
-    for (const s of Y.decodeUpdate(update).structs) clients.add(s.id.client);
-  } catch {
-    return [];
-  }
-  return [...new Set([...clients].map((c) => people.get(c)).filter((p): p is string => !!p))];
+/** What a transaction changed, for "Last exchange with…" and the "changed since you looked" markers. */
+export interface ChangeSummary {
+  /** People whose changes the transaction applied (ids from {@link registerClient}). */
+  people: string[];
+  /** Topics whose note or clips it touched. */
+  topics: string[];
+}
+
+/** Summarises a transaction (typically one applied from a partner or the relay). */
+export function summarizeChange(doc: Y.Doc, tr: Y.Transaction): ChangeSummary {
+  const known = clientPeople(doc);
+  const people = new Set<string>();
+  tr.afterState.forEach((clock, client) => {
+    if (clock > (tr.beforeState.get(client) ?? 0)) {
+      const p = known.get(client);
+      if (p) people.add(p);
+    }
+  });
+  const rootName = new Map<Y.AbstractType<any>, string>();
+  doc.share.forEach((type, name) => rootName.set(type, name));
+  const clips = doc.share.get(CLIPS);
+  const topics = new Set<string>();
+  tr.changed.forEach((keys, type) => {
+    // Walk up to the root type, remembering the child just below the clips map (a clip).
+    let t: Y.AbstractType<any> = type;
+    let below: Y.AbstractType<any> | null = null;
+    while (t._item && t._item.parent instanceof Y.AbstractType) {
+      below = t;
+      t = t._item.parent as Y.AbstractType<any>;
+    }
+    const name = rootName.get(t);
+    if (name?.startsWith(NOTE_PREFIX)) topics.add(name.slice(NOTE_PREFIX.length));
+    else if (t === clips) {
+      const clipIds = below ? [below._item?.parentSub] : [...keys];
+      for (const id of clipIds) {
+        const topicId = id ? readClip(doc, id)?.topicId : undefined;
+        if (topicId) topics.add(topicId);
+      }
+    }
+  });
+  return { people: [...people], topics: [...topics] };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  * Y.Doc as local persistence; Yjs makes applying the same change twice harmless.
  */
 import type * as Y from 'yjs';
-import { authorsOf, registerClient } from '../notebook/schema';
+import { LOCAL_ORIGIN, registerClient, summarizeChange } from '../notebook/schema';
 import { deriveKeys } from './keys';
 import { LiveSync, type LiveStatus, type PresenceUser } from './live-sync';
 import type { LocalPersistence } from './persistence';
@@ -42,8 +42,8 @@ export interface NotebookSyncOptions {
   paused?: boolean;
   onLive?(s: LiveStatus): void;
   onRelay?(s: RelayStatus): void;
-  /** A change from partners arrived; `people` are who wrote it, when known. */
-  onExchange?(at: number, people: string[]): void;
+  /** A change from partners arrived: who wrote it and which topics it touched. */
+  onExchange?(at: number, people: string[], topics: string[]): void;
   onError?(message: string): void;
 }
 
@@ -62,12 +62,14 @@ export async function startNotebookSync(o: NotebookSyncOptions): Promise<Noteboo
   const live = new LiveSync({ doc: o.doc, keys, signaling: o.settings.signaling, iceServers: o.settings.iceServers, me: o.me, paused: o.paused, onStatus: o.onLive });
 
   // Attribute changes that come from elsewhere: live peers (origin: y-webrtc's room) or the relay.
-  const onUpdate = (update: Uint8Array, origin: unknown) => {
-    if (origin === o.persistence.idb || origin === 'local' || origin === 'journal' || origin === 'migration' || origin == null) return;
-    const people = authorsOf(o.doc, update).filter((p) => p !== o.me.id);
-    if (people.length) o.onExchange?.(Date.now(), people);
+  const local = new Set<unknown>([o.persistence.idb, LOCAL_ORIGIN, 'journal', 'migration', null, undefined]);
+  const onTransaction = (tr: Y.Transaction) => {
+    if (local.has(tr.origin) || !tr.changed.size) return;
+    const change = summarizeChange(o.doc, tr);
+    const people = change.people.filter((p) => p !== o.me.id);
+    if (people.length) o.onExchange?.(Date.now(), people, change.topics);
   };
-  o.doc.on('update', onUpdate);
+  o.doc.on('afterTransaction', onTransaction);
 
   const relayUrl = o.settings.relay ? o.settings.signaling.map(relayUrlFor).find(Boolean) : undefined;
   const idb = o.persistence.idb;
@@ -116,7 +118,7 @@ export async function startNotebookSync(o: NotebookSyncOptions): Promise<Noteboo
       }
     },
     async stop() {
-      o.doc.off('update', onUpdate);
+      o.doc.off('afterTransaction', onTransaction);
       live.destroy();
       await relay?.stop();
     },

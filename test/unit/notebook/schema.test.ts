@@ -5,7 +5,7 @@ import {
   addClip, addClipTags, addTopic, countWords, deleteClip, fragmentText, initNotebook, migrate, moveClip,
   moveTopic, noteBody, noteText, readClip, readClips, readInfo, readPartner, readPartners, readProblems,
   readTopic, readTopics, removeClipTag, removePartner, restoreClip, schemaVersion, setClipComment, setInfo,
-  subscribe, topicStats, updatePartner, updateTopic, registerClient, clientPeople, authorsOf, type Migration,
+  subscribe, topicStats, updatePartner, updateTopic, registerClient, clientPeople, summarizeChange, type Migration,
 } from '../../../lib/notebook/schema';
 import { ANA, BATBAYAR, makeCaptured, makeDeps, makeDoc } from '../factories';
 
@@ -259,19 +259,23 @@ test('subscribe is called after every change and can be undone', () => {
   expect(calls).toBe(2);
 });
 
-test('changes are attributed to the people whose clients wrote them', () => {
-  const a = makeDoc(11);
+test('a change from a partner is attributed to them and to the topics it touched', () => {
+  const { doc: a, deps } = seeded();
   const b = makeDoc(22);
   registerClient(a, 'person-ana');
-  registerClient(b, 'person-bat');
   Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
-  Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
-  let seen: string[] = [];
-  a.on('update', (u: Uint8Array, origin: unknown) => origin === 'remote' && (seen = authorsOf(a, u)));
+  registerClient(b, 'person-bat');
+  const [t1, t2, t3] = readTopics(a);
+  const clipId = addClip(a, { topicId: t3!.id, captured: makeCaptured(), clippedBy: ANA }, deps);
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+  let seen: ReturnType<typeof summarizeChange> | undefined;
+  a.on('afterTransaction', (tr: Y.Transaction) => tr.origin === 'remote' && (seen = summarizeChange(a, tr)));
   const before = Y.encodeStateVector(a);
-  updatePartner(b, 'person-bat', { city: 'Ulaanbaatar' });
+  writeParagraph(b, t1!.id, 'Batbayar wrote this');
+  addClip(b, { topicId: t2!.id, captured: makeCaptured(), clippedBy: BATBAYAR }, makeDeps('b'));
+  addClipTags(b, clipId, ['from-bat']);
   Y.applyUpdate(a, Y.encodeStateAsUpdate(b, before), 'remote');
-  expect(seen).toEqual(['person-bat']);
-  expect(clientPeople(a).get(11)).toBe('person-ana');
-  expect(authorsOf(a, new Uint8Array([1, 2, 3]))).toEqual([]);
+  expect(seen!.people).toEqual(['person-bat']);
+  expect(seen!.topics.sort()).toEqual([t1!.id, t2!.id, t3!.id].sort());
+  expect(clientPeople(a).get(a.clientID)).toBe('person-ana');
 });
