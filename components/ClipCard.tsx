@@ -3,6 +3,7 @@ import type * as Y from 'yjs';
 import { safeHref } from '../lib/clip/reader-html';
 import { addClipTags, moveClip, removeClipTag, setClipComment } from '../lib/notebook/schema';
 import type { Clip, Topic } from '../lib/notebook/types';
+import { ClipPosterActions } from './ClipPosterActions';
 import { T } from './test-ids';
 
 const KIND_LABEL = { page: 'Page', selection: 'Quote', link: 'Link', image: 'Image' } as const;
@@ -77,6 +78,7 @@ export function ClipCard(props: {
         <button type="button" onClick={() => setEditing((e) => !e)} aria-expanded={editing}>
           Tag, comment, move…
         </button>
+        <ClipPosterActions doc={doc} clip={clip} />
         <button type="button" className="danger-text" onClick={props.onDelete} data-testid={T.clipDelete} aria-label={`Delete clip ${c.title}`}>
           Delete
         </button>

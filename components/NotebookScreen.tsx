@@ -15,6 +15,8 @@ import { useClipQueue } from './use-clip-queue';
 import { T } from './test-ids';
 import { TopicList } from './TopicList';
 import { TopicPage } from './TopicPage';
+import { MeContext } from './me-context';
+import { PosterPage } from './PosterPage';
 import { SchedulePage } from './SchedulePage';
 import { SearchPage } from './SearchPage';
 import { useNotebookSearch } from './use-notebook-search';
@@ -22,7 +24,7 @@ import { rememberDeadline } from '../lib/ext/rhythm';
 import { useNotebook } from './use-notebook';
 
 /** Which page of a notebook is showing. */
-export type View = { page: 'topics' } | { page: 'topic'; topicId: string; readClipId?: string } | { page: 'libraries' } | { page: 'search' } | { page: 'schedule' } | { page: 'invite' } | { page: 'settings' };
+export type View = { page: 'topics' } | { page: 'topic'; topicId: string; readClipId?: string } | { page: 'libraries' } | { page: 'search' } | { page: 'schedule' } | { page: 'invite' } | { page: 'settings' } | { page: 'poster' };
 
 /** Opens a notebook from storage and shows it; storage failures are explained, never a blank panel. */
 export function NotebookScreen(props: { entry: NotebookEntry; notebooks: NotebookEntry[]; me: Identity; onSwitch(id: string): void; onManage(): void }) {
@@ -132,6 +134,9 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
         <button type="button" data-testid={T.navLibraries} aria-current={view.page === 'libraries' ? 'page' : undefined} onClick={() => setView({ page: 'libraries' })}>
           Our libraries
         </button>
+        <button type="button" data-testid={T.navPoster} aria-current={view.page === 'poster' ? 'page' : undefined} onClick={() => setView({ page: 'poster' })}>
+          Poster
+        </button>
         <button type="button" data-testid={T.navSettings} aria-current={view.page === 'settings' ? 'page' : undefined} onClick={() => setView({ page: 'settings' })}>
           Settings
         </button>
@@ -157,6 +162,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
           {snap.problems.length} {snap.problems.length === 1 ? 'entry' : 'entries'} received from a partner could not be read and are hidden. Everything else is intact. Ask your partners to update Partner Notebook.
         </p>
       )}
+      <MeContext.Provider value={me}>
       <main className="page" ref={main}>
         {view.page === 'topics' && <TopicList doc={session.doc} snap={snap} onOpen={(topicId) => setView({ page: 'topic', topicId })} onSchedule={() => setView({ page: 'schedule' })} />}
         {view.page === 'schedule' && <SchedulePage doc={session.doc} snap={snap} onBack={() => setView({ page: 'topics' })} />}
@@ -180,8 +186,10 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
         )}
         {view.page === 'invite' && <InvitePage entry={entry} title={snap.info.title} onClose={() => setView({ page: 'topics' })} />}
         {view.page === 'settings' && <SettingsPage />}
+        {view.page === 'poster' && <PosterPage doc={session.doc} snap={snap} />}
         {view.page === 'libraries' && <LibrariesPage doc={session.doc} snap={snap} meId={me.id} />}
       </main>
+      </MeContext.Provider>
       <TimeZoneList />
     </>
   );

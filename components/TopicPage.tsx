@@ -6,6 +6,7 @@ import type { NotebookSnapshot } from '../lib/notebook/snapshot';
 import { ClipCard } from './ClipCard';
 import { ClipReader } from './ClipReader';
 import { insertQuote, NoteEditor, type NoteCollab } from './NoteEditor';
+import { ProposeTheme } from './ProposeTheme';
 import { T } from './test-ids';
 import { TopicEditForm } from './TopicEditForm';
 import { shortDate } from './TopicList';
@@ -72,6 +73,20 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
       <h2>Our notes</h2>
       <NoteEditor fragment={noteBody(props.doc, topic.id)} label={`Shared note for ${topic.title}`} onEditor={onEditor} collab={props.collab} />
       <p className="muted small">{stats?.noteWords ?? 0} words · saved on this computer as you type</p>
+      <div className="row wrap poster-propose">
+        <ProposeTheme doc={props.doc} label="Propose this topic as a poster theme" getTitle={() => topic.title} from={{ kind: 'topic', id: topic.id }} testId={T.topicProposeTheme} />
+        <ProposeTheme
+          doc={props.doc}
+          label="Propose selected words as a theme"
+          getTitle={() => {
+            const s = editor.current?.state;
+            return s ? s.doc.textBetween(s.selection.from, s.selection.to, ' ') : '';
+          }}
+          from={{ kind: 'note', id: topic.id }}
+          emptyMessage="Select some words in the note first, then press this button."
+          testId={T.noteProposeTheme}
+        />
+      </div>
       <h2>
         Clips <span className="muted small">({clips.length === topicClips.length ? clips.length : `${clips.length} of ${topicClips.length}`})</span>
       </h2>

@@ -207,6 +207,22 @@ export class Panel {
     );
   }
 
+  async gotoPoster() {
+    await this.by(T.navPoster).click();
+    await this.page.getByRole('heading', { level: 1, name: 'Poster' }).waitFor();
+  }
+
+  /** A proposed theme's card on the Poster tab, by (the start of) its title. */
+  theme(title: string): Locator {
+    return this.by(T.posterTheme).filter({ has: this.page.getByRole('heading', { name: `Theme: ${title}` }) });
+  }
+
+  /** Clicks an export button and returns the file the browser downloads. */
+  async download(testId: string) {
+    const [file] = await Promise.all([this.page.waitForEvent('download'), this.by(testId).click()]);
+    return file;
+  }
+
   async switchTo(title: string) {
     await this.by(T.notebookSwitcher).selectOption({ label: title });
     await expect.poll(async () => (await this.notebooks()).current).toBe(title);

@@ -1,0 +1,76 @@
+import { useState } from 'react';
+import type * as Y from 'yjs';
+import { randomId } from '../lib/notebook/people';
+import { addPosterTableRow, removePosterTableRow, setPosterRowLabel, setPosterTableCell, type PosterTableRow } from '../lib/notebook/schema';
+import type { PartnerProfile } from '../lib/notebook/types';
+import { T } from './test-ids';
+
+/**
+ * The side-by-side table: one column per partner, one row per figure. Cells are short values,
+ * stored one key per cell, so two partners filling in different cells never collide.
+ */
+export function PosterComparisonTable(props: { doc: Y.Doc; rows: PosterTableRow[]; partners: PartnerProfile[] }) {
+  const [newLabel, setNewLabel] = useState('');
+  const { doc, rows, partners } = props;
+  return (
+    <>
+      <div className="poster-table-wrap" role="group" aria-label="Side-by-side comparison table">
+        <table className="poster-table" data-testid={T.posterTable}>
+          <thead>
+            <tr>
+              <th scope="col">Row</th>
+              {partners.map((p) => (
+                <th scope="col" key={p.id} style={{ borderBottomColor: p.color }}>
+                  {p.name || 'Partner'}
+                </th>
+              ))}
+              <th scope="col">
+                <span className="sr-only">Remove</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.key}>
+                <th scope="row">
+                  <input aria-label={`Row label: ${r.label}`} value={r.label} maxLength={200} onChange={(e) => setPosterRowLabel(doc, r.key, e.target.value)} />
+                </th>
+                {partners.map((p) => (
+                  <td key={p.id}>
+                    <input
+                      aria-label={`${r.label || 'Row'} — ${p.name || 'partner'}`}
+                      value={r.values[p.id] ?? ''}
+                      maxLength={200}
+                      onChange={(e) => setPosterTableCell(doc, r.key, p.id, e.target.value)}
+                    />
+                  </td>
+                ))}
+                <td>
+                  <button type="button" className="icon-button" aria-label={`Remove row ${r.label}`} onClick={() => removePosterTableRow(doc, r.key)}>
+                    ×
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <form
+        className="row add-row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!newLabel.trim()) return;
+          addPosterTableRow(doc, newLabel.trim(), { newId: randomId });
+          setNewLabel('');
+        }}
+      >
+        <label htmlFor="poster-new-row" className="sr-only">
+          New row label
+        </label>
+        <input id="poster-new-row" className="grow" placeholder="Add a row, e.g. Opening hours" value={newLabel} maxLength={200} onChange={(e) => setNewLabel(e.target.value)} />
+        <button type="submit">Add row</button>
+      </form>
+      <p className="muted small">A dash shows on the poster where a cell is empty.</p>
+    </>
+  );
+}

@@ -1,0 +1,124 @@
+import { useMemo, useState } from 'react';
+import { loadPosterFonts } from '../lib/ext/poster-fonts';
+import { unsupportedCharacters } from '../lib/poster/coverage';
+import { agreedThemes, outlinePartnerIds } from '../lib/poster/draft';
+import { posterHtml } from '../lib/poster/html';
+import { BLOG_MIN_WORDS, blogPostDraft, blogWordCount, posterMarkdown } from '../lib/poster/markdown';
+import type { PosterContext, PosterOutline, PosterSize } from '../lib/poster/types';
+import { formatBytes, saveFile } from './download';
+import { T } from './test-ids';
+
+/** Poster sizes offered, in the words of the programme's instructions. */
+export const SIZE_LABELS: Record<PosterSize, string> = {
+  '48x36in-landscape': '48 × 36 in, landscape',
+  'A0-portrait': 'A0, portrait',
+  'A1-portrait': 'A1, portrait',
+};
+
+type Status = { kind: 'busy' | 'done' | 'error'; text: string } | null;
+
+/**
+ * Every export of the poster: PDF in one click (no print dialog), a print-ready HTML page,
+ * Markdown, and a blog-post draft. The PDF code and its fonts load only when asked for, so the
+ * panel opens as fast as before.
+ */
+export function PosterExport(props: { outline: PosterOutline; ctx: PosterContext; size: PosterSize; onSize(s: PosterSize): void }) {
+  const { outline, ctx, size } = props;
+  const [status, setStatus] = useState<Status>(null);
+  const unsupported = useMemo(() => unsupportedCharacters(outline, ctx), [outline, ctx]);
+  const partnerIds = outlinePartnerIds(outline);
+  const agreed = agreedThemes(outline, partnerIds).length;
+  const notAgreed = outline.themes.length - agreed;
+  const busy = status?.kind === 'busy';
+
+  async function pdf() {
+    setStatus({ kind: 'busy', text: 'Making your PDF…' });
+    const t0 = performance.now();
+    try {
+      // Loaded on demand: pdf-lib, fontkit and 1.2 MB of fonts never slow down opening the panel.
+      const [{ posterPdf }, fonts] = await Promise.all([import('../lib/poster/pdf'), loadPosterFonts()]);
+      const bytes = await posterPdf(outline, ctx, { size, fonts });
+      const n = saveFile(bytes as Uint8Array<ArrayBuffer>, 'poster.pdf', 'application/pdf');
+      const secs = ((performance.now() - t0) / 1000).toFixed(1);
+      setStatus({ kind: 'done', text: `poster.pdf saved — ${formatBytes(n)} (made in ${secs} s).` });
+    } catch (e) {
+      setStatus({ kind: 'error', text: `The PDF could not be made: ${(e as Error).message} Nothing was lost; try again, or use “Open print version” and print to PDF.` });
+    }
+  }
+
+  function text(name: string, body: string, type: string, extra = '') {
+    const n = saveFile(body, name, type);
+    setStatus({ kind: 'done', text: `${name} saved — ${formatBytes(n)}.${extra}` });
+  }
+
+  function openPrint() {
+    const url = URL.createObjectURL(new Blob([posterHtml(outline, ctx, { size })], { type: 'text/html' }));
+    window.open(url, '_blank', 'noopener');
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    setStatus({ kind: 'done', text: 'The print version opened in a new tab. To print it: Ctrl+P, no margins, background graphics on.' });
+  }
+
+  return (
+    <>
+      <div className="field">
+        <label htmlFor="poster-size">Poster size</label>
+        <select id="poster-size" value={size} onChange={(e) => props.onSize(e.target.value as PosterSize)} data-testid={T.exportSize}>
+          {(Object.keys(SIZE_LABELS) as PosterSize[]).map((s) => (
+            <option key={s} value={s}>
+              {SIZE_LABELS[s]}
+            </option>
+          ))}
+        </select>
+      </div>
+      {notAgreed > 0 && (
+        <p className="muted small">
+          {notAgreed} {notAgreed === 1 ? 'theme is' : 'themes are'} not agreed by everyone yet and will not be on the poster.
+        </p>
+      )}
+      {unsupported.length > 0 && (
+        <div className="alert poster-warning" role="alert" data-testid={T.exportWarning}>
+          <p>
+            <strong>Some text cannot be drawn in the PDF</strong> ({[...new Set(unsupported.flatMap((u) => u.scripts))].join(', ')}). It will print as a placeholder:
+          </p>
+          <ul>
+            {unsupported.slice(0, 8).map((u, i) => (
+              <li key={i}>
+                {u.where}: “{u.text.slice(0, 80)}” → “{u.replacement.slice(0, 80)}”
+              </li>
+            ))}
+          </ul>
+          <p>Add a Latin transliteration next to it (for example a name in both scripts), or use the print version, which shows every script.</p>
+        </div>
+      )}
+      <div className="row wrap export-buttons">
+        <button type="button" className="primary" disabled={busy} onClick={pdf} data-testid={T.exportPdf}>
+          Download PDF
+        </button>
+        <button type="button" disabled={busy} onClick={openPrint} data-testid={T.exportHtmlOpen}>
+          Open print version
+        </button>
+        <button type="button" disabled={busy} onClick={() => text('poster.html', posterHtml(outline, ctx, { size }), 'text/html')} data-testid={T.exportHtml}>
+          Download HTML
+        </button>
+        <button type="button" disabled={busy} onClick={() => text('poster.md', posterMarkdown(outline, ctx), 'text/markdown')} data-testid={T.exportMarkdown}>
+          Download Markdown
+        </button>
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => {
+            const md = blogPostDraft(outline, ctx);
+            const words = blogWordCount(md);
+            text('blog-post.md', md, 'text/markdown', ` ${words} words so far${words < BLOG_MIN_WORDS ? `; the programme asks for at least ${BLOG_MIN_WORDS}, and the draft marks where to write` : ''}.`);
+          }}
+          data-testid={T.exportBlog}
+        >
+          Download blog-post draft
+        </button>
+      </div>
+      <p className={`export-status ${status?.kind ?? ''}`} role="status" aria-live="polite" data-testid={T.exportStatus}>
+        {status?.text ?? ''}
+      </p>
+    </>
+  );
+}
