@@ -219,7 +219,7 @@ test('Markdown, print HTML and the blog-post draft carry the same poster', async
   expect(await panel.by(T.exportStatus).textContent()).toMatch(/^blog-post\.md saved — .* words so far/);
 });
 
-test('the live preview follows edits; the Poster tab reads at 400 px', async () => {
+test('the live preview follows edits; the Poster tab reads at 400 and 320 px', async () => {
   const frame = page.frameLocator(`[data-testid="${T.posterPreview}"]`);
   await expect.poll(() => frame.locator('h1').textContent(), { timeout: 5_000 }).toBe('Sarajevo and Ulaanbaatar: rooms for young readers');
   await panel.by(T.posterTitle).fill('Sarajevo and Ulaanbaatar: rooms for young readers, together');
@@ -233,4 +233,9 @@ test('the live preview follows edits; the Poster tab reads at 400 px', async () 
   await page.screenshot({ path: join(RESULTS_DIR, 'poster-theme.png') });
   await page.locator(`[data-testid="${T.posterPreview}"]`).scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(RESULTS_DIR, 'poster-preview.png') });
+  // The narrowest side panel: nothing but the table scrolls sideways.
+  await page.setViewportSize({ width: 320, height: 800 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  await page.locator('.poster-table-wrap').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(RESULTS_DIR, 'poster-tab-320.png') });
 });
