@@ -1,10 +1,15 @@
 import { useEffect, useState } from 'react';
 import { notebooksItem, syncSettingsItem, fromHex, type NotebookEntry } from '../lib/ext/storage';
 import { createInvite, encodeInvite, inviteLink, type Invite } from '../lib/sync/invite';
+import type * as Y from 'yjs';
+import { rotateSecret } from '../lib/ext/rotation';
+import { ConfirmDialog } from './ConfirmDialog';
 import { T } from './test-ids';
 
 /** "Invite partners": a code and a link that carry the notebook's room and secret. */
-export function InvitePage(props: { entry: NotebookEntry; title: string; onClose(): void }) {
+export function InvitePage(props: { entry: NotebookEntry; title: string; doc: Y.Doc; meId: string; onClose(): void }) {
+  const [confirming, setConfirming] = useState(false);
+  const [rotated, setRotated] = useState('');
   const [invite, setInvite] = useState<Invite | null>(null);
   const [copied, setCopied] = useState('');
   useEffect(() => {
@@ -15,7 +20,7 @@ export function InvitePage(props: { entry: NotebookEntry; title: string; onClose
       const base = createInvite({ notebookId: entry.id, title: props.title.slice(0, 80), signaling: entry.signaling?.length ? entry.signaling : settings.signaling });
       setInvite({ ...base, secret: fromHex(entry.secret) });
     })();
-  }, [props.entry, props.title]);
+  }, [props.entry, props.title, props.entry.secret]);
   const copy = async (text: string, what: string) => {
     try {
       await navigator.clipboard.writeText(text);
@@ -59,6 +64,29 @@ export function InvitePage(props: { entry: NotebookEntry; title: string; onClose
         Anyone with this code can read and change this notebook, so send it only to your partners. The sync server never sees the code: it only relays
         encrypted messages.
       </p>
+      <h2>Sent it to the wrong person?</h2>
+      <p className="small">
+        Make a new invite: the old code stops admitting new people. Partners already in the notebook move over by themselves and lose nothing.
+      </p>
+      <button type="button" onClick={() => setConfirming(true)} data-testid={T.rotateInvite}>
+        Make a new invite…
+      </button>
+      <p role="status" className="small">
+        {rotated}
+      </p>
+      {confirming && (
+        <ConfirmDialog
+          title="Make a new invite?"
+          body="The current invite code stops working for new people. Partners who already joined keep working, and you will send the new code to anyone still to join."
+          confirmLabel="Make a new invite"
+          onCancel={() => setConfirming(false)}
+          onConfirm={async () => {
+            setConfirming(false);
+            await rotateSecret(props.doc, props.entry.id, props.meId);
+            setRotated('Done. The code above is the new invite; the old one no longer admits anyone new.');
+          }}
+        />
+      )}
     </section>
   );
 }

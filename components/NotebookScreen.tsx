@@ -9,6 +9,7 @@ import { InvitePage } from './InvitePage';
 import { SettingsPage } from './SettingsPage';
 import { SyncBar } from './SyncBar';
 import { useNotebookSync } from './use-notebook-sync';
+import { useTopicChanges } from './use-topic-changes';
 import { useStorageItem } from './use-storage-item';
 import { LibrariesPage, TimeZoneList } from './LibrariesPage';
 import { useClipQueue } from './use-clip-queue';
@@ -107,6 +108,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
   const [recentTopicId, setRecentTopicId] = useState<string | undefined>();
   const openTopicId = view.page === 'topic' ? view.topicId : undefined;
   useEffect(() => void (openTopicId && setRecentTopicId(openTopicId)), [openTopicId]);
+  const topicChanges = useTopicChanges(session.id, snap.partners, openTopicId);
   // Partners see which topic this person has open.
   useEffect(() => syncView.sync?.live.setTopic(openTopicId), [syncView.sync, openTopicId]);
   const durable = useCallback(() => session.persistence.confirm(), [session]);
@@ -164,7 +166,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
       )}
       <MeContext.Provider value={me}>
       <main className="page" ref={main}>
-        {view.page === 'topics' && <TopicList doc={session.doc} snap={snap} onOpen={(topicId) => setView({ page: 'topic', topicId })} onSchedule={() => setView({ page: 'schedule' })} />}
+        {view.page === 'topics' && <TopicList doc={session.doc} snap={snap} changes={topicChanges} onOpen={(topicId) => setView({ page: 'topic', topicId })} onSchedule={() => setView({ page: 'schedule' })} />}
         {view.page === 'schedule' && <SchedulePage doc={session.doc} snap={snap} onBack={() => setView({ page: 'topics' })} />}
         {view.page === 'search' && (
           <SearchPage
@@ -184,7 +186,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
             collab={syncView.sync ? { awareness: syncView.sync.live.awareness, user: { id: me.id, name: me.name, color: me.color } } : undefined}
           />
         )}
-        {view.page === 'invite' && <InvitePage entry={entry} title={snap.info.title} onClose={() => setView({ page: 'topics' })} />}
+        {view.page === 'invite' && <InvitePage entry={entry} title={snap.info.title} doc={session.doc} meId={me.id} onClose={() => setView({ page: 'topics' })} />}
         {view.page === 'settings' && <SettingsPage />}
         {view.page === 'poster' && <PosterPage doc={session.doc} snap={snap} />}
         {view.page === 'libraries' && <LibrariesPage doc={session.doc} snap={snap} meId={me.id} />}

@@ -63,6 +63,9 @@ export const T = {
   testConnection: 'test-connection',
   testResult: 'test-result',
   lastExchange: 'last-exchange',
+  relayStatus: 'relay-status',
+  rotateInvite: 'rotate-invite',
+  topicChanged: 'topic-changed',
   // topics & search
   navSearch: 'nav-search',
   posterCountdown: 'poster-countdown',

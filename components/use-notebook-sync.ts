@@ -9,6 +9,8 @@ import { startNotebookSync, type NotebookSync } from '../lib/sync/notebook-sync'
 import type { NotebookSession } from '../lib/sync/notebook-session';
 import type { RelayStatus } from '../lib/sync/relay-client';
 import { useStorageItem } from './use-storage-item';
+import { ensureMemberKey, followRotation } from '../lib/ext/rotation';
+import { readRotation, subscribe } from '../lib/notebook/schema';
 
 /** The sync state the panel shows. */
 export interface SyncView {
@@ -19,6 +21,12 @@ export interface SyncView {
   /** The last sync problem, in words. */
   problem: string | null;
 }
+
+/** How long the maker of a new invite stays in the old room so partners receive it. */
+const MOVE_DELAY_MS = 3_000;
+
+const NOT_INCLUDED =
+  'A partner made a new invite, and this copy of the notebook is not part of it: new changes no longer reach you. Ask your partners to send you the new invite code, then use “Join a notebook”.';
 
 // Exchanges are written to storage at most this often (typing partners send many updates).
 const EXCHANGE_WRITE_MS = 2_000;
@@ -37,6 +45,7 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
     if (!settings || paused === undefined) return;
     let stopped = false;
     let running: NotebookSync | null = null;
+    let unsubscribeRotation = () => {};
     // Partners' changes arrive in bursts (typing): collect them and write to storage now and then.
     let pending: { at: number; people: Set<string>; topics: Map<string, Set<string>> } | null = null;
     let flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -91,9 +100,29 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
       if (stopped) return void s.stop();
       running = s;
       setSync(s);
+      // Publish this person's member key, and follow new invites partners make (now and later).
+      await ensureMemberKey(session.doc, me.id);
+      let seen = '';
+      const follow = async () => {
+        // Only when the rotation record itself changed (not on every keystroke).
+        const raw = JSON.stringify(readRotation(session.doc) ?? null);
+        if (stopped || raw === seen) return;
+        seen = raw;
+        const r = await followRotation(session.doc, entry.id, me.id, async (rotation) => {
+          if (rotation.by !== me.id) return;
+          // The person who made the new invite leaves the old room last: partners online now and
+          // the relay (for those offline) must receive the record before this panel moves on.
+          await new Promise((ok) => setTimeout(ok, MOVE_DELAY_MS));
+          await s.relay?.flush(10_000).catch(() => {});
+        });
+        if (r === 'not-included' && !stopped) setProblem(NOT_INCLUDED);
+      };
+      unsubscribeRotation = subscribe(session.doc, () => void follow());
+      await follow();
     })().catch((e: Error) => !stopped && setProblem(`Sync could not start: ${e.message}`));
     return () => {
       stopped = true;
+      unsubscribeRotation();
       clearTimeout(flushTimer);
       void flushExchange();
       setSync(null);

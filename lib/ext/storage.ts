@@ -4,6 +4,7 @@
  */
 import { storage } from 'wxt/utils/storage';
 import type { SyncSettings } from '../sync/notebook-sync';
+import type { MemberKeyPair } from '../sync/rotation';
 
 /** The person at this computer. Their id is also their partner-profile id in every notebook. */
 export interface Identity {
@@ -23,6 +24,8 @@ export interface NotebookEntry {
   secret?: string;
   /** Signaling servers the invite named (the inviter's); else the Settings ones apply. */
   signaling?: string[];
+  /** How many times a new invite replaced the secret (0 or absent: the first one). */
+  secretEpoch?: number;
 }
 
 /** Who is using this browser; null until the first-run form is filled. */
@@ -67,3 +70,6 @@ export const topicActivityItem = storage.defineItem<Record<string, Record<string
 
 /** Per notebook and topic: when this person last opened it. */
 export const topicSeenItem = storage.defineItem<Record<string, Record<string, number>>>('local:topicSeen', { fallback: {} });
+
+/** This person's member key pair: new invites are wrapped for it (lib/sync/rotation.ts). */
+export const memberKeysItem = storage.defineItem<MemberKeyPair | null>('local:memberKeys', { fallback: null });

@@ -48,6 +48,7 @@ const TOPICS = 'topics';
 const CLIPS = 'clips';
 const PARTNERS = 'partners';
 const CLIENTS = 'clients';
+const MEMBER_KEYS = 'memberKeys';
 const NOTE_PREFIX = 'note:';
 
 /** Bounds on mutable text fields, so one peer cannot bloat everyone's notebook. */
@@ -672,6 +673,36 @@ export function updatePartner(doc: Y.Doc, id: string, patch: Partial<Omit<Partne
 /** Removes a profile. */
 export function removePartner(doc: Y.Doc, id: string): void {
   write(doc, () => partnersMap(doc).delete(id));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Members' public keys and invite rotations (lib/sync/rotation.ts does the cryptography)
+
+/** Publishes this person's public key (JWK) so a new invite can be wrapped for them. */
+export function setMemberKey(doc: Y.Doc, personId: string, publicJwk: JsonWebKey): void {
+  const m = doc.getMap<string>(MEMBER_KEYS);
+  const value = JSON.stringify(publicJwk);
+  if (m.get(personId) !== value) write(doc, () => m.set(personId, value));
+}
+
+/** Every member's public key, by person id (malformed entries skipped). */
+export function readMemberKeys(doc: Y.Doc): Record<string, JsonWebKey> {
+  const out: Record<string, JsonWebKey> = {};
+  doc.getMap<unknown>(MEMBER_KEYS).forEach((v, k) => {
+    const jwk = parseJson(v);
+    if (jwk && typeof jwk === 'object' && (jwk as JsonWebKey).kty === 'EC') out[k] = jwk as JsonWebKey;
+  });
+  return out;
+}
+
+/** Records a new invite's wrapped secrets (the latest epoch wins). */
+export function setRotation(doc: Y.Doc, rotation: { epoch: number; by: string; wrapped: Record<string, unknown> }): void {
+  write(doc, () => meta(doc).set('rotation', JSON.stringify(rotation)));
+}
+
+/** The latest invite rotation record, unparsed beyond JSON (lib/sync/rotation.ts validates it). */
+export function readRotation(doc: Y.Doc): unknown {
+  return parseJson(meta(doc).get('rotation'));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -79,6 +79,7 @@ export class LiveSync {
     addEventListener('offline', this.onChange);
     // Signaling connections have no event on the provider; poll their state cheaply.
     this.timer = setInterval(this.onChange, 1000);
+    this.scheduleAnnounce(6_000);
     this.onChange();
   }
 
@@ -97,7 +98,10 @@ export class LiveSync {
     if (paused === this.paused) return;
     this.paused = paused;
     if (paused) this.provider.disconnect();
-    else this.provider.connect();
+    else {
+      this.provider.connect();
+      this.scheduleAnnounce(6_000);
+    }
     this.emit();
   }
 
@@ -133,6 +137,25 @@ export class LiveSync {
   }
 
   private readonly onChange = () => this.emit();
+  private announceTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * y-webrtc announces a panel only when its signaling socket connects. When two partners start a
+   * connection at the same moment both offers can be rejected ("glare") and y-webrtc never tries
+   * again, leaving them apart although both are online. Reconnecting the signaling socket now and
+   * then re-announces this panel (existing peer connections are untouched), so any partner who is
+   * missing connects at the next round. The jitter keeps two panels from re-announcing together.
+   */
+  private scheduleAnnounce(base: number) {
+    clearTimeout(this.announceTimer);
+    this.announceTimer = setTimeout(() => {
+      if (!this.paused) {
+        const conns = (this.provider as unknown as { signalingConns: { connected: boolean; ws: WebSocket | null }[] }).signalingConns;
+        for (const c of conns) if (c.connected) c.ws?.close();
+      }
+      this.scheduleAnnounce(15_000);
+    }, base + Math.random() * base * 0.6);
+  }
 
   private emit() {
     const s = this.status();
@@ -145,6 +168,7 @@ export class LiveSync {
   /** Leaves the room and stops. */
   destroy(): void {
     clearInterval(this.timer);
+    clearTimeout(this.announceTimer);
     removeEventListener('online', this.onChange);
     removeEventListener('offline', this.onChange);
     this.awareness.setLocalState(null);

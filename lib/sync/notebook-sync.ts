@@ -81,19 +81,19 @@ export async function startNotebookSync(o: NotebookSyncOptions): Promise<Noteboo
       keys,
       url,
       cursorStore: {
-        load: async () => Number((await idb.get('relayCursor')) ?? 0) || 0,
+        load: async () => Number((await idb.get(`relayCursor:${keys.roomName}`)) ?? 0) || 0,
         // Only once the notebook's storage holds what was applied may the cursor move past it.
         save: async (seq) => {
           await o.persistence.confirm();
-          await idb.set('relayCursor', seq);
+          await idb.set(`relayCursor:${keys.roomName}`, seq);
         },
       },
       uploadStore: {
         load: async () => {
-          const v = (await idb.get('relayUploaded')) as unknown;
+          const v = (await idb.get(`relayUploaded:${keys.roomName}`)) as unknown;
           return v instanceof ArrayBuffer ? new Uint8Array(v) : null;
         },
-        save: async (state) => void (await idb.set('relayUploaded', state.slice().buffer)),
+        save: async (state) => void (await idb.set(`relayUploaded:${keys.roomName}`, state.slice().buffer)),
       },
       onStatus: o.onRelay,
       onError: (e) => o.onError?.(e.message),

@@ -177,4 +177,51 @@ describe.skipIf(!inNetns)('live partnership over WebRTC', () => {
     const frame = d.page.frameLocator(`[data-testid="${T.clipReaderFrame}"]`);
     await expect.poll(() => frame.locator('body').textContent(), { timeout: 10_000 }).toContain('END-OF-REPORT-3');
   });
+
+  test('a new invite replaces the old secret: members move over, the old code admits nobody new, the new one works', async () => {
+    await a.page.getByRole('button', { name: '← All topics' }).click().catch(() => {});
+    await a.by(T.invitePartners).click();
+    const oldCode = await a.by(T.inviteCode).inputValue();
+    expect(oldCode).toBe(code);
+    await a.by(T.rotateInvite).click();
+    await a.by(T.confirmYes).click();
+    await a.page.getByText('Done. The code above is the new invite').waitFor();
+    await expect.poll(() => a.by(T.inviteCode).inputValue(), { timeout: 10_000 }).not.toBe(oldCode);
+    const newCode = await a.by(T.inviteCode).inputValue();
+    await a.page.getByRole('button', { name: '← Back' }).click();
+
+    // Members who were online followed into the new room: a new edit reaches them.
+    await expect.poll(() => a.syncStatus(), { timeout: 20_000 }).toMatch(/^Connected with .*Батбаяр Дорж/);
+    await a.openTopic('Library Spaces');
+    await a.editor.click();
+    await a.page.keyboard.press('Control+End');
+    await a.page.keyboard.type(' After the new invite.');
+    await expect.poll(() => b.noteText(), { timeout: 20_000 }).toContain('After the new invite.');
+    await expect.poll(() => c.noteText(), { timeout: 20_000 }).toContain('After the new invite.');
+
+    // Someone holding only the old code may read the notebook as it was (the old code opened it;
+    // here the relay still holds that copy) but cannot follow: no new change reaches them, and
+    // the panel tells them to ask for the new code.
+    const eve = await launchPerson();
+    const e = new Panel(await eve.openPanel());
+    await e.welcome('Eve');
+    await e.joinWith(oldCode);
+    await expect.poll(() => e.page.getByText('A partner made a new invite, and this copy of the notebook is not part of it').count(), { timeout: 20_000 }).toBe(1);
+    expect(await e.syncStatus()).toBe('Looking for partners…');
+    if ((await e.topicTitles()).includes('Library Spaces')) {
+      await e.openTopic('Library Spaces');
+      expect(await e.noteText()).not.toContain('After the new invite.');
+    }
+    await eve.close();
+
+    // The new code admits a new partner.
+    const finn = await launchPerson();
+    const f = new Panel(await finn.openPanel());
+    await f.welcome('Finn');
+    await f.joinWith(newCode);
+    await expect.poll(() => f.topicTitles(), { timeout: 20_000 }).toHaveLength(7);
+    await f.openTopic('Library Spaces');
+    await expect.poll(() => f.noteText(), { timeout: 20_000 }).toContain('After the new invite.');
+    await finn.close();
+  });
 });
