@@ -21,7 +21,14 @@ export const shortDate = (ms: number) => new Date(ms).toLocaleDateString(undefin
  * countdown, and a form to add one. Topics are reordered by drag and drop, by the "Move up/down"
  * buttons or Alt+Arrow keys on a focused topic (announced to screen readers), and archived here.
  */
-export function TopicList(props: { doc: Y.Doc; snap: NotebookSnapshot; onOpen(topicId: string): void; onSchedule?(): void }) {
+export function TopicList(props: {
+  doc: Y.Doc;
+  snap: NotebookSnapshot;
+  onOpen(topicId: string): void;
+  onSchedule?(): void;
+  /** Topics partners changed since this person last looked: topic id → who. */
+  changes?: Map<string, string>;
+}) {
   const { snap } = props;
   const [title, setTitle] = useState('');
   const [error, setError] = useState('');
@@ -120,6 +127,11 @@ export function TopicList(props: { doc: Y.Doc; snap: NotebookSnapshot; onOpen(to
                 onKeyDown={(e) => onKey(e, t, i)}
               >
                 <span className="topic-title">{t.title}</span>
+                {props.changes?.get(t.id) && (
+                  <span className="badge changed-badge" data-testid={T.topicChanged}>
+                    New from {props.changes.get(t.id)}
+                  </span>
+                )}
                 {isCurrent && (
                   <span className="badge current-badge" data-testid={T.currentBadge}>
                     Current

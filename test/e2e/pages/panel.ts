@@ -169,11 +169,10 @@ export class Panel {
     await this.by(T.searchBox).waitFor();
   }
 
-  /** Types a query (after the index is ready) and returns the result titles. */
-  async search(query: string): Promise<string[]> {
+  /** Types a query once the index is ready; read the results with {@link searchResultTitles}. */
+  async search(query: string) {
     await this.by(T.searchProgress).waitFor({ state: 'detached', timeout: 20_000 });
     await this.by(T.searchBox).fill(query);
-    return this.searchResultTitles();
   }
 
   async searchResultTitles(): Promise<string[]> {
@@ -196,7 +195,7 @@ export class Panel {
   /** Restores an archived topic from "Archived topics". */
   async restoreTopic(title: string) {
     const box = this.by(T.archivedTopics);
-    if (!(await box.getAttribute('open'))) await box.locator('summary').click();
+    if ((await box.getAttribute('open')) === null) await box.locator('summary').click();
     await box.getByRole('button', { name: `Restore ${title}` }).click();
   }
 
