@@ -9,13 +9,11 @@
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import { dueReminders, type NotebookRhythm, type ReminderSettings } from '../topics/reminders';
-import { notebooksItem } from './storage';
+import { lastExchangeItem, notebooksItem } from './storage';
 
 /** The alarm's name. */
 export const RHYTHM_ALARM = 'pn-rhythm';
 
-/** When a change from a partner last arrived, per notebook (epoch ms). Written by live sync; read here. */
-export const lastExchangeItem = storage.defineItem<Record<string, number>>('local:lastExchange', { fallback: {} });
 /** Each notebook's poster deadline (epoch ms), copied by the panel from the notebook. */
 export const deadlinesItem = storage.defineItem<Record<string, number>>('local:deadlines', { fallback: {} });
 /** Reminder kinds the person switched off (the Reminders block on the schedule page). */

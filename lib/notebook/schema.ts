@@ -650,7 +650,8 @@ export function updatePartner(doc: Y.Doc, id: string, patch: Partial<Omit<Partne
     const map = m;
     for (const k of TEXT_KEYS) {
       const v = patch[k];
-      if (v !== undefined) map.set(k, v.trim().slice(0, LIMITS.profileField));
+      // Not trimmed here: the field is edited key by key, and a trailing space is the next word's start.
+      if (v !== undefined) map.set(k, v.slice(0, LIMITS.profileField));
     }
     if ('libraryType' in patch) {
       if (patch.libraryType && LIBRARY_TYPES.includes(patch.libraryType)) map.set('libraryType', patch.libraryType);
