@@ -176,6 +176,8 @@ describe.skipIf(!inNetns)('live partnership over WebRTC', () => {
     await d.clip('Annual report part 3').getByTestId(T.clipRead).click();
     const frame = d.page.frameLocator(`[data-testid="${T.clipReaderFrame}"]`);
     await expect.poll(() => frame.locator('body').textContent(), { timeout: 10_000 }).toContain('END-OF-REPORT-3');
+    // Fewer browsers for the next test: two cores run at most a handful of Chromiums well.
+    await dara.close();
   });
 
   test('a new invite replaces the old secret: members move over, the old code admits nobody new, the new one works', async () => {
