@@ -1,12 +1,17 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+
+// Pages opened now and then load on first use, keeping the panel's first paint small.
+const InvitePage = lazy(() => import('./InvitePage').then((m) => ({ default: m.InvitePage })));
+const SettingsPage = lazy(() => import('./SettingsPage').then((m) => ({ default: m.SettingsPage })));
+const PosterPage = lazy(() => import('./PosterPage').then((m) => ({ default: m.PosterPage })));
+const SchedulePage = lazy(() => import('./SchedulePage').then((m) => ({ default: m.SchedulePage })));
+const SearchPage = lazy(() => import('./SearchPage').then((m) => ({ default: m.SearchPage })));
 import { lastExchangeByItem, type Identity, type NotebookEntry } from '../lib/ext/storage';
 import { markOpened, syncEntryTitle } from '../lib/ext/notebooks';
 import { openNotebookSession, type NotebookSession } from '../lib/sync/notebook-session';
 import type { StorageError } from '../lib/sync/persistence';
 import { chooseClipTopic } from '../lib/notebook/clip-destination';
 import { ClipBar } from './ClipBar';
-import { InvitePage } from './InvitePage';
-import { SettingsPage } from './SettingsPage';
 import { SyncBar } from './SyncBar';
 import { useNotebookSync } from './use-notebook-sync';
 import { useTopicChanges } from './use-topic-changes';
@@ -17,9 +22,6 @@ import { T } from './test-ids';
 import { TopicList } from './TopicList';
 import { TopicPage } from './TopicPage';
 import { MeContext } from './me-context';
-import { PosterPage } from './PosterPage';
-import { SchedulePage } from './SchedulePage';
-import { SearchPage } from './SearchPage';
 import { useNotebookSearch } from './use-notebook-search';
 import { rememberDeadline } from '../lib/ext/rhythm';
 import { useNotebook } from './use-notebook';
@@ -166,6 +168,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
       )}
       <MeContext.Provider value={me}>
       <main className="page" ref={main}>
+        <Suspense fallback={<p role="status">Loading…</p>}>
         {view.page === 'topics' && <TopicList doc={session.doc} snap={snap} changes={topicChanges} onOpen={(topicId) => setView({ page: 'topic', topicId })} onSchedule={() => setView({ page: 'schedule' })} />}
         {view.page === 'schedule' && <SchedulePage doc={session.doc} snap={snap} onBack={() => setView({ page: 'topics' })} />}
         {view.page === 'search' && (
@@ -190,6 +193,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
         {view.page === 'settings' && <SettingsPage />}
         {view.page === 'poster' && <PosterPage doc={session.doc} snap={snap} />}
         {view.page === 'libraries' && <LibrariesPage doc={session.doc} snap={snap} meId={me.id} />}
+        </Suspense>
       </main>
       </MeContext.Provider>
       <TimeZoneList />

@@ -1,7 +1,8 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type * as Y from 'yjs';
-import { createNotebookSearch, type IndexProgress, type NotebookSearch } from '../lib/search/notebook-index';
+import type { IndexProgress, NotebookSearch } from '../lib/search/notebook-index';
 
+const START_DELAY_MS = 800;
 const NOT_STARTED: IndexProgress = { done: 0, total: 0, ready: false, version: 0 };
 const noop = () => () => {};
 
@@ -12,19 +13,32 @@ const noop = () => () => {};
 export function useNotebookSearch(doc: Y.Doc): NotebookSearch | null {
   const [search, setSearch] = useState<NotebookSearch | null>(null);
   useEffect(() => {
-    const s = createNotebookSearch(doc);
-    setSearch(s);
-    // Logged once, for anyone measuring how long a big notebook takes to become searchable.
-    const offLog = s.subscribe(() => {
-      const p = s.progress();
-      if (p.ready && p.buildMs !== undefined && !logged.has(s)) {
-        logged.add(s);
-        console.info(`Partner Notebook: search ready, ${s.index.size.clips} clips and ${s.index.size.notes} notes indexed in ${p.buildMs} ms`);
-      }
-    });
+    let s: NotebookSearch | undefined;
+    let offLog = () => {};
+    let cancelled = false;
+    // The search code loads, and the index starts building, a moment after the notebook opens:
+    // opening stays instant, and the index is usually ready before anyone searches.
+    const timer = setTimeout(() => {
+      void import('../lib/search/notebook-index').then(({ createNotebookSearch }) => {
+        if (cancelled) return;
+        const made = createNotebookSearch(doc);
+        s = made;
+        setSearch(made);
+        // Logged once, for anyone measuring how long a big notebook takes to become searchable.
+        offLog = made.subscribe(() => {
+          const p = made.progress();
+          if (p.ready && p.buildMs !== undefined && !logged.has(made)) {
+            logged.add(made);
+            console.info(`Partner Notebook: search ready, ${made.index.size.clips} clips and ${made.index.size.notes} notes indexed in ${p.buildMs} ms`);
+          }
+        });
+      });
+    }, START_DELAY_MS);
     return () => {
+      cancelled = true;
+      clearTimeout(timer);
       offLog();
-      s.dispose();
+      s?.dispose();
     };
   }, [doc]);
   return search;
