@@ -63,6 +63,14 @@ describe.skipIf(!inNetns)('live partnership over WebRTC', () => {
     await expect.poll(() => b.syncStatus(), { timeout: 20_000 }).toBe('Connected with Ana Kaladžija');
     await expect.poll(() => a.syncStatus(), { timeout: 20_000 }).toBe('Connected with Батбаяр Дорж');
     expect((await b.notebooks()).current).toBe('Ana & Batbayar');
+
+    // Settings → Test connection says plainly what works.
+    await a.by(T.navSettings).click();
+    await a.by(T.testConnection).click();
+    const results = a.by(T.testResult);
+    await expect.poll(() => results.textContent(), { timeout: 20_000 }).toContain('answers');
+    expect(await results.textContent()).toContain('Peer connections work');
+    await a.gotoTopics();
   });
 
   test('both type into the same note at the same time and end with identical text; presence and carets show', async () => {
@@ -84,6 +92,17 @@ describe.skipIf(!inNetns)('live partnership over WebRTC', () => {
     expect(await b.by(T.presence).textContent()).toContain('in “Library Spaces”');
     await expect.poll(() => b.editor.locator('.collaboration-carets__label').allTextContents(), { timeout: 10_000 }).toContain('Ana Kaladžija');
     await screenshot(b.page, 'sync-presence-caret');
+
+    // A second panel in Ana's browser (another tab) syncs over BroadcastChannel, and on to Batbayar.
+    const a2 = new Panel(await ana.openPanel());
+    await a2.openTopic('Library Spaces');
+    await expect.poll(() => a2.noteText(), { timeout: 10_000 }).toBe(await a.noteText());
+    await a2.editor.click();
+    await a2.page.keyboard.press('Control+End');
+    await a2.page.keyboard.type(' From Ana’s second panel.');
+    await expect.poll(() => a.noteText(), { timeout: 10_000 }).toContain('From Ana’s second panel.');
+    await expect.poll(() => b.noteText(), { timeout: 10_000 }).toContain('From Ana’s second panel.');
+    await a2.page.close();
   });
 
   test('a clip made by A appears on B', async () => {
