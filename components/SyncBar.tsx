@@ -71,7 +71,8 @@ export function SyncBar(props: {
             .join(' · ')}
         </p>
       )}
-      {relay && !paused && <RelayLine relay={relay} />}
+      {/* When the server is unreachable the status line already says so: no second, vaguer line. */}
+      {relay && !paused && !(state === 'error' && relay.state !== 'online') && <RelayLine relay={relay} />}
       {problem && (
         <p className="small error" role="alert">
           {problem}
