@@ -1,0 +1,181 @@
+/**
+ * Shared pieces of the browser benchmarks (bench/*.bench.ts run by `npm run bench`).
+ *
+ * Protocol with scripts/bench.mjs: a benchmark prints exactly one line
+ * `BENCH_RESULT {json}` (a {@link BenchResult}) on stdout; everything else it prints is for
+ * people. A benchmark never asserts a target: it reports the figure and the target beside it.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { Page } from 'playwright-core';
+import { T } from '../../components/test-ids';
+import type { Panel } from '../../test/e2e/pages/panel';
+
+/** The prefix of the one machine-readable line a benchmark prints. */
+export const RESULT_PREFIX = 'BENCH_RESULT ';
+
+/** One reported number. `target` is what the project aims for; it is shown, never enforced. */
+export interface Figure {
+  /** Stable key, e.g. `clip.median`. */
+  key: string;
+  /** What a reader sees in the table. */
+  label: string;
+  value: number | null;
+  unit: 'ms' | 'B' | 'MB' | 'count' | 'KiB';
+  target?: { op: '<='; value: number };
+}
+
+/** What one benchmark reports. `skipped` explains why there are no figures. */
+export interface BenchResult {
+  bench: string;
+  figures: Figure[];
+  /** Anything else worth keeping in bench.json (per-page rows, method, environment). */
+  details?: unknown;
+  skipped?: string;
+}
+
+/** Prints the result line for scripts/bench.mjs. */
+export function emitResult(result: BenchResult): void {
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;
+
+/** Nearest-rank percentile of sorted samples. */
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
+/** n, p50 (median), p95, max, mean and min of millisecond samples, to 0.1 ms. */
+export function stats(ms: number[]): { n: number; p50: number; p95: number; max: number; min: number; mean: number } {
+  if (!ms.length) return { n: 0, p50: NaN, p95: NaN, max: NaN, min: NaN, mean: NaN };
+  const s = [...ms].sort((a, b) => a - b);
+  return { n: s.length, p50: round(pct(s, 0.5)), p95: round(pct(s, 0.95)), max: round(s.at(-1)!), min: round(s[0]!), mean: round(s.reduce((a, b) => a + b, 0) / s.length) };
+}
+
+/** This process's high-resolution epoch time in ms (same construction as a page's). */
+export const nodeNow = () => performance.timeOrigin + performance.now();
+
+/**
+ * How far a page's epoch clock (`performance.timeOrigin + performance.now()`) is ahead of this
+ * process's, estimated NTP-style: the sample with the smallest round trip wins, and half that
+ * round trip bounds the error.
+ */
+export async function clockOffset(page: Page, samples = 25): Promise<{ offsetMs: number; errorMs: number }> {
+  let best = { offsetMs: 0, errorMs: Infinity };
+  for (let i = 0; i < samples; i++) {
+    const t0 = nodeNow();
+    const inPage = await page.evaluate(() => performance.timeOrigin + performance.now());
+    const t1 = nodeNow();
+    const rtt = t1 - t0;
+    if (rtt / 2 < best.errorMs) best = { offsetMs: inPage - (t0 + t1) / 2, errorMs: rtt / 2 };
+  }
+  return { offsetMs: Math.round(best.offsetMs * 100) / 100, errorMs: Math.round(best.errorMs * 100) / 100 };
+}
+
+/** Calls `fn` until `ok(value)` or `timeoutMs` passes; returns the last value and whether it passed. */
+export async function poll<V>(fn: () => Promise<V>, ok: (v: V) => boolean, timeoutMs: number, everyMs = 50): Promise<{ value: V; ok: boolean }> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (ok(value)) return { value, ok: true };
+    if (Date.now() > end) return { value, ok: false };
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Like poll, but throws with `what` on timeout (set-up steps, not measured ones). */
+export async function waitUntil<V>(what: string, fn: () => Promise<V>, ok: (v: V) => boolean, timeoutMs = 20_000): Promise<V> {
+  const r = await poll(fn, ok, timeoutMs);
+  if (!r.ok) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(r.value)})`);
+  return r.value;
+}
+
+/** Opens a topic by title (the page object's openTopic needs Vitest's expect.poll). */
+export async function openTopic(panel: Panel, title: string): Promise<void> {
+  await panel.page.locator(`[data-testid="${T.topicItem}"]`, { hasText: title }).first().click({ timeout: 30_000 });
+  await waitUntil(`topic “${title}” to open`, () => panel.by(T.topicHeading).textContent(), (t) => t === title);
+}
+
+/** Sets a person's sync settings before their first panel opens (as sync.spec.ts does). */
+export async function presetSettings(worker: { evaluate<R, A>(fn: (a: A) => R, a: A): Promise<R> }, url: string, relay = false): Promise<void> {
+  await worker.evaluate(
+    ([u, r]) => (globalThis as any).chrome.storage.local.set({ syncSettings: { signaling: [u], iceServers: [], relay: r } }),
+    [url, relay] as [string, boolean],
+  );
+}
+
+/** Bytes y-indexeddb holds for the (first) notebook open in `page`: the document as stored. */
+export async function storedNotebookBytes(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const name = (await indexedDB.databases()).find((d) => d.name?.startsWith('pn-notebook-'))!.name!;
+    const db = await new Promise<IDBDatabase>((ok) => (indexedDB.open(name).onsuccess = (e) => ok((e.target as IDBOpenDBRequest).result)));
+    const all = await new Promise<Uint8Array[]>((ok) => {
+      const req = db.transaction('updates').objectStore('updates').getAll();
+      req.onsuccess = () => ok(req.result as Uint8Array[]);
+    });
+    db.close();
+    return all.reduce((n, u) => n + u.byteLength, 0);
+  });
+}
+
+/**
+ * The notebook's document as one merged Yjs update, read from `page`'s IndexedDB: its size is
+ * what a fresh partner has to receive (the stored updates may hold superseded data too).
+ */
+export async function mergedNotebookBytes(page: Page): Promise<number> {
+  const b64 = await page.evaluate(async () => {
+    const name = (await indexedDB.databases()).find((d) => d.name?.startsWith('pn-notebook-'))!.name!;
+    const db = await new Promise<IDBDatabase>((ok) => (indexedDB.open(name).onsuccess = (e) => ok((e.target as IDBOpenDBRequest).result)));
+    const all = await new Promise<Uint8Array[]>((ok) => {
+      const req = db.transaction('updates').objectStore('updates').getAll();
+      req.onsuccess = () => ok(req.result as Uint8Array[]);
+    });
+    db.close();
+    const out: string[] = [];
+    for (const u of all) {
+      let bin = '';
+      for (let i = 0; i < u.length; i += 0x8000) bin += String.fromCharCode(...u.subarray(i, i + 0x8000));
+      out.push(btoa(bin));
+    }
+    return out;
+  });
+  const Y = await import('yjs');
+  return Y.mergeUpdates(b64.map((s) => new Uint8Array(Buffer.from(s, 'base64')))).byteLength;
+}
+
+/**
+ * Writes the three long articles of sync.spec.ts's 5 MB test (about 1.9 MB each as stored)
+ * under test-results/generated/ with bench-only names; returns their paths under /generated/.
+ */
+export function writeLongArticles(): string[] {
+  mkdirSync('test-results/generated', { recursive: true });
+  const words = 'library reading room community catalogue archive children programme visitors collection '.split(' ');
+  const paths: string[] = [];
+  for (let n = 1; n <= 3; n++) {
+    const paras: string[] = [];
+    for (let i = 0; i < 1700; i++) paras.push(`<p>${Array.from({ length: 80 }, (_, j) => words[(i * 7 + j * 3 + n) % 9]).join(' ')} ${n}-${i}.</p>`);
+    const name = `bench-long-${n}.html`;
+    writeFileSync(`test-results/generated/${name}`, `<!doctype html><html lang="en"><head><title>Annual report part ${n}</title></head><body><article><h1>Annual report part ${n}</h1>${paras.join('')}<p>END-OF-REPORT-${n}</p></article></body></html>`);
+    paths.push(`/generated/${name}`);
+  }
+  return paths;
+}
+
+/** Runs `fn`, and if it throws, still reports (as skipped with the reason) so the table says what broke. */
+export async function runBench(bench: string, fn: () => Promise<BenchResult>): Promise<void> {
+  try {
+    emitResult(await fn());
+    process.exit(0);
+  } catch (e) {
+    console.error(e);
+    emitResult({ bench, figures: [], skipped: `failed: ${(e as Error).message.split('\n')[0]}` });
+    process.exit(1);
+  }
+}
+
+/** Keeps a debugging artefact of a benchmark run under bench-results/ (git-ignored). */
+export function saveArtefact(name: string, content: string): void {
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync(`bench-results/${name}`, content);
+}
