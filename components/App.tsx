@@ -6,7 +6,9 @@ import { JoinForm } from './JoinForm';
 import { ManageNotebooks } from './ManageNotebooks';
 import { NewNotebookForm } from './NewNotebookForm';
 import { NotebookScreen } from './NotebookScreen';
+import { RestoreBackup } from './RestoreBackup';
 import { useStorageItem } from './use-storage-item';
+import { T } from './test-ids';
 import { Welcome } from './Welcome';
 
 /** The side panel: first run, then the active notebook, or the notebook manager. */
@@ -14,7 +16,7 @@ export function App() {
   const me = useStorageItem(identityItem);
   const notebooks = useStorageItem(notebooksItem);
   const activeId = useStorageItem(activeNotebookItem);
-  const [mode, setMode] = useState<'notebook' | 'manage' | 'new' | 'join'>('notebook');
+  const [mode, setMode] = useState<'notebook' | 'manage' | 'new' | 'join' | 'restore'>('notebook');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
 
@@ -49,10 +51,28 @@ export function App() {
       </main>
     );
   }
+  if (mode === 'restore') {
+    // Also reachable with no notebook yet: a new computer starts from a backup file.
+    return (
+      <main className="page">
+        <button type="button" className="link-button" onClick={() => setMode(notebooks.length ? 'manage' : 'new')}>
+          ← Back
+        </button>
+        <h1>Restore a notebook</h1>
+        <RestoreBackup standalone notebooks={notebooks} onOpen={(id) => void markOpened(id).then(() => setMode('notebook'))} />
+      </main>
+    );
+  }
   if (notebooks.length === 0 || mode === 'new') {
     return (
       <>
         <NewNotebookForm first={notebooks.length === 0} busy={busy} onCreate={create} onCancel={notebooks.length ? () => setMode('notebook') : undefined} onJoin={() => setMode('join')} />
+        <p className="page restore-start">
+          Have a backup file?{' '}
+          <button type="button" className="link-button" data-testid={T.restoreStart} onClick={() => setMode('restore')}>
+            Restore a notebook from a backup
+          </button>
+        </p>
         {error && (
           <p className="alert" role="alert">
             {error}

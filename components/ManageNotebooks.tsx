@@ -3,7 +3,9 @@ import { deleteNotebook, syncEntryTitle } from '../lib/ext/notebooks';
 import { setInfo } from '../lib/notebook/schema';
 import type { NotebookEntry } from '../lib/ext/storage';
 import { openNotebookSession } from '../lib/sync/notebook-session';
+import { BackupDownload } from './BackupDownload';
 import { ConfirmDialog } from './ConfirmDialog';
+import { RestoreBackup } from './RestoreBackup';
 import { T } from './test-ids';
 
 /** Every notebook on this computer: open, rename, delete, or start a new one. */
@@ -63,6 +65,7 @@ export function ManageNotebooks(props: { notebooks: NotebookEntry[]; onOpen(id: 
                 <button type="button" data-testid={T.deleteNotebook} aria-label={`Delete ${n.title}`} className="danger-text" onClick={() => setDeleting(n)}>
                   Delete…
                 </button>
+                <BackupDownload entry={n} />
               </div>
             )}
           </li>
@@ -79,6 +82,7 @@ export function ManageNotebooks(props: { notebooks: NotebookEntry[]; onOpen(id: 
       <p role="status" className="muted">
         {status}
       </p>
+      <RestoreBackup notebooks={props.notebooks} onOpen={props.onOpen} />
       {deleting && (
         <ConfirmDialog
           title={`Delete “${deleting.title}” from this computer?`}

@@ -227,4 +227,19 @@ export class Panel {
     await expect.poll(async () => (await this.notebooks()).current).toBe(title);
     await this.by(T.topicList).waitFor({ state: 'attached' });
   }
+
+  // --- backup ------------------------------------------------------------------------------------
+
+  /** Notebooks… → "Download backup…" of `title` (optionally with the invite secret) → the downloaded file. */
+  async downloadBackup(title: string, opts: { secret?: boolean } = {}) {
+    await this.page.getByRole('button', { name: `Download a backup of ${title}` }).click();
+    if (opts.secret) await this.by(T.backupSecret).check();
+    return this.download(T.backupDownload);
+  }
+
+  /** Chooses a backup file in "Restore from a backup file…"; the preview or the error follows. */
+  async chooseBackupFile(file: string | { name: string; mimeType: string; buffer: Buffer }) {
+    await this.by(T.restoreFile).setInputFiles(file);
+    await this.page.locator(`${id(T.restorePreview)}, ${id(T.restoreError)}`).first().waitFor();
+  }
 }

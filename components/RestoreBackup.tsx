@@ -1,0 +1,127 @@
+import { useId, useRef, useState } from 'react';
+import type { Backup } from '../lib/backup/format';
+import type { RestoreResult, RestoreTarget } from '../lib/ext/backup';
+import type { NotebookEntry } from '../lib/ext/storage';
+import { formatBytes } from './download';
+import { T } from './test-ids';
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * "Restore from a backup file…": choose a file, see what it holds, then restore it as a new
+ * notebook (rejoining the partnership if the file has the secret) or merge it into the notebook it
+ * came from. Nothing is written until the person presses a restore button, and not at all when the
+ * file fails a check.
+ */
+export function RestoreBackup(props: { notebooks: NotebookEntry[]; onOpen(id: string): void; /** The page has its own heading. */ standalone?: boolean }) {
+  const [backup, setBackup] = useState<Backup | null>(null);
+  const [rejoin, setRejoin] = useState(true);
+  const [busy, setBusy] = useState('');
+  const [error, setError] = useState('');
+  const [result, setResult] = useState<RestoreResult | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const id = useId();
+  const here = backup ? props.notebooks.find((n) => n.id === backup.notebookId) : undefined;
+
+  const choose = async (file: File | undefined) => {
+    setBackup(null);
+    setResult(null);
+    setError('');
+    if (!file) return;
+    setBusy(`Checking “${file.name}”…`);
+    try {
+      const { checkBackupSize, decodeBackup } = await import('../lib/backup/format');
+      // Before reading: a huge wrong file must not be loaded into memory.
+      checkBackupSize(file.size);
+      const b = await decodeBackup(new Uint8Array(await file.arrayBuffer()));
+      setBackup(b);
+      setRejoin(true);
+    } catch (e) {
+      setError(`“${file.name}” cannot be restored. ${(e as Error).message}`);
+      // So that choosing the same file again (after fixing it) runs the check again.
+      if (input.current) input.current.value = '';
+    } finally {
+      setBusy('');
+    }
+  };
+
+  const restore = async (target: RestoreTarget) => {
+    if (!backup) return;
+    setError('');
+    setBusy(target.mode === 'merge' ? `Merging the backup into “${here?.title}”…` : `Restoring “${backup.title}”…`);
+    try {
+      const { restoreBackup } = await import('../lib/ext/backup');
+      setResult(await restoreBackup(backup, target));
+      setBackup(null);
+      if (input.current) input.current.value = '';
+    } catch (e) {
+      const name = (e as Error).name;
+      setError(name === 'BackupError' ? (e as Error).message : `The backup could not be restored: ${(e as Error).message} Your notebooks are as they were; try again.`);
+    } finally {
+      setBusy('');
+    }
+  };
+
+  return (
+    <section className={props.standalone ? 'restore-backup standalone' : 'restore-backup'} aria-labelledby={props.standalone ? undefined : `${id}-h`}>
+      {!props.standalone && <h2 id={`${id}-h`}>Restore from a backup file…</h2>}
+      <p className="muted">Choose a file saved with “Download backup”. You see what it holds before anything changes.</p>
+      <label htmlFor={`${id}-file`}>Backup file</label>
+      <input ref={input} id={`${id}-file`} type="file" accept=".json,application/json" data-testid={T.restoreFile} onChange={(e) => void choose(e.target.files?.[0])} disabled={!!busy} />
+      {backup && (
+        <div className="card" data-testid={T.restorePreview}>
+          <p>
+            <strong>{backup.title || 'Untitled notebook'}</strong>
+            <br />
+            Backup made {new Date(backup.exportedAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}
+            {backup.appVersion && ` with Partner Notebook ${backup.appVersion}`} · {formatBytes(backup.fileBytes)}
+          </p>
+          <p data-testid={T.restoreCounts}>
+            {plural(backup.counts.topics, 'topic')} ({backup.counts.notes} with notes) · {plural(backup.counts.clips, 'clip')} · {plural(backup.counts.partners, 'partner profile')}
+          </p>
+          {here ? (
+            <>
+              <p className="muted">“{here.title}” is already on this computer. Merging adds what the backup holds to it: nothing already in it is lost, edits made since the backup stay, and things deleted since stay deleted. Partners receive what it adds when you next sync.</p>
+              <div className="row wrap">
+                <button type="button" className="primary" data-testid={T.restoreMerge} disabled={!!busy} onClick={() => void restore({ mode: 'merge' })}>
+                  Merge into “{here.title}”
+                </button>
+                <button type="button" data-testid={T.restoreNew} disabled={!!busy} onClick={() => void restore({ mode: 'new' })}>
+                  Restore as a new notebook
+                </button>
+              </div>
+              <p className="muted">A new notebook is a separate copy on this computer, not shared with your partners.</p>
+            </>
+          ) : (
+            <>
+              {backup.rejoin ? (
+                <label className="row" htmlFor={`${id}-rejoin`}>
+                  <input id={`${id}-rejoin`} type="checkbox" data-testid={T.restoreRejoin} checked={rejoin} onChange={(e) => setRejoin(e.target.checked)} />
+                  <span>Rejoin your partners with the invite secret in this file</span>
+                </label>
+              ) : (
+                <p className="muted">This file does not include the invite secret: the restored notebook is yours alone until you invite your partners to it (or join theirs again).</p>
+              )}
+              <button type="button" className="primary" data-testid={T.restoreNew} disabled={!!busy} onClick={() => void restore({ mode: 'new', rejoin: !!backup.rejoin && rejoin })}>
+                Restore as a new notebook
+              </button>
+            </>
+          )}
+        </div>
+      )}
+      <p role="status" data-testid={T.restoreStatus}>
+        {busy || result?.summary}
+      </p>
+      {result && (
+        <button type="button" className="primary" data-testid={T.restoreOpen} onClick={() => props.onOpen(result.id)}>
+          Open “{result.title}”
+        </button>
+      )}
+      {error && (
+        <p className="alert" role="alert" data-testid={T.restoreError}>
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
