@@ -23,8 +23,9 @@
  *    `on…` handler properties.
  *
  * Both partners run this extension, so the framing only has to be understood by itself; an
- * unwrapped peer would see frames, not messages. y-webrtc encrypts before `send`, so frames
- * carry ciphertext.
+ * unwrapped peer would see frames, not messages. y-webrtc encrypts only its signaling and
+ * BroadcastChannel messages with the room password; data-channel contents are protected by the
+ * channel's own DTLS encryption.
  */
 
 /** Bytes per frame on the wire, header included. 16 KiB is the cross-browser safe message size. */
