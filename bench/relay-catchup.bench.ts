@@ -19,6 +19,7 @@ import { startServer } from '../server/index';
 import { silentLogger } from '../server/log';
 import { deriveKeys, type NotebookKeys } from '../lib/sync/keys';
 import { RelayClient, type RelayClientOptions, type RelayStats } from '../lib/sync/relay-client';
+import { prng } from '../test/unit/factories';
 
 interface Row {
   scenario: string;
@@ -38,17 +39,6 @@ function stores() {
   };
 }
 
-/** Deterministic PRNG (mulberry32), so every run does the same work. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function logBytes(dataDir: string): Promise<number> {
   let total = 0;

@@ -9,23 +9,13 @@
 import { performance } from 'node:perf_hooks';
 import type { Clip, ClipKind, PersonRef } from '../lib/notebook/types';
 import { createSearchIndex, type SearchFilters } from '../lib/search/index';
+import { prng as rng } from '../test/unit/factories';
 
 const CLIPS = 2_000;
 const TOPICS = 12;
 const NOTE_WORDS = 3_000;
 const SEED = 20260302;
 
-// Deterministic PRNG (mulberry32): the same notebook on every run and machine.
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = rng(SEED);
 const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
 const pickOf = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;

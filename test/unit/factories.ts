@@ -41,3 +41,15 @@ export function makeCaptured(over: Partial<CapturedContent> = {}): CapturedConte
 /** The people of our examples. */
 export const ANA: PersonRef = { id: 'person-ana', name: 'Ana Kaladžija' };
 export const BATBAYAR: PersonRef = { id: 'person-bat', name: 'Батбаяр Дорж' };
+
+/** Deterministic PRNG (mulberry32): the same "random" run on every machine, for tests and benchmarks. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -10,19 +10,7 @@ import {
   addClip, addClipTags, addTopic, deleteClip, initNotebook, moveClip, moveTopic, noteBody, readClips, readInfo,
   readPartners, readTopics, removeClipTag, restoreClip, setClipComment, setInfo, updatePartner, updateTopic,
 } from '../../../lib/notebook/schema';
-import { makeCaptured, makeDeps } from '../factories';
-
-/** Mulberry32: small, fast, seedable. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { makeCaptured, makeDeps, prng } from '../factories';
 
 const PINNED: number[] = [];
 const COUNT = Number(process.env.PN_FUZZ_SEEDS ?? 40);

@@ -41,6 +41,7 @@ import { encryptUpdate } from '../../../lib/sync/keys';
 import { RelayClient as RawRelayClient } from '../../../server/test/helpers';
 import { ANA, BATBAYAR, makeCaptured, makeDeps, makeDoc } from '../factories';
 import { keysFor, Partner, TestRelay, waitFor } from './relay-test-helpers';
+import { prng } from '../factories';
 
 // y-webrtc's message types (y-webrtc.js) and y-protocols' sync message types.
 const MSG_SYNC = 0;
@@ -271,16 +272,6 @@ function honestTopicUpdate(victim: Y.Doc, title: string): Uint8Array {
   return Y.encodeStateAsUpdate(peerDoc, sv);
 }
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 beforeEach(() => {
   FakePeerConnection.created = [];

@@ -14,6 +14,7 @@ import { deriveKeys, type NotebookKeys } from '../../../lib/sync/keys';
 import {
   RelayClient, type RelayClientOptions, type RelayCursorStore, type RelayError, type RelayStatus, type RelayUploadStore,
 } from '../../../lib/sync/relay-client';
+export { prng } from '../factories';
 
 /** A temporary directory for one server's data. */
 export function tempDir(prefix = 'pn-relay-client-'): string {
@@ -193,14 +194,3 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
   }
 }
 
-/** Deterministic PRNG (mulberry32) for reproducible random tests. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
