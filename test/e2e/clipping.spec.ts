@@ -23,11 +23,7 @@ afterAll(async () => {
   await site?.close();
 });
 
-async function openSite(path: string): Promise<Page> {
-  const page = await ana.context.newPage();
-  await page.goto(`${site.url}${path}`);
-  return page;
-}
+const openSite = (path: string): Promise<Page> => ana.open(`${site.url}${path}`);
 
 /** Runs a background handler the way the browser would call it for `page`'s tab. */
 async function callBackground(page: Page, call: 'menu' | 'command', info: Record<string, unknown> = {}) {

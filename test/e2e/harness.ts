@@ -24,6 +24,8 @@ export interface Person {
   userDataDir: string;
   /** Opens the side panel page in a new tab (narrow, like the real panel). */
   openPanel(width?: number): Promise<Page>;
+  /** Opens a web page in a new tab. */
+  open(url: string): Promise<Page>;
   /**
    * Presses the extension's toolbar button on `page`'s tab, as a person would: this grants the
    * extension activeTab on that tab and opens the real side panel. Tests drive the panel in a tab
@@ -67,6 +69,11 @@ export async function launchPerson(opts: { userDataDir?: string } = {}): Promise
       await page.setViewportSize({ width, height: 800 });
       page.on('pageerror', (e) => console.error(`[panel error] ${e.message}`));
       await page.goto(`chrome-extension://${extensionId}/sidepanel.html`);
+      return page;
+    },
+    async open(url: string) {
+      const page = await context.newPage();
+      await page.goto(url);
       return page;
     },
     async clickToolbarButton(page: Page) {

@@ -33,11 +33,7 @@ afterAll(async () => {
   await site?.close();
 });
 
-async function openSite(path: string): Promise<Page> {
-  const page = await ana.context.newPage();
-  await page.goto(`${site.url}${path}`);
-  return page;
-}
+const openSite = (path: string): Promise<Page> => ana.open(`${site.url}${path}`);
 
 test('import the organisers’ schedule: the bad line is shown in the preview, the good ones become dated topics', async () => {
   panel = new Panel(await ana.openPanel(360));
