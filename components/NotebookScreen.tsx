@@ -161,6 +161,12 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
         arrived={arrived}
         onOpenTopic={(topicId) => setView({ page: 'topic', topicId })}
       />
+      {session.newerFormat !== undefined && (
+        <p className="alert" role="status">
+          This notebook has changes from a newer version of Partner Notebook. You can keep working, but some of what partners wrote may not show: update the
+          extension (in your browser’s extension settings) to see everything.
+        </p>
+      )}
       {snap.problems.length > 0 && (
         <p className="alert" role="status">
           {snap.problems.length} {snap.problems.length === 1 ? 'entry' : 'entries'} received from a partner could not be read and are hidden. Everything else is intact. Ask your partners to update Partner Notebook.

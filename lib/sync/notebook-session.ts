@@ -3,7 +3,7 @@
  * Lives in the side panel page: service workers have no WebRTC and are suspended.
  */
 import * as Y from 'yjs';
-import { migrate } from '../notebook/schema';
+import { migrate, NotebookError, SCHEMA_VERSION, schemaVersion } from '../notebook/schema';
 import { LocalPersistence, dbNameFor, type JournalStore, type StorageError } from './persistence';
 
 /** An open notebook. Call {@link NotebookSession.close} when switching away. */
@@ -13,6 +13,12 @@ export interface NotebookSession {
   persistence: LocalPersistence;
   /** Resolves when the stored notebook is loaded and migrated. Rejects with a message for the person. */
   ready: Promise<void>;
+  /**
+   * Set when the notebook carries a newer format than this build reads (a partner runs a newer
+   * version — or a hostile peer claims so). It still opens and syncs: every field is its own key,
+   * so this build neither reads nor removes what it does not know. The panel asks to update.
+   */
+  newerFormat?: number;
   close(): Promise<void>;
 }
 
@@ -23,17 +29,24 @@ export function openNotebookSession(
 ): NotebookSession {
   const doc = new Y.Doc();
   const persistence = new LocalPersistence(doc, dbNameFor(id), { journal: opts.journal, onError: opts.onStorageError });
-  const ready = persistence.whenLoaded.then(() => {
-    migrate(doc);
-  });
-  return {
+  const session: NotebookSession = {
     id,
     doc,
     persistence,
-    ready,
+    ready: persistence.whenLoaded.then(() => {
+      try {
+        migrate(doc);
+      } catch (e) {
+        // Refusing to open would lock the person out of their own notes (and a peer could do that
+        // on purpose by claiming a huge version): open without migrating, and say so.
+        if (!(e instanceof NotebookError) || schemaVersion(doc) <= SCHEMA_VERSION) throw e;
+        session.newerFormat = schemaVersion(doc);
+      }
+    }),
     async close() {
       await persistence.destroy();
       doc.destroy();
     },
   };
+  return session;
 }
