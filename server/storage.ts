@@ -4,6 +4,7 @@ import path from 'node:path';
 import * as zlib from 'node:zlib';
 import type { EntryKind, RelayEntry, RelayErrorCode } from './protocol.ts';
 import { hashName, silentLogger, type Logger } from './log.ts';
+import { crc32 as sharedCrc32 } from '../lib/crc32.ts';
 
 /*
  * On-disk layout (see README "Storage"):
@@ -31,24 +32,10 @@ const UNLOAD_AFTER_MS = 10 * 60_000;
 const TOUCH_EVERY_MS = 60 * 60_000;
 const DAY_MS = 86_400_000;
 
+// zlib.crc32 is native and fast; Node < 20.15 lacks it, so fall back to the shared JS version.
 const crc32: (data: Uint8Array) => number =
-  typeof (zlib as { crc32?: unknown }).crc32 === 'function' ? (zlib as unknown as { crc32: (d: Uint8Array) => number }).crc32 : jsCrc32;
+  typeof (zlib as { crc32?: unknown }).crc32 === 'function' ? (zlib as unknown as { crc32: (d: Uint8Array) => number }).crc32 : sharedCrc32;
 
-let crcTable: Uint32Array | undefined;
-/** Fallback for Node < 20.15, which lacks zlib.crc32. */
-function jsCrc32(data: Uint8Array): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let crc = 0xffffffff;
-  for (let i = 0; i < data.length; i++) crc = crcTable[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
 
 /** Error with a protocol error code, so the relay can answer the client precisely. */
 export class StoreError extends Error {

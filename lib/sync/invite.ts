@@ -32,6 +32,7 @@
  * `chrome-extension://<id>/sidepanel.html#join=<code>` (and `moz-extension://`), percent-encoded
  * or not, because a protocol handler or the side panel may hand us those.
  */
+import { crc32 } from '../crc32';
 
 /** The only invite format this build writes and reads. */
 export const INVITE_VERSION = 1;
@@ -372,22 +373,6 @@ function fromBase64Url(text: string): Uint8Array {
   return out;
 }
 
-let crcTable: Uint32Array | undefined;
-
-/** CRC-32 (IEEE): detects every single-character change and every burst up to 32 bits. */
-function crc32(bytes: Uint8Array): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let crc = 0xffffffff;
-  for (const byte of bytes) crc = crcTable[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
 
 function checksum(body: string): string {
   const crc = crc32(new TextEncoder().encode(body));
