@@ -79,8 +79,7 @@ test('A writes and clips, then closes; the server restarts; B, never online with
   await b.openTopic('Library Spaces');
   await expect.poll(() => b.noteText(), { timeout: 20_000 }).toBe(secrets[0]);
   await expect.poll(() => b.clipTitles(), { timeout: 20_000 }).toContain("New Children's Reading Room Opens");
-  await b.editor.click();
-  await b.page.keyboard.press('Control+End');
+  await b.caretToEnd();
   await b.page.keyboard.press('Enter');
   await b.page.keyboard.type(secrets[1]!);
   await allSent(b);

@@ -97,8 +97,7 @@ describe.skipIf(!inNetns)('live partnership over WebRTC', () => {
     const a2 = new Panel(await ana.openPanel());
     await a2.openTopic('Library Spaces');
     await expect.poll(() => a2.noteText(), { timeout: 10_000 }).toBe(await a.noteText());
-    await a2.editor.click();
-    await a2.page.keyboard.press('Control+End');
+    await a2.caretToEnd();
     await a2.page.keyboard.type(' From Ana’s second panel.');
     await expect.poll(() => a.noteText(), { timeout: 10_000 }).toContain('From Ana’s second panel.');
     await expect.poll(() => b.noteText(), { timeout: 10_000 }).toContain('From Ana’s second panel.');
@@ -120,11 +119,9 @@ describe.skipIf(!inNetns)('live partnership over WebRTC', () => {
     await b.by(T.pauseSync).click();
     await expect.poll(() => a.syncStatus()).toMatch(/^Sync paused/);
     await expect.poll(() => b.syncStatus()).toMatch(/^Sync paused/);
-    await a.editor.click();
-    await a.page.keyboard.press('Control+End');
+    await a.caretToEnd();
     await a.page.keyboard.type(' Offline from Sarajevo.');
-    await b.editor.click();
-    await b.page.keyboard.press('Control+End');
+    await b.caretToEnd();
     await b.page.keyboard.type(' Offline from Ulaanbaatar.');
     await a.page.waitForTimeout(1000);
     expect(await b.noteText()).not.toContain('Sarajevo');
@@ -145,8 +142,7 @@ describe.skipIf(!inNetns)('live partnership over WebRTC', () => {
     await c.openTopic('Library Spaces');
     await expect.poll(() => c.noteText(), { timeout: 20_000 }).toBe(await a.noteText());
     await expect.poll(() => a.syncStatus(), { timeout: 20_000 }).toBe('Connected with Chloé Martin and Батбаяр Дорж');
-    await c.editor.click();
-    await c.page.keyboard.press('Control+End');
+    await c.caretToEnd();
     await c.page.keyboard.type(' Chloé was here.');
     await expect.poll(() => a.noteText(), { timeout: 15_000 }).toContain('Chloé was here.');
     await expect.poll(() => b.noteText(), { timeout: 15_000 }).toContain('Chloé was here.');
@@ -214,8 +210,7 @@ describe.skipIf(!inNetns)('live partnership over WebRTC', () => {
     // Members who were online followed into the new room: a new edit reaches them.
     await expect.poll(() => a.syncStatus(), { timeout: 20_000 }).toMatch(/^Connected with .*Батбаяр Дорж/);
     await a.openTopic('Library Spaces');
-    await a.editor.click();
-    await a.page.keyboard.press('Control+End');
+    await a.caretToEnd();
     await a.page.keyboard.type(' After the new invite.');
     await expect.poll(() => b.noteText(), { timeout: 20_000 }).toContain('After the new invite.');
     await expect.poll(() => c.noteText(), { timeout: 20_000 }).toContain('After the new invite.');

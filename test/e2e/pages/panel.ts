@@ -46,6 +46,26 @@ export class Panel {
     return this.by(T.noteEditor);
   }
 
+  /** Puts the caret at the very end of the note (after its last character), as a click there would. */
+  async caretToEnd() {
+    await this.editor.evaluate((el) => {
+      (el as HTMLElement).focus();
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT, {
+        acceptNode: (n) => (n.parentElement?.closest('.collaboration-carets__caret') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+      });
+      let last: Text | null = null;
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) last = n as Text;
+      const range = document.createRange();
+      if (last) range.setStart(last, last.length);
+      else range.selectNodeContents(el.lastElementChild ?? el);
+      range.collapse(true);
+      getSelection()!.removeAllRanges();
+      getSelection()!.addRange(range);
+    });
+    // ProseMirror picks the DOM selection up on its next selectionchange.
+    await this.page.waitForTimeout(50);
+  }
+
   async noteText(): Promise<string> {
     // One line per paragraph (innerText puts blank lines between blocks); partners' caret labels are not text.
     const text = await this.editor.evaluate((el) => {
