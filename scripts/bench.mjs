@@ -72,6 +72,9 @@ const BENCHES = [
   { name: 'clip', file: 'bench/clip.bench.ts', timeoutS: 180, browser: true },
   { name: 'sync-latency', file: 'bench/sync-latency.bench.ts', timeoutS: 150, browser: true, webrtc: true },
   { name: 'large-sync', file: 'bench/large-sync.bench.ts', timeoutS: 180, browser: true, webrtc: true },
+  // Issue 8's three-month notebook (30 MB): open, heap, typing, storage growth over 100 opens, startup bundle.
+  // Generating the notebook takes about 20 s once; it is cached under bench-results/ by seed.
+  { name: 'three-month', file: 'bench/three-month.bench.ts', timeoutS: 600, browser: true },
 ].filter((b) => !args.some((a) => !a.startsWith('-')) || args.includes(b.name));
 
 mkdirSync(OUT_DIR, { recursive: true });
