@@ -13,8 +13,9 @@ const deps = { newId: () => randomId(), now: () => Date.now() };
 /** The person's own IANA time zone: dates and countdowns follow their calendar. */
 export const myTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
+const SHORT_DATE = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
 /** Short date, in the person's own locale. */
-export const shortDate = (ms: number) => new Date(ms).toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
+export const shortDate = (ms: number) => SHORT_DATE.format(ms);
 
 /**
  * The list of discussion topics with clip and note counts, the current one marked, the poster

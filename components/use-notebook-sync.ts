@@ -22,6 +22,9 @@ export interface SyncView {
   problem: string | null;
 }
 
+/** Longest wait for an idle moment before joining the room after opening. */
+const SYNC_START_IDLE_MS = 1_500;
+
 /** How long the maker of a new invite stays in the old room so partners receive it. */
 const MOVE_DELAY_MS = 3_000;
 
@@ -85,6 +88,10 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
         const list = await notebooksItem.getValue();
         await notebooksItem.setValue(list.map((e) => (e.id === entry.id ? { ...e, secret: secretHex } : e)));
       }
+      // Joining the room costs real work on a large notebook (y-webrtc encodes and encrypts the
+      // whole state for other panels of this browser): let the panel paint and become usable first.
+      await new Promise<void>((ok) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => ok(), { timeout: SYNC_START_IDLE_MS }) : setTimeout(ok, 50)));
+      if (stopped) return;
       const s = await startNotebookSync({
         doc: session.doc,
         persistence: session.persistence,

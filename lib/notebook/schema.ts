@@ -792,6 +792,35 @@ export function topicStats(doc: Y.Doc): Map<string, TopicStats> {
   return stats;
 }
 
+/** Which parts of the notebook a transaction changed (for caches that rebuild only those parts). */
+export interface ChangedParts {
+  info: boolean;
+  topics: boolean;
+  clips: boolean;
+  partners: boolean;
+  /** Topic ids whose note changed. */
+  notes: Set<string>;
+}
+
+/** Classifies a transaction's changes by the notebook part (root type) they belong to. */
+export function changedParts(doc: Y.Doc, tr: Y.Transaction): ChangedParts {
+  const out: ChangedParts = { info: false, topics: false, clips: false, partners: false, notes: new Set() };
+  if (!tr.changed.size) return out;
+  const roots = new Map<Y.AbstractType<any>, string>();
+  doc.share.forEach((type, name) => roots.set(type, name));
+  tr.changed.forEach((_keys, type) => {
+    let t: Y.AbstractType<any> = type;
+    while (t._item && t._item.parent instanceof Y.AbstractType) t = t._item.parent as Y.AbstractType<any>;
+    const name = roots.get(t);
+    if (name === META) out.info = true;
+    else if (name === TOPICS) out.topics = true;
+    else if (name === CLIPS) out.clips = true;
+    else if (name === PARTNERS) out.partners = true;
+    else if (name?.startsWith(NOTE_PREFIX)) out.notes.add(name.slice(NOTE_PREFIX.length));
+  });
+  return out;
+}
+
 /** Calls `cb` after every change to the doc (local or remote). Returns the unsubscribe function. */
 export function subscribe(doc: Y.Doc, cb: () => void): () => void {
   const handler = () => cb();

@@ -1,0 +1,73 @@
+import * as Y from 'yjs';
+import { expect, test } from 'vitest';
+import { addClip, initNotebook, noteBody, readTopics, registerClient, setInfo, updatePartner } from '../../../lib/notebook/schema';
+import { createSnapshotStore, takeSnapshot } from '../../../lib/notebook/snapshot';
+import { ANA, makeCaptured, makeDeps, makeDoc } from '../factories';
+
+function setup() {
+  const doc = makeDoc();
+  const deps = makeDeps();
+  initNotebook(doc, { info: { title: 'T', programmeName: '' }, exampleTopics: true }, deps);
+  const topic = readTopics(doc)[0]!;
+  addClip(doc, { topicId: topic.id, captured: makeCaptured(), clippedBy: ANA }, deps);
+  return { doc, deps, topic, store: createSnapshotStore(doc) };
+}
+
+function type(doc: Y.Doc, topicId: string, text: string) {
+  const frag = noteBody(doc, topicId);
+  doc.transact(() => {
+    if (!frag.length) {
+      const p = new Y.XmlElement('paragraph');
+      p.insert(0, [new Y.XmlText('')]);
+      frag.insert(0, [p]);
+    }
+    const t = (frag.get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    t.insert(t.length, text);
+  }, 'local');
+}
+
+test('typing in a note rebuilds only that note’s count; the other parts are the same objects', () => {
+  const { doc, topic, store } = setup();
+  const before = store.getSnapshot();
+  type(doc, topic.id, 'three little words');
+  const after = store.getSnapshot();
+  expect(after).not.toBe(before);
+  expect(after.topics).toBe(before.topics);
+  expect(after.clips).toBe(before.clips);
+  expect(after.partners).toBe(before.partners);
+  expect(after.info).toBe(before.info);
+  expect(after.stats.get(topic.id)).toEqual({ clips: 1, noteWords: 3 });
+  // The incremental snapshot equals a full one.
+  expect(after).toEqual(takeSnapshot(doc));
+});
+
+test('changes to parts the panel does not show keep the very same snapshot', () => {
+  const { doc, store } = setup();
+  const before = store.getSnapshot();
+  registerClient(doc, 'someone');
+  expect(store.getSnapshot()).toBe(before);
+});
+
+test('clip, partner and info changes rebuild their parts and match a full snapshot', () => {
+  const { doc, deps, topic, store } = setup();
+  const before = store.getSnapshot();
+  addClip(doc, { topicId: topic.id, captured: makeCaptured({ title: 'second' }), clippedBy: ANA }, deps);
+  updatePartner(doc, 'p', { name: 'Batbayar' });
+  setInfo(doc, { title: 'Renamed' });
+  const after = store.getSnapshot();
+  expect(after.clips).not.toBe(before.clips);
+  expect(after.topics).toBe(before.topics);
+  expect(after.stats.get(topic.id)!.clips).toBe(2);
+  expect(after).toEqual(takeSnapshot(doc));
+});
+
+test('a change from a peer is picked up like a local one', () => {
+  const { doc, topic, store } = setup();
+  store.getSnapshot();
+  const peer = new Y.Doc();
+  Y.applyUpdate(peer, Y.encodeStateAsUpdate(doc));
+  type(peer, topic.id, 'from far away');
+  Y.applyUpdate(doc, Y.encodeStateAsUpdate(peer, Y.encodeStateVector(doc)), 'remote');
+  expect(store.getSnapshot().stats.get(topic.id)!.noteWords).toBe(3);
+  expect(store.getSnapshot()).toEqual(takeSnapshot(doc));
+});
