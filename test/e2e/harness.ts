@@ -28,9 +28,9 @@ export interface Person {
   open(url: string): Promise<Page>;
   /**
    * Presses the extension's toolbar button on `page`'s tab, as a person would: this grants the
-   * extension activeTab on that tab and opens the real side panel. Tests drive the panel in a tab
-   * (Playwright cannot reach the side panel), so the real one is closed again afterwards: two
-   * panels would race to file queued clips.
+   * extension activeTab on that tab. Tests drive the panel in a tab (Playwright cannot reach the
+   * real side panel), so the real one is switched off for test profiles: two panels would race
+   * to file queued clips.
    */
   clickToolbarButton(page: Page): Promise<void>;
   close(): Promise<void>;
@@ -59,6 +59,7 @@ export async function launchPerson(opts: { userDataDir?: string } = {}): Promise
   });
   const worker = await backgroundWorker(context);
   const extensionId = new URL(worker.url()).host;
+  await worker.evaluate(() => (globalThis as any).chrome.sidePanel.setOptions({ enabled: false }));
   return {
     context,
     extensionId,
@@ -87,16 +88,15 @@ export async function launchPerson(opts: { userDataDir?: string } = {}): Promise
       } finally {
         cdp.close();
       }
+      // Wait until the grant is in effect (it lands a moment after the click): a trivial script
+      // runs in the tab. Pages no extension may script (chrome://…) never pass; give up quietly.
       await worker.evaluate(async () => {
         const c = (globalThis as any).chrome;
-        for (let i = 0; i < 50; i++) {
-          const panels = await c.runtime.getContexts({ contextTypes: ['SIDE_PANEL'] });
-          if (panels.length) {
-            for (const p of panels) await c.sidePanel.close({ windowId: p.windowId }).catch(() => {});
-            for (let j = 0; j < 100 && (await c.runtime.getContexts({ contextTypes: ['SIDE_PANEL'] })).length; j++) await new Promise((r) => setTimeout(r, 20));
-            return;
-          }
-          await new Promise((r) => setTimeout(r, 20));
+        const [tab] = await c.tabs.query({ active: true, lastFocusedWindow: true });
+        for (let i = 0; tab && i < 60; i++) {
+          const ok = await c.scripting.executeScript({ target: { tabId: tab.id }, func: () => 1 }).then(() => true, () => false);
+          if (ok) return;
+          await new Promise((r) => setTimeout(r, 50));
         }
       });
     },
