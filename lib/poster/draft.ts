@@ -8,6 +8,7 @@
 import type { Clip, LibraryType, NotebookInfo, PartnerProfile, Topic } from '../notebook/types';
 import { countWords, formatCount, formatDay, joinAnd, plural } from './format';
 import type { ComparisonRow, PosterContact, PosterLibrary, PosterOutline, PosterTheme, ThemeOrigin, ThemeQuote } from './types';
+import { isValidTimeZone, zoneOffset } from '../topics/time-zone';
 
 /** What {@link draftOutline} drafts from: plain data read from the notebook. */
 export interface DraftInput {
@@ -115,27 +116,9 @@ export function draftComparisonTable(partners: PartnerProfile[]): ComparisonRow[
   ];
 }
 
-/** Minutes east of UTC of an IANA zone at `at`, or undefined for an unknown zone. */
+/** Minutes east of UTC of an IANA zone at `at`, or undefined for an unknown zone (the sentence is then left out rather than guessed). */
 export function utcOffsetMinutes(timeZone: string, at: number): number | undefined {
-  if (!timeZone) return undefined;
-  try {
-    const parts = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    }).formatToParts(new Date(at));
-    const get = (t: string) => Number(parts.find((x) => x.type === t)?.value);
-    const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-    return Math.round((asUtc - Math.floor(at / 1000) * 1000) / 60_000);
-  } catch {
-    // RangeError for a zone this browser does not know: leave the sentence out rather than guess.
-    return undefined;
-  }
+  return isValidTimeZone(timeZone) ? Math.round(zoneOffset(timeZone, at) / 60_000) : undefined;
 }
 
 function hoursText(minutes: number): string {
