@@ -2,13 +2,8 @@ import { useState } from 'react';
 import type { NewNotebook } from '../lib/ext/notebooks';
 import { EXAMPLE_TOPICS } from '../lib/notebook/schema';
 import { T } from './test-ids';
-
-/** Turns an <input type="date"> value into epoch ms at local midnight (or undefined). */
-export function dateInputToMs(v: string): number | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return undefined;
-  const [y, m, d] = v.split('-').map(Number) as [number, number, number];
-  return new Date(y, m - 1, d).getTime();
-}
+import { dayEnd, dayStart } from '../lib/topics/date-input';
+import { myTimeZone } from './TopicList';
 
 /** Form for a new notebook (one per partnership). */
 export function NewNotebookForm(props: { first: boolean; busy?: boolean; onCreate(n: NewNotebook): void; onCancel?(): void; onJoin(): void }) {
@@ -32,8 +27,9 @@ export function NewNotebookForm(props: { first: boolean; busy?: boolean; onCreat
         onSubmit={(e) => {
           e.preventDefault();
           if (!title.trim()) return setError('Give the notebook a name, for example “Ana & Batbayar”.');
-          const s = dateInputToMs(start);
-          const d = dateInputToMs(deadline);
+          // Same rule as the schedule page: a start is the day's first moment, a deadline its last.
+          const s = dayStart(start, myTimeZone());
+          const d = dayEnd(deadline, myTimeZone());
           if (s !== undefined && d !== undefined && d <= s) return setError('The poster deadline must come after the programme start.');
           props.onCreate({ info: { title, programmeName: programme, programmeStart: s, posterDeadline: d }, exampleTopics: examples });
         }}
