@@ -10,6 +10,11 @@ import { performance } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
 import { T } from '../../components/test-ids';
 import type { Panel } from '../../test/e2e/pages/panel';
+import { writeLongArticles as writeLongArticlesTo } from '../../test/e2e/static-server';
+export { storedNotebookBytes } from '../../test/e2e/indexeddb';
+
+/** The long articles of the 5 MB join, under their own names so a running test keeps its files. */
+export const writeLongArticles = () => writeLongArticlesTo('bench-long');
 
 /** The prefix of the one machine-readable line a benchmark prints. */
 export const RESULT_PREFIX = 'BENCH_RESULT ';
@@ -105,20 +110,6 @@ export async function presetSettings(worker: { evaluate<R, A>(fn: (a: A) => R, a
   );
 }
 
-/** Bytes y-indexeddb holds for the (first) notebook open in `page`: the document as stored. */
-export async function storedNotebookBytes(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const name = (await indexedDB.databases()).find((d) => d.name?.startsWith('pn-notebook-'))!.name!;
-    const db = await new Promise<IDBDatabase>((ok) => (indexedDB.open(name).onsuccess = (e) => ok((e.target as IDBOpenDBRequest).result)));
-    const all = await new Promise<Uint8Array[]>((ok) => {
-      const req = db.transaction('updates').objectStore('updates').getAll();
-      req.onsuccess = () => ok(req.result as Uint8Array[]);
-    });
-    db.close();
-    return all.reduce((n, u) => n + u.byteLength, 0);
-  });
-}
-
 /**
  * The notebook's document as one merged Yjs update, read from `page`'s IndexedDB: its size is
  * what a fresh partner has to receive (the stored updates may hold superseded data too).
@@ -144,23 +135,6 @@ export async function mergedNotebookBytes(page: Page): Promise<number> {
   return Y.mergeUpdates(b64.map((s) => new Uint8Array(Buffer.from(s, 'base64')))).byteLength;
 }
 
-/**
- * Writes the three long articles of sync.spec.ts's 5 MB test (about 1.9 MB each as stored)
- * under test-results/generated/ with bench-only names; returns their paths under /generated/.
- */
-export function writeLongArticles(): string[] {
-  mkdirSync('test-results/generated', { recursive: true });
-  const words = 'library reading room community catalogue archive children programme visitors collection '.split(' ');
-  const paths: string[] = [];
-  for (let n = 1; n <= 3; n++) {
-    const paras: string[] = [];
-    for (let i = 0; i < 1700; i++) paras.push(`<p>${Array.from({ length: 80 }, (_, j) => words[(i * 7 + j * 3 + n) % 9]).join(' ')} ${n}-${i}.</p>`);
-    const name = `bench-long-${n}.html`;
-    writeFileSync(`test-results/generated/${name}`, `<!doctype html><html lang="en"><head><title>Annual report part ${n}</title></head><body><article><h1>Annual report part ${n}</h1>${paras.join('')}<p>END-OF-REPORT-${n}</p></article></body></html>`);
-    paths.push(`/generated/${name}`);
-  }
-  return paths;
-}
 
 /** Runs `fn`, and if it throws, still reports (as skipped with the reason) so the table says what broke. */
 export async function runBench(bench: string, fn: () => Promise<BenchResult>): Promise<void> {

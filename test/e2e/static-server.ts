@@ -1,5 +1,5 @@
 /** Serves fixture pages on 127.0.0.1 for clipping tests (no test may reach a public host). */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 
@@ -27,4 +27,23 @@ export async function startStaticServer(): Promise<{ url: string; server: Server
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address() as { port: number };
   return { url: `http://127.0.0.1:${port}`, server, close: () => new Promise((ok) => server.close(() => ok())) };
+}
+
+/**
+ * Writes three long generated articles ("Annual report part 1–3", about 1.9 MB each once clipped:
+ * readable HTML plus text) under /generated/ and returns their paths. `prefix` keeps concurrent
+ * users (a test, a benchmark) from overwriting each other's files.
+ */
+export function writeLongArticles(prefix = 'long'): string[] {
+  mkdirSync('test-results/generated', { recursive: true });
+  const words = 'library reading room community catalogue archive children programme visitors collection '.split(' ');
+  const paths: string[] = [];
+  for (let n = 1; n <= 3; n++) {
+    const paras: string[] = [];
+    for (let i = 0; i < 1700; i++) paras.push(`<p>${Array.from({ length: 80 }, (_, j) => words[(i * 7 + j * 3 + n) % 9]).join(' ')} ${n}-${i}.</p>`);
+    const name = `${prefix}-${n}.html`;
+    writeFileSync(`test-results/generated/${name}`, `<!doctype html><html lang="en"><head><title>Annual report part ${n}</title></head><body><article><h1>Annual report part ${n}</h1>${paras.join('')}<p>END-OF-REPORT-${n}</p></article></body></html>`);
+    paths.push(`/generated/${name}`);
+  }
+  return paths;
 }

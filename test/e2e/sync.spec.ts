@@ -4,13 +4,13 @@
  * Runs only inside the private network namespace (`npm test` as root sets it up), so no ICE or
  * mDNS packet can leave the machine; every peer uses `iceServers: []` (the default settings).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { T } from '../../components/test-ids';
 import { launchPerson, screenshot, type Person } from './harness';
 import { Panel } from './pages/panel';
-import { startStaticServer } from './static-server';
+import { storedNotebookBytes } from './indexeddb';
+import { startStaticServer, writeLongArticles } from './static-server';
 import { startSyncServer, type SyncServer } from './sync-server';
 
 const inNetns = process.env.PN_NETNS === '1';
@@ -149,35 +149,19 @@ describe.skipIf(!inNetns)('live partnership over WebRTC', () => {
   });
 
   test('a notebook of more than 5 MB reaches a freshly joined partner completely', async () => {
-    // Three long articles (about 1.9 MB each as stored: readable HTML plus plain text).
-    mkdirSync('test-results/generated', { recursive: true });
-    const words = 'library reading room community catalogue archive children programme visitors collection '.split(' ');
-    for (let n = 1; n <= 3; n++) {
-      const paras: string[] = [];
-      for (let i = 0; i < 1700; i++) paras.push(`<p>${Array.from({ length: 80 }, (_, j) => words[(i * 7 + j * 3 + n) % 9]).join(' ')} ${n}-${i}.</p>`);
-      writeFileSync(`test-results/generated/long-${n}.html`, `<!doctype html><html lang="en"><head><title>Annual report part ${n}</title></head><body><article><h1>Annual report part ${n}</h1>${paras.join('')}<p>END-OF-REPORT-${n}</p></article></body></html>`);
-    }
+    const articles = writeLongArticles();
     await a.backToTopics();
     await a.openTopic('Proving Our Worth');
     for (let n = 1; n <= 3; n++) {
       const page = await ana.context.newPage();
-      await page.goto(`${site.url}/generated/long-${n}.html`);
+      await page.goto(`${site.url}${articles[n - 1]}`);
       await ana.clickToolbarButton(page);
       await a.by(T.clipPage).click();
       await expect.poll(() => a.clipTitles(), { timeout: 30_000 }).toContain(`Annual report part ${n}`);
       await page.close();
     }
     // The notebook's stored size on A (y-indexeddb holds the document as Yjs updates).
-    const bytes = await a.page.evaluate(async () => {
-      const name = (await indexedDB.databases()).find((d) => d.name?.startsWith('pn-notebook-'))!.name!;
-      const db = await new Promise<IDBDatabase>((ok) => (indexedDB.open(name).onsuccess = (e) => ok((e.target as IDBOpenDBRequest).result)));
-      const all = await new Promise<Uint8Array[]>((ok) => {
-        const req = db.transaction('updates').objectStore('updates').getAll();
-        req.onsuccess = () => ok(req.result as Uint8Array[]);
-      });
-      db.close();
-      return all.reduce((n, u) => n + u.byteLength, 0);
-    });
+    const bytes = await storedNotebookBytes(a.page);
     console.log(`notebook stored on A: ${(bytes / 1e6).toFixed(1)} MB`);
     expect(bytes).toBeGreaterThan(5_000_000);
 
