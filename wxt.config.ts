@@ -5,7 +5,8 @@ export default defineConfig({
   modules: ['@wxt-dev/module-react'],
   // The PDF export chunk (pdf-lib + fontkit, ~1.1 MB) is large by nature and loads only on export;
   // the panel's own first load is measured by `npm run bench` against its 350 KB gzipped target.
-  vite: () => ({ build: { chunkSizeWarningLimit: 1300 } }),
+  // PN_NO_MINIFY=1 keeps function names, for reading CPU profiles (PN_BENCH_PROFILE=1 in the benchmarks).
+  vite: () => ({ build: { chunkSizeWarningLimit: 1300, ...(process.env.PN_NO_MINIFY ? { minify: false } : {}) } }),
   manifest: ({ browser }) => ({
     name: 'Partner Notebook',
     description:

@@ -10,8 +10,15 @@ import { T } from './test-ids';
 
 const deps = { newId: () => randomId(), now: () => Date.now() };
 
+let zone: { name: string; at: number } | undefined;
 /** The person's own IANA time zone: dates and countdowns follow their calendar. */
-export const myTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+export const myTimeZone = (): string => {
+  // Building an Intl.DateTimeFormat costs about 0.3 ms and the list re-renders as notes change;
+  // re-read once a minute, which still follows a laptop that travels.
+  const now = Date.now();
+  if (!zone || now - zone.at > 60_000) zone = { name: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', at: now };
+  return zone.name;
+};
 
 const SHORT_DATE = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
 /** Short date, in the person's own locale. */

@@ -2,12 +2,14 @@
  * The one module that knows the shape of a notebook's Y.Doc. Everything else calls the typed
  * functions below; no other file names a root type or a key.
  *
- * Shape (schema version 1):
+ * Shape (schema version 2):
  *   meta      Y.Map   schemaVersion, title, programmeName, programmeStart, posterDeadline
  *   topics    Y.Map<id, Y.Map>  title, prompt, kind, start, end, order, archived, createdAt
  *   note:<id> Y.XmlFragment     one shared rich-text body per topic (bound to Tiptap)
- *   clips     Y.Map<id, Y.Map>  captured (JSON text, immutable), topicId, comment,
- *                               tags (Y.Map<tag, true>), clippedBy (JSON), clippedAt, deletedAt
+ *   clips     Y.Map<id, Y.Map>  captured (JSON text of the small fields, immutable),
+ *                               body (Uint8Array: compressed html + text, immutable; clip-body.ts),
+ *                               topicId, comment, tags (Y.Map<tag, true>), clippedBy (JSON),
+ *                               clippedAt, deletedAt
  *   partners  Y.Map<id, Y.Map>  one key per profile field; facts flattened; social as JSON
  *
  * Notes are root-level fragments (not values inside a map) because root types merge by name:
@@ -17,6 +19,7 @@
  * the wrong type is dropped (and counted in {@link readProblems}) rather than crashing the panel.
  */
 import * as Y from 'yjs';
+import { decodeClipBody, encodeClipBody } from './clip-body';
 import {
   LIBRARY_TYPES,
   type CapturedContent,
@@ -32,7 +35,7 @@ import {
 } from './types';
 
 /** The schema version this build writes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Where the clock and ids come from, so tests are deterministic. */
 export interface Deps {
@@ -138,6 +141,23 @@ export const MIGRATIONS: readonly Migration[] = [
     run(doc) {
       // Version 1 only requires the meta map to exist; root types are created lazily.
       meta(doc);
+    },
+  },
+  {
+    to: 2,
+    name: 'clip bodies compressed',
+    run(doc) {
+      // Version 1 kept each clip's HTML and text inside its JSON string; they move to `body`.
+      // Peers migrating the same clip at once write equal values, so either write may win.
+      clipsMap(doc).forEach((m) => {
+        if (!(m instanceof Y.Map) || m.get('body') instanceof Uint8Array) return;
+        const o = parseJson(m.get('captured'));
+        if (!o || typeof o !== 'object') return;
+        const { html, text, ...small } = o as Record<string, unknown>;
+        if (typeof html !== 'string' && typeof text !== 'string') return;
+        m.set('body', encodeClipBody({ html: str(html), text: str(text) }));
+        m.set('captured', JSON.stringify(small));
+      });
     },
   },
 ];
@@ -453,11 +473,47 @@ function parsePerson(v: unknown): PersonRef | undefined {
   return id !== undefined && name !== undefined ? { id, name } : undefined;
 }
 
+/**
+ * Gives `c` the large fields of a stored body as getters that inflate it when read, so that
+ * opening a notebook, listing clips and re-rendering cards never decompress anything. Nothing is
+ * kept after a read: holding every inflated body would put the whole notebook's text in memory.
+ * A body cut to the size bounds here (only a faulty or hostile peer writes one) reads as truncated
+ * once it has been read.
+ */
+function withLazyBody(c: CapturedContent, bytes: Uint8Array, onDamaged: () => void): CapturedContent {
+  const writerCut = c.truncated === true;
+  let cut = false;
+  delete c.html;
+  delete c.text;
+  delete c.truncated;
+  const field = (k: 'html' | 'text') => () => {
+    const body = decodeClipBody(bytes);
+    if (!body) return void onDamaged();
+    const v = body[k];
+    const max = k === 'html' ? LIMITS.clipHtml : LIMITS.clipText;
+    if (v === undefined || v.length <= max) return v;
+    cut = true;
+    return v.slice(0, max);
+  };
+  return Object.defineProperties(c, {
+    html: { enumerable: true, get: field('html') },
+    text: { enumerable: true, get: field('text') },
+    truncated: { enumerable: true, get: () => (writerCut || cut ? true : undefined) },
+  });
+}
+
+/** A clip's captured content as stored: small fields from the JSON, large ones from `body` (or, in a version 1 clip, the JSON). */
+function readCaptured(doc: Y.Doc, id: string, m: Y.Map<unknown>): CapturedContent | undefined {
+  const c = parseCaptured(m.get('captured'));
+  const body = m.get('body');
+  return c && body instanceof Uint8Array ? withLazyBody(c, body, () => skip(doc, `clips/${id}/body`)) : c;
+}
+
 function parseClip(doc: Y.Doc, id: string, m: unknown): Clip | undefined {
   if (!(m instanceof Y.Map)) return skip(doc, `clips/${id}`);
   let captured = capturedCache.get(m);
   if (captured === undefined) {
-    captured = parseCaptured(m.get('captured')) ?? null;
+    captured = readCaptured(doc, id, m) ?? null;
     capturedCache.set(m, captured);
   }
   const topicId = str(m.get('topicId'));
@@ -489,7 +545,10 @@ export interface ClipInput {
   clippedAt?: number;
 }
 
-/** Adds a clip and returns its id. The captured content is stored once, as one string. */
+/**
+ * Adds a clip and returns its id. The captured content is stored once: its small fields as one
+ * JSON string, its HTML and text as one compressed value (see clip-body.ts).
+ */
 export function addClip(doc: Y.Doc, input: ClipInput, deps: Deps): string {
   if (!topicsMap(doc).has(input.topicId)) {
     throw new NotebookError('The topic for this clip no longer exists. Choose another topic and clip again.');
@@ -497,7 +556,9 @@ export function addClip(doc: Y.Doc, input: ClipInput, deps: Deps): string {
   const id = deps.newId();
   write(doc, () => {
     const m = new Y.Map<unknown>();
-    m.set('captured', JSON.stringify(input.captured));
+    const { html, text, ...small } = input.captured;
+    m.set('captured', JSON.stringify(small));
+    if (html !== undefined || text !== undefined) m.set('body', encodeClipBody({ html, text }));
     m.set('topicId', input.topicId);
     m.set('comment', (input.comment ?? '').slice(0, LIMITS.comment));
     const tags = new Y.Map<true>();

@@ -6,7 +6,7 @@
  * HKDF (lib/sync/keys.ts), so the signaling server learns neither the notebook's title nor its id,
  * and signaling messages are encrypted with the password.
  */
-import { WebrtcProvider } from 'y-webrtc';
+import { Room, WebrtcProvider } from 'y-webrtc';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { chunkingWrtc } from './chunked-rtc';
@@ -49,6 +49,29 @@ export interface LiveSyncOptions {
   paused?: boolean;
   onStatus?(status: LiveStatus): void;
 }
+
+/**
+ * lib0's broadcastchannel hands each message to this page's own subscribers as well as to other
+ * pages, so y-webrtc's room decrypts and applies every message it sent itself: on connect that is
+ * the whole notebook twice (its sync step 2, then the step 2 it answers its own step 1 with), and
+ * one more decrypt + apply per keystroke. With a three-month notebook the connect alone blocked
+ * the panel for about half a second. Messages from other pages arrive with the origin
+ * 'broadcastchannel', the page's own with none; a page has one room per name, so dropping its
+ * own loses nothing. Wrapped where `connect` subscribes, so `disconnect` unsubscribes the same
+ * function.
+ */
+export function ignoreOwnBroadcasts(room: Room): void {
+  const r = room as unknown as { pnOwnFiltered?: boolean; _bcSubscriber: (data: ArrayBuffer, origin?: unknown) => unknown };
+  if (r.pnOwnFiltered) return;
+  const inner = r._bcSubscriber;
+  r._bcSubscriber = (data, origin) => (origin === 'broadcastchannel' ? inner(data) : undefined);
+  r.pnOwnFiltered = true;
+}
+const roomConnect = Room.prototype.connect;
+Room.prototype.connect = function connect(this: Room) {
+  ignoreOwnBroadcasts(this);
+  roomConnect.call(this);
+};
 
 const joinNames = (names: string[]) =>
   names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;

@@ -62,9 +62,11 @@ export async function startNotebookSync(o: NotebookSyncOptions): Promise<Noteboo
   const live = new LiveSync({ doc: o.doc, keys, signaling: o.settings.signaling, iceServers: o.settings.iceServers, me: o.me, paused: o.paused, onStatus: o.onLive });
 
   // Attribute changes that come from elsewhere: live peers (origin: y-webrtc's room) or the relay.
+  // `tr.local` skips the person's own typing (the editor's transactions have their own origins)
+  // before any work: this runs after every keystroke.
   const local = new Set<unknown>([o.persistence.idb, LOCAL_ORIGIN, 'journal', 'migration', null, undefined]);
   const onTransaction = (tr: Y.Transaction) => {
-    if (local.has(tr.origin) || !tr.changed.size) return;
+    if (tr.local || local.has(tr.origin) || !tr.changed.size) return;
     const change = summarizeChange(o.doc, tr);
     const people = change.people.filter((p) => p !== o.me.id);
     if (people.length) o.onExchange?.(Date.now(), people, change.topics);

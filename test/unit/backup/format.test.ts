@@ -96,7 +96,7 @@ describe('round trip', () => {
       notebookId: 'nb-ana-bat',
       title: 'Ana & Batbayar',
       exportedAt: '2026-05-12T14:30:00.000Z',
-      schemaVersion: 1,
+      schemaVersion: SCHEMA_VERSION,
       includesInviteSecret: false,
       counts: { topics: 8, notes: 2, clips: 1, partners: 2 },
       state: { encoding: 'yjs-update-v1' },

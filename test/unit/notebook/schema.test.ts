@@ -99,15 +99,34 @@ describe('topics', () => {
 });
 
 describe('clips', () => {
-  test('addClip stores captured content once, as one string, and reads it back', () => {
+  test('addClip stores the small fields as one string and HTML + text as one compressed value, and reads them back', () => {
     const { doc, deps } = seeded();
     const topicId = readTopics(doc)[0]!.id;
-    const id = addClip(doc, { topicId, captured: makeCaptured(), clippedBy: BATBAYAR, tags: [' Reading ', 'reading', 'Clubs'] }, deps);
+    const article = 'Opening hours and the reading club. '.repeat(2_000);
+    const captured = makeCaptured({ text: article, html: `<p>${article}</p>` });
+    const id = addClip(doc, { topicId, captured, clippedBy: BATBAYAR, tags: [' Reading ', 'reading', 'Clubs'] }, deps);
     const clip = readClip(doc, id)!;
     expect(clip).toMatchObject({ id, topicId, tags: ['clubs', 'reading'], comment: '', clippedBy: BATBAYAR });
-    expect(clip.captured).toEqual(makeCaptured());
+    expect(clip.captured).toEqual(captured);
+    expect({ ...clip.captured }).toEqual(captured);
     const raw = doc.getMap('clips').get(id) as Y.Map<unknown>;
     expect(typeof raw.get('captured')).toBe('string');
+    expect(raw.get('captured')).not.toContain('Opening hours');
+    const body = raw.get('body') as Uint8Array;
+    expect(body).toBeInstanceOf(Uint8Array);
+    expect(body.byteLength).toBeLessThan(article.length / 10);
+    // A partner receiving the update reads the same clip.
+    const partner = makeDoc(7);
+    Y.applyUpdate(partner, Y.encodeStateAsUpdate(doc));
+    expect(readClip(partner, id)!.captured).toEqual(captured);
+  });
+
+  test('a link clip without HTML or text stores no body', () => {
+    const { doc, deps } = seeded();
+    const captured = makeCaptured({ kind: 'link', html: undefined, text: undefined, linkUrl: 'https://example.org/' });
+    const id = addClip(doc, { topicId: readTopics(doc)[0]!.id, captured, clippedBy: ANA }, deps);
+    expect((doc.getMap('clips').get(id) as Y.Map<unknown>).has('body')).toBe(false);
+    expect(readClip(doc, id)!.captured).toEqual(captured);
   });
 
   test('a clip for a missing topic is refused', () => {
@@ -237,6 +256,41 @@ describe('migrations', () => {
     expect(schemaVersion(doc)).toBe(SCHEMA_VERSION + 1);
     expect(readPartner(doc, 'p')!.country).toBe('BA');
     expect(readClip(doc, clip)).toBeDefined();
+  });
+
+  test('version 2 moves a version 1 clip\'s HTML and text into a compressed body, losing nothing; peers may both run it', () => {
+    const { doc, deps } = seeded();
+    const topicId = readTopics(doc)[0]!.id;
+    const legacy = makeCaptured({ truncated: true, structuredData: '{"@type":"Library"}' });
+    // A clip as version 1 wrote it: everything in one JSON string.
+    const write1 = (d: Y.Doc, id: string) =>
+      d.transact(() => {
+        const m = new Y.Map<unknown>();
+        d.getMap('clips').set(id, m);
+        m.set('captured', JSON.stringify(legacy));
+        m.set('topicId', topicId);
+        m.set('clippedBy', JSON.stringify(ANA));
+        m.set('clippedAt', 5);
+      });
+    write1(doc, 'old');
+    const link = addClip(doc, { topicId, captured: makeCaptured({ kind: 'link', html: undefined, text: undefined }), clippedBy: ANA }, deps);
+    doc.getMap('meta').set('schemaVersion', 1);
+    const peer = makeDoc(9);
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(doc));
+    expect(readClip(doc, 'old')!.captured).toEqual(legacy); // read as version 1 before migrating
+
+    expect(migrate(doc)).toEqual(['clip bodies compressed']);
+    expect(migrate(peer)).toEqual(['clip bodies compressed']);
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(peer));
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(doc));
+    for (const d of [doc, peer]) {
+      const m = d.getMap('clips').get('old') as Y.Map<unknown>;
+      expect(m.get('body')).toBeInstanceOf(Uint8Array);
+      expect(m.get('captured')).not.toContain(legacy.html!);
+      expect(readClip(d, 'old')!.captured).toEqual(legacy);
+      expect((d.getMap('clips').get(link) as Y.Map<unknown>).has('body')).toBe(false);
+    }
+    expect(migrate(doc)).toEqual([]);
   });
 
   test('a doc from a newer version is refused and left untouched', () => {

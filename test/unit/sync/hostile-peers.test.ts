@@ -24,7 +24,9 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebrtcConn, type Room } from 'y-webrtc';
 import * as Y from 'yjs';
+import { deflateSync } from 'fflate';
 import { purifyForReader, readerDocument, safeHref } from '../../../lib/clip/reader-html';
+import { encodeClipBody } from '../../../lib/notebook/clip-body';
 import {
   addClip, initNotebook, LIMITS, migrate, noteBody, readClip, readClips, readInfo, readMemberKeys, readPartner,
   readPartners, readProblems, readRotation, readTopics, schemaVersion, setMemberKey, topicStats, updatePartner,
@@ -551,6 +553,54 @@ describe('(d) valid Yjs updates that break the schema', () => {
     Y.applyUpdate(joiner, Y.encodeStateAsUpdate(doc));
     expect(() => takeSnapshot(joiner)).not.toThrow();
     expect(readable(joiner)).toBe(readable(doc));
+  });
+
+  test('a compressed body that is garbage, of an unknown format or a "zip bomb" reads as empty and is reported', () => {
+    const { doc, topicId } = seededNotebook();
+    const before = copyOf(doc);
+    const evil = attackerOf(doc);
+    const bomb = new Uint8Array([1, ...deflateSync(new Uint8Array(64 * 1024 * 1024).fill(32))]);
+    const bodies: Record<string, unknown> = { garbage: new Uint8Array([1, 2, 3, 4, 5]), future: new Uint8Array([9, 1, 2]), bomb, empty: new Uint8Array(0) };
+    evil.transact(() => {
+      for (const [id, body] of Object.entries(bodies)) {
+        const m = new Y.Map<unknown>();
+        evil.getMap('clips').set(`evil-${id}`, m);
+        m.set('captured', JSON.stringify({ ...makeCaptured(), html: undefined, text: undefined }));
+        m.set('body', body);
+        m.set('topicId', topicId);
+        m.set('clippedBy', JSON.stringify({ id: 'evil', name: 'Evil' }));
+        m.set('clippedAt', 1);
+      }
+    });
+    deliver(evil, doc);
+    for (const id of Object.keys(bodies)) {
+      const clip = readClip(doc, `evil-${id}`)!;
+      expect(clip.captured.title).toBe(makeCaptured().title);
+      expect(clip.captured.html).toBeUndefined();
+      expect(clip.captured.text).toBeUndefined();
+      expect(readProblems(doc)).toContain(`clips/evil-${id}/body`);
+    }
+    expectIntact(doc, before);
+  });
+
+  test('a compressed body with fields over the bounds is cut to them and reads as truncated', () => {
+    const { doc, topicId } = seededNotebook();
+    const evil = attackerOf(doc);
+    const m = new Y.Map<unknown>();
+    evil.transact(() => {
+      evil.getMap('clips').set('evil-long', m);
+      m.set('captured', JSON.stringify({ ...makeCaptured(), html: undefined, text: undefined }));
+      m.set('body', encodeClipBody({ html: 'h'.repeat(3_000_000), text: 't'.repeat(2_000_000) }));
+      m.set('topicId', topicId);
+      m.set('clippedBy', JSON.stringify({ id: 'evil', name: 'Evil' }));
+      m.set('clippedAt', 1);
+    });
+    deliver(evil, doc);
+    const clip = readClip(doc, 'evil-long')!;
+    expect(clip.captured.truncated).toBeUndefined(); // not known before the body is read
+    expect(clip.captured.html!.length).toBe(LIMITS.clipHtml);
+    expect(clip.captured.text!.length).toBe(LIMITS.clipText);
+    expect(clip.captured.truncated).toBe(true);
   });
 
   test('a clip with a huge captured body is read within the bounds and marked truncated', () => {
