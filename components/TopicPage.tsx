@@ -21,6 +21,9 @@ function quoteOf(c: NotebookSnapshot['clips'][number]['captured']): string {
   return (c.excerpt || c.text || c.title).slice(0, 600);
 }
 
+/** Clip cards rendered at first, and added per press of "Show more". */
+const CLIPS_AT_ONCE = 30;
+
 /** One topic: its prompt, its clips and the partners' shared note. `readClipId` opens that clip in the reader (from search). */
 export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: string; onBack(): void; collab?: NoteCollab; readClipId?: string }) {
   const topic = props.snap.topics.find((t) => t.id === props.topicId);
@@ -30,11 +33,19 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
   const [reading, setReading] = useState<string | null>(props.readClipId ?? null);
   const [tagFilter, setTagFilter] = useState('');
   const [deleted, setDeleted] = useState<{ id: string; title: string } | null>(null);
-  const topicClips = useMemo(() => props.snap.clips.filter((c) => c.topicId === props.topicId), [props.snap.clips, props.topicId]);
+  const topicClips = props.snap.clipsOf(props.topicId);
   const topicTags = useMemo(() => [...new Set(topicClips.flatMap((c) => c.tags))].sort(), [topicClips]);
   const clips = tagFilter && topicTags.includes(tagFilter) ? topicClips.filter((c) => c.tags.includes(tagFilter)) : topicClips;
-  const allTags = useMemo(() => [...new Set(props.snap.clips.flatMap((c) => c.tags))].sort(), [props.snap.clips]);
+  // A topic with hundreds of clips opens with the newest ones; the rest are a button away.
+  const [shown, setShown] = useState(CLIPS_AT_ONCE);
+  // Tag suggestions (all clips' tags) are only needed once someone tags: read them after the first paint.
+  const [allTags, setAllTags] = useState<string[]>([]);
+  useEffect(() => {
+    const t = setTimeout(() => setAllTags(props.snap.tags()), 300);
+    return () => clearTimeout(t);
+  }, [props.snap]);
   useEffect(() => heading.current?.focus(), [props.topicId]);
+  useEffect(() => setShown(CLIPS_AT_ONCE), [props.topicId, tagFilter]);
   useEffect(() => {
     if (!deleted) return;
     const t = setTimeout(() => setDeleted(null), 15_000);
@@ -51,7 +62,7 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
       </section>
     );
   }
-  const readingClip = reading ? props.snap.clips.find((c) => c.id === reading) : undefined;
+  const readingClip = reading ? topicClips.find((c) => c.id === reading) : undefined;
   if (readingClip) return <ClipReader clip={readingClip} onClose={() => setReading(null)} />;
   const stats = props.snap.stats.get(topic.id);
   return (
@@ -119,7 +130,7 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
         </div>
       )}
       {clips.length === 0 && <p className="muted">No clips yet. Open a library’s page and press “Clip this page”, or right-click a page, a selection, a link or an image.</p>}
-      {clips.map((c) => (
+      {clips.slice(0, shown).map((c) => (
         <ClipCard
           key={c.id}
           doc={props.doc}
@@ -133,6 +144,11 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
           }}
         />
       ))}
+      {clips.length > shown && (
+        <button type="button" data-testid={T.showMoreClips} onClick={() => setShown((n) => n + CLIPS_AT_ONCE)}>
+          Show {Math.min(CLIPS_AT_ONCE, clips.length - shown)} more clips ({clips.length - shown} not shown yet)
+        </button>
+      )}
       <datalist id="all-tags">
         {allTags.map((t) => (
           <option key={t} value={t} />

@@ -35,6 +35,7 @@ export const T = {
   clipNotice: 'clip-notice',
   saveLinkInstead: 'save-link-instead',
   clipCard: 'clip-card',
+  showMoreClips: 'show-more-clips',
   clipTitle: 'clip-title',
   clipRead: 'clip-read',
   clipReader: 'clip-reader',

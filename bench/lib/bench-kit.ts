@@ -26,7 +26,7 @@ export interface Figure {
   /** What a reader sees in the table. */
   label: string;
   value: number | null;
-  unit: 'ms' | 'B' | 'MB' | 'count' | 'KiB';
+  unit: 'ms' | 'B' | 'MB' | 'count' | 'KiB' | '%';
   target?: { op: '<='; value: number };
 }
 

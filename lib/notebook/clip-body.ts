@@ -9,11 +9,12 @@
  * clip, quotes it or the search index reaches it. Deflate also makes the notebook about 3.5×
  * smaller on disk, on the relay and on a partner's slow connection.
  *
- * Format: one version byte (1), then raw DEFLATE of the UTF-8 JSON `{"html":…,"text":…}`.
- * Bodies come from peers, so decoding is bounded: a body that inflates past
- * {@link MAX_BODY_BYTES} (a "zip bomb") or does not parse is treated as damaged.
+ * Format: one version byte (1), the inflated length (unsigned LEB128), then raw DEFLATE of the
+ * UTF-8 JSON `{"html":…,"text":…}`. Bodies come from peers, so decoding is bounded: a body that
+ * claims more than {@link MAX_BODY_BYTES}, inflates to anything but its stated length (a "zip
+ * bomb" stops there) or does not parse is treated as damaged.
  */
-import { Inflate, deflateSync } from 'fflate';
+import { deflateSync, inflateSync } from 'fflate';
 
 /** The clip's large fields. */
 export interface ClipBody {
@@ -32,27 +33,37 @@ export const MAX_BODY_BYTES = 12 * 1024 * 1024;
 export function encodeClipBody(body: ClipBody): Uint8Array {
   const json = new TextEncoder().encode(JSON.stringify({ html: body.html, text: body.text }));
   const packed = deflateSync(json, { level: 6 });
-  const out = new Uint8Array(packed.byteLength + 1);
-  out[0] = FORMAT;
-  out.set(packed, 1);
+  const head = [FORMAT];
+  for (let n = json.byteLength; ; n = Math.floor(n / 128)) {
+    if (n < 128) {
+      head.push(n);
+      break;
+    }
+    head.push((n % 128) | 128);
+  }
+  const out = new Uint8Array(head.length + packed.byteLength);
+  out.set(head);
+  out.set(packed, head.length);
   return out;
 }
 
 /** Decodes a stored body; `undefined` when it is damaged, too large or of an unknown format. */
 export function decodeClipBody(bytes: Uint8Array): ClipBody | undefined {
-  if (bytes.byteLength < 2 || bytes[0] !== FORMAT) return undefined;
-  let inflated = 0;
-  let json = '';
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  if (bytes.byteLength < 3 || bytes[0] !== FORMAT) return undefined;
+  let length = 0;
+  let at = 1;
+  for (let shift = 1; ; shift *= 128) {
+    const b = bytes[at++];
+    if (b === undefined || shift > 2 ** 28) return undefined;
+    length += (b & 127) * shift;
+    if (b < 128) break;
+  }
+  if (length > MAX_BODY_BYTES) return undefined;
   try {
-    // Streamed, so a body that would inflate past the bound stops there instead of filling memory.
-    const inflate = new Inflate((chunk, final) => {
-      inflated += chunk.byteLength;
-      if (inflated > MAX_BODY_BYTES) throw new RangeError('clip body too large');
-      json += utf8.decode(chunk, { stream: !final });
-    });
-    inflate.push(bytes.subarray(1), true);
-    const o = JSON.parse(json) as unknown;
+    // Into a buffer of the stated length: fflate stops at its end, so nothing can inflate further.
+    const json = inflateSync(bytes.subarray(at), { out: new Uint8Array(length) });
+    if (json.byteLength !== length) return undefined;
+    const o = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json)) as unknown;
     if (!o || typeof o !== 'object') return undefined;
     const r = o as Record<string, unknown>;
     const body: ClipBody = {};

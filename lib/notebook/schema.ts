@@ -581,6 +581,8 @@ export function normaliseTags(tags: string[]): string[] {
 export function readClips(doc: Y.Doc, filter: { topicId?: string; includeDeleted?: boolean } = {}): Clip[] {
   const out: Clip[] = [];
   clipsMap(doc).forEach((m, id) => {
+    // Only the topic's clips are parsed: a topic page should not pay for 2 000 clips.
+    if (filter.topicId !== undefined && m instanceof Y.Map && m.get('topicId') !== filter.topicId) return;
     const c = parseClip(doc, id, m);
     if (!c) return;
     if (filter.topicId !== undefined && c.topicId !== filter.topicId) return;
@@ -588,6 +590,32 @@ export function readClips(doc: Y.Doc, filter: { topicId?: string; includeDeleted
     out.push(c);
   });
   return out.sort((a, b) => b.clippedAt - a.clippedAt || (a.id < b.id ? -1 : 1));
+}
+
+/**
+ * Live clips per topic id, counted without parsing them (the topic list shows these counts as the
+ * panel opens): entries with the fields every clip has. An entry that is malformed in its
+ * captured JSON is counted here but skipped (and reported) where clips are read.
+ */
+export function clipCounts(doc: Y.Doc): Map<string, number> {
+  const out = new Map<string, number>();
+  clipsMap(doc).forEach((m) => {
+    if (!(m instanceof Y.Map) || m.get('deletedAt') !== undefined || typeof m.get('captured') !== 'string') return;
+    const topicId = m.get('topicId');
+    if (typeof topicId === 'string') out.set(topicId, (out.get(topicId) ?? 0) + 1);
+  });
+  return out;
+}
+
+/** Every tag on a live clip, sorted (for tag suggestions), read without parsing the clips. */
+export function clipTags(doc: Y.Doc): string[] {
+  const out = new Set<string>();
+  clipsMap(doc).forEach((m) => {
+    if (!(m instanceof Y.Map) || m.get('deletedAt') !== undefined) return;
+    const tags = m.get('tags');
+    if (tags instanceof Y.Map) for (const t of tags.keys()) if (t.length <= LIMITS.tag) out.add(t);
+  });
+  return [...out].sort();
 }
 
 /** One clip, deleted or not. */

@@ -3,7 +3,7 @@
  * read it with `useSyncExternalStore` (which needs a stable snapshot between changes).
  */
 import type * as Y from 'yjs';
-import { changedParts, countWords, noteText, readClips, readInfo, readPartners, readProblems, readTopics, subscribe, topicStats, type ChangedParts, type TopicStats } from './schema';
+import { changedParts, clipCounts, clipTags, countWords, noteText, readClips, readInfo, readPartners, readProblems, readTopics, subscribe, topicStats, type ChangedParts, type TopicStats } from './schema';
 import type { Clip, NotebookInfo, PartnerProfile, Topic } from './types';
 
 /** Everything the panel shows about a notebook at one moment. */
@@ -12,8 +12,12 @@ export interface NotebookSnapshot {
   /** All topics in display order, archived ones included. */
   topics: Topic[];
   stats: Map<string, TopicStats>;
-  /** Live clips, newest first. */
-  clips: Clip[];
+  /** Live clips, newest first. Parsed when first read (a topic page needs only {@link clipsOf}). */
+  readonly clips: Clip[];
+  /** One topic's live clips, newest first (parses only those). */
+  clipsOf(topicId: string): Clip[];
+  /** Every tag on a live clip, sorted. */
+  tags(): string[];
   partners: PartnerProfile[];
   /** Entries skipped as malformed (from a faulty or hostile peer). */
   problems: string[];
@@ -27,14 +31,40 @@ export interface SnapshotStore {
 
 /** Builds a snapshot of `doc` now. */
 export function takeSnapshot(doc: Y.Doc): NotebookSnapshot {
+  const clips = readClips(doc);
   return {
     info: readInfo(doc),
     topics: readTopics(doc),
     stats: topicStats(doc),
-    clips: readClips(doc),
+    clips,
+    clipsOf: (topicId) => clips.filter((c) => c.topicId === topicId),
+    tags: () => clipTags(doc),
     partners: readPartners(doc),
     problems: readProblems(doc),
   };
+}
+
+/**
+ * The clips of one state of the doc, read lazily and kept until the clips change: opening a
+ * three-month notebook shows the topic list from counts alone, and opening a topic parses only
+ * its clips (parsing all 2 000 took about 45 ms).
+ */
+class ClipViews {
+  private all?: Clip[];
+  private readonly byTopic = new Map<string, Clip[]>();
+  private tagList?: string[];
+  constructor(private readonly doc: Y.Doc) {}
+  clips(): Clip[] {
+    return (this.all ??= readClips(this.doc));
+  }
+  clipsOf(topicId: string): Clip[] {
+    let list = this.byTopic.get(topicId);
+    if (!list) this.byTopic.set(topicId, (list = this.all ? this.all.filter((c) => c.topicId === topicId) : readClips(this.doc, { topicId })));
+    return list;
+  }
+  tags(): string[] {
+    return (this.tagList ??= clipTags(this.doc));
+  }
 }
 
 /**
@@ -61,28 +91,35 @@ export function createSnapshotStore(doc: Y.Doc): SnapshotStore {
   doc.on('afterTransaction', onTransaction);
   const isDirty = () => dirty === 'all' || dirty.info || dirty.topics || dirty.clips || dirty.partners || dirty.notes.size > 0;
 
+  let views = new ClipViews(doc);
+  let counts = new Map<string, number>();
   const rebuild = (prev: NotebookSnapshot | undefined, d: ChangedParts | 'all'): NotebookSnapshot => {
     const all = d === 'all' || !prev;
     const topics = all || d.topics ? readTopics(doc) : prev.topics;
-    const clips = all || d.clips ? readClips(doc) : prev.clips;
+    if (all || d.clips) {
+      views = new ClipViews(doc);
+      counts = clipCounts(doc);
+    }
     if (all) words.clear();
     const notes = all ? new Set<string>() : d.notes;
     for (const t of topics) if (!words.has(t.id) || notes.has(t.id)) words.set(t.id, countWords(noteText(doc, t.id)));
     let stats = prev?.stats;
     if (all || d.topics || d.clips || notes.size) {
       stats = new Map<string, TopicStats>();
-      for (const t of topics) stats.set(t.id, { clips: 0, noteWords: words.get(t.id) ?? 0 });
-      for (const c of clips) {
-        const s = stats.get(c.topicId);
-        if (s) s.clips++;
-      }
+      for (const t of topics) stats.set(t.id, { clips: counts.get(t.id) ?? 0, noteWords: words.get(t.id) ?? 0 });
     }
+    const v = views;
     return {
       info: all || d.info ? readInfo(doc) : prev.info,
       topics,
       stats: stats!,
-      clips,
+      get clips() {
+        return v.clips();
+      },
+      clipsOf: (topicId) => v.clipsOf(topicId),
+      tags: () => v.tags(),
       partners: all || d.partners ? readPartners(doc) : prev.partners,
+      // Read when the snapshot is taken; clips parsed later add theirs to the next snapshot.
       problems: readProblems(doc),
     };
   };

@@ -7,7 +7,7 @@
  * and signaling messages are encrypted with the password.
  */
 import { Room, WebrtcProvider } from 'y-webrtc';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { chunkingWrtc } from './chunked-rtc';
 import type { NotebookKeys } from './keys';
@@ -47,6 +47,11 @@ export interface LiveSyncOptions {
   me: PresenceUser;
   /** Start paused (the person chose to work offline). */
   paused?: boolean;
+  /**
+   * Whether other panels of this browser may have the notebook open ({@link otherPanelsOpen});
+   * when false, joining skips broadcasting the whole notebook to them. Default true.
+   */
+  othersOpen?: boolean;
   onStatus?(status: LiveStatus): void;
 }
 
@@ -67,11 +72,46 @@ export function ignoreOwnBroadcasts(room: Room): void {
   r._bcSubscriber = (data, origin) => (origin === 'broadcastchannel' ? inner(data) : undefined);
   r.pnOwnFiltered = true;
 }
+/** Rooms whose next connect may skip broadcasting the whole notebook (see {@link LiveSyncOptions.othersOpen}). */
+const quietConnects = new Set<string>();
 const roomConnect = Room.prototype.connect;
 Room.prototype.connect = function connect(this: Room) {
   ignoreOwnBroadcasts(this);
-  roomConnect.call(this);
+  if (!quietConnects.delete(this.name)) return roomConnect.call(this);
+  // No other panel of this browser has the notebook open, so the sync step 2 with the whole
+  // notebook that connect broadcasts to them would reach nobody — yet encoding and encrypting it
+  // blocked a three-month notebook's panel for about 100 ms just as the person started working.
+  // So connect against an empty doc, then move the update handler to the real one. A panel that
+  // opens later still gets everything: it asks with its own sync step 1.
+  const room = this as unknown as { doc: Y.Doc; _docUpdateHandler: (update: Uint8Array, origin: unknown) => void };
+  const doc = room.doc;
+  const empty = new Y.Doc();
+  // Connect also announces this panel's presence under the doc's client id.
+  empty.clientID = doc.clientID;
+  room.doc = empty;
+  try {
+    roomConnect.call(this);
+  } finally {
+    room.doc = doc;
+    empty.off('update', room._docUpdateHandler);
+    doc.on('update', room._docUpdateHandler);
+    empty.destroy();
+  }
 };
+
+const panelLock = (roomName: string) => `pn-panel:${roomName}`;
+
+/**
+ * Whether another panel of this browser has this room open: each {@link LiveSync} holds a shared
+ * Web Lock named after its room. Where Web Locks are missing the answer is yes, which only costs
+ * the full exchange.
+ */
+export async function otherPanelsOpen(roomName: string): Promise<boolean> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks?.query) return true;
+  const { held = [] } = await locks.query();
+  return held.some((l) => l.name === panelLock(roomName));
+}
 
 const joinNames = (names: string[]) =>
   names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
@@ -86,6 +126,11 @@ export class LiveSync {
 
   constructor(private readonly opts: LiveSyncOptions) {
     this.paused = !!opts.paused;
+    if (opts.othersOpen === false && !this.paused) quietConnects.add(opts.keys.roomName);
+    const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+    void locks?.request(panelLock(opts.keys.roomName), { mode: 'shared' }, () =>
+      this.destroyed ? undefined : new Promise<void>((release) => (this.releaseLock = release)),
+    );
     this.provider = new WebrtcProvider(opts.keys.roomName, opts.doc, {
       signaling: opts.signaling,
       password: opts.keys.webrtcPassword,
@@ -159,6 +204,8 @@ export class LiveSync {
     };
   }
 
+  private releaseLock = () => {};
+  private destroyed = false;
   private readonly onChange = () => this.emit();
   private announceTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -196,6 +243,9 @@ export class LiveSync {
     removeEventListener('offline', this.onChange);
     this.awareness.setLocalState(null);
     this.provider.destroy();
+    quietConnects.delete(this.opts.keys.roomName);
+    this.destroyed = true;
+    this.releaseLock();
   }
 }
 

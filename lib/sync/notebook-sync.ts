@@ -6,7 +6,7 @@
 import type * as Y from 'yjs';
 import { LOCAL_ORIGIN, registerClient, summarizeChange } from '../notebook/schema';
 import { deriveKeys } from './keys';
-import { LiveSync, type LiveStatus, type PresenceUser } from './live-sync';
+import { LiveSync, otherPanelsOpen, type LiveStatus, type PresenceUser } from './live-sync';
 import type { LocalPersistence } from './persistence';
 import { RelayClient, RELAY_ORIGIN, type RelayStatus } from './relay-client';
 
@@ -59,7 +59,8 @@ export interface NotebookSync {
 export async function startNotebookSync(o: NotebookSyncOptions): Promise<NotebookSync> {
   const keys = await deriveKeys(o.secret);
   registerClient(o.doc, o.me.id);
-  const live = new LiveSync({ doc: o.doc, keys, signaling: o.settings.signaling, iceServers: o.settings.iceServers, me: o.me, paused: o.paused, onStatus: o.onLive });
+  const othersOpen = await otherPanelsOpen(keys.roomName);
+  const live = new LiveSync({ doc: o.doc, keys, signaling: o.settings.signaling, iceServers: o.settings.iceServers, me: o.me, paused: o.paused, othersOpen, onStatus: o.onLive });
 
   // Attribute changes that come from elsewhere: live peers (origin: y-webrtc's room) or the relay.
   // `tr.local` skips the person's own typing (the editor's transactions have their own origins)

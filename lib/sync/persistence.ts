@@ -71,6 +71,13 @@ const toBase64 = (u: Uint8Array) => {
 };
 const fromBase64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 
+/** Whether a transaction changed the doc (what makes Yjs emit 'update'). */
+const changesDoc = (tr: Y.Transaction) => {
+  if (tr.deleteSet.clients.size > 0) return true;
+  for (const [client, clock] of tr.afterState) if (tr.beforeState.get(client) !== clock) return true;
+  return false;
+};
+
 /** The IndexedDB database name of a notebook. */
 export const dbNameFor = (notebookId: string) => `pn-notebook-${notebookId}`;
 
@@ -105,10 +112,21 @@ export class LocalPersistence {
     );
     this.whenLoaded = Promise.race([this.idb.whenSynced.then(() => this.afterLoad()), dbFailed]);
     this.whenLoaded.catch(() => {});
-    doc.on('update', this.onUpdate);
+    // Any 'update' listener makes Yjs encode every transaction as an update, including the one
+    // that loads the whole stored notebook (about 100 ms for three months of work) — only for
+    // y-indexeddb to skip it as its own. So y-indexeddb listens from the end of the load (nothing
+    // else writes before then: the panel waits for `whenLoaded`), and this class counts changes
+    // from 'afterTransaction', which costs nothing to emit.
+    doc.off('update', this.storeUpdate);
+    doc.on('afterTransaction', this.onTransaction);
+  }
+
+  private get storeUpdate(): (update: Uint8Array, origin: unknown) => void {
+    return (this.idb as unknown as { _storeUpdate: (update: Uint8Array, origin: unknown) => void })._storeUpdate;
   }
 
   private async afterLoad() {
+    if (!this.destroyed) this.doc.on('update', this.storeUpdate);
     const saved = this.opts.journal?.getItem(this.journalKey);
     if (saved) {
       try {
@@ -120,8 +138,8 @@ export class LocalPersistence {
     await this.confirm();
   }
 
-  private onUpdate = (_u: Uint8Array, origin: unknown) => {
-    if (origin === this.idb || this.destroyed) return;
+  private onTransaction = (tr: Y.Transaction) => {
+    if (tr.origin === this.idb || this.destroyed || !changesDoc(tr)) return;
     this.seen++;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.confirm(), this.opts.confirmDelayMs ?? 400);
@@ -169,7 +187,7 @@ export class LocalPersistence {
     this.flush();
     this.destroyed = true;
     clearTimeout(this.timer);
-    this.doc.off('update', this.onUpdate);
+    this.doc.off('afterTransaction', this.onTransaction);
     await this.idb.destroy();
   }
 
@@ -177,7 +195,7 @@ export class LocalPersistence {
   async clear(): Promise<void> {
     this.destroyed = true;
     clearTimeout(this.timer);
-    this.doc.off('update', this.onUpdate);
+    this.doc.off('afterTransaction', this.onTransaction);
     this.opts.journal?.removeItem(this.journalKey);
     await this.idb.clearData();
   }

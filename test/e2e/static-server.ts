@@ -30,17 +30,24 @@ export async function startStaticServer(): Promise<{ url: string; server: Server
 }
 
 /**
- * Writes three long generated articles ("Annual report part 1–3", about 1.9 MB each once clipped:
- * readable HTML plus text) under /generated/ and returns their paths. `prefix` keeps concurrent
+ * Writes `count` long generated articles ("Annual report part 1…", about 2.2 MB each once
+ * clipped: readable HTML plus text; about 1.5 MB stored compressed) under /generated/ and returns
+ * their paths. `prefix` keeps concurrent
  * users (a test, a benchmark) from overwriting each other's files.
  */
-export function writeLongArticles(prefix = 'long'): string[] {
+export function writeLongArticles(prefix = 'long', count = 4): string[] {
   mkdirSync('test-results/generated', { recursive: true });
-  const words = 'library reading room community catalogue archive children programme visitors collection '.split(' ');
   const paths: string[] = [];
-  for (let n = 1; n <= 3; n++) {
+  for (let n = 1; n <= count; n++) {
+    // Pseudo-random "words": clip bodies are stored compressed, and repetitive text would shrink
+    // a 6 MB notebook to kilobytes. These compress only to about two thirds.
+    let seed = n * 7919;
+    const word = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed.toString(36).slice(0, 4 + (seed % 6));
+    };
     const paras: string[] = [];
-    for (let i = 0; i < 1700; i++) paras.push(`<p>${Array.from({ length: 80 }, (_, j) => words[(i * 7 + j * 3 + n) % 9]).join(' ')} ${n}-${i}.</p>`);
+    for (let i = 0; i < 1900; i++) paras.push(`<p>${Array.from({ length: 80 }, word).join(' ')} ${n}-${i}.</p>`);
     const name = `${prefix}-${n}.html`;
     writeFileSync(`test-results/generated/${name}`, `<!doctype html><html lang="en"><head><title>Annual report part ${n}</title></head><body><article><h1>Annual report part ${n}</h1>${paras.join('')}<p>END-OF-REPORT-${n}</p></article></body></html>`);
     paths.push(`/generated/${name}`);

@@ -559,8 +559,11 @@ describe('(d) valid Yjs updates that break the schema', () => {
     const { doc, topicId } = seededNotebook();
     const before = copyOf(doc);
     const evil = attackerOf(doc);
-    const bomb = new Uint8Array([1, ...deflateSync(new Uint8Array(64 * 1024 * 1024).fill(32))]);
-    const bodies: Record<string, unknown> = { garbage: new Uint8Array([1, 2, 3, 4, 5]), future: new Uint8Array([9, 1, 2]), bomb, empty: new Uint8Array(0) };
+    const packed = deflateSync(new Uint8Array(64 * 1024 * 1024).fill(32));
+    // Format 1 claiming 64 MiB, and one claiming 1 KiB of the same stream.
+    const bomb = new Uint8Array([1, 0x80, 0x80, 0x80, 0x20, ...packed]);
+    const liar = new Uint8Array([1, 0x80, 0x08, ...packed]);
+    const bodies: Record<string, unknown> = { garbage: new Uint8Array([1, 2, 3, 4, 5]), future: new Uint8Array([9, 1, 2]), bomb, liar, empty: new Uint8Array(0) };
     evil.transact(() => {
       for (const [id, body] of Object.entries(bodies)) {
         const m = new Y.Map<unknown>();

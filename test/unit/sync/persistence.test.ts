@@ -71,6 +71,31 @@ describe('LocalPersistence', () => {
     await pc.destroy();
   });
 
+  test('nothing listens for updates while the stored notebook loads (so Yjs does not re-encode it); changes after the load are stored', async () => {
+    const name = freshName();
+    const a = new Y.Doc();
+    const pa = new LocalPersistence(a, name);
+    await pa.whenLoaded;
+    a.getText('t').insert(0, 'x'.repeat(10_000));
+    await pa.destroy();
+
+    const b = new Y.Doc();
+    const updateListeners = () => (b as unknown as { _observers: Map<string, Set<unknown>> })._observers.get('update')?.size ?? 0;
+    const pb = new LocalPersistence(b, name);
+    expect(updateListeners()).toBe(0);
+    await pb.whenLoaded;
+    expect(b.getText('t').length).toBe(10_000);
+    expect(updateListeners()).toBe(1);
+    b.getText('t').insert(0, 'after load ');
+    await pb.confirm();
+    await pb.destroy();
+    const c = new Y.Doc();
+    const pc = new LocalPersistence(c, name);
+    await pc.whenLoaded;
+    expect(c.getText('t').toString().startsWith('after load x')).toBe(true);
+    await pc.destroy();
+  });
+
   test('a damaged journal is ignored and the stored notebook still opens', async () => {
     const name = freshName();
     const journal = memoryStore();
