@@ -30,8 +30,8 @@ export async function startStaticServer(): Promise<{ url: string; server: Server
 }
 
 /**
- * Writes `count` long generated articles ("Annual report part 1…", about 2.2 MB each once
- * clipped: readable HTML plus text; about 1.5 MB stored compressed) under /generated/ and returns
+ * Writes `count` long generated articles ("Annual report part 1…", about 2.5 MB each once
+ * clipped: readable HTML plus text; about 1.6 MB stored compressed) under /generated/ and returns
  * their paths. `prefix` keeps concurrent
  * users (a test, a benchmark) from overwriting each other's files.
  */
@@ -47,7 +47,7 @@ export function writeLongArticles(prefix = 'long', count = 4): string[] {
       return seed.toString(36).slice(0, 4 + (seed % 6));
     };
     const paras: string[] = [];
-    for (let i = 0; i < 1900; i++) paras.push(`<p>${Array.from({ length: 80 }, word).join(' ')} ${n}-${i}.</p>`);
+    for (let i = 0; i < 2300; i++) paras.push(`<p>${Array.from({ length: 80 }, word).join(' ')} ${n}-${i}.</p>`);
     const name = `${prefix}-${n}.html`;
     writeFileSync(`test-results/generated/${name}`, `<!doctype html><html lang="en"><head><title>Annual report part ${n}</title></head><body><article><h1>Annual report part ${n}</h1>${paras.join('')}<p>END-OF-REPORT-${n}</p></article></body></html>`);
     paths.push(`/generated/${name}`);
