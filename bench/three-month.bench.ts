@@ -424,6 +424,9 @@ await runBench('three-month', async (): Promise<BenchResult> => {
       inFirstFramePct: timed.length ? r1((100 * inFirstFrame) / timed.length) : 0,
     };
     console.error(`typing: ${keyStats.inFirstFrame} of ${timed.length} characters painted in the first frame after their key; keydown → DOM p50 ${keyStats.dom.p50} / p95 ${keyStats.dom.p95} / max ${keyStats.dom.max} ms; → next frame p50 ${keyStats.frame.p50} / p95 ${keyStats.frame.p95} / max ${keyStats.frame.max} ms; Event Timing keydowns ≥16 ms: ${keys.slow.filter(([n]) => n === 'keydown').length}`);
+    // What the person sees at the end of a long topic's first clips (look at it: bench-results/).
+    await page!.locator(sel(T.showMoreClips)).scrollIntoViewIfNeeded().catch(() => {});
+    await page!.screenshot({ path: 'bench-results/three-month-topic-end.png' });
     await a.close();
     a = undefined;
 
