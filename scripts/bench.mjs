@@ -228,8 +228,10 @@ const rows = [];
 for (const r of results) {
   if (!r.figures.length) rows.push([r.bench, r.error ? `NOT MEASURED: ${r.error}` : `skipped: ${r.skipped}`, '', '', '']);
   for (const f of r.figures) {
-    const target = f.target ? `≤ ${fmt(f.target.value, f.unit)}` : '(none)';
-    const verdict = !f.target || f.value === null || f.value === undefined ? '' : f.value <= f.target.value ? 'within' : 'OVER';
+    const atLeast = f.target?.op === '>=';
+    const target = f.target ? `${atLeast ? '≥' : '≤'} ${fmt(f.target.value, f.unit)}` : '(none)';
+    const met = f.target && (atLeast ? f.value >= f.target.value : f.value <= f.target.value);
+    const verdict = !f.target || f.value === null || f.value === undefined ? '' : met ? 'within' : atLeast ? 'UNDER' : 'OVER';
     rows.push([r.bench, f.label, fmt(f.value, f.unit), target, verdict]);
   }
   if (r.figures.length && r.error) rows.push([r.bench, `warning: ${r.error}`, '', '', '']);

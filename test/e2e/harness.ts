@@ -90,15 +90,17 @@ export async function launchPerson(opts: { userDataDir?: string } = {}): Promise
       }
       // Wait until the grant is in effect (it lands a moment after the click): a trivial script
       // runs in the tab. Pages no extension may script (chrome://…) never pass; give up quietly.
-      await worker.evaluate(async () => {
-        const c = (globalThis as any).chrome;
+      // A string, not a function: under tsx (the benchmarks) esbuild's keepNames would wrap the
+      // inner function in a __name() helper the worker does not have.
+      await worker.evaluate(`(async () => {
+        const c = globalThis.chrome;
         const [tab] = await c.tabs.query({ active: true, lastFocusedWindow: true });
         for (let i = 0; tab && i < 60; i++) {
           const ok = await c.scripting.executeScript({ target: { tabId: tab.id }, func: () => 1 }).then(() => true, () => false);
           if (ok) return;
           await new Promise((r) => setTimeout(r, 50));
         }
-      });
+      })()`);
     },
     async close() {
       await context.close();
