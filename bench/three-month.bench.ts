@@ -175,6 +175,11 @@ interface LoadTiming {
   editorFrameMs: number;
   /** Long tasks (start, duration) seen up to the editor. */
   longTasks: [number, number][];
+  /**
+   * The panel's own marks, ms since navigation start: script (entry evaluated), open (notebook
+   * session opened), stored (IndexedDB loaded into the doc), ready (migrated, about to render).
+   */
+  marks: Record<string, number>;
   /** Node-side wall clock from goto to the list (includes Playwright round trips). */
   nodeListMs: number;
   /** Scripts the page requested up to the open note (paths in the build). */
@@ -201,6 +206,7 @@ async function timedLoad(person: Person, meta: ThreeMonthMeta, profile = false):
   await waitIn(page, 'window.__pn.editorFrame !== null');
   if (cdp) await stopProfile(cdp, 'three-month-open-topic');
   const p = (await page.evaluate('window.__pn')) as { list: number; listFrame: number; click: number; editor: number; editorFrame: number; editable: number; longTasks: [number, number][] };
+  const marks = (await page.evaluate(`Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('pn:')).map((m) => [m.name.slice(3), Math.round(m.startTime)]))`)) as Record<string, number>;
   return {
     page,
     t: {
@@ -213,6 +219,7 @@ async function timedLoad(person: Person, meta: ThreeMonthMeta, profile = false):
       editorFrameMs: p.editorFrame,
       clickToEditableMs: p.editable - p.click,
       longTasks: p.longTasks,
+      marks,
       nodeListMs,
       scripts,
     },
@@ -396,7 +403,7 @@ await runBench('three-month', async (): Promise<BenchResult> => {
       const r = await timedLoad(a, meta, PROFILE && i === LOADS - 1);
       page = r.page;
       loads.push(r.t);
-      console.error(`load ${i + 1}: list ${r1(r.t.listMs)} ms (frame ${r1(r.t.listFrameMs)}), click ${r1(r.t.clickAfterListMs)} ms later → note ${r1(r.t.clickToEditorMs)} ms (frame ${r1(r.t.clickToEditorFrameMs)}; editable ${r1(r.t.clickToEditableMs)})`);
+      console.error(`load ${i + 1}: ${Object.entries(r.t.marks).map(([k, v]) => `${k} ${v}`).join(', ')}; list ${r1(r.t.listMs)} ms (frame ${r1(r.t.listFrameMs)}), click ${r1(r.t.clickAfterListMs)} ms later → note ${r1(r.t.clickToEditorMs)} ms (frame ${r1(r.t.clickToEditorFrameMs)}; editable ${r1(r.t.clickToEditableMs)})`);
     }
     // What the page fetched as scripts by the time its note was open (no export code was asked for).
     const fetched = [...new Set(loads.at(-1)!.scripts)];

@@ -40,9 +40,11 @@ export function NotebookScreen(props: { entry: NotebookEntry; notebooks: Noteboo
     let live = true;
     setSession(null);
     setError(null);
+    performance.mark('pn:open');
     const s = openNotebookSession(id, { journal: localStorage, onStorageError: (e) => live && setWriteError(e) });
     s.ready.then(
       () => {
+        performance.mark('pn:ready');
         if (!live) return;
         setSession(s);
         void markOpened(id);

@@ -42,7 +42,7 @@ import type { CapturedContent, ClipKind, LibraryType } from '../../lib/notebook/
 import { draftOutline, proposeTheme, quoteFromClip } from '../../lib/poster/draft';
 
 /** Bump when the generator's output changes, so stale caches are not reused. */
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 
 /** What the benchmark needs to know about the generated notebook (kept beside the cached bytes). */
 export interface ThreeMonthMeta {

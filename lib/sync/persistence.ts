@@ -126,6 +126,7 @@ export class LocalPersistence {
   }
 
   private async afterLoad() {
+    globalThis.performance?.mark?.('pn:stored');
     if (!this.destroyed) this.doc.on('update', this.storeUpdate);
     const saved = this.opts.journal?.getItem(this.journalKey);
     if (saved) {

@@ -115,6 +115,8 @@ describe('clips', () => {
     const body = raw.get('body') as Uint8Array;
     expect(body).toBeInstanceOf(Uint8Array);
     expect(body.byteLength).toBeLessThan(article.length / 10);
+    // Who and when in one immutable value; no item for an empty comment.
+    expect([...raw.keys()].sort()).toEqual(['body', 'captured', 'made', 'tags', 'topicId']);
     // A partner receiving the update reads the same clip.
     const partner = makeDoc(7);
     Y.applyUpdate(partner, Y.encodeStateAsUpdate(doc));
