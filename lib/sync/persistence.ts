@@ -136,7 +136,9 @@ export class LocalPersistence {
         // A damaged journal holds at most the last seconds of typing; the stored notebook is intact.
       }
     }
-    await this.confirm();
+    // Not awaited: the panel can show the notebook one IndexedDB round trip sooner; until this
+    // confirms, a flush journals everything (more than needed, never less).
+    void this.confirm();
   }
 
   private onTransaction = (tr: Y.Transaction) => {

@@ -62,6 +62,7 @@ describe('LocalPersistence', () => {
     const pb = new LocalPersistence(b, lossy, { journal });
     await pb.whenLoaded;
     expect(b.getText('t').toString()).toBe('saved typed just before closing');
+    await pb.confirm();
     expect(journal.getItem(`pn-journal:${lossy}`)).toBeNull(); // IndexedDB holds it now
     await pb.destroy();
     const c = new Y.Doc();
