@@ -543,6 +543,13 @@ export class RelayClient {
 
   /** Routes one frame: replies to their request, pushes to the apply chain. */
   private onMessage(s: Session, text: string): void {
+    // The server is not trusted with size either: the largest honest frame is one page of
+    // entries (a snapshot plus an entry or two), base64-encoded.
+    const maxChars = Math.ceil(((this.maxSnapshotBytes + 2 * this.maxEntryBytes) * 4) / 3) + 64 * 1024;
+    if (text.length > maxChars) {
+      this.report(new RelayError('bad-reply', { cause: new Error(`a frame of ${text.length} characters, more than ${maxChars}`) }));
+      return;
+    }
     const parsed = parseServerMessage(text);
     if (!parsed.ok) {
       this.report(new RelayError('bad-reply', { cause: new Error(parsed.error) }));
@@ -733,6 +740,11 @@ export class RelayClient {
 
   /** Decrypts, checks and applies one entry. Returns whether the doc changed. Never throws. */
   private async applyOne(e: RelayEntry): Promise<boolean> {
+    const max = e.kind === 'snapshot' ? this.maxSnapshotBytes : this.maxEntryBytes;
+    if (e.data.length > max) {
+      this.reject(e, new Error(`${e.data.length} bytes, more than the ${max} a relay may store in one ${e.kind}`));
+      return false;
+    }
     let plain: Uint8Array;
     try {
       plain = await decryptUpdate(this.keys, e.data);

@@ -1,5 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { WebSocketServer } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeRecord } from '../../../server/storage';
@@ -205,6 +206,47 @@ describe('RelayClient: untrusted relay content and credentials', () => {
     const s = await stranger.sync(r);
     expect(s.stats.entriesFetched).toBe(0);
     expect(stranger.view()).toBe(viewOf(new Y.Doc()));
+  });
+
+  it('an entry larger than a relay may store is skipped unread and reported, and the rest applies', async () => {
+    const keys = await keysFor(9);
+    const r = await relay();
+    const a = partner(new Partner('A', keys));
+    const b = partner(new Partner('B', keys));
+    await a.sync(r);
+    await b.sync(r);
+    a.doc.getMap('notes').set('big', 'x'.repeat(300_000));
+    await a.client!.flush(10_000);
+    // From another partner: Yjs cannot apply A's later changes without A's big one.
+    b.doc.getMap('notes').set('small', 'a short note');
+    await b.client!.flush(10_000);
+    // A reader that expects entries of at most 256 KiB: to it, this relay serves oversized ones
+    // (what a hostile or broken server could do).
+    const c = partner(new Partner('C', keys, { maxEntryBytes: 256 * 1024 }));
+    const cc = await c.sync(r);
+    expect(cc.stats.entriesRejected).toBe(1);
+    expect(c.doc.getMap('notes').has('big')).toBe(false);
+    expect(c.doc.getMap('notes').get('small')).toBe('a short note');
+    expect(c.errors.map((e) => e.code)).toEqual(['unreadable-entry']);
+  });
+
+  it('a frame larger than any honest reply is not even parsed', async () => {
+    const keys = await keysFor(10);
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((ok) => wss.once('listening', ok));
+    // A server that pushes 400 KB at once to a client expecting at most 64 KiB snapshots.
+    const data = Buffer.alloc(400_000, 7).toString('base64');
+    wss.on('connection', (sock) => sock.send(JSON.stringify({ type: 'push', room: keys.roomName, entries: [{ seq: 1, kind: 'update', data }] })));
+    const c = partner(new Partner('C', keys, { maxSnapshotBytes: 64 * 1024, maxEntryBytes: 16 * 1024 }));
+    try {
+      await c.connect({ url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}/relay` } as TestRelay);
+      await waitFor(() => c.errors.length > 0, 'an error', 5_000);
+      expect(c.errors[0]!.code).toBe('bad-reply');
+      expect(c.client!.stats.entriesPushed).toBe(0);
+    } finally {
+      await c.disconnect();
+      await new Promise((ok) => wss.close(ok));
+    }
   });
 
   it('rejects a stored entry with one flipped ciphertext byte and still applies the others', async () => {
