@@ -22,6 +22,7 @@
  */
 import * as Y from 'yjs';
 import { decodeClipBody, encodeClipBody } from './clip-body';
+import './yjs-binary-views';
 import {
   LIBRARY_TYPES,
   type CapturedContent,
