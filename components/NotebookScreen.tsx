@@ -9,6 +9,8 @@ const SearchPage = lazy(() => import('./SearchPage').then((m) => ({ default: m.S
 import { lastExchangeByItem, type Identity, type NotebookEntry } from '../lib/ext/storage';
 import { markOpened, syncEntryTitle } from '../lib/ext/notebooks';
 import { openNotebookSession, type NotebookSession } from '../lib/sync/notebook-session';
+import { LAST_NOTEBOOK_KEY } from '../lib/sync/prefetch';
+import { takePrefetch } from '../lib/ext/prefetch';
 import type { StorageError } from '../lib/sync/persistence';
 import { chooseClipTopic } from '../lib/notebook/clip-destination';
 import { ClipBar } from './ClipBar';
@@ -41,7 +43,8 @@ export function NotebookScreen(props: { entry: NotebookEntry; notebooks: Noteboo
     setSession(null);
     setError(null);
     performance.mark('pn:open');
-    const s = openNotebookSession(id, { journal: localStorage, onStorageError: (e) => live && setWriteError(e) });
+    const s = openNotebookSession(id, { journal: localStorage, onStorageError: (e) => live && setWriteError(e), prefetched: takePrefetch(id) });
+    localStorage.setItem(LAST_NOTEBOOK_KEY, id);
     s.ready.then(
       () => {
         performance.mark('pn:ready');

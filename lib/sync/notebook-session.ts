@@ -5,6 +5,7 @@
 import * as Y from 'yjs';
 import { migrate, NotebookError, SCHEMA_VERSION, schemaVersion } from '../notebook/schema';
 import { LocalPersistence, dbNameFor, type JournalStore, type StorageError } from './persistence';
+import type { StoredUpdates } from './prefetch';
 
 /** An open notebook. Call {@link NotebookSession.close} when switching away. */
 export interface NotebookSession {
@@ -25,10 +26,10 @@ export interface NotebookSession {
 /** Opens a notebook from this computer's storage. */
 export function openNotebookSession(
   id: string,
-  opts: { journal?: JournalStore; onStorageError?(err: StorageError): void } = {},
+  opts: { journal?: JournalStore; onStorageError?(err: StorageError): void; prefetched?: Promise<StoredUpdates | undefined> } = {},
 ): NotebookSession {
   const doc = new Y.Doc();
-  const persistence = new LocalPersistence(doc, dbNameFor(id), { journal: opts.journal, onError: opts.onStorageError });
+  const persistence = new LocalPersistence(doc, dbNameFor(id), { journal: opts.journal, onError: opts.onStorageError, prefetched: opts.prefetched });
   const session: NotebookSession = {
     id,
     doc,

@@ -11,6 +11,7 @@
  */
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
+import type { StoredUpdates } from './prefetch';
 
 /** Why the notebook's storage failed, with what the person can do about it. */
 export class StorageError extends Error {
@@ -62,6 +63,8 @@ export interface LocalPersistenceOptions {
   onError?(err: StorageError): void;
   /** How long after a change to confirm that IndexedDB holds it. */
   confirmDelayMs?: number;
+  /** The notebook's updates, read before the panel's code ran (lib/sync/prefetch.ts). */
+  prefetched?: Promise<StoredUpdates | undefined>;
 }
 
 const toBase64 = (u: Uint8Array) => {
@@ -78,14 +81,13 @@ const changesDoc = (tr: Y.Transaction) => {
   return false;
 };
 
-/** The IndexedDB database name of a notebook. */
-export const dbNameFor = (notebookId: string) => `pn-notebook-${notebookId}`;
+export { dbNameFor } from './prefetch';
 
 /** Keeps one notebook's Y.Doc in IndexedDB, with a journal for the last moments before a close. */
 export class LocalPersistence {
-  readonly idb: IndexeddbPersistence;
   /** Resolves when the stored notebook is loaded into the doc; rejects with a {@link StorageError}. */
   readonly whenLoaded: Promise<void>;
+  private store: IndexeddbPersistence | undefined;
   private durable: Uint8Array = new Uint8Array([0]);
   /** Local updates seen, and how many of them IndexedDB is confirmed to hold. */
   private seen = 0;
@@ -100,32 +102,55 @@ export class LocalPersistence {
     private readonly opts: LocalPersistenceOptions = {},
   ) {
     this.journalKey = `pn-journal:${dbName}`;
-    this.idb = new IndexeddbPersistence(dbName, doc);
-    const dbFailed = (this.idb as unknown as { _db: Promise<IDBDatabase> })._db.then(
+    this.whenLoaded = opts.prefetched ? opts.prefetched.then((pre) => this.open(pre)) : this.open(undefined);
+    this.whenLoaded.catch(() => {});
+    doc.on('afterTransaction', this.onTransaction);
+  }
+
+  /** y-indexeddb's handle on the notebook (its origin marks loads; its custom store keeps cursors). Set once loading starts. */
+  get idb(): IndexeddbPersistence {
+    if (!this.store) throw new StorageError('unavailable', 'The notebook is still opening. Try again in a moment.');
+    return this.store;
+  }
+
+  private open(pre: StoredUpdates | undefined): Promise<void> {
+    if (this.destroyed) return Promise.reject(new StorageError('unavailable', 'The notebook was closed while it opened.'));
+    const idb = new IndexeddbPersistence(this.dbName, this.doc);
+    this.store = idb;
+    // What was read early is applied after y-indexeddb's own load, which then reads only what was
+    // stored after it (its keys only grow; a compaction meanwhile writes a newer full record).
+    if (pre) (idb as unknown as { _dbref: number })._dbref = pre.lastKey + 1;
+    const dbFailed = (idb as unknown as { _db: Promise<IDBDatabase> })._db.then(
       (db) =>
         // y-indexeddb opens whatever database has this name; if it lacks its stores (damaged, or
         // made by something else) its load fails inside a promise nobody can catch: check first.
         db.objectStoreNames.contains('updates')
           ? new Promise<never>(() => {})
-          : Promise.reject(describeStorageFailure(new Error(`database ${dbName} has no "updates" store`))),
+          : Promise.reject(describeStorageFailure(new Error(`database ${this.dbName} has no "updates" store`))),
       (err: unknown) => Promise.reject(describeStorageFailure(err)),
     );
-    this.whenLoaded = Promise.race([this.idb.whenSynced.then(() => this.afterLoad()), dbFailed]);
-    this.whenLoaded.catch(() => {});
     // Any 'update' listener makes Yjs encode every transaction as an update, including the one
     // that loads the whole stored notebook (about 100 ms for three months of work) — only for
     // y-indexeddb to skip it as its own. So y-indexeddb listens from the end of the load (nothing
     // else writes before then: the panel waits for `whenLoaded`), and this class counts changes
     // from 'afterTransaction', which costs nothing to emit.
-    doc.off('update', this.storeUpdate);
-    doc.on('afterTransaction', this.onTransaction);
+    this.doc.off('update', this.storeUpdate);
+    return Promise.race([idb.whenSynced.then(() => this.afterLoad(pre)), dbFailed]);
   }
 
   private get storeUpdate(): (update: Uint8Array, origin: unknown) => void {
     return (this.idb as unknown as { _storeUpdate: (update: Uint8Array, origin: unknown) => void })._storeUpdate;
   }
 
-  private async afterLoad() {
+  private async afterLoad(pre: StoredUpdates | undefined) {
+    if (pre?.updates.length) {
+      globalThis.performance?.mark?.('pn:early-read');
+      try {
+        Y.transact(this.doc, () => pre.updates.forEach((u) => Y.applyUpdate(this.doc, u)), this.idb, false);
+      } catch (err) {
+        throw describeStorageFailure(err);
+      }
+    }
     globalThis.performance?.mark?.('pn:stored');
     if (!this.destroyed) this.doc.on('update', this.storeUpdate);
     const saved = this.opts.journal?.getItem(this.journalKey);
@@ -142,7 +167,7 @@ export class LocalPersistence {
   }
 
   private onTransaction = (tr: Y.Transaction) => {
-    if (tr.origin === this.idb || this.destroyed || !changesDoc(tr)) return;
+    if (tr.origin === this.store || this.destroyed || !changesDoc(tr)) return;
     this.seen++;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.confirm(), this.opts.confirmDelayMs ?? 400);
@@ -150,7 +175,7 @@ export class LocalPersistence {
 
   /** Confirms that IndexedDB holds everything up to now; then the journal is no longer needed. */
   async confirm(): Promise<void> {
-    const db = (this.idb as unknown as { db: IDBDatabase | null }).db;
+    const db = (this.store as unknown as { db: IDBDatabase | null } | undefined)?.db;
     if (!db || this.destroyed) return;
     const target = this.seen;
     const sv = Y.encodeStateVector(this.doc);
@@ -191,7 +216,8 @@ export class LocalPersistence {
     this.destroyed = true;
     clearTimeout(this.timer);
     this.doc.off('afterTransaction', this.onTransaction);
-    await this.idb.destroy();
+    // Still waiting for an early read: `open` sees `destroyed` and opens nothing.
+    await this.store?.destroy();
   }
 
   /** Deletes this notebook's stored data from this computer. */
@@ -200,6 +226,6 @@ export class LocalPersistence {
     clearTimeout(this.timer);
     this.doc.off('afterTransaction', this.onTransaction);
     this.opts.journal?.removeItem(this.journalKey);
-    await this.idb.clearData();
+    await (this.store ?? new IndexeddbPersistence(this.dbName, this.doc)).clearData();
   }
 }

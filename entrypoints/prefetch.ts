@@ -1,0 +1,18 @@
+/**
+ * The first script of sidepanel.html (a classic script, so it runs before the panel's bundle has
+ * even arrived): starts reading the last-shown notebook from IndexedDB. See lib/sync/prefetch.ts.
+ */
+import { prefetchLastNotebook, type Prefetch } from '@/lib/sync/prefetch';
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __partnerNotebookPrefetch: Prefetch | undefined;
+}
+
+export default defineUnlistedScript(() => {
+  try {
+    globalThis.__partnerNotebookPrefetch = prefetchLastNotebook(localStorage);
+  } catch {
+    // Storage blocked: the panel loads the normal way and says what is wrong.
+  }
+});
