@@ -329,10 +329,11 @@ async function typing(page: Page) {
   };
 }
 
-/** The JS sidepanel.html loads before anything is imported on demand: script + modulepreloads + static imports, transitively. */
+/** The JS sidepanel.html loads before anything is imported on demand: scripts + modulepreloads + static imports, transitively. */
 function startupBundle(dir: string) {
   const html = readFileSync(join(dir, 'sidepanel.html'), 'utf8');
-  const entry = [...html.matchAll(/<script[^>]*type="module"[^>]*src="([^"]+)"/g), ...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)].map((m) => m[1]!.replace(/^\//, ''));
+  // Every <script src> (the classic prefetch script and the module entry) and every modulepreload.
+  const entry = [...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g), ...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)].map((m) => m[1]!.replace(/^\//, ''));
   const css = [...html.matchAll(/<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g)].map((m) => m[1]!.replace(/^\//, ''));
   const seen = new Set<string>();
   const queue = [...entry];
@@ -484,6 +485,7 @@ await runBench('three-month', async (): Promise<BenchResult> => {
       { key: 'threeMonth.keyFrame.p50', label: `3-month notebook: keydown → next frame with the character, p50 (${keyStats.seen} keys)`, value: keyStats.frame.p50, unit: 'ms', target: { op: '<=', value: 16.7 } },
       { key: 'threeMonth.keyFrame.p95', label: '3-month notebook: keydown → next frame with the character, p95', value: keyStats.frame.p95, unit: 'ms', target: { op: '<=', value: 16.7 } },
       { key: 'threeMonth.keyFrame.max', label: '3-month notebook: keydown → next frame with the character, max', value: keyStats.frame.max, unit: 'ms', target: { op: '<=', value: 16.7 } },
+      { key: 'threeMonth.keyFrame.maxAfterFirst', label: '3-month notebook: keydown → next frame, max over keys 2–100 (the first runs code for the first time)', value: Math.max(...frame.slice(1)), unit: 'ms', target: { op: '<=', value: 16.7 } },
       { key: 'threeMonth.keyDom.p95', label: '3-month notebook: keydown → character in the editor DOM, p95', value: keyStats.dom.p95, unit: 'ms' },
       { key: 'threeMonth.keyFirstFrame', label: '3-month notebook: characters painted in the first frame after their key', value: keyStats.inFirstFramePct, unit: '%', target: { op: '>=', value: 100 } },
       { key: 'threeMonth.storedFirst', label: '3-month notebook: IndexedDB bytes after the first open', value: Math.round(firstBytes / 1e4) / 100, unit: 'MB' },
@@ -501,7 +503,7 @@ await runBench('three-month', async (): Promise<BenchResult> => {
           heap: 'CDP HeapProfiler.collectGarbage ×2 then Runtime.getHeapUsage.usedSize, 3 s after the topic opened, only extension page open',
           typing: `${KEYSTROKES} keys at the end of the note, ~100 ms apart; keydown capture listener (event.timeStamp) → MutationObserver sees the text → rAF`,
           stored: `fresh profile; IndexedDB updates+custom bytes after the first open (settled) and after ${CYCLES} × (goto sidepanel.html, wait for the topic list, 300 ms, goto about:blank)`,
-          bundle: 'sidepanel.html <script type=module> + modulepreload, then static import/export-from in each chunk, transitively; gzip level 9; KiB = 1024 B',
+          bundle: 'sidepanel.html <script src> (classic and module) + modulepreload, then static import/export-from in each chunk, transitively; gzip level 9; KiB = 1024 B',
           sync: `signaling ${signaling} (closed port), relay off`,
         },
         loads,
