@@ -2,30 +2,20 @@ import 'fake-indexeddb/auto';
 import * as Y from 'yjs';
 import { describe, expect, test } from 'vitest';
 import { LocalPersistence, describeStorageFailure, type JournalStore } from '../../../lib/sync/persistence';
+import { freshDbName, storeNotebook, storedText } from './persistence-helpers';
 
 function memoryStore(): JournalStore & { data: Map<string, string> } {
   const data = new Map<string, string>();
   return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v), removeItem: (k) => void data.delete(k) };
 }
 
-let n = 0;
-const freshName = () => `test-db-${++n}-${Math.random()}`;
+const freshName = () => freshDbName();
 
 describe('LocalPersistence', () => {
   test('a notebook written and closed loads again', async () => {
     const name = freshName();
-    const a = new Y.Doc();
-    const pa = new LocalPersistence(a, name, { journal: memoryStore() });
-    await pa.whenLoaded;
-    a.getText('t').insert(0, 'hello');
-    await pa.confirm();
-    await pa.destroy();
-
-    const b = new Y.Doc();
-    const pb = new LocalPersistence(b, name);
-    await pb.whenLoaded;
-    expect(b.getText('t').toString()).toBe('hello');
-    await pb.destroy();
+    await storeNotebook(name, (d) => d.getText('t').insert(0, 'hello'), { journal: memoryStore() });
+    expect(await storedText(name)).toBe('hello');
   });
 
   test('flush writes only what IndexedDB has not confirmed, and the journal is replayed on open', async () => {
@@ -74,11 +64,7 @@ describe('LocalPersistence', () => {
 
   test('nothing listens for updates while the stored notebook loads (so Yjs does not re-encode it); changes after the load are stored', async () => {
     const name = freshName();
-    const a = new Y.Doc();
-    const pa = new LocalPersistence(a, name);
-    await pa.whenLoaded;
-    a.getText('t').insert(0, 'x'.repeat(10_000));
-    await pa.destroy();
+    await storeNotebook(name, (d) => d.getText('t').insert(0, 'x'.repeat(10_000)));
 
     const b = new Y.Doc();
     const updateListeners = () => (b as unknown as { _observers: Map<string, Set<unknown>> })._observers.get('update')?.size ?? 0;
@@ -90,11 +76,7 @@ describe('LocalPersistence', () => {
     b.getText('t').insert(0, 'after load ');
     await pb.confirm();
     await pb.destroy();
-    const c = new Y.Doc();
-    const pc = new LocalPersistence(c, name);
-    await pc.whenLoaded;
-    expect(c.getText('t').toString().startsWith('after load x')).toBe(true);
-    await pc.destroy();
+    expect((await storedText(name)).startsWith('after load x')).toBe(true);
   });
 
   test('a damaged journal is ignored and the stored notebook still opens', async () => {

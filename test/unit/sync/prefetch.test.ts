@@ -3,18 +3,10 @@ import * as Y from 'yjs';
 import { describe, expect, test } from 'vitest';
 import { LocalPersistence } from '../../../lib/sync/persistence';
 import { LAST_NOTEBOOK_KEY, dbNameFor, prefetchLastNotebook, readStoredUpdates } from '../../../lib/sync/prefetch';
+import { freshDbName, storeNotebook, storedText } from './persistence-helpers';
 
-let n = 0;
-const freshName = () => `prefetch-test-${++n}-${Math.random()}`;
-
-async function store(name: string, write: (doc: Y.Doc) => void) {
-  const doc = new Y.Doc();
-  const p = new LocalPersistence(doc, name);
-  await p.whenLoaded;
-  write(doc);
-  await p.confirm();
-  await p.destroy();
-}
+const freshName = () => freshDbName('prefetch-test');
+const store = storeNotebook;
 
 describe('reading a notebook before the panel code runs', () => {
   test('a notebook that does not exist reads as nothing and is not created', async () => {
@@ -47,11 +39,7 @@ describe('reading a notebook before the panel code runs', () => {
     doc.getText('t').insert(0, 'After. ');
     await p.confirm();
     await p.destroy();
-    const again = new Y.Doc();
-    const q = new LocalPersistence(again, name);
-    await q.whenLoaded;
-    expect(again.getText('t').toString()).toBe('After. Written meanwhile. stored before the panel opened. ');
-    await q.destroy();
+    expect(await storedText(name)).toBe('After. Written meanwhile. stored before the panel opened. ');
   });
 
   test('an early read that found nothing still opens (and creates) a new notebook normally', async () => {
