@@ -152,6 +152,9 @@ export class LocalPersistence {
       }
     }
     globalThis.performance?.mark?.('pn:stored');
+    // Everything loaded came from IndexedDB, so it is durable already: a flush before the first
+    // confirmation journals only what is newer (not the whole notebook, which would not fit).
+    this.durable = Y.encodeStateVector(this.doc);
     if (!this.destroyed) this.doc.on('update', this.storeUpdate);
     const saved = this.opts.journal?.getItem(this.journalKey);
     if (saved) {
@@ -161,8 +164,7 @@ export class LocalPersistence {
         // A damaged journal holds at most the last seconds of typing; the stored notebook is intact.
       }
     }
-    // Not awaited: the panel can show the notebook one IndexedDB round trip sooner; until this
-    // confirms, a flush journals everything (more than needed, never less).
+    // Not awaited: the panel can show the notebook one IndexedDB round trip sooner.
     void this.confirm();
   }
 

@@ -79,6 +79,21 @@ describe('LocalPersistence', () => {
     expect((await storedText(name)).startsWith('after load x')).toBe(true);
   });
 
+  test('a close right after opening journals only the new words, not the whole notebook', async () => {
+    const name = freshName();
+    await storeNotebook(name, (d) => d.getText('t').insert(0, 'x'.repeat(100_000)));
+    const journal = memoryStore();
+    const doc = new Y.Doc();
+    const p = new LocalPersistence(doc, name, { journal, confirmDelayMs: 60_000 });
+    await p.whenLoaded;
+    doc.getText('t').insert(0, 'typed at once ');
+    p.flush();
+    const saved = journal.getItem(`pn-journal:${name}`)!;
+    expect(saved.length).toBeGreaterThan(0);
+    expect(saved.length).toBeLessThan(1_000);
+    await p.destroy();
+  });
+
   test('a damaged journal is ignored and the stored notebook still opens', async () => {
     const name = freshName();
     const journal = memoryStore();
