@@ -44,6 +44,9 @@ export function takeSnapshot(doc: Y.Doc): NotebookSnapshot {
   };
 }
 
+/** How long after clips change they are all read, to find malformed ones. */
+export const PROBLEMS_CHECK_MS = 1_000;
+
 /**
  * The clips of one state of the doc, read lazily and kept until the clips change: opening a
  * three-month notebook shows the topic list from counts alone, and opening a topic parses only
@@ -93,12 +96,32 @@ export function createSnapshotStore(doc: Y.Doc): SnapshotStore {
 
   let views = new ClipViews(doc);
   let counts = new Map<string, number>();
+  // Clips are parsed lazily, so a malformed one from a peer would be found (and the person told)
+  // only when someone happened to read it. A second after the clips change, they are read in the
+  // background; if that finds new problems, the snapshot is rebuilt to show them.
+  const listeners = new Set<() => void>();
+  let newProblems = false;
+  let check: ReturnType<typeof setTimeout> | undefined;
+  const checkClips = () => {
+    clearTimeout(check);
+    const run = () => {
+      const before = readProblems(doc).length;
+      views.clips();
+      if (readProblems(doc).length === before) return;
+      newProblems = true;
+      for (const l of listeners) l();
+    };
+    // In idle time where there is such a thing (reading 2 000 clips takes tens of milliseconds).
+    const idle = (globalThis as { requestIdleCallback?: (f: () => void, o: { timeout: number }) => void }).requestIdleCallback;
+    check = setTimeout(() => (idle ? idle(run, { timeout: 2_000 }) : run()), PROBLEMS_CHECK_MS);
+  };
   const rebuild = (prev: NotebookSnapshot | undefined, d: ChangedParts | 'all'): NotebookSnapshot => {
     const all = d === 'all' || !prev;
     const topics = all || d.topics ? readTopics(doc) : prev.topics;
     if (all || d.clips) {
       views = new ClipViews(doc);
       counts = clipCounts(doc);
+      checkClips();
     }
     if (all) words.clear();
     const notes = all ? new Set<string>() : d.notes;
@@ -119,15 +142,22 @@ export function createSnapshotStore(doc: Y.Doc): SnapshotStore {
       clipsOf: (topicId) => v.clipsOf(topicId),
       tags: () => v.tags(),
       partners: all || d.partners ? readPartners(doc) : prev.partners,
-      // Read when the snapshot is taken; clips parsed later add theirs to the next snapshot.
       problems: readProblems(doc),
     };
   };
 
   return {
-    subscribe: (cb) => subscribe(doc, cb),
+    subscribe: (cb) => {
+      listeners.add(cb);
+      const off = subscribe(doc, cb);
+      return () => {
+        listeners.delete(cb);
+        off();
+      };
+    },
     getSnapshot() {
-      if (!current || isDirty()) {
+      if (!current || isDirty() || newProblems) {
+        newProblems = false;
         current = rebuild(current, dirty);
         dirty = { info: false, topics: false, clips: false, partners: false, notes: new Set() };
       }

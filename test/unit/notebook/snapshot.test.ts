@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { expect, test, vi } from 'vitest';
 import { addClip, initNotebook, noteBody, readTopics, registerClient, setInfo, updatePartner } from '../../../lib/notebook/schema';
-import { createSnapshotStore, takeSnapshot, type NotebookSnapshot } from '../../../lib/notebook/snapshot';
+import { PROBLEMS_CHECK_MS, createSnapshotStore, takeSnapshot, type NotebookSnapshot } from '../../../lib/notebook/snapshot';
 import { ANA, makeCaptured, makeDeps, makeDoc } from '../factories';
 
 function setup() {
@@ -101,4 +101,31 @@ test('the topic list comes from counts: no clip is parsed until a topic page or 
   expect(snap.clips).toHaveLength(6);
   expect(snap.clipsOf(topic.id)).toBe(snap.clipsOf(topic.id));
   parse.mockRestore();
+});
+
+test('a malformed clip from a peer is found in the background and shown, though nothing read it', () => {
+  vi.useFakeTimers();
+  try {
+    const { doc, topic } = setup();
+    const store = createSnapshotStore(doc);
+    let notified = 0;
+    store.subscribe(() => notified++);
+    expect(store.getSnapshot().problems).toEqual([]);
+    const peer = new Y.Doc();
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(doc));
+    peer.transact(() => {
+      const m = new Y.Map<unknown>();
+      peer.getMap('clips').set('broken', m);
+      m.set('captured', '{not json');
+      m.set('topicId', topic.id);
+    });
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(peer, Y.encodeStateVector(doc)), 'remote');
+    expect(store.getSnapshot().problems).toEqual([]); // counted, not yet read
+    const before = notified;
+    vi.advanceTimersByTime(PROBLEMS_CHECK_MS);
+    expect(notified).toBeGreaterThan(before);
+    expect(store.getSnapshot().problems).toEqual(['clips/broken']);
+  } finally {
+    vi.useRealTimers();
+  }
 });
