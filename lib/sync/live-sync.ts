@@ -100,6 +100,8 @@ Room.prototype.connect = function connect(this: Room) {
 };
 
 const panelLock = (roomName: string) => `pn-panel:${roomName}`;
+/** How long a signaling socket closed to re-announce may take to reconnect before the status says so. */
+const REANNOUNCE_GRACE_MS = 5_000;
 
 /**
  * Whether another panel of this browser has this room open: each {@link LiveSync} holds a shared
@@ -196,7 +198,7 @@ export class LiveSync {
     }
     if (partners.length) return { state: 'connected', partners, message: `Connected with ${joinNames(partners.map((p) => p.name))}` };
     const conns = (this.provider as unknown as { signalingConns: { connected: boolean }[] }).signalingConns;
-    if (conns.some((c) => c.connected)) return { state: 'searching', partners, message: 'Looking for partners…' };
+    if (conns.some((c) => c.connected) || Date.now() < this.reannouncingUntil) return { state: 'searching', partners, message: 'Looking for partners…' };
     return {
       state: 'error',
       partners,
@@ -204,6 +206,7 @@ export class LiveSync {
     };
   }
 
+  private reannouncingUntil = 0;
   private releaseLock = () => {};
   private destroyed = false;
   private readonly onChange = () => this.emit();
@@ -221,7 +224,12 @@ export class LiveSync {
     this.announceTimer = setTimeout(() => {
       if (!this.paused) {
         const conns = (this.provider as unknown as { signalingConns: { connected: boolean; ws: WebSocket | null }[] }).signalingConns;
-        for (const c of conns) if (c.connected) c.ws?.close();
+        for (const c of conns) {
+          if (!c.connected) continue;
+          // The socket reconnects at once; meanwhile the status must not flash "Cannot reach".
+          this.reannouncingUntil = Date.now() + REANNOUNCE_GRACE_MS;
+          c.ws?.close();
+        }
       }
       this.scheduleAnnounce(15_000);
     }, base + Math.random() * base * 0.6);

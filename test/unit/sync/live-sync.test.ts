@@ -1,5 +1,5 @@
 import wrtc from '@roamhq/wrtc';
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import * as Y from 'yjs';
 import { LiveSync } from '../../../lib/sync/live-sync';
 
@@ -64,4 +64,25 @@ describe('LiveSync and other panels of the same browser', () => {
     // own sync step 2 (origin: the room) and answers its own step 1.
     expect(own.filter((o) => o === live.provider.room)).toEqual([]);
   });
+});
+
+test('re-announcing (closing the signaling socket on purpose) never flashes "Cannot reach the sync server"', () => {
+  vi.useFakeTimers();
+  try {
+    const doc = new Y.Doc();
+    const live = new LiveSync({ doc, keys: { roomName: `reannounce-${Math.random()}`, webrtcPassword: 'pw' }, signaling: [], iceServers: [], me });
+    // A signaling connection that is up, and goes down when the panel closes it to re-announce.
+    const conn = { connected: true, ws: { close: () => void (conn.connected = false) } };
+    (live.provider as unknown as { signalingConns: unknown[] }).signalingConns = [conn];
+    expect(live.status().state).toBe('searching');
+    vi.advanceTimersByTime(10_000); // the first re-announce comes 6–9.6 s after joining
+    expect(conn.connected).toBe(false);
+    expect(live.status().message).toBe('Looking for partners…');
+    vi.advanceTimersByTime(6_000); // still down well after a reconnect should have happened
+    expect(live.status().state).toBe('error');
+    (live.provider as unknown as { signalingConns: unknown[] }).signalingConns = [];
+    live.destroy();
+  } finally {
+    vi.useRealTimers();
+  }
 });
