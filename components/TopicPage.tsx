@@ -46,6 +46,15 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
   }, [props.snap]);
   useEffect(() => heading.current?.focus(), [props.topicId]);
   useEffect(() => setShown(CLIPS_AT_ONCE), [props.topicId, tagFilter]);
+  // After "Show more", keyboard focus moves to the first card it added (the button may be gone).
+  const section = useRef<HTMLElement>(null);
+  const [focusCard, setFocusCard] = useState<number | null>(null);
+  useEffect(() => {
+    if (focusCard === null) return;
+    const card = section.current?.querySelectorAll<HTMLElement>(`[data-testid="${T.clipCard}"]`)[focusCard];
+    card?.querySelector<HTMLElement>('a[href], button')?.focus();
+    setFocusCard(null);
+  }, [focusCard]);
   useEffect(() => {
     if (!deleted) return;
     const t = setTimeout(() => setDeleted(null), 15_000);
@@ -66,7 +75,7 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
   if (readingClip) return <ClipReader clip={readingClip} onClose={() => setReading(null)} />;
   const stats = props.snap.stats.get(topic.id);
   return (
-    <section aria-labelledby="topic-heading">
+    <section aria-labelledby="topic-heading" ref={section}>
       <button type="button" className="link-button" onClick={props.onBack} data-testid={T.backToTopics}>
         ← All topics
       </button>
@@ -145,7 +154,14 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
         />
       ))}
       {clips.length > shown && (
-        <button type="button" data-testid={T.showMoreClips} onClick={() => setShown((n) => n + CLIPS_AT_ONCE)}>
+        <button
+          type="button"
+          data-testid={T.showMoreClips}
+          onClick={() => {
+            setFocusCard(shown);
+            setShown((n) => n + CLIPS_AT_ONCE);
+          }}
+        >
           Show {Math.min(CLIPS_AT_ONCE, clips.length - shown)} more clips ({clips.length - shown} not shown yet)
         </button>
       )}

@@ -7,6 +7,10 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { T } from '../../components/test-ids';
+import * as Y from 'yjs';
+import { encodeBackup } from '../../lib/backup/format';
+import { addClip, addTopic, initNotebook } from '../../lib/notebook/schema';
+import { randomId } from '../../lib/notebook/people';
 import { goodTimesToTalk } from '../../lib/topics/overlap';
 import { join } from 'node:path';
 import { launchPerson, RESULTS_DIR, screenshot, type Person } from './harness';
@@ -202,4 +206,34 @@ test('reminders: the panel gives the background the deadline; the countdown and 
     .poll(() => ana.worker.evaluate(async () => (await (globalThis as any).chrome.storage.local.get('remindersOff')).remindersOff))
     .toEqual({ quiet: true, deadline: true });
   await screenshot(panel.page, 'topics-schedule');
+});
+
+test('a topic with many clips shows the newest 30; "Show more" adds the rest and moves focus to the first one added', async () => {
+  // A notebook with 35 clips in one topic, brought in the way a person would: a backup file.
+  const doc = new Y.Doc();
+  const deps = { newId: () => randomId(), now: () => Date.now() };
+  initNotebook(doc, { info: { title: 'Many clips', programmeName: '' }, exampleTopics: false }, deps);
+  const topicId = addTopic(doc, { title: 'Busy topic' }, deps);
+  for (let i = 1; i <= 35; i++) {
+    const captured = { kind: 'page' as const, url: `https://library.example/page-${i}`, title: `Library page ${i}`, text: `Opening hours, page ${i}.` };
+    addClip(doc, { topicId, captured, clippedBy: { id: 'person-ana', name: 'Ana Kaladžija' }, clippedAt: Date.now() - (36 - i) * 60_000 }, deps);
+  }
+  const file = await encodeBackup({ doc, notebookId: randomId(), exportedAt: Date.now(), appVersion: '0.1.0' });
+  await panel.by(T.manageNotebooks).click();
+  await panel.chooseBackupFile({ name: 'many-clips.json', mimeType: 'application/json', buffer: Buffer.from(file) });
+  await panel.by(T.restoreNew).click();
+  await panel.by(T.restoreOpen).click();
+  await panel.openTopic('Busy topic');
+
+  expect(await panel.by(T.clipCard).count()).toBe(30);
+  expect((await panel.clipTitles()).slice(0, 2)).toEqual(['Library page 35', 'Library page 34']);
+  const more = panel.by(T.showMoreClips);
+  expect(await more.textContent()).toBe('Show 5 more clips (5 not shown yet)');
+  await more.click();
+  await expect.poll(() => panel.by(T.clipCard).count()).toBe(35);
+  expect(await more.count()).toBe(0);
+  // Keyboard focus is in the first card added (page 5), not lost with the button.
+  const focused = `document.activeElement && document.activeElement.closest('[data-testid="${T.clipCard}"]')?.querySelector('[data-testid="${T.clipTitle}"]')?.textContent`;
+  expect(await panel.page.evaluate(focused)).toBe('Library page 5');
+  await screenshot(panel.page, 'topic-many-clips');
 });
