@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { T } from '../../components/test-ids';
 import type { Panel } from '../../test/e2e/pages/panel';
 import { writeLongArticles as writeLongArticlesTo } from '../../test/e2e/static-server';
-export { storedNotebookBytes } from '../../test/e2e/indexeddb';
+export { mergedNotebookBytes, storedNotebookBytes } from '../../test/e2e/indexeddb';
 
 /** The long articles of the 5 MB join, under their own names so a running test keeps its files. */
 export const writeLongArticles = () => writeLongArticlesTo('bench-long');
@@ -109,32 +109,6 @@ export async function presetSettings(worker: { evaluate<R, A>(fn: (a: A) => R, a
     [url, relay] as [string, boolean],
   );
 }
-
-/**
- * The notebook's document as one merged Yjs update, read from `page`'s IndexedDB: its size is
- * what a fresh partner has to receive (the stored updates may hold superseded data too).
- */
-export async function mergedNotebookBytes(page: Page): Promise<number> {
-  const b64 = await page.evaluate(async () => {
-    const name = (await indexedDB.databases()).find((d) => d.name?.startsWith('pn-notebook-'))!.name!;
-    const db = await new Promise<IDBDatabase>((ok) => (indexedDB.open(name).onsuccess = (e) => ok((e.target as IDBOpenDBRequest).result)));
-    const all = await new Promise<Uint8Array[]>((ok) => {
-      const req = db.transaction('updates').objectStore('updates').getAll();
-      req.onsuccess = () => ok(req.result as Uint8Array[]);
-    });
-    db.close();
-    const out: string[] = [];
-    for (const u of all) {
-      let bin = '';
-      for (let i = 0; i < u.length; i += 0x8000) bin += String.fromCharCode(...u.subarray(i, i + 0x8000));
-      out.push(btoa(bin));
-    }
-    return out;
-  });
-  const Y = await import('yjs');
-  return Y.mergeUpdates(b64.map((s) => new Uint8Array(Buffer.from(s, 'base64')))).byteLength;
-}
-
 
 /** Runs `fn`, and if it throws, still reports (as skipped with the reason) so the table says what broke. */
 export async function runBench(bench: string, fn: () => Promise<BenchResult>): Promise<void> {

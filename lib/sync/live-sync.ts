@@ -65,7 +65,7 @@ export interface LiveSyncOptions {
  * own loses nothing. Wrapped where `connect` subscribes, so `disconnect` unsubscribes the same
  * function.
  */
-export function ignoreOwnBroadcasts(room: Room): void {
+function ignoreOwnBroadcasts(room: Room): void {
   const r = room as unknown as { pnOwnFiltered?: boolean; _bcSubscriber: (data: ArrayBuffer, origin?: unknown) => unknown };
   if (r.pnOwnFiltered) return;
   const inner = r._bcSubscriber;
