@@ -121,7 +121,7 @@ function Toolbar({ editor }: { editor: Editor }) {
       {btn('Bold', 'B', state.bold, () => chain().toggleBold().run(), 'Ctrl+B')}
       {btn('Italic', 'I', state.italic, () => chain().toggleItalic().run(), 'Ctrl+I')}
       {btn('Highlight', 'H', state.highlight, () => chain().toggleHighlight().run())}
-      {btn('Heading', 'H2', state.h2, () => chain().toggleHeading({ level: 2 }).run())}
+      {btn('H2 heading', 'H2', state.h2, () => chain().toggleHeading({ level: 2 }).run())}
       {btn('Bulleted list', '•', state.bullet, () => chain().toggleBulletList().run())}
       {btn('Quote', '“', state.quote, () => chain().toggleBlockquote().run())}
       {btn('Link', 'Link', state.link, () => {
