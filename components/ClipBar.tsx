@@ -63,9 +63,11 @@ export function ClipBar(props: {
         <button
           type="button"
           className="primary"
-          disabled={busy || !live.length}
+          // Not `disabled` while busy: disabling the focused button would drop keyboard focus.
+          disabled={!live.length}
+          aria-disabled={busy || undefined}
           data-testid={T.clipPage}
-          onClick={() => void clip()}
+          onClick={() => void (busy || clip())}
         >
           {busy ? 'Clipping…' : 'Clip this page'}
         </button>
