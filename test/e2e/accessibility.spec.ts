@@ -71,7 +71,10 @@ const SCREENS: [string, (c: Ctx) => Promise<unknown>][] = [
   ['Programme schedule with an import preview', async ({ panel }) => { await panel.openSchedule(); await panel.previewImport('2026-04-01; Reading clubs\nnot a line'); }],
   ['Our libraries', async ({ panel }) => { await panel.gotoLibraries(); await panel.by(T.partnerCard).waitFor(); }],
   ['Poster', async ({ panel }) => { await panel.by(T.navPoster).click(); await panel.by(T.posterDraft).click(); await panel.by(T.posterTheme).first().waitFor(); }],
-  ['Settings', async ({ panel }) => { await panel.by(T.navSettings).click(); await panel.by(T.settingsSignaling).waitFor(); }],
+  ['Poster: re-draft confirm', async ({ panel }) => { await panel.by(T.posterRedraft).first().click(); await panel.by(T.confirmDialog).waitFor(); }],
+  ['Settings', async ({ panel, page }) => { await page.keyboard.press('Escape'); await panel.by(T.navSettings).click(); await panel.by(T.settingsSignaling).waitFor(); }],
+  ['Settings: connection tested', async ({ panel }) => { await panel.by(T.testConnection).click(); await panel.by(T.testResult).locator('li').first().waitFor({ timeout: 20_000 }); }],
+  ['Topic list with an archived topic', async ({ panel }) => { await panel.gotoTopics(); await panel.by(T.topicArchive).first().click(); await panel.by(T.archivedTopics).locator('summary').click(); }],
   ['Invite partners', async ({ panel }) => { await panel.gotoTopics(); await panel.by(T.invitePartners).click(); await panel.by(T.inviteCode).waitFor(); }],
   ['Make a new invite: confirm', async ({ panel }) => { await panel.by(T.rotateInvite).click(); await panel.by(T.confirmDialog).waitFor(); }],
   ['Notebooks…', async ({ panel, page }) => { await page.keyboard.press('Escape'); await panel.by(T.manageNotebooks).click(); await panel.by(T.backupOpen).waitFor(); }],
@@ -85,7 +88,8 @@ const SCREENS: [string, (c: Ctx) => Promise<unknown>][] = [
     },
   ],
   ['Delete notebook: confirm', async ({ panel }) => { await panel.by(T.deleteNotebook).click(); await panel.by(T.confirmDialog).waitFor(); }],
-  ['New notebook', async ({ panel, page }) => { await page.keyboard.press('Escape'); await page.locator('main > .row.wrap > button.primary').click(); await panel.by(T.newNotebookTitle).waitFor(); }],
+  ['Notebooks…: rename', async ({ panel, page }) => { await page.keyboard.press('Escape'); await panel.by(T.renameNotebook).click(); await page.locator('main li form input').waitFor(); }],
+  ['New notebook', async ({ panel, page }) => { await page.locator('main > .row.wrap > button.primary').click(); await panel.by(T.newNotebookTitle).waitFor(); }],
   [
     'Clip: a page no extension may read',
     async ({ panel, page, person }) => {
