@@ -77,7 +77,9 @@ export const QUIET_PREFS: Record<string, string | number | boolean> = {
   'network.prefetch-next': false,
   'network.predictor.enabled': false,
   'network.http.speculative-parallel-limit': 0,
-  'services.settings.server': 'data:,#remote-settings-off/v1',
+  // This exact value makes Remote Settings skip all its fetches (with MOZ_DISABLE_NONLOCAL_CONNECTIONS
+  // below; release builds ignore any other server override).
+  'services.settings.server': 'data:,#remote-settings-dummy/v1',
   'security.remote_settings.crlite_filters.enabled': false,
   'security.OCSP.enabled': 0,
   'dom.push.enabled': false,
@@ -135,6 +137,9 @@ export async function launchFirefoxPerson(): Promise<FirefoxPerson> {
     // Firefox 153 refuses WebDriver navigation to moz-extension:// pages, and chrome-scope
     // scripts (to press the permission doorhanger), without system access.
     args: ['--remote-allow-system-access'],
+    // Firefox's own test switch: refuses connections to anything but this machine, and lets the
+    // Remote Settings override above take effect on a release (ESR) build.
+    env: { ...process.env, MOZ_DISABLE_NONLOCAL_CONNECTIONS: '1' },
     extraPrefsFirefox: { ...QUIET_PREFS, 'extensions.webextensions.uuids': JSON.stringify({ [ADDON_ID]: EXTENSION_UUID }) },
   });
   // BiDi webExtension.install: a temporary add-on, like about:debugging's "Load Temporary Add-on".
