@@ -12,6 +12,11 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
 /** The rule sets measured: every WCAG 2.2 level A and AA rule axe has (2.2 adds target size). */
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
+/** A page of either driver: Playwright's (Chromium) or puppeteer-core's (Firefox). */
+export interface AnyPage {
+  evaluate(fn: string | ((arg: any) => unknown), arg?: unknown): Promise<any>;
+}
+
 /** One failed rule and where on the page it failed. */
 export interface AxeViolation {
   id: string;
@@ -25,9 +30,10 @@ export interface AxeViolation {
  * (`iframes: false`): the reader view's sandboxed frame runs no script, so its document is
  * checked on its own with {@link axeDocument}.
  */
-export async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async (tags) => {
+export async function axeViolations(page: Page | AnyPage): Promise<AxeViolation[]> {
+  const p = page as AnyPage;
+  if (!(await p.evaluate(() => 'axe' in window))) await p.evaluate(AXE_SOURCE);
+  return p.evaluate(async (tags: string[]) => {
     const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: any[] }> } }).axe;
     const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'], iframes: false });
     return r.violations.map((v) => ({

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { T } from '../../components/test-ids';
+import { axeViolations, describeViolations } from './axe';
 import { FIREFOX, FIREFOX_EXTENSION_DIR, firefoxScreenshot, launchFirefoxPerson, type FirefoxPerson } from './firefox';
 import { launchPerson, type Person } from './harness';
 import { Panel } from './pages/panel';
@@ -37,7 +38,7 @@ afterAll(async () => {
 });
 
 test('Firefox: a new notebook and a note survive a reload', async () => {
-  a = new FirefoxPanel(await ana.openPanel());
+  a = new FirefoxPanel(await ana.openPanel(320));
   await a.welcome('Ana Kaladžija');
   await a.createNotebook('Ana & Batbayar');
   expect(await a.topicTitles()).toHaveLength(7);
@@ -51,7 +52,7 @@ test('Firefox: a new notebook and a note survive a reload', async () => {
   await firefoxScreenshot(a.page, 'firefox-topic-page');
 });
 
-test('Firefox: "Clip this page" asks for access once, then files the page into the open topic', async () => {
+test('Firefox: "Clip this page" asks for access once, then files the page into the open topic; axe finds nothing', async () => {
   const lib = await ana.open(`${site.url}/e2e/library-page.html`);
   await a.page.bringToFront(); // the person goes back to the panel, the library page behind it
   await a.click(T.clipPage);
@@ -69,6 +70,10 @@ test('Firefox: "Clip this page" asks for access once, then files the page into t
   await a.click(T.clipPage);
   await expect.poll(() => a.clipTitles(), { timeout: 15_000 }).toHaveLength(2);
   await firefoxScreenshot(a.page, 'firefox-clip');
+  // The same WCAG A/AA rules as the Chromium accessibility journey, on Firefox's rendering.
+  const vs = await axeViolations(a.page);
+  console.log(`axe violations on the Firefox topic page: ${vs.length}`);
+  expect(vs, describeViolations(vs)).toEqual([]);
   await lib.close();
 });
 
