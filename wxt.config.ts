@@ -26,6 +26,11 @@ export default defineConfig({
     },
     ...(browser === 'firefox'
       ? {
+          // Firefox's default MV3 policy adds `upgrade-insecure-requests`, which turns ws://
+          // into wss:// and so cuts Firefox off from a sync server on this computer or the local
+          // network (`npm start`'s ws://127.0.0.1:4444). Chrome's default has no such rule; this
+          // is Chrome's. Everything on the wire is end-to-end encrypted either way.
+          content_security_policy: { extension_pages: "script-src 'self'; object-src 'self';" },
           browser_specific_settings: {
             gecko: {
               id: 'partner-notebook@example.org',

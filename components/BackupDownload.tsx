@@ -39,7 +39,7 @@ export function BackupDownload(props: { entry: NotebookEntry }) {
 
   return (
     <>
-      <button type="button" data-testid={T.backupOpen} aria-label={`Download a backup of ${title}`} aria-expanded={open} onClick={() => setOpen(!open)}>
+      <button type="button" data-testid={T.backupOpen} aria-label={`Download backup of ${title}`} aria-expanded={open} onClick={() => setOpen(!open)}>
         Download backup…
       </button>
       {open && (

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type * as Y from 'yjs';
 import { addNotice, clipNoticesItem, dismissNotice, enqueueClip } from '../lib/ext/clip-queue';
 import type { ClipOutcome } from '../lib/ext/messages';
-import { clipPageFromPanel } from '../lib/ext/panel-clip';
+import { clipPageFromPanel, requestPageAccess } from '../lib/ext/panel-clip';
 import { randomId } from '../lib/notebook/people';
 import type { Topic } from '../lib/notebook/types';
 import { T } from './test-ids';
@@ -42,28 +42,32 @@ export function ClipBar(props: {
     setFailure(null);
   };
 
+  const clip = async () => {
+    setBusy(true);
+    setFailure(null);
+    try {
+      const out = await clipPageFromPanel(props.notebookId, topicId);
+      if (!out.ok) setFailure(out);
+    } catch (e) {
+      const f = { ok: false as const, reason: 'failed' as const, message: `The page could not be clipped: ${(e as Error).message}` };
+      setFailure(f);
+      await addNotice({ id: randomId(), at: Date.now(), message: f.message });
+    } finally {
+      setBusy(false);
+    }
+  };
+
   return (
     <div className="clip-bar">
       <div className="row">
         <button
           type="button"
           className="primary"
-          disabled={busy || !live.length}
+          // Not `disabled` while busy: disabling the focused button would drop keyboard focus.
+          disabled={!live.length}
+          aria-disabled={busy || undefined}
           data-testid={T.clipPage}
-          onClick={async () => {
-            setBusy(true);
-            setFailure(null);
-            try {
-              const out = await clipPageFromPanel(props.notebookId, topicId);
-              if (!out.ok) setFailure(out);
-            } catch (e) {
-              const f = { ok: false as const, reason: 'failed' as const, message: `The page could not be clipped: ${(e as Error).message}` };
-              setFailure(f);
-              await addNotice({ id: randomId(), at: Date.now(), message: f.message });
-            } finally {
-              setBusy(false);
-            }
-          }}
+          onClick={() => void (busy || clip())}
         >
           {busy ? 'Clipping…' : 'Clip this page'}
         </button>
@@ -93,6 +97,16 @@ export function ClipBar(props: {
       {failure && (
         <div className="alert" role="alert" data-testid={T.clipNotice}>
           <p>{failure.message}</p>
+          {failure.reason === 'no-access' && (
+            <button
+              type="button"
+              data-testid={T.allowPageAccess}
+              // The request must be the first call in the click: Firefox refuses it after an await.
+              onClick={() => void requestPageAccess().then((granted) => (granted ? clip() : undefined))}
+            >
+              Allow Partner Notebook to read web pages
+            </button>
+          )}
           {failure.reason !== 'no-access' && failure.url && (
             <button type="button" onClick={() => void saveLink(failure.url!, failure.title)} data-testid={T.saveLinkInstead}>
               Save the link “{failure.title || failure.url}” instead

@@ -9,7 +9,7 @@ import StarterKit from '@tiptap/starter-kit';
 import type * as Y from 'yjs';
 import { T } from './test-ids';
 
-/** Inserts a clip's quote at the cursor: a blockquote, then "— Title (Site)" linking to the source. */
+/** Inserts a clip's quote at the cursor: a blockquote, then "— Title (Site)" linking to the source, then an empty line for the caret. */
 export function insertQuote(editor: Editor, quote: string, title: string, url: string | undefined, site?: string) {
   const source = url && isAllowedLink(url) ? [{ type: 'text', text: title, marks: [{ type: 'link', attrs: { href: url } }] }] : [{ type: 'text', text: title }];
   editor
@@ -18,6 +18,8 @@ export function insertQuote(editor: Editor, quote: string, title: string, url: s
     .insertContent([
       { type: 'blockquote', content: quote.split(/\n{2,}/).filter(Boolean).map((p) => ({ type: 'paragraph', content: [{ type: 'text', text: p }] })) },
       { type: 'paragraph', content: [{ type: 'text', text: '— ' }, ...source, ...(site ? [{ type: 'text', text: ` (${site})` }] : [])] },
+      // The caret ends on a fresh line after the source, so what the person types next is theirs.
+      { type: 'paragraph' },
     ])
     .run();
 }
@@ -121,7 +123,7 @@ function Toolbar({ editor }: { editor: Editor }) {
       {btn('Bold', 'B', state.bold, () => chain().toggleBold().run(), 'Ctrl+B')}
       {btn('Italic', 'I', state.italic, () => chain().toggleItalic().run(), 'Ctrl+I')}
       {btn('Highlight', 'H', state.highlight, () => chain().toggleHighlight().run())}
-      {btn('Heading', 'H2', state.h2, () => chain().toggleHeading({ level: 2 }).run())}
+      {btn('H2 heading', 'H2', state.h2, () => chain().toggleHeading({ level: 2 }).run())}
       {btn('Bulleted list', '•', state.bullet, () => chain().toggleBulletList().run())}
       {btn('Quote', '“', state.quote, () => chain().toggleBlockquote().run())}
       {btn('Link', 'Link', state.link, () => {

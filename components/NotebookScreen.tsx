@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 
 // Pages opened now and then load on first use, keeping the panel's first paint small.
 const InvitePage = lazy(() => import('./InvitePage').then((m) => ({ default: m.InvitePage })));
@@ -128,9 +128,6 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
   useEffect(() => {
     if (snap.info.title) void syncEntryTitle(session.id, snap.info.title);
   }, [session.id, snap.info.title]);
-  useEffect(() => {
-    if (view.page !== 'topic') main.current?.querySelector<HTMLElement>('h1')?.focus();
-  }, [view.page]);
   return (
     <>
       <nav className="tabs" aria-label="Notebook sections">
@@ -204,6 +201,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
         {view.page === 'settings' && <SettingsPage />}
         {view.page === 'poster' && <PosterPage doc={session.doc} snap={snap} />}
         {view.page === 'libraries' && <LibrariesPage doc={session.doc} snap={snap} meId={me.id} />}
+        <FocusHeading page={view.page} main={main} />
         </Suspense>
       </main>
       </MeContext.Provider>
@@ -230,4 +228,17 @@ function NotebookHeader(props: { current: string; notebooks: NotebookEntry[]; on
       </button>
     </header>
   );
+}
+
+/**
+ * Moves focus to the heading of the page just shown, so keyboard and screen-reader users start
+ * there. Inside the Suspense boundary: a page that loads on first use (Poster, Search…) commits
+ * this effect only once its heading exists.
+ */
+function FocusHeading(props: { page: View['page']; main: RefObject<HTMLElement | null> }) {
+  const { page, main } = props;
+  useEffect(() => {
+    if (page !== 'topic') main.current?.querySelector<HTMLElement>('h1')?.focus();
+  }, [page, main]);
+  return null;
 }

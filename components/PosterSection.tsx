@@ -11,7 +11,7 @@ export function PosterSection(props: { id: string; heading: string; intro?: stri
           {props.heading}
         </h2>
         {props.onRedraft && (
-          <button type="button" className="small-button" onClick={props.onRedraft} data-testid={T.posterRedraft} aria-label={`Re-draft “${props.heading}” from the notebook`}>
+          <button type="button" className="small-button" onClick={props.onRedraft} data-testid={T.posterRedraft} aria-label={`Re-draft this section from the notebook: “${props.heading}”`}>
             Re-draft this section
           </button>
         )}

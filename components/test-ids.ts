@@ -34,6 +34,7 @@ export const T = {
   clipStatus: 'clip-status',
   clipNotice: 'clip-notice',
   saveLinkInstead: 'save-link-instead',
+  allowPageAccess: 'allow-page-access',
   clipCard: 'clip-card',
   showMoreClips: 'show-more-clips',
   clipTitle: 'clip-title',

@@ -1,13 +1,16 @@
-// Installs Debian's Chromium when it is missing (Playwright's own browser download cannot work here).
+// Installs Debian's Chromium and Firefox ESR when missing (Playwright's own browser downloads cannot
+// work here; the Firefox journeys drive Debian's firefox-esr with puppeteer-core over WebDriver BiDi).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const CHROMIUM = process.env.PN_CHROMIUM ?? '/usr/bin/chromium';
+const FIREFOX = process.env.PN_FIREFOX ?? '/usr/bin/firefox-esr';
 
-/** Makes sure Chromium, poppler-utils (PDF checks) and iproute2 (network namespaces) are installed; exits with a clear message if not possible. */
+/** Makes sure Chromium, Firefox ESR, poppler-utils (PDF checks) and iproute2 (network namespaces) are installed; exits with a clear message if not possible. */
 export function ensureChromium({ quiet = false } = {}) {
   const wanted = [];
   if (!existsSync(CHROMIUM)) wanted.push('chromium');
+  if (!existsSync(FIREFOX)) wanted.push('firefox-esr');
   if (!existsSync('/usr/bin/pdftotext')) wanted.push('poppler-utils');
   // `ip` builds the private network namespace that peer-to-peer tests run in.
   if (!existsSync('/usr/sbin/ip') && !existsSync('/sbin/ip')) wanted.push('iproute2');

@@ -1,6 +1,7 @@
-// `npm test`: installs Debian's Chromium if missing, then typechecks, runs unit tests, builds both
-// browsers' extensions, lints the Firefox build, and runs the end-to-end tests in real Chromium
-// inside a private network namespace (so no WebRTC/ICE traffic can leave this machine).
+// `npm test`: installs Debian's Chromium and Firefox ESR if missing, then typechecks, runs unit
+// tests, builds both browsers' extensions, lints the Firefox build, and runs the end-to-end tests
+// in real Chromium and Firefox inside a private network namespace (so no WebRTC/ICE traffic can
+// leave this machine).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { ensureChromium } from './ensure-chromium.mjs';

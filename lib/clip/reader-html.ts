@@ -41,7 +41,7 @@ export function readerDocument(c: CapturedContent, win: Window & typeof globalTh
           ? purifyForReader(c.html, win)
           : `<p>${esc(c.text ?? c.excerpt ?? '')}</p>`;
   const meta = [c.byline, c.siteName, c.publishedTime ? new Date(c.publishedTime).toLocaleDateString() : undefined].filter(Boolean).map((s) => esc(String(s))).join(' · ');
-  return `<!doctype html><html lang="${esc(c.lang ?? '')}" dir="${c.dir === 'rtl' ? 'rtl' : 'ltr'}"><head><meta charset="utf-8">
+  return `<!doctype html><html lang="${esc(c.lang ?? '')}" dir="${c.dir === 'rtl' ? 'rtl' : 'ltr'}"><head><meta charset="utf-8"><title>${esc(c.title)}</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'">
 <base target="_blank">
 <style>body{font:16px/1.6 system-ui,'Noto Sans',sans-serif;color:#1b1f24;margin:0 12px 24px;overflow-wrap:anywhere}img{max-width:100%;height:auto}

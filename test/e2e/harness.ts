@@ -36,13 +36,19 @@ export interface Person {
   close(): Promise<void>;
 }
 
-/** Starts a browser for one person. `userDataDir` may be reused to simulate the same person returning. */
-export async function launchPerson(opts: { userDataDir?: string } = {}): Promise<Person> {
+/**
+ * Starts a browser for one person. `userDataDir` may be reused to simulate the same person
+ * returning; `locale` (e.g. 'fr') is the browser's language, as a person abroad would have it.
+ */
+export async function launchPerson(opts: { userDataDir?: string; locale?: string } = {}): Promise<Person> {
   const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'pn-profile-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.PN_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
+    // navigator.language(s) for pages; --lang for the browser's own UI language (chrome.i18n).
+    ...(opts.locale ? { locale: opts.locale } : {}),
     args: [
+      ...(opts.locale ? [`--lang=${opts.locale}`] : []),
       '--no-sandbox',
       `--disable-extensions-except=${EXTENSION_DIR}`,
       `--load-extension=${EXTENSION_DIR}`,

@@ -252,7 +252,7 @@ export class Panel {
 
   /** Notebooks… → "Download backup…" of `title` (optionally with the invite secret) → the downloaded file. */
   async downloadBackup(title: string, opts: { secret?: boolean } = {}) {
-    await this.page.getByRole('button', { name: `Download a backup of ${title}` }).click();
+    await this.page.getByRole('button', { name: `Download backup of ${title}` }).click();
     if (opts.secret) await this.by(T.backupSecret).check();
     return this.download(T.backupDownload);
   }
