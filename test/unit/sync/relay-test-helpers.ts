@@ -12,7 +12,7 @@ import { startServer, type RunningServer } from '../../../server/index';
 import { silentLogger } from '../../../server/log';
 import { deriveKeys, type NotebookKeys } from '../../../lib/sync/keys';
 import {
-  RelayClient, type RelayClientOptions, type RelayCursorStore, type RelayError, type RelayStatus, type RelayUploadStore,
+  RelayClient, type RelayClientOptions, type RelayCursorStore, type RelayError, type RelayLegacyStore, type RelayStatus, type RelayUploadStore,
 } from '../../../lib/sync/relay-client';
 export { prng } from '../factories';
 
@@ -80,11 +80,20 @@ export class TestRelay {
 /** In-memory cursor and relay-state stores, as the extension keeps them per notebook. */
 export class MemoryStores {
   cursor = 0;
+  generation = '';
   state: Uint8Array | null = null;
+  legacy: number | null = 0;
   readonly cursorStore: RelayCursorStore = {
-    load: async () => this.cursor,
+    load: async () => ({ generation: this.generation, seq: this.cursor }),
+    save: async (c) => {
+      this.cursor = c.seq;
+      this.generation = c.generation;
+    },
+  };
+  readonly legacyStore: RelayLegacyStore = {
+    load: async () => this.legacy,
     save: async (seq) => {
-      this.cursor = seq;
+      this.legacy = seq;
     },
   };
   readonly uploadStore: RelayUploadStore = {
@@ -129,6 +138,7 @@ export class Partner {
       WebSocketImpl: this.ws.Impl,
       cursorStore: this.stores.cursorStore,
       uploadStore: this.stores.uploadStore,
+      legacyStore: this.stores.legacyStore,
       batchMs: 10,
       backoff: { minMs: 20, maxMs: 200 },
       maxMessagesPerSecond: Infinity,
