@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { startServer, type RunningServer } from '../../../server/index';
+import { startServer, type RunningServer, type ServerOptions } from '../../../server/index';
 import { silentLogger } from '../../../server/log';
 import { deriveKeys, type NotebookKeys } from '../../../lib/sync/keys';
 import {
@@ -26,7 +26,7 @@ export class TestRelay {
   private server: RunningServer | null = null;
   port = 0;
 
-  constructor(readonly dataDir = tempDir()) {}
+  constructor(readonly dataDir = tempDir(), readonly options: Partial<ServerOptions> = {}) {}
 
   /** The relay endpoint (stable across restarts once started). */
   get url(): string {
@@ -35,7 +35,7 @@ export class TestRelay {
 
   /** Starts (again). */
   async start(): Promise<this> {
-    this.server = await startServer({ host: '127.0.0.1', port: this.port, dataDir: this.dataDir, logger: silentLogger });
+    this.server = await startServer({ host: '127.0.0.1', port: this.port, dataDir: this.dataDir, logger: silentLogger, ...this.options });
     this.port = this.server.port;
     return this;
   }
