@@ -344,7 +344,8 @@ export function parseServerMessage(text: string): ParseResult<RelayServerMessage
         return {
           type: 'welcome', id, room: reqString(o, 'room', MAX_ROOM_LENGTH), version: reqSeq(o, 'version'),
           head: reqSeq(o, 'head'), snapshotSeq: reqSeq(o, 'snapshotSeq'), claimed: reqBool(o, 'claimed'), canWrite,
-          generation: reqGeneration(o),
+          // Absent from version 1 servers: parse anyway, so the client can say "update the server".
+          generation: o.generation === undefined ? '' : reqGeneration(o),
         };
       }
       case 'left':

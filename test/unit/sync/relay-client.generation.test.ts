@@ -245,3 +245,26 @@ describe('RelayClient: room generations', () => {
     expect(c.doc.getMap('notes').get('legacy')).toBe('written before the server update');
   });
 });
+
+describe('RelayClient: a server of relay protocol 1', () => {
+  it('is told apart from a broken one: the person reads that the server needs an update', async () => {
+    const { WebSocketServer } = await import('ws');
+    const keys = await keysFor(27);
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((ok) => wss.once('listening', ok));
+    // What a version-1 server answers to hello: no generation.
+    wss.on('connection', (sock) => sock.on('message', (d) => {
+      const m = JSON.parse(String(d)) as { id: number; room: string };
+      sock.send(JSON.stringify({ type: 'welcome', id: m.id, room: m.room, version: 1, head: 0, snapshotSeq: 0, claimed: false, canWrite: true }));
+    }));
+    const c = partner(new Partner('C', keys));
+    try {
+      await c.connect({ url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}/relay` } as TestRelay);
+      await waitFor(() => c.errors.length > 0, 'an error', 5_000);
+      expect(c.errors[0]!.code).toBe('unsupported-server');
+    } finally {
+      await c.disconnect();
+      await new Promise((ok) => wss.close(ok));
+    }
+  });
+});
