@@ -145,7 +145,8 @@ export function parseRelayCursor(stored: unknown): RelayCursor | null {
   if (typeof stored !== 'string') return null;
   try {
     const v = JSON.parse(stored) as Partial<RelayCursor>;
-    return typeof v.generation === 'string' && Number.isSafeInteger(v.seq) && v.seq! >= 0 ? { generation: v.generation, seq: v.seq! } : null;
+    if (typeof v.generation !== 'string' || !Number.isSafeInteger(v.seq) || v.seq! < 0) return null;
+    return { generation: v.generation, seq: v.seq!, ...(typeof v.tag === 'string' && { tag: v.tag }) };
   } catch {
     return null;
   }

@@ -60,6 +60,12 @@ export interface RelayCursor {
   generation: string;
   /** Last applied seq in that generation. */
   seq: number;
+  /**
+   * Fingerprint of the entry at `seq` (its AES-GCM tag, hex). If the room is rolled back and
+   * grows again past `seq` within one generation, the entry there is another one: comparing
+   * the fingerprint on return is how the client notices.
+   */
+  tag?: string;
 }
 
 /** Where the caller keeps the {@link RelayCursor}, per notebook. */
@@ -309,8 +315,10 @@ export class RelayClient {
   private cursor = 0;
   /** Generation of the room the cursor counts in. */
   private generation = '';
-  /** Seqs of this client's own acknowledged entries above the cursor: already in the doc. */
-  private readonly ownSeqs = new Set<number>();
+  /** Fingerprint of the entry at the cursor (see {@link RelayCursor.tag}). */
+  private cursorTag: string | undefined;
+  /** Seqs of this client's own acknowledged entries above the cursor (already in the doc), with their fingerprints. */
+  private readonly ownSeqs = new Map<number, string>();
   /** What the relay is known to hold. */
   private relayState: Y.Snapshot = Y.emptySnapshot;
   /** Local updates collected for the next cut (only while a session is live). */
@@ -383,6 +391,7 @@ export class RelayClient {
     const [cursor, state] = await Promise.all([this.cursorStore.load(), this.uploadStore.load()]);
     this.cursor = Number.isSafeInteger(cursor?.seq) && cursor!.seq > 0 ? cursor!.seq : 0;
     this.generation = typeof cursor?.generation === 'string' ? cursor.generation : '';
+    this.cursorTag = typeof cursor?.tag === 'string' && this.cursor > 0 ? cursor.tag : undefined;
     this.relayState = decodeRelayState(state);
     if (this.stopped) return;
     this.doc.on('update', this.onDocUpdate);
@@ -566,6 +575,10 @@ export class RelayClient {
       // tampered with. Entries above the head may come back with other content; start over.
       this.report(new RelayError('rolled-back', { cause: new Error(`head ${welcome.head} below cursor ${this.cursor}`) }));
       await this.resetCursor(s.generation);
+    } else if (s.generation && (await this.entryAtCursorChanged(s))) {
+      // Rolled back and grown again past the cursor: the seqs up to it hold other entries now.
+      this.report(new RelayError('rolled-back', { cause: new Error(`the entry at seq ${this.cursor} changed`) }));
+      await this.resetCursor(s.generation);
     }
     await this.drainLegacy(s);
 
@@ -595,6 +608,7 @@ export class RelayClient {
   /** Forgets what the relay was known to hold: read from seq 0 and upload everything. */
   private async resetCursor(generation: string): Promise<void> {
     this.cursor = 0;
+    this.cursorTag = undefined;
     this.generation = generation;
     this.ownSeqs.clear();
     this.relayState = Y.emptySnapshot;
@@ -603,7 +617,24 @@ export class RelayClient {
 
   private async saveCursor(generation = this.generation): Promise<void> {
     this.generation = generation;
-    await this.cursorStore.save({ generation, seq: this.cursor });
+    await this.cursorStore.save({ generation, seq: this.cursor, ...(this.cursorTag && { tag: this.cursorTag }) });
+  }
+
+  /**
+   * Whether the entry at the cursor is still the one this client read there. Asked only when
+   * it can be: the room has the same generation and reaches the cursor, and no snapshot has
+   * replaced that entry (a client behind a snapshot receives the snapshot, which holds
+   * everything, so nothing can be missed then). One small request per connection.
+   */
+  private async entryAtCursorChanged(s: Session): Promise<boolean> {
+    if (!this.cursorTag || this.cursor < 1 || s.snapshotSeq >= this.cursor || s.head < this.cursor) return false;
+    const reply = await this.request(s, { type: 'fetch', room: this.keys.relayRoom, since: this.cursor - 1, maxBytes: 1 });
+    if (reply.type !== 'entries') throw new RelayError('bad-reply');
+    if (reply.generation !== s.generation) throw new RoomReplaced(`fetch answered from generation ${reply.generation}`);
+    const e = reply.entries[0];
+    // Compacted between hello and this fetch: the snapshot comes with the catch-up.
+    if (!e || e.kind === 'snapshot') return false;
+    return e.seq !== this.cursor || fingerprint(e.data) !== this.cursorTag;
   }
 
   /**
@@ -825,6 +856,7 @@ export class RelayClient {
       // An unreadable entry is skipped for good (it will never become readable), so the
       // cursor moves past it too; otherwise the client would be stuck on it forever.
       this.cursor = e.seq;
+      this.cursorTag = fingerprint(e.data);
       moved = true;
       this.advanceOwn();
     }
@@ -877,8 +909,9 @@ export class RelayClient {
 
   /** Moves the cursor over this client's own entries, which the doc already holds. */
   private advanceOwn(): void {
-    for (const seq of this.ownSeqs) if (seq <= this.cursor) this.ownSeqs.delete(seq);
+    for (const seq of this.ownSeqs.keys()) if (seq <= this.cursor) this.ownSeqs.delete(seq);
     while (this.ownSeqs.has(this.cursor + 1)) {
+      this.cursorTag = this.ownSeqs.get(this.cursor + 1);
       this.ownSeqs.delete(this.cursor + 1);
       this.cursor++;
     }
@@ -981,7 +1014,7 @@ export class RelayClient {
       throw new RelayError('bad-reply', { cause: new Error('the relay stored the entries elsewhere than asked') });
     }
     for (const [i, seq] of reply.seqs.entries()) {
-      this.ownSeqs.add(seq);
+      this.ownSeqs.set(seq, fingerprint(entries[i]!));
       s.head = Math.max(s.head, seq);
       if (seq > s.snapshotSeq) s.bytesSinceSnapshot += entries[i]!.length;
       this.counters.bytesSent += entries[i]!.length;
@@ -1108,6 +1141,11 @@ export class RelayClient {
     this.statusValue = next;
     this.onStatus?.(next);
   }
+}
+
+/** An entry's fingerprint: its AES-GCM tag (the last 16 bytes), hex. Authenticated and unique per entry. */
+function fingerprint(data: Uint8Array): string {
+  return Array.from(data.subarray(Math.max(0, data.length - 16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Decodes a stored relay state; anything unreadable counts as "the relay holds nothing". */

@@ -122,6 +122,46 @@ describe('RelayClient: room generations', () => {
     expect(c.doc.getMap('notes').get('late-2')).toBe('after the backup 2');
   });
 
+  it('a backup restored as is, then grown past a returning partner\'s cursor by the other partner: noticed, and the partner converges', async () => {
+    const keys = await keysFor(28);
+    const r = await relay();
+    const a = partner(new Partner('A', keys));
+    const b = partner(new Partner('B', keys));
+    a.doc.getMap('notes').set('early', 'in the backup');
+    await a.sync(r);
+    await b.sync(r);
+    await r.stop();
+    const backup = `${r.dataDir}-backup`;
+    await fsp.cp(r.dataDir, backup, { recursive: true });
+    await r.start();
+    for (let i = 0; i < 3; i++) {
+      b.doc.getMap('notes').set(`lost-${i}`, `B after the backup ${i}`);
+      await b.client!.flush(10_000);
+    }
+    await waitFor(() => a.doc.getMap('notes').size === 4, 'A to read B\'s notes');
+    await a.client!.flush(10_000);
+    const bCursor = b.stores.cursor;
+    await a.disconnect();
+    await b.disconnect();
+
+    // Restored as is: same generation, fewer entries.
+    await r.stop();
+    await fsp.rm(r.dataDir, { recursive: true, force: true });
+    await fsp.cp(backup, r.dataDir, { recursive: true });
+    await r.start();
+
+    // A comes back first (and notices, its cursor being above the head), then writes until the
+    // room is past B's cursor again: the seqs B already read now hold other entries.
+    await a.sync(r);
+    for (let i = 0; a.client!.appliedSeq <= bCursor + 1; i++) {
+      a.doc.getMap('notes').set(`again-${i}`, `A after the restore ${i}`);
+      await a.client!.flush(10_000);
+    }
+    await b.sync(r);
+    expect(b.view()).toBe(a.view());
+    expect(b.errors.map((e) => e.code)).toEqual(['rolled-back']);
+  });
+
   it('a backup restored the way server/README.md says (generations removed): a partner returning after the room grew again still converges', async () => {
     const keys = await keysFor(26);
     const r = await relay();

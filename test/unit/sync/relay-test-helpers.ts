@@ -81,13 +81,15 @@ export class TestRelay {
 export class MemoryStores {
   cursor = 0;
   generation = '';
+  tag: string | undefined;
   state: Uint8Array | null = null;
   legacy: number | null = 0;
   readonly cursorStore: RelayCursorStore = {
-    load: async () => ({ generation: this.generation, seq: this.cursor }),
+    load: async () => ({ generation: this.generation, seq: this.cursor, tag: this.tag }),
     save: async (c) => {
       this.cursor = c.seq;
       this.generation = c.generation;
+      this.tag = c.tag;
     },
   };
   readonly legacyStore: RelayLegacyStore = {
