@@ -557,7 +557,9 @@ export class RelayStore {
 
   private checkExpectation(r: Room, expect: WriteExpectation): void {
     const generation = r.meta?.generation ?? '';
-    if (expect.generation !== undefined && expect.generation !== generation) {
+    // Naming a generation requires the room to exist with it: entries sealed for a room that
+    // is only about to be created would be bound to a generation it will never have.
+    if (expect.generation !== undefined && (expect.generation === '' || expect.generation !== generation)) {
       throw new StoreError('conflict', 'the room was deleted and created again since you last read it; fetch it again, then retry');
     }
     if (expect.seq !== undefined && expect.seq !== r.head + 1) {

@@ -146,10 +146,18 @@ describe('relay over WebSocket', () => {
     // Reading needs no credential: entries are ciphertext, the room name is the read secret.
     expect(await b.fetchAll(R('owned'))).toHaveLength(1);
 
-    expect(await a.request({ type: 'claim', room: R('claimed-first'), writeToken: T('claimed-first') })).toMatchObject({ type: 'claimed', generation: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    // A write naming a generation needs the room to exist with it (claim creates it first);
+    // the empty generation of a room that does not exist is not one.
+    expect(await a.request({ type: 'append', room: R('claimed-first'), entries: [bytes(1)], writeToken: T('claimed-first'), generation: '', seq: 1 })).toMatchObject({ code: 'bad-request' });
+    const claimed = await a.request({ type: 'claim', room: R('claimed-first'), writeToken: T('claimed-first') });
+    expect(claimed).toMatchObject({ type: 'claimed', generation: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    const generation = claimed.type === 'claimed' ? claimed.generation : '';
+    expect(await a.request({ type: 'append', room: R('claimed-first'), entries: [bytes(1)], writeToken: T('claimed-first'), generation: 'f'.repeat(32), seq: 1 })).toMatchObject({ code: 'conflict' });
+    expect(await a.request({ type: 'append', room: R('claimed-first'), entries: [bytes(1)], writeToken: T('claimed-first'), generation, seq: 2 })).toMatchObject({ code: 'conflict' });
+    expect(await a.request({ type: 'append', room: R('claimed-first'), entries: [bytes(1)], writeToken: T('claimed-first'), generation, seq: 1 })).toMatchObject({ type: 'ack', seqs: [1], generation });
     expect(await a.request({ type: 'claim', room: R('claimed-first'), writeToken: T('claimed-first') })).toMatchObject({ type: 'claimed' });
     expect(await a.request({ type: 'append', room: R('claimed-first'), entries: [bytes(1)], writeToken: 'another-token' })).toMatchObject({ code: 'forbidden' });
-    expect(await a.request({ type: 'append', room: R('claimed-first'), entries: [bytes(1)], writeToken: T('claimed-first') })).toMatchObject({ seqs: [1] });
+    expect(await a.request({ type: 'append', room: R('claimed-first'), entries: [bytes(1)], writeToken: T('claimed-first') })).toMatchObject({ seqs: [2] });
   });
 
   it('compaction replaces entries <= upTo with a snapshot; later fetches see snapshot + newer entries, also after restart', async () => {

@@ -45,6 +45,8 @@ describe('RelayStore', () => {
     expect(existsSync(path.join(dir, 'log.tmp'))).toBe(false);
     expect(JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8'))).toMatchObject({ compactedUpTo: 1 });
     await expect(s2.append(roomOf('t'), 'other', [b(1)])).rejects.toBeInstanceOf(StoreError);
+    // Naming a generation needs the room to exist with it.
+    await expect(s2.append(roomOf('fresh'), 'fresh', [b(1)], { generation: '' })).rejects.toMatchObject({ code: 'conflict' });
     await s2.close();
     await expect(s2.append(roomOf('t'), 't', [b(1)])).rejects.toMatchObject({ code: 'internal' });
   });
