@@ -18,7 +18,7 @@ import * as Y from 'yjs';
 import { startServer } from '../server/index';
 import { silentLogger } from '../server/log';
 import { deriveKeys, type NotebookKeys } from '../lib/sync/keys';
-import { RelayClient, type RelayClientOptions, type RelayStats } from '../lib/sync/relay-client';
+import { RelayClient, type RelayClientOptions, type RelayCursor, type RelayStats } from '../lib/sync/relay-client';
 import { prng } from '../test/unit/factories';
 
 interface Row {
@@ -31,10 +31,10 @@ interface Row {
 }
 
 function stores() {
-  let cursor = 0;
+  let cursor: RelayCursor | null = null;
   let state: Uint8Array | null = null;
   return {
-    cursorStore: { load: async () => cursor, save: async (s: number) => void (cursor = s) },
+    cursorStore: { load: async () => cursor, save: async (c: RelayCursor) => void (cursor = c) },
     uploadStore: { load: async () => state, save: async (s: Uint8Array) => void (state = s) },
   };
 }

@@ -9,6 +9,8 @@ export const CloseCode = {
   MessageTooBig: 1009,
   /** Too many malformed frames. */
   Malformed: 4400,
+  /** Said nothing within the handshake timeout after connecting. */
+  Idle: 4408,
   /** Subscribed to more topics than allowed. */
   TooManyTopics: 4413,
   /** Exceeded the per-connection message rate. */
@@ -17,5 +19,9 @@ export const CloseCode = {
   SlowConsumer: 4503,
 } as const;
 
-/** Outgoing bytes buffered for one socket before it is considered stuck and closed. */
-export const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+/**
+ * Outgoing bytes queued for one socket, besides the largest frame in its queue, before it is
+ * considered stuck and closed (see send-buffer.ts). 4 MiB is four fetch pages or ~60 large
+ * signaling messages: far more than an honest reader ever lags, far less than the 32 MiB before.
+ */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;

@@ -17,6 +17,20 @@ export interface ServerOptions {
   allowExtensionOrigins: boolean;
   /** Most simultaneous WebSocket connections (signaling + relay); more get HTTP 503. Default 10000. */
   maxConnections: number;
+  /** Most simultaneous connections from one address (IPv6: one /64); more get HTTP 429. Default 32. */
+  maxConnectionsPerAddress: number;
+  /** Take the client address from the last `X-Forwarded-For` entry (only behind a reverse proxy you run). Default false. */
+  trustProxy: boolean;
+  /** A connection that sends nothing for this long after opening is closed with 4408, in ms. Default 10000. */
+  idleTimeoutMs: number;
+  /** Sustained bytes per second one address may send; beyond, its sockets are read more slowly. Default 1 MiB. */
+  rateBytesPerSec: number;
+  /** Bytes one address may send at once before the byte rate applies. Default 16 MiB. */
+  rateBurstBytes: number;
+  /** Relay rooms one address may create per day. Default 20. */
+  roomsPerAddress: number;
+  /** Bytes one address may add to relay storage per day. Default 256 MiB. */
+  storedBytesPerAddress: number;
   /** Largest signaling message in bytes; larger closes the socket with 1009. Default 64 KiB. */
   maxSignalBytes: number;
   /** Most topics one signaling connection may subscribe, and rooms one relay connection may follow. Default 64. */
@@ -56,7 +70,25 @@ export const DEFAULT_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   allowOrigins: [],
   allowExtensionOrigins: true,
   maxConnections: 10_000,
-  // An SDP offer with a dozen ICE candidates is 2–6 KB; y-webrtc's room encryption plus
+  // A person has one signaling socket and one relay socket per open notebook; a library's
+  // NAT may put a few colleagues behind one address. 32 is ample for that, and keeps one
+  // address from holding more than 32 of the 10,000 slots.
+  maxConnectionsPerAddress: 32,
+  trustProxy: false,
+  // Honest clients speak at once (subscribe, hello); an open socket that says nothing is
+  // only holding a slot.
+  idleTimeoutMs: 10_000,
+  // A first upload of a big notebook is tens of MiB; at 1 MiB/s it still takes under a minute,
+  // and the 16 MiB burst lets the largest frame (an 8 MiB snapshot, ~11 MiB as base64) through
+  // without waiting.
+  rateBytesPerSec: 1 * MiB,
+  rateBurstBytes: 16 * MiB,
+  // A partnership makes one room per notebook (plus one per new invite); 20 a day covers a
+  // library of colleagues behind one address and makes junk rooms cost an attacker addresses.
+  roomsPerAddress: 20,
+  // Four full rooms a day: far above three months of honest notebook work, far below the
+  // total quota (8 GiB would take 32 address-days).
+  storedBytesPerAddress: 256 * MiB,  // An SDP offer with a dozen ICE candidates is 2–6 KB; y-webrtc's room encryption plus
   // base64 adds ~40 %. 64 KiB is 10× headroom while a 512 KiB message fanned out to a busy
   // topic would let one client make the server send megabytes per message.
   maxSignalBytes: 64 * KiB,
@@ -81,6 +113,7 @@ export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOpti
   const positive: (keyof ServerOptions)[] = [
     'maxConnections', 'maxSignalBytes', 'maxTopics', 'ratePerSec', 'rateBurst', 'pingIntervalMs',
     'maxEntryBytes', 'maxSnapshotBytes', 'roomQuotaBytes', 'totalQuotaBytes', 'fetchPageBytes',
+    'maxConnectionsPerAddress', 'idleTimeoutMs', 'rateBytesPerSec', 'rateBurstBytes', 'roomsPerAddress', 'storedBytesPerAddress',
   ];
   for (const k of positive) {
     const v = o[k];
@@ -126,6 +159,15 @@ Usage: tsx server/main.ts [options]
   --no-extension-origins     PN_EXTENSION_ORIGINS=0  refuse chrome-extension://* and
                                                    moz-extension://* (allowed by default)
   --max-connections <n>      PN_MAX_CONNECTIONS    (10000)
+  --max-connections-per-address <n>  PN_MAX_CONNECTIONS_PER_ADDRESS  per IPv4 address
+                                                   or IPv6 /64 (32)
+  --trust-proxy              PN_TRUST_PROXY=1      client address = last X-Forwarded-For
+                                                   entry; only behind your own proxy (off)
+  --idle-timeout <seconds>   PN_IDLE_TIMEOUT       close sockets silent after opening (10)
+  --rate-bytes <size>        PN_RATE_BYTES         bytes/s per address, then slowed (1m)
+  --burst-bytes <size>       PN_BURST_BYTES        byte burst per address (16m)
+  --rooms-per-address <n>    PN_ROOMS_PER_ADDRESS  relay rooms created per address per day (20)
+  --stored-per-address <size> PN_STORED_PER_ADDRESS relay bytes stored per address per day (256m)
   --max-signal-bytes <size>  PN_MAX_SIGNAL_BYTES   largest signaling message (64k)
   --max-topics <n>           PN_MAX_TOPICS         topics/rooms per connection (64)
   --rate <n>                 PN_RATE               messages/s per connection (50)
@@ -161,6 +203,13 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       'allow-origin': { type: 'string', multiple: true },
       'no-extension-origins': { type: 'boolean' },
       'max-connections': { type: 'string' },
+      'max-connections-per-address': { type: 'string' },
+      'trust-proxy': { type: 'boolean' },
+      'idle-timeout': { type: 'string' },
+      'rate-bytes': { type: 'string' },
+      'burst-bytes': { type: 'string' },
+      'rooms-per-address': { type: 'string' },
+      'stored-per-address': { type: 'string' },
       'max-signal-bytes': { type: 'string' },
       'max-topics': { type: 'string' },
       rate: { type: 'string' },
@@ -199,6 +248,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   const pingSeconds = num('ping-interval', 'PN_PING_INTERVAL');
   const logLevel = pick('log-level', 'PN_LOG_LEVEL');
   const extEnv = env.PN_EXTENSION_ORIGINS;
+  const idleSeconds = num('idle-timeout', 'PN_IDLE_TIMEOUT');
+  const proxyEnv = env.PN_TRUST_PROXY;
 
   return {
     help: false,
@@ -208,6 +259,13 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       allowOrigins: origins.map((s) => s.trim()).filter(Boolean),
       allowExtensionOrigins: values['no-extension-origins'] ? false : extEnv === undefined ? undefined : !/^(0|false|no)$/i.test(extEnv),
       maxConnections: num('max-connections', 'PN_MAX_CONNECTIONS'),
+      maxConnectionsPerAddress: num('max-connections-per-address', 'PN_MAX_CONNECTIONS_PER_ADDRESS'),
+      trustProxy: values['trust-proxy'] ? true : proxyEnv === undefined || proxyEnv === '' ? undefined : /^(1|true|yes)$/i.test(proxyEnv),
+      idleTimeoutMs: idleSeconds === undefined ? undefined : idleSeconds * 1000,
+      rateBytesPerSec: bytes('rate-bytes', 'PN_RATE_BYTES'),
+      rateBurstBytes: bytes('burst-bytes', 'PN_BURST_BYTES'),
+      roomsPerAddress: num('rooms-per-address', 'PN_ROOMS_PER_ADDRESS'),
+      storedBytesPerAddress: bytes('stored-per-address', 'PN_STORED_PER_ADDRESS'),
       maxSignalBytes: bytes('max-signal-bytes', 'PN_MAX_SIGNAL_BYTES'),
       maxTopics: num('max-topics', 'PN_MAX_TOPICS'),
       ratePerSec: num('rate', 'PN_RATE'),

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { makeOriginCheck, resolveOptions, type ServerOptions } from './config.ts';
 import { CloseCode } from './close-codes.ts';
+import { AddressLimits, clientAddress, ReadGate } from './limits.ts';
 import { createLogger } from './log.ts';
 import { RELAY_PATH } from './protocol.ts';
 import { RelayHub } from './relay.ts';
@@ -41,6 +42,9 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
   const store = await RelayStore.open({ ...opts, logger: log });
   const signaling = new SignalingHub(opts, log);
   const relay = new RelayHub(store, opts, log);
+  const perAddress = new AddressLimits(opts);
+  /** Timers that resume rate-limited sockets; cleared on close. */
+  const rateTimers = new Set<NodeJS.Timeout>();
 
   // Two WebSocket servers only to get two payload limits: signaling messages are tiny,
   // relay frames carry up to a base64 snapshot.
@@ -99,6 +103,13 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
       log.warn('connection limit reached', { max: opts.maxConnections });
       return refuse(socket, 503, 'Service Unavailable');
     }
+    // Counted from here until the socket closes, handshake or not. The address is not logged.
+    const addr = clientAddress(req, opts.trustProxy);
+    if (!perAddress.connect(addr)) {
+      log.warn('per-address connection limit reached', { max: opts.maxConnectionsPerAddress });
+      return refuse(socket, 429, 'Too Many Requests');
+    }
+    socket.once('close', () => perAddress.disconnect(addr));
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     const isRelay = pathname === RELAY_PATH;
     // Counted until the handshake ends either way, so a burst of half-open upgrades cannot
@@ -119,14 +130,26 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
       sockets.add(ws);
       alive.add(ws);
       ws.on('pong', () => alive.add(ws));
+      const gate = new ReadGate(ws);
+      // Honest clients speak at once (subscribe, hello); a silent socket only holds a slot.
+      const idle = setTimeout(() => ws.close(CloseCode.Idle, 'said nothing after connecting'), opts.idleTimeoutMs);
+      // Registered before the hubs' listeners: the bytes are charged before any work is done,
+      // and reading pauses while the address is over its byte rate (TCP pushes back on it).
+      ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+        clearTimeout(idle);
+        const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
+        const wait = perAddress.received(addr, bytes);
+        if (wait > 0) gate.holdFor(wait, rateTimers);
+      });
       // Protocol errors (e.g. 1009 on an oversized frame) close the socket; log, don't crash.
       ws.on('error', (e) => log.warn('socket error', { conn: connId, error: e.message }));
       ws.on('close', (code) => {
+        clearTimeout(idle);
         sockets.delete(ws);
         log.info('connection closed', { conn: connId, role: isRelay ? 'relay' : 'signaling', code, seconds: Math.round((Date.now() - opened) / 1000) });
       });
       log.info('connection opened', { conn: connId, role: isRelay ? 'relay' : 'signaling', connections: sockets.size });
-      if (isRelay) relay.handle(ws, connId);
+      if (isRelay) relay.handle(ws, connId, { guard: perAddress.guard(addr), gate });
       else signaling.handle(ws, connId);
     });
   });
@@ -171,6 +194,8 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     (closed ??= (async () => {
       closing = true;
       clearInterval(keepAlive);
+      perAddress.close();
+      for (const t of rateTimers) clearTimeout(t);
       const serverClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       for (const ws of sockets) ws.close(CloseCode.GoingAway, 'server shutting down');

@@ -8,8 +8,12 @@
  * matter at the relay's traffic (a few encrypted updates a minute per notebook).
  */
 
-/** Version of this protocol; bumped on incompatible changes. */
-export const RELAY_PROTOCOL_VERSION = 1;
+/**
+ * Version of this protocol; bumped on incompatible changes. Version 2: rooms are created only
+ * by the holder of their write token (room name = {@link relayRoomFor}), rooms have a
+ * `generation`, and appends and compactions name the generation and seq they expect.
+ */
+export const RELAY_PROTOCOL_VERSION = 2;
 
 /** Path of the relay endpoint on the server; every other path speaks y-webrtc signaling. */
 export const RELAY_PATH = '/relay';
@@ -19,6 +23,23 @@ export const MAX_ROOM_LENGTH = 256;
 
 /** Longest accepted write token, in UTF-16 code units. */
 export const MAX_TOKEN_LENGTH = 512;
+
+/** Longest accepted room generation id. The server makes 32 hex characters. */
+export const MAX_GENERATION_LENGTH = 64;
+
+/** Prefix hashed before the write token to name a room (domain separation from other hashes). */
+export const RELAY_ROOM_PREFIX = 'partner-notebook/relay-room/v2\n';
+
+/**
+ * The only room a write token may create: lowercase hex SHA-256 of {@link RELAY_ROOM_PREFIX}
+ * followed by the token (UTF-8). The server checks this when a room is created, so nobody can
+ * take a room name they merely saw (on the network, in a log) without its token, while the
+ * name reveals nothing about the token. Web Crypto only, so the extension and Node share it.
+ */
+export async function relayRoomFor(writeToken: string): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(RELAY_ROOM_PREFIX + writeToken));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 /** How an entry came to be: appended by a client, or the result of a compaction. */
 export type EntryKind = 'update' | 'snapshot';
@@ -49,6 +70,10 @@ export type RelayErrorCode =
   | 'bad-range'
   /** The connection follows more rooms (`hello`) than the server allows. */
   | 'too-many-rooms'
+  /** `append`/`compact` named another generation or seq than the room's: fetch, then retry. */
+  | 'conflict'
+  /** This network address created too many rooms or stored too many bytes lately; try later. */
+  | 'over-limit'
   /** The server failed while storing or reading; nothing was acknowledged. */
   | 'internal';
 
@@ -61,6 +86,8 @@ export const RELAY_ERROR_CODES: readonly RelayErrorCode[] = [
   'server-full',
   'bad-range',
   'too-many-rooms',
+  'conflict',
+  'over-limit',
   'internal',
 ];
 
@@ -73,14 +100,21 @@ export type RelayClientMessage =
   | { type: 'hello'; id?: number; room: string; writeToken?: string }
   /** Stop following a room; the server replies `left`. */
   | { type: 'leave'; id?: number; room: string }
-  /** Fix the room's write credential (first claim wins); replies `claimed` or `error forbidden`. */
+  /**
+   * Create the room (only with the token it is named after, see {@link relayRoomFor}) or check
+   * the token of an existing one; replies `claimed` with the room's generation, or `error forbidden`.
+   */
   | { type: 'claim'; id?: number; room: string; writeToken: string }
-  /** Append entries; replies `ack` with one seq per entry, after the write is durable. */
-  | { type: 'append'; id?: number; room: string; entries: Uint8Array[]; writeToken: string }
+  /**
+   * Append entries; replies `ack` with one seq per entry, after the write is durable. With
+   * `generation` and `seq`, the server appends only if the room has that generation and the
+   * first entry gets exactly `seq` (else `conflict`), so the writer can bind both into each entry.
+   */
+  | { type: 'append'; id?: number; room: string; entries: Uint8Array[]; writeToken: string; generation?: string; seq?: number }
   /** Read entries with `seq > since`, one page; replies `entries` (follow up while `more`). */
   | { type: 'fetch'; id?: number; room: string; since: number; maxBytes?: number }
-  /** Replace entries `<= upTo` with one snapshot entry (seq `upTo`); replies `compacted`. */
-  | { type: 'compact'; id?: number; room: string; upTo: number; snapshot: Uint8Array; writeToken: string }
+  /** Replace entries `<= upTo` with one snapshot entry (seq `upTo`); replies `compacted`. With `generation`, only in that generation (else `conflict`). */
+  | { type: 'compact'; id?: number; room: string; upTo: number; snapshot: Uint8Array; writeToken: string; generation?: string }
   /** Application-level keep-alive for clients that cannot see WebSocket pings; replies `pong`. */
   | { type: 'ping'; id?: number };
 
@@ -99,19 +133,24 @@ export type RelayServerMessage =
       snapshotSeq: number;
       /** Whether a write credential is fixed for the room. */
       claimed: boolean;
-      /** Whether the hello's `writeToken` would be accepted (true for unclaimed rooms). */
+      /** Whether the hello's `writeToken` would be accepted (for a room that does not exist: whether it may create it). */
       canWrite: boolean | null;
+      /**
+       * Random id the server gave the room when it was created; a room deleted (retention) and
+       * created again gets a new one. Empty while the room does not exist.
+       */
+      generation: string;
     }
   /** Reply to `leave`. */
   | { type: 'left'; id?: number; room: string }
   /** Reply to `claim`: the token is (now, or already was) the room's credential. */
-  | { type: 'claimed'; id?: number; room: string }
+  | { type: 'claimed'; id?: number; room: string; generation: string }
   /** Reply to `append`: the entries are durable with these seqs, in the order sent. */
-  | { type: 'ack'; id?: number; room: string; seqs: number[] }
-  /** Reply to `fetch`: one page, ascending by seq. Fetch again with the last seq while `more`. */
-  | { type: 'entries'; id?: number; room: string; entries: RelayEntry[]; head: number; more: boolean }
+  | { type: 'ack'; id?: number; room: string; seqs: number[]; generation: string }
+  /** Reply to `fetch`: one page, ascending by seq. Fetch again with the last seq while `more`. `generation` empty: no such room. */
+  | { type: 'entries'; id?: number; room: string; entries: RelayEntry[]; head: number; more: boolean; generation: string }
   /** Entries another client appended to a room this connection follows. */
-  | { type: 'push'; room: string; entries: RelayEntry[] }
+  | { type: 'push'; room: string; entries: RelayEntry[]; generation: string }
   /** Reply to `compact`. */
   | { type: 'compacted'; id?: number; room: string; upTo: number }
   /** Reply to `ping`. */
@@ -206,6 +245,13 @@ function reqBool(o: Obj, key: string): boolean {
   return o[key] as boolean;
 }
 
+/** A generation id: a string (empty for a room that does not exist). */
+function reqGeneration(o: Obj): string {
+  const v = o.generation;
+  if (typeof v !== 'string' || v.length > MAX_GENERATION_LENGTH) throw new FieldError(`generation must be a string of at most ${MAX_GENERATION_LENGTH} characters`);
+  return v;
+}
+
 function readEntries(v: unknown): RelayEntry[] {
   if (!Array.isArray(v)) throw new FieldError('entries must be an array');
   return v.map((e, i) => {
@@ -259,7 +305,9 @@ export function parseClientMessage(text: string): ParseResult<RelayClientMessage
           if (bytes.length === 0) throw new FieldError(`entries[${i}] is empty`);
           return bytes;
         });
-        return { type: 'append', id, room, entries, writeToken };
+        const generation = optString(o, 'generation', MAX_GENERATION_LENGTH);
+        const seq = o.seq === undefined ? undefined : reqSeq(o, 'seq');
+        return { type: 'append', id, room, entries, writeToken, ...(generation !== undefined && { generation }), ...(seq !== undefined && { seq }) };
       }
       case 'fetch': {
         const maxBytes = o.maxBytes === undefined ? undefined : reqSeq(o, 'maxBytes');
@@ -268,12 +316,14 @@ export function parseClientMessage(text: string): ParseResult<RelayClientMessage
       case 'compact': {
         const snapshot = reqBytes(o.snapshot, 'snapshot');
         if (snapshot.length === 0) throw new FieldError('snapshot is empty');
+        const generation = optString(o, 'generation', MAX_GENERATION_LENGTH);
         return {
           type: 'compact', id,
           room: reqString(o, 'room', MAX_ROOM_LENGTH),
           upTo: reqSeq(o, 'upTo'),
           snapshot,
           writeToken: reqString(o, 'writeToken', MAX_TOKEN_LENGTH),
+          ...(generation !== undefined && { generation }),
         };
       }
       case 'ping':
@@ -294,25 +344,27 @@ export function parseServerMessage(text: string): ParseResult<RelayServerMessage
         return {
           type: 'welcome', id, room: reqString(o, 'room', MAX_ROOM_LENGTH), version: reqSeq(o, 'version'),
           head: reqSeq(o, 'head'), snapshotSeq: reqSeq(o, 'snapshotSeq'), claimed: reqBool(o, 'claimed'), canWrite,
+          // Absent from version 1 servers: parse anyway, so the client can say "update the server".
+          generation: o.generation === undefined ? '' : reqGeneration(o),
         };
       }
       case 'left':
         return { type: 'left', id, room: reqString(o, 'room', MAX_ROOM_LENGTH) };
       case 'claimed':
-        return { type: 'claimed', id, room: reqString(o, 'room', MAX_ROOM_LENGTH) };
+        return { type: 'claimed', id, room: reqString(o, 'room', MAX_ROOM_LENGTH), generation: reqGeneration(o) };
       case 'ack': {
         if (!Array.isArray(o.seqs) || !o.seqs.every((s) => Number.isSafeInteger(s) && s > 0)) {
           throw new FieldError('seqs must be an array of positive integers');
         }
-        return { type: 'ack', id, room: reqString(o, 'room', MAX_ROOM_LENGTH), seqs: o.seqs as number[] };
+        return { type: 'ack', id, room: reqString(o, 'room', MAX_ROOM_LENGTH), seqs: o.seqs as number[], generation: reqGeneration(o) };
       }
       case 'entries':
         return {
           type: 'entries', id, room: reqString(o, 'room', MAX_ROOM_LENGTH), entries: readEntries(o.entries),
-          head: reqSeq(o, 'head'), more: reqBool(o, 'more'),
+          head: reqSeq(o, 'head'), more: reqBool(o, 'more'), generation: reqGeneration(o),
         };
       case 'push':
-        return { type: 'push', room: reqString(o, 'room', MAX_ROOM_LENGTH), entries: readEntries(o.entries) };
+        return { type: 'push', room: reqString(o, 'room', MAX_ROOM_LENGTH), entries: readEntries(o.entries), generation: reqGeneration(o) };
       case 'compacted':
         return { type: 'compacted', id, room: reqString(o, 'room', MAX_ROOM_LENGTH), upTo: reqSeq(o, 'upTo') };
       case 'pong':

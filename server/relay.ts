@@ -1,12 +1,22 @@
 import type { WebSocket } from 'ws';
-import { CloseCode, MAX_BUFFERED_BYTES } from './close-codes.ts';
+import { CloseCode } from './close-codes.ts';
+import type { ReadGate } from './limits.ts';
 import { hashName, type Logger } from './log.ts';
 import {
   encodeServerMessage, parseClientMessage, RELAY_PROTOCOL_VERSION,
   type ParseResult, type RelayClientMessage, type RelayServerMessage,
 } from './protocol.ts';
 import { TokenBucket } from './rate-limit.ts';
-import { StoreError, type RelayStore } from './storage.ts';
+import { sendCapped } from './send-buffer.ts';
+import { StoreError, type RelayStore, type WriteGuard } from './storage.ts';
+
+/** What the relay needs to know about where a connection comes from. */
+export interface RelayPeer {
+  /** Admission checks for writes, charged to the connection's address. */
+  guard: WriteGuard;
+  /** Pauses reading the socket (shared with the byte rate limit). */
+  gate: ReadGate;
+}
 
 /** Limits the relay hub enforces per connection. */
 export interface RelayLimits {
@@ -45,7 +55,7 @@ export class RelayHub {
   }
 
   /** Takes over a freshly upgraded connection. `connId` only labels log lines. */
-  handle(ws: WebSocket, connId: number): void {
+  handle(ws: WebSocket, connId: number, peer: RelayPeer): void {
     const following = new Set<string>();
     const bucket = new TokenBucket(this.limits.ratePerSec, this.limits.rateBurst);
     let malformed = 0;
@@ -85,8 +95,8 @@ export class RelayHub {
         return;
       }
       inFlight++;
-      if (inFlight >= MAX_IN_FLIGHT) ws.pause();
-      this.dispatch(ws, connId, parsed.message, following, unfollow)
+      if (inFlight >= MAX_IN_FLIGHT) peer.gate.hold('in-flight');
+      this.dispatch(ws, connId, parsed.message, following, unfollow, peer.guard)
         .catch((e: unknown) => {
           const m = parsed.message;
           const room = 'room' in m ? m.room : undefined;
@@ -99,7 +109,7 @@ export class RelayHub {
         })
         .finally(() => {
           inFlight--;
-          if (inFlight < MAX_IN_FLIGHT && ws.isPaused && !closed) ws.resume();
+          if (inFlight < MAX_IN_FLIGHT && !closed) peer.gate.release('in-flight');
         });
     });
   }
@@ -110,6 +120,7 @@ export class RelayHub {
     m: RelayClientMessage,
     following: Set<string>,
     unfollow: (room: string) => void,
+    guard: WriteGuard,
   ): Promise<void> {
     switch (m.type) {
       case 'hello': {
@@ -129,18 +140,19 @@ export class RelayHub {
         unfollow(m.room);
         this.send(ws, { type: 'left', id: m.id, room: m.room });
         return;
-      case 'claim':
-        await this.store.claim(m.room, m.writeToken);
-        this.send(ws, { type: 'claimed', id: m.id, room: m.room });
+      case 'claim': {
+        const generation = await this.store.claim(m.room, m.writeToken, guard);
+        this.send(ws, { type: 'claimed', id: m.id, room: m.room, generation });
         return;
+      }
       case 'append': {
-        const seqs = await this.store.append(m.room, m.writeToken, m.entries);
-        this.send(ws, { type: 'ack', id: m.id, room: m.room, seqs });
+        const { seqs, generation } = await this.store.append(m.room, m.writeToken, m.entries, { generation: m.generation, seq: m.seq }, guard);
+        this.send(ws, { type: 'ack', id: m.id, room: m.room, seqs, generation });
         this.log.debug('appended', { conn: connId, room: hashName(m.room), entries: seqs.length, head: seqs[seqs.length - 1] });
         const others = this.followers.get(m.room);
         if (others && (others.size > 1 || !others.has(ws))) {
           const text = encodeServerMessage({
-            type: 'push', room: m.room,
+            type: 'push', room: m.room, generation,
             entries: m.entries.map((data, i) => ({ seq: seqs[i]!, kind: 'update' as const, data })),
           });
           // The appender already has its entries (and their seqs from the ack).
@@ -155,7 +167,7 @@ export class RelayHub {
         return;
       }
       case 'compact':
-        await this.store.compact(m.room, m.writeToken, m.upTo, m.snapshot);
+        await this.store.compact(m.room, m.writeToken, m.upTo, m.snapshot, { generation: m.generation }, guard);
         this.send(ws, { type: 'compacted', id: m.id, room: m.room, upTo: m.upTo });
         return;
       case 'ping':
@@ -169,11 +181,6 @@ export class RelayHub {
   }
 
   private sendText(ws: WebSocket, text: string): void {
-    if (ws.readyState !== ws.OPEN) return;
-    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      ws.close(CloseCode.SlowConsumer, 'not reading fast enough');
-      return;
-    }
-    ws.send(text);
+    sendCapped(ws, text);
   }
 }

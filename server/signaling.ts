@@ -1,7 +1,8 @@
 import type { WebSocket } from 'ws';
-import { CloseCode, MAX_BUFFERED_BYTES } from './close-codes.ts';
+import { CloseCode } from './close-codes.ts';
 import { hashName, type Logger } from './log.ts';
 import { TokenBucket } from './rate-limit.ts';
+import { sendCapped } from './send-buffer.ts';
 
 /** Limits the signaling hub enforces per connection. */
 export interface SignalingLimits {
@@ -123,11 +124,6 @@ export class SignalingHub {
   }
 
   private sendText(ws: WebSocket, text: string): void {
-    if (ws.readyState !== ws.OPEN) return;
-    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      ws.close(CloseCode.SlowConsumer, 'not reading fast enough');
-      return;
-    }
-    ws.send(text);
+    sendCapped(ws, text);
   }
 }

@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import * as zlib from 'node:zlib';
-import type { EntryKind, RelayEntry, RelayErrorCode } from './protocol.ts';
+import { RELAY_ROOM_PREFIX, type EntryKind, type RelayEntry, type RelayErrorCode } from './protocol.ts';
 import { hashName, silentLogger, type Logger } from './log.ts';
 import { crc32 as sharedCrc32 } from '../lib/crc32.ts';
 
@@ -10,7 +10,7 @@ import { crc32 as sharedCrc32 } from '../lib/crc32.ts';
  * On-disk layout (see README "Storage"):
  *
  *   <dataDir>/rooms/<sha256(room) hex>/log        append-only records
- *   <dataDir>/rooms/<sha256(room) hex>/meta.json  {format, credential, compactedUpTo, createdAt}
+ *   <dataDir>/rooms/<sha256(room) hex>/meta.json  {format, credential, compactedUpTo, createdAt, generation}
  *
  * A record is   u32 BE bodyLength | u32 BE crc32(body) | body
  * with body  =  u8 kind (0 update, 1 snapshot) | u32 BE seq high | u32 BE seq low | payload.
@@ -25,7 +25,15 @@ const KIND_UPDATE = 0;
 const KIND_SNAPSHOT = 1;
 const LOG_FILE = 'log';
 const META_FILE = 'meta.json';
-const META_FORMAT = 1;
+const META_FORMAT = 2;
+/**
+ * Disk use is counted in whole blocks: ext4, xfs and tmpfs give every directory and every
+ * non-empty file at least one 4 KiB block, so a room of a few bytes really costs ~12 KiB.
+ * Counting file lengths instead let a flood of tiny rooms use ~60× more disk than its quota.
+ */
+const BLOCK_BYTES = 4096;
+/** Share of the total quota kept for rooms that already exist: new rooms stop before it. */
+const CREATION_RESERVE = 0.1;
 /** Loaded rooms without activity for this long are dropped from memory (they reload on demand). */
 const UNLOAD_AFTER_MS = 10 * 60_000;
 /** Reads refresh a room's activity time at most this often (a utimes per fetch would be waste). */
@@ -49,6 +57,26 @@ export class StoreError extends Error {
   }
 }
 
+/**
+ * Per-request admission checks the caller (the relay, which knows the client's address) lets
+ * the store run at the moment it knows what a write costs. Each throws a {@link StoreError}
+ * to refuse; nothing has been written then.
+ */
+export interface WriteGuard {
+  /** A new room is about to be created. */
+  createRoom?(): void;
+  /** `bytes` of disk are about to be used by appended entries or a larger snapshot. */
+  storeBytes?(bytes: number): void;
+}
+
+/** What an `append` or `compact` expects of the room (PROTOCOL.md "Generations"). */
+export interface WriteExpectation {
+  /** The room's generation; a mismatch is a `conflict`. */
+  generation?: string;
+  /** The seq the first appended entry must get; a mismatch is a `conflict`. */
+  seq?: number;
+}
+
 /** Limits the store enforces. */
 export interface StoreOptions {
   /** Root directory; `rooms/` is created inside. */
@@ -57,9 +85,9 @@ export interface StoreOptions {
   maxEntryBytes: number;
   /** Largest compaction snapshot. */
   maxSnapshotBytes: number;
-  /** Disk bytes per room (log + meta). */
+  /** Disk bytes per room (directory, log and meta, in whole 4 KiB blocks). */
   roomQuotaBytes: number;
-  /** Disk bytes for all rooms. */
+  /** Disk bytes for all rooms, counted the same way; new rooms stop at 90 % of it. */
   totalQuotaBytes: number;
   /** Idle days before a room is deleted; 0 disables retention. */
   retentionDays: number;
@@ -77,8 +105,18 @@ export interface RoomStatus {
   snapshotSeq: number;
   /** Whether a credential is fixed. */
   claimed: boolean;
-  /** Whether the given token would be accepted; null when no token was given. */
+  /** Whether the given token would be accepted (or may create the room); null when no token was given. */
   canWrite: boolean | null;
+  /** The room's generation id; empty when the room does not exist. */
+  generation: string;
+}
+
+/** Result of an append. */
+export interface AppendResult {
+  /** Seqs of the entries, in the order given. */
+  seqs: number[];
+  /** Generation they were stored in. */
+  generation: string;
 }
 
 /** One page of a fetch. */
@@ -89,6 +127,8 @@ export interface ReadResult {
   head: number;
   /** True when entries beyond this page exist. */
   more: boolean;
+  /** The room's generation; empty when the room does not exist. */
+  generation: string;
 }
 
 interface IndexEntry {
@@ -105,6 +145,8 @@ interface Meta {
   credential: string | null;
   compactedUpTo: number;
   createdAt: number;
+  /** Random id made at creation (format 2); rooms of format 1 get one when first loaded. */
+  generation?: string;
 }
 
 interface Room {
@@ -124,6 +166,24 @@ interface Room {
 /** Hash of a write token as stored in meta.json: the server never keeps the token itself. */
 export function credentialOf(writeToken: string): string {
   return createHash('sha256').update(writeToken, 'utf8').digest('hex');
+}
+
+/**
+ * Whether `writeToken` may create `room`: the room must be named after the token
+ * (`relayRoomFor` in protocol.ts; the same hash, synchronously).
+ */
+export function tokenNamesRoom(room: string, writeToken: string): boolean {
+  return createHash('sha256').update(RELAY_ROOM_PREFIX + writeToken, 'utf8').digest('hex') === room;
+}
+
+/** Bytes a file of `length` bytes occupies on disk (whole blocks). */
+function blocks(length: number): number {
+  return Math.ceil(length / BLOCK_BYTES) * BLOCK_BYTES;
+}
+
+/** Disk use of a room as counted against the quotas: its directory, log and meta file. */
+function diskUse(logBytes: number, metaBytes: number): number {
+  return BLOCK_BYTES + blocks(logBytes) + blocks(metaBytes);
 }
 
 /** Directory name of a room: its name never reaches the disk in clear. */
@@ -248,9 +308,14 @@ export class RelayStore {
     return store;
   }
 
-  /** Bytes used by all rooms (logs + meta files). */
+  /** Disk bytes used by all rooms (directories, logs, meta files; whole blocks). */
   get usedBytes(): number {
     return this.totalBytes;
+  }
+
+  /** Rooms held in memory (rooms that do not exist never are). */
+  get loadedRooms(): number {
+    return this.loaded.size;
   }
 
   private async measure(): Promise<void> {
@@ -258,7 +323,8 @@ export class RelayStore {
     let rooms = 0;
     for (const id of await fsp.readdir(this.roomsDir)) {
       const dir = path.join(this.roomsDir, id);
-      for (const f of [LOG_FILE, META_FILE]) total += (await statOrNull(path.join(dir, f)))?.size ?? 0;
+      const [log, meta] = await Promise.all([LOG_FILE, META_FILE].map((f) => statOrNull(path.join(dir, f))));
+      total += diskUse(log?.size ?? 0, meta?.size ?? 0);
       rooms++;
     }
     this.totalBytes = total;
@@ -269,25 +335,31 @@ export class RelayStore {
   status(room: string, writeToken?: string): Promise<RoomStatus> {
     return this.run(room, async (r) => {
       await this.touch(r);
+      const match = writeToken === undefined ? null : this.tokenMatches(r, writeToken);
       return {
         head: r.head,
         snapshotSeq: r.index[0]?.kind === 'snapshot' ? r.index[0].seq : 0,
         claimed: !!r.meta?.credential,
-        canWrite: writeToken === undefined ? null : this.tokenMatches(r, writeToken) !== false,
+        canWrite: writeToken === undefined ? null : match === null ? tokenNamesRoom(room, writeToken) : match,
+        generation: r.meta?.generation ?? '',
       };
-    });
+    }, 'read');
   }
 
-  /** Fixes the room's credential if unclaimed; throws `forbidden` if another token owns it. */
-  claim(room: string, writeToken: string): Promise<void> {
+  /**
+   * Creates the room (only with the token it is named after) or checks the token of an
+   * existing one; returns the room's generation. Throws `forbidden` for any other token.
+   */
+  claim(room: string, writeToken: string, guard: WriteGuard = {}): Promise<string> {
     return this.run(room, async (r) => {
       this.authorize(r, writeToken);
-      if (!r.meta?.credential) await this.writeMeta(r, { credential: credentialOf(writeToken) });
+      if (!r.meta?.credential) await this.create(r, room, writeToken, guard);
+      return r.meta!.generation!;
     });
   }
 
-  /** Appends entries durably (fsync'd) and returns their seqs. */
-  async append(room: string, writeToken: string, entries: Uint8Array[]): Promise<number[]> {
+  /** Appends entries durably (fsync'd) and returns their seqs; creates the room if needed (see {@link claim}). */
+  async append(room: string, writeToken: string, entries: Uint8Array[], expect: WriteExpectation = {}, guard: WriteGuard = {}): Promise<AppendResult> {
     for (const e of entries) {
       if (e.length > this.opts.maxEntryBytes) {
         throw new StoreError('too-large', `an entry is ${e.length} bytes; the limit is ${this.opts.maxEntryBytes}`);
@@ -295,11 +367,13 @@ export class RelayStore {
     }
     return this.run(room, async (r) => {
       this.authorize(r, writeToken);
+      this.checkExpectation(r, expect);
       const records = entries.map((e, i) => encodeRecord('update', r.head + 1 + i, e));
       const added = records.reduce((n, b) => n + b.length, 0);
-      const metaGrowth = r.meta?.credential ? 0 : 256; // rough size of a first meta.json
-      this.checkQuota(r, r.logBytes + r.metaBytes + added + metaGrowth, added + metaGrowth);
-      if (!r.meta?.credential) await this.writeMeta(r, { credential: credentialOf(writeToken) });
+      const growth = blocks(r.logBytes + added) - blocks(r.logBytes);
+      this.checkQuota(diskUse(r.logBytes + added, r.metaBytes), growth);
+      guard.storeBytes?.(added);
+      if (!r.meta?.credential) await this.create(r, room, writeToken, guard, growth);
 
       const buf = Buffer.concat(records);
       await this.appendToLog(r, buf);
@@ -311,16 +385,16 @@ export class RelayStore {
         r.index.push({ seq, kind: 'update', offset: off, length: rec.length });
         off += rec.length;
       }
-      r.logBytes = off;
-      this.totalBytes += buf.length;
+      this.resize(r, off, r.metaBytes);
       r.lastTouch = this.now(); // the write itself updated the mtime
-      return seqs;
+      return { seqs, generation: r.meta!.generation! };
     });
   }
 
   /** Reads entries with seq > since, up to about `maxBytes` of payload (always at least one). */
   read(room: string, since: number, maxBytes: number): Promise<ReadResult> {
     return this.run(room, async (r) => {
+      const generation = r.meta?.generation ?? '';
       await this.touch(r);
       // First entry with seq > since (binary search: the index is sorted by seq).
       let lo = 0;
@@ -339,7 +413,7 @@ export class RelayStore {
         page.push(e);
         bytes += payload;
       }
-      if (page.length === 0) return { entries: [], head: r.head, more: false };
+      if (page.length === 0) return { entries: [], head: r.head, more: false, generation };
       const start = page[0]!.offset;
       const last = page[page.length - 1]!;
       const buf = Buffer.allocUnsafe(last.offset + last.length - start);
@@ -354,17 +428,18 @@ export class RelayStore {
         kind: e.kind,
         data: new Uint8Array(buf.buffer, buf.byteOffset + e.offset - start + HEADER_BYTES + BODY_PREFIX_BYTES, e.length - HEADER_BYTES - BODY_PREFIX_BYTES),
       }));
-      return { entries, head: r.head, more: lo + page.length < r.index.length };
-    });
+      return { entries, head: r.head, more: lo + page.length < r.index.length, generation };
+    }, 'read');
   }
 
   /** Replaces entries with seq <= upTo by one snapshot record with seq upTo (crash-atomic via rename). */
-  async compact(room: string, writeToken: string, upTo: number, snapshot: Uint8Array): Promise<void> {
+  async compact(room: string, writeToken: string, upTo: number, snapshot: Uint8Array, expect: WriteExpectation = {}, guard: WriteGuard = {}): Promise<void> {
     if (snapshot.length > this.opts.maxSnapshotBytes) {
       throw new StoreError('too-large', `the snapshot is ${snapshot.length} bytes; the limit is ${this.opts.maxSnapshotBytes}`);
     }
     return this.run(room, async (r) => {
       this.authorize(r, writeToken);
+      this.checkExpectation(r, { generation: expect.generation });
       const snapshotSeq = r.index[0]?.kind === 'snapshot' ? r.index[0].seq : 0;
       if (upTo < 1 || upTo < snapshotSeq || upTo > r.head) {
         throw new StoreError('bad-range', `upTo must be between ${Math.max(1, snapshotSeq)} and the room head ${r.head}`);
@@ -374,7 +449,9 @@ export class RelayStore {
       const keptFrom = firstKept === -1 ? r.logBytes : r.index[firstKept]!.offset;
       const keptBytes = r.logBytes - keptFrom;
       const newLogBytes = snapRecord.length + keptBytes;
-      this.checkQuota(r, newLogBytes + r.metaBytes, newLogBytes - r.logBytes);
+      const growth = blocks(newLogBytes) - blocks(r.logBytes);
+      this.checkQuota(diskUse(newLogBytes, r.metaBytes), growth);
+      if (growth > 0) guard.storeBytes?.(growth);
 
       const kept = Buffer.allocUnsafe(keptBytes);
       const logPath = path.join(r.dir, LOG_FILE);
@@ -386,14 +463,13 @@ export class RelayStore {
           await fh.close();
         }
       }
-      if (!r.meta?.credential) await this.writeMeta(r, { credential: credentialOf(writeToken) });
+      if (!r.meta?.credential) await this.create(r, room, writeToken, guard);
       await writeFileAtomic(logPath, Buffer.concat([snapRecord, kept]));
 
       const shift = snapRecord.length - keptFrom;
       const tail = firstKept === -1 ? [] : r.index.slice(firstKept).map((e) => ({ ...e, offset: e.offset + shift }));
       r.index = [{ seq: upTo, kind: 'snapshot', offset: 0, length: snapRecord.length }, ...tail];
-      this.totalBytes += newLogBytes - r.logBytes;
-      r.logBytes = newLogBytes;
+      this.resize(r, newLogBytes, r.metaBytes);
       // meta.json's copy of the compaction point is informational; the log already decides.
       await this.writeMeta(r, { compactedUpTo: upTo });
       this.log.info('room compacted', { room: hashName(room), upTo, bytes: newLogBytes });
@@ -430,7 +506,7 @@ export class RelayStore {
     const activity = Math.max(logStat?.mtimeMs ?? 0, metaStat?.mtimeMs ?? 0) || dirStat.mtimeMs;
     if (activity >= cutoff) return false;
     await fsp.rm(dir, { recursive: true, force: true });
-    this.totalBytes -= (logStat?.size ?? 0) + (metaStat?.size ?? 0);
+    this.totalBytes -= diskUse(logStat?.size ?? 0, metaStat?.size ?? 0);
     return true;
   }
 
@@ -461,7 +537,45 @@ export class RelayStore {
     }
   }
 
-  private checkQuota(r: Room, newRoomBytes: number, growth: number): void {
+  /**
+   * Creates a room: only the token the room is named after may, and only while the disk has
+   * more than the reserve left, so that rooms which already exist can keep growing.
+   * `growth` is what the same request adds besides the room itself.
+   */
+  private async create(r: Room, room: string, writeToken: string, guard: WriteGuard, growth = 0): Promise<void> {
+    if (!tokenNamesRoom(room, writeToken)) {
+      throw new StoreError('forbidden', 'a room can only be created with the write token it is named after; check the notebook\'s sharing secret');
+    }
+    const cost = diskUse(0, 512);
+    if (this.totalBytes + cost + growth > this.opts.totalQuotaBytes * (1 - CREATION_RESERVE)) {
+      throw new StoreError('server-full', 'the relay server has no space for new notebooks; try again later or use another server');
+    }
+    guard.createRoom?.();
+    await this.writeMeta(r, { credential: credentialOf(writeToken), generation: newGeneration(), format: META_FORMAT });
+    this.log.info('room created', { room: hashName(room) });
+  }
+
+  private checkExpectation(r: Room, expect: WriteExpectation): void {
+    const generation = r.meta?.generation ?? '';
+    // Naming a generation requires the room to exist with it: entries sealed for a room that
+    // is only about to be created would be bound to a generation it will never have.
+    if (expect.generation !== undefined && (expect.generation === '' || expect.generation !== generation)) {
+      throw new StoreError('conflict', 'the room was deleted and created again since you last read it; fetch it again, then retry');
+    }
+    if (expect.seq !== undefined && expect.seq !== r.head + 1) {
+      throw new StoreError('conflict', `the room has grown to seq ${r.head} since you last read it; fetch the new entries, then retry`);
+    }
+  }
+
+  /** Sets a room's file sizes and moves the total by the change in its disk use. */
+  private resize(r: Room, logBytes: number, metaBytes: number): void {
+    const before = r.meta || r.logBytes ? diskUse(r.logBytes, r.metaBytes) : 0;
+    r.logBytes = logBytes;
+    r.metaBytes = metaBytes;
+    this.totalBytes += diskUse(logBytes, metaBytes) - before;
+  }
+
+  private checkQuota(newRoomBytes: number, growth: number): void {
     if (growth > 0 && newRoomBytes > this.opts.roomQuotaBytes) {
       throw new StoreError('room-full', `the room would use ${newRoomBytes} of ${this.opts.roomQuotaBytes} bytes; compact it to free space`);
     }
@@ -483,8 +597,7 @@ export class RelayStore {
     const data = Buffer.from(JSON.stringify(meta));
     await this.ensureDir(r);
     await writeFileAtomic(path.join(r.dir, META_FILE), data);
-    this.totalBytes += data.length - r.metaBytes;
-    r.metaBytes = data.length;
+    this.resize(r, r.logBytes, data.length);
     r.meta = meta;
   }
 
@@ -519,8 +632,11 @@ export class RelayStore {
     if (isNew) await fsyncDir(r.dir);
   }
 
-  /** Runs `fn` after every earlier operation on the room, loading the room first. */
-  private run<T>(room: string, fn: (r: Room) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` after every earlier operation on the room, loading the room first. A `read` of
+   * a room that does not exist leaves nothing in memory: asking about random names is free.
+   */
+  private run<T>(room: string, fn: (r: Room) => Promise<T>, mode: 'read' | 'write' = 'write'): Promise<T> {
     if (this.closed) return Promise.reject(new StoreError('internal', 'the server is shutting down'));
     const id = roomDirName(room);
     let q = this.queues.get(id);
@@ -532,7 +648,8 @@ export class RelayStore {
       let r = this.loaded.get(id);
       if (!r || r.broken) {
         r = await this.load(id);
-        this.loaded.set(id, r);
+        if (mode === 'write' || r.meta || r.logBytes > 0) this.loaded.set(id, r);
+        else this.loaded.delete(id);
       }
       r.lastUsed = this.now();
       return fn(r);
@@ -574,8 +691,9 @@ export class RelayStore {
     try {
       buf = await fsp.readFile(logPath);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return r;
-      throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      await this.upgradeMeta(r);
+      return r;
     }
     const { index, validBytes } = scanLog(buf);
     if (validBytes < buf.length) {
@@ -590,13 +708,27 @@ export class RelayStore {
       } finally {
         await fh.close();
       }
-      this.totalBytes -= dropped;
+      this.totalBytes -= blocks(buf.length) - blocks(validBytes);
     }
     r.index = index;
     r.logBytes = validBytes;
     r.head = index.length ? index[index.length - 1]!.seq : 0;
+    await this.upgradeMeta(r);
     return r;
   }
+
+  /**
+   * A room written by protocol version 1 has no generation: it gets one now, once, so that
+   * clients can tell it apart from a room created later under the same name.
+   */
+  private async upgradeMeta(r: Room): Promise<void> {
+    if (r.meta && !r.meta.generation) await this.writeMeta(r, { generation: newGeneration(), format: META_FORMAT });
+  }
+}
+
+/** A fresh generation id: 128 random bits, hex. */
+function newGeneration(): string {
+  return randomBytes(16).toString('hex');
 }
 
 async function readFully(fh: fsp.FileHandle, buf: Buffer, position: number): Promise<void> {

@@ -8,6 +8,8 @@
  * pages and in browsers, and keeps the key material out of JavaScript where possible.
  */
 
+import { relayRoomFor, type EntryKind } from '../../server/protocol';
+
 /** Bytes of secret expected (same as the invite carries). */
 export const NOTEBOOK_SECRET_BYTES = 32;
 
@@ -50,6 +52,27 @@ export interface NotebookKeys {
    * learns it, so it is derived under its own label and never used as a key.
    */
   writeToken: string;
+  /**
+   * The relay mailbox (protocol version 2): a hash of the write token (`relayRoomFor`), so
+   * the relay can check that whoever creates the room holds its token, and nobody can take
+   * the room first after seeing its name. Differs from {@link roomName}, which signaling
+   * servers see; the relay room of protocol version 1 was `roomName`.
+   */
+  relayRoom: string;
+}
+
+/**
+ * Where a relay entry belongs, bound into its encryption (protocol version 2): a relay that
+ * serves it from another room, another generation of the room (deleted and created again),
+ * at another seq or as another kind makes it fail to decrypt instead of being applied.
+ */
+export interface EntryBinding {
+  /** The room's generation id (`welcome.generation`). */
+  generation: string;
+  /** The entry's seq in the room. */
+  seq: number;
+  /** `update` or `snapshot`. */
+  kind: EntryKind;
 }
 
 /** A relay message that cannot be decrypted: wrong notebook key, wrong room, or damaged bytes. */
@@ -91,11 +114,38 @@ export async function deriveKeys(secret: Uint8Array): Promise<NotebookKeys> {
     bits(LABEL.writeToken, 32),
     s.deriveKey(hkdf(LABEL.relayKey), ikm, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']),
   ]);
-  return { roomName: toHex(room), webrtcPassword: toBase64Url(password), relayKey, writeToken: toHex(token) };
+  const writeToken = toHex(token);
+  return { roomName: toHex(room), webrtcPassword: toBase64Url(password), relayKey, writeToken, relayRoom: await relayRoomFor(writeToken) };
 }
 
 /**
- * Encrypts one update for the relay: AES-GCM with a fresh random 12-byte IV, output
+ * Encrypts one relay entry (protocol version 2): like {@link encryptUpdate}, but the
+ * additional data binds the relay room, the room's generation, the entry's seq and its kind.
+ *
+ * @param keys the notebook's keys (`relayKey` encrypts, `relayRoom` is bound)
+ * @param bytes the plaintext (a Yjs update or snapshot)
+ * @param where the generation, seq and kind the entry is stored under
+ */
+export async function sealEntry(keys: Pick<NotebookKeys, 'relayKey' | 'relayRoom'>, bytes: Uint8Array, where: EntryBinding): Promise<Uint8Array> {
+  return seal(keys.relayKey, bytes, entryData(keys.relayRoom, where));
+}
+
+/**
+ * Reverses {@link sealEntry}.
+ *
+ * @param keys the notebook's keys
+ * @param bytes `IV ‖ ciphertext ‖ tag`
+ * @param where the generation, seq and kind the relay says the entry has
+ * @throws DecryptError if the entry was changed, sealed with another key, or is served from
+ *   another room, generation, seq or kind than it was stored under
+ */
+export async function openEntry(keys: Pick<NotebookKeys, 'relayKey' | 'relayRoom'>, bytes: Uint8Array, where: EntryBinding): Promise<Uint8Array> {
+  return open(keys.relayKey, bytes, entryData(keys.relayRoom, where));
+}
+
+/**
+ * Encrypts one update for a relay room of protocol version 1 (kept to read rooms written
+ * before version 2; new entries use {@link sealEntry}): AES-GCM with a fresh random 12-byte IV, output
  * `IV ‖ ciphertext ‖ tag`. The room name is bound as additional data, so a relay that
  * moves a message from one notebook's mailbox to another's gets a {@link DecryptError}
  * rather than a silently applied foreign update.
@@ -107,12 +157,12 @@ export async function deriveKeys(secret: Uint8Array): Promise<NotebookKeys> {
  * @param bytes the plaintext (a Yjs update)
  */
 export async function encryptUpdate(keys: Pick<NotebookKeys, 'relayKey' | 'roomName'>, bytes: Uint8Array): Promise<Uint8Array> {
+  return seal(keys.relayKey, bytes, additionalData(keys.roomName));
+}
+
+async function seal(key: CryptoKey, bytes: Uint8Array, additionalData: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
   const iv = globalThis.crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const sealed = await subtle().encrypt(
-    { name: 'AES-GCM', iv, additionalData: additionalData(keys.roomName) },
-    keys.relayKey,
-    buffer(bytes),
-  );
+  const sealed = await subtle().encrypt({ name: 'AES-GCM', iv, additionalData }, key, buffer(bytes));
   const out = new Uint8Array(IV_BYTES + sealed.byteLength);
   out.set(iv, 0);
   out.set(new Uint8Array(sealed), IV_BYTES);
@@ -128,13 +178,17 @@ export async function encryptUpdate(keys: Pick<NotebookKeys, 'relayKey' | 'roomN
  *   another room, or was encrypted with another key. GCM cannot tell these apart.
  */
 export async function decryptUpdate(keys: Pick<NotebookKeys, 'relayKey' | 'roomName'>, bytes: Uint8Array): Promise<Uint8Array> {
+  return open(keys.relayKey, bytes, additionalData(keys.roomName));
+}
+
+async function open(key: CryptoKey, bytes: Uint8Array, additionalData: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
   if (bytes.length < IV_BYTES + TAG_BYTES) {
     throw new DecryptError(undefined, { cause: new Error(`message of ${bytes.length} bytes is shorter than IV and tag`) });
   }
   try {
     const plain = await subtle().decrypt(
-      { name: 'AES-GCM', iv: buffer(bytes.subarray(0, IV_BYTES)), additionalData: additionalData(keys.roomName) },
-      keys.relayKey,
+      { name: 'AES-GCM', iv: buffer(bytes.subarray(0, IV_BYTES)), additionalData },
+      key,
       buffer(bytes.subarray(IV_BYTES)),
     );
     return new Uint8Array(plain);
@@ -149,6 +203,11 @@ function hkdf(label: string): HkdfParams {
 
 function additionalData(roomName: string): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(`partner-notebook/v1/relay-update/${roomName}`);
+}
+
+/** Version 2 additional data; newline-separated fields, none of which can contain a newline. */
+function entryData(relayRoom: string, w: EntryBinding): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(`partner-notebook/v2/relay-entry\n${relayRoom}\n${w.generation}\n${w.seq}\n${w.kind}`);
 }
 
 /**

@@ -8,7 +8,7 @@ import { LOCAL_ORIGIN, registerClient, summarizeChange } from '../notebook/schem
 import { deriveKeys } from './keys';
 import { LiveSync, otherPanelsOpen, type LiveStatus, type PresenceUser } from './live-sync';
 import type { LocalPersistence } from './persistence';
-import { RelayClient, RELAY_ORIGIN, type RelayStatus } from './relay-client';
+import { RelayClient, RELAY_ORIGIN, type RelayCursor, type RelayStatus } from './relay-client';
 
 /** Connection settings (Settings page). */
 export interface SyncSettings {
@@ -84,19 +84,31 @@ export async function startNotebookSync(o: NotebookSyncOptions): Promise<Noteboo
       keys,
       url,
       cursorStore: {
-        load: async () => Number((await idb.get(`relayCursor:${keys.roomName}`)) ?? 0) || 0,
+        load: async () => parseRelayCursor(await idb.get(`relayCursor2:${keys.relayRoom}`)),
         // Only once the notebook's storage holds what was applied may the cursor move past it.
-        save: async (seq) => {
+        save: async (cursor) => {
           await o.persistence.confirm();
-          await idb.set(`relayCursor:${keys.roomName}`, seq);
+          await idb.set(`relayCursor2:${keys.relayRoom}`, JSON.stringify(cursor));
         },
       },
       uploadStore: {
         load: async () => {
-          const v = (await idb.get(`relayUploaded:${keys.roomName}`)) as unknown;
+          const v = (await idb.get(`relayUploaded2:${keys.relayRoom}`)) as unknown;
           return v instanceof ArrayBuffer ? new Uint8Array(v) : null;
         },
-        save: async (state) => void (await idb.set(`relayUploaded:${keys.roomName}`, state.slice().buffer)),
+        save: async (state) => void (await idb.set(`relayUploaded2:${keys.relayRoom}`, state.slice().buffer)),
+      },
+      // The room of relay protocol 1 was named after `roomName`; its cursor was saved under
+      // that name. -1 marks it as read to the end.
+      legacyStore: {
+        load: async () => {
+          const v = Number((await idb.get(`relayCursor:${keys.roomName}`)) ?? 0) || 0;
+          return v < 0 ? null : v;
+        },
+        save: async (seq) => {
+          await o.persistence.confirm();
+          await idb.set(`relayCursor:${keys.roomName}`, seq ?? -1);
+        },
       },
       onStatus: o.onRelay,
       onError: (e) => o.onError?.(e.message),
@@ -126,6 +138,18 @@ export async function startNotebookSync(o: NotebookSyncOptions): Promise<Noteboo
       await relay?.stop();
     },
   };
+}
+
+/** Reads a stored relay cursor; anything unreadable counts as "never synced" (everything is fetched again, harmlessly). */
+export function parseRelayCursor(stored: unknown): RelayCursor | null {
+  if (typeof stored !== 'string') return null;
+  try {
+    const v = JSON.parse(stored) as Partial<RelayCursor>;
+    if (typeof v.generation !== 'string' || !Number.isSafeInteger(v.seq) || v.seq! < 0) return null;
+    return { generation: v.generation, seq: v.seq!, ...(typeof v.tag === 'string' && { tag: v.tag }) };
+  } catch {
+    return null;
+  }
 }
 
 export { RELAY_ORIGIN };

@@ -29,7 +29,7 @@ import {
   encodeClientMessage, parseServerMessage, RELAY_PROTOCOL_VERSION,
   type RelayClientMessage, type RelayEntry, type RelayErrorCode, type RelayServerMessage,
 } from '../../server/protocol';
-import { decryptUpdate, encryptUpdate, IV_BYTES, type NotebookKeys } from './keys';
+import { decryptUpdate, IV_BYTES, openEntry, sealEntry, type EntryBinding, type NotebookKeys } from './keys';
 import { describeRelayError, RelayError } from './relay-errors';
 import { splitUpdate } from './relay-split';
 
@@ -49,12 +49,43 @@ const MiB = 1024 * 1024;
 /** Slowest line the request timeouts allow for, in bytes per second. */
 const SLOW_LINE_BYTES_PER_SECOND = 50_000;
 
-/** Where the caller keeps the last applied sequence number, per notebook. */
+/**
+ * How far this notebook has read the relay room: the room's generation and the last applied
+ * seq in it. A seq means nothing in another generation: a room deleted by retention and created
+ * again starts from 1, and a partner whose cursor is still below the new head would otherwise
+ * skip the new room's first entries.
+ */
+export interface RelayCursor {
+  /** `welcome.generation` of the room the seq belongs to ('' before the first connection). */
+  generation: string;
+  /** Last applied seq in that generation. */
+  seq: number;
+  /**
+   * Fingerprint of the entry at `seq` (its AES-GCM tag, hex). If the room is rolled back and
+   * grows again past `seq` within one generation, the entry there is another one: comparing
+   * the fingerprint on return is how the client notices.
+   */
+  tag?: string;
+}
+
+/** Where the caller keeps the {@link RelayCursor}, per notebook. */
 export interface RelayCursorStore {
-  /** The saved cursor, 0 when the notebook never synced through the relay. */
-  load(): Promise<number>;
-  /** Called after entries up to `seq` were applied to the doc. */
-  save(seq: number): Promise<void>;
+  /** The saved cursor, null when the notebook never synced through the relay. */
+  load(): Promise<RelayCursor | null>;
+  /** Called after entries up to `cursor.seq` were applied to the doc, and when the room's generation changes. */
+  save(cursor: RelayCursor): Promise<void>;
+}
+
+/**
+ * Read-once access to the notebook's relay room of protocol version 1 (named `keys.roomName`,
+ * entries bound to that name only). Its entries are read once, with whatever partners left
+ * there before the server was updated, and then never again, so the old room expires.
+ */
+export interface RelayLegacyStore {
+  /** The last seq applied from the old room; null once it was read to its end. */
+  load(): Promise<number | null>;
+  /** Saves progress; null marks the old room as read. */
+  save(seq: number | null): Promise<void>;
 }
 
 /**
@@ -148,6 +179,8 @@ export interface RelayClientOptions {
   cursorStore: RelayCursorStore;
   /** What the relay is known to hold, persisted by the caller per notebook. */
   uploadStore: RelayUploadStore;
+  /** Progress through the notebook's protocol-version-1 room, if it may have one. */
+  legacyStore?: RelayLegacyStore;
   /** How long local changes are collected before one upload, in ms. Default 300. */
   batchMs?: number;
   /** The server's `maxEntryBytes` (encrypted size of one entry). Default 1 MiB. */
@@ -189,6 +222,11 @@ class ConnectionLost extends Error {
   override name = 'ConnectionLost';
 }
 
+/** The room's generation changed under a running session (deleted and created again): start over. */
+class RoomReplaced extends Error {
+  override name = 'RoomReplaced';
+}
+
 /** The relay refused this client's writes (other invite): uploads stop, reading goes on. */
 class WriteRefused extends Error {
   override name = 'WriteRefused';
@@ -218,6 +256,8 @@ interface Session {
   canWrite: boolean;
   /** Highest seq known in the room. */
   head: number;
+  /** The room's generation ('' while it does not exist). */
+  generation: string;
   /** Seq of the room's snapshot, 0 if never compacted. */
   snapshotSeq: number;
   /** Payload bytes seen after `snapshotSeq` in this session (a lower bound for the room). */
@@ -250,6 +290,7 @@ export class RelayClient {
   private readonly Socket: RelaySocketConstructor;
   private readonly cursorStore: RelayCursorStore;
   private readonly uploadStore: RelayUploadStore;
+  private readonly legacyStore?: RelayLegacyStore;
   private readonly batchMs: number;
   private readonly maxEntryBytes: number;
   private readonly maxSnapshotBytes: number;
@@ -272,8 +313,12 @@ export class RelayClient {
 
   /** Last applied seq (contiguously: every seq ≤ cursor was applied, skipped as unreadable, or compacted away). */
   private cursor = 0;
-  /** Seqs of this client's own acknowledged entries above the cursor: already in the doc. */
-  private readonly ownSeqs = new Set<number>();
+  /** Generation of the room the cursor counts in. */
+  private generation = '';
+  /** Fingerprint of the entry at the cursor (see {@link RelayCursor.tag}). */
+  private cursorTag: string | undefined;
+  /** Seqs of this client's own acknowledged entries above the cursor (already in the doc), with their fingerprints. */
+  private readonly ownSeqs = new Map<number, string>();
   /** What the relay is known to hold. */
   private relayState: Y.Snapshot = Y.emptySnapshot;
   /** Local updates collected for the next cut (only while a session is live). */
@@ -305,6 +350,7 @@ export class RelayClient {
     this.Socket = Impl;
     this.cursorStore = options.cursorStore;
     this.uploadStore = options.uploadStore;
+    this.legacyStore = options.legacyStore;
     this.batchMs = options.batchMs ?? 300;
     this.maxEntryBytes = options.maxEntryBytes ?? 1 * MiB;
     this.maxSnapshotBytes = options.maxSnapshotBytes ?? 8 * MiB;
@@ -343,7 +389,9 @@ export class RelayClient {
     if (this.started) throw new Error('RelayClient.start() may only be called once; create a new client to start again.');
     this.started = true;
     const [cursor, state] = await Promise.all([this.cursorStore.load(), this.uploadStore.load()]);
-    this.cursor = Number.isSafeInteger(cursor) && cursor > 0 ? cursor : 0;
+    this.cursor = Number.isSafeInteger(cursor?.seq) && cursor!.seq > 0 ? cursor!.seq : 0;
+    this.generation = typeof cursor?.generation === 'string' ? cursor.generation : '';
+    this.cursorTag = typeof cursor?.tag === 'string' && this.cursor > 0 ? cursor.tag : undefined;
     this.relayState = decodeRelayState(state);
     if (this.stopped) return;
     this.doc.on('update', this.onDocUpdate);
@@ -468,7 +516,7 @@ export class RelayClient {
     }
     const s: Session = {
       sock, pending: new Map(), live: false, caughtUp: false, uploads: [], pumping: false,
-      canWrite: true, head: 0, snapshotSeq: 0, bytesSinceSnapshot: 0, nextBytesCheck: 0, snapshotTooLarge: false,
+      canWrite: true, head: 0, generation: '', snapshotSeq: 0, bytesSinceSnapshot: 0, nextBytesCheck: 0, snapshotTooLarge: false,
       lastSentAt: this.now(), ended: false,
     };
     this.session = s;
@@ -493,30 +541,46 @@ export class RelayClient {
       }
     }, Math.max(1000, Math.floor(this.pingIntervalMs / 2)));
 
-    const room = this.keys.roomName;
+    const room = this.keys.relayRoom;
     const welcome = await this.request(s, { type: 'hello', room, writeToken: this.keys.writeToken });
     if (welcome.type !== 'welcome') throw new RelayError('bad-reply');
     if (welcome.version !== RELAY_PROTOCOL_VERSION) throw new RelayError('unsupported-server');
     s.head = welcome.head;
     s.snapshotSeq = welcome.snapshotSeq;
+    s.generation = welcome.generation;
     s.canWrite = welcome.canWrite !== false;
     if (s.canWrite && !welcome.claimed) {
       try {
-        await this.request(s, { type: 'claim', room, writeToken: this.keys.writeToken });
+        const claimed = await this.request(s, { type: 'claim', room, writeToken: this.keys.writeToken });
+        if (claimed.type !== 'claimed' || !claimed.generation) throw new RelayError('bad-reply');
+        // Someone may have created the room between hello and claim: its state is then
+        // unknown, and the first fetch reports it.
+        if (claimed.generation !== s.generation) s.head = s.snapshotSeq = 0;
+        s.generation = claimed.generation;
       } catch (e) {
         if (!(e instanceof ServerError && e.code === 'forbidden')) throw e;
-        s.canWrite = false; // someone claimed it in between, with another token
+        s.canWrite = false;
       }
     }
     if (!s.canWrite) this.report(new RelayError('forbidden'), true);
 
-    if (welcome.head < this.cursor) {
-      // The room was deleted (retention) and recreated: everything must be uploaded again.
-      this.cursor = 0;
-      this.ownSeqs.clear();
-      this.relayState = Y.emptySnapshot;
-      await Promise.all([this.cursorStore.save(0), this.uploadStore.save(Y.encodeSnapshot(Y.emptySnapshot))]);
+    if (s.generation && s.generation !== this.generation) {
+      // A room this client has not read yet: the first connection, or the room was deleted
+      // (retention) and created again. Whatever the cursor counted belongs to the old room:
+      // read the new one from the start and upload everything to it.
+      if (this.generation || this.cursor > 0) await this.resetCursor(s.generation);
+      else await this.saveCursor(s.generation);
+    } else if (s.generation && welcome.head < this.cursor) {
+      // Same room, fewer entries than this client already read: restored from a backup or
+      // tampered with. Entries above the head may come back with other content; start over.
+      this.report(new RelayError('rolled-back', { cause: new Error(`head ${welcome.head} below cursor ${this.cursor}`) }));
+      await this.resetCursor(s.generation);
+    } else if (s.generation && (await this.entryAtCursorChanged(s))) {
+      // Rolled back and grown again past the cursor: the seqs up to it hold other entries now.
+      this.report(new RelayError('rolled-back', { cause: new Error(`the entry at seq ${this.cursor} changed`) }));
+      await this.resetCursor(s.generation);
     }
+    await this.drainLegacy(s);
 
     // Cut what the relay may lack *before* applying anything from it, so entries fetched
     // now are not sent back; changes from here on go through the live queue.
@@ -541,6 +605,61 @@ export class RelayClient {
     this.settle(s);
   }
 
+  /** Forgets what the relay was known to hold: read from seq 0 and upload everything. */
+  private async resetCursor(generation: string): Promise<void> {
+    this.cursor = 0;
+    this.cursorTag = undefined;
+    this.generation = generation;
+    this.ownSeqs.clear();
+    this.relayState = Y.emptySnapshot;
+    await Promise.all([this.cursorStore.save({ generation, seq: 0 }), this.uploadStore.save(Y.encodeSnapshot(Y.emptySnapshot))]);
+  }
+
+  private async saveCursor(generation = this.generation): Promise<void> {
+    this.generation = generation;
+    await this.cursorStore.save({ generation, seq: this.cursor, ...(this.cursorTag && { tag: this.cursorTag }) });
+  }
+
+  /**
+   * Whether the entry at the cursor is still the one this client read there. Asked only when
+   * it can be: the room has the same generation and reaches the cursor, and no snapshot has
+   * replaced that entry (a client behind a snapshot receives the snapshot, which holds
+   * everything, so nothing can be missed then). One small request per connection.
+   */
+  private async entryAtCursorChanged(s: Session): Promise<boolean> {
+    if (!this.cursorTag || this.cursor < 1 || s.snapshotSeq >= this.cursor || s.head < this.cursor) return false;
+    const reply = await this.request(s, { type: 'fetch', room: this.keys.relayRoom, since: this.cursor - 1, maxBytes: 1 });
+    if (reply.type !== 'entries') throw new RelayError('bad-reply');
+    if (reply.generation !== s.generation) throw new RoomReplaced(`fetch answered from generation ${reply.generation}`);
+    const e = reply.entries[0];
+    // Compacted between hello and this fetch: the snapshot comes with the catch-up.
+    if (!e || e.kind === 'snapshot') return false;
+    return e.seq !== this.cursor || fingerprint(e.data) !== this.cursorTag;
+  }
+
+  /**
+   * Applies what partners left in the notebook's room of protocol version 1, once. Runs before
+   * the reconnect diff is cut, and the new room's relay state does not include it, so whatever
+   * arrives here is uploaded to the new room as well: nobody loses what was only in the old one.
+   */
+  private async drainLegacy(s: Session): Promise<void> {
+    if (!this.legacyStore) return;
+    let since = await this.legacyStore.load();
+    if (since === null) return;
+    for (;;) {
+      const reply = await this.request(s, { type: 'fetch', room: this.keys.roomName, since });
+      if (reply.type !== 'entries') throw new RelayError('bad-reply');
+      for (const e of reply.entries) {
+        if (e.seq <= since) continue;
+        await this.applyPlain(e, () => decryptUpdate(this.keys, e.data));
+        since = e.seq;
+      }
+      if (!reply.more || reply.entries.length === 0) break;
+      await this.legacyStore.save(since);
+    }
+    await this.legacyStore.save(null);
+  }
+
   /** Routes one frame: replies to their request, pushes to the apply chain. */
   private onMessage(s: Session, text: string): void {
     // The server is not trusted with size either: the largest honest frame is one page of
@@ -557,7 +676,12 @@ export class RelayClient {
     }
     const m = parsed.message;
     if (m.type === 'push') {
-      if (m.room !== this.keys.roomName) return;
+      if (m.room !== this.keys.relayRoom) return;
+      if (m.generation !== s.generation) {
+        // The room was created again under this session: reconnect and start over.
+        this.fail(s, new RoomReplaced('push from another generation'));
+        return;
+      }
       this.counters.entriesPushed += m.entries.length;
       void this.enqueueApply(s, () => this.applyPush(s, m.entries)).catch((e: unknown) => this.fail(s, e));
       return;
@@ -679,8 +803,9 @@ export class RelayClient {
   /** Fetches every entry after the cursor, page by page. */
   private async catchUp(s: Session): Promise<void> {
     for (;;) {
-      const reply = await this.request(s, { type: 'fetch', room: this.keys.roomName, since: this.cursor });
+      const reply = await this.request(s, { type: 'fetch', room: this.keys.relayRoom, since: this.cursor });
       if (reply.type !== 'entries') throw new RelayError('bad-reply');
+      if (reply.generation !== s.generation) throw new RoomReplaced(`fetch answered from generation ${reply.generation}`);
       this.counters.entriesFetched += reply.entries.length;
       s.head = Math.max(s.head, reply.head);
       const before = this.cursor;
@@ -723,7 +848,7 @@ export class RelayClient {
       } else if (e.seq > s.snapshotSeq) {
         s.bytesSinceSnapshot += e.data.length;
       }
-      const result = await this.applyOne(e);
+      const result = await this.applyOne(s, e);
       if (s.ended) break;
       // Re-checked after the await: an own entry's ack may have moved the cursor meanwhile.
       if (e.seq <= this.cursor) continue;
@@ -731,15 +856,21 @@ export class RelayClient {
       // An unreadable entry is skipped for good (it will never become readable), so the
       // cursor moves past it too; otherwise the client would be stuck on it forever.
       this.cursor = e.seq;
+      this.cursorTag = fingerprint(e.data);
       moved = true;
       this.advanceOwn();
     }
-    if (moved) await this.cursorStore.save(this.cursor);
+    if (moved) await this.saveCursor();
     if (changed) this.setStatus({ lastExchangeAt: this.now() });
   }
 
   /** Decrypts, checks and applies one entry. Returns whether the doc changed. Never throws. */
-  private async applyOne(e: RelayEntry): Promise<boolean> {
+  private applyOne(s: Session, e: RelayEntry): Promise<boolean> {
+    return this.applyPlain(e, () => openEntry(this.keys, e.data, { generation: s.generation, seq: e.seq, kind: e.kind }));
+  }
+
+  /** Checks the size, decrypts with `open`, parses and applies one entry. Never throws. */
+  private async applyPlain(e: RelayEntry, open: () => Promise<Uint8Array>): Promise<boolean> {
     const max = e.kind === 'snapshot' ? this.maxSnapshotBytes : this.maxEntryBytes;
     if (e.data.length > max) {
       this.reject(e, new Error(`${e.data.length} bytes, more than the ${max} a relay may store in one ${e.kind}`));
@@ -747,7 +878,7 @@ export class RelayClient {
     }
     let plain: Uint8Array;
     try {
-      plain = await decryptUpdate(this.keys, e.data);
+      plain = await open();
     } catch (cause) {
       this.reject(e, cause);
       return false;
@@ -778,8 +909,9 @@ export class RelayClient {
 
   /** Moves the cursor over this client's own entries, which the doc already holds. */
   private advanceOwn(): void {
-    for (const seq of this.ownSeqs) if (seq <= this.cursor) this.ownSeqs.delete(seq);
+    for (const seq of this.ownSeqs.keys()) if (seq <= this.cursor) this.ownSeqs.delete(seq);
     while (this.ownSeqs.has(this.cursor + 1)) {
+      this.cursorTag = this.ownSeqs.get(this.cursor + 1);
       this.ownSeqs.delete(this.cursor + 1);
       this.cursor++;
     }
@@ -820,41 +952,69 @@ export class RelayClient {
       await this.uploadAsSnapshot(s);
       return;
     }
-    const sealed = await Promise.all(pieces.map((p) => encryptUpdate(this.keys, p)));
     // Several entries per append while the frame stays within one entry's size: the
     // server's frame limit is at least 4/3 × maxEntryBytes + 64 KiB.
     let group: Uint8Array[] = [];
     let groupBytes = 0;
-    for (const entry of sealed) {
-      if (group.length > 0 && groupBytes + entry.length > this.maxEntryBytes) {
+    for (const piece of pieces) {
+      const size = piece.length + SEAL_OVERHEAD;
+      if (group.length > 0 && groupBytes + size > this.maxEntryBytes) {
         await this.append(s, group);
         group = [];
         groupBytes = 0;
       }
-      group.push(entry);
-      groupBytes += entry.length;
+      group.push(piece);
+      groupBytes += size;
     }
     if (group.length > 0) await this.append(s, group);
   }
 
-  private async append(s: Session, entries: Uint8Array[], compactedForSpace = false): Promise<void> {
-    let reply: RelayServerMessage;
-    try {
-      reply = await this.request(s, { type: 'append', room: this.keys.roomName, entries, writeToken: this.keys.writeToken });
-    } catch (e) {
-      if (e instanceof ServerError && e.code === 'room-full' && !compactedForSpace && (await this.compact(s))) {
-        return this.append(s, entries, true);
+  /**
+   * Appends plaintext updates as the next entries of the room. Each is sealed for the seq it
+   * will get (the head as this client knows it, plus one), and the server stores them only at
+   * exactly those seqs; if a partner appended meanwhile (`conflict`), this client reads what
+   * came in and seals again for the new seqs.
+   */
+  private async append(s: Session, plains: Uint8Array[], compactedForSpace = false): Promise<void> {
+    let reply: RelayServerMessage | undefined;
+    let entries: Uint8Array[] = [];
+    let first = 0;
+    for (let attempt = 0; !reply; attempt++) {
+      first = s.head + 1;
+      entries = await Promise.all(plains.map((p, i) => sealEntry(this.keys, p, { generation: s.generation, seq: first + i, kind: 'update' })));
+      try {
+        reply = await this.request(s, {
+          type: 'append', room: this.keys.relayRoom, entries, writeToken: this.keys.writeToken, generation: s.generation, seq: first,
+        });
+      } catch (e) {
+        if (e instanceof ServerError && e.code === 'conflict' && attempt < 20) {
+          // Fetch what the partner appended (this also moves s.head), then seal again.
+          await this.enqueueApply(s, () => this.catchUp(s));
+          if (s.ended) throw new ConnectionLost('connection closed');
+          // (A push may have moved s.head already, which is as good.) No news at all although
+          // the server said the room moved: it misbehaves, or its generation changed, which
+          // the fetch's own check reports first.
+          if (s.head < first) throw new RoomReplaced('append conflict without new entries');
+          continue;
+        }
+        if (e instanceof ServerError && e.code === 'room-full' && !compactedForSpace && (await this.compact(s))) {
+          return this.append(s, plains, true);
+        }
+        if (e instanceof ServerError && e.code === 'forbidden') {
+          s.canWrite = false;
+          this.report(new RelayError('forbidden', { cause: e }), true);
+          throw new WriteRefused('forbidden', { cause: e });
+        }
+        throw e;
       }
-      if (e instanceof ServerError && e.code === 'forbidden') {
-        s.canWrite = false;
-        this.report(new RelayError('forbidden', { cause: e }), true);
-        throw new WriteRefused('forbidden', { cause: e });
-      }
-      throw e;
     }
-    if (reply.type !== 'ack' || reply.seqs.length !== entries.length) throw new RelayError('bad-reply');
+    // The entries are sealed for these seqs: stored anywhere else, nobody could read them.
+    if (reply.type !== 'ack' || reply.seqs.length !== entries.length || reply.generation !== s.generation
+      || reply.seqs.some((seq, i) => seq !== first + i)) {
+      throw new RelayError('bad-reply', { cause: new Error('the relay stored the entries elsewhere than asked') });
+    }
     for (const [i, seq] of reply.seqs.entries()) {
-      this.ownSeqs.add(seq);
+      this.ownSeqs.set(seq, fingerprint(entries[i]!));
       s.head = Math.max(s.head, seq);
       if (seq > s.snapshotSeq) s.bytesSinceSnapshot += entries[i]!.length;
       this.counters.bytesSent += entries[i]!.length;
@@ -862,7 +1022,7 @@ export class RelayClient {
     this.counters.entriesAppended += entries.length;
     const before = this.cursor;
     this.advanceOwn();
-    if (this.cursor !== before) await this.cursorStore.save(this.cursor);
+    if (this.cursor !== before) await this.saveCursor();
   }
 
   /**
@@ -871,7 +1031,7 @@ export class RelayClient {
    * update, and the client must have applied the log up to the seq it compacts.
    */
   private async uploadAsSnapshot(s: Session): Promise<void> {
-    if (this.cursor < 1) await this.append(s, [await encryptUpdate(this.keys, Y.encodeStateAsUpdate(new Y.Doc()))]);
+    if (this.cursor < 1) await this.append(s, [Y.encodeStateAsUpdate(new Y.Doc())]);
     if (await this.compact(s)) return;
     // Someone appended in between (so the cursor did not move) or compacted further:
     // fetch what came in, then try once more.
@@ -907,14 +1067,14 @@ export class RelayClient {
     const upTo = this.cursor;
     if (upTo < 1 || upTo < s.snapshotSeq || s.snapshotTooLarge) return false;
     // Encoded after reading the cursor: the doc then holds every entry up to it.
-    const sealed = await encryptUpdate(this.keys, plain ?? Y.encodeStateAsUpdate(this.doc));
+    const sealed = await sealEntry(this.keys, plain ?? Y.encodeStateAsUpdate(this.doc), { generation: s.generation, seq: upTo, kind: 'snapshot' });
     if (sealed.length > this.maxSnapshotBytes) {
       s.snapshotTooLarge = true;
       this.report(new RelayError('notebook-too-large'));
       return false;
     }
     try {
-      await this.request(s, { type: 'compact', room: this.keys.roomName, upTo, snapshot: sealed, writeToken: this.keys.writeToken });
+      await this.request(s, { type: 'compact', room: this.keys.relayRoom, upTo, snapshot: sealed, writeToken: this.keys.writeToken, generation: s.generation });
     } catch (e) {
       if (e instanceof ServerError && e.code === 'bad-range') {
         // Another partner compacted past our cursor meanwhile (compactions are not pushed):
@@ -981,6 +1141,11 @@ export class RelayClient {
     this.statusValue = next;
     this.onStatus?.(next);
   }
+}
+
+/** An entry's fingerprint: its AES-GCM tag (the last 16 bytes), hex. Authenticated and unique per entry. */
+function fingerprint(data: Uint8Array): string {
+  return Array.from(data.subarray(Math.max(0, data.length - 16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Decodes a stored relay state; anything unreadable counts as "the relay holds nothing". */

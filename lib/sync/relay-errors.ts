@@ -16,7 +16,9 @@ export type RelayClientErrorCode =
   /** The whole notebook is larger than the server accepts even as one snapshot. */
   | 'notebook-too-large'
   /** The server sent something that is not part of the protocol. */
-  | 'bad-reply';
+  | 'bad-reply'
+  /** The relay holds fewer changes than it did before (restored from a backup, or tampered with). */
+  | 'rolled-back';
 
 /** Every code a {@link RelayError} can carry. */
 export type RelayProblemCode = RelayErrorCode | RelayClientErrorCode;
@@ -38,6 +40,12 @@ const MESSAGES: Record<RelayProblemCode, string> = {
     'The relay mailbox changed while it was being tidied up. This is retried automatically; there is nothing to do.',
   'too-many-rooms':
     'Too many notebooks are syncing through one connection to the relay server. Close a few notebooks and try again.',
+  'conflict':
+    'Your partner sent changes to the relay at the same moment. This is sorted out automatically; there is nothing to do.',
+  'over-limit':
+    'The relay server has taken in a lot from your network address today, so it is not taking more for now. Your changes are kept on this computer and are sent later; if this message stays, tell the person who runs the relay server.',
+  'rolled-back':
+    'The relay server has lost some changes it stored before (it may have been restored from a backup). Partner Notebook sends your whole notebook to it again, so your partner still gets everything; nothing on this computer was lost.',
   'internal':
     'The relay server had a problem storing changes. Nothing was lost: your changes are kept on this computer and are sent again shortly.',
   'bad-request':

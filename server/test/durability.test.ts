@@ -2,7 +2,7 @@ import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeRecord, roomDirName } from '../storage.ts';
-import { randomBytesOf, RelayClient, spawnServer, tempDir, TestClient, type ChildServer } from './helpers.ts';
+import { randomBytesOf, RelayClient, roomOf, spawnServer, tempDir, TestClient, type ChildServer } from './helpers.ts';
 
 // Child processes: the real entry point, killed the hard way.
 let children: ChildServer[] = [];
@@ -18,8 +18,8 @@ async function spawn(dataDir: string): Promise<ChildServer> {
   return c;
 }
 
-const ROOM = 'durable-room';
 const TOKEN = 'durable-token';
+const ROOM = roomOf(TOKEN);
 
 describe('durability of the relay log (child process)', () => {
   it('keeps every acknowledged entry with its seq across SIGKILL mid-burst, and truncates a torn tail', async () => {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,8 +7,13 @@ import { WebSocket, type ClientOptions } from 'ws';
 import { startServer, type RunningServer, type ServerOptions } from '../index.ts';
 import type { Logger, LogFields } from '../log.ts';
 import {
-  encodeClientMessage, parseServerMessage, type RelayClientMessage, type RelayServerMessage,
+  encodeClientMessage, parseServerMessage, RELAY_ROOM_PREFIX, type RelayClientMessage, type RelayServerMessage,
 } from '../protocol.ts';
+
+/** The relay room a write token may create (what `relayRoomFor` computes, synchronously). */
+export function roomOf(writeToken: string): string {
+  return createHash('sha256').update(RELAY_ROOM_PREFIX + writeToken, 'utf8').digest('hex');
+}
 
 /** A fresh temporary data directory. */
 export function tempDir(prefix = 'pn-relay-'): string {

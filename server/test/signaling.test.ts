@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket, type ClientOptions } from 'ws';
 import * as Y from 'yjs';
-import { memoryLogger, startTestServer, TestClient } from './helpers.ts';
+import { memoryLogger, roomOf, startTestServer, TestClient } from './helpers.ts';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 let servers: Server[] = [];
@@ -190,6 +190,7 @@ describe('operations', () => {
       const s = await server({ logger: undefined, logLevel: 'debug', maxTopics: 2, maxMalformed: 0 });
       const topic = 'secret-topic-7f3a91';
       const payload = 'sdp-offer-payload-c0ffee';
+      const relayRoom = roomOf(`tok-${topic}`);
       const a = await client(s.url);
       a.send({ type: 'subscribe', topics: [topic] });
       a.send({ type: 'publish', topic, data: { sdp: payload } });
@@ -198,9 +199,9 @@ describe('operations', () => {
       a.send({ type: 'subscribe', topics: [topic, topic + '-2', topic + '-3'] }); // too many: closed
       await a.closed;
       const r = await client(`${s.url}/relay`);
-      r.send({ type: 'append', room: topic, writeToken: 'tok', entries: [btoa(payload)] });
+      r.send({ type: 'append', room: relayRoom, writeToken: `tok-${topic}`, entries: [btoa(payload)] });
       await r.next('ack');
-      r.send(`{"type":"hello","room":"${topic}"`); // malformed, echoing nothing back into logs
+      r.send(`{"type":"hello","room":"${relayRoom}"`); // malformed, echoing nothing back into logs
       await r.closed;
       await s.close();
       servers = servers.filter((x) => x !== s);
@@ -212,6 +213,7 @@ describe('operations', () => {
     expect(out).toContain('"msg":"publish"');
     expect(out).toContain('"msg":"appended"');
     expect(out).not.toContain('secret-topic');
+    expect(out).not.toContain(roomOf(`tok-secret-topic-7f3a91`));
     expect(out).not.toContain('c0ffee');
     expect(out).not.toContain(btoa('sdp-offer-payload-c0ffee'));
     for (const line of out.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();

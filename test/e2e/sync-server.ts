@@ -13,10 +13,10 @@ export interface SyncServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `server/main.ts` on a free port (or `port`) with its own data directory (or `dataDir`). */
-export async function startSyncServer(opts: { dataDir?: string; port?: number } = {}): Promise<SyncServer> {
+/** Starts `server/main.ts` on a free port (or `port`) with its own data directory (or `dataDir`) and extra command-line `args`. */
+export async function startSyncServer(opts: { dataDir?: string; port?: number; args?: string[] } = {}): Promise<SyncServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'pn-relay-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--host', '127.0.0.1', '--port', String(opts.port ?? 0), '--data-dir', dataDir, '--log-level', 'warn'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--host', '127.0.0.1', '--port', String(opts.port ?? 0), '--data-dir', dataDir, '--log-level', 'warn', ...(opts.args ?? [])], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((ok, fail) => {

@@ -39,7 +39,7 @@ import {
 import { LiveSync, parseUser } from '../../../lib/sync/live-sync';
 import { openNotebookSession } from '../../../lib/sync/notebook-session';
 import { parseRotation, unwrapSecret, generateMemberKeys } from '../../../lib/sync/rotation';
-import { encryptUpdate } from '../../../lib/sync/keys';
+import { sealEntry } from '../../../lib/sync/keys';
 import { RelayClient as RawRelayClient } from '../../../server/test/helpers';
 import { ANA, BATBAYAR, makeCaptured, makeDeps, makeDoc } from '../factories';
 import { keysFor, Partner, TestRelay, waitFor } from './relay-test-helpers';
@@ -824,8 +824,17 @@ describe('through the encrypted relay: a member with the notebook secret writes 
     const applied = victim.client!.stats.entriesApplied;
 
     const evil = await RawRelayClient.connect(`ws://127.0.0.1:${relay.port}`);
-    const append = async (plain: Uint8Array) =>
-      evil.request({ type: 'append', room: keys.roomName, entries: [await encryptUpdate(keys, plain)], writeToken: keys.writeToken });
+    // Sealed exactly as an honest client seals (room, generation, seq), so only the content is hostile.
+    const hello = await evil.request({ type: 'hello', room: keys.relayRoom });
+    if (hello.type !== 'welcome') throw new Error('no welcome');
+    let head = hello.head;
+    const append = async (plain: Uint8Array, key = keys.relayKey) => {
+      const seq = head + 1;
+      const entry = await sealEntry({ relayKey: key, relayRoom: keys.relayRoom }, plain, { generation: hello.generation, seq, kind: 'update' });
+      const r = await evil.request({ type: 'append', room: keys.relayRoom, entries: [entry], writeToken: keys.writeToken, generation: hello.generation, seq });
+      if (r.type === 'ack') head = r.seqs[0]!;
+      return r;
+    };
     const honest = honestTopicUpdate(victim.doc, 'via relay');
     const evilDoc = attackerOf(victim.doc);
     evilDoc.getMap('topics').set('evil-topic', 'not a map');
@@ -834,12 +843,12 @@ describe('through the encrypted relay: a member with the notebook secret writes 
     expect((await append(Uint8Array.of(1, 2, 3, 250, 251))).type).toBe('ack'); // not a Yjs update
     expect((await append(honest.slice(0, -6))).type).toBe('ack'); // truncated
     // Larger than the server's maxEntryBytes (1 MiB): refused before anyone can fetch it.
-    const tooBig = await evil.request({ type: 'append', room: keys.roomName, entries: [new Uint8Array(1024 * 1024 + 1)], writeToken: keys.writeToken });
+    const tooBig = await evil.request({ type: 'append', room: keys.relayRoom, entries: [new Uint8Array(1024 * 1024 + 1)], writeToken: keys.writeToken });
     expect(tooBig).toMatchObject({ type: 'error', code: 'too-large' });
     expect((await append(schemaBreaking)).type).toBe('ack');
     // Ciphertext made with another notebook's key.
     const other = await keysFor(9);
-    await evil.request({ type: 'append', room: keys.roomName, entries: [await encryptUpdate(other, honest)], writeToken: keys.writeToken });
+    expect((await append(honest, other.relayKey)).type).toBe('ack');
 
     await waitFor(() => victim.client!.appliedSeq >= 5, 'the victim to pass every hostile entry');
     const codes = victim.errors.map((e) => e.code);
@@ -865,10 +874,11 @@ describe('through the encrypted relay: a member with the notebook secret writes 
     // The victim had synced an older copy and is offline while the member compacts the room.
     const victim = new Partner('victim', keys);
     const evil = await RawRelayClient.connect(`ws://127.0.0.1:${relay.port}`);
-    const welcome = await evil.request({ type: 'hello', room: keys.roomName });
+    const welcome = await evil.request({ type: 'hello', room: keys.relayRoom });
     if (welcome.type !== 'welcome') throw new Error('no welcome');
+    const snapshot = await sealEntry(keys, Uint8Array.of(9, 9, 9), { generation: welcome.generation, seq: welcome.head, kind: 'snapshot' });
     const compacted = await evil.request({
-      type: 'compact', room: keys.roomName, upTo: welcome.head, snapshot: await encryptUpdate(keys, Uint8Array.of(9, 9, 9)), writeToken: keys.writeToken,
+      type: 'compact', room: keys.relayRoom, upTo: welcome.head, snapshot, writeToken: keys.writeToken, generation: welcome.generation,
     });
     expect(compacted.type).toBe('compacted');
     await evil.close();

@@ -332,24 +332,27 @@ describe('RelayClient: untrusted relay content and credentials', () => {
     const r = await relay();
     const secrets = ['Reading club for adults', 'Porto Alegre', 'budget 4,500 EUR', 'volunteer: Marta Gonçalves'];
     const a = partner(new Partner('A', keys));
-    a.doc.getMap('notes').set('n1', secrets[0]!);
+    // Key names long enough that random ciphertext cannot contain them by chance (a 2-byte
+    // name turns up in a few KB of random bytes every few dozen runs).
+    a.doc.getMap('notes').set('note-key-one', secrets[0]!);
     a.doc.getText('text').insert(0, secrets[1]!);
     await a.sync(r);
-    a.doc.getMap('clips').set('c1', `${secrets[2]} — ${'context '.repeat(50)}`);
-    a.doc.getMap('notes').set('n2', secrets[3]!);
+    a.doc.getMap('clips').set('clip-key-one', `${secrets[2]} — ${'context '.repeat(50)}`);
+    a.doc.getMap('notes').set('note-key-two', secrets[3]!);
     await a.sync(r, { compactAfterEntries: 1 });
     await a.disconnect();
 
     const files = await r.files();
     expect(files.length).toBeGreaterThanOrEqual(2);
     for (const { file, bytes } of files) {
-      for (const text of [...secrets, 'n1', 'clips']) {
+      for (const text of [...secrets, 'note-key-one', 'clip-key-one', 'clips']) {
         for (const enc of ['utf8', 'utf16le', 'base64'] as const) {
           const needle = enc === 'base64' ? Buffer.from(Buffer.from(text).toString('base64').slice(0, 12)) : Buffer.from(text, enc);
           expect(bytes.includes(needle), `${text} (${enc}) in ${path.relative(r.dataDir, file)}`).toBe(false);
         }
       }
       expect(bytes.includes(Buffer.from(keys.roomName))).toBe(false);
+      expect(bytes.includes(Buffer.from(keys.relayRoom))).toBe(false);
       expect(bytes.includes(Buffer.from(keys.writeToken))).toBe(false);
     }
   });

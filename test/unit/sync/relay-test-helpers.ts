@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { startServer, type RunningServer } from '../../../server/index';
+import { startServer, type RunningServer, type ServerOptions } from '../../../server/index';
 import { silentLogger } from '../../../server/log';
 import { deriveKeys, type NotebookKeys } from '../../../lib/sync/keys';
 import {
-  RelayClient, type RelayClientOptions, type RelayCursorStore, type RelayError, type RelayStatus, type RelayUploadStore,
+  RelayClient, type RelayClientOptions, type RelayCursorStore, type RelayError, type RelayLegacyStore, type RelayStatus, type RelayUploadStore,
 } from '../../../lib/sync/relay-client';
 export { prng } from '../factories';
 
@@ -26,7 +26,7 @@ export class TestRelay {
   private server: RunningServer | null = null;
   port = 0;
 
-  constructor(readonly dataDir = tempDir()) {}
+  constructor(readonly dataDir = tempDir(), readonly options: Partial<ServerOptions> = {}) {}
 
   /** The relay endpoint (stable across restarts once started). */
   get url(): string {
@@ -35,7 +35,7 @@ export class TestRelay {
 
   /** Starts (again). */
   async start(): Promise<this> {
-    this.server = await startServer({ host: '127.0.0.1', port: this.port, dataDir: this.dataDir, logger: silentLogger });
+    this.server = await startServer({ host: '127.0.0.1', port: this.port, dataDir: this.dataDir, logger: silentLogger, ...this.options });
     this.port = this.server.port;
     return this;
   }
@@ -80,11 +80,22 @@ export class TestRelay {
 /** In-memory cursor and relay-state stores, as the extension keeps them per notebook. */
 export class MemoryStores {
   cursor = 0;
+  generation = '';
+  tag: string | undefined;
   state: Uint8Array | null = null;
+  legacy: number | null = 0;
   readonly cursorStore: RelayCursorStore = {
-    load: async () => this.cursor,
+    load: async () => ({ generation: this.generation, seq: this.cursor, tag: this.tag }),
+    save: async (c) => {
+      this.cursor = c.seq;
+      this.generation = c.generation;
+      this.tag = c.tag;
+    },
+  };
+  readonly legacyStore: RelayLegacyStore = {
+    load: async () => this.legacy,
     save: async (seq) => {
-      this.cursor = seq;
+      this.legacy = seq;
     },
   };
   readonly uploadStore: RelayUploadStore = {
@@ -129,6 +140,7 @@ export class Partner {
       WebSocketImpl: this.ws.Impl,
       cursorStore: this.stores.cursorStore,
       uploadStore: this.stores.uploadStore,
+      legacyStore: this.stores.legacyStore,
       batchMs: 10,
       backoff: { minMs: 20, maxMs: 200 },
       maxMessagesPerSecond: Infinity,
