@@ -44,7 +44,8 @@ export interface NotebookSyncOptions {
   onRelay?(s: RelayStatus): void;
   /** A change from partners arrived: who wrote it and which topics it touched. */
   onExchange?(at: number, people: string[], topics: string[]): void;
-  onError?(message: string): void;
+  /** A sync problem, in words; `code` is the relay's reason (`unreachable`: the server cannot be reached). */
+  onError?(message: string, code?: string): void;
 }
 
 /** A running sync; stop it before closing the notebook. */
@@ -99,7 +100,7 @@ export async function startNotebookSync(o: NotebookSyncOptions): Promise<Noteboo
         save: async (state) => void (await idb.set(`relayUploaded:${keys.roomName}`, state.slice().buffer)),
       },
       onStatus: o.onRelay,
-      onError: (e) => o.onError?.(e.message),
+      onError: (e) => o.onError?.(e.message, e.code),
     });
   let relay = relayUrl && !o.paused ? makeRelay(relayUrl) : undefined;
   void relay?.start();
