@@ -56,6 +56,12 @@ describe('the container image (Dockerfile)', () => {
     server.proc.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     expect(await runCheck(image.healthcheck!.cmd, { PORT: String(server.port) })).not.toBe(0);
+
+    // `docker run --rm IMAGE node server.mjs --print-settings-code …` works from the image alone.
+    const [node, ...args] = image.cmd!;
+    const printed = spawnSync(node === 'node' ? process.execPath : node!, [...args, '--print-settings-code', '--public-url', 'wss://sync.example.org'], { cwd: app, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    expect(printed.status, printed.stderr).toBe(0);
+    expect(printed.stdout).toMatch(/^PNS1-\S+$/m);
   });
 });
 
