@@ -18,6 +18,8 @@ export interface SyncSettings {
   iceServers: RTCIceServer[];
   /** Keep changes on the encrypted relay so partners who are never online together still get them. */
   relay: boolean;
+  /** The programme whose settings code set these servers (shown in Settings), if any. */
+  programme?: string;
 }
 
 /** The relay's address on a signaling server (same host, path /relay). */

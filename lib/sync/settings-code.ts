@@ -305,9 +305,18 @@ export interface SettingsChange {
   to: string;
 }
 
+/** An ICE server as Settings stores it (`RTCIceServer`: `urls` may be a list). */
+export interface StoredIceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+const urlsOf = (s: StoredIceServer) => (Array.isArray(s.urls) ? s.urls.join(' ') : s.urls);
+
 /** Describes a STUN/TURN server for people: the address, and that a password is included (never the password). */
-export function describeIceServer(s: IceServerSetting): string {
-  return s.username ? `${s.urls} (user ${s.username}, with password)` : s.urls;
+export function describeIceServer(s: StoredIceServer): string {
+  return s.username ? `${urlsOf(s)} (user ${s.username}, with password)` : urlsOf(s);
 }
 
 /**
@@ -315,15 +324,15 @@ export function describeIceServer(s: IceServerSetting): string {
  * Only differences are listed; an empty list means the settings are already in use.
  */
 export function settingsChanges(
-  current: { signaling: readonly string[]; iceServers: readonly IceServerSetting[]; programme?: string },
+  current: { signaling: readonly string[]; iceServers: readonly StoredIceServer[]; programme?: string },
   next: ProgrammeSettings,
 ): SettingsChange[] {
   const list = (xs: readonly string[]) => xs.join(', ');
-  const ice = (xs: readonly IceServerSetting[]) => xs.map(describeIceServer).join(', ');
+  const ice = (xs: readonly StoredIceServer[]) => xs.map(describeIceServer).join(', ');
   const changes: SettingsChange[] = [];
   if (list(current.signaling) !== list(next.signaling)) changes.push({ what: 'Sync server', from: list(current.signaling), to: list(next.signaling) });
-  const iceNow = JSON.stringify(current.iceServers.map((s) => [s.urls, s.username ?? '', s.credential ?? '']));
-  const iceNext = JSON.stringify(next.iceServers.map((s) => [s.urls, s.username ?? '', s.credential ?? '']));
+  const key = (xs: readonly StoredIceServer[]) => JSON.stringify(xs.map((s) => [urlsOf(s), s.username ?? '', s.credential ?? '']));
+  const [iceNow, iceNext] = [key(current.iceServers), key(next.iceServers)];
   if (iceNow !== iceNext) changes.push({ what: 'STUN/TURN servers', from: ice(current.iceServers), to: ice(next.iceServers) });
   if ((current.programme ?? '') !== (next.programme ?? '')) changes.push({ what: 'Programme', from: current.programme ?? '', to: next.programme ?? '' });
   return changes;
