@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { syncSettingsItem } from '../lib/ext/storage';
 import { parseSettingsCode, settingsChanges, SettingsCodeError, type ProgrammeSettings, type SettingsChange } from '../lib/sync/settings-code';
 import { T } from './test-ids';
@@ -12,6 +12,10 @@ export function ProgrammeSettingsForm(props: { idPrefix: string; onApplied?(): v
   const [error, setError] = useState('');
   const [preview, setPreview] = useState<{ next: ProgrammeSettings; changes: SettingsChange[] } | null>(null);
   const [done, setDone] = useState('');
+  const previewRef = useRef<HTMLDivElement>(null);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+  // The "Check the code" button gives way to the preview: move keyboard focus there, not to the page.
+  useEffect(() => void (preview && previewRef.current?.focus()), [preview]);
   const inputId = `${props.idPrefix}-settings-code`;
   const errorId = `${props.idPrefix}-settings-code-error`;
 
@@ -35,6 +39,7 @@ export function ProgrammeSettingsForm(props: { idPrefix: string; onApplied?(): v
     setPreview(null);
     setText('');
     setDone(next.programme ? `Done. You now use the settings of ${next.programme}.` : 'Done. You now use your programme’s settings.');
+    inputRef.current?.focus();
     props.onApplied?.();
   };
 
@@ -43,6 +48,7 @@ export function ProgrammeSettingsForm(props: { idPrefix: string; onApplied?(): v
       <label htmlFor={inputId}>Settings code or link from your programme</label>
       <textarea
         id={inputId}
+        ref={inputRef}
         rows={2}
         value={text}
         placeholder="PNS1-…"
@@ -62,7 +68,7 @@ export function ProgrammeSettingsForm(props: { idPrefix: string; onApplied?(): v
         </button>
       )}
       {preview && (
-        <div className="card" data-testid={T.settingsCodePreview} role="group" aria-label="What this code changes">
+        <div className="card" ref={previewRef} tabIndex={-1} data-testid={T.settingsCodePreview} role="group" aria-label="What this code changes">
           {preview.next.programme && <p>From: <strong>{preview.next.programme}</strong></p>}
           {preview.changes.length === 0 ? (
             <p>You already use these settings.</p>
@@ -83,7 +89,7 @@ export function ProgrammeSettingsForm(props: { idPrefix: string; onApplied?(): v
             <button type="button" className="primary" data-testid={T.settingsCodeApply} onClick={() => void apply(preview.next)}>
               Use these settings
             </button>
-            <button type="button" onClick={() => setPreview(null)}>
+            <button type="button" onClick={() => (setPreview(null), inputRef.current?.focus())}>
               Cancel
             </button>
           </div>

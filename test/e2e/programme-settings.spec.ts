@@ -65,9 +65,13 @@ test('the participant pastes it on the first screen: a damaged code is explained
 
   // As it arrives in an email: the link inside angle brackets, in a sentence.
   await p.by(T.settingsCodeInput).fill(`Dear participants, please paste this: <${link}>. Thank you!`);
-  await p.by(T.settingsCodeCheck).click();
+  // By keyboard: Tab to "Check the code", Enter; focus lands on the preview, not on the page.
+  await p.by(T.settingsCodeInput).focus();
+  await p.page.keyboard.press('Tab');
+  await p.page.keyboard.press('Enter');
   const preview = p.by(T.settingsCodePreview);
   await preview.waitFor();
+  await expect.poll(() => p.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(T.settingsCodePreview);
   const text = (await preview.innerText()).replace(/\s+/g, ' ');
   expect(text).toContain('From: ILN 2026');
   expect(text).toContain(`Sync server: ws://127.0.0.1:4444 → ${server.url}`);
