@@ -4,9 +4,10 @@
 // TypeScript at run time, so the image holds only Node and about 200 KB of JavaScript.
 import { build } from 'esbuild';
 import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 const outfile = process.argv[2] ?? '.output/server/server.mjs';
-mkdirSync(new URL('.', `file://${process.cwd()}/${outfile}`), { recursive: true });
+mkdirSync(dirname(resolve(outfile)), { recursive: true });
 await build({
   entryPoints: ['server/main.ts'],
   outfile,
