@@ -79,7 +79,8 @@ export function SyncBar(props: {
         </p>
       )}
       {/* When the server is unreachable the status line already says so: no second, vaguer line. */}
-      {relay && !paused && !(state === 'error' && relay.state !== 'online') && !(local && relay.state !== 'online') && <RelayLine relay={relay} />}
+      {/* Not shared yet: "on the sync server, for partners" would contradict "Only on this computer". */}
+      {relay && !paused && !local && !(state === 'error' && relay.state !== 'online') && <RelayLine relay={relay} />}
       {problem && (
         <p className="small error" role="alert">
           {problem}

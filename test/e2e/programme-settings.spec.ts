@@ -98,6 +98,9 @@ test('the participant pastes it on the first screen: a damaged code is explained
   await screenshot(p.page, 'programme-settings-applied');
   await p.gotoTopics();
 
+  // Not shared yet, though the server answers: the calm line, and no talk of the server.
+  expect(await p.syncStatus()).toBe('Only on this computer — invite a partner to share it');
+  expect(await p.by(T.relayStatus).count()).toBe(0);
   // Invites carry the programme's server, and the notebook reaches it once shared.
   const invite = parseInvite(await p.inviteCode());
   expect(invite.signaling.map((u) => u.replace(/\/$/, ''))).toEqual([server.url]);
