@@ -12,9 +12,9 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 # --ignore-scripts: the extension's postinstall (wxt prepare) is not needed to bundle the server.
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY server ./server
-COPY lib ./lib
-COPY scripts/build-server.mjs ./scripts/build-server.mjs
+# The rest of the repository minus .dockerignore: whatever server/main.ts imports (server/, lib/,
+# and folders added later) is there, and only the bundle goes on to the image.
+COPY . .
 RUN node scripts/build-server.mjs .output/server/server.mjs
 
 FROM node:20-slim

@@ -3,7 +3,7 @@
  * tests run exactly what those files say instead of a copy that could drift.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { ClientOptions } from 'ws';
@@ -99,9 +99,26 @@ export function unitEnvironment(unit: Map<string, string[]>): Record<string, str
 }
 
 /**
- * Runs the Dockerfile's build-stage `RUN node …` steps in the repository (the stage's WORKDIR
- * holds a copy of it), then lays out the final stage's `COPY --from` files in a fresh directory
- * that stands for the image's WORKDIR. Returns that directory.
+ * The Docker build context: the repository's top-level entries minus those `.dockerignore` names
+ * (names and `*.suffix` patterns, which is all it uses), copied to a fresh directory. The
+ * repository's node_modules is linked in, standing for the build stage's `npm ci`.
+ */
+export function buildContext(): string {
+  const ignore = readRepoFile('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const ignored = (name: string) => ignore.some((p) => (p.startsWith('*') ? name.endsWith(p.slice(1)) : p === name));
+  const dir = tempDir('pn-context-');
+  for (const name of readdirSync(ROOT)) {
+    if (!ignored(name)) cpSync(path.join(ROOT, name), path.join(dir, name), { recursive: true });
+  }
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  return dir;
+}
+
+/**
+ * Runs the Dockerfile's build-stage `RUN node …` steps in a copy of the build context (so a
+ * .dockerignore that leaves out something the server imports fails here), then lays out the final
+ * stage's `COPY --from` files in a fresh directory that stands for the image's WORKDIR. Returns
+ * that directory.
  */
 export function buildImageTree(stages: DockerStage[]): string {
   const final = stages.at(-1)!;
@@ -109,11 +126,12 @@ export function buildImageTree(stages: DockerStage[]): string {
   for (const copy of final.copyFrom) {
     const build = stages.find((s) => s.name === copy.stage);
     if (!build) throw new Error(`no stage named ${copy.stage}`);
+    const context = buildContext();
     for (const run of build.run.filter((r) => r.startsWith('node '))) {
-      const r = spawnSync(process.execPath, run.split(/\s+/).slice(1), { cwd: ROOT, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, run.split(/\s+/).slice(1), { cwd: context, encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`"${run}" failed: ${r.stderr}`);
     }
-    const src = path.join(ROOT, path.posix.relative(build.workdir, copy.src));
+    const src = path.join(context, path.posix.relative(build.workdir, copy.src));
     const dest = path.join(app, path.posix.relative(final.workdir, path.posix.resolve(final.workdir, copy.dest)));
     mkdirSync(path.dirname(dest), { recursive: true });
     copyFileSync(src, copy.dest.endsWith('/') ? path.join(dest, path.basename(src)) : dest);
