@@ -74,8 +74,9 @@ describe('the systemd unit (server/deploy/partner-notebook-server.service)', () 
     expect(unitEnvironment(unit).PN_DATA_DIR).toBe('/var/lib/partner-notebook');
     expect(unit.get('ProtectSystem')).toEqual(['strict']);
     expect(unit.get('NoNewPrivileges')).toEqual(['yes']);
-    // Node's JIT needs writable code pages: this setting would crash it.
+    // Node's JIT needs writable code pages, and libuv reads /proc/meminfo: these would break it.
     expect(unit.has('MemoryDenyWriteExecute')).toBe(false);
+    expect(unit.has('ProcSubset')).toBe(false);
     const verify = spawnSync('systemd-analyze', ['verify', path.join(ROOT, 'server/deploy/partner-notebook-server.service')], { encoding: 'utf8' });
     if (verify.error) return; // systemd-analyze is not installed: the checks above remain.
     expect(verify.stderr.trim()).toBe('');
