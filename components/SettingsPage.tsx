@@ -58,7 +58,7 @@ export function SettingsPage() {
         <label htmlFor="set-signaling">Sync servers (one per line)</label>
         <textarea id="set-signaling" rows={2} value={signaling} onChange={(e) => (setSignaling(e.target.value), setSaved(''))} data-testid={T.settingsSignaling} aria-describedby="set-signaling-hint" />
         <p id="set-signaling-hint" className="muted small">
-          Your programme or library gives you this address (wss://…). On your own computer `npm start` runs one at {DEFAULT_SIGNALING}.
+          Your programme gives you this address (wss://…), or a settings code to paste above. On your own computer, npm start runs one at {DEFAULT_SIGNALING}.
         </p>
         <label htmlFor="set-ice">STUN/TURN servers (optional, one per line)</label>
         <textarea id="set-ice" rows={2} value={ice} placeholder="stun:stun.example.org:3478&#10;turn:turn.example.org:3478 username password" onChange={(e) => (setIce(e.target.value), setSaved(''))} data-testid={T.settingsIce} aria-describedby="set-ice-hint" />
