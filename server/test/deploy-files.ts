@@ -3,7 +3,7 @@
  * tests run exactly what those files say instead of a copy that could drift.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { ClientOptions } from 'ws';
@@ -135,6 +135,7 @@ export function buildImageTree(stages: DockerStage[]): string {
     const dest = path.join(app, path.posix.relative(final.workdir, path.posix.resolve(final.workdir, copy.dest)));
     mkdirSync(path.dirname(dest), { recursive: true });
     copyFileSync(src, copy.dest.endsWith('/') ? path.join(dest, path.basename(src)) : dest);
+    rmSync(context, { recursive: true, force: true });
   }
   return app;
 }
