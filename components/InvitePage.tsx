@@ -3,6 +3,7 @@ import { notebooksItem, syncSettingsItem, fromHex, type NotebookEntry } from '..
 import { createInvite, encodeInvite, inviteLink, type Invite } from '../lib/sync/invite';
 import type * as Y from 'yjs';
 import { rotateSecret } from '../lib/ext/rotation';
+import { markShared } from '../lib/ext/notebooks';
 import { ConfirmDialog } from './ConfirmDialog';
 import { T } from './test-ids';
 
@@ -19,6 +20,8 @@ export function InvitePage(props: { entry: NotebookEntry; title: string; doc: Y.
       if (!entry.secret) return;
       const base = createInvite({ notebookId: entry.id, title: props.title.slice(0, 80), signaling: entry.signaling?.length ? entry.signaling : settings.signaling });
       setInvite({ ...base, secret: fromHex(entry.secret) });
+      // Seeing the code is the moment partners may come: from now on connection problems matter.
+      await markShared(entry.id);
     })();
   }, [props.entry, props.title, props.entry.secret]);
   const copy = async (text: string, what: string) => {

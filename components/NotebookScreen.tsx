@@ -6,7 +6,9 @@ const SettingsPage = lazy(() => import('./SettingsPage').then((m) => ({ default:
 const PosterPage = lazy(() => import('./PosterPage').then((m) => ({ default: m.PosterPage })));
 const SchedulePage = lazy(() => import('./SchedulePage').then((m) => ({ default: m.SchedulePage })));
 const SearchPage = lazy(() => import('./SearchPage').then((m) => ({ default: m.SearchPage })));
-import { lastExchangeByItem, type Identity, type NotebookEntry } from '../lib/ext/storage';
+import { lastExchangeByItem, lastExchangeItem, type Identity, type NotebookEntry } from '../lib/ext/storage';
+import { isShared } from '../lib/sync/sharing';
+import { readMemberKeys } from '../lib/notebook/schema';
 import { markOpened, syncEntryTitle } from '../lib/ext/notebooks';
 import { openNotebookSession, type NotebookSession } from '../lib/sync/notebook-session';
 import { LAST_NOTEBOOK_KEY } from '../lib/sync/prefetch';
@@ -112,6 +114,15 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
   const [view, setView] = useState<View>({ page: 'topics' });
   const syncView = useNotebookSync(session, entry, me);
   const lastExchangeBy = useStorageItem(lastExchangeByItem);
+  const lastExchange = useStorageItem(lastExchangeItem);
+  const shared = isShared({
+    sharedAt: entry.sharedAt,
+    meId: me.id,
+    // Read on each render: the doc changes re-render this component, and the map is small.
+    memberIds: Object.keys(readMemberKeys(session.doc)),
+    livePartners: syncView.live?.partners.length ?? 0,
+    exchanged: lastExchange?.[session.id] !== undefined,
+  });
   const [recentTopicId, setRecentTopicId] = useState<string | undefined>();
   const openTopicId = view.page === 'topic' ? view.topicId : undefined;
   useEffect(() => void (openTopicId && setRecentTopicId(openTopicId)), [openTopicId]);
@@ -153,6 +164,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
         partners={snap.partners}
         lastExchange={lastExchangeBy?.[session.id] ?? {}}
         meId={me.id}
+        shared={shared}
         onInvite={() => setView({ page: 'invite' })}
       />
       <ClipBar

@@ -3,8 +3,9 @@ import { syncPausedItem } from '../lib/ext/storage';
 import { timeAgo } from './ClipCard';
 import { T } from './test-ids';
 import type { SyncView } from './use-notebook-sync';
+import { NOT_SHARED_MESSAGE } from '../lib/sync/sharing';
 
-const DOT: Record<string, string> = { connected: '#15803d', searching: '#a16207', offline: '#57606a', paused: '#57606a', error: '#b42318' };
+const DOT: Record<string, string> = { connected: '#15803d', searching: '#a16207', offline: '#57606a', paused: '#57606a', error: '#b42318', local: '#57606a' };
 
 function localTimeIn(tz: string | undefined): string | undefined {
   if (!tz) return undefined;
@@ -22,11 +23,17 @@ export function SyncBar(props: {
   partners: PartnerProfile[];
   lastExchange: Record<string, number>;
   meId: string;
+  /** Whether partners exist (lib/sync/sharing.ts): before that, connection problems are not shown. */
+  shared: boolean;
   onInvite(): void;
 }) {
-  const { live, relay, paused, problem } = props.view;
-  const state = live?.state ?? 'searching';
-  const message = live?.message ?? 'Starting sync…';
+  const { live, relay, paused, problemIsConnection } = props.view;
+  // Not shared yet: whether a server answers changes nothing for the person, so say what is true
+  // and what to do next (pausing still says "Sync paused", which they chose).
+  const local = !props.shared && live?.state !== 'paused';
+  const state = local ? 'local' : (live?.state ?? 'searching');
+  const message = local ? NOT_SHARED_MESSAGE : (live?.message ?? 'Starting sync…');
+  const problem = local && problemIsConnection ? null : props.view.problem;
   const others = props.partners.filter((p) => p.id !== props.meId);
   return (
     <div className="sync-bar">
@@ -72,7 +79,8 @@ export function SyncBar(props: {
         </p>
       )}
       {/* When the server is unreachable the status line already says so: no second, vaguer line. */}
-      {relay && !paused && !(state === 'error' && relay.state !== 'online') && <RelayLine relay={relay} />}
+      {/* Not shared yet: "on the sync server, for partners" would contradict "Only on this computer". */}
+      {relay && !paused && !local && !(state === 'error' && relay.state !== 'online') && <RelayLine relay={relay} />}
       {problem && (
         <p className="small error" role="alert">
           {problem}

@@ -1,12 +1,14 @@
 import { useState } from 'react';
 import { PERSON_COLORS, suggestColor } from '../lib/notebook/people';
 import { T } from './test-ids';
+import { ProgrammeSettingsForm } from './ProgrammeSettingsForm';
 
 /** First run: the person's name and colour, shown to partners next to everything they write. */
 export function Welcome(props: { onDone(name: string, color: string): void }) {
   const [name, setName] = useState('');
   const [color, setColor] = useState(() => suggestColor([]));
   const [error, setError] = useState('');
+  const [showCode, setShowCode] = useState(false);
   return (
     <main className="page">
       <h1>Welcome to Partner Notebook</h1>
@@ -54,6 +56,11 @@ export function Welcome(props: { onDone(name: string, color: string): void }) {
           Continue
         </button>
       </form>
+      {/* Offered here too: a programme's participants set the server before their first notebook. */}
+      <button type="button" className="link-button" aria-expanded={showCode} data-testid={T.welcomeSettingsCode} onClick={() => setShowCode(!showCode)}>
+        My programme gave me a settings code
+      </button>
+      {showCode && <ProgrammeSettingsForm idPrefix="welcome" />}
     </main>
   );
 }

@@ -20,6 +20,8 @@ export interface SyncView {
   paused: boolean;
   /** The last sync problem, in words. */
   problem: string | null;
+  /** Whether {@link problem} only says the server cannot be reached (not worth showing before the notebook is shared). */
+  problemIsConnection: boolean;
 }
 
 /** Longest wait for an idle moment before joining the room after opening. */
@@ -41,7 +43,8 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
   const [sync, setSync] = useState<NotebookSync | null>(null);
   const [live, setLive] = useState<LiveStatus | null>(null);
   const [relay, setRelay] = useState<RelayStatus | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<{ message: string; connection: boolean } | null>(null);
+  const report = (message: string, connection = false) => setProblem({ message, connection });
   const settingsKey = JSON.stringify([settings, entry.signaling]);
 
   useEffect(() => {
@@ -102,7 +105,7 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
         onLive: (st) => !stopped && setLive(st),
         onRelay: (st) => !stopped && setRelay(st),
         onExchange: recordExchange,
-        onError: (m) => !stopped && setProblem(m),
+        onError: (m, code) => !stopped && report(m, code === 'unreachable'),
       });
       if (stopped) return void s.stop();
       running = s;
@@ -122,11 +125,11 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
           await new Promise((ok) => setTimeout(ok, MOVE_DELAY_MS));
           await s.relay?.flush(10_000).catch(() => {});
         });
-        if (r === 'not-included' && !stopped) setProblem(NOT_INCLUDED);
+        if (r === 'not-included' && !stopped) report(NOT_INCLUDED);
       };
       unsubscribeRotation = subscribe(session.doc, () => void follow());
       await follow();
-    })().catch((e: Error) => !stopped && setProblem(`Sync could not start: ${e.message}`));
+    })().catch((e: Error) => !stopped && report(`Sync could not start: ${e.message}`));
     return () => {
       stopped = true;
       unsubscribeRotation();
@@ -146,5 +149,5 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
     sync?.live.setUser(me);
   }, [sync, me]);
 
-  return { sync, live, relay, paused: !!paused, problem };
+  return { sync, live, relay, paused: !!paused, problem: problem?.message ?? null, problemIsConnection: !!problem?.connection };
 }

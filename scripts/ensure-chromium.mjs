@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 const CHROMIUM = process.env.PN_CHROMIUM ?? '/usr/bin/chromium';
 const FIREFOX = process.env.PN_FIREFOX ?? '/usr/bin/firefox-esr';
 
-/** Makes sure Chromium, Firefox ESR, poppler-utils (PDF checks) and iproute2 (network namespaces) are installed; exits with a clear message if not possible. */
+/** Makes sure Chromium, Firefox ESR, poppler-utils (PDF checks), iproute2 (network namespaces) and caddy (the TLS test) are installed; exits with a clear message if not possible. */
 export function ensureChromium({ quiet = false } = {}) {
   const wanted = [];
   if (!existsSync(CHROMIUM)) wanted.push('chromium');
@@ -14,6 +14,8 @@ export function ensureChromium({ quiet = false } = {}) {
   if (!existsSync('/usr/bin/pdftotext')) wanted.push('poppler-utils');
   // `ip` builds the private network namespace that peer-to-peer tests run in.
   if (!existsSync('/usr/sbin/ip') && !existsSync('/sbin/ip')) wanted.push('iproute2');
+  // Caddy terminates TLS in front of the sync server in server/test/caddy-tls.test.ts.
+  if (!existsSync('/usr/bin/caddy')) wanted.push('caddy');
   if (!wanted.length) return CHROMIUM;
   if (process.getuid?.() !== 0) {
     console.error(`Missing ${wanted.join(', ')}. Install with: sudo apt-get install -y ${wanted.join(' ')}`);

@@ -183,6 +183,8 @@ Usage: tsx server/main.ts [options]
   --retention-days <n>       PN_RETENTION_DAYS     delete rooms idle this long, 0 = never (180)
   --log-level <level>        PN_LOG_LEVEL          debug|info|warn|error (info)
   --help                                           print this text
+  --print-settings-code --public-url <wss://…> …   print the settings code for participants
+                                                   instead of starting (--print-settings-code --help)
 `;
 
 /** Result of parsing the command line: either options or a request for help. */

@@ -1,11 +1,15 @@
 /**
  * Command-line entry: `tsx server/main.ts [options]` (see `--help`). Prints
  * `listening ws://HOST:PORT` once ready; the e2e harness parses that line.
+ * `--print-settings-code …` prints the programme's settings code instead (settings-code-cli.ts).
  */
 import { parseCli, USAGE } from './config.ts';
 import { startServer } from './index.ts';
+import { printSettingsCode } from './settings-code-cli.ts';
 
 async function main(): Promise<void> {
+  // A separate mode with its own flags: organisers print the code partners paste (no server starts).
+  if (process.argv.includes('--print-settings-code')) process.exit(printSettingsCode(process.argv.slice(2)));
   let cli;
   try {
     cli = parseCli(process.argv.slice(2));

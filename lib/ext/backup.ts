@@ -132,7 +132,7 @@ export async function restoreBackup(input: Uint8Array | Backup, target: RestoreT
 
   const now = Date.now();
   const entry: NotebookEntry = rejoin
-    ? { id, title, createdAt: now, lastOpenedAt: now, secret: rejoin.secretHex, signaling: rejoin.signaling, secretEpoch: rejoin.secretEpoch }
+    ? { id, title, createdAt: now, lastOpenedAt: now, secret: rejoin.secretHex, signaling: rejoin.signaling, secretEpoch: rejoin.secretEpoch, sharedAt: now }
     : {
         id,
         title,

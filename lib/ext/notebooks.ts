@@ -58,6 +58,16 @@ export async function markOpened(id: string): Promise<void> {
   await notebooksItem.setValue(list.map((e) => (e.id === id ? { ...e, lastOpenedAt: Date.now() } : e)));
 }
 
+/**
+ * Records that a notebook is shared (an invite for it was shown): from now on the panel reports
+ * connection problems instead of "Only on this computer".
+ */
+export async function markShared(id: string): Promise<void> {
+  const list = await notebooksItem.getValue();
+  if (!list.some((e) => e.id === id && e.sharedAt === undefined)) return;
+  await notebooksItem.setValue(list.map((e) => (e.id === id ? { ...e, sharedAt: Date.now() } : e)));
+}
+
 /** Deletes a notebook's copy on this computer (partners keep theirs) and picks another to show. */
 export async function deleteNotebook(id: string): Promise<NotebookEntry | undefined> {
   await new Promise<void>((resolve, reject) => {
@@ -86,8 +96,8 @@ export async function joinNotebook(invite: Invite, me: Identity): Promise<string
   const now = Date.now();
   const existing = list.find((e) => e.id === invite.notebookId);
   const entry: NotebookEntry = existing
-    ? { ...existing, secret, signaling: invite.signaling.length ? invite.signaling : existing.signaling, lastOpenedAt: now }
-    : { id: invite.notebookId, title: invite.title || 'Shared notebook', createdAt: now, lastOpenedAt: now, secret, signaling: invite.signaling.length ? invite.signaling : undefined };
+    ? { ...existing, secret, signaling: invite.signaling.length ? invite.signaling : existing.signaling, lastOpenedAt: now, sharedAt: existing.sharedAt ?? now }
+    : { id: invite.notebookId, title: invite.title || 'Shared notebook', createdAt: now, lastOpenedAt: now, secret, signaling: invite.signaling.length ? invite.signaling : undefined, sharedAt: now };
   if (!existing) {
     // Our own profile, so partners see who joined; the rest of the notebook comes from them.
     const session = openNotebookSession(entry.id);

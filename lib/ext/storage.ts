@@ -26,6 +26,11 @@ export interface NotebookEntry {
   signaling?: string[];
   /** How many times a new invite replaced the secret (0 or absent: the first one). */
   secretEpoch?: number;
+  /**
+   * When the notebook became shared: an invite for it was shown, or it was joined or restored
+   * from one (epoch ms). Until then connection errors are not shown (lib/sync/sharing.ts).
+   */
+  sharedAt?: number;
 }
 
 /** Who is using this browser; null until the first-run form is filled. */

@@ -340,7 +340,7 @@ function truncate(text: string, max: number): string {
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /** Base64url without padding. Written out because `Uint8Array.toBase64` is not in Node 20 or all browsers yet. */
-function toBase64Url(bytes: Uint8Array): string {
+export function toBase64Url(bytes: Uint8Array): string {
   let out = '';
   for (let i = 0; i < bytes.length; i += 3) {
     const a = bytes[i]!;
@@ -355,7 +355,7 @@ function toBase64Url(bytes: Uint8Array): string {
 }
 
 /** Strict inverse of {@link toBase64Url}: rejects foreign characters and non-canonical endings. */
-function fromBase64Url(text: string): Uint8Array {
+export function fromBase64Url(text: string): Uint8Array {
   if (!B64URL_CHARS.test(text) || text.length % 4 === 1) throw new Error('not base64url');
   const out = new Uint8Array(Math.floor((text.length * 3) / 4));
   let bits = 0;
@@ -373,8 +373,8 @@ function fromBase64Url(text: string): Uint8Array {
   return out;
 }
 
-
-function checksum(body: string): string {
+/** The 6-character base64url CRC-32 of a code's text; catches copy-paste accidents, not tampering. Also used by settings codes. */
+export function checksum(body: string): string {
   const crc = crc32(new TextEncoder().encode(body));
   const bytes = new Uint8Array([crc >>> 24, (crc >>> 16) & 0xff, (crc >>> 8) & 0xff, crc & 0xff]);
   return toBase64Url(bytes);

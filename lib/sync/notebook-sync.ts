@@ -18,6 +18,8 @@ export interface SyncSettings {
   iceServers: RTCIceServer[];
   /** Keep changes on the encrypted relay so partners who are never online together still get them. */
   relay: boolean;
+  /** The programme whose settings code set these servers (shown in Settings), if any. */
+  programme?: string;
 }
 
 /** The relay's address on a signaling server (same host, path /relay). */
@@ -44,7 +46,8 @@ export interface NotebookSyncOptions {
   onRelay?(s: RelayStatus): void;
   /** A change from partners arrived: who wrote it and which topics it touched. */
   onExchange?(at: number, people: string[], topics: string[]): void;
-  onError?(message: string): void;
+  /** A sync problem, in words; `code` is the relay's reason (`unreachable`: the server cannot be reached). */
+  onError?(message: string, code?: string): void;
 }
 
 /** A running sync; stop it before closing the notebook. */
@@ -111,7 +114,7 @@ export async function startNotebookSync(o: NotebookSyncOptions): Promise<Noteboo
         },
       },
       onStatus: o.onRelay,
-      onError: (e) => o.onError?.(e.message),
+      onError: (e) => o.onError?.(e.message, e.code),
     });
   let relay = relayUrl && !o.paused ? makeRelay(relayUrl) : undefined;
   void relay?.start();

@@ -61,8 +61,9 @@ test('A writes and clips, then closes; the server restarts; B, never online with
   await ana.clickToolbarButton(lib);
   await a.by(T.clipPage).click();
   await expect.poll(() => a.clipTitles(), { timeout: 15_000 }).toContain("New Children's Reading Room Opens");
-  await allSent(a);
+  // The relay line shows once the notebook is shared (an invite was shown).
   code = await a.inviteCode();
+  await allSent(a);
   await ana.close();
 
   // The server restarts (an update, a reboot) between the two partners' days.

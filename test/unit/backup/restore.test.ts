@@ -101,7 +101,8 @@ describe('restore', () => {
     const result = await restoreBackup(file.bytes, { mode: 'new', rejoin: true });
     expect(result).toMatchObject({ id: entry.id, mode: 'rejoined' });
     expect(result.summary).toMatch(/rejoined your partners/);
-    expect(await notebooksItem.getValue()).toEqual([{ ...entry, createdAt: expect.any(Number), lastOpenedAt: expect.any(Number) }]);
+    // Rejoining partners makes it shared: connection problems are reported from the start.
+    expect(await notebooksItem.getValue()).toEqual([{ ...entry, createdAt: expect.any(Number), lastOpenedAt: expect.any(Number), sharedAt: expect.any(Number) }]);
   });
 
   test('a backup without the secret cannot rejoin', async () => {

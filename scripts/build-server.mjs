@@ -1,0 +1,25 @@
+// `npm run build:server`: bundles the sync server (server/main.ts and what it imports, ws included)
+// into one dependency-free file, .output/server/server.mjs, run with plain `node server.mjs`.
+// The container image and the systemd example run exactly this file: no node_modules, no tsx, no
+// TypeScript at run time, so the image holds only Node and about 200 KB of JavaScript.
+import { build } from 'esbuild';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+const outfile = process.argv[2] ?? '.output/server/server.mjs';
+mkdirSync(dirname(resolve(outfile)), { recursive: true });
+await build({
+  entryPoints: ['server/main.ts'],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  // ws loads these optional native speed-ups inside try/catch; without them it uses plain JS.
+  external: ['bufferutil', 'utf-8-validate'],
+  // ws is CommonJS: give the ESM bundle a real `require` for Node's built-in modules.
+  banner: { js: "import { createRequire as __pnCreateRequire } from 'node:module'; const require = __pnCreateRequire(import.meta.url);" },
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+console.log(`built ${outfile}`);

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { isShared } from '../../../lib/sync/sharing';
+
+const base = { meId: 'me', memberIds: [] as string[], livePartners: 0, exchanged: false };
+
+describe('isShared', () => {
+  it('a fresh notebook with only me in it is not shared', () => {
+    expect(isShared(base)).toBe(false);
+    expect(isShared({ ...base, memberIds: ['me'] })).toBe(false);
+  });
+  it('an invite shown or used makes it shared', () => {
+    expect(isShared({ ...base, sharedAt: 1 })).toBe(true);
+    expect(isShared({ ...base, sharedAt: 0 })).toBe(true);
+  });
+  it('another member, a live partner or a change from a partner makes it shared', () => {
+    expect(isShared({ ...base, memberIds: ['me', 'ana'] })).toBe(true);
+    expect(isShared({ ...base, livePartners: 1 })).toBe(true);
+    expect(isShared({ ...base, exchanged: true })).toBe(true);
+  });
+});
