@@ -7,7 +7,7 @@ import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, sym
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { ClientOptions } from 'ws';
-import { randomBytesOf, RelayClient, tempDir, TestClient } from './helpers.ts';
+import { randomBytesOf, RelayClient, roomOf, tempDir, TestClient } from './helpers.ts';
 
 /** The repository root. */
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -208,8 +208,9 @@ export async function expectRoundTrips(url: string, options: ClientOptions = {})
   const writer = await RelayClient.connect(url, options);
   const follower = await RelayClient.connect(url, options);
   try {
-    const room = `deploy-${Math.random().toString(16).slice(2)}`;
-    const token = 'deploy-test-write-token-0123456789';
+    // Protocol v2: a room exists only under the name derived from its write token.
+    const token = `deploy-test-write-token-${Math.random().toString(16).slice(2)}`;
+    const room = roomOf(token);
     expect(await follower.request({ type: 'hello', room })).toMatchObject({ type: 'welcome', head: 0 });
     expect(await writer.request({ type: 'hello', room, writeToken: token })).toMatchObject({ type: 'welcome', canWrite: true });
     const entry = randomBytesOf(50_000);
