@@ -6,6 +6,7 @@ const SettingsPage = lazy(() => import('./SettingsPage').then((m) => ({ default:
 const PosterPage = lazy(() => import('./PosterPage').then((m) => ({ default: m.PosterPage })));
 const SchedulePage = lazy(() => import('./SchedulePage').then((m) => ({ default: m.SchedulePage })));
 const SearchPage = lazy(() => import('./SearchPage').then((m) => ({ default: m.SearchPage })));
+const HistoryPage = lazy(() => import('./HistoryPage').then((m) => ({ default: m.HistoryPage })));
 import { lastExchangeByItem, type Identity, type NotebookEntry } from '../lib/ext/storage';
 import { markOpened, syncEntryTitle } from '../lib/ext/notebooks';
 import { openNotebookSession, type NotebookSession } from '../lib/sync/notebook-session';
@@ -27,9 +28,10 @@ import { MeContext } from './me-context';
 import { useNotebookSearch } from './use-notebook-search';
 import { rememberDeadline } from '../lib/ext/rhythm';
 import { useNotebook } from './use-notebook';
+import type { HistoryVersion } from '../lib/notebook/history';
 
 /** Which page of a notebook is showing. */
-export type View = { page: 'topics' } | { page: 'topic'; topicId: string; readClipId?: string } | { page: 'libraries' } | { page: 'search' } | { page: 'schedule' } | { page: 'invite' } | { page: 'settings' } | { page: 'poster' };
+export type View = { page: 'topics' } | { page: 'topic'; topicId: string; readClipId?: string } | { page: 'libraries' } | { page: 'search' } | { page: 'schedule' } | { page: 'invite' } | { page: 'settings' } | { page: 'poster' } | { page: 'history'; topicId?: string };
 
 /** Opens a notebook from storage and shows it; storage failures are explained, never a blank panel. */
 export function NotebookScreen(props: { entry: NotebookEntry; notebooks: NotebookEntry[]; me: Identity; onSwitch(id: string): void; onManage(): void }) {
@@ -43,7 +45,7 @@ export function NotebookScreen(props: { entry: NotebookEntry; notebooks: Noteboo
     setSession(null);
     setError(null);
     performance.mark('pn:open');
-    const s = openNotebookSession(id, { journal: localStorage, onStorageError: (e) => live && setWriteError(e), prefetched: takePrefetch(id) });
+    const s = openNotebookSession(id, { journal: localStorage, onStorageError: (e) => live && setWriteError(e), prefetched: takePrefetch(id), history: true });
     localStorage.setItem(LAST_NOTEBOOK_KEY, id);
     s.ready.then(
       () => {
@@ -123,6 +125,8 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
   const defaultTopic = chooseClipTopic(snap.topics, { openTopicId, recentTopicId }, Date.now());
   const main = useRef<HTMLElement>(null);
   const search = useNotebookSearch(session.doc);
+  const erased = useLargeDeletion(session);
+  const [erasedSeen, setErasedSeen] = useState<number | undefined>();
   // The background's reminders cannot open the doc: give them the deadline.
   useEffect(() => void rememberDeadline(session.id, snap.info.posterDeadline), [session.id, snap.info.posterDeadline]);
   useEffect(() => {
@@ -134,7 +138,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
   return (
     <>
       <nav className="tabs" aria-label="Notebook sections">
-        <button type="button" data-testid={T.navTopics} aria-current={['topics', 'topic', 'schedule'].includes(view.page) ? 'page' : undefined} onClick={() => setView({ page: 'topics' })}>
+        <button type="button" data-testid={T.navTopics} aria-current={['topics', 'topic', 'schedule', 'history'].includes(view.page) ? 'page' : undefined} onClick={() => setView({ page: 'topics' })}>
           Topics
         </button>
         <button type="button" data-testid={T.navSearch} aria-current={view.page === 'search' ? 'page' : undefined} onClick={() => setView({ page: 'search' })}>
@@ -172,6 +176,22 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
           extension (in your browser’s extension settings) to see everything.
         </p>
       )}
+      {erased && erased.id !== erasedSeen && view.page !== 'history' && (
+        <div className="alert" role="alert" data-testid={T.historyAlert}>
+          <p>
+            {erased.by ? `A change from ${erased.by} just removed a lot from this notebook.` : 'A change from a partner just removed a lot from this notebook.'} The notebook as it was
+            just before is kept in History: you can look at it and bring it back.
+          </p>
+          <div className="row wrap">
+            <button type="button" className="primary" data-testid={T.historyAlertOpen} onClick={() => (setErasedSeen(erased.id), setView({ page: 'history' }))}>
+              Open History
+            </button>
+            <button type="button" onClick={() => setErasedSeen(erased.id)}>
+              Dismiss
+            </button>
+          </div>
+        </div>
+      )}
       {snap.problems.length > 0 && (
         <p className="alert" role="status">
           {snap.problems.length} {snap.problems.length === 1 ? 'entry' : 'entries'} received from a partner could not be read and are hidden. Everything else is intact. Ask your partners to update Partner Notebook.
@@ -180,7 +200,10 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
       <MeContext.Provider value={me}>
       <main className="page" ref={main}>
         <Suspense fallback={<p role="status">Loading…</p>}>
-        {view.page === 'topics' && <TopicList doc={session.doc} snap={snap} changes={topicChanges} onOpen={(topicId) => setView({ page: 'topic', topicId })} onSchedule={() => setView({ page: 'schedule' })} />}
+        {view.page === 'topics' && <TopicList doc={session.doc} snap={snap} changes={topicChanges} onOpen={(topicId) => setView({ page: 'topic', topicId })} onSchedule={() => setView({ page: 'schedule' })} onHistory={() => setView({ page: 'history' })} />}
+        {view.page === 'history' && (
+          <HistoryPage keeper={session.history} topicId={view.topicId} onBack={() => setView(view.topicId ? { page: 'topic', topicId: view.topicId } : { page: 'topics' })} />
+        )}
         {view.page === 'schedule' && <SchedulePage doc={session.doc} snap={snap} onBack={() => setView({ page: 'topics' })} />}
         {view.page === 'search' && (
           <SearchPage
@@ -197,6 +220,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
             topicId={view.topicId}
             readClipId={view.readClipId}
             onBack={() => setView({ page: 'topics' })}
+            onHistory={() => setView({ page: 'history', topicId: view.topicId })}
             collab={syncView.sync ? { awareness: syncView.sync.live.awareness, user: { id: me.id, name: me.name, color: me.color } } : undefined}
           />
         )}
@@ -210,6 +234,20 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
       <TimeZoneList />
     </>
   );
+}
+
+/** The latest version History kept because a partner's change removed a lot (to offer it). */
+function useLargeDeletion(session: NotebookSession): HistoryVersion | undefined {
+  const [v, setV] = useState<HistoryVersion | undefined>();
+  useEffect(() => {
+    const k = session.history;
+    if (!k) return;
+    return k.subscribe(() => {
+      const d = k.lastDeletionKept;
+      if (d?.removed?.fromPartner) setV(d);
+    });
+  }, [session]);
+  return v;
 }
 
 function NotebookHeader(props: { current: string; notebooks: NotebookEntry[]; onSwitch(id: string): void; onManage(): void }) {

@@ -90,6 +90,8 @@ export class HistoryKeeper {
   /** Writes in order (and `idle()` waits for them). */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<() => void>();
+  /** The latest version kept because a change removed a lot (the panel offers History then). */
+  lastDeletionKept: HistoryVersion | undefined;
 
   constructor(private readonly o: HistoryKeeperOptions) {
     this.now = o.now ?? Date.now;
@@ -218,6 +220,7 @@ export class HistoryKeeper {
     void this.enqueue(async () => {
       try {
         const v = await (await this.store).add('before-deletion', contentOf(before), { at, removed: { ...removed, fromPartner: !tr.local }, by });
+        this.lastDeletionKept = v;
         this.o.onDeletionKept?.(v);
         return v;
       } finally {

@@ -4,6 +4,7 @@
  */
 import * as Y from 'yjs';
 import { migrate, NotebookError, SCHEMA_VERSION, schemaVersion } from '../notebook/schema';
+import { HistoryKeeper } from './history-keeper';
 import { LocalPersistence, dbNameFor, type JournalStore, type StorageError } from './persistence';
 import type { StoredUpdates } from './prefetch';
 
@@ -20,16 +21,25 @@ export interface NotebookSession {
    * so this build neither reads nor removes what it does not know. The panel asks to update.
    */
   newerFormat?: number;
+  /** The notebook's History, when opened with `history: true` (the panel); set once `ready`. */
+  history?: HistoryKeeper;
   close(): Promise<void>;
 }
 
 /** Opens a notebook from this computer's storage. */
 export function openNotebookSession(
   id: string,
-  opts: { journal?: JournalStore; onStorageError?(err: StorageError): void; prefetched?: Promise<StoredUpdates | undefined> } = {},
+  opts: {
+    journal?: JournalStore;
+    onStorageError?(err: StorageError): void;
+    prefetched?: Promise<StoredUpdates | undefined>;
+    /** Keep History while it is open (versions now and then, and before large deletions). */
+    history?: boolean;
+  } = {},
 ): NotebookSession {
   const doc = new Y.Doc();
   const persistence = new LocalPersistence(doc, dbNameFor(id), { journal: opts.journal, onError: opts.onStorageError, prefetched: opts.prefetched });
+  let closed = false;
   const session: NotebookSession = {
     id,
     doc,
@@ -43,8 +53,15 @@ export function openNotebookSession(
         if (!(e instanceof NotebookError) || schemaVersion(doc) <= SCHEMA_VERSION) throw e;
         session.newerFormat = schemaVersion(doc);
       }
+      // Started after the load, so loading is not mistaken for changes; it does its work later, in idle time.
+      if (opts.history && !closed) {
+        session.history = new HistoryKeeper({ doc, notebookId: id });
+        session.history.start();
+      }
     }),
     async close() {
+      closed = true;
+      await session.history?.stop();
       await persistence.destroy();
       doc.destroy();
     },
