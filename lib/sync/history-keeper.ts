@@ -64,6 +64,8 @@ export interface HistoryKeeperOptions {
   checkEveryMs?: number;
   /** At most one automatic version per this (default 1 h). */
   autoEveryMs?: number;
+  /** An automatic version waits until nothing changed for this long (default 5 s), so it never interrupts typing. */
+  quietMs?: number;
   /** At most one "before a deletion" version per this, so a peer deleting in a loop cannot stall the panel (default 30 s). */
   deletionGapMs?: number;
   policy?: RetentionPolicy;
@@ -86,6 +88,7 @@ export class HistoryKeeper {
   private timers: ReturnType<typeof setTimeout>[] = [];
   private lastDeletionAt = -Infinity;
   private lastAutoAt = -Infinity;
+  private lastChangeAt = -Infinity;
   private stopped = false;
   /** Writes in order (and `idle()` waits for them). */
   private queue: Promise<unknown> = Promise.resolve();
@@ -102,6 +105,8 @@ export class HistoryKeeper {
   /** Starts watching (call once the stored notebook is loaded, so loading does not count as changes). */
   start(): void {
     this.o.doc.on('afterTransaction', this.onTransaction);
+    // Whatever happened before watching began (typing that is still going on) counts as recent.
+    this.lastChangeAt = Date.now();
     const first = setTimeout(() => this.check(), this.o.firstCheckMs ?? 15_000);
     const every = setInterval(() => this.check(), this.o.checkEveryMs ?? 600_000);
     this.timers.push(first, every as unknown as ReturnType<typeof setTimeout>);
@@ -192,6 +197,12 @@ export class HistoryKeeper {
   /** An automatic version, when something changed and the last one is old enough; then the schedule. */
   private check() {
     if (this.stopped) return;
+    const quiet = this.o.quietMs ?? 5_000;
+    if (Date.now() - this.lastChangeAt < quiet) {
+      // Someone is typing (or a partner's changes are arriving): look again when it is quiet.
+      this.timers.push(setTimeout(() => this.check(), quiet));
+      return;
+    }
     (this.o.idle ?? defaultIdle)(() => {
       if (this.stopped) return;
       void this.enqueue(async () => {
@@ -209,6 +220,7 @@ export class HistoryKeeper {
   private onTransaction = (tr: Y.Transaction) => {
     if (this.stopped || tr.origin === HISTORY_ORIGIN || tr.origin === 'migration') return;
     if (tr.deleteSet.clients.size === 0 && !tr.changed.size) return;
+    this.lastChangeAt = Date.now();
     const removed = measureDeletion(this.o.doc, tr);
     if (!isLargeDeletion(removed)) return;
     const at = this.now();

@@ -100,7 +100,7 @@ describe('automatic versions and their cost', () => {
   test('the first look after opening keeps a version, later looks only when something changed and an hour passed', async () => {
     const { a, id } = partners();
     let now = Date.UTC(2026, 2, 2, 9);
-    const k = new HistoryKeeper({ doc: a, notebookId: id, now: () => now, idle: (fn) => fn(), firstCheckMs: 1, checkEveryMs: 5 });
+    const k = new HistoryKeeper({ doc: a, notebookId: id, now: () => now, idle: (fn) => fn(), firstCheckMs: 1, checkEveryMs: 5, quietMs: 0 });
     keepers.push(k);
     k.start();
     await expect.poll(async () => (await k.versions()).length).toBe(1);
@@ -119,6 +119,21 @@ describe('automatic versions and their cost', () => {
     const doc = await k.load(latest!.id);
     expect(readTopics(doc)).toHaveLength(7);
     doc.destroy();
+  });
+
+  test('an automatic version waits for a quiet moment: it never interrupts typing', async () => {
+    const { a, id } = partners();
+    const k = new HistoryKeeper({ doc: a, notebookId: id, idle: (fn) => fn(), firstCheckMs: 1, checkEveryMs: 1_000, quietMs: 150 });
+    keepers.push(k);
+    const tid = readTopics(a)[0]!.id;
+    const typing = setInterval(() => noteBody(a, tid).insert(0, [new Y.XmlElement('paragraph')]), 20);
+    await new Promise((r) => setTimeout(r, 50));
+    k.start();
+    await new Promise((r) => setTimeout(r, 400));
+    await k.settled();
+    expect(await k.versions()).toEqual([]);
+    clearInterval(typing);
+    await expect.poll(async () => (await k.versions()).length).toBe(1);
   });
 
   test('over its cap, History drops its oldest versions until it fits; the newest always stays', async () => {
