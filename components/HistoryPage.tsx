@@ -120,9 +120,11 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
 
   if (!keeper) {
     return (
-      <section>
-        <p role="alert">History is not available in this window. Reload the panel and try again.</p>
-        <button type="button" onClick={props.onBack}>Back</button>
+      <section aria-busy="true">
+        <p role="status">Opening History…</p>
+        <button type="button" onClick={props.onBack}>
+          Back
+        </button>
       </section>
     );
   }
@@ -141,11 +143,10 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
     }
   };
 
-  const askRestore = async (scope: RestoreScope, title: string) => {
+  const askRestore = (scope: RestoreScope, title: string) => {
     if (!open) return;
-    setStatus({ kind: 'busy', text: 'Comparing this version with the notebook now…' });
     try {
-      const counts = await keeper.preview(open.v.id, scope);
+      const counts = keeper.preview(open.doc, scope);
       setStatus(null);
       setConfirm({ scope, counts, title });
     } catch (e) {
@@ -159,7 +160,7 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
     setConfirm(null);
     setStatus({ kind: 'busy', text: 'Restoring…' });
     try {
-      const c = await keeper.restore(open.v.id, scope);
+      const c = await keeper.restore(open.doc, scope);
       const back = c.topicsBack + c.topicsChanged + c.notes + c.clips + c.other;
       setStatus({
         kind: 'ok',
@@ -199,7 +200,7 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
           <>
             <PastTopic doc={open.doc} topic={focus} />
             <div className="row wrap">
-              <button type="button" className="primary" data-testid={T.historyRestoreTopic} onClick={() => void askRestore({ topicId: focus.id }, `Restore “${focus.title}”?`)}>
+              <button type="button" className="primary" data-testid={T.historyRestoreTopic} onClick={() => askRestore({ topicId: focus.id }, `Restore “${focus.title}”?`)}>
                 Restore this topic
               </button>
               <button type="button" onClick={() => setShownTopic(undefined)}>
@@ -228,7 +229,7 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
           </>
         )}
         <div className="row wrap history-actions">
-          <button type="button" className={focus ? undefined : 'primary'} data-testid={T.historyRestoreNotebook} onClick={() => void askRestore({ notebook: true }, 'Restore the whole notebook?')}>
+          <button type="button" className={focus ? undefined : 'primary'} data-testid={T.historyRestoreNotebook} onClick={() => askRestore({ notebook: true }, 'Restore the whole notebook?')}>
             Restore the whole notebook
           </button>
         </div>
@@ -260,6 +261,11 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
         </p>
       )}
       {statusLine}
+      {keeper.lastError && (
+        <p role="alert" className="error">
+          History could not keep a version: {keeper.lastError} The notebook itself is saved as usual.
+        </p>
+      )}
       {versions === null && <p role="status">Reading History…</p>}
       {versions?.length === 0 && <p className="muted">No versions yet. The first one is kept a few seconds after the notebook opens, then about once an hour while you work, and always just before a large deletion.</p>}
       {versions && versions.length > 0 && (

@@ -29,6 +29,7 @@ import { useNotebookSearch } from './use-notebook-search';
 import { rememberDeadline } from '../lib/ext/rhythm';
 import { useNotebook } from './use-notebook';
 import type { HistoryVersion } from '../lib/notebook/history';
+import type { HistoryKeeper } from '../lib/sync/history-keeper';
 
 /** Which page of a notebook is showing. */
 export type View = { page: 'topics' } | { page: 'topic'; topicId: string; readClipId?: string } | { page: 'libraries' } | { page: 'search' } | { page: 'schedule' } | { page: 'invite' } | { page: 'settings' } | { page: 'poster' } | { page: 'history'; topicId?: string };
@@ -125,7 +126,8 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
   const defaultTopic = chooseClipTopic(snap.topics, { openTopicId, recentTopicId }, Date.now());
   const main = useRef<HTMLElement>(null);
   const search = useNotebookSearch(session.doc);
-  const erased = useLargeDeletion(session);
+  const historyKeeper = useHistoryKeeper(session);
+  const erased = useLargeDeletion(historyKeeper);
   const [erasedSeen, setErasedSeen] = useState<number | undefined>();
   // The background's reminders cannot open the doc: give them the deadline.
   useEffect(() => void rememberDeadline(session.id, snap.info.posterDeadline), [session.id, snap.info.posterDeadline]);
@@ -202,7 +204,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
         <Suspense fallback={<p role="status">Loading…</p>}>
         {view.page === 'topics' && <TopicList doc={session.doc} snap={snap} changes={topicChanges} onOpen={(topicId) => setView({ page: 'topic', topicId })} onSchedule={() => setView({ page: 'schedule' })} onHistory={() => setView({ page: 'history' })} />}
         {view.page === 'history' && (
-          <HistoryPage keeper={session.history} topicId={view.topicId} onBack={() => setView(view.topicId ? { page: 'topic', topicId: view.topicId } : { page: 'topics' })} />
+          <HistoryPage keeper={historyKeeper} topicId={view.topicId} onBack={() => setView(view.topicId ? { page: 'topic', topicId: view.topicId } : { page: 'topics' })} />
         )}
         {view.page === 'schedule' && <SchedulePage doc={session.doc} snap={snap} onBack={() => setView({ page: 'topics' })} />}
         {view.page === 'search' && (
@@ -237,17 +239,27 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
 }
 
 /** The latest version History kept because a partner's change removed a lot (to offer it). */
-function useLargeDeletion(session: NotebookSession): HistoryVersion | undefined {
+function useLargeDeletion(keeper: HistoryKeeper | undefined): HistoryVersion | undefined {
   const [v, setV] = useState<HistoryVersion | undefined>();
   useEffect(() => {
-    const k = session.history;
-    if (!k) return;
-    return k.subscribe(() => {
-      const d = k.lastDeletionKept;
+    if (!keeper) return;
+    return keeper.subscribe(() => {
+      const d = keeper.lastDeletionKept;
       if (d?.removed?.fromPartner) setV(d);
     });
-  }, [session]);
+  }, [keeper]);
   return v;
+}
+
+/** The open notebook's History, once its code has loaded. */
+function useHistoryKeeper(session: NotebookSession): HistoryKeeper | undefined {
+  const [keeper, setKeeper] = useState<HistoryKeeper | undefined>();
+  useEffect(() => {
+    let live = true;
+    void session.history?.then((k) => live && setKeeper(k));
+    return () => void (live = false);
+  }, [session]);
+  return keeper;
 }
 
 function NotebookHeader(props: { current: string; notebooks: NotebookEntry[]; onSwitch(id: string): void; onManage(): void }) {

@@ -2,7 +2,6 @@
  * Creating, renaming and deleting notebooks on this computer: the registry in extension storage
  * plus each notebook's own IndexedDB database.
  */
-import { HistoryStore } from '../sync/history-store';
 import { initNotebook, updatePartner, setInfo } from '../notebook/schema';
 import { randomId } from '../notebook/people';
 import type { NotebookInfo } from '../notebook/types';
@@ -70,7 +69,7 @@ export async function deleteNotebook(id: string): Promise<NotebookEntry | undefi
   });
   localStorage.removeItem(`pn-journal:${dbNameFor(id)}`);
   // Its History goes too: it holds the same notes and clips.
-  await HistoryStore.remove(id);
+  await (await import('../sync/history-store')).HistoryStore.remove(id);
   const rest = (await notebooksItem.getValue()).filter((e) => e.id !== id);
   await notebooksItem.setValue(rest);
   const next = [...rest].sort((a, b) => b.lastOpenedAt - a.lastOpenedAt)[0];

@@ -6,7 +6,6 @@ import type * as Y from 'yjs';
 import { readMemberKeys, readRotation, setMemberKey, setRotation } from '../notebook/schema';
 import { NOTEBOOK_SECRET_BYTES } from '../sync/keys';
 import { generateMemberKeys, parseRotation, unwrapSecret, wrapSecret, type MemberKeyPair, type Rotation } from '../sync/rotation';
-import { keepVersion } from '../sync/history-keeper';
 import { memberKeysItem, notebooksItem, toHex } from './storage';
 
 /** This person's member keys, made on first use; the public key is published in the notebook. */
@@ -23,7 +22,7 @@ export async function ensureMemberKey(doc: Y.Doc, personId: string): Promise<Mem
 /** Makes a new invite: a fresh secret, wrapped for every member who has published a key. */
 export async function rotateSecret(doc: Y.Doc, notebookId: string, personId: string): Promise<void> {
   // History (issue 12 point 5): keep the notebook as it was before the invite changes.
-  await keepVersion(doc, notebookId, 'before-rotation');
+  await (await import('../sync/history-keeper')).keepVersion(doc, notebookId, 'before-rotation');
   await ensureMemberKey(doc, personId);
   const entry = (await notebooksItem.getValue()).find((e) => e.id === notebookId);
   const current = Math.max(entry?.secretEpoch ?? 0, parseRotation(readRotation(doc))?.epoch ?? 0);

@@ -99,7 +99,10 @@ export class HistoryKeeper {
   constructor(private readonly o: HistoryKeeperOptions) {
     this.now = o.now ?? Date.now;
     this.store = HistoryStore.open(o.notebookId);
-    this.store.catch((e: Error) => o.onError?.(e));
+    this.store.catch((e: Error) => {
+      this.lastError = e.message;
+      o.onError?.(e);
+    });
   }
 
   /** Starts watching (call once the stored notebook is loaded, so loading does not count as changes). */
@@ -159,33 +162,35 @@ export class HistoryKeeper {
   /**
    * Puts a past version (or one topic of it) back, as a new change that syncs to partners. The
    * notebook as it is now is kept first, so a restore can itself be undone from History.
+   * @param past the version, as {@link load} returned it (the caller still owns it)
    */
-  async restore(id: number, scope: RestoreScope): Promise<RestoreCounts> {
-    const past = await this.load(id);
-    try {
-      restoreFromPast(this.o.doc, past, scope, { dry: true }); // refuses a topic the version lacks, before anything is written
-      await this.keepNow('before-restore');
-      return restoreFromPast(this.o.doc, past, scope);
-    } finally {
-      past.destroy();
-    }
+  async restore(past: Y.Doc, scope: RestoreScope): Promise<RestoreCounts> {
+    restoreFromPast(this.o.doc, past, scope, { dry: true }); // refuses a topic the version lacks, before anything is written
+    await this.keepNow('before-restore');
+    return restoreFromPast(this.o.doc, past, scope);
   }
 
-  /** What restoring would change, for the confirmation. */
-  async preview(id: number, scope: RestoreScope): Promise<RestoreCounts> {
-    const past = await this.load(id);
-    try {
-      return restoreFromPast(this.o.doc, past, scope, { dry: true });
-    } finally {
-      past.destroy();
-    }
+  /** What restoring `past` (or one topic of it) would change now, for the confirmation. */
+  preview(past: Y.Doc, scope: RestoreScope): RestoreCounts {
+    return restoreFromPast(this.o.doc, past, scope, { dry: true });
   }
+
+  /** The last failure to keep a version, in words (the notebook itself is not affected). */
+  lastError: string | undefined;
 
   private enqueue<T>(fn: () => Promise<T>): Promise<T> {
     const p = this.queue.then(fn, fn);
     this.queue = p.then(
-      () => this.changed(),
-      (e: Error) => this.o.onError?.(e),
+      () => {
+        this.lastError = undefined;
+        this.changed();
+      },
+      (e: Error) => {
+        this.lastError = e.message;
+        console.warn('History could not keep a version', e);
+        this.o.onError?.(e);
+        this.changed();
+      },
     );
     return p;
   }

@@ -153,4 +153,17 @@ describe.skipIf(!inNetns)('History: a partner erases every topic, and it comes b
     await expect.poll(() => a.noteText(), { timeout: 20_000 }).toBe(NOTE);
     await screenshot(a.page, 'history-topic-restored');
   });
+
+  test('a new invite keeps a version first', async () => {
+    await b.gotoTopics();
+    await b.by(T.invitePartners).click();
+    await b.by(T.rotateInvite).click();
+    await b.by(T.confirmYes).click();
+    await b.page.getByText('Done. The code above is the new invite').waitFor({ timeout: 20_000 });
+    await b.page.getByRole('button', { name: '← Back' }).click();
+    await b.by(T.openHistory).click();
+    const newest = b.by(T.historyVersion).first();
+    await expect.poll(() => newest.textContent()).toContain('Before a new invite was made');
+    expect(await newest.textContent()).toContain('7 topics');
+  });
 });

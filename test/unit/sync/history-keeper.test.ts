@@ -64,9 +64,9 @@ describe('the attack, on this computer: a partner erases every topic', () => {
     expect(v).toMatchObject({ reason: 'before-deletion', removed: { topics: 7, fromPartner: true }, counts: { topics: 7 } });
     const past = await k.load(v!.id);
     expect(readTopics(past).map((t) => t.title)).toEqual(titles);
+    expect(k.preview(past, { notebook: true })).toMatchObject({ topicsBack: 7, notes: 7 });
+    const counts = await k.restore(past, { notebook: true });
     past.destroy();
-
-    const counts = await k.restore(v!.id, { notebook: true });
     expect(counts.topicsBack).toBe(7);
     for (const doc of [a, b]) {
       expect(readTopics(doc).map((t) => t.title)).toEqual(titles);
