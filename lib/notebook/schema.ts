@@ -306,6 +306,8 @@ export interface TopicInput {
 }
 
 function parseTopic(doc: Y.Doc, id: string, m: unknown): Topic | undefined {
+  // Gone (deleted, or never there) is not malformed: only a value of the wrong kind is reported.
+  if (m === undefined) return undefined;
   if (!(m instanceof Y.Map)) return skip(doc, `topics/${id}`);
   const title = str(m.get('title'), LIMITS.title);
   const order = num(m.get('order'));
@@ -525,6 +527,8 @@ function readCaptured(doc: Y.Doc, id: string, m: Y.Map<unknown>): CapturedConten
 }
 
 function parseClip(doc: Y.Doc, id: string, m: unknown): Clip | undefined {
+  // Gone (deleted, or never there) is not malformed: only a value of the wrong kind is reported.
+  if (m === undefined) return undefined;
   if (!(m instanceof Y.Map)) return skip(doc, `clips/${id}`);
   let captured = capturedCache.get(m);
   if (captured === undefined) {
@@ -700,6 +704,8 @@ const FACT_KEYS = ['founded', 'collectionSize', 'registeredUsers', 'staff', 'yea
 const TEXT_KEYS = ['name', 'color', 'country', 'city', 'timeZone', 'libraryName', 'website', 'email'] as const;
 
 function parsePartner(doc: Y.Doc, id: string, m: unknown): PartnerProfile | undefined {
+  // Gone (deleted, or never there) is not malformed: only a value of the wrong kind is reported.
+  if (m === undefined) return undefined;
   if (!(m instanceof Y.Map)) return skip(doc, `partners/${id}`);
   const name = str(m.get('name'), LIMITS.profileField);
   if (name === undefined) return skip(doc, `partners/${id}`);

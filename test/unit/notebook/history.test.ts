@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { chainUpdate, compactOldest, docBeforeTransaction, mergeIntoNext, planRetention, versionDoc, type HistoryVersion } from '../../../lib/notebook/history';
 import {
-  addClip, citeClipInPoster, deleteClip, initNotebook, measureDeletion, noteBody, noteText, readClips, readInfo, readPoster, readTopics, restoreFromPast,
+  addClip, citeClipInPoster, deleteClip, initNotebook, measureDeletion, noteBody, noteText, readClip, readClips, readInfo, readPoster, readProblems, readTopic, readTopics, restoreFromPast,
   setInfo, setPosterText,
 } from '../../../lib/notebook/schema';
 import { ANA, makeCaptured, makeDeps, makeDoc } from '../factories';
@@ -96,6 +96,16 @@ describe('the attack: a partner erases every topic', () => {
     Y.applyUpdate(c, Y.encodeStateAsUpdate(a, sv));
     expect(readTopics(c).map((t) => t.id)).toEqual(topics.map((t) => t.id));
     expect(noteText(c, topics[6]!.id)).toContain('106 seats');
+  });
+
+  test('topics and clips that are gone are not reported as unreadable entries from a partner', () => {
+    const { a, b, topics, clipId } = seeded();
+    eraseEverything(a);
+    a.transact(() => a.getMap('clips').delete(clipId));
+    // The panel looks up what it had open, or what a change touched: gone is not malformed.
+    for (const t of topics) expect(readTopic(b, t.id)).toBeUndefined();
+    expect(readClip(b, clipId)).toBeUndefined();
+    expect(readProblems(b)).toEqual([]);
   });
 });
 
