@@ -109,6 +109,37 @@ describe('the attack: a partner erases every topic', () => {
   });
 });
 
+describe('a restore while a partner is offline and editing', () => {
+  test('both replicas end up equal, whatever order the changes arrive in; the partner\'s new topic stays', () => {
+    for (const order of ['a-first', 'b-first'] as const) {
+      const { a, topics } = seeded();
+      const b = makeDoc(7);
+      Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+      const past = versionDoc([Y.encodeStateAsUpdate(a)]);
+      eraseEverything(a);
+      Y.applyUpdate(b, Y.encodeStateAsUpdate(a)); // B saw the erasure, then went offline
+      const svA = Y.encodeStateVector(a);
+      const svB = Y.encodeStateVector(b);
+      restoreFromPast(a, past, { notebook: true });
+      const own = makeDeps('own');
+      initNotebook(b, { info: { title: 'Ana & Batbayar', programmeName: 'ILN' }, exampleTopics: false }, own);
+      b.transact(() => b.getMap('topics').set('b-topic', new Y.Map([['title', 'Book clubs'], ['order', 99], ['kind', 'own']])));
+      const fromA = Y.encodeStateAsUpdate(a, svB);
+      const fromB = Y.encodeStateAsUpdate(b, svA);
+      if (order === 'a-first') {
+        Y.applyUpdate(b, fromA);
+        Y.applyUpdate(a, fromB);
+      } else {
+        Y.applyUpdate(a, fromB);
+        Y.applyUpdate(b, fromA);
+      }
+      const view = (d: Y.Doc) => JSON.stringify({ t: readTopics(d), n: topics.map((t) => noteText(d, t.id)) });
+      expect(view(a)).toBe(view(b));
+      expect(readTopics(a).map((t) => t.title)).toEqual([...topics.map((t) => t.title), 'Book clubs']);
+    }
+  });
+});
+
 describe('measureDeletion', () => {
   test('counts removed topics, removed or deleted clips and removed note text, not what a transaction added and removed itself', () => {
     const { a, b, topics, clipId, deps } = seeded();

@@ -163,4 +163,39 @@ describe('automatic versions and their cost', () => {
     doc.destroy();
     store.close();
   });
+
+  test('thinning by the schedule merges dropped versions into the next: every kept version still reads as it was', async () => {
+    const { a, id } = partners();
+    const D = 86_400_000;
+    const now = Date.UTC(2026, 5, 20, 12);
+    const tid = readTopics(a)[0]!.id;
+    const states = new Map<number, string>();
+    // Two versions on each of five days, three weeks ago and later; each day's note differs.
+    let n = 0;
+    for (const day of [21, 20, 10, 9, 2]) {
+      for (const hour of [9, 15]) {
+        const p = new Y.XmlElement('paragraph');
+        p.insert(0, [new Y.XmlText(`Version ${++n}.`)]);
+        a.transact(() => {
+          noteBody(a, tid).delete(0, noteBody(a, tid).length);
+          noteBody(a, tid).insert(0, [p]);
+        });
+        const v = await keepVersion(a, id, 'auto', now - day * D + hour * 3_600_000 - 12 * 3_600_000);
+        states.set(v.id, noteText(a, tid));
+      }
+    }
+    const store = await HistoryStore.open(id);
+    expect(await store.prune(now)).toBeGreaterThan(0);
+    const kept = await store.list();
+    // The newest of each day within two weeks; the newest of each fortnight before that.
+    expect(kept.length).toBeLessThan(10);
+    expect(kept.at(-1)!.id).toBe(10);
+    for (const v of kept) {
+      const doc = await store.load(v.id);
+      expect(noteText(doc, tid)).toBe(states.get(v.id));
+      doc.destroy();
+    }
+    store.close();
+  });
 });
+
