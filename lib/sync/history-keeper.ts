@@ -86,11 +86,12 @@ export class HistoryKeeper {
   private readonly store: Promise<HistoryStore>;
   private readonly now: () => number;
   private timers: ReturnType<typeof setTimeout>[] = [];
+  private quietTimer: ReturnType<typeof setTimeout> | undefined;
   private lastDeletionAt = -Infinity;
   private lastAutoAt = -Infinity;
   private lastChangeAt = -Infinity;
   private stopped = false;
-  /** Writes in order (and `idle()` waits for them). */
+  /** Writes, one after another (and {@link settled} waits for them). */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<() => void>();
   /** The latest version kept because a change removed a lot (the panel offers History then). */
@@ -120,6 +121,7 @@ export class HistoryKeeper {
     this.stopped = true;
     this.o.doc.off('afterTransaction', this.onTransaction);
     for (const t of this.timers) clearTimeout(t), clearInterval(t);
+    clearTimeout(this.quietTimer);
     await this.queue.catch(() => {});
     (await this.store.catch(() => undefined))?.close();
   }
@@ -205,16 +207,18 @@ export class HistoryKeeper {
     const quiet = this.o.quietMs ?? 5_000;
     if (Date.now() - this.lastChangeAt < quiet) {
       // Someone is typing (or a partner's changes are arriving): look again when it is quiet.
-      this.timers.push(setTimeout(() => this.check(), quiet));
+      clearTimeout(this.quietTimer);
+      this.quietTimer = setTimeout(() => this.check(), quiet);
       return;
     }
     (this.o.idle ?? defaultIdle)(() => {
       if (this.stopped) return;
       void this.enqueue(async () => {
         const store = await this.store;
-        if (this.now() - this.lastAutoAt < (this.o.autoEveryMs ?? 3_600_000)) return;
-        const last = await store.lastSnapshot();
-        if (last && Yjs.equalSnapshots(Yjs.decodeSnapshot(last), Yjs.snapshot(this.o.doc))) return;
+        const last = await store.last();
+        // Any version counts, and one kept before this panel opened too: at most one an hour.
+        if (this.now() - Math.max(this.lastAutoAt, last?.at ?? -Infinity) < (this.o.autoEveryMs ?? 3_600_000)) return;
+        if (last && Yjs.equalSnapshots(Yjs.decodeSnapshot(last.snap), Yjs.snapshot(this.o.doc))) return;
         const v = await store.add('auto', contentOf(this.o.doc), { at: this.now() });
         this.lastAutoAt = v.at;
         await store.prune(this.now(), this.o.policy);

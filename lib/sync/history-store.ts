@@ -115,10 +115,11 @@ export class HistoryStore {
     return all.map(({ sv: _sv, snap: _snap, ...v }) => v);
   }
 
-  /** The newest version's snapshot (Y.encodeSnapshot), if any. */
-  async lastSnapshot(): Promise<Uint8Array | undefined> {
+  /** When the newest version was kept, and its snapshot (Y.encodeSnapshot), if there is one. */
+  async last(): Promise<{ at: number; snap: Uint8Array } | undefined> {
     const c = await req(this.db.transaction(VERSIONS).objectStore(VERSIONS).openCursor(null, 'prev'));
-    return (c?.value as VersionRecord | undefined)?.snap;
+    const v = c?.value as VersionRecord | undefined;
+    return v && { at: v.at, snap: v.snap };
   }
 
   /**
