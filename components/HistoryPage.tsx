@@ -38,7 +38,7 @@ function removedText(r: NonNullable<HistoryVersion['removed']>): string {
 }
 
 function countsText(c: HistoryVersion['counts']): string {
-  return `${c.topics === 1 ? '1 topic' : `${c.topics} topics`} · ${c.clips === 1 ? '1 clip' : `${c.clips} clips`} · ${c.noteWords === 1 ? '1 word' : `${c.noteWords.toLocaleString()} words`} of notes`;
+  return `${c.topics === 1 ? '1 topic' : `${c.topics.toLocaleString()} topics`} · ${c.clips === 1 ? '1 clip' : `${c.clips.toLocaleString()} clips`} · ${c.noteWords === 1 ? '1 word' : `${c.noteWords.toLocaleString()} words`} of notes`;
 }
 
 /** What a restore will do, in a sentence or two for the confirmation. */
@@ -215,7 +215,7 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
             {topics.length === 0 && <p className="muted">This version has no topics.</p>}
             <ul className="plain">
               {topics.map((t) => (
-                <li key={t.id} className="row wrap history-topic">
+                <li key={t.id} className="row history-topic">
                   <span className="grow">
                     {t.title}
                     {t.archived && <span className="badge"> archived</span>}

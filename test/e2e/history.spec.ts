@@ -108,6 +108,7 @@ describe.skipIf(!inNetns)('History: a partner erases every topic, and it comes b
     // Looking at the past version: its topics, and one topic's note, read-only.
     await version.first().getByRole('button', { name: /^Open the version of/ }).click();
     await b.by(T.historyPast).waitFor();
+    await screenshot(b.page, 'history-version-topics');
     await b.page.getByRole('button', { name: 'Look at “Library Spaces” in this version' }).click();
     await expect.poll(() => b.by(T.historyPastNote).textContent()).toContain(NOTE);
     await screenshot(b.page, 'history-version');
