@@ -26,6 +26,11 @@
  *    (16.7 ms). Event Timing entries (keydown, ≥ 16 ms) are counted beside it.
  *  - IndexedDB bytes (`updates` + `custom`) after the first open vs after 100 more open/close
  *    cycles without edits, in a second fresh profile. Target ≤ 1.2 × the first.
+ *  - History on (issue 12 point 5), in a third fresh profile: the panel opened and left open until
+ *    History keeps its first version by itself; then IndexedDB bytes of the notebook plus its
+ *    History, the longest long task after opening (what keeping the version cost), History →
+ *    "Open" that version, and the five timed loads again with History present. In Node: rebuilding
+ *    the version before a change that erases every topic, and reading a version back.
  *  - The panel's startup JavaScript: sidepanel.html's script and modulepreloads plus their static
  *    imports, followed through the built chunks (dynamic import() excluded), gzip level 9.
  *    Target ≤ 350 KB. Beside it: the scripts the page actually requested up to the open note.
@@ -44,6 +49,8 @@ import { T } from '../components/test-ids';
 import { EXTENSION_DIR, launchPerson, type Person } from '../test/e2e/harness';
 import { nodeNow, runBench, saveArtefact, stats, type BenchResult, type Figure } from './lib/bench-kit';
 import { loadThreeMonthNotebook, type ThreeMonthMeta } from './lib/three-month-notebook';
+import * as Y from 'yjs';
+import { docBeforeTransaction, versionDoc } from '../lib/notebook/history';
 
 const SEED = Number(process.env.PN_BENCH_SEED ?? 1);
 const LOADS = 5;
@@ -126,6 +133,19 @@ async function storedSize(person: Person, dbName: string): Promise<{ updates: nu
     db.close();
     return { updates: u.reduce((n, v) => n + size(v), 0), custom: c.reduce((n, v) => n + size(v), 0), records: u.length + c.length };
   })(${JSON.stringify(dbName)})`);
+}
+
+/** Bytes and versions in the notebook's History database (lib/sync/history-store.ts), read from the service worker. */
+async function historySize(person: Person, notebookId: string): Promise<{ bytes: number; versions: number; reasons: string[] }> {
+  return person.worker.evaluate(`(async (name) => {
+    const db = await new Promise((ok, fail) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+    if (!db.objectStoreNames.contains('data')) { db.close(); return { bytes: 0, versions: 0, reasons: [] }; }
+    const all = (store) => new Promise((ok, fail) => { const r = db.transaction([store]).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+    const data = await all('data');
+    const versions = await all('versions');
+    db.close();
+    return { bytes: data.reduce((n, v) => n + v.byteLength, 0) + versions.reduce((n, v) => n + v.sv.byteLength + v.snap.byteLength + 200, 0), versions: versions.length, reasons: versions.map((v) => v.reason) };
+  })(${JSON.stringify(`pn-history-${notebookId}`)})`);
 }
 
 /**
@@ -390,6 +410,7 @@ await runBench('three-month', async (): Promise<BenchResult> => {
 
   let a: Person | undefined;
   let b: Person | undefined;
+  let c: Person | undefined;
   try {
     // --- Profile A: five timed loads, the heap, typing -------------------------------------------
     a = await launchPerson();
@@ -469,6 +490,74 @@ await runBench('three-month', async (): Promise<BenchResult> => {
     const after = await storedSize(b, dbName);
     console.error(`stored: seeded ${seeded.updates} B, after first open ${first.updates + first.custom} B (${first.records} records), after ${CYCLES} cycles ${after.updates + after.custom} B (${after.records} records) in ${cyclesS.toFixed(0)} s`);
 
+    await b.close();
+    b = undefined;
+
+    // --- Profile C: History on (issue 12 point 5) -------------------------------------------------
+    // The first version is kept by itself, 15 s after opening once the panel is quiet; then the
+    // notebook opens again with History present. Long tasks in the panel show what keeping it cost.
+    c = await launchPerson();
+    await seedProfile(c, meta, bytesServer.url, signaling);
+    const hPage = await c.context.newPage();
+    await hPage.setViewportSize({ width: 360, height: 800 });
+    await hPage.addInitScript(`(() => { window.__pnLong = []; try { new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__pnLong.push([Math.round(e.startTime), Math.round(e.duration)]); }).observe({ type: 'longtask', buffered: true }); } catch {} })();`);
+    await hPage.goto(`chrome-extension://${c.extensionId}/sidepanel.html`);
+    await hPage.locator(sel(T.topicItem)).first().waitFor({ timeout: 30_000 });
+    const openedAt = (await hPage.evaluate('performance.now()')) as number;
+    const h0 = nodeNow();
+    let hist = await historySize(c, meta.notebookId);
+    while (hist.versions === 0 && nodeNow() - h0 < 90_000) {
+      await hPage.waitForTimeout(500);
+      hist = await historySize(c, meta.notebookId);
+    }
+    const keptAfterS = (nodeNow() - h0) / 1000;
+    await hPage.waitForTimeout(1_000);
+    const longAfterOpen = ((await hPage.evaluate('window.__pnLong')) as [number, number][]).filter(([start]) => start > openedAt + 5_000);
+    const keepPauseMs = Math.max(0, ...longAfterOpen.map(([, d]) => d));
+    const storedWithHistory = await storedSize(c, dbName);
+    console.error(`history: first version after ${keptAfterS.toFixed(1)} s, ${hist.bytes} B (${hist.versions} version); long tasks after opening: ${JSON.stringify(longAfterOpen)}`);
+    // Looking at that version in History: click → its topics shown.
+    await hPage.locator(sel(T.openHistory)).click();
+    await hPage.locator(sel(T.historyOpenVersion)).first().waitFor();
+    const v0 = nodeNow();
+    await hPage.locator(sel(T.historyOpenVersion)).first().click();
+    await hPage.locator(sel(T.historyPast)).waitFor({ timeout: 60_000 });
+    const openVersionMs = nodeNow() - v0;
+    await hPage.screenshot({ path: 'bench-results/three-month-history-version.png' });
+    await hPage.close();
+    const hLoads: LoadTiming[] = [];
+    let hp: Page | undefined;
+    for (let i = 0; i < LOADS; i++) {
+      await hp?.close();
+      const r = await timedLoad(c, meta);
+      hp = r.page;
+      hLoads.push(r.t);
+      console.error(`load with History ${i + 1}: list ${r1(r.t.listMs)} ms, click → note ${r1(r.t.clickToEditorMs)} ms`);
+    }
+    await hp?.close();
+    // In Node: the version before a change that erases every topic (rebuilt while the change is
+    // applied), and reading a version back (what History's "Open" does).
+    const nodeDoc = new Y.Doc();
+    Y.applyUpdate(nodeDoc, nb.update);
+    let beforeMs = 0;
+    nodeDoc.on('afterTransaction', (tr: Y.Transaction) => {
+      if (tr.origin !== 'erase') return;
+      const t0 = nodeNow();
+      docBeforeTransaction(nodeDoc, tr).destroy();
+      beforeMs = nodeNow() - t0;
+    });
+    nodeDoc.transact(() => {
+      for (const id of [...nodeDoc.getMap('topics').keys()]) {
+        nodeDoc.getMap('topics').delete(id);
+        const n = nodeDoc.getXmlFragment(`note:${id}`);
+        n.delete(0, n.length);
+      }
+    }, 'erase');
+    nodeDoc.destroy();
+    const vd0 = nodeNow();
+    versionDoc([nb.update]).destroy();
+    const versionDocMs = nodeNow() - vd0;
+
     const firstBytes = first.updates + first.custom;
     const afterBytes = after.updates + after.custom;
     const listMed = median(loads.map((l) => l.listMs));
@@ -490,6 +579,13 @@ await runBench('three-month', async (): Promise<BenchResult> => {
       { key: 'threeMonth.keyFirstFrame', label: '3-month notebook: characters painted in the first frame after their key', value: keyStats.inFirstFramePct, unit: '%', target: { op: '>=', value: 100 } },
       { key: 'threeMonth.storedFirst', label: '3-month notebook: IndexedDB bytes after the first open', value: Math.round(firstBytes / 1e4) / 100, unit: 'MB' },
       { key: 'threeMonth.storedAfter', label: `3-month notebook: IndexedDB bytes after ${CYCLES} more open/close cycles (×${(afterBytes / firstBytes).toFixed(3)}; target 1.2 × first)`, value: Math.round(afterBytes / 1e4) / 100, unit: 'MB', target: { op: '<=', value: Math.round((1.2 * firstBytes) / 1e4) / 100 } },
+      { key: 'threeMonth.history.stored', label: `3-month notebook with History on: IndexedDB bytes, notebook + History (first version kept ${keptAfterS.toFixed(0)} s after opening; today ${Math.round(firstBytes / 1e4) / 100} MB without)`, value: Math.round((storedWithHistory.updates + storedWithHistory.custom + hist.bytes) / 1e4) / 100, unit: 'MB' },
+      { key: 'threeMonth.history.bytes', label: `3-month notebook: History alone after its first version (${hist.versions} version; cap 64 MiB)`, value: Math.round(hist.bytes / 1e4) / 100, unit: 'MB' },
+      { key: 'threeMonth.history.openSum', label: '3-month notebook with History on: (a) navigation → topic list + (b) click → note editable, median', value: r1(median(hLoads.map((l) => l.listMs + l.clickToEditorMs))), unit: 'ms', target: { op: '<=', value: 300 } },
+      { key: 'threeMonth.history.keepPause', label: '3-month notebook: longest pause of the panel while keeping the first version (long task, in a quiet moment)', value: keepPauseMs, unit: 'ms' },
+      { key: 'threeMonth.history.openVersion', label: '3-month notebook: History → "Open" a version → its topics shown (Node clock)', value: Math.round(openVersionMs), unit: 'ms' },
+      { key: 'threeMonth.history.beforeDeletion', label: '3-month notebook (Node): rebuilding the version before a change that erases every topic, during that change', value: Math.round(beforeMs), unit: 'ms' },
+      { key: 'threeMonth.history.versionDoc', label: '3-month notebook (Node): reading a whole-notebook version back into a doc', value: Math.round(versionDocMs), unit: 'ms' },
       { key: 'threeMonth.bundle', label: 'Side panel startup JS (static imports of sidepanel.html), gzip -9', value: Math.round(bundle.jsGzip / 102.4) / 10, unit: 'KiB', target: { op: '<=', value: 350 } },
       { key: 'threeMonth.bundleFetched', label: `Side panel JS fetched by the time a note is open (${fetched.length} files, no export code), gzip -9`, value: Math.round(fetchedGzip / 102.4) / 10, unit: 'KiB', target: { op: '<=', value: 350 } },
     ];
@@ -510,12 +606,14 @@ await runBench('three-month', async (): Promise<BenchResult> => {
         heap,
         typing: { ...keyStats, eventTimingKeydownsOver16ms: keys.slow.filter(([n]) => n === 'keydown').length, eventTimingKeydownMaxMs: Math.max(0, ...keys.slow.filter(([n]) => n === 'keydown').map(([, d]) => d)), rows: keys.rows.map((r) => ({ key: r.key, dom: r.dom === null ? null : r1(r.dom - r.down), frame: r.frame === null ? null : r1(r.frame - r.down), firstFrame: r.firstFrame === null ? null : r1(r.firstFrame - r.down) })) },
         stored: { seeded, first, after, cycles: CYCLES, cyclesSeconds: Math.round(cyclesS), ratio: afterBytes / firstBytes },
+        history: { firstVersionAfterS: keptAfterS, history: hist, storedWithHistory, longTasksAfterOpen: longAfterOpen, loads: hLoads, openVersionMs, beforeDeletionMs: beforeMs, versionDocMs },
         bundle: { jsGzipBytes: bundle.jsGzip, jsRawBytes: bundle.jsRaw, cssGzipBytes: bundle.cssGzip, files: bundle.files, fetchedByPageWithTopicOpen: fetched, fetchedGzipBytes: fetchedGzip },
       },
     };
   } finally {
     await a?.close().catch(() => {});
     await b?.close().catch(() => {});
+    await c?.close().catch(() => {});
     await bytesServer.close();
   }
 });

@@ -6,6 +6,7 @@ const SettingsPage = lazy(() => import('./SettingsPage').then((m) => ({ default:
 const PosterPage = lazy(() => import('./PosterPage').then((m) => ({ default: m.PosterPage })));
 const SchedulePage = lazy(() => import('./SchedulePage').then((m) => ({ default: m.SchedulePage })));
 const SearchPage = lazy(() => import('./SearchPage').then((m) => ({ default: m.SearchPage })));
+const HistoryPage = lazy(() => import('./HistoryPage').then((m) => ({ default: m.HistoryPage })));
 import { lastExchangeByItem, lastExchangeItem, type Identity, type NotebookEntry } from '../lib/ext/storage';
 import { isShared } from '../lib/sync/sharing';
 import { readMemberKeys } from '../lib/notebook/schema';
@@ -29,9 +30,11 @@ import { MeContext } from './me-context';
 import { useNotebookSearch } from './use-notebook-search';
 import { rememberDeadline } from '../lib/ext/rhythm';
 import { useNotebook } from './use-notebook';
+import type { HistoryVersion } from '../lib/notebook/history';
+import type { HistoryKeeper } from '../lib/sync/history-keeper';
 
 /** Which page of a notebook is showing. */
-export type View = { page: 'topics' } | { page: 'topic'; topicId: string; readClipId?: string } | { page: 'libraries' } | { page: 'search' } | { page: 'schedule' } | { page: 'invite' } | { page: 'settings' } | { page: 'poster' };
+export type View = { page: 'topics' } | { page: 'topic'; topicId: string; readClipId?: string } | { page: 'libraries' } | { page: 'search' } | { page: 'schedule' } | { page: 'invite' } | { page: 'settings' } | { page: 'poster' } | { page: 'history'; topicId?: string };
 
 /** Opens a notebook from storage and shows it; storage failures are explained, never a blank panel. */
 export function NotebookScreen(props: { entry: NotebookEntry; notebooks: NotebookEntry[]; me: Identity; onSwitch(id: string): void; onManage(): void }) {
@@ -45,7 +48,7 @@ export function NotebookScreen(props: { entry: NotebookEntry; notebooks: Noteboo
     setSession(null);
     setError(null);
     performance.mark('pn:open');
-    const s = openNotebookSession(id, { journal: localStorage, onStorageError: (e) => live && setWriteError(e), prefetched: takePrefetch(id) });
+    const s = openNotebookSession(id, { journal: localStorage, onStorageError: (e) => live && setWriteError(e), prefetched: takePrefetch(id), history: true });
     localStorage.setItem(LAST_NOTEBOOK_KEY, id);
     s.ready.then(
       () => {
@@ -134,6 +137,9 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
   const defaultTopic = chooseClipTopic(snap.topics, { openTopicId, recentTopicId }, Date.now());
   const main = useRef<HTMLElement>(null);
   const search = useNotebookSearch(session.doc);
+  const historyKeeper = useHistoryKeeper(session);
+  const erased = useLargeDeletion(historyKeeper);
+  const [erasedSeen, setErasedSeen] = useState<number | undefined>();
   // The background's reminders cannot open the doc: give them the deadline.
   useEffect(() => void rememberDeadline(session.id, snap.info.posterDeadline), [session.id, snap.info.posterDeadline]);
   useEffect(() => {
@@ -142,7 +148,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
   return (
     <>
       <nav className="tabs" aria-label="Notebook sections">
-        <button type="button" data-testid={T.navTopics} aria-current={['topics', 'topic', 'schedule'].includes(view.page) ? 'page' : undefined} onClick={() => setView({ page: 'topics' })}>
+        <button type="button" data-testid={T.navTopics} aria-current={['topics', 'topic', 'schedule', 'history'].includes(view.page) ? 'page' : undefined} onClick={() => setView({ page: 'topics' })}>
           Topics
         </button>
         <button type="button" data-testid={T.navSearch} aria-current={view.page === 'search' ? 'page' : undefined} onClick={() => setView({ page: 'search' })}>
@@ -181,6 +187,22 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
           extension (in your browser’s extension settings) to see everything.
         </p>
       )}
+      {erased && erased.id !== erasedSeen && view.page !== 'history' && (
+        <div className="alert" role="alert" data-testid={T.historyAlert}>
+          <p>
+            {erased.by ? `A change from ${erased.by} just removed a lot from this notebook.` : 'A change from a partner just removed a lot from this notebook.'} The notebook as it was
+            just before is kept in History: you can look at it and bring it back.
+          </p>
+          <div className="row wrap">
+            <button type="button" className="primary" data-testid={T.historyAlertOpen} onClick={() => (setErasedSeen(erased.id), setView({ page: 'history' }))}>
+              Open History
+            </button>
+            <button type="button" onClick={() => setErasedSeen(erased.id)}>
+              Dismiss
+            </button>
+          </div>
+        </div>
+      )}
       {snap.problems.length > 0 && (
         <p className="alert" role="status">
           {snap.problems.length} {snap.problems.length === 1 ? 'entry' : 'entries'} received from a partner could not be read and are hidden. Everything else is intact. Ask your partners to update Partner Notebook.
@@ -189,7 +211,10 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
       <MeContext.Provider value={me}>
       <main className="page" ref={main}>
         <Suspense fallback={<p role="status">Loading…</p>}>
-        {view.page === 'topics' && <TopicList doc={session.doc} snap={snap} changes={topicChanges} onOpen={(topicId) => setView({ page: 'topic', topicId })} onSchedule={() => setView({ page: 'schedule' })} />}
+        {view.page === 'topics' && <TopicList doc={session.doc} snap={snap} changes={topicChanges} onOpen={(topicId) => setView({ page: 'topic', topicId })} onSchedule={() => setView({ page: 'schedule' })} onHistory={() => setView({ page: 'history' })} />}
+        {view.page === 'history' && (
+          <HistoryPage keeper={historyKeeper} topicId={view.topicId} onBack={() => setView(view.topicId ? { page: 'topic', topicId: view.topicId } : { page: 'topics' })} />
+        )}
         {view.page === 'schedule' && <SchedulePage doc={session.doc} snap={snap} onBack={() => setView({ page: 'topics' })} />}
         {view.page === 'search' && (
           <SearchPage
@@ -206,6 +231,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
             topicId={view.topicId}
             readClipId={view.readClipId}
             onBack={() => setView({ page: 'topics' })}
+            onHistory={() => setView({ page: 'history', topicId: view.topicId })}
             collab={syncView.sync ? { awareness: syncView.sync.live.awareness, user: { id: me.id, name: me.name, color: me.color } } : undefined}
           />
         )}
@@ -220,6 +246,30 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
       <TimeZoneList />
     </>
   );
+}
+
+/** The latest version History kept because a partner's change removed a lot (to offer it). */
+function useLargeDeletion(keeper: HistoryKeeper | undefined): HistoryVersion | undefined {
+  const [v, setV] = useState<HistoryVersion | undefined>();
+  useEffect(() => {
+    if (!keeper) return;
+    return keeper.subscribe(() => {
+      const d = keeper.lastDeletionKept;
+      if (d?.removed?.fromPartner) setV(d);
+    });
+  }, [keeper]);
+  return v;
+}
+
+/** The open notebook's History, once its code has loaded. */
+function useHistoryKeeper(session: NotebookSession): HistoryKeeper | undefined {
+  const [keeper, setKeeper] = useState<HistoryKeeper | undefined>();
+  useEffect(() => {
+    let live = true;
+    void session.history?.then((k) => live && setKeeper(k));
+    return () => void (live = false);
+  }, [session]);
+  return keeper;
 }
 
 function NotebookHeader(props: { current: string; notebooks: NotebookEntry[]; onSwitch(id: string): void; onManage(): void }) {

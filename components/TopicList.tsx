@@ -34,6 +34,8 @@ export function TopicList(props: {
   snap: NotebookSnapshot;
   onOpen(topicId: string): void;
   onSchedule?(): void;
+  /** Opens History (earlier versions of the notebook). */
+  onHistory?(): void;
   /** Topics partners changed since this person last looked: topic id → who. */
   changes?: Map<string, string>;
 }) {
@@ -91,7 +93,16 @@ export function TopicList(props: {
           Programme schedule, import and reminders →
         </button>
       )}
-      {topics.length === 0 && <p className="muted">No topics yet. Add the first one below: a programme prompt or a question of your own.</p>}
+      {props.onHistory && (
+        <button type="button" className="link-button history-link" data-testid={T.openHistory} onClick={props.onHistory}>
+          History: earlier versions of this notebook →
+        </button>
+      )}
+      {topics.length === 0 && (
+        <p className="muted">
+          No topics yet. Add the first one below: a programme prompt or a question of your own.{props.onHistory && ' If topics went missing, History can bring them back.'}
+        </p>
+      )}
       {topics.length > 1 && <p className="muted small">Drag a topic, or focus it and press Alt+↑ / Alt+↓, to change the order.</p>}
       <ul className="topic-list" data-testid={T.topicList} ref={list}>
         {topics.map((t, i) => {

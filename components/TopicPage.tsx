@@ -25,7 +25,7 @@ function quoteOf(c: NotebookSnapshot['clips'][number]['captured']): string {
 const CLIPS_AT_ONCE = 30;
 
 /** One topic: its prompt, its clips and the partners' shared note. `readClipId` opens that clip in the reader (from search). */
-export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: string; onBack(): void; collab?: NoteCollab; readClipId?: string }) {
+export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: string; onBack(): void; onHistory?(): void; collab?: NoteCollab; readClipId?: string }) {
   const topic = props.snap.topics.find((t) => t.id === props.topicId);
   const heading = useRef<HTMLHeadingElement>(null);
   const editor = useRef<Editor | null>(null);
@@ -64,10 +64,17 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
   if (!topic) {
     return (
       <section>
-        <p role="alert">This topic is no longer in the notebook. A partner may have removed it.</p>
-        <button type="button" onClick={props.onBack}>
-          Back to topics
-        </button>
+        <p role="alert">This topic is no longer in the notebook. A partner may have removed it. History may still have it: open History to look at it and bring it back.</p>
+        <div className="row wrap">
+          {props.onHistory && (
+            <button type="button" className="primary" data-testid={T.topicHistory} onClick={props.onHistory}>
+              Open History
+            </button>
+          )}
+          <button type="button" onClick={props.onBack}>
+            Back to topics
+          </button>
+        </div>
       </section>
     );
   }
@@ -92,7 +99,17 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
       )}
       <h2>Our notes</h2>
       <NoteEditor fragment={noteBody(props.doc, topic.id)} label={`Shared note for ${topic.title}`} onEditor={onEditor} collab={props.collab} />
-      <p className="muted small">{stats?.noteWords ?? 0} words · saved on this computer as you type</p>
+      <p className="muted small">
+        {stats?.noteWords ?? 0} words · saved on this computer as you type
+        {props.onHistory && (
+          <>
+            {' · '}
+            <button type="button" className="link-button" data-testid={T.topicHistory} onClick={props.onHistory}>
+              Earlier versions of this topic
+            </button>
+          </>
+        )}
+      </p>
       <div className="row wrap poster-propose">
         <ProposeTheme doc={props.doc} label="Propose this topic as a poster theme" getTitle={() => topic.title} from={{ kind: 'topic', id: topic.id }} testId={T.topicProposeTheme} />
         <ProposeTheme

@@ -94,6 +94,8 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
       // Joining the room costs real work on a large notebook (y-webrtc encodes and encrypts the
       // whole state for other panels of this browser): let the panel paint and become usable first.
       await new Promise<void>((ok) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => ok(), { timeout: SYNC_START_IDLE_MS }) : setTimeout(ok, 50)));
+      // History watches for large deletions before partners' changes can arrive (issue 12 point 5).
+      await session.history?.catch(() => undefined);
       if (stopped) return;
       const s = await startNotebookSync({
         doc: session.doc,

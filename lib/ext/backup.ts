@@ -12,6 +12,7 @@ import { BACKUP_ORIGIN, describeAdded, mergeBackupInto } from '../backup/restore
 import { randomId } from '../notebook/people';
 import { migrate, readInfo, readRotation, setInfo } from '../notebook/schema';
 import { NOTEBOOK_SECRET_BYTES } from '../sync/keys';
+import { keepVersion } from '../sync/history-keeper';
 import { openNotebookSession } from '../sync/notebook-session';
 import { LocalPersistence, dbNameFor } from '../sync/persistence';
 import { parseRotation } from '../sync/rotation';
@@ -91,6 +92,8 @@ export async function restoreBackup(input: Uint8Array | Backup, target: RestoreT
     let summary: string;
     try {
       await session.ready;
+      // History keeps the notebook as it was, so a merge can be undone from there.
+      await keepVersion(session.doc, here.id, 'before-merge');
       summary = describeAdded(mergeBackupInto(session.doc, backup));
       title = readInfo(session.doc).title || here.title;
       await session.persistence.confirm();

@@ -78,6 +78,8 @@ export async function deleteNotebook(id: string): Promise<NotebookEntry | undefi
     req.onblocked = () => resolve();
   });
   localStorage.removeItem(`pn-journal:${dbNameFor(id)}`);
+  // Its History goes too: it holds the same notes and clips.
+  await (await import('../sync/history-store')).HistoryStore.remove(id);
   const rest = (await notebooksItem.getValue()).filter((e) => e.id !== id);
   await notebooksItem.setValue(rest);
   const next = [...rest].sort((a, b) => b.lastOpenedAt - a.lastOpenedAt)[0];

@@ -21,6 +21,8 @@ export async function ensureMemberKey(doc: Y.Doc, personId: string): Promise<Mem
 
 /** Makes a new invite: a fresh secret, wrapped for every member who has published a key. */
 export async function rotateSecret(doc: Y.Doc, notebookId: string, personId: string): Promise<void> {
+  // History (issue 12 point 5): keep the notebook as it was before the invite changes.
+  await (await import('../sync/history-keeper')).keepVersion(doc, notebookId, 'before-rotation');
   await ensureMemberKey(doc, personId);
   const entry = (await notebooksItem.getValue()).find((e) => e.id === notebookId);
   const current = Math.max(entry?.secretEpoch ?? 0, parseRotation(readRotation(doc))?.epoch ?? 0);

@@ -4,6 +4,7 @@
  */
 import * as Y from 'yjs';
 import { migrate, NotebookError, SCHEMA_VERSION, schemaVersion } from '../notebook/schema';
+import type { HistoryKeeper } from './history-keeper';
 import { LocalPersistence, dbNameFor, type JournalStore, type StorageError } from './persistence';
 import type { StoredUpdates } from './prefetch';
 
@@ -20,16 +21,28 @@ export interface NotebookSession {
    * so this build neither reads nor removes what it does not know. The panel asks to update.
    */
   newerFormat?: number;
+  /** The notebook's History, when opened with `history: true` (the panel); resolves soon after `ready`. */
+  history?: Promise<HistoryKeeper | undefined>;
   close(): Promise<void>;
 }
 
 /** Opens a notebook from this computer's storage. */
 export function openNotebookSession(
   id: string,
-  opts: { journal?: JournalStore; onStorageError?(err: StorageError): void; prefetched?: Promise<StoredUpdates | undefined> } = {},
+  opts: {
+    journal?: JournalStore;
+    onStorageError?(err: StorageError): void;
+    prefetched?: Promise<StoredUpdates | undefined>;
+    /** Keep History while it is open (versions now and then, and before large deletions). */
+    history?: boolean;
+  } = {},
 ): NotebookSession {
   const doc = new Y.Doc();
   const persistence = new LocalPersistence(doc, dbNameFor(id), { journal: opts.journal, onError: opts.onStorageError, prefetched: opts.prefetched });
+  let closed = false;
+  // Its code is not part of the panel's first load; fetching it starts now, alongside the notebook's data.
+  const keeperCode = opts.history ? import('./history-keeper') : undefined;
+  let keeper: HistoryKeeper | undefined;
   const session: NotebookSession = {
     id,
     doc,
@@ -45,9 +58,22 @@ export function openNotebookSession(
       }
     }),
     async close() {
+      closed = true;
+      await session.history?.catch(() => undefined);
+      await keeper?.stop();
       await persistence.destroy();
       doc.destroy();
     },
   };
+  // Started after the load, so loading is not mistaken for changes; it does its work later, in idle time.
+  if (keeperCode) {
+    session.history = Promise.all([keeperCode, session.ready]).then(([{ HistoryKeeper }]) => {
+      if (closed) return undefined;
+      keeper = new HistoryKeeper({ doc, notebookId: id });
+      keeper.start();
+      return keeper;
+    });
+    session.history.catch(() => {});
+  }
   return session;
 }

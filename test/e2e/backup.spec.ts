@@ -137,5 +137,8 @@ test('restoring into the same notebook merges: later edits stay', async () => {
   await panel.by(T.restoreOpen).click();
   await panel.openTopic('Library Spaces');
   expect(await panel.noteText()).toBe('Our reading room has 120 seats. Theirs opens at 8.');
+  // History kept the notebook as it was before the merge (issue 12 point 5).
+  await panel.by(T.topicHistory).click();
+  await expect.poll(() => panel.by(T.historyVersion).first().textContent()).toContain('Before a backup was merged in');
   await page.close();
 });
