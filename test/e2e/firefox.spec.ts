@@ -93,8 +93,9 @@ describe.skipIf(!inNetns)('Firefox and Chromium partners', () => {
 
   test('a Chromium partner joins the Firefox notebook through the real server; notes and clips flow both ways', async () => {
     await a.setSyncServer(server.url, { relay: false });
-    await expect.poll(() => a.syncStatus(), { timeout: 15_000 }).toBe('Looking for partners…');
+    // Showing the invite is what makes the notebook shared; before that it is "Only on this computer".
     const code = await a.inviteCode();
+    await expect.poll(() => a.syncStatus(), { timeout: 15_000 }).toBe('Looking for partners…');
 
     b = new Panel(await bat.openPanel());
     await b.welcome('Батбаяр Дорж');

@@ -57,11 +57,12 @@ test('the relay deleted the room and Ana recreated it past Batbayar’s cursor: 
   await a.welcome('Ana Kaladžija');
   await a.createNotebook('Ana & Batbayar');
   await a.setSyncServer(server.url);
+  // The invite makes the notebook shared: only then does it go to the relay.
+  const code = await a.inviteCode();
   await a.openTopic('Library Spaces');
   await a.editor.click();
   await a.page.keyboard.type(lines[0]!);
   await allSent(a);
-  const code = await a.inviteCode();
   await ana.close();
 
   let bat = await launchPerson({ userDataDir: batProfile });
