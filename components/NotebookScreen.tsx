@@ -15,6 +15,7 @@ import type { StorageError } from '../lib/sync/persistence';
 import { chooseClipTopic } from '../lib/notebook/clip-destination';
 import { ClipBar } from './ClipBar';
 import { SyncBar } from './SyncBar';
+import { RotationChoice } from './RotationChoice';
 import { useNotebookSync } from './use-notebook-sync';
 import { useTopicChanges } from './use-topic-changes';
 import { useStorageItem } from './use-storage-item';
@@ -158,6 +159,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
         meId={me.id}
         onInvite={() => setView({ page: 'invite' })}
       />
+      {syncView.choice && <RotationChoice choice={syncView.choice} onChoose={syncView.choose} onLater={syncView.dismissChoice} />}
       <ClipBar
         doc={session.doc}
         notebookId={session.id}
@@ -200,7 +202,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
             collab={syncView.sync ? { awareness: syncView.sync.live.awareness, user: { id: me.id, name: me.name, color: me.color } } : undefined}
           />
         )}
-        {view.page === 'invite' && <InvitePage entry={entry} title={snap.info.title} doc={session.doc} meId={me.id} onClose={() => setView({ page: 'topics' })} />}
+        {view.page === 'invite' && <InvitePage entry={entry} title={snap.info.title} doc={session.doc} me={me} onClose={() => setView({ page: 'topics' })} />}
         {view.page === 'settings' && <SettingsPage />}
         {view.page === 'poster' && <PosterPage doc={session.doc} snap={snap} />}
         {view.page === 'libraries' && <LibrariesPage doc={session.doc} snap={snap} meId={me.id} />}

@@ -10,7 +10,8 @@ import type { NotebookSession } from '../lib/sync/notebook-session';
 import type { RelayStatus } from '../lib/sync/relay-client';
 import { useStorageItem } from './use-storage-item';
 import { ensureMemberKey, followRotation } from '../lib/ext/rotation';
-import { readRotation, subscribe } from '../lib/notebook/schema';
+import { readMemberEntries, readRotationRecords, subscribe } from '../lib/notebook/schema';
+import type { RotationChoice } from '../lib/sync/rotation';
 
 /** The sync state the panel shows. */
 export interface SyncView {
@@ -20,6 +21,12 @@ export interface SyncView {
   paused: boolean;
   /** The last sync problem, in words. */
   problem: string | null;
+  /** Two new invites compete (or one was removed): the person picks one, or waits. */
+  choice: RotationChoice | null;
+  /** Follows the new invite with this record key (from `choice.options`). */
+  choose(key: string): void;
+  /** Hides the question until the notebook changes again. */
+  dismissChoice(): void;
 }
 
 /** Longest wait for an idle moment before joining the room after opening. */
@@ -42,6 +49,8 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
   const [live, setLive] = useState<LiveStatus | null>(null);
   const [relay, setRelay] = useState<RelayStatus | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [choice, setChoice] = useState<RotationChoice | null>(null);
+  const [chosen, setChosen] = useState<string | undefined>(undefined);
   const settingsKey = JSON.stringify([settings, entry.signaling]);
 
   useEffect(() => {
@@ -107,23 +116,34 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
       if (stopped) return void s.stop();
       running = s;
       setSync(s);
-      // Publish this person's member key, and follow new invites partners make (now and later).
-      await ensureMemberKey(session.doc, me.id);
+      // Publish this person's signed member entry (again if someone removed it), and follow new
+      // invites partners make (now and later).
+      await ensureMemberKey(session.doc, me.id, me.name);
       let seen = '';
-      const follow = async () => {
-        // Only when the rotation record itself changed (not on every keystroke).
-        const raw = JSON.stringify(readRotation(session.doc) ?? null);
-        if (stopped || raw === seen) return;
-        seen = raw;
-        const r = await followRotation(session.doc, entry.id, me.id, async (rotation) => {
-          if (rotation.by !== me.id) return;
-          // The person who made the new invite leaves the old room last: partners online now and
-          // the relay (for those offline) must receive the record before this panel moves on.
-          await new Promise((ok) => setTimeout(ok, MOVE_DELAY_MS));
-          await s.relay?.flush(10_000).catch(() => {});
-        });
-        if (r === 'not-included' && !stopped) setProblem(NOT_INCLUDED);
-      };
+      let busy: Promise<void> = Promise.resolve();
+      const follow = () =>
+        (busy = busy.then(async () => {
+          // Only when the records or the member entries changed (not on every keystroke).
+          const mark = JSON.stringify([readRotationRecords(session.doc).map((r) => [r.key, r.value?.length]), readMemberEntries(session.doc).length]);
+          if (stopped || mark === seen) return;
+          seen = mark;
+          await ensureMemberKey(session.doc, me.id, me.name);
+          let asked: RotationChoice | null = null;
+          const r = await followRotation(session.doc, entry.id, me.id, {
+            chosen,
+            onChoice: (c) => (asked = c),
+            beforeMove: async (rotation) => {
+              if (rotation.by.personId !== me.id) return;
+              // The person who made the new invite leaves the old room last: partners online now and
+              // the relay (for those offline) must receive the record before this panel moves on.
+              await new Promise((ok) => setTimeout(ok, MOVE_DELAY_MS));
+              await s.relay?.flush(10_000).catch(() => {});
+            },
+          });
+          if (stopped) return;
+          setChoice(asked);
+          if (r === 'not-included') setProblem(NOT_INCLUDED);
+        }).catch((e: Error) => void (!stopped && setProblem(`A new invite could not be checked: ${e.message}`))));
       unsubscribeRotation = subscribe(session.doc, () => void follow());
       await follow();
     })().catch((e: Error) => !stopped && setProblem(`Sync could not start: ${e.message}`));
@@ -137,7 +157,7 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
     };
     // Pausing is applied to the running sync below, not by restarting it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [session, entry.id, entry.secret, settingsKey, me.id, paused === undefined]);
+  }, [session, entry.id, entry.secret, settingsKey, me.id, me.name, chosen, paused === undefined]);
 
   useEffect(() => {
     if (sync && paused !== undefined) sync.setPaused(paused);
@@ -146,5 +166,9 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
     sync?.live.setUser(me);
   }, [sync, me]);
 
-  return { sync, live, relay, paused: !!paused, problem };
+  return {
+    sync, live, relay, paused: !!paused, problem, choice,
+    choose: (key) => (setChoice(null), setChosen(key)),
+    dismissChoice: () => setChoice(null),
+  };
 }
