@@ -3,7 +3,7 @@ import { notebooksItem, syncSettingsItem, fromHex, type Identity, type NotebookE
 import { createInvite, encodeInvite, inviteLink, type Invite } from '../lib/sync/invite';
 import type * as Y from 'yjs';
 import { listPeople, rotateSecret } from '../lib/ext/rotation';
-import { subscribe } from '../lib/notebook/schema';
+import { readMemberEntries, readRotationRecords, subscribe } from '../lib/notebook/schema';
 import type { Candidate } from '../lib/sync/rotation';
 import { T } from './test-ids';
 
@@ -13,7 +13,12 @@ function usePeople(doc: Y.Doc, notebookId: string, secret: string | undefined): 
   useEffect(() => {
     let stopped = false;
     let last = '';
-    const load = () =>
+    let seen = '';
+    const load = () => {
+      // Verifying signatures costs a little: only when entries or records changed, not on every keystroke.
+      const mark = JSON.stringify([readMemberEntries(doc), readRotationRecords(doc).map((r) => r.key)]);
+      if (mark === seen) return;
+      seen = mark;
       void listPeople(doc, notebookId).then(
         (p) => {
           const key = JSON.stringify(p.map((x) => [x.keyId, x.name, x.current]));
@@ -21,6 +26,7 @@ function usePeople(doc: Y.Doc, notebookId: string, secret: string | undefined): 
         },
         () => !stopped && setPeople([]),
       );
+    };
     load();
     const off = subscribe(doc, load);
     return () => {

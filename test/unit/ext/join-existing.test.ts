@@ -10,7 +10,10 @@ import { joinNotebook, planJoin } from '../../../lib/ext/notebooks';
 import { ensureMemberKey, followRotation, listPeople, rotateSecret } from '../../../lib/ext/rotation';
 import { fromHex, notebooksItem, toHex, type NotebookEntry } from '../../../lib/ext/storage';
 import { openNotebookSession } from '../../../lib/sync/notebook-session';
+import { dbNameFor } from '../../../lib/sync/persistence';
 import type { Invite } from '../../../lib/sync/invite';
+import { addRotationRecord } from '../../../lib/notebook/schema';
+import { generateMemberKeys, makeRotation, signMemberEntry, verifyMember } from '../../../lib/sync/rotation';
 
 const me = { id: 'bat', name: 'Batbayar', color: '#1f6feb' };
 const ours: NotebookEntry = {
@@ -22,6 +25,8 @@ const entry = async () => (await notebooksItem.getValue()).find((e) => e.id === 
 
 beforeEach(async () => {
   fakeBrowser.reset();
+  // fake-indexeddb outlives a test: each starts from an empty copy of the notebook.
+  await new Promise((ok) => (indexedDB.deleteDatabase(dbNameFor(ours.id)).onsuccess = ok));
   await notebooksItem.setValue([ours]);
 });
 
@@ -58,4 +63,32 @@ test('an invite the notebook has already replaced is refused: no downgrade to an
   expect(await planJoin(old)).toMatchObject({ kind: 'changes', secret: 'older' });
   await expect(joinNotebook(old, me, { replace: true })).rejects.toThrow(/older invite/);
   expect(await entry()).toMatchObject({ secret: now.secret, secretEpoch: 1 });
+});
+
+test('left out of a new invite by mistake: the new code from a partner is recognised as newer, and using it takes the epoch and members of that invite', async () => {
+  // Ana's computer, in this test: she makes a new invite that leaves Batbayar out.
+  const anaKeys = await generateMemberKeys();
+  const anaEntry = await signMemberEntry(anaKeys, 'ana', 'Ana');
+  const anaMember = (await verifyMember(anaEntry.value))!;
+  const s1 = crypto.getRandomValues(new Uint8Array(32));
+  const session = openNotebookSession(ours.id);
+  await session.ready;
+  await ensureMemberKey(session.doc, me.id, me.name);
+  const r = await makeRotation({ notebookId: ours.id, epoch: 1, oldSecret: fromHex(ours.secret!), newSecret: s1, keys: anaKeys, me: anaMember, keep: [], at: Date.UTC(2026, 2, 1) });
+  addRotationRecord(session.doc, r.key, r.value);
+  expect(await followRotation(session.doc, ours.id, me.id)).toBe('not-included');
+  await session.persistence.confirm();
+  await session.close();
+
+  const fresh = invite(s1, ours.signaling!);
+  expect(await planJoin(fresh)).toMatchObject({ kind: 'changes', secret: 'newer', newer: { name: 'Ana', words: anaMember.words }, servers: null });
+  await joinNotebook(fresh, me, { replace: true });
+  expect(await entry()).toMatchObject({ secret: toHex(s1) });
+  expect((await entry()).secretEpoch ?? 0).toBe(0);
+  // The next look at the notebook takes the epoch and member list from Ana's record (it made this secret).
+  const again = openNotebookSession(ours.id);
+  await again.ready;
+  expect(await followRotation(again.doc, ours.id, me.id)).toBe('none');
+  await again.close();
+  expect(await entry()).toMatchObject({ secret: toHex(s1), secretEpoch: 1, members: [anaMember.keyId] });
 });
