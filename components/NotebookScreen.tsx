@@ -159,6 +159,14 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
         meId={me.id}
         onInvite={() => setView({ page: 'invite' })}
       />
+      {syncView.notice && (
+        <div className="alert row" role="status" data-testid={T.rotationNotice}>
+          <p className="grow">{syncView.notice}</p>
+          <button type="button" className="small-button" onClick={syncView.dismissNotice}>
+            OK
+          </button>
+        </div>
+      )}
       {syncView.choice && <RotationChoice choice={syncView.choice} onChoose={syncView.choose} onLater={syncView.dismissChoice} />}
       <ClipBar
         doc={session.doc}

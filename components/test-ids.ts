@@ -73,6 +73,7 @@ export const T = {
   myFingerprint: 'my-fingerprint',
   rotateStatus: 'rotate-status',
   rotationChoice: 'rotation-choice',
+  rotationNotice: 'rotation-notice',
   rotationOption: 'rotation-option',
   rotationFollow: 'rotation-follow',
   rotationRemoved: 'rotation-removed',

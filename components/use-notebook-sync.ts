@@ -11,7 +11,7 @@ import type { RelayStatus } from '../lib/sync/relay-client';
 import { useStorageItem } from './use-storage-item';
 import { ensureMemberKey, followRotation } from '../lib/ext/rotation';
 import { readMemberEntries, readRotationRecords, subscribe } from '../lib/notebook/schema';
-import type { RotationChoice } from '../lib/sync/rotation';
+import type { RotationChoice, VerifiedRotation } from '../lib/sync/rotation';
 
 /** The sync state the panel shows. */
 export interface SyncView {
@@ -21,6 +21,9 @@ export interface SyncView {
   paused: boolean;
   /** The last sync problem, in words. */
   problem: string | null;
+  /** Something the person should know about a new invite this computer followed. */
+  notice: string | null;
+  dismissNotice(): void;
   /** Two new invites compete (or one was removed): the person picks one, or waits. */
   choice: RotationChoice | null;
   /** Follows the new invite with this record key (from `choice.options`). */
@@ -38,6 +41,12 @@ const MOVE_DELAY_MS = 3_000;
 const NOT_INCLUDED =
   'A partner made a new invite, and this copy of the notebook is not part of it: new changes no longer reach you. Ask your partners to send you the new invite code, then use “Join a notebook”.';
 
+/** What the person reads after this notebook moved to a partner's new invite (one whole sentence per case). */
+function movedNotice(r: VerifiedRotation): string {
+  const keeps = r.members.map((m) => `${m.name || 'no name'} (${m.words})`).join(', ');
+  return `This notebook moved to a new invite made by ${r.by.name || 'a partner'} (key words: ${r.by.words}). It keeps: ${keeps}. If this is not what your partners did, tell them.`;
+}
+
 // Exchanges are written to storage at most this often (typing partners send many updates).
 const EXCHANGE_WRITE_MS = 2_000;
 
@@ -50,6 +59,7 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
   const [relay, setRelay] = useState<RelayStatus | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [choice, setChoice] = useState<RotationChoice | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const [chosen, setChosen] = useState<string | undefined>(undefined);
   const settingsKey = JSON.stringify([settings, entry.signaling]);
 
@@ -132,6 +142,10 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
           const r = await followRotation(session.doc, entry.id, me.id, {
             chosen,
             onChoice: (c) => (asked = c),
+            onMoved: (rotation, mine) => {
+              // Never silent: the person sees who made the invite they moved to, and who it keeps.
+              if (!mine) setNotice(movedNotice(rotation));
+            },
             beforeMove: async (rotation) => {
               if (rotation.by.personId !== me.id) return;
               // The person who made the new invite leaves the old room last: partners online now and
@@ -167,7 +181,8 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
   }, [sync, me]);
 
   return {
-    sync, live, relay, paused: !!paused, problem, choice,
+    sync, live, relay, paused: !!paused, problem, choice, notice,
+    dismissNotice: () => setNotice(null),
     choose: (key) => (setChoice(null), setChosen(key)),
     dismissChoice: () => setChoice(null),
   };

@@ -8,7 +8,7 @@ import type * as Y from 'yjs';
 import { addRotationRecord, readMemberEntries, readMemberEntry, readRotationRecords, setMemberEntry } from '../notebook/schema';
 import { NOTEBOOK_SECRET_BYTES } from '../sync/keys';
 import {
-  addSigningKeys, generateMemberKeys, listCandidates, makeRotation, myKeyId, resolveRotations, RotationError, signMemberEntry, verifyMember,
+  addSigningKeys, commitSecret, generateMemberKeys, listCandidates, makeRotation, myKeyId, resolveRotations, RotationError, signMemberEntry, verifyMember, verifyRotation,
   type Candidate, type MemberKeyPair, type MemberState, type RotationChoice, type VerifiedRotation,
 } from '../sync/rotation';
 import { fromHex, memberKeysItem, notebooksItem, toHex, type NotebookEntry } from './storage';
@@ -86,9 +86,19 @@ export async function rotateSecret(doc: Y.Doc, notebookId: string, personId: str
   const me = people.find((p) => p.me) ?? (await verifyMember(readMemberEntry(doc, mine)));
   if (!me) throw new RotationError('Your own entry is missing from this notebook. Close and reopen the panel, then try again.');
   const keep = people.filter((p) => opts.keep.includes(p.keyId));
+  // A secret from a plain invite may belong to a later epoch than this computer knows: the records
+  // that made it tell (a hint only: members who know the epoch accept exactly the next one).
+  const c = await commitSecret(oldSecret);
+  let epoch = pending.state.epoch;
+  if (!pending.state.members) {
+    for (const r of readRotationRecords(doc)) {
+      const v = await verifyRotation(r.key, r.value, notebookId);
+      if (v?.next === c) epoch = Math.max(epoch, v.epoch);
+    }
+  }
   const record = await makeRotation({
     notebookId,
-    epoch: pending.state.epoch + 1,
+    epoch: epoch + 1,
     oldSecret,
     newSecret: crypto.getRandomValues(new Uint8Array(NOTEBOOK_SECRET_BYTES)),
     keys,
@@ -118,6 +128,8 @@ export async function followRotation(
     chosen?: string;
     onChoice?(choice: RotationChoice): void;
     onNotIncluded?(rotation: VerifiedRotation): void;
+    /** After moving: the newest invite followed, and whether this computer made it. */
+    onMoved?(rotation: VerifiedRotation, mine: boolean): void;
   } = {},
 ): Promise<FollowOutcome> {
   const e = (await notebooksItem.getValue()).find((x) => x.id === notebookId);
@@ -140,5 +152,6 @@ export async function followRotation(
       ),
     );
   }
+  if (last && r.outcome !== 'choose') opts.onMoved?.(last, !!keys?.signPublicJwk && last.by.keyId === (await myKeyId(keys)));
   return r.outcome;
 }

@@ -299,7 +299,7 @@ export async function verifyRotation(key: string, value: string | undefined, not
   if (!p || p.t !== 'pn-rotation/1' || p.notebook !== notebookId) return undefined;
   const epoch = p.epoch;
   if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 1 || String(epoch) !== epochText) return undefined;
-  if (typeof p.prev !== 'string' || typeof p.next !== 'string' || !/^[0-9a-f]{32}$/.test(p.prev) || !/^[0-9a-f]{32}$/.test(p.next)) return undefined;
+  if (typeof p.prev !== 'string' || typeof p.next !== 'string' || !/^[0-9a-f]{32}$/.test(p.prev) || !/^[0-9a-f]{32}$/.test(p.next) || p.prev === p.next) return undefined;
   const by = await verifyMember(p.by);
   if (!by || by.keyId !== signerId) return undefined;
   if (!(await verify(by.sign, signed))) return undefined;
@@ -368,8 +368,9 @@ export type Resolution = {
  * asks (`choose`) when two valid records compete or one was removed, unless `chosen` names the
  * record the person picked. Epochs only move forward.
  *
- * A computer that holds a secret but no member list yet (joined with an invite, restored a
- * backup) first takes the epoch and members from the record that created that secret.
+ * A computer that holds a secret but no member list (the first invite, or one that came in a
+ * plain invite or backup) follows a record from any later epoch that replaces that secret, from
+ * anyone: an invite is a bearer secret. Once it has followed one, only the listed members count.
  */
 export async function resolveRotations(input: {
   notebookId: string;
@@ -388,21 +389,19 @@ export async function resolveRotations(input: {
   let state = input.state;
   let secret = input.secret;
   const followed: VerifiedRotation[] = [];
-  if (!state.members) {
-    const c = await commitSecret(secret);
-    const origin = verified.filter((r) => r.next === c && r.epoch >= state.epoch).sort((a, b) => b.epoch - a.epoch)[0];
-    if (origin) state = { epoch: origin.epoch, members: origin.members.map((m) => m.keyId) };
-  }
   const keyId = input.keys?.signPublicJwk ? await myKeyId(input.keys) : undefined;
   for (;;) {
     const c = await commitSecret(secret);
-    const next = state.epoch + 1;
-    const allowed = (signer: string) => !state.members || state.members.includes(signer);
-    const options = verified.filter((r) => r.epoch === next && r.prev === c && allowed(r.by.keyId));
+    // With a member list, the next epoch exactly, signed by a listed member. Without one (a secret
+    // that came in a plain invite), any later epoch that replaces this very secret: the records
+    // cannot tell which epoch a secret from an invite belongs to, and anyone who held it could
+    // have signed (see the module comment). Records never grant a member list by themselves.
+    const fits = (epoch: number, signer: string) => (state.members ? epoch === state.epoch + 1 && state.members.includes(signer) : epoch > state.epoch);
+    const options = verified.filter((r) => r.prev === c && fits(r.epoch, r.by.keyId));
     const removed = input.records
       .filter((r) => {
         const [e, signer] = r.key.split(':');
-        return Number(e) === next && signer !== undefined && allowed(signer) && !verified.some((v) => v.key === r.key);
+        return signer !== undefined && Number.isSafeInteger(Number(e)) && fits(Number(e), signer) && !verified.some((v) => v.key === r.key);
       })
       .map((r) => r.key.split(':')[1]!)
       .filter((k, i, all) => all.indexOf(k) === i);
@@ -413,7 +412,7 @@ export async function resolveRotations(input: {
       const names = await Promise.all(
         removed.map(async (k) => ({ keyId: k, name: verified.flatMap((v) => v.members).find((m) => m.keyId === k)?.name, words: await fingerprintWords(k) })),
       );
-      return { ...done, outcome: 'choose', choice: { epoch: next, options, removed: names } };
+      return { ...done, outcome: 'choose', choice: { epoch: Math.min(...options.map((o) => o.epoch), state.epoch + 1), options, removed: names } };
     }
     const opened = keyId && input.keys ? await unwrapSecret(pick, input.keys, keyId) : undefined;
     if (!opened) return { ...done, outcome: 'not-included', rotation: pick };

@@ -125,6 +125,8 @@ describe.skipIf(!inNetns)('membership: a new invite that locks out, and joins th
     // On a call, Ana reads her words; Batbayar follows the invite with those words.
     await options.filter({ hasText: anaWords }).getByTestId(T.rotationFollow).click();
     await expect.poll(async () => (await stored(bat, notebookId)).secret, { timeout: 30_000 }).toBe(anaSecret);
+    // Not silent: the panel says whose invite it moved to and who it keeps.
+    await expect.poll(() => b.by(T.rotationNotice).textContent(), { timeout: 10_000 }).toContain(`made by Ana Kaladžija (key words: ${anaWords})`);
     await expect.poll(() => b.syncStatus(), { timeout: 30_000 }).toBe('Connected with Ana Kaladžija');
     await a.openTopic('Library Spaces');
     await a.editor.click();

@@ -65,7 +65,7 @@ test('an invite the notebook has already replaced is refused: no downgrade to an
   expect(await entry()).toMatchObject({ secret: now.secret, secretEpoch: 1 });
 });
 
-test('left out of a new invite by mistake: the new code from a partner is recognised as newer, and using it takes the epoch and members of that invite', async () => {
+test('left out of a new invite by mistake: the new code from a partner is recognised as newer, and with it the next new invite that keeps them is followed', async () => {
   // Ana's computer, in this test: she makes a new invite that leaves Batbayar out.
   const anaKeys = await generateMemberKeys();
   const anaEntry = await signMemberEntry(anaKeys, 'ana', 'Ana');
@@ -85,10 +85,15 @@ test('left out of a new invite by mistake: the new code from a partner is recogn
   await joinNotebook(fresh, me, { replace: true });
   expect(await entry()).toMatchObject({ secret: toHex(s1) });
   expect((await entry()).secretEpoch ?? 0).toBe(0);
-  // The next look at the notebook takes the epoch and member list from Ana's record (it made this secret).
+  // Ana's next new invite keeps Batbayar: he follows it.
   const again = openNotebookSession(ours.id);
   await again.ready;
   expect(await followRotation(again.doc, ours.id, me.id)).toBe('none');
+  const bat = (await listPeople(again.doc, ours.id)).find((p) => p.me)!;
+  const s2 = crypto.getRandomValues(new Uint8Array(32));
+  const r2 = await makeRotation({ notebookId: ours.id, epoch: 2, oldSecret: s1, newSecret: s2, keys: anaKeys, me: anaMember, keep: [bat], at: Date.UTC(2026, 2, 2) });
+  addRotationRecord(again.doc, r2.key, r2.value);
+  expect(await followRotation(again.doc, ours.id, me.id)).toBe('moved');
   await again.close();
-  expect(await entry()).toMatchObject({ secret: toHex(s1), secretEpoch: 1, members: [anaMember.keyId] });
+  expect(await entry()).toMatchObject({ secret: toHex(s2), secretEpoch: 2, members: [anaMember.keyId, bat.keyId] });
 });

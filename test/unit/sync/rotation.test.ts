@@ -79,7 +79,7 @@ test('keys made before signing get a signing pair and keep their ECDH pair', asy
   expect(await addSigningKeys(up)).toBe(up);
 });
 
-test('a chain of new invites is followed to the end by a member listed in each; a fresh joiner takes the epoch its secret was made in', async () => {
+test('a chain of new invites is followed to the end by a member listed in each; a fresh joiner waits for the next one', async () => {
   const ana = await member('ana', 'Ana');
   const bat = await member('bat', 'Batbayar');
   const s0 = new Uint8Array(32).fill(1);
@@ -95,12 +95,19 @@ test('a chain of new invites is followed to the end by a member listed in each; 
   expect(res.outcome).toBe('moved');
   expect(res.secret).toEqual(s2);
   expect(res.state).toEqual({ epoch: 2, members: [bat.m.keyId, ana.m.keyId] });
-  // Finn joined with the newest code: he is at epoch 2, with its members, and not told he was left out.
+  // Finn joined with the newest code: he stays where he is (no member list is taken from the
+  // records), is not told he was left out, and follows the next new invite that keeps him.
   const finn = await member('finn', 'Finn');
   const fresh = await resolveRotations({ notebookId: NB, records, state: { epoch: 0 }, secret: s2, keys: finn.keys });
-  expect(fresh).toMatchObject({ outcome: 'none', state: { epoch: 2, members: [bat.m.keyId, ana.m.keyId] } });
+  expect(fresh).toMatchObject({ outcome: 'none', state: { epoch: 0 } });
+  const s3 = new Uint8Array(32).fill(4);
+  const r3 = await makeRotation({ notebookId: NB, epoch: 3, oldSecret: s2, newSecret: s3, keys: ana.keys, me: ana.m, keep: [bat.m, finn.m], at: 3 });
+  addRotationRecord(doc, r3.key, r3.value);
+  const later = await resolveRotations({ notebookId: NB, records: readRotationRecords(doc), state: { epoch: 0 }, secret: s2, keys: finn.keys });
+  expect(later).toMatchObject({ outcome: 'moved', state: { epoch: 3 } });
+  expect(later.secret).toEqual(s3);
   // Someone with only the first code is told they are not part of the new one.
-  expect((await resolveRotations({ notebookId: NB, records, state: { epoch: 0 }, secret: s0, keys: finn.keys })).outcome).toBe('not-included');
+  expect((await resolveRotations({ notebookId: NB, records, state: { epoch: 0 }, secret: s0, keys: (await member('eve', 'Eve')).keys })).outcome).toBe('not-included');
   // A computer already at epoch 2 stays: epochs only move forward.
   expect((await resolveRotations({ notebookId: NB, records, state: { epoch: 2, members: [ana.m.keyId] }, secret: s2, keys: ana.keys })).outcome).toBe('none');
 });
@@ -118,4 +125,23 @@ test('the rotation dialog lists current members even if their entry was removed,
   setMemberEntry(doc, finn.entry.keyId, finn.entry.value);
   const list = await listCandidates({ notebookId: NB, entries: readMemberEntries(doc), records: readRotationRecords(doc), state: { epoch: 1, members: [ana.m.keyId, bat.m.keyId] }, secret: s1, myKeyId: ana.m.keyId });
   expect(list.map((c) => [c.name, c.current, c.me])).toEqual([['Ana', true, true], ['Batbayar', true, false], ['Finn', false, false]]);
+});
+
+test('a record claiming to have made the first secret gives its maker no say over partners who hold it', async () => {
+  const ana = await member('ana', 'Ana');
+  const bat = await member('bat', 'Batbayar');
+  const eve = await member('eve', 'Eve');
+  const s0 = new Uint8Array(32).fill(1);
+  const s1 = new Uint8Array(32).fill(2);
+  const doc = new Y.Doc();
+  // Eve holds the first code: she signs "epoch 5 made this secret, and only I am a member".
+  const fake = await makeRotation({ notebookId: NB, epoch: 5, oldSecret: new Uint8Array(32).fill(9), newSecret: s0, keys: eve.keys, me: eve.m, keep: [], at: 1 });
+  addRotationRecord(doc, fake.key, fake.value);
+  // A "rotation" that keeps the same secret is not a record at all.
+  const loop = await makeRotation({ notebookId: NB, epoch: 1, oldSecret: s0, newSecret: s0, keys: eve.keys, me: eve.m, keep: [bat.m], at: 1 });
+  expect(await verifyRotation(loop.key, loop.value, NB)).toBeUndefined();
+  const r1 = await makeRotation({ notebookId: NB, epoch: 1, oldSecret: s0, newSecret: s1, keys: ana.keys, me: ana.m, keep: [bat.m], at: 2 });
+  addRotationRecord(doc, r1.key, r1.value);
+  const res = await resolveRotations({ notebookId: NB, records: readRotationRecords(doc), state: { epoch: 0 }, secret: s0, keys: bat.keys });
+  expect(res).toMatchObject({ outcome: 'moved', state: { epoch: 1, members: [ana.m.keyId, bat.m.keyId] } });
 });
