@@ -162,7 +162,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
       {syncView.notice && (
         <div className="alert row" role="status" data-testid={T.rotationNotice}>
           <p className="grow">{syncView.notice}</p>
-          <button type="button" className="small-button" onClick={syncView.dismissNotice}>
+          <button type="button" className="small-button" onClick={syncView.dismissNotice} aria-label="Hide this message">
             OK
           </button>
         </div>

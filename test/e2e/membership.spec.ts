@@ -127,6 +127,7 @@ describe.skipIf(!inNetns)('membership: a new invite that locks out, and joins th
     await expect.poll(async () => (await stored(bat, notebookId)).secret, { timeout: 30_000 }).toBe(anaSecret);
     // Not silent: the panel says whose invite it moved to and who it keeps.
     await expect.poll(() => b.by(T.rotationNotice).textContent(), { timeout: 10_000 }).toContain(`made by Ana Kaladžija (key words: ${anaWords})`);
+    await screenshot(b.page, 'membership-moved-notice');
     await expect.poll(() => b.syncStatus(), { timeout: 30_000 }).toBe('Connected with Ana Kaladžija');
     await a.openTopic('Library Spaces');
     await a.editor.click();
