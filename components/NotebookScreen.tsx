@@ -8,8 +8,8 @@ const SchedulePage = lazy(() => import('./SchedulePage').then((m) => ({ default:
 const SearchPage = lazy(() => import('./SearchPage').then((m) => ({ default: m.SearchPage })));
 const HistoryPage = lazy(() => import('./HistoryPage').then((m) => ({ default: m.HistoryPage })));
 import { lastExchangeByItem, lastExchangeItem, type Identity, type NotebookEntry } from '../lib/ext/storage';
-import { isShared } from '../lib/sync/sharing';
-import { readMemberKeys } from '../lib/notebook/schema';
+import { claimedMemberIds, isShared } from '../lib/sync/sharing';
+import { readMemberEntries } from '../lib/notebook/schema';
 import { markOpened, syncEntryTitle } from '../lib/ext/notebooks';
 import { openNotebookSession, type NotebookSession } from '../lib/sync/notebook-session';
 import { LAST_NOTEBOOK_KEY } from '../lib/sync/prefetch';
@@ -18,6 +18,7 @@ import type { StorageError } from '../lib/sync/persistence';
 import { chooseClipTopic } from '../lib/notebook/clip-destination';
 import { ClipBar } from './ClipBar';
 import { SyncBar } from './SyncBar';
+import { RotationChoice } from './RotationChoice';
 import { useNotebookSync } from './use-notebook-sync';
 import { useTopicChanges } from './use-topic-changes';
 import { useStorageItem } from './use-storage-item';
@@ -122,7 +123,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
     sharedAt: entry.sharedAt,
     meId: me.id,
     // Read on each render: the doc changes re-render this component, and the map is small.
-    memberIds: Object.keys(readMemberKeys(session.doc)),
+    memberIds: claimedMemberIds(readMemberEntries(session.doc)),
     livePartners: syncView.live?.partners.length ?? 0,
     exchanged: lastExchange?.[session.id] !== undefined,
   });
@@ -173,6 +174,15 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
         shared={shared}
         onInvite={() => setView({ page: 'invite' })}
       />
+      {syncView.notice && (
+        <div className="alert row" role="status" data-testid={T.rotationNotice}>
+          <p className="grow">{syncView.notice}</p>
+          <button type="button" className="small-button" onClick={syncView.dismissNotice} aria-label="Hide this message">
+            OK
+          </button>
+        </div>
+      )}
+      {syncView.choice && <RotationChoice choice={syncView.choice} onChoose={syncView.choose} onLater={syncView.dismissChoice} />}
       <ClipBar
         doc={session.doc}
         notebookId={session.id}
@@ -235,7 +245,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
             collab={syncView.sync ? { awareness: syncView.sync.live.awareness, user: { id: me.id, name: me.name, color: me.color } } : undefined}
           />
         )}
-        {view.page === 'invite' && <InvitePage entry={entry} title={snap.info.title} doc={session.doc} meId={me.id} onClose={() => setView({ page: 'topics' })} />}
+        {view.page === 'invite' && <InvitePage entry={entry} title={snap.info.title} doc={session.doc} me={me} onClose={() => setView({ page: 'topics' })} />}
         {view.page === 'settings' && <SettingsPage />}
         {view.page === 'poster' && <PosterPage doc={session.doc} snap={snap} />}
         {view.page === 'libraries' && <LibrariesPage doc={session.doc} snap={snap} meId={me.id} />}

@@ -10,7 +10,8 @@ import type { NotebookSession } from '../lib/sync/notebook-session';
 import type { RelayStatus } from '../lib/sync/relay-client';
 import { useStorageItem } from './use-storage-item';
 import { ensureMemberKey, followRotation } from '../lib/ext/rotation';
-import { readRotation, subscribe } from '../lib/notebook/schema';
+import { readMemberEntries, readRotationRecords, subscribe } from '../lib/notebook/schema';
+import type { RotationChoice, VerifiedRotation } from '../lib/sync/rotation';
 
 /** The sync state the panel shows. */
 export interface SyncView {
@@ -22,6 +23,15 @@ export interface SyncView {
   problem: string | null;
   /** Whether {@link problem} only says the server cannot be reached (not worth showing before the notebook is shared). */
   problemIsConnection: boolean;
+  /** Something the person should know about a new invite this computer followed. */
+  notice: string | null;
+  dismissNotice(): void;
+  /** Two new invites compete (or one was removed): the person picks one, or waits. */
+  choice: RotationChoice | null;
+  /** Follows the new invite with this record key (from `choice.options`). */
+  choose(key: string): void;
+  /** Hides the question until the notebook changes again. */
+  dismissChoice(): void;
 }
 
 /** Longest wait for an idle moment before joining the room after opening. */
@@ -32,6 +42,12 @@ const MOVE_DELAY_MS = 3_000;
 
 const NOT_INCLUDED =
   'A partner made a new invite, and this copy of the notebook is not part of it: new changes no longer reach you. Ask your partners to send you the new invite code, then use “Join a notebook”.';
+
+/** What the person reads after this notebook moved to a partner's new invite (one whole sentence per case). */
+function movedNotice(r: VerifiedRotation): string {
+  const keeps = r.members.map((m) => `${m.name || 'no name'} (${m.words})`).join(', ');
+  return `This notebook moved to a new invite made by ${r.by.name || 'a partner'} (key words: ${r.by.words}). It keeps: ${keeps}. If this is not what your partners did, tell them.`;
+}
 
 // Exchanges are written to storage at most this often (typing partners send many updates).
 const EXCHANGE_WRITE_MS = 2_000;
@@ -45,6 +61,9 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
   const [relay, setRelay] = useState<RelayStatus | null>(null);
   const [problem, setProblem] = useState<{ message: string; connection: boolean } | null>(null);
   const report = (message: string, connection = false) => setProblem({ message, connection });
+  const [choice, setChoice] = useState<RotationChoice | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [chosen, setChosen] = useState<string | undefined>(undefined);
   const settingsKey = JSON.stringify([settings, entry.signaling]);
 
   useEffect(() => {
@@ -112,23 +131,38 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
       if (stopped) return void s.stop();
       running = s;
       setSync(s);
-      // Publish this person's member key, and follow new invites partners make (now and later).
-      await ensureMemberKey(session.doc, me.id);
+      // Publish this person's signed member entry (again if someone removed it), and follow new
+      // invites partners make (now and later).
+      await ensureMemberKey(session.doc, me.id, me.name);
       let seen = '';
-      const follow = async () => {
-        // Only when the rotation record itself changed (not on every keystroke).
-        const raw = JSON.stringify(readRotation(session.doc) ?? null);
-        if (stopped || raw === seen) return;
-        seen = raw;
-        const r = await followRotation(session.doc, entry.id, me.id, async (rotation) => {
-          if (rotation.by !== me.id) return;
-          // The person who made the new invite leaves the old room last: partners online now and
-          // the relay (for those offline) must receive the record before this panel moves on.
-          await new Promise((ok) => setTimeout(ok, MOVE_DELAY_MS));
-          await s.relay?.flush(10_000).catch(() => {});
-        });
-        if (r === 'not-included' && !stopped) report(NOT_INCLUDED);
-      };
+      let busy: Promise<void> = Promise.resolve();
+      const follow = () =>
+        (busy = busy.then(async () => {
+          // Only when the records or the member entries changed (not on every keystroke).
+          const mark = JSON.stringify([readRotationRecords(session.doc).map((r) => [r.key, r.value?.length]), readMemberEntries(session.doc).length]);
+          if (stopped || mark === seen) return;
+          seen = mark;
+          await ensureMemberKey(session.doc, me.id, me.name);
+          let asked: RotationChoice | null = null;
+          const r = await followRotation(session.doc, entry.id, me.id, {
+            chosen,
+            onChoice: (c) => (asked = c),
+            onMoved: (rotation, mine) => {
+              // Never silent: the person sees who made the invite they moved to, and who it keeps.
+              if (!mine) setNotice(movedNotice(rotation));
+            },
+            beforeMove: async (rotation) => {
+              if (rotation.by.personId !== me.id) return;
+              // The person who made the new invite leaves the old room last: partners online now and
+              // the relay (for those offline) must receive the record before this panel moves on.
+              await new Promise((ok) => setTimeout(ok, MOVE_DELAY_MS));
+              await s.relay?.flush(10_000).catch(() => {});
+            },
+          });
+          if (stopped) return;
+          setChoice(asked);
+          if (r === 'not-included') report(NOT_INCLUDED);
+        }).catch((e: Error) => void (!stopped && report(`A new invite could not be checked: ${e.message}`))));
       unsubscribeRotation = subscribe(session.doc, () => void follow());
       await follow();
     })().catch((e: Error) => !stopped && report(`Sync could not start: ${e.message}`));
@@ -142,7 +176,7 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
     };
     // Pausing is applied to the running sync below, not by restarting it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [session, entry.id, entry.secret, settingsKey, me.id, paused === undefined]);
+  }, [session, entry.id, entry.secret, settingsKey, me.id, me.name, chosen, paused === undefined]);
 
   useEffect(() => {
     if (sync && paused !== undefined) sync.setPaused(paused);
@@ -151,5 +185,10 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
     sync?.live.setUser(me);
   }, [sync, me]);
 
-  return { sync, live, relay, paused: !!paused, problem: problem?.message ?? null, problemIsConnection: !!problem?.connection };
+  return {
+    sync, live, relay, paused: !!paused, problem: problem?.message ?? null, problemIsConnection: !!problem?.connection, choice, notice,
+    dismissNotice: () => setNotice(null),
+    choose: (key) => (setChoice(null), setChosen(key)),
+    dismissChoice: () => setChoice(null),
+  };
 }

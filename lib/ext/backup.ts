@@ -10,12 +10,11 @@ import { browser } from 'wxt/browser';
 import { BackupError, backupFileName, decodeBackup, encodeBackup, type Backup } from '../backup/format';
 import { BACKUP_ORIGIN, describeAdded, mergeBackupInto } from '../backup/restore';
 import { randomId } from '../notebook/people';
-import { migrate, readInfo, readRotation, setInfo } from '../notebook/schema';
+import { highestRotationEpoch, migrate, readInfo, setInfo } from '../notebook/schema';
 import { NOTEBOOK_SECRET_BYTES } from '../sync/keys';
 import { keepVersion } from '../sync/history-keeper';
 import { openNotebookSession } from '../sync/notebook-session';
 import { LocalPersistence, dbNameFor } from '../sync/persistence';
-import { parseRotation } from '../sync/rotation';
 import { activeNotebookItem, notebooksItem, toHex, type NotebookEntry } from './storage';
 
 /** A backup ready to save. */
@@ -122,7 +121,7 @@ export async function restoreBackup(input: Uint8Array | Backup, target: RestoreT
     Y.applyUpdate(doc, backup.state, BACKUP_ORIGIN);
     migrate(doc);
     if (title !== backup.title) setInfo(doc, { title });
-    rotationEpoch = parseRotation(readRotation(doc))?.epoch ?? 0;
+    rotationEpoch = highestRotationEpoch(doc);
     await persistence.confirm();
     await persistence.destroy();
   } catch (err) {

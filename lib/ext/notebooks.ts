@@ -2,13 +2,14 @@
  * Creating, renaming and deleting notebooks on this computer: the registry in extension storage
  * plus each notebook's own IndexedDB database.
  */
-import { initNotebook, updatePartner, setInfo } from '../notebook/schema';
+import { initNotebook, readRotationRecords, updatePartner, setInfo } from '../notebook/schema';
 import { randomId } from '../notebook/people';
 import type { NotebookInfo } from '../notebook/types';
 import { dbNameFor } from '../sync/persistence';
 import { openNotebookSession, type NotebookSession } from '../sync/notebook-session';
 import { NOTEBOOK_SECRET_BYTES } from '../sync/keys';
 import type { Invite } from '../sync/invite';
+import { commitSecret, verifyRotation } from '../sync/rotation';
 import { activeNotebookItem, notebooksItem, toHex, type Identity, type NotebookEntry } from './storage';
 
 const deps = { newId: () => randomId(), now: () => Date.now() };
@@ -87,31 +88,120 @@ export async function deleteNotebook(id: string): Promise<NotebookEntry | undefi
   return next;
 }
 
-/**
- * Joins a partner's notebook from a parsed invite: the notebook appears at once and fills as
- * partners' changes arrive. Joining one already on this computer just opens it (with the invite's
- * secret, which may be newer).
- */
-export async function joinNotebook(invite: Invite, me: Identity): Promise<string> {
-  const list = await notebooksItem.getValue();
-  const secret = toHex(invite.secret);
-  const now = Date.now();
-  const existing = list.find((e) => e.id === invite.notebookId);
-  const entry: NotebookEntry = existing
-    ? { ...existing, secret, signaling: invite.signaling.length ? invite.signaling : existing.signaling, lastOpenedAt: now, sharedAt: existing.sharedAt ?? now }
-    : { id: invite.notebookId, title: invite.title || 'Shared notebook', createdAt: now, lastOpenedAt: now, secret, signaling: invite.signaling.length ? invite.signaling : undefined, sharedAt: now };
-  if (!existing) {
-    // Our own profile, so partners see who joined; the rest of the notebook comes from them.
-    const session = openNotebookSession(entry.id);
+/** A join that would go backwards or cannot be done; the message says what to do. Nothing was changed. */
+export class JoinError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'JoinError';
+  }
+}
+
+/** What joining with an invite would do on this computer (shown before anything changes). */
+export type JoinPlan =
+  /** The notebook is not here: it is added. */
+  | { kind: 'new' }
+  /** The notebook is here with this very invite: it is just opened. */
+  | { kind: 'same'; id: string; title: string }
+  /** The notebook is here with other settings: the person decides; nothing changes by itself. */
+  | {
+      kind: 'changes';
+      id: string;
+      title: string;
+      /**
+       * How the invite's secret compares: the current one; a newer one this notebook's records
+       * name (`newer` says who made it); an older one they replaced (refused); or one they never name.
+       */
+      secret: 'same' | 'newer' | 'older' | 'unknown';
+      newer?: { name: string; words: string; at: number };
+      /** Different sync servers: what the notebook uses now (empty: the Settings ones) and what the invite names. */
+      servers: { from: string[]; to: string[] } | null;
+    };
+
+/** Tells what joining with `invite` would change, reading the notebook's own records of new invites. */
+export async function planJoin(invite: Invite): Promise<JoinPlan> {
+  const existing = (await notebooksItem.getValue()).find((e) => e.id === invite.notebookId);
+  if (!existing) return { kind: 'new' };
+  const servers = invite.signaling.length && JSON.stringify(invite.signaling) !== JSON.stringify(existing.signaling ?? [])
+    ? { from: existing.signaling ?? [], to: invite.signaling }
+    : null;
+  const sameSecret = existing.secret === toHex(invite.secret);
+  if (sameSecret && !servers) return { kind: 'same', id: existing.id, title: existing.title };
+  let secret: 'same' | 'newer' | 'older' | 'unknown' = sameSecret ? 'same' : 'unknown';
+  let newer: { name: string; words: string; at: number } | undefined;
+  if (!sameSecret) {
+    const session = openNotebookSession(existing.id);
     try {
       await session.ready;
-      updatePartner(session.doc, me.id, { name: me.name, color: me.color });
-      await session.persistence.confirm();
+      const c = await commitSecret(invite.secret);
+      const here = existing.secretEpoch ?? 0;
+      for (const r of readRotationRecords(session.doc)) {
+        const v = await verifyRotation(r.key, r.value, existing.id);
+        const epoch = v?.next === c ? v.epoch : v?.prev === c ? v.epoch - 1 : undefined;
+        if (!v || epoch === undefined) continue;
+        if (epoch < here) secret = 'older';
+        else if (epoch > here && secret !== 'older') {
+          secret = 'newer';
+          if (v.next === c) newer = { name: v.by.name, words: v.by.words, at: v.at };
+        }
+      }
     } finally {
       await session.close();
     }
   }
-  await notebooksItem.setValue(existing ? list.map((e) => (e.id === entry.id ? entry : e)) : [...list, entry]);
+  return { kind: 'changes', id: existing.id, title: existing.title, secret, ...(newer ? { newer } : {}), servers };
+}
+
+/**
+ * Joins a partner's notebook from a parsed invite: the notebook appears at once and fills as
+ * partners' changes arrive. For a notebook already on this computer it only opens it, unless
+ * the person chose `replace` after seeing {@link planJoin}: a secret or server is never replaced
+ * silently (a former partner could otherwise move the notebook to their own room and server).
+ * @throws JoinError for an invite this notebook has already replaced (no going back)
+ */
+export async function joinNotebook(invite: Invite, me: Identity, opts: { replace?: boolean } = {}): Promise<string> {
+  const list = await notebooksItem.getValue();
+  const secret = toHex(invite.secret);
+  const now = Date.now();
+  const existing = list.find((e) => e.id === invite.notebookId);
+  if (existing) {
+    if (opts.replace) {
+      const plan = await planJoin(invite);
+      if (plan.kind === 'changes' && plan.secret === 'older') {
+        throw new JoinError(`This is an older invite for “${existing.title}”: your partners already replaced it with a newer one. Nothing changed. If you cannot reach them, ask for the current invite.`);
+      }
+      const fresh = await notebooksItem.getValue();
+      await notebooksItem.setValue(
+        fresh.map((e) =>
+          e.id !== existing.id
+            ? e
+            : {
+                ...e,
+                // A new secret starts without a member list: the notebook's records of new invites give it (lib/sync/rotation.ts).
+                ...(e.secret !== secret ? { secret, members: undefined } : {}),
+                signaling: invite.signaling.length ? invite.signaling : e.signaling,
+                lastOpenedAt: now,
+                sharedAt: e.sharedAt ?? now,
+              },
+        ),
+      );
+    } else {
+      await markOpened(existing.id);
+      await markShared(existing.id);
+    }
+    await activeNotebookItem.setValue(existing.id);
+    return existing.id;
+  }
+  const entry: NotebookEntry = { id: invite.notebookId, title: invite.title || 'Shared notebook', createdAt: now, lastOpenedAt: now, secret, signaling: invite.signaling.length ? invite.signaling : undefined, sharedAt: now };
+  // Our own profile, so partners see who joined; the rest of the notebook comes from them.
+  const session = openNotebookSession(entry.id);
+  try {
+    await session.ready;
+    updatePartner(session.doc, me.id, { name: me.name, color: me.color });
+    await session.persistence.confirm();
+  } finally {
+    await session.close();
+  }
+  await notebooksItem.setValue([...(await notebooksItem.getValue()), entry]);
   await activeNotebookItem.setValue(entry.id);
   return entry.id;
 }

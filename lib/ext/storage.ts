@@ -31,6 +31,12 @@ export interface NotebookEntry {
    * from one (epoch ms). Until then connection errors are not shown (lib/sync/sharing.ts).
    */
   sharedAt?: number;
+  /**
+   * Key ids of the members of `secretEpoch`, as listed by the signed new invite that made it and
+   * accepted by this computer (lib/sync/rotation.ts). Only they may make the next new invite.
+   * Absent for a secret that came in a plain invite: then the notebook's records tell, if any.
+   */
+  members?: string[];
 }
 
 /** Who is using this browser; null until the first-run form is filled. */

@@ -13,6 +13,8 @@
  *                               deletedAt. Version 1 clips have clippedBy (JSON) and clippedAt
  *                               instead of made, and HTML and text inside captured.
  *   partners  Y.Map<id, Y.Map>  one key per profile field; facts flattened; social as JSON
+ *   members   Y.Map<key id, string>   signed member entries (lib/sync/rotation.ts)
+ *   rotations Y.Map<epoch:signer:digest, string>  signed new-invite records (lib/sync/rotation.ts)
  *
  * Notes are root-level fragments (not values inside a map) because root types merge by name:
  * two partners who open a topic's note at the same moment can never create two competing bodies.
@@ -54,7 +56,9 @@ const TOPICS = 'topics';
 const CLIPS = 'clips';
 const PARTNERS = 'partners';
 const CLIENTS = 'clients';
-const MEMBER_KEYS = 'memberKeys';
+// 'memberKeys' and meta 'rotation' held the first, unsigned scheme; they are no longer read.
+const MEMBERS = 'members';
+const ROTATIONS = 'rotations';
 const NOTE_PREFIX = 'note:';
 
 /** Bounds on mutable text fields, so one peer cannot bloat everyone's notebook. */
@@ -791,33 +795,70 @@ export function removePartner(doc: Y.Doc, id: string): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Members' public keys and invite rotations (lib/sync/rotation.ts does the cryptography)
+// Signed member entries and signed invite rotations (lib/sync/rotation.ts does the cryptography
+// and every check; here they are opaque strings under keys that name their signer).
+//
+// Both maps are keyed so that one writer cannot replace another's value with a valid one: a
+// member entry sits under the id of the signing key that signed it, a rotation under
+// `<epoch>:<signer key id>:<digest of the record>`. Anyone in the room can still delete or
+// overwrite a value with garbage (Yjs has no write permissions); readers drop what does not
+// verify, and rotations also report the keys whose value is gone (see readRotationRecords).
 
-/** Publishes this person's public key (JWK) so a new invite can be wrapped for them. */
-export function setMemberKey(doc: Y.Doc, personId: string, publicJwk: JsonWebKey): void {
-  const m = doc.getMap<string>(MEMBER_KEYS);
-  const value = JSON.stringify(publicJwk);
-  if (m.get(personId) !== value) write(doc, () => m.set(personId, value));
+/** Most member entries and rotation records read from one notebook (a peer could add thousands). */
+export const MEMBERSHIP_LIMITS = { entries: 200, rotations: 200, valueChars: 65_536 } as const;
+
+/** Publishes this person's signed member entry (its key is the signing key's id). */
+export function setMemberEntry(doc: Y.Doc, keyId: string, value: string): void {
+  const m = doc.getMap<unknown>(MEMBERS);
+  if (m.get(keyId) !== value) write(doc, () => m.set(keyId, value));
 }
 
-/** Every member's public key, by person id (malformed entries skipped). */
-export function readMemberKeys(doc: Y.Doc): Record<string, JsonWebKey> {
-  const out: Record<string, JsonWebKey> = {};
-  doc.getMap<unknown>(MEMBER_KEYS).forEach((v, k) => {
-    const jwk = parseJson(v);
-    if (jwk && typeof jwk === 'object' && (jwk as JsonWebKey).kty === 'EC') out[k] = jwk as JsonWebKey;
-  });
+/** The member entry stored under one key id, if it is a string. */
+export function readMemberEntry(doc: Y.Doc, keyId: string): string | undefined {
+  const v = doc.getMap<unknown>(MEMBERS).get(keyId);
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Every member entry, as [key id, value] (values not yet verified; non-strings and oversized ones skipped). */
+export function readMemberEntries(doc: Y.Doc): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [k, v] of doc.getMap<unknown>(MEMBERS).entries()) {
+    if (out.length >= MEMBERSHIP_LIMITS.entries) break;
+    if (typeof v === 'string' && v.length <= MEMBERSHIP_LIMITS.valueChars) out.push([k, v]);
+  }
   return out;
 }
 
-/** Records a new invite's wrapped secrets (the latest epoch wins). */
-export function setRotation(doc: Y.Doc, rotation: { epoch: number; by: string; wrapped: Record<string, unknown> }): void {
-  write(doc, () => meta(doc).set('rotation', JSON.stringify(rotation)));
+/** Records a signed rotation under its own key (never replacing another record). */
+export function addRotationRecord(doc: Y.Doc, key: string, value: string): void {
+  write(doc, () => doc.getMap<unknown>(ROTATIONS).set(key, value));
 }
 
-/** The latest invite rotation record, unparsed beyond JSON (lib/sync/rotation.ts validates it). */
-export function readRotation(doc: Y.Doc): unknown {
-  return parseJson(meta(doc).get('rotation'));
+/**
+ * Every rotation record key ever written, with its value when it is still there as a string
+ * (`undefined`: deleted or overwritten with something else). Deleted keys are listed on
+ * purpose: a record someone removed must make the client ask rather than silently follow
+ * another one. Yjs keeps the key of a deleted map entry (not its content) in the map's item list.
+ */
+export function readRotationRecords(doc: Y.Doc): { key: string; value: string | undefined }[] {
+  const out: { key: string; value: string | undefined }[] = [];
+  const m = doc.getMap<unknown>(ROTATIONS);
+  for (const [key, item] of m._map) {
+    if (out.length >= MEMBERSHIP_LIMITS.rotations) break;
+    const v = item.deleted ? undefined : m.get(key);
+    out.push({ key, value: typeof v === 'string' && v.length <= MEMBERSHIP_LIMITS.valueChars ? v : undefined });
+  }
+  return out;
+}
+
+/** The highest epoch any rotation record key names (not verified: for a backup's hint only). */
+export function highestRotationEpoch(doc: Y.Doc): number {
+  let max = 0;
+  for (const { key } of readRotationRecords(doc)) {
+    const n = Number(key.split(':')[0]);
+    if (Number.isSafeInteger(n) && n > max) max = n;
+  }
+  return max;
 }
 
 // ---------------------------------------------------------------------------------------------

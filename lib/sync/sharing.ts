@@ -28,5 +28,22 @@ export function isShared(e: SharingEvidence): boolean {
   return e.sharedAt !== undefined || e.livePartners > 0 || e.exchanged || e.memberIds.some((id) => id !== e.meId);
 }
 
+/**
+ * The person ids that the notebook's member entries claim, read without checking signatures: only
+ * a hint that someone else has worked in the notebook (which errors to show), never a trust decision.
+ */
+export function claimedMemberIds(entries: readonly (readonly [string, string])[]): string[] {
+  const out: string[] = [];
+  for (const [, value] of entries) {
+    try {
+      const p = JSON.parse((JSON.parse(value) as { p?: unknown }).p as string) as { person?: unknown };
+      if (typeof p.person === 'string') out.push(p.person);
+    } catch {
+      // A damaged entry says nothing about who is here.
+    }
+  }
+  return out;
+}
+
 /** The status line of a notebook that is not shared yet. */
 export const NOT_SHARED_MESSAGE = 'Only on this computer — invite a partner to share it';

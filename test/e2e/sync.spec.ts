@@ -221,6 +221,9 @@ describe.skipIf(!inNetns)('live partnership over WebRTC', () => {
     await f.welcome('Finn');
     await f.joinWith(newCode);
     await expect.poll(() => f.topicTitles(), { timeout: 20_000 }).toHaveLength(7);
+    // Joined with the current code: not told they were left out of it.
+    await f.page.waitForTimeout(1000);
+    expect(await f.page.getByText('this copy of the notebook is not part of it').count()).toBe(0);
     await f.openTopic('Library Spaces');
     await expect.poll(() => f.noteText(), { timeout: 20_000 }).toContain('After the new invite.');
     await finn.close();

@@ -143,6 +143,46 @@ export class Panel {
     await this.by(T.topicList).waitFor({ state: 'attached' });
   }
 
+  /** "Invite partners" → the people listed with their key words (leaves the page open). */
+  async members(): Promise<{ text: string; words: string }[]> {
+    await this.by(T.invitePartners).click();
+    await this.by(T.memberList).waitFor();
+    return this.by(T.member).evaluateAll((els) =>
+      els.map((el) => ({ text: (el as HTMLElement).innerText, words: el.querySelector('[data-testid$="fingerprint"]')?.textContent ?? '' })),
+    );
+  }
+
+  /** "Invite partners" → this computer's own key words. */
+  async myWords(): Promise<string> {
+    await this.by(T.invitePartners).click();
+    const words = (await this.by(T.myFingerprint).textContent()) ?? '';
+    await this.page.getByRole('button', { name: '← Back' }).click();
+    return words;
+  }
+
+  /** "Make a new invite…", leaving out the people whose name is in `drop`; returns the new code. */
+  async makeNewInvite(drop: string[] = []): Promise<string> {
+    await this.by(T.invitePartners).click();
+    const old = await this.by(T.inviteCode).inputValue();
+    await this.by(T.rotateInvite).click();
+    for (const name of drop) await this.by(T.confirmDialog).getByRole('checkbox', { name: new RegExp(name) }).uncheck();
+    await this.by(T.confirmYes).click();
+    await expect.poll(() => this.by(T.rotateStatus).textContent(), { timeout: 20_000 }).toMatch(/^Done\./);
+    await expect.poll(() => this.by(T.inviteCode).inputValue(), { timeout: 30_000 }).not.toBe(old);
+    const code = await this.by(T.inviteCode).inputValue();
+    await this.page.getByRole('button', { name: '← Back' }).click();
+    return code;
+  }
+
+  /** Notebooks… → Join a notebook, with a code; waits for the question about a notebook already here, or the notebook. */
+  async joinFromManage(code: string) {
+    await this.by(T.manageNotebooks).click();
+    await this.by(T.joinNotebook).click();
+    await this.by(T.joinCode).fill(code);
+    await this.by(T.joinSubmit).click();
+    await this.page.locator(`${id(T.joinChanges)}, ${id(T.topicList)}`).first().waitFor();
+  }
+
   /** The sync status sentence. */
   async syncStatus(): Promise<string> {
     return ((await this.by(T.syncStatus).textContent()) ?? '').trim();

@@ -28,8 +28,8 @@ import { deflateSync } from 'fflate';
 import { purifyForReader, readerDocument, safeHref } from '../../../lib/clip/reader-html';
 import { encodeClipBody } from '../../../lib/notebook/clip-body';
 import {
-  addClip, initNotebook, LIMITS, migrate, noteBody, readClip, readClips, readInfo, readMemberKeys, readPartner,
-  readPartners, readProblems, readRotation, readTopics, schemaVersion, setMemberKey, topicStats, updatePartner,
+  addClip, initNotebook, LIMITS, migrate, noteBody, readClip, readClips, readInfo, readMemberEntry, readMemberEntries, readPartner,
+  readPartners, readProblems, readRotationRecords, readTopics, schemaVersion, setMemberEntry, topicStats, updatePartner,
 } from '../../../lib/notebook/schema';
 import { takeSnapshot } from '../../../lib/notebook/snapshot';
 import { citeClip } from '../../../lib/poster/cite';
@@ -38,7 +38,7 @@ import {
 } from '../../../lib/sync/chunked-rtc';
 import { LiveSync, parseUser } from '../../../lib/sync/live-sync';
 import { openNotebookSession } from '../../../lib/sync/notebook-session';
-import { parseRotation, unwrapSecret, generateMemberKeys } from '../../../lib/sync/rotation';
+import { commitSecret, generateMemberKeys, resolveRotations, verifyMember } from '../../../lib/sync/rotation';
 import { sealEntry } from '../../../lib/sync/keys';
 import { RelayClient as RawRelayClient } from '../../../server/test/helpers';
 import { ANA, BATBAYAR, makeCaptured, makeDeps, makeDoc } from '../factories';
@@ -78,6 +78,9 @@ function readable(doc: Y.Doc): string {
 }
 
 /** A replica of `victim` in a tampered panel: it holds everything, so its writes can also overwrite. */
+/** A member entry's key id (22 base64url characters). */
+const ANA_KEY = 'A'.repeat(21) + 'n';
+
 function attackerOf(victim: Y.Doc): Y.Doc {
   const evil = makeDoc(666);
   Y.applyUpdate(evil, Y.encodeStateAsUpdate(victim));
@@ -510,14 +513,15 @@ describe('(d) valid Yjs updates that break the schema', () => {
         e.getXmlFragment('partners').insert(0, [new Y.XmlText('xml in partners')]);
         e.getMap(`note:${topicId}`).set('x', 'a map entry in a note');
         e.getText('meta').insert(0, 'meta as text');
-        e.getArray('memberKeys').push([1, 2, 3]);
+        e.getArray('members').push([1, 2, 3]);
+        e.getText('rotations').insert(0, 'rotations as text');
       },
       problems: [],
     },
     {
-      name: 'memberKeys garbage',
+      name: 'member entries garbage',
       attack: (e) => {
-        const m = e.getMap<unknown>('memberKeys');
+        const m = e.getMap<unknown>('members');
         m.set('evil-1', 'not json');
         m.set('evil-2', JSON.stringify({ kty: 'RSA', n: 'x' }));
         m.set('evil-3', 7);
@@ -527,10 +531,10 @@ describe('(d) valid Yjs updates that break the schema', () => {
     },
   ];
 
-  test.each(attacks)('$name: readers do not throw, the rest reads the same, the damage is listed', (a) => {
+  test.each(attacks)('$name: readers do not throw, the rest reads the same, the damage is listed', async (a) => {
     const { doc, topicId } = seededNotebook();
     const clipId = readClips(doc)[0]!.id;
-    setMemberKey(doc, ANA.id, { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' });
+    setMemberEntry(doc, ANA_KEY, 'ana-entry');
     const before = copyOf(doc);
     const evil = attackerOf(doc);
     evil.transact(() => a.attack(evil, { topicId, clipId }));
@@ -546,7 +550,8 @@ describe('(d) valid Yjs updates that break the schema', () => {
     } else {
       expectIntact(doc, before);
     }
-    expect(readMemberKeys(doc)).toEqual({ [ANA.id]: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' } });
+    expect(readMemberEntry(doc, ANA_KEY)).toBe('ana-entry');
+    for (const [k, v] of readMemberEntries(doc)) if (k !== ANA_KEY) expect(await verifyMember(v, k)).toBeUndefined();
 
     // A partner who joins now (a fresh doc receiving the hostile state first) reads the same.
     const joiner = new Y.Doc();
@@ -696,24 +701,28 @@ describe('(d) valid Yjs updates that break the schema', () => {
     expectIntact(doc, before);
   });
 
-  test('meta.rotation garbage: reading and following it never throws and yields no secret', async () => {
+  test('rotation records garbage: reading and following it never throws and moves nowhere', async () => {
     const keys = await generateMemberKeys();
-    const garbage: unknown[] = [
-      'not json {',
-      JSON.stringify(42),
-      JSON.stringify({ epoch: 'two', by: 1, wrapped: [] }),
-      JSON.stringify({ epoch: 3, by: 'evil', wrapped: { [ANA.id]: { epk: { kty: 'EC' }, iv: '!!', ct: '%%' } } }),
-      JSON.stringify({ epoch: 4, by: 'evil', wrapped: { [ANA.id]: null, x: 'y' } }),
-      new Y.Map(),
+    const secret = new Uint8Array(32).fill(3);
+    const commit = await commitSecret(secret);
+    const garbage: [string, unknown][] = [
+      ['1:AAAAAAAAAAAAAAAAAAAAAA:0011223344556677', 'not json {'],
+      ['1:x:y', JSON.stringify(42)],
+      ['two', JSON.stringify({ p: '{}', s: 'AAAA' })],
+      ['1:AAAAAAAAAAAAAAAAAAAAAA:00', JSON.stringify({ p: JSON.stringify({ t: 'pn-rotation/1', notebook: 'nb', epoch: 1, prev: commit, next: commit, by: {}, members: [], wrapped: {} }), s: 'AAAA' })],
+      ['9007199254740993:a:b', JSON.stringify({ p: 'x'.repeat(70_000), s: 'A' })],
+      ['1:BBBBBBBBBBBBBBBBBBBBBB:1', new Y.Map()],
     ];
-    for (const g of garbage) {
+    for (const [key, g] of garbage) {
       const { doc } = seededNotebook();
       const before = copyOf(doc);
       const evil = attackerOf(doc);
-      evil.transact(() => evil.getMap<unknown>('meta').set('rotation', g));
+      evil.transact(() => evil.getMap<unknown>('rotations').set(key, g));
       deliver(evil, doc);
-      const rotation = parseRotation(readRotation(doc));
-      if (rotation) expect(await unwrapSecret(rotation, ANA.id, keys)).toBeUndefined();
+      const r = await resolveRotations({ notebookId: 'nb', records: readRotationRecords(doc), state: { epoch: 0 }, secret, keys });
+      expect(r.outcome === 'none' || r.outcome === 'choose').toBe(true);
+      expect(r.secret).toEqual(secret);
+      if (r.outcome === 'choose') expect(r.choice.options).toEqual([]);
       expectIntact(doc, before);
     }
   });

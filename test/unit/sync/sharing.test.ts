@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isShared } from '../../../lib/sync/sharing';
+import { claimedMemberIds, isShared } from '../../../lib/sync/sharing';
+import { generateMemberKeys, signMemberEntry } from '../../../lib/sync/rotation';
 
 const base = { meId: 'me', memberIds: [] as string[], livePartners: 0, exchanged: false };
 
@@ -16,5 +17,13 @@ describe('isShared', () => {
     expect(isShared({ ...base, memberIds: ['me', 'ana'] })).toBe(true);
     expect(isShared({ ...base, livePartners: 1 })).toBe(true);
     expect(isShared({ ...base, exchanged: true })).toBe(true);
+  });
+});
+
+describe('claimedMemberIds', () => {
+  it('reads the person ids that signed member entries name, and skips damaged ones', async () => {
+    const ana = await signMemberEntry(await generateMemberKeys(), 'ana', 'Ana');
+    const bat = await signMemberEntry(await generateMemberKeys(), 'bat', 'Batbayar');
+    expect(claimedMemberIds([[ana.keyId, ana.value], ['x', '{not json'], ['y', '{"p":"{}","s":""}'], [bat.keyId, bat.value]])).toEqual(['ana', 'bat']);
   });
 });
