@@ -3,10 +3,12 @@ import type * as Y from 'yjs';
 import { safeHref } from '../lib/clip/reader-html';
 import { addClipTags, moveClip, removeClipTag, setClipComment } from '../lib/notebook/schema';
 import type { Clip, Topic } from '../lib/notebook/types';
+import type { PdfPassage } from '../lib/clip/pdf';
 import { ClipPosterActions } from './ClipPosterActions';
+import { PdfPassageFinder } from './PdfPassageFinder';
 import { T } from './test-ids';
 
-const KIND_LABEL = { page: 'Page', selection: 'Quote', link: 'Link', image: 'Image' } as const;
+const KIND_LABEL = { page: 'Page', selection: 'Quote', link: 'Link', image: 'Image', pdf: 'PDF' } as const;
 
 // One formatter for all cards: building one per call costs ~0.3 ms, per card, per render.
 const LONG_DATE = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
@@ -34,12 +36,17 @@ function ClipCardView(props: {
   topics: Topic[];
   onRead(): void;
   onQuote(): void;
+  /** Quotes a passage of a PDF clip with its page. */
+  onQuotePassage?(p: PdfPassage): void;
   onDelete(): void;
 }) {
   const { clip, doc } = props;
   const c = clip.captured;
   const [tag, setTag] = useState('');
   const [editing, setEditing] = useState(false);
+  const [finding, setFinding] = useState(false);
+  const [passage, setPassage] = useState<PdfPassage | undefined>();
+  const isPdf = c.kind === 'pdf' && !!c.pdf;
   const favicon = safeHref(c.favicon);
   const original = safeHref(c.url);
   const headingId = `clip-${clip.id}-title`;
@@ -53,6 +60,7 @@ function ClipCardView(props: {
           </h3>
           <p className="muted small">
             {KIND_LABEL[c.kind]}
+            {isPdf ? <span data-testid={T.pdfPages}>{` · ${c.pdf!.pageCount} ${c.pdf!.pageCount === 1 ? 'page' : 'pages'}`}</span> : null}
             {c.siteName ? ` · ${c.siteName}` : ''} · clipped by {clip.clippedBy.name}, {timeAgo(clip.clippedAt)}
           </p>
         </div>
@@ -81,17 +89,24 @@ function ClipCardView(props: {
             Original
           </a>
         )}
-        <button type="button" onClick={props.onQuote} data-testid={T.clipQuote} title="Insert a quote with a link to the source at the cursor in the note">
-          Quote in note
-        </button>
+        {isPdf ? (
+          <button type="button" onClick={() => setFinding((f) => !f)} aria-expanded={finding} data-testid={T.clipQuote} title="Find a passage in the PDF and quote it with its page number">
+            Quote in note…
+          </button>
+        ) : (
+          <button type="button" onClick={props.onQuote} data-testid={T.clipQuote} title="Insert a quote with a link to the source at the cursor in the note">
+            Quote in note
+          </button>
+        )}
         <button type="button" onClick={() => setEditing((e) => !e)} aria-expanded={editing}>
           Tag, comment, move…
         </button>
-        <ClipPosterActions doc={doc} clip={clip} />
+        <ClipPosterActions doc={doc} clip={clip} passage={passage ? { text: passage.text, pages: passage.lastPage > passage.page ? `${passage.page}–${passage.lastPage}` : String(passage.page) } : undefined} />
         <button type="button" className="danger-text" onClick={props.onDelete} data-testid={T.clipDelete} aria-label={`Delete clip ${c.title}`}>
           Delete
         </button>
       </div>
+      {finding && isPdf && <PdfPassageFinder captured={c} chosen={passage} onQuote={(p) => props.onQuotePassage?.(p)} onUse={setPassage} />}
       {editing && (
         <div className="clip-edit">
           <form

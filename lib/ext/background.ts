@@ -4,11 +4,11 @@
  */
 import { browser, type Browser } from 'wxt/browser';
 import { clipNoticesItem, clipQueueItem } from './clip-queue';
-import { clipTab, pageTab, type CaptureRequest } from './capture';
+import { clipPdfLink, clipTab, pageTab, type CaptureRequest } from './capture';
 import { parseBackgroundRequest, type ClipOutcome } from './messages';
 
 /** Context-menu item ids. */
-export const MENU = { page: 'pn-clip-page', selection: 'pn-clip-selection', link: 'pn-clip-link', image: 'pn-clip-image' } as const;
+export const MENU = { page: 'pn-clip-page', selection: 'pn-clip-selection', link: 'pn-clip-link', image: 'pn-clip-image', pdfLink: 'pn-clip-pdf-link' } as const;
 /** The keyboard command (manifest `commands`). */
 export const CLIP_COMMAND = 'clip-page';
 
@@ -18,6 +18,8 @@ export function createMenus(): void {
     browser.contextMenus.create({ id: MENU.page, title: 'Clip this page to Partner Notebook', contexts: ['page'] });
     browser.contextMenus.create({ id: MENU.selection, title: 'Clip the selected text to Partner Notebook', contexts: ['selection'] });
     browser.contextMenus.create({ id: MENU.link, title: 'Clip this link to Partner Notebook', contexts: ['link'] });
+    // Only on links to .pdf files: the PDF itself (text, pages, metadata) rather than the link.
+    browser.contextMenus.create({ id: MENU.pdfLink, title: 'Clip this PDF to Partner Notebook', contexts: ['link'], targetUrlPatterns: ['*://*/*.pdf', '*://*/*.pdf?*', '*://*/*.PDF', '*://*/*.PDF?*'] });
     browser.contextMenus.create({ id: MENU.image, title: 'Clip this image to Partner Notebook', contexts: ['image'] });
   });
 }
@@ -37,6 +39,12 @@ export async function onMenuClick(info: Browser.contextMenus.OnClickData, tab?: 
       if (!info.linkUrl) return undefined;
       req = { mode: 'link', href: info.linkUrl, text: info.selectionText };
       break;
+    case MENU.pdfLink: {
+      if (!info.linkUrl) return undefined;
+      const out = await clipPdfLink(info.linkUrl, info.selectionText, 'menu');
+      await showBadge(out);
+      return out;
+    }
     case MENU.image:
       if (!info.srcUrl) return undefined;
       req = { mode: 'image', src: info.srcUrl };

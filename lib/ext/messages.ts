@@ -18,7 +18,7 @@ export type BackgroundRequest = ClipActiveTabRequest;
 
 /** The result of clipping a tab. */
 export type ClipOutcome =
-  | { ok: true; queuedId: string; title: string }
+  | { ok: true; queuedId: string; title: string; /** A PDF: the panel downloads and reads it next. */ pdf?: true }
   | {
       ok: false;
       /** 'no-access': a permission would fix it; 'restricted': no extension may read it; 'failed': try again. */
@@ -55,6 +55,23 @@ export interface QueuedClip {
   /** Set when the panel chose a destination (the panel button); otherwise the panel decides on arrival. */
   notebookId?: string;
   topicId?: string;
+}
+
+/** A PDF the person clipped, waiting for the panel to download and read it (lib/ext/pdf-queue.ts). */
+export interface PendingPdf {
+  id: string;
+  /** The PDF's address. */
+  url: string;
+  /** The tab's title or the link's text, shown while it waits. */
+  title?: string;
+  /** The site name of the page that linked to it, for the citation. */
+  siteName?: string;
+  clippedAt: number;
+  via: QueuedClip['via'];
+  notebookId?: string;
+  topicId?: string;
+  /** Set when reading failed because the browser needs the person's permission for the PDF's site. */
+  needsPermission?: boolean;
 }
 
 /** Something the person must hear about a clip that did not work, shown when the panel opens. */

@@ -1,0 +1,66 @@
+import type { PdfQueueView } from './use-pdf-queue';
+import { T } from './test-ids';
+
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+/** Progress of a PDF being clipped, the permission it may need, and where it was filed. */
+export function PdfClipStatus(props: { view: PdfQueueView; onOpenTopic(id: string): void }) {
+  const { working, blocked, done } = props.view;
+  const s = working?.stage;
+  return (
+    <>
+      <div role="status" aria-live="polite" className="small pdf-clip-status" data-testid={T.pdfStatus}>
+        {working && s && (
+          <>
+            <span>
+              {s.stage === 'download'
+                ? `Downloading the PDF “${working.title}”… ${s.total ? `${mb(s.bytes)} of ${mb(s.total)}` : mb(s.bytes)}`
+                : `Reading the PDF “${working.title}”: page ${s.page} of ${s.pages}…`}
+            </span>
+            <progress
+              className="pdf-progress"
+              aria-label="PDF progress"
+              max={s.stage === 'read' ? s.pages : (s.total ?? undefined)}
+              value={s.stage === 'read' ? s.page : s.total ? s.bytes : undefined}
+            />
+          </>
+        )}
+        {!working && done && (
+          <>
+            Clipped the PDF “{done.title}” ({done.pages} {done.pages === 1 ? 'page' : 'pages'}) into{' '}
+            <button type="button" className="link-button" onClick={() => props.onOpenTopic(done.topicId)}>
+              {done.topicTitle}
+            </button>
+            .{done.truncated ? ' It was very long: only its first part was kept.' : ''}
+          </>
+        )}
+      </div>
+      {blocked.map((p) => {
+        let host = p.url;
+        try {
+          host = new URL(p.url).hostname;
+        } catch {
+          /* shown as it is */
+        }
+        return (
+          <div key={p.id} className="alert" role="alert" data-testid={T.pdfPermission}>
+            <p>
+              To clip the PDF “{p.title || p.url}”, Partner Notebook needs your permission to read files from {host}. Your browser will ask you once for this site.
+            </p>
+            <div className="row wrap">
+              <button type="button" className="primary" onClick={() => void props.view.allow(p)}>
+                Allow and clip the PDF
+              </button>
+              <button type="button" onClick={() => props.view.saveLink(p)}>
+                Save the link instead
+              </button>
+              <button type="button" onClick={() => void props.view.dismiss(p)}>
+                Dismiss
+              </button>
+            </div>
+          </div>
+        );
+      })}
+    </>
+  );
+}
