@@ -6,7 +6,9 @@ import type { Clip, Topic } from '../lib/notebook/types';
 import type { PdfPassage } from '../lib/clip/pdf';
 import { ClipPosterActions } from './ClipPosterActions';
 import { PdfPassageFinder } from './PdfPassageFinder';
+import { allowHighlightsOn, highlightMissesItem, openPage } from '../lib/ext/highlights';
 import { T } from './test-ids';
+import { useStorageItem } from './use-storage-item';
 
 const KIND_LABEL = { page: 'Page', selection: 'Quote', link: 'Link', image: 'Image', pdf: 'PDF' } as const;
 
@@ -66,6 +68,7 @@ function ClipCardView(props: {
         </div>
       </div>
       {c.kind === 'selection' && c.text ? <blockquote className="clip-quote">{c.text.slice(0, 400)}</blockquote> : c.excerpt ? <p className="clip-excerpt">{c.excerpt.slice(0, 300)}</p> : null}
+      {c.kind === 'selection' && <NotFoundNote clipId={clip.id} />}
       {c.truncated && <p className="muted small">This page was very long: only its first part was saved.</p>}
       {clip.tags.length > 0 && (
         <ul className="tags" data-testid={T.clipTags} aria-label="Tags">
@@ -101,6 +104,7 @@ function ClipCardView(props: {
         <button type="button" onClick={() => setEditing((e) => !e)} aria-expanded={editing}>
           Tag, comment, move…
         </button>
+        {c.kind === 'selection' && original && <ShowOnPage url={original} />}
         <ClipPosterActions doc={doc} clip={clip} passage={passage ? { text: passage.text, pages: passage.lastPage > passage.page ? `${passage.page}–${passage.lastPage}` : String(passage.page) } : undefined} />
         <button type="button" className="danger-text" onClick={props.onDelete} data-testid={T.clipDelete} aria-label={`Delete clip ${c.title}`}>
           Delete
@@ -138,5 +142,46 @@ function ClipCardView(props: {
         </div>
       )}
     </article>
+  );
+}
+
+/**
+ * "Show on the page": asks the browser's permission for the quote's site (once), then opens the
+ * page with partners' passages highlighted; from then on they show on every visit to that site.
+ */
+function ShowOnPage(props: { url: string }) {
+  const [refused, setRefused] = useState(false);
+  return (
+    <>
+      <button
+        type="button"
+        data-testid={T.clipShowOnPage}
+        title="Open the page with the passages your partnership clipped highlighted"
+        onClick={async () => {
+          const ok = await allowHighlightsOn(props.url);
+          setRefused(!ok);
+          if (ok) await openPage(props.url);
+        }}
+      >
+        Show on the page
+      </button>
+      {refused && (
+        <p className="small" role="status">
+          Without your permission for this site, highlights show only when you click the Partner Notebook icon while on the page.
+        </p>
+      )}
+    </>
+  );
+}
+
+/** Says when the quote was not found on its page at the last visit (the page changed). */
+function NotFoundNote(props: { clipId: string }) {
+  const misses = useStorageItem(highlightMissesItem);
+  const miss = misses?.[props.clipId];
+  if (!miss) return null;
+  return (
+    <p className="muted small" data-testid={T.clipHighlightNote}>
+      Not found on the page at your last visit ({timeAgo(miss.at)}): the page may have changed. The quote is safe here.
+    </p>
   );
 }

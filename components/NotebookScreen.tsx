@@ -22,6 +22,7 @@ import { LibrariesPage, TimeZoneList } from './LibrariesPage';
 import { useClipQueue } from './use-clip-queue';
 import { PdfClipStatus } from './PdfClipStatus';
 import { usePdfQueue } from './use-pdf-queue';
+import { useHighlightIndex } from './use-highlight-index';
 import { T } from './test-ids';
 import { TopicList } from './TopicList';
 import { TopicPage } from './TopicPage';
@@ -122,6 +123,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
   useEffect(() => syncView.sync?.live.setTopic(openTopicId), [syncView.sync, openTopicId]);
   const durable = useCallback(() => session.persistence.confirm(), [session]);
   const arrived = useClipQueue(session.doc, session.id, me, { openTopicId, recentTopicId }, durable);
+  useHighlightIndex(session.doc, session.id);
   const pdfs = usePdfQueue(session.doc, session.id, me, { openTopicId, recentTopicId }, durable);
   const defaultTopic = chooseClipTopic(snap.topics, { openTopicId, recentTopicId }, Date.now());
   const main = useRef<HTMLElement>(null);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { syncSettingsItem, DEFAULT_SIGNALING } from '../lib/ext/storage';
 import { formatIceServers, parseIceServers, parseSignaling, testPeerConnection, testSignaling, type CheckResult } from '../lib/sync/connection-test';
+import { HighlightSettings } from './HighlightSettings';
 import { T } from './test-ids';
 import { useStorageItem } from './use-storage-item';
 
@@ -97,6 +98,7 @@ export function SettingsPage() {
           </ul>
         )}
       </form>
+      <HighlightSettings />
     </section>
   );
 }

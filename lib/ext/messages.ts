@@ -13,8 +13,26 @@ export interface ClipActiveTabRequest {
   topicId?: string;
 }
 
+/** Highlight script → background: the passages clipped from this page (its own and canonical address). */
+export interface HighlightPassagesRequest {
+  type: 'highlight-passages';
+  urls: string[];
+}
+
+/** Highlight script → background: which passages it placed on the page and which it could not find. */
+export interface HighlightReportRequest {
+  type: 'highlight-report';
+  placed: string[];
+  missed: string[];
+}
+
+/** Highlight script → background: the person turned highlights off for this site. */
+export interface HighlightSiteOffRequest {
+  type: 'highlight-site-off';
+}
+
 /** Every message the background accepts. */
-export type BackgroundRequest = ClipActiveTabRequest;
+export type BackgroundRequest = ClipActiveTabRequest | HighlightPassagesRequest | HighlightReportRequest | HighlightSiteOffRequest;
 
 /** The result of clipping a tab. */
 export type ClipOutcome =
@@ -42,6 +60,12 @@ export function parseBackgroundRequest(m: unknown): BackgroundRequest | undefine
       topicId: str(r.topicId),
     };
   }
+  const ids = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.length <= 64).slice(0, 100) : []);
+  if (r.type === 'highlight-passages') {
+    return { type: 'highlight-passages', urls: Array.isArray(r.urls) ? r.urls.filter((u): u is string => typeof u === 'string' && u.length <= 4000).slice(0, 4) : [] };
+  }
+  if (r.type === 'highlight-report') return { type: 'highlight-report', placed: ids(r.placed), missed: ids(r.missed) };
+  if (r.type === 'highlight-site-off') return { type: 'highlight-site-off' };
   return undefined;
 }
 
