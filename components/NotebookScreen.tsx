@@ -21,7 +21,6 @@ import { useStorageItem } from './use-storage-item';
 import { LibrariesPage, TimeZoneList } from './LibrariesPage';
 import { useClipQueue } from './use-clip-queue';
 import { PdfClipStatus } from './PdfClipStatus';
-import { usePdfQueue } from './use-pdf-queue';
 import { useHighlightIndex } from './use-highlight-index';
 import { T } from './test-ids';
 import { TopicList } from './TopicList';
@@ -124,7 +123,6 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
   const durable = useCallback(() => session.persistence.confirm(), [session]);
   const arrived = useClipQueue(session.doc, session.id, me, { openTopicId, recentTopicId }, durable);
   useHighlightIndex(session.doc, session.id);
-  const pdfs = usePdfQueue(session.doc, session.id, me, { openTopicId, recentTopicId }, durable);
   const defaultTopic = chooseClipTopic(snap.topics, { openTopicId, recentTopicId }, Date.now());
   const main = useRef<HTMLElement>(null);
   const search = useNotebookSearch(session.doc);
@@ -171,7 +169,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
         arrived={arrived}
         onOpenTopic={(topicId) => setView({ page: 'topic', topicId })}
       />
-      <PdfClipStatus view={pdfs} onOpenTopic={(topicId) => setView({ page: 'topic', topicId })} />
+      <PdfClipStatus doc={session.doc} notebookId={session.id} me={me} where={{ openTopicId, recentTopicId }} durable={durable} onOpenTopic={(topicId) => setView({ page: 'topic', topicId })} />
       {session.newerFormat !== undefined && (
         <p className="alert" role="status">
           This notebook has changes from a newer version of Partner Notebook. You can keep working, but some of what partners wrote may not show: update the

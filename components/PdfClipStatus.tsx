@@ -1,11 +1,25 @@
-import type { PdfQueueView } from './use-pdf-queue';
+import type * as Y from 'yjs';
+import type { Identity } from '../lib/ext/storage';
 import { T } from './test-ids';
+import { usePdfQueue } from './use-pdf-queue';
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
-/** Progress of a PDF being clipped, the permission it may need, and where it was filed. */
-export function PdfClipStatus(props: { view: PdfQueueView; onOpenTopic(id: string): void }) {
-  const { working, blocked, done } = props.view;
+/**
+ * Reads the PDFs the person clipped into this notebook, and shows the progress, the permission a
+ * PDF may need, and where it was filed. The reading state lives here, so progress updates redraw
+ * this line only, not the notebook.
+ */
+export function PdfClipStatus(props: {
+  doc: Y.Doc;
+  notebookId: string;
+  me: Identity;
+  where: { openTopicId?: string; recentTopicId?: string };
+  durable(): Promise<void>;
+  onOpenTopic(id: string): void;
+}) {
+  const view = usePdfQueue(props.doc, props.notebookId, props.me, props.where, props.durable);
+  const { working, blocked, done } = view;
   const s = working?.stage;
   return (
     <>
@@ -48,13 +62,13 @@ export function PdfClipStatus(props: { view: PdfQueueView; onOpenTopic(id: strin
               To clip the PDF “{p.title || p.url}”, Partner Notebook needs your permission to read files from {host}. Your browser will ask you once for this site.
             </p>
             <div className="row wrap">
-              <button type="button" className="primary" onClick={() => void props.view.allow(p)}>
+              <button type="button" className="primary" onClick={() => void view.allow(p)}>
                 Allow and clip the PDF
               </button>
-              <button type="button" onClick={() => props.view.saveLink(p)}>
+              <button type="button" onClick={() => view.saveLink(p)}>
                 Save the link instead
               </button>
-              <button type="button" onClick={() => void props.view.dismiss(p)}>
+              <button type="button" onClick={() => void view.dismiss(p)}>
                 Dismiss
               </button>
             </div>

@@ -48,8 +48,16 @@ export function usePdfQueue(doc: Y.Doc, notebookId: string, me: Identity, where:
     const mine = (p: PendingPdf) => !p.notebookId || p.notebookId === notebookId;
     const file = async (p: PendingPdf) => {
       setWorking({ title: p.title || p.url, stage: { stage: 'download', bytes: 0 } });
+      // Progress is drawn at most ten times a second: a redraw per page would slow the reading.
+      let shown = 0;
+      const onStage = (stage: PdfStage) => {
+        const now = performance.now();
+        if (!live || (now - shown < 100 && !(stage.stage === 'read' && stage.page === stage.pages))) return;
+        shown = now;
+        setWorking({ title: p.title || p.url, stage });
+      };
       try {
-        const captured = await readPendingPdf(p, (stage) => live && setWorking({ title: p.title || p.url, stage }));
+        const captured = await readPendingPdf(p, onStage);
         if (!live) return;
         let topic = p.topicId ? readTopic(doc, p.topicId) : undefined;
         if (!topic || topic.archived) topic = chooseClipTopic(readTopics(doc), whereRef.current, Date.now());

@@ -284,22 +284,33 @@ export async function readPdf(
     const toRead = Math.min(pageCount, PDF_LIMITS.pages);
     const pages: string[] = [];
     let chars = 0;
-    for (let n = 1; n <= toRead; n++) {
-      if (opts.signal?.aborted) throw new PdfClipError('Clipping the PDF was stopped.', 'network');
-      const page = await doc.getPage(n);
-      let text = '';
+    const readPage = async (n: number): Promise<string> => {
       try {
-        text = pageText((await page.getTextContent()).items);
+        const page = await doc.getPage(n);
+        const text = pageText((await page.getTextContent()).items);
+        page.cleanup?.();
+        return text;
       } catch {
         // One unreadable page (a broken content stream) must not lose the rest of the report.
-        text = '';
+        return '';
       }
-      page.cleanup?.();
+    };
+    // A few pages are asked for ahead, so the worker never waits for the next request; the
+    // window stays small so a huge file does not pile up text that the bound will cut anyway.
+    const AHEAD = 4;
+    const inFlight: Promise<string>[] = [];
+    let next = 1;
+    while (next <= toRead && inFlight.length < AHEAD) inFlight.push(readPage(next++));
+    for (let n = 1; n <= toRead; n++) {
+      if (opts.signal?.aborted) throw new PdfClipError('Clipping the PDF was stopped.', 'network');
+      const text = await inFlight.shift()!;
+      if (next <= toRead) inFlight.push(readPage(next++));
       pages.push(text);
       chars += text.length + 2;
       opts.onProgress?.({ page: n, pages: toRead });
       if (chars > PDF_LIMITS.text) break;
     }
+    await Promise.allSettled(inFlight);
     return pdfCapture({ url: opts.url, info: meta.info, xmpTitle: xmp('dc:title'), xmpCreator: xmp('dc:creator'), pages, pageCount, siteName: opts.siteName });
   } finally {
     await doc.destroy().catch(() => {});
