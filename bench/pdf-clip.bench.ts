@@ -16,7 +16,8 @@
  */
 import { readFileSync } from 'node:fs';
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { readPdf, type PdfJsLike } from '../lib/clip/pdf';
+import type { PdfJsLike } from '../lib/clip/pdf';
+import { readPdf } from '../lib/clip/pdf-read';
 import { encodeClipBody } from '../lib/notebook/clip-body';
 import { T } from '../components/test-ids';
 import { writeReportPdf } from '../test/fixtures/make-pdf';

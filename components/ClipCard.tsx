@@ -1,14 +1,16 @@
-import { memo, useState } from 'react';
+import { lazy, memo, Suspense, useState } from 'react';
 import type * as Y from 'yjs';
 import { safeHref } from '../lib/clip/reader-html';
 import { addClipTags, moveClip, removeClipTag, setClipComment } from '../lib/notebook/schema';
 import type { Clip, Topic } from '../lib/notebook/types';
 import type { PdfPassage } from '../lib/clip/pdf';
 import { ClipPosterActions } from './ClipPosterActions';
-import { PdfPassageFinder } from './PdfPassageFinder';
 import { allowHighlightsOn, highlightMissesItem, openPage } from '../lib/ext/highlights';
 import { T } from './test-ids';
 import { useStorageItem } from './use-storage-item';
+
+// Only PDF cards use it, and only when asked: kept out of the panel's startup bundle.
+const PdfPassageFinder = lazy(() => import('./PdfPassageFinder').then((m) => ({ default: m.PdfPassageFinder })));
 
 const KIND_LABEL = { page: 'Page', selection: 'Quote', link: 'Link', image: 'Image', pdf: 'PDF' } as const;
 
@@ -110,7 +112,11 @@ function ClipCardView(props: {
           Delete
         </button>
       </div>
-      {finding && isPdf && <PdfPassageFinder captured={c} chosen={passage} onQuote={(p) => props.onQuotePassage?.(p)} onUse={setPassage} />}
+      {finding && isPdf && (
+        <Suspense fallback={<p role="status">Loading…</p>}>
+          <PdfPassageFinder captured={c} chosen={passage} onQuote={(p) => props.onQuotePassage?.(p)} onUse={setPassage} />
+        </Suspense>
+      )}
       {editing && (
         <div className="clip-edit">
           <form

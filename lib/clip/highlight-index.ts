@@ -6,6 +6,9 @@
  */
 import type { Clip } from '../notebook/types';
 
+/** The CSS highlight's name (the background's user style sheet colours it). */
+export const HIGHLIGHT_NAME = 'partner-notebook';
+
 /** One clipped passage to show on its page. */
 export interface HighlightPassage {
   /** The clip's id (to tell passages apart; never shown). */

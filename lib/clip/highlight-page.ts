@@ -12,10 +12,8 @@
  * - Our listeners and objects live in the isolated world: page scripts cannot patch or read them.
  */
 import { findAnchor, pageText } from './anchor';
-import type { HighlightPassage } from './highlight-index';
+import { HIGHLIGHT_NAME, type HighlightPassage } from './highlight-index';
 
-/** The CSS highlight name (the background's style sheet colours it). */
-export const HIGHLIGHT_NAME = 'partner-notebook';
 
 /** What the highlight script needs from the extension. */
 export interface HighlightDeps {

@@ -11,8 +11,7 @@
  */
 import { browser, type Browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
-import { passagesFor, siteOf, type HighlightIndex, type HighlightPassage } from '../clip/highlight-index';
-import { HIGHLIGHT_NAME } from '../clip/highlight-page';
+import { HIGHLIGHT_NAME, passagesFor, siteOf, type HighlightIndex, type HighlightPassage } from '../clip/highlight-index';
 import type { HighlightPassagesRequest, HighlightReportRequest } from './messages';
 
 /** The person's choices about highlights. */

@@ -7,17 +7,17 @@ import { browser } from 'wxt/browser';
 // Only the worker's address is bundled here; Vite emits the file as an extension asset, and
 // extension pages may start module workers from their own origin under the MV3 CSP.
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
-import { PDF_LIMITS, PdfClipError, readPdf, tooLarge, type PdfJsLike, type PdfProgress } from '../clip/pdf';
+import { PDF_LIMITS, PdfClipError, tooLarge, type PdfJsLike, type PdfProgress } from '../clip/pdf';
 import type { CapturedContent } from '../notebook/types';
 import type { PendingPdf } from './messages';
 
-let pdfjs: Promise<PdfJsLike> | undefined;
+let pdfjs: Promise<{ lib: PdfJsLike; read: typeof import('../clip/pdf-read') }> | undefined;
 
-/** pdf.js, imported on first use, its worker pointed at the bundled file. */
-export function loadPdfJs(): Promise<PdfJsLike> {
-  pdfjs ??= import('pdfjs-dist').then((m) => {
+/** pdf.js and our reader, imported on first use, pdf.js's worker pointed at the bundled file. */
+export function loadPdfJs(): Promise<{ lib: PdfJsLike; read: typeof import('../clip/pdf-read') }> {
+  pdfjs ??= Promise.all([import('pdfjs-dist'), import('../clip/pdf-read')]).then(([m, read]) => {
     m.GlobalWorkerOptions.workerSrc = workerUrl;
-    return m as unknown as PdfJsLike;
+    return { lib: m as unknown as PdfJsLike, read };
   });
   return pdfjs;
 }
@@ -92,6 +92,6 @@ export async function downloadPdf(url: string, onStage: (s: PdfStage) => void, s
 
 /** Downloads and reads a waiting PDF into clip content, reporting each stage. */
 export async function readPendingPdf(p: PendingPdf, onStage: (s: PdfStage) => void, signal?: AbortSignal): Promise<CapturedContent> {
-  const [bytes, lib] = await Promise.all([downloadPdf(p.url, onStage, signal), loadPdfJs()]);
-  return readPdf(lib, bytes, { url: p.url, siteName: p.siteName, signal, onProgress: (pr) => onStage({ stage: 'read', ...pr }) });
+  const [bytes, { lib, read }] = await Promise.all([downloadPdf(p.url, onStage, signal), loadPdfJs()]);
+  return read.readPdf(lib, bytes, { url: p.url, siteName: p.siteName, signal, onProgress: (pr) => onStage({ stage: 'read', ...pr }) });
 }

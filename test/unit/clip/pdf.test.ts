@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { findPassages, isPdfBytes, pageAt, pageLabel, pageText, parsePdfDate, pdfCapture, PDF_LIMITS, PdfClipError, pdfPageUrl, readPdf, type PdfJsLike } from '../../../lib/clip/pdf';
+import { findPassages, pageAt, pageLabel, PDF_LIMITS, PdfClipError, pdfPageUrl, type PdfJsLike } from '../../../lib/clip/pdf';
+import { isPdfBytes, pageText, parsePdfDate, pdfCapture, readPdf } from '../../../lib/clip/pdf-read';
 import { parseCaptured } from '../../../lib/notebook/schema';
 import { makeReportPdf, pageMarker } from '../../fixtures/make-pdf';
 
