@@ -55,6 +55,15 @@ describe('page-numbered text', () => {
     expect(findPassages(c, 'nothing like this')).toEqual([]);
   });
 
+  test('a page index from a peer is checked: out of order or oversized, it is dropped and the clip kept', () => {
+    const base = { kind: 'pdf', url: URL_, title: 'R', text: 'abc' };
+    expect(parseCaptured({ ...base, pdf: { pageCount: 2, pageStarts: [0, 2] } })?.pdf).toEqual({ pageCount: 2, pageStarts: [0, 2] });
+    expect(parseCaptured({ ...base, pdf: { pageCount: 2, pageStarts: [2, 0] } })).toMatchObject({ kind: 'pdf', title: 'R' });
+    expect(parseCaptured({ ...base, pdf: { pageCount: 2, pageStarts: [2, 0] } })?.pdf).toBeUndefined();
+    expect(parseCaptured({ ...base, pdf: { pageCount: 1, pageStarts: [0, 1, 2] } })?.pdf).toBeUndefined();
+    expect(parseCaptured({ ...base, pdf: { pageCount: 'x' } })?.pdf).toBeUndefined();
+  });
+
   test('APA page locators and page links', () => {
     expect(pageLabel(3)).toBe('p. 3');
     expect(pageLabel(3, 4)).toBe('pp. 3–4');
