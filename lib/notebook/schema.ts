@@ -657,6 +657,11 @@ export function clipTags(doc: Y.Doc): string[] {
   return [...out].sort();
 }
 
+/** The ids of every clip entry, deleted or not, without reading them (for work done in slices). */
+export function clipIds(doc: Y.Doc): string[] {
+  return [...clipsMap(doc).keys()];
+}
+
 /** One clip, deleted or not. */
 export function readClip(doc: Y.Doc, id: string): Clip | undefined {
   return parseClip(doc, id, clipsMap(doc).get(id));
