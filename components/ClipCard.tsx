@@ -1,12 +1,18 @@
-import { memo, useState } from 'react';
+import { lazy, memo, Suspense, useState } from 'react';
 import type * as Y from 'yjs';
 import { safeHref } from '../lib/clip/reader-html';
 import { addClipTags, moveClip, removeClipTag, setClipComment } from '../lib/notebook/schema';
 import type { Clip, Topic } from '../lib/notebook/types';
+import type { PdfPassage } from '../lib/clip/pdf';
 import { ClipPosterActions } from './ClipPosterActions';
+import { allowHighlightsOn, highlightMissesItem, openPage } from '../lib/ext/highlights';
 import { T } from './test-ids';
+import { useStorageItem } from './use-storage-item';
 
-const KIND_LABEL = { page: 'Page', selection: 'Quote', link: 'Link', image: 'Image' } as const;
+// Only PDF cards use it, and only when asked: kept out of the panel's startup bundle.
+const PdfPassageFinder = lazy(() => import('./PdfPassageFinder').then((m) => ({ default: m.PdfPassageFinder })));
+
+const KIND_LABEL = { page: 'Page', selection: 'Quote', link: 'Link', image: 'Image', pdf: 'PDF' } as const;
 
 // One formatter for all cards: building one per call costs ~0.3 ms, per card, per render.
 const LONG_DATE = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
@@ -34,12 +40,17 @@ function ClipCardView(props: {
   topics: Topic[];
   onRead(): void;
   onQuote(): void;
+  /** Quotes a passage of a PDF clip with its page. */
+  onQuotePassage?(p: PdfPassage): void;
   onDelete(): void;
 }) {
   const { clip, doc } = props;
   const c = clip.captured;
   const [tag, setTag] = useState('');
   const [editing, setEditing] = useState(false);
+  const [finding, setFinding] = useState(false);
+  const [passage, setPassage] = useState<PdfPassage | undefined>();
+  const isPdf = c.kind === 'pdf' && !!c.pdf;
   const favicon = safeHref(c.favicon);
   const original = safeHref(c.url);
   const headingId = `clip-${clip.id}-title`;
@@ -53,11 +64,13 @@ function ClipCardView(props: {
           </h3>
           <p className="muted small">
             {KIND_LABEL[c.kind]}
+            {isPdf ? <span data-testid={T.pdfPages}>{` · ${c.pdf!.pageCount} ${c.pdf!.pageCount === 1 ? 'page' : 'pages'}`}</span> : null}
             {c.siteName ? ` · ${c.siteName}` : ''} · clipped by {clip.clippedBy.name}, {timeAgo(clip.clippedAt)}
           </p>
         </div>
       </div>
       {c.kind === 'selection' && c.text ? <blockquote className="clip-quote">{c.text.slice(0, 400)}</blockquote> : c.excerpt ? <p className="clip-excerpt">{c.excerpt.slice(0, 300)}</p> : null}
+      {c.kind === 'selection' && <NotFoundNote clipId={clip.id} />}
       {c.truncated && <p className="muted small">This page was very long: only its first part was saved.</p>}
       {clip.tags.length > 0 && (
         <ul className="tags" data-testid={T.clipTags} aria-label="Tags">
@@ -81,17 +94,29 @@ function ClipCardView(props: {
             Original
           </a>
         )}
-        <button type="button" onClick={props.onQuote} data-testid={T.clipQuote} title="Insert a quote with a link to the source at the cursor in the note">
-          Quote in note
-        </button>
+        {isPdf ? (
+          <button type="button" onClick={() => setFinding((f) => !f)} aria-expanded={finding} data-testid={T.clipQuote} title="Find a passage in the PDF and quote it with its page number">
+            Quote in note…
+          </button>
+        ) : (
+          <button type="button" onClick={props.onQuote} data-testid={T.clipQuote} title="Insert a quote with a link to the source at the cursor in the note">
+            Quote in note
+          </button>
+        )}
         <button type="button" onClick={() => setEditing((e) => !e)} aria-expanded={editing}>
           Tag, comment, move…
         </button>
-        <ClipPosterActions doc={doc} clip={clip} />
+        {c.kind === 'selection' && original && <ShowOnPage url={original} />}
+        <ClipPosterActions doc={doc} clip={clip} passage={passage ? { text: passage.text, pages: passage.lastPage > passage.page ? `${passage.page}–${passage.lastPage}` : String(passage.page) } : undefined} />
         <button type="button" className="danger-text" onClick={props.onDelete} data-testid={T.clipDelete} aria-label={`Delete clip ${c.title}`}>
           Delete
         </button>
       </div>
+      {finding && isPdf && (
+        <Suspense fallback={<p role="status">Loading…</p>}>
+          <PdfPassageFinder captured={c} chosen={passage} onQuote={(p) => props.onQuotePassage?.(p)} onUse={setPassage} />
+        </Suspense>
+      )}
       {editing && (
         <div className="clip-edit">
           <form
@@ -123,5 +148,46 @@ function ClipCardView(props: {
         </div>
       )}
     </article>
+  );
+}
+
+/**
+ * "Show on the page": asks the browser's permission for the quote's site (once), then opens the
+ * page with partners' passages highlighted; from then on they show on every visit to that site.
+ */
+function ShowOnPage(props: { url: string }) {
+  const [refused, setRefused] = useState(false);
+  return (
+    <>
+      <button
+        type="button"
+        data-testid={T.clipShowOnPage}
+        title="Open the page with the passages your partnership clipped highlighted"
+        onClick={async () => {
+          const ok = await allowHighlightsOn(props.url);
+          setRefused(!ok);
+          if (ok) await openPage(props.url);
+        }}
+      >
+        Show on the page
+      </button>
+      {refused && (
+        <p className="small" role="status">
+          Without your permission for this site, highlights show only when you click the Partner Notebook icon while on the page.
+        </p>
+      )}
+    </>
+  );
+}
+
+/** Says when the quote was not found on its page at the last visit (the page changed). */
+function NotFoundNote(props: { clipId: string }) {
+  const misses = useStorageItem(highlightMissesItem);
+  const miss = misses?.[props.clipId];
+  if (!miss) return null;
+  return (
+    <p className="muted small" data-testid={T.clipHighlightNote}>
+      Not found on the page at your last visit ({timeAgo(miss.at)}): the page may have changed. The quote is safe here.
+    </p>
   );
 }

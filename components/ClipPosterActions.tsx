@@ -2,38 +2,39 @@ import { useState } from 'react';
 import type * as Y from 'yjs';
 import { addThemeQuote, citeClipInPoster } from '../lib/notebook/schema';
 import type { Clip } from '../lib/notebook/types';
+import { pageLocator } from '../lib/poster/cite';
 import { quoteFromClip } from '../lib/poster/draft';
 import { ProposeTheme } from './ProposeTheme';
 import { T } from './test-ids';
 import { usePoster } from './use-poster';
 
 /** The poster actions of a clip card: propose it as a theme, or add its quote and citation to one. */
-export function ClipPosterActions(props: { doc: Y.Doc; clip: Clip }) {
+export function ClipPosterActions(props: { doc: Y.Doc; clip: Clip; passage?: { text: string; pages: string } }) {
   const [open, setOpen] = useState(false);
-  const quote = quoteFromClip(props.clip);
+  const quote = quoteFromClip(props.clip, 300, props.passage);
   return (
     <>
       <ProposeTheme doc={props.doc} label="Propose as theme" getTitle={() => props.clip.captured.title} from={{ kind: 'clip', id: props.clip.id }} quotes={quote.text ? [quote] : []} testId={T.clipProposeTheme} />
       <button type="button" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid={T.clipAddToPoster}>
         Add to poster…
       </button>
-      {open && <AddToPoster doc={props.doc} clip={props.clip} onDone={() => setOpen(false)} />}
+      {open && <AddToPoster doc={props.doc} clip={props.clip} passage={props.passage} onDone={() => setOpen(false)} />}
     </>
   );
 }
 
-function AddToPoster(props: { doc: Y.Doc; clip: Clip; onDone(): void }) {
+function AddToPoster(props: { doc: Y.Doc; clip: Clip; passage?: { text: string; pages: string }; onDone(): void }) {
   const { outline } = usePoster(props.doc);
   const themes = outline?.themes ?? [];
   const [themeId, setThemeId] = useState(themes[0]?.id ?? '');
   const [message, setMessage] = useState('');
-  const quote = quoteFromClip(props.clip);
+  const quote = quoteFromClip(props.clip, 300, props.passage);
   const selectId = `poster-theme-${props.clip.id}`;
   return (
     <div className="clip-poster">
       <p className="small">
         Quote: “{quote.text.slice(0, 160)}
-        {quote.text.length > 160 ? '…' : ''}”
+        {quote.text.length > 160 ? '…' : ''}”{quote.pages ? ` (${pageLocator(quote.pages)})` : ''}
       </p>
       {themes.length > 0 ? (
         <div className="row wrap">

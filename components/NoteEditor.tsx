@@ -9,15 +9,18 @@ import StarterKit from '@tiptap/starter-kit';
 import type * as Y from 'yjs';
 import { T } from './test-ids';
 
-/** Inserts a clip's quote at the cursor: a blockquote, then "— Title (Site)" linking to the source, then an empty line for the caret. */
-export function insertQuote(editor: Editor, quote: string, title: string, url: string | undefined, site?: string) {
+/**
+ * Inserts a clip's quote at the cursor: a blockquote, then "— Title (Site)" linking to the source,
+ * or "— Title (Dorj, 2024, p. 3)" when a citation with pages is given (a passage of a PDF).
+ */
+export function insertQuote(editor: Editor, quote: string, title: string, url: string | undefined, site?: string, citation?: string) {
   const source = url && isAllowedLink(url) ? [{ type: 'text', text: title, marks: [{ type: 'link', attrs: { href: url } }] }] : [{ type: 'text', text: title }];
   editor
     .chain()
     .focus()
     .insertContent([
       { type: 'blockquote', content: quote.split(/\n{2,}/).filter(Boolean).map((p) => ({ type: 'paragraph', content: [{ type: 'text', text: p }] })) },
-      { type: 'paragraph', content: [{ type: 'text', text: '— ' }, ...source, ...(site ? [{ type: 'text', text: ` (${site})` }] : [])] },
+      { type: 'paragraph', content: [{ type: 'text', text: '— ' }, ...source, ...(citation ? [{ type: 'text', text: ` ${citation}` }] : site ? [{ type: 'text', text: ` (${site})` }] : [])] },
       // The caret ends on a fresh line after the source, so what the person types next is theirs.
       { type: 'paragraph' },
     ])

@@ -24,6 +24,8 @@ import { useTopicChanges } from './use-topic-changes';
 import { useStorageItem } from './use-storage-item';
 import { LibrariesPage, TimeZoneList } from './LibrariesPage';
 import { useClipQueue } from './use-clip-queue';
+import { PdfClipStatus } from './PdfClipStatus';
+import { useHighlightIndex } from './use-highlight-index';
 import { T } from './test-ids';
 import { TopicList } from './TopicList';
 import { TopicPage } from './TopicPage';
@@ -135,6 +137,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
   useEffect(() => syncView.sync?.live.setTopic(openTopicId), [syncView.sync, openTopicId]);
   const durable = useCallback(() => session.persistence.confirm(), [session]);
   const arrived = useClipQueue(session.doc, session.id, me, { openTopicId, recentTopicId }, durable);
+  useHighlightIndex(session.doc, session.id);
   const defaultTopic = chooseClipTopic(snap.topics, { openTopicId, recentTopicId }, Date.now());
   const main = useRef<HTMLElement>(null);
   const search = useNotebookSearch(session.doc);
@@ -191,6 +194,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
         arrived={arrived}
         onOpenTopic={(topicId) => setView({ page: 'topic', topicId })}
       />
+      <PdfClipStatus doc={session.doc} notebookId={session.id} me={me} where={{ openTopicId, recentTopicId }} durable={durable} onOpenTopic={(topicId) => setView({ page: 'topic', topicId })} />
       {session.newerFormat !== undefined && (
         <p className="alert" role="status">
           This notebook has changes from a newer version of Partner Notebook. You can keep working, but some of what partners wrote may not show: update the

@@ -5,6 +5,7 @@ import { markMatches, queryTerms, type HighlightPart, type SearchFilters, type S
 import type { NotebookSearch } from '../lib/search/notebook-index';
 import { dayEnd, dayStart } from '../lib/topics/date-input';
 import { timeAgo } from './ClipCard';
+import { pageLabel, pageOfSnippet } from '../lib/clip/pdf';
 import { T } from './test-ids';
 import { myTimeZone } from './TopicList';
 import { useSearchProgress } from './use-notebook-search';
@@ -14,8 +15,9 @@ const KINDS: { value: ClipKind; label: string }[] = [
   { value: 'selection', label: 'Quotes' },
   { value: 'link', label: 'Links' },
   { value: 'image', label: 'Images' },
+  { value: 'pdf', label: 'PDFs' },
 ];
-const KIND_LABEL = { page: 'Page', selection: 'Quote', link: 'Link', image: 'Image' } as const;
+const KIND_LABEL = { page: 'Page', selection: 'Quote', link: 'Link', image: 'Image', pdf: 'PDF' } as const;
 const SHOWN = 50;
 
 /** Highlighted text as React text and <mark>s: never HTML, clipped text cannot inject markup. */
@@ -229,11 +231,16 @@ function Result(props: {
           ))}
         </span>
       )}
-      {snippets.map((parts, i) => (
-        <span key={i} className="snippet small">
-          <Parts parts={parts} />
-        </span>
-      ))}
+      {snippets.map((parts, i) => {
+        // A PDF's snippets say which page they are on, to find and cite them.
+        const page = clip?.captured.kind === 'pdf' ? pageOfSnippet(clip.captured, parts.map((p) => p.text).join('')) : undefined;
+        return (
+          <span key={i} className="snippet small">
+            {page !== undefined && <strong className="snippet-page">{pageLabel(page)} </strong>}
+            <Parts parts={parts} />
+          </span>
+        );
+      })}
     </button>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { syncSettingsItem, DEFAULT_SIGNALING } from '../lib/ext/storage';
 import { formatIceServers, parseIceServers, parseSignaling, testPeerConnection, testSignaling, type CheckResult } from '../lib/sync/connection-test';
+import { HighlightSettings } from './HighlightSettings';
 import { T } from './test-ids';
 import { useStorageItem } from './use-storage-item';
 import { ProgrammeSettingsForm } from './ProgrammeSettingsForm';
@@ -122,6 +123,7 @@ export function SettingsPage() {
         <p>It never sees your notes, clips, names, the notebook’s title or the invite code.</p>
       </div>
       <MakeSettingsCode signaling={signaling} ice={ice} />
+      <HighlightSettings />
     </section>
   );
 }

@@ -135,7 +135,7 @@ export function ThemeCard(props: { doc: Y.Doc; theme: PosterTheme; partners: Par
               <div key={i} className="row theme-quote">
                 <blockquote className="grow">
                   “{q.text}”
-                  <footer className="muted small">{clip ? inTextCitation(clip) : q.source || (q.clipId ? 'from a clip that was deleted' : '')}</footer>
+                  <footer className="muted small">{clip ? inTextCitation(clip, 'text', q.pages) : q.source || (q.clipId ? 'from a clip that was deleted' : '')}</footer>
                 </blockquote>
                 <button type="button" className="icon-button" aria-label={`Remove quote ${i + 1}`} onClick={() => removeThemeQuote(doc, theme.id, i)}>
                   ×

@@ -5,6 +5,8 @@ import { deleteClip, noteBody, restoreClip } from '../lib/notebook/schema';
 import type { NotebookSnapshot } from '../lib/notebook/snapshot';
 import { ClipCard } from './ClipCard';
 import { ClipReader } from './ClipReader';
+import { pdfPageUrl } from '../lib/clip/pdf';
+import { inTextCitation } from '../lib/poster/cite';
 import { insertQuote, NoteEditor, type NoteCollab } from './NoteEditor';
 import { ProposeTheme } from './ProposeTheme';
 import { T } from './test-ids';
@@ -164,6 +166,10 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
           topics={props.snap.topics}
           onRead={() => setReading(c.id)}
           onQuote={() => editor.current && insertQuote(editor.current, quoteOf(c.captured), c.captured.title, c.captured.url, c.captured.siteName)}
+          onQuotePassage={(p) =>
+            editor.current &&
+            insertQuote(editor.current, p.text, c.captured.title, pdfPageUrl(c.captured.url, p.page), undefined, inTextCitation(c, 'text', p.lastPage > p.page ? `${p.page}–${p.lastPage}` : String(p.page)))
+          }
           onDelete={() => {
             deleteClip(props.doc, c.id, deps);
             setDeleted({ id: c.id, title: c.captured.title });

@@ -1,5 +1,6 @@
 import { CLIP_COMMAND, createMenus, onActionClick, onCommand, onMenuClick, onPanelMessage, refreshBadge } from '@/lib/ext/background';
 import { clipNoticesItem, clipQueueItem } from '@/lib/ext/clip-queue';
+import { highlightSettingsItem, syncHighlightScripts } from '@/lib/ext/highlights';
 import { checkRhythm, listenForRhythm } from '@/lib/ext/rhythm';
 
 export default defineBackground(() => {
@@ -9,10 +10,16 @@ export default defineBackground(() => {
   browser.commands.onCommand.addListener((command, tab) => void onCommand(command, tab));
   // Chrome opens the side panel from the icon; Firefox toggles its sidebar itself.
   browser.action?.onClicked.addListener(onActionClick);
-  browser.runtime.onMessage.addListener((message, _sender, sendResponse) => {
-    void onPanelMessage(message).then(sendResponse);
+  browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    void onPanelMessage(message, sender).then(sendResponse);
     return true; // answer asynchronously
   });
+  // Highlights run only on the sites allowed, while their permission lasts.
+  const syncHighlights = () => void syncHighlightScripts().catch(() => {});
+  browser.runtime.onInstalled.addListener(syncHighlights);
+  browser.permissions.onAdded.addListener(syncHighlights);
+  browser.permissions.onRemoved.addListener(syncHighlights);
+  highlightSettingsItem.watch(syncHighlights);
   clipQueueItem.watch(() => void refreshBadge());
   clipNoticesItem.watch(() => void refreshBadge());
   // Daily reminders: quiet partnership, poster countdown.

@@ -94,3 +94,74 @@ export function anchorForText(doc: Document, quote: string): TextAnchor | undefi
   if (at < 0) return { prefix: '', exact, suffix: '' };
   return anchorAt(page, at, at + exact.length);
 }
+
+/** The page's visible text, whitespace collapsed as anchors are, and a way back to DOM ranges. */
+export interface PageText {
+  /** Collapsed text (the same rule as {@link anchorForRange}). */
+  text: string;
+  /** The DOM range of collapsed characters [start, end). */
+  range(start: number, end: number): Range;
+}
+
+/** Reads `root`'s visible text once, for anchoring any number of quotes in it. */
+export function pageText(doc: Document, root: Node = doc.body ?? doc.documentElement): PageText {
+  const nodes = root ? visibleTextNodes(root) : [];
+  // For each collapsed character: the text node and offset of the raw character it came from.
+  const nodeOf: number[] = [];
+  const offsetOf: number[] = [];
+  let text = '';
+  let lastSpace = false;
+  nodes.forEach((node, n) => {
+    const data = node.data;
+    for (let i = 0; i < data.length; i++) {
+      const space = /\s/.test(data[i]!);
+      if (space && lastSpace) continue;
+      text += space ? ' ' : data[i];
+      nodeOf.push(n);
+      offsetOf.push(i);
+      lastSpace = space;
+    }
+  });
+  return {
+    text,
+    range(start, end) {
+      const r = doc.createRange();
+      r.setStart(nodes[nodeOf[start]!]!, offsetOf[start]!);
+      const last = end - 1;
+      r.setEnd(nodes[nodeOf[last]!]!, offsetOf[last]! + 1);
+      return r;
+    },
+  };
+}
+
+/** Characters `a` and `b` share at their ends (`fromEnd`) or starts. */
+function common(a: string, b: string, fromEnd: boolean): number {
+  let n = 0;
+  const max = Math.min(a.length, b.length);
+  while (n < max && (fromEnd ? a[a.length - 1 - n] === b[b.length - 1 - n] : a[n] === b[n])) n++;
+  return n;
+}
+
+/**
+ * Finds a text anchor in the page (text-quote anchoring, as Hypothesis does): every occurrence of
+ * the quote is scored by how much of the recorded prefix and suffix surround it, and the best one
+ * wins, so a phrase that occurs twice is placed where it was clipped. Case and spacing are
+ * forgiven when the exact quote is not found. Undefined when the quote is not on the page (the
+ * page changed): the caller lists it as not placed.
+ */
+export function findAnchor(page: PageText, anchor: TextAnchor): { start: number; end: number } | undefined {
+  const exact = collapse(anchor.exact).trim();
+  if (!exact) return undefined;
+  const search = (hay: string, needle: string) => {
+    let best: { start: number; score: number } | undefined;
+    for (let at = hay.indexOf(needle); at >= 0; at = hay.indexOf(needle, at + 1)) {
+      const before = hay.slice(Math.max(0, at - anchor.prefix.length - 1), at).trimEnd();
+      const after = hay.slice(at + needle.length, at + needle.length + anchor.suffix.length + 1).trimStart();
+      const score = common(before, collapse(anchor.prefix).trimEnd(), true) + common(after, collapse(anchor.suffix).trimStart(), false);
+      if (!best || score > best.score) best = { start: at, score };
+    }
+    return best;
+  };
+  const found = search(page.text, exact) ?? search(page.text.toLowerCase(), exact.toLowerCase());
+  return found ? { start: found.start, end: found.start + exact.length } : undefined;
+}

@@ -4,11 +4,12 @@
  */
 import { browser, type Browser } from 'wxt/browser';
 import { clipNoticesItem, clipQueueItem } from './clip-queue';
-import { clipTab, pageTab, type CaptureRequest } from './capture';
+import { clipPdfLink, clipTab, pageTab, type CaptureRequest } from './capture';
+import { answerHighlightRequest, recordHighlightReport, showHighlightsInTab, turnOffFromPage, type HighlightAnswer } from './highlights';
 import { parseBackgroundRequest, type ClipOutcome } from './messages';
 
 /** Context-menu item ids. */
-export const MENU = { page: 'pn-clip-page', selection: 'pn-clip-selection', link: 'pn-clip-link', image: 'pn-clip-image' } as const;
+export const MENU = { page: 'pn-clip-page', selection: 'pn-clip-selection', link: 'pn-clip-link', image: 'pn-clip-image', pdfLink: 'pn-clip-pdf-link' } as const;
 /** The keyboard command (manifest `commands`). */
 export const CLIP_COMMAND = 'clip-page';
 
@@ -18,6 +19,8 @@ export function createMenus(): void {
     browser.contextMenus.create({ id: MENU.page, title: 'Clip this page to Partner Notebook', contexts: ['page'] });
     browser.contextMenus.create({ id: MENU.selection, title: 'Clip the selected text to Partner Notebook', contexts: ['selection'] });
     browser.contextMenus.create({ id: MENU.link, title: 'Clip this link to Partner Notebook', contexts: ['link'] });
+    // Only on links to .pdf files: the PDF itself (text, pages, metadata) rather than the link.
+    browser.contextMenus.create({ id: MENU.pdfLink, title: 'Clip this PDF to Partner Notebook', contexts: ['link'], targetUrlPatterns: ['*://*/*.pdf', '*://*/*.pdf?*', '*://*/*.PDF', '*://*/*.PDF?*'] });
     browser.contextMenus.create({ id: MENU.image, title: 'Clip this image to Partner Notebook', contexts: ['image'] });
   });
 }
@@ -37,6 +40,12 @@ export async function onMenuClick(info: Browser.contextMenus.OnClickData, tab?: 
       if (!info.linkUrl) return undefined;
       req = { mode: 'link', href: info.linkUrl, text: info.selectionText };
       break;
+    case MENU.pdfLink: {
+      if (!info.linkUrl) return undefined;
+      const out = await clipPdfLink(info.linkUrl, info.selectionText, 'menu');
+      await showBadge(out);
+      return out;
+    }
     case MENU.image:
       if (!info.srcUrl) return undefined;
       req = { mode: 'image', src: info.srcUrl };
@@ -59,10 +68,13 @@ export async function onCommand(command: string, tab?: Browser.tabs.Tab): Promis
   return out;
 }
 
-/** Requests from the side panel. */
-export async function onPanelMessage(message: unknown): Promise<ClipOutcome | undefined> {
+/** Requests from the side panel, and from the highlight script on pages the person allowed. */
+export async function onPanelMessage(message: unknown, sender?: Browser.runtime.MessageSender): Promise<ClipOutcome | HighlightAnswer | undefined> {
   const req = parseBackgroundRequest(message);
   if (!req) return undefined;
+  if (req.type === 'highlight-passages') return sender ? answerHighlightRequest(req, sender) : { off: true };
+  if (req.type === 'highlight-report') return void (sender && (await recordHighlightReport(req, sender)));
+  if (req.type === 'highlight-site-off') return void (sender && (await turnOffFromPage(sender)));
   const tab = await pageTab(req.excludeTabId);
   if (!tab) return { ok: false, reason: 'failed', message: 'There is no page open to clip. Open the page in a tab, then clip.' };
   const destination = req.notebookId && req.topicId ? { notebookId: req.notebookId, topicId: req.topicId } : undefined;
@@ -89,7 +101,8 @@ export async function refreshBadge(): Promise<void> {
 
 /**
  * The toolbar icon opens the notebook: Chrome's side panel or Firefox's sidebar. The click also
- * grants activeTab on that tab, so "Clip this page" in the panel works there without asking.
+ * grants activeTab on that tab, so "Clip this page" in the panel works there without asking, and
+ * partners' highlights show on the page (unless turned off).
  */
 export function onActionClick(tab: Browser.tabs.Tab): void {
   const b = browser as unknown as {
@@ -99,4 +112,6 @@ export function onActionClick(tab: Browser.tabs.Tab): void {
   // Both must be called synchronously inside the click handler (user gesture).
   if (b.sidePanel && tab.windowId !== undefined) void b.sidePanel.open({ windowId: tab.windowId }).catch(() => {});
   else void b.sidebarAction?.toggle().catch(() => {});
+  // The click is also the person's permission to show partners' highlights on this page, this visit.
+  void showHighlightsInTab(tab).catch(() => {});
 }

@@ -8,8 +8,18 @@ import { describeCaptureError, whyUnclippable } from '../clip/restricted';
 import { parseCaptured } from '../notebook/schema';
 import { randomId } from '../notebook/people';
 import type { CapturedContent } from '../notebook/types';
+import { looksLikePdfUrl } from '../clip/pdf';
 import { addNotice, enqueueClip } from './clip-queue';
 import type { ClipOutcome, QueuedClip } from './messages';
+import { enqueuePdf } from './pdf-queue';
+
+/** Thrown by {@link captureTab} when the tab shows a PDF: it is clipped as a file, not as a page. */
+export class PdfTabError extends Error {
+  constructor() {
+    super('This tab shows a PDF.');
+    this.name = 'PdfTabError';
+  }
+}
 
 /** What to take from the tab. */
 export type CaptureRequest =
@@ -20,15 +30,18 @@ export type CaptureRequest =
 
 /** Runs the extraction script in the tab and returns what it captured, validated. */
 export async function captureTab(tabId: number, req: CaptureRequest): Promise<CapturedContent> {
-  // The script reads its instructions from its isolated world's window; set them first.
-  await browser.scripting.executeScript({
+  // The script reads its instructions from its isolated world's window; set them first. The same
+  // call tells whether the tab shows a PDF (Chrome's viewer keeps the file's own address).
+  const [set] = await browser.scripting.executeScript({
     target: { tabId },
     func: (r: CaptureRequest) => {
       (window as unknown as { __partnerNotebookClip?: CaptureRequest; __partnerNotebookClipMode?: string }).__partnerNotebookClip = r;
       (window as unknown as { __partnerNotebookClipMode?: string }).__partnerNotebookClipMode = r.mode;
+      return document.contentType;
     },
     args: [req],
   });
+  if (set?.result === 'application/pdf') throw new PdfTabError();
   const [res] = await browser.scripting.executeScript({ target: { tabId }, files: ['/extract.js'] });
   const captured = parseCaptured(res?.result);
   if (!captured) throw new Error('The page returned nothing that could be saved.');
@@ -52,10 +65,22 @@ export async function clipTab(
   const restricted = tab.url ? whyUnclippable(tab.url) : undefined;
   if (tab.id === undefined) return fail({ ok: false, reason: 'failed', message: 'There is no page to clip in this window.' });
   if (restricted) return fail({ ok: false, reason: 'restricted', message: restricted, url: tab.url, title: tab.title });
+  const queuePdf = async (url: string, title: string | undefined): Promise<ClipOutcome> => {
+    const id = randomId();
+    try {
+      await enqueuePdf({ id, url, title, clippedAt: Date.now(), via, ...opts.destination });
+    } catch (e) {
+      return fail({ ok: false, reason: 'failed', message: (e as Error).message, url, title });
+    }
+    return { ok: true, queuedId: id, title: title || url, pdf: true };
+  };
+  // Firefox's PDF viewer cannot be scripted at all, so a .pdf address decides before trying.
+  if (tab.url && looksLikePdfUrl(tab.url) && (req.mode === 'page' || req.mode === 'selection')) return queuePdf(tab.url, tab.title);
   let captured: CapturedContent;
   try {
     captured = await captureTab(tab.id, req);
   } catch (e) {
+    if (e instanceof PdfTabError && tab.url) return queuePdf(tab.url, tab.title);
     const d = describeCaptureError((e as Error).message ?? String(e), tab.url);
     return fail({ ok: false, ...d, url: tab.url, title: tab.title });
   }
@@ -66,6 +91,19 @@ export async function clipTab(
     return fail({ ok: false, reason: 'failed', message: (e as Error).message, url: captured.url, title: captured.title });
   }
   return { ok: true, queuedId: id, title: captured.title };
+}
+
+/** Queues a PDF from a link ("Clip this PDF" on a link to a .pdf file) for the panel to read. */
+export async function clipPdfLink(href: string, text: string | undefined, via: QueuedClip['via']): Promise<ClipOutcome> {
+  const id = randomId();
+  try {
+    await enqueuePdf({ id, url: href, title: text?.trim() || undefined, clippedAt: Date.now(), via });
+  } catch (e) {
+    const o = { ok: false as const, reason: 'failed' as const, message: (e as Error).message, url: href, title: text };
+    await addNotice({ id: randomId(), at: Date.now(), message: o.message, url: href, title: text });
+    return o;
+  }
+  return { ok: true, queuedId: id, title: text?.trim() || href, pdf: true };
 }
 
 /** The tab the person is looking at: the active tab of the last focused window, skipping the panel's own tab. */

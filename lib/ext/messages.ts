@@ -13,12 +13,30 @@ export interface ClipActiveTabRequest {
   topicId?: string;
 }
 
+/** Highlight script → background: the passages clipped from this page (its own and canonical address). */
+export interface HighlightPassagesRequest {
+  type: 'highlight-passages';
+  urls: string[];
+}
+
+/** Highlight script → background: which passages it placed on the page and which it could not find. */
+export interface HighlightReportRequest {
+  type: 'highlight-report';
+  placed: string[];
+  missed: string[];
+}
+
+/** Highlight script → background: the person turned highlights off for this site. */
+export interface HighlightSiteOffRequest {
+  type: 'highlight-site-off';
+}
+
 /** Every message the background accepts. */
-export type BackgroundRequest = ClipActiveTabRequest;
+export type BackgroundRequest = ClipActiveTabRequest | HighlightPassagesRequest | HighlightReportRequest | HighlightSiteOffRequest;
 
 /** The result of clipping a tab. */
 export type ClipOutcome =
-  | { ok: true; queuedId: string; title: string }
+  | { ok: true; queuedId: string; title: string; /** A PDF: the panel downloads and reads it next. */ pdf?: true }
   | {
       ok: false;
       /** 'no-access': a permission would fix it; 'restricted': no extension may read it; 'failed': try again. */
@@ -42,6 +60,12 @@ export function parseBackgroundRequest(m: unknown): BackgroundRequest | undefine
       topicId: str(r.topicId),
     };
   }
+  const ids = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.length <= 64).slice(0, 100) : []);
+  if (r.type === 'highlight-passages') {
+    return { type: 'highlight-passages', urls: Array.isArray(r.urls) ? r.urls.filter((u): u is string => typeof u === 'string' && u.length <= 4000).slice(0, 4) : [] };
+  }
+  if (r.type === 'highlight-report') return { type: 'highlight-report', placed: ids(r.placed), missed: ids(r.missed) };
+  if (r.type === 'highlight-site-off') return { type: 'highlight-site-off' };
   return undefined;
 }
 
@@ -55,6 +79,23 @@ export interface QueuedClip {
   /** Set when the panel chose a destination (the panel button); otherwise the panel decides on arrival. */
   notebookId?: string;
   topicId?: string;
+}
+
+/** A PDF the person clipped, waiting for the panel to download and read it (lib/ext/pdf-queue.ts). */
+export interface PendingPdf {
+  id: string;
+  /** The PDF's address. */
+  url: string;
+  /** The tab's title or the link's text, shown while it waits. */
+  title?: string;
+  /** The site name of the page that linked to it, for the citation. */
+  siteName?: string;
+  clippedAt: number;
+  via: QueuedClip['via'];
+  notebookId?: string;
+  topicId?: string;
+  /** Set when reading failed because the browser needs the person's permission for the PDF's site. */
+  needsPermission?: boolean;
 }
 
 /** Something the person must hear about a clip that did not work, shown when the panel opens. */

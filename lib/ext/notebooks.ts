@@ -2,6 +2,7 @@
  * Creating, renaming and deleting notebooks on this computer: the registry in extension storage
  * plus each notebook's own IndexedDB database.
  */
+import { forgetHighlightIndex } from './highlights';
 import { initNotebook, readRotationRecords, updatePartner, setInfo } from '../notebook/schema';
 import { randomId } from '../notebook/people';
 import type { NotebookInfo } from '../notebook/types';
@@ -81,6 +82,8 @@ export async function deleteNotebook(id: string): Promise<NotebookEntry | undefi
   localStorage.removeItem(`pn-journal:${dbNameFor(id)}`);
   // Its History goes too: it holds the same notes and clips.
   await (await import('../sync/history-store')).HistoryStore.remove(id);
+  // Its passages must not keep showing on web pages.
+  await forgetHighlightIndex(id).catch(() => {});
   const rest = (await notebooksItem.getValue()).filter((e) => e.id !== id);
   await notebooksItem.setValue(rest);
   const next = [...rest].sort((a, b) => b.lastOpenedAt - a.lastOpenedAt)[0];

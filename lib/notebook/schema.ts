@@ -34,6 +34,7 @@ import {
   type LibraryType,
   type NotebookInfo,
   type PartnerProfile,
+  type PdfPages,
   type PersonRef,
   type Topic,
   type TopicKind,
@@ -447,7 +448,9 @@ export function noteText(doc: Y.Doc, topicId: string): string {
 // ---------------------------------------------------------------------------------------------
 // Clips
 
-const CLIP_KINDS: readonly ClipKind[] = ['page', 'selection', 'link', 'image'];
+const CLIP_KINDS: readonly ClipKind[] = ['page', 'selection', 'link', 'image', 'pdf'];
+/** Most pages a PDF clip may index (a peer cannot make every reader walk a huge list). */
+const MAX_PDF_PAGES = 2_000;
 // Captured content never changes, so its parse is cached per Y.Map for fast re-renders.
 const capturedCache = new WeakMap<Y.Map<unknown>, CapturedContent | null>();
 
@@ -481,9 +484,26 @@ export function parseCaptured(v: unknown): CapturedContent | undefined {
   if (wc !== undefined) out.wordCount = wc;
   if (dir) out.dir = dir;
   if (anchor) out.anchor = anchor;
+  const pdf = kind === 'pdf' ? parsePdfPages(r.pdf) : undefined;
+  if (pdf) out.pdf = pdf;
   if (r.truncated === true) out.truncated = true;
   if (out.title.length > LIMITS.clipField) out.title = out.title.slice(0, LIMITS.clipField);
   return out;
+}
+
+/** A PDF clip's page index: whole, ascending offsets only (a bad one from a peer is dropped, the clip kept). */
+function parsePdfPages(v: unknown): PdfPages | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const o = v as Record<string, unknown>;
+  const pageCount = num(o.pageCount);
+  if (pageCount === undefined || !Number.isInteger(pageCount) || pageCount < 1 || pageCount > 1_000_000) return undefined;
+  if (!Array.isArray(o.pageStarts) || o.pageStarts.length > Math.min(pageCount, MAX_PDF_PAGES)) return undefined;
+  const pageStarts: number[] = [];
+  for (const s of o.pageStarts) {
+    if (typeof s !== 'number' || !Number.isInteger(s) || s < (pageStarts.at(-1) ?? 0) || s > LIMITS.clipText) return undefined;
+    pageStarts.push(s);
+  }
+  return { pageCount, pageStarts };
 }
 
 /** A person from JSON text, or from a value already parsed. */
@@ -643,6 +663,11 @@ export function clipTags(doc: Y.Doc): string[] {
     if (tags instanceof Y.Map) for (const t of tags.keys()) if (t.length <= LIMITS.tag) out.add(t);
   });
   return [...out].sort();
+}
+
+/** The ids of every clip entry, deleted or not, without reading them (for work done in slices). */
+export function clipIds(doc: Y.Doc): string[] {
+  return [...clipsMap(doc).keys()];
 }
 
 /** One clip, deleted or not. */
@@ -1254,6 +1279,11 @@ export function readPosterTable(doc: Y.Doc): PosterTableRow[] {
   return rows.map(({ order: _order, ...r }) => r);
 }
 
+/** A quote's page or page range ("3", "3–4"), or undefined. */
+function quotePages(v: unknown): string | undefined {
+  return typeof v === 'string' && /^\d{1,6}(–\d{1,6})?$/.test(v) ? v : undefined;
+}
+
 function parseQuote(v: unknown): ThemeQuote | undefined {
   const o = parseJson(v) as Record<string, unknown> | undefined;
   const text = str(o?.text, POSTER_LIMITS.quote);
@@ -1263,6 +1293,8 @@ function parseQuote(v: unknown): ThemeQuote | undefined {
   const source = str(o.source, POSTER_LIMITS.short);
   if (clipId) q.clipId = clipId;
   if (source) q.source = source;
+  const pages = quotePages(o.pages);
+  if (pages) q.pages = pages;
   return q;
 }
 
@@ -1615,6 +1647,8 @@ export function addThemeQuote(doc: Y.Doc, themeId: string, quote: ThemeQuote): v
     const q: ThemeQuote = { text };
     if (quote.clipId) q.clipId = quote.clipId;
     if (quote.source) q.source = quote.source.slice(0, POSTER_LIMITS.short);
+    const pages = quotePages(quote.pages);
+    if (pages) q.pages = pages;
     const json = JSON.stringify(q);
     if (a.toArray().includes(json)) return;
     if (a.length >= POSTER_LIMITS.quotesPerTheme) throw new NotebookError(`A theme can have ${POSTER_LIMITS.quotesPerTheme} quotes.`);

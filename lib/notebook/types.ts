@@ -46,7 +46,15 @@ export interface Topic {
 }
 
 /** How a clip was taken. */
-export type ClipKind = 'page' | 'selection' | 'link' | 'image';
+export type ClipKind = 'page' | 'selection' | 'link' | 'image' | 'pdf';
+
+/** Where each page of a clipped PDF starts in its text, for page numbers in search, quotes and citations. */
+export interface PdfPages {
+  /** Pages in the file. */
+  pageCount: number;
+  /** Offset in `text` where page n + 1 starts, ascending; as many as pages were read (fewer than `pageCount` when cut). */
+  pageStarts: number[];
+}
 
 /** The person who did something, as recorded in the notebook. */
 export interface PersonRef {
@@ -96,6 +104,8 @@ export interface CapturedContent {
   imageAlt?: string;
   /** schema.org data found on the page (Library, Organization…), as JSON text. */
   structuredData?: string;
+  /** For PDF clips: where each page starts in `text`. */
+  pdf?: PdfPages;
   /** True when the content was cut to the size bound. */
   truncated?: boolean;
 }

@@ -7,6 +7,8 @@
  *   Author, A. A., & Author, B. (2026, March 3). *Title of page*. Site Name. https://…
  * With no author the site name is the author (and is not repeated); with neither, the title
  * moves to the author position. With no date: (n.d.) and "Retrieved Month Day, Year, from URL".
+ * A PDF is cited as a report: the year only, "[Untitled document]" when it has no title, and its
+ * quotes' in-text citations carry their pages ("(Dorj, 2024, p. 3)").
  */
 import type { Clip } from '../notebook/types';
 import { agreedThemes, outlinePartnerIds } from './draft';
@@ -143,7 +145,7 @@ export function citationParts(clip: Clip): CitationPart[] {
   const titleParts: CitationPart[] = [];
   // Untitled works get a bracketed description, not italics (APA 7, 9.29).
   if (title) titleParts.push({ text: title, italic: true });
-  else titleParts.push({ text: c.kind === 'image' ? '[Untitled image]' : '[Untitled web page]' });
+  else titleParts.push({ text: c.kind === 'image' ? '[Untitled image]' : c.kind === 'pdf' ? '[Untitled document]' : '[Untitled web page]' });
   if (title && c.kind === 'image') titleParts.push({ text: ' [Image]' });
   const titleEnd = () => {
     const last = titleParts[titleParts.length - 1]!;
@@ -156,6 +158,8 @@ export function citationParts(clip: Clip): CitationPart[] {
   const siteIsAuthor = !!site && (!authors.length || (authors.length === 1 && authors[0]!.toLowerCase() === site.toLowerCase()));
   const date = validTime(c.publishedTime) ? (() => {
     const d = new Date(c.publishedTime!);
+    // Reports (PDFs) are dated by year in APA 7; web pages by their full date.
+    if (c.kind === 'pdf') return `(${d.getUTCFullYear()}).`;
     return `(${d.getUTCFullYear()}, ${monthName(d.getUTCMonth())} ${d.getUTCDate()}).`;
   })() : '(n.d.).';
 
@@ -221,7 +225,7 @@ function familyOf(apa: string): string {
  * APA in-text citation parts: (Kaladžija, 2026), (Dorj & Kaladžija, n.d.), (Smith et al., 2025),
  * (Site Name, 2026) or, with neither author nor site, the italic title.
  */
-export function inTextCitationParts(clip: Clip): CitationPart[] {
+export function inTextCitationParts(clip: Clip, pages?: string): CitationPart[] {
   const c = clip.captured;
   const site = squash(c.siteName).replace(/\.$/, '');
   const authors = splitByline(c.byline ?? '').map((a) => familyOf(apaAuthor(a, site)));
@@ -232,12 +236,17 @@ export function inTextCitationParts(clip: Clip): CitationPart[] {
   else if (authors.length > 2) who = { text: `${authors[0]} et al.` };
   else if (site) who = { text: site };
   else who = { text: squash(c.title) || 'Untitled', italic: !!squash(c.title) };
-  return mergeParts([{ text: '(' }, who, { text: `, ${year})` }]);
+  return mergeParts([{ text: '(' }, who, { text: `, ${year}${pages ? `, ${pageLocator(pages)}` : ''})` }]);
 }
 
-/** The in-text citation of a clip in the given format. */
-export function inTextCitation(clip: Clip, format: CiteFormat = 'text'): string {
-  return renderParts(inTextCitationParts(clip), format);
+/** APA page locator of a quote's pages: "3" → "p. 3", "3–4" → "pp. 3–4". */
+export function pageLocator(pages: string): string {
+  return pages.includes('–') ? `pp. ${pages}` : `p. ${pages}`;
+}
+
+/** The in-text citation of a clip in the given format; `pages` ("3", "3–4") for a quote from a PDF. */
+export function inTextCitation(clip: Clip, format: CiteFormat = 'text', pages?: string): string {
+  return renderParts(inTextCitationParts(clip, pages), format);
 }
 
 /** De-duplication key of an address: without fragment and trailing slash. */

@@ -257,8 +257,13 @@ export function proposeTheme(input: {
 }
 
 /** A quote taken from a clip: the selected words for a selection clip, else its excerpt or title. */
-export function quoteFromClip(clip: Clip, maxChars = 300): ThemeQuote {
+export function quoteFromClip(clip: Clip, maxChars = 300, passage?: { text: string; pages: string }): ThemeQuote {
   const c = clip.captured;
+  // A passage the person picked in a PDF (with its pages) is the quote.
+  if (passage) {
+    const text = passage.text.replace(/\s+/g, ' ').trim();
+    return { text: text.length > maxChars ? `${text.slice(0, maxChars).replace(/\s+\S*$/, '')}…` : text, clipId: clip.id, pages: passage.pages };
+  }
   let text = (c.anchor?.exact || c.excerpt || c.text || c.title || '').replace(/\s+/g, ' ').trim();
   if (text.length > maxChars) text = `${text.slice(0, maxChars).replace(/\s+\S*$/, '')}…`;
   return { text, clipId: clip.id };

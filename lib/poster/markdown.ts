@@ -129,7 +129,7 @@ export function blogPostDraft(outline: PosterOutline, ctx: PosterContext): strin
     if (points.length) out.push(points.join('\n'));
     for (const q of t.quotes.filter((q) => q.text.trim())) {
       const clip = q.clipId ? ctx.clips.find((c) => c.id === q.clipId) : undefined;
-      const cite = clip ? ` ${inTextCitation(clip, 'markdown')}` : '';
+      const cite = clip ? ` ${inTextCitation(clip, 'markdown', q.pages)}` : '';
       out.push(`> “${escapeMarkdown(q.text.trim())}”${cite}`);
     }
   }

@@ -181,7 +181,7 @@ export function buildPosterModel(outline: PosterOutline, ctx: PosterContext): Po
         const text = one(q.text);
         if (!text) continue;
         const clip = q.clipId ? clips.get(q.clipId) : undefined;
-        const cite: Run[] = clip ? fromCitation(inTextCitationParts(clip)) : one(q.source ?? '') ? [{ text: one(q.source ?? '') }] : [];
+        const cite: Run[] = clip ? fromCitation(inTextCitationParts(clip, q.pages)) : one(q.source ?? '') ? [{ text: one(q.source ?? '') }] : [];
         blocks.push({ kind: 'quote', runs: [{ text: `“${text}”` }], cite });
       }
       return blocks;

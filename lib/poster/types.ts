@@ -49,6 +49,8 @@ export interface ThemeQuote {
   clipId?: string;
   /** Free-text source when the quote is not from a clip (e.g. "Conversation, 12 March"). */
   source?: string;
+  /** For a quote from a PDF: its page or page range, "3" or "3–4" (cited as p. 3 / pp. 3–4). */
+  pages?: string;
 }
 
 /** Where a proposed theme came from, so the UI can link back to the material. */

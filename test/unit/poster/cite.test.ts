@@ -25,6 +25,14 @@ describe('citeClip (APA 7)', () => {
     expect(inTextCitation(c)).toBe('(IFLA, 2022)');
   });
 
+  it('cites a PDF as a report (year only) and its quotes with their pages', () => {
+    const c = clip({ kind: 'pdf', byline: 'Batbayar Dorj', publishedTime: Date.UTC(2024, 2, 15), title: 'Annual Report 2024', siteName: 'library.example.mn', url: 'https://library.example.mn/r.pdf' });
+    expect(citeClip(c)).toBe('Dorj, B. (2024). Annual Report 2024. library.example.mn. https://library.example.mn/r.pdf');
+    expect(inTextCitation(c, 'text', '3')).toBe('(Dorj, 2024, p. 3)');
+    expect(inTextCitation(c, 'text', '3–4')).toBe('(Dorj, 2024, pp. 3–4)');
+    expect(citeClip(clip({ kind: 'pdf', title: '', siteName: undefined, byline: undefined, url: 'https://x.example/r.pdf' }))).toMatch(/^\[Untitled document\]/);
+  });
+
   it('moves the title to the author position when there is neither author nor site', () => {
     const c = clip({ byline: undefined, siteName: undefined, title: 'Opening hours', url: 'https://example.org/hours' });
     expect(citeClip(c, 'markdown')).toBe('*Opening hours*. (n.d.). Retrieved March 3, 2026, from <https://example.org/hours>');
