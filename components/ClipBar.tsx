@@ -8,6 +8,7 @@ import type { Topic } from '../lib/notebook/types';
 import { T } from './test-ids';
 import type { ArrivedClip } from './use-clip-queue';
 import { useStorageItem } from './use-storage-item';
+import { useT } from './i18n';
 
 /**
  * "Clip this page" into a chosen topic, the result in words, and any problems with clips taken
@@ -21,6 +22,7 @@ export function ClipBar(props: {
   arrived: ArrivedClip[];
   onOpenTopic(id: string): void;
 }) {
+  const t = useT();
   const [chosen, setChosen] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Extract<ClipOutcome, { ok: false }> | null>(null);
@@ -69,24 +71,23 @@ export function ClipBar(props: {
           data-testid={T.clipPage}
           onClick={() => void (busy || clip())}
         >
-          {busy ? 'Clipping…' : 'Clip this page'}
+          {busy ? t('clipBar.clipping') : t('clipBar.clipThisPage')}
         </button>
         <label htmlFor="clip-topic" className="sr-only">
-          Topic for new clips
-        </label>
-        <select id="clip-topic" className="grow" value={topicId ?? ''} onChange={(e) => setChosen(e.target.value)} data-testid={T.clipTopic} aria-label="Topic for new clips">
-          {live.map((t) => (
-            <option key={t.id} value={t.id}>
-              into: {t.title}
+          {t('clipBar.topicForNewClips')}</label>
+        <select id="clip-topic" className="grow" value={topicId ?? ''} onChange={(e) => setChosen(e.target.value)} data-testid={T.clipTopic} aria-label={t('clipBar.topicForNewClips')}>
+          {live.map((tp) => (
+            <option key={tp.id} value={tp.id}>
+              {t('clipBar.into')}{' '}{tp.title}
             </option>
           ))}
         </select>
       </div>
       <div role="status" aria-live="polite" data-testid={T.clipStatus} className="small">
-        {busy && 'Reading the page…'}
+        {busy && t('clipBar.readingThePage')}
         {!busy && last && !failure && (
           <>
-            Clipped “{last.title}” into{' '}
+            {t('clipBar.clipped')}{last.title}{t('clipBar.into2')}{' '}
             <button type="button" className="link-button" onClick={() => props.onOpenTopic(last.topicId)}>
               {last.topicTitle}
             </button>
@@ -104,13 +105,11 @@ export function ClipBar(props: {
               // The request must be the first call in the click: Firefox refuses it after an await.
               onClick={() => void requestPageAccess().then((granted) => (granted ? clip() : undefined))}
             >
-              Allow Partner Notebook to read web pages
-            </button>
+              {t('clipBar.allowPartnerNotebookTo')}</button>
           )}
           {failure.reason !== 'no-access' && failure.url && (
             <button type="button" onClick={() => void saveLink(failure.url!, failure.title)} data-testid={T.saveLinkInstead}>
-              Save the link “{failure.title || failure.url}” instead
-            </button>
+              {t('clipBar.saveTheLink')}{failure.title || failure.url}{t('clipBar.instead')}</button>
           )}
           {failure.reason === 'restricted' && !failure.url && <LinkForm onSave={(url, title) => saveLink(url, title)} />}
         </div>
@@ -118,17 +117,15 @@ export function ClipBar(props: {
       {notices.map((n) => (
         <div key={n.id} className="alert" role="alert" data-testid={T.clipNotice}>
           <p>
-            A clip from {new Date(n.at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })} did not work: {n.message}
+            {t('clipBar.aClipFrom')}{' '}{new Date(n.at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })} {' '}{t('clipBar.didNotWork')}{' '}{n.message}
           </p>
           <div className="row wrap">
             {n.url && (
               <button type="button" onClick={() => void saveLink(n.url!, n.title, n.id)} data-testid={T.saveLinkInstead}>
-                Save the link instead
-              </button>
+                {t('clipBar.saveTheLinkInstead')}</button>
             )}
             <button type="button" onClick={() => void dismissNotice(n.id)}>
-              Dismiss
-            </button>
+              {t('clipBar.dismiss')}</button>
           </div>
         </div>
       ))}
@@ -138,6 +135,7 @@ export function ClipBar(props: {
 
 /** Save a link by hand when the browser does not tell the extension the page's address. */
 function LinkForm(props: { onSave(url: string, title: string): Promise<void> }) {
+  const t = useT();
   const [url, setUrl] = useState('');
   const [title, setTitle] = useState('');
   const [error, setError] = useState('');
@@ -151,16 +149,16 @@ function LinkForm(props: { onSave(url: string, title: string): Promise<void> }) 
         try {
           u = new URL(url.trim());
         } catch {
-          return setError('Paste the whole address, starting with https://');
+          return setError(t('clipBar.pasteTheWholeAddress'));
         }
-        if (u.protocol !== 'https:' && u.protocol !== 'http:') return setError('Only web addresses (https://…) can be saved as links.');
+        if (u.protocol !== 'https:' && u.protocol !== 'http:') return setError(t('clipBar.onlyWebAddressesHttps'));
         await props.onSave(u.href, title.trim());
       }}
     >
-      <p className="small">You can still save the page’s address as a link: copy it from the address bar and paste it here.</p>
-      <label htmlFor="manual-link-url">Page address</label>
-      <input id="manual-link-url" type="url" value={url} placeholder="https://" onChange={(e) => (setUrl(e.target.value), setError(''))} aria-invalid={!!error} />
-      <label htmlFor="manual-link-title">Title (optional)</label>
+      <p className="small">{t('clipBar.youCanStillSave')}</p>
+      <label htmlFor="manual-link-url">{t('clipBar.pageAddress')}</label>
+      <input id="manual-link-url" type="url" value={url} placeholder={t('clipBar.https')} onChange={(e) => (setUrl(e.target.value), setError(''))} aria-invalid={!!error} />
+      <label htmlFor="manual-link-title">{t('clipBar.titleOptional')}</label>
       <input id="manual-link-title" value={title} maxLength={300} onChange={(e) => setTitle(e.target.value)} />
       {error && (
         <p className="error small" role="alert">
@@ -168,8 +166,7 @@ function LinkForm(props: { onSave(url: string, title: string): Promise<void> }) 
         </p>
       )}
       <button type="submit" data-testid={T.saveLinkInstead}>
-        Save the link
-      </button>
+        {t('clipBar.saveTheLink2')}</button>
     </form>
   );
 }

@@ -7,6 +7,7 @@ import type { Topic } from '../lib/notebook/types';
 import { ConfirmDialog } from './ConfirmDialog';
 import { formatBytes } from './download';
 import { T } from './test-ids';
+import { useT } from './i18n';
 
 const WHEN = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 const when = (ms: number) => WHEN.format(ms);
@@ -59,26 +60,27 @@ const nothingChanges = (c: RestoreCounts) => !c.topicsBack && !c.topicsChanged &
 
 /** One topic of a past version, read-only: its note as text and its clips' titles. */
 function PastTopic(props: { doc: Y.Doc; topic: Topic }) {
+  const t = useT();
   const paragraphs = noteText(props.doc, props.topic.id).split('\n').filter(Boolean);
   const clips = readClips(props.doc, { topicId: props.topic.id });
   return (
     <div className="card" data-testid={T.historyPastTopic}>
       <h3>{props.topic.title}</h3>
       {props.topic.prompt && <p className="prompt">{props.topic.prompt}</p>}
-      <h4>Note</h4>
+      <h4>{t('historyPage.note')}</h4>
       <div className="past-note" data-testid={T.historyPastNote}>
-        {paragraphs.length ? paragraphs.map((p, i) => <p key={i}>{p}</p>) : <p className="muted">The note was empty.</p>}
+        {paragraphs.length ? paragraphs.map((p, i) => <p key={i}>{p}</p>) : <p className="muted">{t('historyPage.theNoteWasEmpty')}</p>}
       </div>
-      <h4>Clips ({clips.length})</h4>
+      <h4>{t('historyPage.clips')}{clips.length})</h4>
       {clips.length ? (
         <ul className="plain small">
           {clips.slice(0, 50).map((c) => (
             <li key={c.id}>{c.captured.title}</li>
           ))}
-          {clips.length > 50 && <li className="muted">and {clips.length - 50} more</li>}
+          {clips.length > 50 && <li className="muted">{t('historyPage.and')}{' '}{clips.length - 50} {' '}{t('historyPage.more')}</li>}
         </ul>
       ) : (
-        <p className="muted small">No clips.</p>
+        <p className="muted small">{t('historyPage.noClips')}</p>
       )}
     </div>
   );
@@ -90,6 +92,7 @@ function PastTopic(props: { doc: Y.Doc; topic: Topic }) {
  * page) a version opens on that topic.
  */
 export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?: string; onBack(): void }) {
+  const t = useT();
   const { keeper } = props;
   const [versions, setVersions] = useState<HistoryVersion[] | null>(null);
   const [size, setSize] = useState<{ bytes: number; capBytes: number } | null>(null);
@@ -121,10 +124,9 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
   if (!keeper) {
     return (
       <section aria-busy="true">
-        <p role="status">Opening History…</p>
+        <p role="status">{t('historyPage.openingHistory')}</p>
         <button type="button" onClick={props.onBack}>
-          Back
-        </button>
+          {t('historyPage.back')}</button>
       </section>
     );
   }
@@ -185,44 +187,40 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
     return (
       <section aria-labelledby="history-heading" data-testid={T.historyPast}>
         <button type="button" className="link-button" data-testid={T.historyBack} onClick={() => (setOpen(null), setStatus(null))}>
-          ← All versions
-        </button>
+          {t('historyPage.allVersions')}</button>
         <h1 id="history-heading" ref={heading} tabIndex={-1}>
-          Version of {when(open.v.at)}
+          {t('historyPage.versionOf')}{' '}{when(open.v.at)}
         </h1>
         <p className="muted">
           {reasonText(open.v)}. {countsText(open.v.counts)}.
         </p>
-        <p className="small">This is how the notebook was then. Looking changes nothing.</p>
+        <p className="small">{t('historyPage.thisIsHowThe')}</p>
         {statusLine}
-        {shownTopic !== undefined && !focus && <p className="alert">This topic is not in this version. Choose an older version, or look at the whole notebook below.</p>}
+        {shownTopic !== undefined && !focus && <p className="alert">{t('historyPage.thisTopicIsNot')}</p>}
         {focus && (
           <>
             <PastTopic doc={open.doc} topic={focus} />
             <div className="row wrap">
               <button type="button" className="primary" data-testid={T.historyRestoreTopic} onClick={() => askRestore({ topicId: focus.id }, `Restore “${focus.title}”?`)}>
-                Restore this topic
-              </button>
+                {t('historyPage.restoreThisTopic')}</button>
               <button type="button" onClick={() => setShownTopic(undefined)}>
-                Show all topics of this version
-              </button>
+                {t('historyPage.showAllTopicsOf')}</button>
             </div>
           </>
         )}
         {!focus && (
           <>
-            <h2>Topics in this version</h2>
-            {topics.length === 0 && <p className="muted">This version has no topics.</p>}
+            <h2>{t('historyPage.topicsInThisVersion')}</h2>
+            {topics.length === 0 && <p className="muted">{t('historyPage.thisVersionHasNo')}</p>}
             <ul className="plain">
-              {topics.map((t) => (
-                <li key={t.id} className="row history-topic">
+              {topics.map((tp) => (
+                <li key={tp.id} className="row history-topic">
                   <span className="grow">
-                    {t.title}
-                    {t.archived && <span className="badge"> archived</span>}
+                    {tp.title}
+                    {tp.archived && <span className="badge"> {' '}{t('historyPage.archived')}</span>}
                   </span>
-                  <button type="button" className="small-button" aria-label={`Look at “${t.title}” in this version`} onClick={() => setShownTopic(t.id)}>
-                    Look
-                  </button>
+                  <button type="button" className="small-button" aria-label={t('historyPage.lookAtTitleIn', { title: tp.title })} onClick={() => setShownTopic(tp.id)}>
+                    {t('historyPage.look')}</button>
                 </li>
               ))}
             </ul>
@@ -230,8 +228,7 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
         )}
         <div className="row wrap history-actions">
           <button type="button" className={focus ? undefined : 'primary'} data-testid={T.historyRestoreNotebook} onClick={() => askRestore({ notebook: true }, 'Restore the whole notebook?')}>
-            Restore the whole notebook
-          </button>
+            {t('historyPage.restoreTheWholeNotebook')}</button>
         </div>
         {confirm && (
           <ConfirmDialog
@@ -249,25 +246,21 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
   return (
     <section aria-labelledby="history-heading">
       <button type="button" className="link-button" data-testid={T.historyBack} onClick={props.onBack}>
-        ← Back
-      </button>
+        {t('historyPage.back2')}</button>
       <h1 id="history-heading" ref={heading} tabIndex={-1}>
-        History
-      </h1>
-      <p>Earlier versions of this notebook, kept on this computer. Open one to look at it, then bring back a topic or the whole notebook.</p>
+        {t('historyPage.history')}</h1>
+      <p>{t('historyPage.earlierVersionsOfThis')}</p>
       {size && (
         <p className="muted small" data-testid={T.historySize}>
-          History uses {formatBytes(size.bytes)} on this computer (at most {formatBytes(size.capBytes)}). It keeps every version of the last day, one a day for two weeks, then one every two weeks.
-        </p>
+          {t('historyPage.historyUses')}{' '}{formatBytes(size.bytes)} {' '}{t('historyPage.onThisComputerAt')}{' '}{formatBytes(size.capBytes)}{t('historyPage.itKeepsEveryVersion')}</p>
       )}
       {statusLine}
       {keeper.lastError && (
         <p role="alert" className="error">
-          History could not keep a version: {keeper.lastError} The notebook itself is saved as usual.
-        </p>
+          {t('historyPage.historyCouldNotKeep')}{' '}{keeper.lastError} {' '}{t('historyPage.theNotebookItselfIs')}</p>
       )}
-      {versions === null && <p role="status">Reading History…</p>}
-      {versions?.length === 0 && <p className="muted">No versions yet. The first one is kept a few seconds after the notebook opens, then about once an hour while you work, and always just before a large deletion.</p>}
+      {versions === null && <p role="status">{t('historyPage.readingHistory')}</p>}
+      {versions?.length === 0 && <p className="muted">{t('historyPage.noVersionsYetThe')}</p>}
       {versions && versions.length > 0 && (
         <ol className="plain history-list">
           {versions.map((v) => (
@@ -282,11 +275,11 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
                   type="button"
                   className="small-button"
                   data-testid={T.historyOpenVersion}
-                  aria-label={`Open the version of ${when(v.at)}`}
+                  aria-label={t('historyPage.openTheVersionOf', { p0: when(v.at) })}
                   disabled={loading !== null}
                   onClick={() => void openVersion(v)}
                 >
-                  {loading?.id === v.id ? 'Opening…' : 'Open'}
+                  {loading?.id === v.id ? t('historyPage.opening') : t('historyPage.open')}
                 </button>
               </div>
               {v.removed && <p className="small danger-text">{removedText(v.removed)}</p>}
@@ -297,7 +290,7 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
       )}
       {loading && (
         <p role="status" aria-busy="true">
-          Opening the version of {when(loading.at)}…
+          {t('historyPage.openingTheVersionOf')}{' '}{when(loading.at)}…
         </p>
       )}
     </section>

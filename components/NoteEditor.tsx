@@ -8,6 +8,7 @@ import { useEffect } from 'react';
 import StarterKit from '@tiptap/starter-kit';
 import type * as Y from 'yjs';
 import { T } from './test-ids';
+import { useT } from './i18n';
 
 /**
  * Inserts a clip's quote at the cursor: a blockquote, then "— Title (Site)" linking to the source,
@@ -96,6 +97,7 @@ export function NoteEditor(props: { fragment: Y.XmlFragment; label: string; onEd
 }
 
 function Toolbar({ editor }: { editor: Editor }) {
+  const t = useT();
   const state = useEditorState({
     editor,
     selector: ({ editor: e }) => ({
@@ -122,7 +124,7 @@ function Toolbar({ editor }: { editor: Editor }) {
   );
   const chain = () => editor.chain().focus();
   return (
-    <div className="toolbar" role="toolbar" aria-label="Formatting">
+    <div className="toolbar" role="toolbar" aria-label={t('noteEditor.formatting')}>
       {btn('Bold', 'B', state.bold, () => chain().toggleBold().run(), 'Ctrl+B')}
       {btn('Italic', 'I', state.italic, () => chain().toggleItalic().run(), 'Ctrl+I')}
       {btn('Highlight', 'H', state.highlight, () => chain().toggleHighlight().run())}

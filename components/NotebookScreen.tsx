@@ -35,12 +35,14 @@ import { rememberDeadline } from '../lib/ext/rhythm';
 import { useNotebook } from './use-notebook';
 import type { HistoryVersion } from '../lib/notebook/history';
 import type { HistoryKeeper } from '../lib/sync/history-keeper';
+import { useT } from './i18n';
 
 /** Which page of a notebook is showing. */
 export type View = { page: 'topics' } | { page: 'topic'; topicId: string; readClipId?: string } | { page: 'libraries' } | { page: 'search' } | { page: 'schedule' } | { page: 'invite' } | { page: 'settings' } | { page: 'poster' } | { page: 'history'; topicId?: string };
 
 /** Opens a notebook from storage and shows it; storage failures are explained, never a blank panel. */
 export function NotebookScreen(props: { entry: NotebookEntry; notebooks: NotebookEntry[]; me: Identity; onSwitch(id: string): void; onManage(): void }) {
+  const t = useT();
   const [session, setSession] = useState<NotebookSession | null>(null);
   const [error, setError] = useState<StorageError | Error | null>(null);
   const [writeError, setWriteError] = useState<StorageError | null>(null);
@@ -82,11 +84,10 @@ export function NotebookScreen(props: { entry: NotebookEntry; notebooks: Noteboo
         {header}
         <main className="page">
           <div className="alert" role="alert" data-testid={T.storageError}>
-            <h1>This notebook cannot be opened</h1>
+            <h1>{t('notebookScreen.thisNotebookCannotBe')}</h1>
             <p>{error.message}</p>
             <button type="button" className="primary" onClick={() => location.reload()}>
-              Try again
-            </button>
+              {t('notebookScreen.tryAgain')}</button>
           </div>
         </main>
       </>
@@ -97,7 +98,7 @@ export function NotebookScreen(props: { entry: NotebookEntry; notebooks: Noteboo
       <>
         {header}
         <main className="page" aria-busy="true">
-          <p role="status">Opening “{props.entry.title}”…</p>
+          <p role="status">{t('notebookScreen.opening')}{props.entry.title}”…</p>
         </main>
       </>
     );
@@ -116,6 +117,7 @@ export function NotebookScreen(props: { entry: NotebookEntry; notebooks: Noteboo
 }
 
 function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Identity; entry: NotebookEntry }) {
+  const t = useT();
   const snap = useNotebook(session.doc);
   const [view, setView] = useState<View>({ page: 'topics' });
   const syncView = useNotebookSync(session, entry, me);
@@ -151,22 +153,17 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
   }, [session.id, snap.info.title]);
   return (
     <>
-      <nav className="tabs" aria-label="Notebook sections">
+      <nav className="tabs" aria-label={t('notebookScreen.notebookSections')}>
         <button type="button" data-testid={T.navTopics} aria-current={['topics', 'topic', 'schedule', 'history'].includes(view.page) ? 'page' : undefined} onClick={() => setView({ page: 'topics' })}>
-          Topics
-        </button>
+          {t('notebookScreen.topics')}</button>
         <button type="button" data-testid={T.navSearch} aria-current={view.page === 'search' ? 'page' : undefined} onClick={() => setView({ page: 'search' })}>
-          Search
-        </button>
+          {t('notebookScreen.search')}</button>
         <button type="button" data-testid={T.navLibraries} aria-current={view.page === 'libraries' ? 'page' : undefined} onClick={() => setView({ page: 'libraries' })}>
-          Our libraries
-        </button>
+          {t('notebookScreen.ourLibraries')}</button>
         <button type="button" data-testid={T.navPoster} aria-current={view.page === 'poster' ? 'page' : undefined} onClick={() => setView({ page: 'poster' })}>
-          Poster
-        </button>
+          {t('notebookScreen.poster')}</button>
         <button type="button" data-testid={T.navSettings} aria-current={view.page === 'settings' ? 'page' : undefined} onClick={() => setView({ page: 'settings' })}>
-          Settings
-        </button>
+          {t('notebookScreen.settings')}</button>
       </nav>
       <SyncBar
         view={syncView}
@@ -180,9 +177,8 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
       {syncView.notice && (
         <div className="alert row" role="status" data-testid={T.rotationNotice}>
           <p className="grow">{syncView.notice}</p>
-          <button type="button" className="small-button" onClick={syncView.dismissNotice} aria-label="Hide this message">
-            OK
-          </button>
+          <button type="button" className="small-button" onClick={syncView.dismissNotice} aria-label={t('notebookScreen.hideThisMessage')}>
+            {t('notebookScreen.ok')}</button>
         </div>
       )}
       {syncView.choice && <RotationChoice choice={syncView.choice} onChoose={syncView.choose} onLater={syncView.dismissChoice} />}
@@ -197,34 +193,27 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
       <PdfClipStatus doc={session.doc} notebookId={session.id} me={me} where={{ openTopicId, recentTopicId }} durable={durable} onOpenTopic={(topicId) => setView({ page: 'topic', topicId })} />
       {session.newerFormat !== undefined && (
         <p className="alert" role="status">
-          This notebook has changes from a newer version of Partner Notebook. You can keep working, but some of what partners wrote may not show: update the
-          extension (in your browser’s extension settings) to see everything.
-        </p>
+          {t('notebookScreen.thisNotebookHasChanges')}</p>
       )}
       {erased && erased.id !== erasedSeen && view.page !== 'history' && (
         <div className="alert" role="alert" data-testid={T.historyAlert}>
           <p>
-            {erased.by ? `A change from ${erased.by} just removed a lot from this notebook.` : 'A change from a partner just removed a lot from this notebook.'} The notebook as it was
-            just before is kept in History: you can look at it and bring it back.
-          </p>
+            {erased.by ? t('notebookScreen.aChangeFromBy', { by: erased.by }) : t('notebookScreen.aChangeFromA')} {' '}{t('notebookScreen.theNotebookAsIt')}</p>
           <div className="row wrap">
             <button type="button" className="primary" data-testid={T.historyAlertOpen} onClick={() => (setErasedSeen(erased.id), setView({ page: 'history' }))}>
-              Open History
-            </button>
+              {t('notebookScreen.openHistory')}</button>
             <button type="button" onClick={() => setErasedSeen(erased.id)}>
-              Dismiss
-            </button>
+              {t('notebookScreen.dismiss')}</button>
           </div>
         </div>
       )}
       {snap.problems.length > 0 && (
         <p className="alert" role="status">
-          {snap.problems.length} {snap.problems.length === 1 ? 'entry' : 'entries'} received from a partner could not be read and are hidden. Everything else is intact. Ask your partners to update Partner Notebook.
-        </p>
+          {snap.problems.length} {snap.problems.length === 1 ? t('notebookScreen.entry') : t('notebookScreen.entries')} {' '}{t('notebookScreen.receivedFromAPartner')}</p>
       )}
       <MeContext.Provider value={me}>
       <main className="page" ref={main}>
-        <Suspense fallback={<p role="status">Loading…</p>}>
+        <Suspense fallback={<p role="status">{t('notebookScreen.loading')}</p>}>
         {view.page === 'topics' && <TopicList doc={session.doc} snap={snap} changes={topicChanges} onOpen={(topicId) => setView({ page: 'topic', topicId })} onSchedule={() => setView({ page: 'schedule' })} onHistory={() => setView({ page: 'history' })} />}
         {view.page === 'history' && (
           <HistoryPage keeper={historyKeeper} topicId={view.topicId} onBack={() => setView(view.topicId ? { page: 'topic', topicId: view.topicId } : { page: 'topics' })} />
@@ -287,21 +276,20 @@ function useHistoryKeeper(session: NotebookSession): HistoryKeeper | undefined {
 }
 
 function NotebookHeader(props: { current: string; notebooks: NotebookEntry[]; onSwitch(id: string): void; onManage(): void }) {
+  const t = useT();
   return (
     <header className="bar">
       <label htmlFor="switcher" className="sr-only">
-        Notebook
-      </label>
+        {t('notebookScreen.notebook')}</label>
       <select id="switcher" data-testid={T.notebookSwitcher} value={props.current} onChange={(e) => props.onSwitch(e.target.value)}>
         {props.notebooks.map((n) => (
           <option key={n.id} value={n.id}>
-            {n.title || 'Untitled notebook'}
+            {n.title || t('notebookScreen.untitledNotebook')}
           </option>
         ))}
       </select>
-      <button type="button" data-testid={T.manageNotebooks} onClick={props.onManage} aria-label="Manage notebooks: new, rename, delete">
-        Notebooks…
-      </button>
+      <button type="button" data-testid={T.manageNotebooks} onClick={props.onManage} aria-label={t('notebookScreen.manageNotebooksNewRename')}>
+        {t('notebookScreen.notebooks')}</button>
     </header>
   );
 }

@@ -7,6 +7,7 @@ import { BLOG_MIN_WORDS, blogPostDraft, blogWordCount, posterMarkdown } from '..
 import type { PosterContext, PosterOutline, PosterSize } from '../lib/poster/types';
 import { formatBytes, saveFile } from './download';
 import { T } from './test-ids';
+import { useT } from './i18n';
 
 /** Poster sizes offered, in the words of the programme's instructions. */
 export const SIZE_LABELS: Record<PosterSize, string> = {
@@ -23,6 +24,7 @@ type Status = { kind: 'busy' | 'done' | 'error'; text: string } | null;
  * panel opens as fast as before.
  */
 export function PosterExport(props: { outline: PosterOutline; ctx: PosterContext; size: PosterSize; onSize(s: PosterSize): void }) {
+  const t = useT();
   const { outline, ctx, size } = props;
   const [status, setStatus] = useState<Status>(null);
   const unsupported = useMemo(() => unsupportedCharacters(outline, ctx), [outline, ctx]);
@@ -61,7 +63,7 @@ export function PosterExport(props: { outline: PosterOutline; ctx: PosterContext
   return (
     <>
       <div className="field">
-        <label htmlFor="poster-size">Poster size</label>
+        <label htmlFor="poster-size">{t('posterExport.posterSize')}</label>
         <select id="poster-size" value={size} onChange={(e) => props.onSize(e.target.value as PosterSize)} data-testid={T.exportSize}>
           {(Object.keys(SIZE_LABELS) as PosterSize[]).map((s) => (
             <option key={s} value={s}>
@@ -72,14 +74,12 @@ export function PosterExport(props: { outline: PosterOutline; ctx: PosterContext
       </div>
       {notAgreed > 0 && (
         <p className="muted small">
-          {notAgreed} {notAgreed === 1 ? 'theme is' : 'themes are'} not agreed by everyone yet and will not be on the poster.
-        </p>
+          {notAgreed} {notAgreed === 1 ? t('posterExport.themeIs') : t('posterExport.themesAre')} {' '}{t('posterExport.notAgreedByEveryone')}</p>
       )}
       {unsupported.length > 0 && (
         <div className="alert poster-warning" role="alert" data-testid={T.exportWarning}>
           <p>
-            <strong>Some text cannot be drawn in the PDF</strong> ({[...new Set(unsupported.flatMap((u) => u.scripts))].join(', ')}). It will print as a placeholder:
-          </p>
+            <strong>{t('posterExport.someTextCannotBe')}</strong> ({[...new Set(unsupported.flatMap((u) => u.scripts))].join(', ')}{t('posterExport.itWillPrintAs')}</p>
           <ul>
             {unsupported.slice(0, 8).map((u, i) => (
               <li key={i}>
@@ -87,22 +87,18 @@ export function PosterExport(props: { outline: PosterOutline; ctx: PosterContext
               </li>
             ))}
           </ul>
-          <p>Add a Latin transliteration next to it (for example a name in both scripts), or use the print version, which shows every script.</p>
+          <p>{t('posterExport.addALatinTransliteration')}</p>
         </div>
       )}
       <div className="row wrap export-buttons">
         <button type="button" className="primary" disabled={busy} onClick={pdf} data-testid={T.exportPdf}>
-          Download PDF
-        </button>
+          {t('posterExport.downloadPdf')}</button>
         <button type="button" disabled={busy} onClick={openPrint} data-testid={T.exportHtmlOpen}>
-          Open print version
-        </button>
+          {t('posterExport.openPrintVersion')}</button>
         <button type="button" disabled={busy} onClick={() => text('poster.html', posterHtml(outline, ctx, { size }), 'text/html')} data-testid={T.exportHtml}>
-          Download HTML
-        </button>
+          {t('posterExport.downloadHtml')}</button>
         <button type="button" disabled={busy} onClick={() => text('poster.md', posterMarkdown(outline, ctx), 'text/markdown')} data-testid={T.exportMarkdown}>
-          Download Markdown
-        </button>
+          {t('posterExport.downloadMarkdown')}</button>
         <button
           type="button"
           disabled={busy}
@@ -113,8 +109,7 @@ export function PosterExport(props: { outline: PosterOutline; ctx: PosterContext
           }}
           data-testid={T.exportBlog}
         >
-          Download blog-post draft
-        </button>
+          {t('posterExport.downloadBlogPostDraft')}</button>
       </div>
       <p className={`export-status ${status?.kind ?? ''}`} role="status" aria-live="polite" data-testid={T.exportStatus}>
         {status?.text ?? ''}

@@ -4,6 +4,7 @@ import { timeAgo } from './ClipCard';
 import { T } from './test-ids';
 import type { SyncView } from './use-notebook-sync';
 import { NOT_SHARED_MESSAGE } from '../lib/sync/sharing';
+import { useT } from './i18n';
 
 const DOT: Record<string, string> = { connected: '#15803d', searching: '#a16207', offline: '#57606a', paused: '#57606a', error: '#b42318', local: '#57606a' };
 
@@ -27,6 +28,7 @@ export function SyncBar(props: {
   shared: boolean;
   onInvite(): void;
 }) {
+  const t = useT();
   const { live, relay, paused, problemIsConnection } = props.view;
   // Not shared yet: whether a server answers changes nothing for the person, so say what is true
   // and what to do next (pausing still says "Sync paused", which they chose).
@@ -42,14 +44,13 @@ export function SyncBar(props: {
           <span className="dot" style={{ background: DOT[state] }} aria-hidden="true" /> {message}
         </span>
         <button type="button" className="small-button" data-testid={T.pauseSync} aria-pressed={paused} onClick={() => void syncPausedItem.setValue(!paused)}>
-          {paused ? 'Resume sync' : 'Work offline'}
+          {paused ? t('syncBar.resumeSync') : t('syncBar.workOffline')}
         </button>
         <button type="button" className="small-button" data-testid={T.invitePartners} onClick={props.onInvite}>
-          Invite partners
-        </button>
+          {t('syncBar.invitePartners')}</button>
       </div>
       {live && live.partners.length > 0 && (
-        <ul className="presence" data-testid={T.presence} aria-label="Partners here now">
+        <ul className="presence" data-testid={T.presence} aria-label={t('syncBar.partnersHereNow')}>
           {live.partners.map((p) => {
             const topic = props.topics.find((t) => t.id === p.topicId);
             const profile = props.partners.find((x) => x.id === p.id);
@@ -60,8 +61,8 @@ export function SyncBar(props: {
                   {p.name}
                 </span>{' '}
                 <span className="small muted">
-                  {topic ? `in “${topic.title}”` : 'looking around'}
-                  {time ? ` · ${time} there` : ''}
+                  {topic ? t('syncBar.inTitle', { title: topic.title }) : t('syncBar.lookingAround')}
+                  {time ? t('syncBar.timeThere', { time: time }) : ''}
                 </span>
               </li>
             );
@@ -92,7 +93,8 @@ export function SyncBar(props: {
 
 /** What the relay is doing, for partners who are never online at the same time. */
 function RelayLine({ relay }: { relay: NonNullable<SyncView['relay']> }) {
-  if (relay.state === 'error') return <p className="small error">{relay.message ?? 'The sync server refused a change. Your notebook is unchanged.'}</p>;
+  const t = useT();
+  if (relay.state === 'error') return <p className="small error">{relay.message ?? t('syncBar.theSyncServerRefused')}</p>;
   const text =
     relay.state === 'online'
       ? relay.pendingUploads

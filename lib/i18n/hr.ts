@@ -1,0 +1,5 @@
+import { en } from './en';
+import type { Catalogue } from './index';
+
+/** TODO translation */
+export const hr: Catalogue = { ...en };
