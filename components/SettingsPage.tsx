@@ -7,6 +7,10 @@ import { useStorageItem } from './use-storage-item';
 import { ProgrammeSettingsForm } from './ProgrammeSettingsForm';
 import { encodeSettingsCode, makeProgrammeSettings, settingsLink, SettingsCodeError } from '../lib/sync/settings-code';
 import { useT } from './i18n';
+import { LanguageSettings } from './LanguageSettings';
+
+/** The placeholder of the STUN/TURN box: an example of the format, not words to translate. */
+const ICE_EXAMPLE = 'stun:stun.example.org:3478\nturn:turn.example.org:3478 username password';
 
 /** Connection settings: sync servers, STUN/TURN, the relay, and a test that says plainly what works. */
 export function SettingsPage() {
@@ -35,6 +39,7 @@ export function SettingsPage() {
     <section aria-labelledby="settings-heading">
       <h1 id="settings-heading" tabIndex={-1}>
         {t('settingsPage.settings')}</h1>
+      <LanguageSettings />
       {settings.programme && (
         <p data-testid={T.settingsProgramme}>
           {t('settingsPage.youUseTheSettings')}{' '}<strong>{settings.programme}</strong>.
@@ -63,7 +68,7 @@ export function SettingsPage() {
           {t('settingsPage.yourProgrammeGivesYou')}{' '}{DEFAULT_SIGNALING}.
         </p>
         <label htmlFor="set-ice">{t('settingsPage.stunTurnServersOptional')}</label>
-        <textarea id="set-ice" rows={2} value={ice} placeholder={t('settingsPage.stunStunExampleOrg')} onChange={(e) => (setIce(e.target.value), setSaved(''))} data-testid={T.settingsIce} aria-describedby="set-ice-hint" />
+        <textarea id="set-ice" rows={2} value={ice} placeholder={ICE_EXAMPLE} onChange={(e) => (setIce(e.target.value), setSaved(''))} data-testid={T.settingsIce} aria-describedby="set-ice-hint" />
         <p id="set-ice-hint" className="muted small">{t('settingsPage.neededOnlyWhenPartners')}</p>
         <label className="check">
           <input type="checkbox" checked={relay} onChange={(e) => (setRelay(e.target.checked), setSaved(''))} />

@@ -8,6 +8,7 @@ import { currentTopic, daysLeft } from '../lib/topics/schedule';
 import { deadlineText } from '../lib/topics/reminders';
 import { T } from './test-ids';
 import { useT } from './i18n';
+import { date } from '../lib/i18n';
 
 const deps = { newId: () => randomId(), now: () => Date.now() };
 
@@ -21,9 +22,8 @@ export const myTimeZone = (): string => {
   return zone.name;
 };
 
-const SHORT_DATE = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
-/** Short date, in the person's own locale. */
-export const shortDate = (ms: number) => SHORT_DATE.format(ms);
+/** Short date (day and month), in the UI language. */
+export const shortDate = (ms: number) => date(ms, { day: 'numeric', month: 'short' });
 
 /**
  * The list of discussion topics with clip and note counts, the current one marked, the poster
@@ -147,7 +147,7 @@ export function TopicList(props: {
                 <span className="topic-title">{tp.title}</span>
                 {props.changes?.get(tp.id) && (
                   <span className="badge changed-badge" data-testid={T.topicChanged}>
-                    {t('topicList.newFrom')}{' '}{props.changes.get(tp.id)}
+                    {t('topicList.newFrom', { name: props.changes.get(tp.id) ?? '' })}
                   </span>
                 )}
                 {isCurrent && (
@@ -155,7 +155,7 @@ export function TopicList(props: {
                     {t('topicList.current')}</span>
                 )}
                 <span className="topic-meta" data-testid={T.topicCounts}>
-                  {s.clips} {s.clips === 1 ? t('topicList.clip') : t('topicList.clips')} · {s.noteWords} {s.noteWords === 1 ? t('topicList.word') : t('topicList.words')} {' '}{t('topicList.ofNotes')}{tp.start !== undefined && (
+                  {t('topicList.clipCount', { count: s.clips })} · {t('topicList.wordsOfNotes', { count: s.noteWords })}{tp.start !== undefined && (
                     <>
                       {' '}
                       · {shortDate(tp.start)}

@@ -101,7 +101,7 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
       <h2>{t('topicPage.ourNotes')}</h2>
       <NoteEditor fragment={noteBody(props.doc, topic.id)} label={t('topicPage.sharedNoteForTitle', { title: topic.title })} onEditor={onEditor} collab={props.collab} />
       <p className="muted small">
-        {stats?.noteWords ?? 0} {' '}{t('topicPage.wordsSavedOnThis')}{props.onHistory && (
+        {t('topicPage.wordsSavedOnThis', { count: stats?.noteWords ?? 0 })}{props.onHistory && (
           <>
             {' · '}
             <button type="button" className="link-button" data-testid={T.topicHistory} onClick={props.onHistory}>
@@ -133,7 +133,7 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
             <option value="">{t('topicPage.allClips')}</option>
             {topicTags.map((tag) => (
               <option key={tag} value={tag}>
-                {t('topicPage.tagged')}{tag}”
+                {t('topicPage.tagged', { tag })}
               </option>
             ))}
           </select>
@@ -141,7 +141,7 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
       )}
       {deleted && (
         <div className="alert row" role="status">
-          <span className="grow">{t('topicPage.deleted')}{deleted.title}”.</span>
+          <span className="grow">{t('topicPage.deleted', { title: deleted.title })}</span>
           <button
             type="button"
             data-testid={T.undo}
@@ -181,7 +181,8 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
             setShown((n) => n + CLIPS_AT_ONCE);
           }}
         >
-          {t('topicPage.show')}{' '}{Math.min(CLIPS_AT_ONCE, clips.length - shown)} {' '}{t('topicPage.moreClips')}{clips.length - shown} {' '}{t('topicPage.notShownYet')}</button>
+          {t('topicPage.moreClips', { count: Math.min(CLIPS_AT_ONCE, clips.length - shown), rest: clips.length - shown })}
+        </button>
       )}
       <datalist id="all-tags">
         {allTags.map((tag) => (

@@ -2,10 +2,17 @@ import { CLIP_COMMAND, createMenus, onActionClick, onCommand, onMenuClick, onPan
 import { clipNoticesItem, clipQueueItem } from '@/lib/ext/clip-queue';
 import { highlightSettingsItem, syncHighlightScripts } from '@/lib/ext/highlights';
 import { checkRhythm, listenForRhythm } from '@/lib/ext/rhythm';
+import { languageItem } from '@/lib/ext/storage';
+import { followLanguage } from '@/lib/ext/language';
 
 export default defineBackground(() => {
-  browser.runtime.onInstalled.addListener(createMenus);
-  browser.runtime.onStartup.addListener(createMenus);
+  // lib/ messages (capture errors) follow the language chosen in Settings.
+  void followLanguage().catch(() => {});
+  const menus = () => void createMenus();
+  browser.runtime.onInstalled.addListener(menus);
+  browser.runtime.onStartup.addListener(menus);
+  // A new language in Settings renames the menus at once.
+  languageItem.watch(menus);
   browser.contextMenus.onClicked.addListener((info, tab) => void onMenuClick(info, tab));
   browser.commands.onCommand.addListener((command, tab) => void onCommand(command, tab));
   // Chrome opens the side panel from the icon; Firefox toggles its sidebar itself.

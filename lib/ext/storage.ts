@@ -84,3 +84,6 @@ export const topicSeenItem = storage.defineItem<Record<string, Record<string, nu
 
 /** This person's member key pair: new invites are wrapped for it (lib/sync/rotation.ts). */
 export const memberKeysItem = storage.defineItem<MemberKeyPair | null>('local:memberKeys', { fallback: null });
+
+/** The UI language chosen in Settings ('browser': follow the browser's language). Parsed on read. */
+export const languageItem = storage.defineItem<string>('local:language', { fallback: 'browser' });

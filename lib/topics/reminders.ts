@@ -3,6 +3,7 @@
  * settings. Pure: the background worker supplies the clock, storage contents and time zone,
  * and shows whatever this returns.
  */
+import { t, type Translate } from '../i18n';
 import { daysLeft } from './schedule';
 import { isValidTimeZone } from './time-zone';
 
@@ -62,11 +63,11 @@ export interface RhythmInput {
  *   threshold. Thresholds are crossed, not hit exactly, so a browser that was closed on the
  *   seventh day still reminds on the sixth. Nothing on or after the deadline day.
  */
-export function dueReminders(input: RhythmInput): Reminder[] {
+export function dueReminders(input: RhythmInput, tr: Translate = t): Reminder[] {
   const out: Reminder[] = [];
   const tz = isValidTimeZone(input.timeZone) ? input.timeZone : 'UTC';
   for (const nb of input.notebooks) {
-    const name = nb.title.trim() || 'Your notebook';
+    const name = nb.title.trim() || tr('reminders.yourNotebook');
     if (!input.off.quiet) {
       const since = nb.lastExchange ?? nb.createdAt;
       const quiet = Math.floor((input.now - since) / DAY);
@@ -77,8 +78,8 @@ export function dueReminders(input: RhythmInput): Reminder[] {
             key,
             kind: 'quiet',
             notebookId: nb.id,
-            title: `${name}: time to get in touch`,
-            message: `Nothing has arrived from your partners for ${quiet} days. The programme asks you to talk at least every two weeks: send a message or plan a call.`,
+            title: tr('reminders.quietTitle', { name }),
+            message: tr('reminders.quietMessage', { count: quiet }),
           });
         }
       }
@@ -93,8 +94,8 @@ export function dueReminders(input: RhythmInput): Reminder[] {
             key,
             kind: 'deadline',
             notebookId: nb.id,
-            title: `${name}: poster due in ${left} ${left === 1 ? 'day' : 'days'}`,
-            message: 'Open Partner Notebook to work on your poster together.',
+            title: tr('reminders.deadlineTitle', { name, count: left }),
+            message: tr('reminders.deadlineMessage'),
           });
         }
       }
