@@ -66,6 +66,7 @@ export async function onMenuClick(info: Browser.contextMenus.OnClickData, tab?: 
 /** The keyboard shortcut: clip the page in the active tab. */
 export async function onCommand(command: string, tab?: Browser.tabs.Tab): Promise<ClipOutcome | undefined> {
   if (command !== CLIP_COMMAND) return undefined;
+  await languageReady();
   const target = tab?.id !== undefined ? tab : await pageTab();
   if (!target) return undefined;
   const out = await clipTab(target, { mode: 'page' }, 'shortcut', { notifyIfFailed: true });
@@ -77,6 +78,7 @@ export async function onCommand(command: string, tab?: Browser.tabs.Tab): Promis
 export async function onPanelMessage(message: unknown, sender?: Browser.runtime.MessageSender): Promise<ClipOutcome | HighlightAnswer | undefined> {
   const req = parseBackgroundRequest(message);
   if (!req) return undefined;
+  await languageReady();
   if (req.type === 'highlight-passages') return sender ? answerHighlightRequest(req, sender) : { off: true };
   if (req.type === 'highlight-report') return void (sender && (await recordHighlightReport(req, sender)));
   if (req.type === 'highlight-site-off') return void (sender && (await turnOffFromPage(sender)));
