@@ -46,6 +46,9 @@ export async function translatorFor(locale: Locale): Promise<Translate> {
   return translator(locale, await loadCatalogue(locale));
 }
 
+/** English's `t()`, whatever the UI language (for tests and English-only formats). */
+export const tEn: Translate = translator('en', en);
+
 let locale: Locale = 'en';
 let current: Translate = translator('en', en);
 const listeners = new Set<() => void>();

@@ -8,6 +8,7 @@
  * with "- " or "• " are bullet items. That way partners can write lists in a plain text field
  * without learning Markdown, and the PDF needs no Markdown parser.
  */
+import type { Translate } from '../i18n';
 import type { Clip, NotebookInfo, PartnerProfile } from '../notebook/types';
 
 /** One partner's library, as described on the poster. */
@@ -126,6 +127,8 @@ export interface PosterContext {
   clips: Clip[];
   /** The notebook, for the blog draft's programme name and PDF metadata. */
   info?: NotebookInfo;
+  /** The export's language (fixed headings, prompts); the panel's language when absent. */
+  t?: Translate;
 }
 
 /** Poster sizes the exporters know. */
