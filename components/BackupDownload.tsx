@@ -4,6 +4,7 @@ import { formatBytes, saveFile } from './download';
 import { T } from './test-ids';
 import { useT } from './i18n';
 
+
 /**
  * "Download backup…" for one notebook: the button, and when opened the choice of including the
  * invite secret (off unless the person ticks it: such a file is as sensitive as an invite).
@@ -16,7 +17,7 @@ export function BackupDownload(props: { entry: NotebookEntry }) {
   const [status, setStatus] = useState('');
   const [error, setError] = useState('');
   const id = useId();
-  const title = props.entry.title || 'Untitled notebook';
+  const title = props.entry.title || t('backupDownload.untitledNotebook');
 
   const download = async () => {
     setBusy(true);
@@ -28,8 +29,8 @@ export function BackupDownload(props: { entry: NotebookEntry }) {
       const file = await makeBackup(props.entry, { includeSecret: withSecret });
       const size = saveFile(file.bytes as Uint8Array<ArrayBuffer>, file.fileName, 'application/json');
       setStatus(
-        `Saved “${file.fileName}” (${formatBytes(size)}) to your downloads.` +
-          (withSecret ? ' It includes the invite secret: keep it as private as an invite.' : ' Keep it somewhere safe, such as your email or a cloud folder.'),
+        t('backupDownload.savedFilenamePTo', { fileName: file.fileName, p1: formatBytes(size) }) +
+          (withSecret ? t('backupDownload.itIncludesTheInvite') : t('backupDownload.keepItSomewhereSafe')),
       );
     } catch (e) {
       setStatus('');

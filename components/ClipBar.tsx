@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { currentLocale } from '../lib/i18n';
 import type * as Y from 'yjs';
 import { addNotice, clipNoticesItem, dismissNotice, enqueueClip } from '../lib/ext/clip-queue';
 import type { ClipOutcome } from '../lib/ext/messages';
@@ -9,6 +10,7 @@ import { T } from './test-ids';
 import type { ArrivedClip } from './use-clip-queue';
 import { useStorageItem } from './use-storage-item';
 import { useT } from './i18n';
+
 
 /**
  * "Clip this page" into a chosen topic, the result in words, and any problems with clips taken
@@ -51,7 +53,7 @@ export function ClipBar(props: {
       const out = await clipPageFromPanel(props.notebookId, topicId);
       if (!out.ok) setFailure(out);
     } catch (e) {
-      const f = { ok: false as const, reason: 'failed' as const, message: `The page could not be clipped: ${(e as Error).message}` };
+      const f = { ok: false as const, reason: 'failed' as const, message: t('clipBar.thePageCouldNot', { message: (e as Error).message }) };
       setFailure(f);
       await addNotice({ id: randomId(), at: Date.now(), message: f.message });
     } finally {
@@ -117,7 +119,7 @@ export function ClipBar(props: {
       {notices.map((n) => (
         <div key={n.id} className="alert" role="alert" data-testid={T.clipNotice}>
           <p>
-            {t('clipBar.aClipFrom')}{' '}{new Date(n.at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })} {' '}{t('clipBar.didNotWork')}{' '}{n.message}
+            {t('clipBar.aClipFrom')}{' '}{new Date(n.at).toLocaleTimeString(currentLocale(), { hour: '2-digit', minute: '2-digit' })} {' '}{t('clipBar.didNotWork')}{' '}{n.message}
           </p>
           <div className="row wrap">
             {n.url && (

@@ -9,23 +9,23 @@ import { allowHighlightsOn, highlightMissesItem, openPage } from '../lib/ext/hig
 import { T } from './test-ids';
 import { useStorageItem } from './use-storage-item';
 import { useT } from './i18n';
+import { currentLocale, date, t } from '../lib/i18n';
 
 // Only PDF cards use it, and only when asked: kept out of the panel's startup bundle.
 const PdfPassageFinder = lazy(() => import('./PdfPassageFinder').then((m) => ({ default: m.PdfPassageFinder })));
 
-const KIND_LABEL = { page: 'Page', selection: 'Quote', link: 'Link', image: 'Image', pdf: 'PDF' } as const;
 
 // One formatter for all cards: building one per call costs ~0.3 ms, per card, per render.
-const LONG_DATE = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
 
 /** How long ago, in plain words. */
 export function timeAgo(ms: number, now = Date.now()): string {
   const m = Math.round((now - ms) / 60_000);
-  if (m < 1) return 'just now';
-  if (m < 60) return `${m} min ago`;
+  if (m < 1) return t('time.justNow');
+  const rel = new Intl.RelativeTimeFormat(currentLocale(), { style: 'short', numeric: 'always' });
+  if (m < 60) return rel.format(-m, 'minute');
   const h = Math.round(m / 60);
-  if (h < 24) return `${h} h ago`;
-  return LONG_DATE.format(ms);
+  if (h < 24) return rel.format(-h, 'hour');
+  return date(ms, { day: 'numeric', month: 'short', year: 'numeric' });
 }
 
 /** One clip in its topic: what it is, who clipped it, and what can be done with it. */
@@ -65,7 +65,7 @@ function ClipCardView(props: {
             {c.title}
           </h3>
           <p className="muted small">
-            {KIND_LABEL[c.kind]}
+            {t(`kind.${c.kind}`)}
             {isPdf ? <span data-testid={T.pdfPages}>{` · ${c.pdf!.pageCount} ${c.pdf!.pageCount === 1 ? 'page' : 'pages'}`}</span> : null}
             {c.siteName ? ` · ${c.siteName}` : ''} {' '}{t('clipCard.clippedBy')}{' '}{clip.clippedBy.name}, {timeAgo(clip.clippedAt)}
           </p>

@@ -5,15 +5,16 @@ import { isoDate, isValidTimeZone, localDate } from '../lib/topics/time-zone';
 import { T } from './test-ids';
 import { myTimeZone } from './TopicList';
 import { useT } from './i18n';
+import { currentLocale } from '../lib/i18n';
 
 const MINUTE = 60_000;
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 function fmt(timeZone: string, withDay: boolean): Intl.DateTimeFormat {
-  const key = `${timeZone}|${withDay}`;
+  const key = `${currentLocale()}|${timeZone}|${withDay}`;
   let f = formats.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
+    f = new Intl.DateTimeFormat(currentLocale(), {
       timeZone,
       hour: '2-digit',
       minute: '2-digit',

@@ -8,51 +8,52 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { formatBytes } from './download';
 import { T } from './test-ids';
 import { useT } from './i18n';
+import { date, t } from '../lib/i18n';
 
-const WHEN = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
-const when = (ms: number) => WHEN.format(ms);
+
+const when = (ms: number) => date(ms, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 
 /** Why a version was kept, in words. */
 function reasonText(v: HistoryVersion): string {
   switch (v.reason) {
     case 'auto':
-      return 'Saved automatically';
+      return t('historyPage.savedAutomatically');
     case 'before-restore':
-      return 'Before a restore from History';
+      return t('historyPage.beforeARestoreFrom');
     case 'before-merge':
-      return 'Before a backup was merged in';
+      return t('historyPage.beforeABackupWas');
     case 'before-rotation':
-      return 'Before a new invite was made';
+      return t('historyPage.beforeANewInvite');
     case 'before-deletion':
-      if (!v.removed?.fromPartner) return 'Before a change on this computer removed a lot';
-      return v.by ? `Before a change from ${v.by} removed a lot` : 'Before a change from a partner removed a lot';
+      if (!v.removed?.fromPartner) return t('historyPage.beforeAChangeOn');
+      return v.by ? t('historyPage.beforeAChangeFrom', { by: v.by }) : t('historyPage.beforeAChangeFrom2');
   }
 }
 
 /** What a large deletion removed, as a short list. */
 function removedText(r: NonNullable<HistoryVersion['removed']>): string {
   const parts: string[] = [];
-  if (r.topics) parts.push(r.topics === 1 ? '1 topic' : `${r.topics} topics`);
-  if (r.clips) parts.push(r.clips === 1 ? '1 clip' : `${r.clips} clips`);
-  if (r.noteChars) parts.push(`${r.noteChars.toLocaleString()} characters of notes`);
-  return `Removed: ${parts.join(' · ')}`;
+  if (r.topics) parts.push(t('historyPage.nTopics', { count: r.topics }));
+  if (r.clips) parts.push(t('historyPage.nClips', { count: r.clips }));
+  if (r.noteChars) parts.push(t('historyPage.nCharsOfNotes', { count: r.noteChars }));
+  return t('historyPage.removed', { list: parts.join(' · ') });
 }
 
 function countsText(c: HistoryVersion['counts']): string {
-  return `${c.topics === 1 ? '1 topic' : `${c.topics.toLocaleString()} topics`} · ${c.clips === 1 ? '1 clip' : `${c.clips.toLocaleString()} clips`} · ${c.noteWords === 1 ? '1 word' : `${c.noteWords.toLocaleString()} words`} of notes`;
+  return `${t('historyPage.nTopics', { count: c.topics })} · ${t('historyPage.nClips', { count: c.clips })} · ${t('historyPage.nWordsOfNotes', { count: c.noteWords })}`;
 }
 
 /** What a restore will do, in a sentence or two for the confirmation. */
 function restoreText(c: RestoreCounts): string {
   const lines: string[] = [];
-  if (c.topicsBack) lines.push(c.topicsBack === 1 ? '1 topic comes back.' : `${c.topicsBack} topics come back.`);
-  if (c.topicsChanged) lines.push(c.topicsChanged === 1 ? '1 topic gets its earlier title, prompt or dates.' : `${c.topicsChanged} topics get their earlier titles, prompts or dates.`);
-  if (c.notes) lines.push(c.notes === 1 ? '1 note goes back to its earlier text.' : `${c.notes} notes go back to their earlier text.`);
-  if (c.clips) lines.push(c.clips === 1 ? '1 clip comes back or changes back.' : `${c.clips} clips come back or change back.`);
-  if (c.other) lines.push('The notebook’s details, profiles or poster go back too.');
-  if (!lines.length) return 'This version is the same as the notebook now. Nothing would change.';
-  lines.push('Topics and clips added since then stay.');
-  lines.push('The notebook as it is now is kept in History first, and your partners get the restored version when you next sync.');
+  if (c.topicsBack) lines.push(t('historyPage.topicsComeBack', { count: c.topicsBack }));
+  if (c.topicsChanged) lines.push(t('historyPage.topicsGetEarlier', { count: c.topicsChanged }));
+  if (c.notes) lines.push(t('historyPage.notesGoBack', { count: c.notes }));
+  if (c.clips) lines.push(t('historyPage.clipsComeBack', { count: c.clips }));
+  if (c.other) lines.push(t('historyPage.theNotebookSDetails'));
+  if (!lines.length) return t('historyPage.thisVersionIsThe');
+  lines.push(t('historyPage.topicsAndClipsAdded'));
+  lines.push(t('historyPage.theNotebookAsIt'));
   return lines.join(' ');
 }
 
@@ -167,11 +168,11 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
       setStatus({
         kind: 'ok',
         text: back
-          ? `Restored from the version of ${when(open.v.at)}. Your partners get it when you next sync. The notebook as it was just before is kept in History.`
-          : 'Nothing needed restoring: the notebook already matches this version.',
+          ? t('historyPage.restoredFromTheVersion', { p0: when(open.v.at) })
+          : t('historyPage.nothingNeededRestoringThe'),
       });
     } catch (e) {
-      setStatus({ kind: 'error', text: `Could not restore: ${(e as Error).message}` });
+      setStatus({ kind: 'error', text: t('historyPage.couldNotRestoreMessage', { message: (e as Error).message }) });
     }
   };
 
@@ -201,7 +202,7 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
           <>
             <PastTopic doc={open.doc} topic={focus} />
             <div className="row wrap">
-              <button type="button" className="primary" data-testid={T.historyRestoreTopic} onClick={() => askRestore({ topicId: focus.id }, `Restore “${focus.title}”?`)}>
+              <button type="button" className="primary" data-testid={T.historyRestoreTopic} onClick={() => askRestore({ topicId: focus.id }, t('historyPage.restoreTitle', { title: focus.title }))}>
                 {t('historyPage.restoreThisTopic')}</button>
               <button type="button" onClick={() => setShownTopic(undefined)}>
                 {t('historyPage.showAllTopicsOf')}</button>
@@ -227,13 +228,13 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
           </>
         )}
         <div className="row wrap history-actions">
-          <button type="button" className={focus ? undefined : 'primary'} data-testid={T.historyRestoreNotebook} onClick={() => askRestore({ notebook: true }, 'Restore the whole notebook?')}>
+          <button type="button" className={focus ? undefined : 'primary'} data-testid={T.historyRestoreNotebook} onClick={() => askRestore({ notebook: true }, t('historyPage.restoreTheWholeNotebook2'))}>
             {t('historyPage.restoreTheWholeNotebook')}</button>
         </div>
         {confirm && (
           <ConfirmDialog
             title={confirm.title}
-            body={`From the version of ${when(open.v.at)}: ${restoreText(confirm.counts)}`}
+            body={t('historyPage.fromTheVersionOf', { p0: when(open.v.at), p1: restoreText(confirm.counts) })}
             confirmLabel={nothingChanges(confirm.counts) ? 'Close' : 'Restore'}
             onConfirm={() => (nothingChanges(confirm.counts) ? setConfirm(null) : void doRestore())}
             onCancel={() => setConfirm(null)}

@@ -9,6 +9,7 @@ import type { Candidate } from '../lib/sync/rotation';
 import { T } from './test-ids';
 import { useT } from './i18n';
 
+
 /** The people in this notebook with their key words, kept up to date as entries arrive. */
 function usePeople(doc: Y.Doc, notebookId: string, secret: string | undefined): Candidate[] | null {
   const [people, setPeople] = useState<Candidate[] | null>(null);
@@ -84,11 +85,11 @@ export function InvitePage(props: { entry: NotebookEntry; title: string; doc: Y.
       <p>{t('invitePage.sendThisCodeOr')}{' '}<strong>{t('invitePage.joinANotebook')}</strong> {' '}{t('invitePage.andPasteIt')}</p>
       <label htmlFor="invite-code">{t('invitePage.inviteCode')}</label>
       <textarea id="invite-code" readOnly rows={3} value={code} data-testid={T.inviteCode} onFocus={(e) => e.currentTarget.select()} />
-      <button type="button" onClick={() => void copy(code, 'The code was')}>
+      <button type="button" onClick={() => void copy(code, t('invitePage.theCodeWas'))}>
         {t('invitePage.copyTheCode')}</button>
       <label htmlFor="invite-link">{t('invitePage.inviteLink')}</label>
       <textarea id="invite-link" readOnly rows={3} value={link} data-testid={T.inviteLink} onFocus={(e) => e.currentTarget.select()} />
-      <button type="button" onClick={() => void copy(link, 'The link was')}>
+      <button type="button" onClick={() => void copy(link, t('invitePage.theLinkWas'))}>
         {t('invitePage.copyTheLink')}</button>
       <p role="status" className="small">
         {copied}

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { currentLocale } from '../lib/i18n';
 import { joinNotebook, planJoin, type JoinPlan } from '../lib/ext/notebooks';
 import type { Identity } from '../lib/ext/storage';
 import { InviteError, parseInvite, type Invite } from '../lib/sync/invite';
@@ -7,7 +8,7 @@ import { useT } from './i18n';
 
 type Changes = Extract<JoinPlan, { kind: 'changes' }>;
 
-const when = (at: number) => new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const when = (at: number) => new Date(at).toLocaleString(currentLocale(), { dateStyle: 'medium', timeStyle: 'short' });
 
 /**
  * "Join a notebook": paste a partner's invite code or link. An invite for a notebook that is

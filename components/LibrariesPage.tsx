@@ -8,13 +8,15 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { GoodTimes } from './GoodTimes';
 import { T } from './test-ids';
 import { useT } from './i18n';
+import { t, type MessageKey, currentLocale } from '../lib/i18n';
 
-const FACTS: { key: keyof LibraryFacts; label: string; hint: string }[] = [
-  { key: 'founded', label: 'Founded (year)', hint: 'e.g. 1921' },
-  { key: 'collectionSize', label: 'Collection size (items)', hint: 'e.g. 250000' },
-  { key: 'registeredUsers', label: 'Registered users', hint: 'e.g. 18000' },
-  { key: 'staff', label: 'Staff', hint: 'e.g. 42' },
-  { key: 'yearlyVisits', label: 'Visits per year', hint: 'e.g. 120000' },
+
+const FACTS: { key: keyof LibraryFacts; label: MessageKey; example: string }[] = [
+  { key: 'founded', label: 'librariesPage.foundedYear', example: '1921' },
+  { key: 'collectionSize', label: 'librariesPage.collectionSizeItems', example: '250000' },
+  { key: 'registeredUsers', label: 'librariesPage.registeredUsers', example: '18000' },
+  { key: 'staff', label: 'librariesPage.staff', example: '42' },
+  { key: 'yearlyVisits', label: 'librariesPage.visitsPerYear', example: '120000' },
 ];
 
 const TIME_ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
@@ -46,8 +48,8 @@ export function LibrariesPage(props: { doc: Y.Doc; snap: NotebookSnapshot; meId:
       {removing && (
         <ConfirmDialog
           title={t('librariesPage.removeP', { p0: removing.name || 'this profile' })}
-          body="The profile is removed for every partner in this notebook. Their clips and notes stay."
-          confirmLabel="Remove profile"
+          body={t('librariesPage.theProfileIsRemoved')}
+          confirmLabel={t('librariesPage.removeProfile')}
           danger
           onCancel={() => setRemoving(null)}
           onConfirm={() => {
@@ -88,14 +90,14 @@ function PartnerForm(props: { doc: Y.Doc; profile: PartnerProfile; isMe: boolean
           {p.timeZone && TIME_ZONES.length && !TIME_ZONES.includes(p.timeZone) ? t('librariesPage.chooseATimeZone') : localTime(p.timeZone)}
         </p>
       </div>
-      {text('libraryName', 'Library name')}
+      {text('libraryName', t('librariesPage.libraryName'))}
       <div className="field">
         <label htmlFor={id('type')}>{t('librariesPage.libraryType')}</label>
         <select id={id('type')} value={p.libraryType ?? ''} onChange={(e) => set({ libraryType: (e.target.value || undefined) as PartnerProfile['libraryType'] })}>
           <option value="">{t('librariesPage.choose')}</option>
-          {LIBRARY_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {t[0]!.toUpperCase() + t.slice(1)}
+          {LIBRARY_TYPES.map((type) => (
+            <option key={type} value={type}>
+              {t(`libraryType.${type}`)}
             </option>
           ))}
         </select>
@@ -104,11 +106,11 @@ function PartnerForm(props: { doc: Y.Doc; profile: PartnerProfile; isMe: boolean
         <legend>{t('librariesPage.libraryFigures')}</legend>
         <div className="facts">
           {FACTS.map((f) => (
-            <NumberField key={f.key} id={id(f.key)} label={f.label} hint={f.hint} value={p.facts[f.key]} onChange={(v) => set({ facts: { [f.key]: v } })} />
+            <NumberField key={f.key} id={id(f.key)} label={t(f.label)} hint={t('librariesPage.example', { example: f.example })} value={p.facts[f.key]} onChange={(v) => set({ facts: { [f.key]: v } })} />
           ))}
         </div>
       </fieldset>
-      {text('website', 'Library website', 'url', { placeholder: 'https://' })}
+      {text('website', t('librariesPage.libraryWebsite'), 'url', { placeholder: 'https://' })}
       {text('email', 'Email', 'email')}
       <div className="field">
         <label htmlFor={id('social')}>{t('librariesPage.socialMediaLinksOne')}</label>
@@ -153,9 +155,9 @@ function NumberField(props: { id: string; label: string; hint: string; value: nu
 function localTime(tz: string): string {
   if (!tz) return '';
   try {
-    return `Local time there now: ${new Date().toLocaleTimeString(undefined, { timeZone: tz, hour: '2-digit', minute: '2-digit', weekday: 'short' })}`;
+    return t('librariesPage.localTimeThereNow', { p0: new Date().toLocaleTimeString(currentLocale(), { timeZone: tz, hour: '2-digit', minute: '2-digit', weekday: 'short' }) });
   } catch {
-    return 'Unknown time zone: choose one from the list.';
+    return t('librariesPage.unknownTimeZoneChoose');
   }
 }
 

@@ -9,6 +9,7 @@ import { RestoreBackup } from './RestoreBackup';
 import { T } from './test-ids';
 import { useT } from './i18n';
 
+
 /** Every notebook on this computer: open, rename, delete, or start a new one. */
 export function ManageNotebooks(props: { notebooks: NotebookEntry[]; onOpen(id: string): void; onNew(): void; onJoin(): void; onClose(): void }) {
   const t = useT();
@@ -80,8 +81,8 @@ export function ManageNotebooks(props: { notebooks: NotebookEntry[]; onOpen(id: 
       {deleting && (
         <ConfirmDialog
           title={t('manageNotebooks.deleteTitleFromThis', { title: deleting.title })}
-          body="Its topics, clips and notes are removed from this browser. Partners who share it keep their copy. This cannot be undone here."
-          confirmLabel="Delete notebook"
+          body={t('manageNotebooks.itsTopicsClipsAnd')}
+          confirmLabel={t('manageNotebooks.deleteNotebook')}
           danger
           onCancel={() => setDeleting(null)}
           onConfirm={async () => {

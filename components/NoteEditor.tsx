@@ -10,6 +10,8 @@ import type * as Y from 'yjs';
 import { T } from './test-ids';
 import { useT } from './i18n';
 
+
+
 /**
  * Inserts a clip's quote at the cursor: a blockquote, then "— Title (Site)" linking to the source,
  * or "— Title (Dorj, 2024, p. 3)" when a citation with pages is given (a passage of a PDF).
@@ -55,6 +57,7 @@ function renderCaret(user: Record<string, unknown>): HTMLElement {
 }
 
 export function NoteEditor(props: { fragment: Y.XmlFragment; label: string; onEditor?(editor: Editor | null): void; collab?: NoteCollab }) {
+  const t = useT();
   const editor = useEditor(
     {
       extensions: [
@@ -64,7 +67,7 @@ export function NoteEditor(props: { fragment: Y.XmlFragment; label: string; onEd
           link: { openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'], isAllowedUri: (url) => isAllowedLink(url) },
         }),
         Highlight,
-        Placeholder.configure({ placeholder: 'Write what you discussed, what surprised you, ideas to take home…' }),
+        Placeholder.configure({ placeholder: t('noteEditor.writeWhatYouDiscussed') }),
         Collaboration.configure({ fragment: props.fragment }),
         ...(props.collab
           ? [CollaborationCaret.configure({ provider: { awareness: props.collab.awareness }, user: props.collab.user, render: renderCaret })]
@@ -129,11 +132,11 @@ function Toolbar({ editor }: { editor: Editor }) {
       {btn('Italic', 'I', state.italic, () => chain().toggleItalic().run(), 'Ctrl+I')}
       {btn('Highlight', 'H', state.highlight, () => chain().toggleHighlight().run())}
       {btn('H2 heading', 'H2', state.h2, () => chain().toggleHeading({ level: 2 }).run())}
-      {btn('Bulleted list', '•', state.bullet, () => chain().toggleBulletList().run())}
+      {btn(t('noteEditor.bulletedList'), '•', state.bullet, () => chain().toggleBulletList().run())}
       {btn('Quote', '“', state.quote, () => chain().toggleBlockquote().run())}
       {btn('Link', 'Link', state.link, () => {
         if (state.link) return void chain().unsetLink().run();
-        const href = window.prompt('Link address (https://…)');
+        const href = window.prompt(t('noteEditor.linkAddressHttps'));
         if (href && isAllowedLink(href)) chain().setLink({ href: href.trim() }).run();
       })}
       {btn('Undo', '↶', undefined, () => chain().undo().run(), 'Ctrl+Z')}

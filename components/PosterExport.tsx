@@ -8,12 +8,14 @@ import type { PosterContext, PosterOutline, PosterSize } from '../lib/poster/typ
 import { formatBytes, saveFile } from './download';
 import { T } from './test-ids';
 import { useT } from './i18n';
+import type { MessageKey } from '../lib/i18n';
+
 
 /** Poster sizes offered, in the words of the programme's instructions. */
-export const SIZE_LABELS: Record<PosterSize, string> = {
-  '48x36in-landscape': '48 × 36 in, landscape',
-  'A0-portrait': 'A0, portrait',
-  'A1-portrait': 'A1, portrait',
+export const SIZE_LABELS: Record<PosterSize, MessageKey> = {
+  '48x36in-landscape': 'posterExport.size48x36',
+  'A0-portrait': 'posterExport.sizeA0',
+  'A1-portrait': 'posterExport.sizeA1',
 };
 
 type Status = { kind: 'busy' | 'done' | 'error'; text: string } | null;
@@ -34,7 +36,7 @@ export function PosterExport(props: { outline: PosterOutline; ctx: PosterContext
   const busy = status?.kind === 'busy';
 
   async function pdf() {
-    setStatus({ kind: 'busy', text: 'Making your PDF…' });
+    setStatus({ kind: 'busy', text: t('posterExport.makingYourPdf') });
     const t0 = performance.now();
     try {
       // Loaded on demand: pdf-lib, fontkit and 1.2 MB of fonts never slow down opening the panel.
@@ -42,9 +44,9 @@ export function PosterExport(props: { outline: PosterOutline; ctx: PosterContext
       const bytes = await posterPdf(outline, ctx, { size, fonts });
       const n = saveFile(bytes as Uint8Array<ArrayBuffer>, 'poster.pdf', 'application/pdf');
       const secs = ((performance.now() - t0) / 1000).toFixed(1);
-      setStatus({ kind: 'done', text: `poster.pdf saved — ${formatBytes(n)} (made in ${secs} s).` });
+      setStatus({ kind: 'done', text: t('posterExport.posterPdfSavedP', { p0: formatBytes(n), secs: secs }) });
     } catch (e) {
-      setStatus({ kind: 'error', text: `The PDF could not be made: ${(e as Error).message} Nothing was lost; try again, or use “Open print version” and print to PDF.` });
+      setStatus({ kind: 'error', text: t('posterExport.thePdfCouldNot', { message: (e as Error).message }) });
     }
   }
 
@@ -57,7 +59,7 @@ export function PosterExport(props: { outline: PosterOutline; ctx: PosterContext
     const url = URL.createObjectURL(new Blob([posterHtml(outline, ctx, { size })], { type: 'text/html' }));
     window.open(url, '_blank', 'noopener');
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    setStatus({ kind: 'done', text: 'The print version opened in a new tab. To print it: Ctrl+P, no margins, background graphics on.' });
+    setStatus({ kind: 'done', text: t('posterExport.thePrintVersionOpened') });
   }
 
   return (
@@ -67,7 +69,7 @@ export function PosterExport(props: { outline: PosterOutline; ctx: PosterContext
         <select id="poster-size" value={size} onChange={(e) => props.onSize(e.target.value as PosterSize)} data-testid={T.exportSize}>
           {(Object.keys(SIZE_LABELS) as PosterSize[]).map((s) => (
             <option key={s} value={s}>
-              {SIZE_LABELS[s]}
+              {t(SIZE_LABELS[s])}
             </option>
           ))}
         </select>
@@ -105,7 +107,7 @@ export function PosterExport(props: { outline: PosterOutline; ctx: PosterContext
           onClick={() => {
             const md = blogPostDraft(outline, ctx);
             const words = blogWordCount(md);
-            text('blog-post.md', md, 'text/markdown', ` ${words} words so far${words < BLOG_MIN_WORDS ? `; the programme asks for at least ${BLOG_MIN_WORDS}, and the draft marks where to write` : ''}.`);
+            text('blog-post.md', md, 'text/markdown', t('posterExport.wordsWordsSoFar', { words: words, p1: words < BLOG_MIN_WORDS ? `; the programme asks for at least ${BLOG_MIN_WORDS}, and the draft marks where to write` : '' }));
           }}
           data-testid={T.exportBlog}
         >

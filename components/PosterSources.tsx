@@ -7,6 +7,7 @@ import { PosterField } from './PosterField';
 import { T } from './test-ids';
 import { useT } from './i18n';
 
+
 /**
  * Sources as the poster will print them (APA 7, alphabetical): clips quoted in agreed themes,
  * clips added with "Add to poster", and references typed by hand.
@@ -41,7 +42,7 @@ export function PosterSources(props: { doc: Y.Doc; outline: PosterOutline; clips
         text={posterText(props.doc, 'sources.extra')}
         id="poster-sources-extra"
         label={t('posterSources.otherReferences')}
-        hint="One per line, written as they should appear (books, reports, conversations)."
+        hint={t('posterSources.onePerLineWritten')}
         multiline
         rows={3}
       />

@@ -1,4 +1,5 @@
 import { useId, useRef, useState } from 'react';
+import { currentLocale } from '../lib/i18n';
 import type { Backup } from '../lib/backup/format';
 import type { RestoreResult, RestoreTarget } from '../lib/ext/backup';
 import type { NotebookEntry } from '../lib/ext/storage';
@@ -75,7 +76,7 @@ export function RestoreBackup(props: { notebooks: NotebookEntry[]; onOpen(id: st
           <p>
             <strong>{backup.title || t('restoreBackup.untitledNotebook')}</strong>
             <br />
-            {t('restoreBackup.backupMade')}{' '}{new Date(backup.exportedAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}
+            {t('restoreBackup.backupMade')}{' '}{new Date(backup.exportedAt).toLocaleString(currentLocale(), { dateStyle: 'medium', timeStyle: 'short' })}
             {backup.appVersion && t('restoreBackup.withPartnerNotebookAppversion', { appVersion: backup.appVersion })} · {formatBytes(backup.fileBytes)}
           </p>
           <p data-testid={T.restoreCounts}>

@@ -1,8 +1,9 @@
 import type { RotationChoice as Choice } from '../lib/sync/rotation';
+import { currentLocale } from '../lib/i18n';
 import { T } from './test-ids';
 import { useT } from './i18n';
 
-const when = (at: number) => (at ? new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '');
+const when = (at: number) => (at ? new Date(at).toLocaleString(currentLocale(), { dateStyle: 'medium', timeStyle: 'short' }) : '');
 
 /**
  * Two new invites compete for this notebook (two partners made one at the same time, or someone

@@ -11,14 +11,7 @@ import { myTimeZone } from './TopicList';
 import { useSearchProgress } from './use-notebook-search';
 import { useT } from './i18n';
 
-const KINDS: { value: ClipKind; label: string }[] = [
-  { value: 'page', label: 'Pages' },
-  { value: 'selection', label: 'Quotes' },
-  { value: 'link', label: 'Links' },
-  { value: 'image', label: 'Images' },
-  { value: 'pdf', label: 'PDFs' },
-];
-const KIND_LABEL = { page: 'Page', selection: 'Quote', link: 'Link', image: 'Image', pdf: 'PDF' } as const;
+const KINDS: ClipKind[] = ['page', 'selection', 'link', 'image', 'pdf'];
 const SHOWN = 50;
 
 /** Highlighted text as React text and <mark>s: never HTML, clipped text cannot inject markup. */
@@ -132,8 +125,8 @@ export function SearchPage(props: {
               <select id="f-kind" data-testid={T.searchKind} value={kind} onChange={(e) => setKind(e.target.value as ClipKind | '')}>
                 <option value="">{t('searchPage.allKinds')}</option>
                 {KINDS.map((k) => (
-                  <option key={k.value} value={k.value}>
-                    {k.label}
+                  <option key={k} value={k}>
+                    {t(`kinds.${k}`)}
                   </option>
                 ))}
               </select>
@@ -218,7 +211,7 @@ function Result(props: {
       </span>
       <span className="muted small result-meta">
         {r.type === 'clip' && clip
-          ? t('searchPage.pInTopictitleName', { p0: KIND_LABEL[clip.captured.kind], topicTitle: props.topicTitle, name: clip.clippedBy.name, p3: timeAgo(clip.clippedAt) })
+          ? t('searchPage.pInTopictitleName', { p0: t(`kind.${clip.captured.kind}`), topicTitle: props.topicTitle, name: clip.clippedBy.name, p3: timeAgo(clip.clippedAt) })
           : t('searchPage.ourNotesOnThis')}
       </span>
       {clip && clip.tags.length > 0 && (

@@ -1,4 +1,5 @@
 import type { PartnerProfile, Topic } from '../lib/notebook/types';
+import { currentLocale } from '../lib/i18n';
 import { syncPausedItem } from '../lib/ext/storage';
 import { timeAgo } from './ClipCard';
 import { T } from './test-ids';
@@ -6,12 +7,14 @@ import type { SyncView } from './use-notebook-sync';
 import { NOT_SHARED_MESSAGE } from '../lib/sync/sharing';
 import { useT } from './i18n';
 
+
+
 const DOT: Record<string, string> = { connected: '#15803d', searching: '#a16207', offline: '#57606a', paused: '#57606a', error: '#b42318', local: '#57606a' };
 
 function localTimeIn(tz: string | undefined): string | undefined {
   if (!tz) return undefined;
   try {
-    return new Date().toLocaleTimeString(undefined, { timeZone: tz, hour: '2-digit', minute: '2-digit' });
+    return new Date().toLocaleTimeString(currentLocale(), { timeZone: tz, hour: '2-digit', minute: '2-digit' });
   } catch {
     return undefined;
   }
@@ -34,7 +37,7 @@ export function SyncBar(props: {
   // and what to do next (pausing still says "Sync paused", which they chose).
   const local = !props.shared && live?.state !== 'paused';
   const state = local ? 'local' : (live?.state ?? 'searching');
-  const message = local ? NOT_SHARED_MESSAGE : (live?.message ?? 'Starting sync…');
+  const message = local ? NOT_SHARED_MESSAGE : (live?.message ?? t('syncBar.startingSync'));
   const problem = local && problemIsConnection ? null : props.view.problem;
   const others = props.partners.filter((p) => p.id !== props.meId);
   return (
@@ -74,7 +77,7 @@ export function SyncBar(props: {
           {others
             .map((p) => {
               const at = props.lastExchange[p.id];
-              return `Last exchange with ${p.name || 'a partner'}: ${at ? timeAgo(at) : 'not yet'}`;
+              return t('syncBar.lastExchangeWithP', { p0: p.name || 'a partner', p1: at ? timeAgo(at) : 'not yet' });
             })
             .join(' · ')}
         </p>
@@ -98,11 +101,11 @@ function RelayLine({ relay }: { relay: NonNullable<SyncView['relay']> }) {
   const text =
     relay.state === 'online'
       ? relay.pendingUploads
-        ? `Sending ${relay.pendingUploads} ${relay.pendingUploads === 1 ? 'change' : 'changes'} to the sync server…`
-        : 'All your changes are on the sync server, encrypted, for partners who are offline.'
+        ? t('syncBar.sendingPendinguploadsPTo', { pendingUploads: relay.pendingUploads, p1: relay.pendingUploads === 1 ? 'change' : 'changes' })
+        : t('syncBar.allYourChangesAre')
       : relay.state === 'connecting'
-        ? 'Connecting to the sync server…'
-        : 'The sync server cannot be reached: your changes wait on this computer and are sent later.';
+        ? t('syncBar.connectingToTheSync')
+        : t('syncBar.theSyncServerCannot');
   return (
     <p className="small muted" data-testid={T.relayStatus}>
       {text}

@@ -10,6 +10,8 @@ import type { Me } from './me-context';
 import { PosterField } from './PosterField';
 import { T } from './test-ids';
 import { useT } from './i18n';
+import { t } from '../lib/i18n';
+
 
 const nameOf = (partners: PartnerProfile[], id: string) => partners.find((p) => p.id === id)?.name || 'a partner';
 
@@ -22,11 +24,11 @@ function voteOf(theme: PosterTheme, personId: string): ThemeVote | undefined {
 export function agreementText(theme: PosterTheme, partners: PartnerProfile[]): string {
   const ids = partners.map((p) => p.id);
   const state = themeAgreement(theme, ids);
-  if (state === 'agreed') return 'Everyone agrees: this theme is on the poster.';
+  if (state === 'agreed') return t('themeCard.everyoneAgreesThisTheme');
   const unsure = ids.filter((id) => voteOf(theme, id) === 'unsure').map((id) => nameOf(partners, id));
-  if (state === 'disputed') return `Not on the poster: ${unsure.join(', ')} ${unsure.length === 1 ? 'is' : 'are'} not sure yet.`;
+  if (state === 'disputed') return t('themeCard.notOnThePoster', { p0: unsure.join(', '), p1: unsure.length === 1 ? 'is' : 'are' });
   const waiting = ids.filter((id) => !voteOf(theme, id)).map((id) => nameOf(partners, id));
-  return waiting.length ? `Not on the poster yet: waiting for ${waiting.join(', ')}.` : 'Add partner profiles on “Our libraries” so they can agree.';
+  return waiting.length ? t('themeCard.notOnThePoster2', { p0: waiting.join(', ') }) : t('themeCard.addPartnerProfilesOn');
 }
 
 /**
@@ -152,8 +154,8 @@ export function ThemeCard(props: { doc: Y.Doc; theme: PosterTheme; partners: Par
       {removing && (
         <ConfirmDialog
           title={t('themeCard.removeTheThemeTitle', { title: theme.title })}
-          body="It is removed for every partner, with its key points, quotes and votes."
-          confirmLabel="Remove theme"
+          body={t('themeCard.itIsRemovedFor')}
+          confirmLabel={t('themeCard.removeTheme')}
           danger
           onCancel={() => setRemoving(false)}
           onConfirm={() => {

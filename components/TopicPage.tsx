@@ -14,6 +14,7 @@ import { TopicEditForm } from './TopicEditForm';
 import { shortDate } from './TopicList';
 import { useT } from './i18n';
 
+
 const deps = { now: () => Date.now() };
 
 /** The text a clip contributes when quoted into a note. */
@@ -119,7 +120,7 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
             return s ? s.doc.textBetween(s.selection.from, s.selection.to, ' ') : '';
           }}
           from={{ kind: 'note', id: topic.id }}
-          emptyMessage="Select some words in the note first, then press this button."
+          emptyMessage={t('topicPage.selectSomeWordsIn')}
           testId={T.noteProposeTheme}
         />
       </div>

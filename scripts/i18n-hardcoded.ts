@@ -48,6 +48,41 @@ function isStateSetter(n: ts.CallExpression): boolean {
   return ts.isIdentifier(n.expression) && /^set[A-Z]/.test(n.expression.text);
 }
 
+/**
+ * Text that reads as words for people anywhere in a component (module constants, status objects,
+ * props such as `intro="…"`): a capitalised word followed by more words, or words ending a sentence.
+ */
+function isProse(s: string): boolean {
+  const x = s.trim();
+  if (/^(https?:|wss?:|mailto:|\/|#|\.|data:)/.test(x) || /^[\w.-]+@/.test(x)) return false;
+  return /^\p{Lu}\p{Ll}+[\s,’'](\S+\s)*\S/u.test(x) || /\p{L}{2,}\s+\p{L}{2,}.*[.…:?!)]$/u.test(x);
+}
+
+/** True when `n` is what `e` (an attribute value or JSX expression) evaluates to directly. */
+function directLiteral(e: ts.Node | undefined, n: ts.Node): boolean {
+  if (!e) return false;
+  if (e === n) return true;
+  if (!ts.isJsxExpression(e) || !e.expression) return false;
+  const lits: ts.Node[] = [];
+  literalsOf(e.expression, lits);
+  return lits.includes(n);
+}
+
+/** Literals that are not for people: imports, console output, test ids, class names and keys. */
+function isExempt(n: ts.Node, sf: ts.SourceFile): boolean {
+  for (let p: ts.Node | undefined = n.parent; p; p = p.parent) {
+    if (ts.isImportDeclaration(p) || ts.isExportDeclaration(p)) return true;
+    if (ts.isCallExpression(p)) {
+      const callee = p.expression.getText(sf);
+      if (/^console\.|^t$|^tr$|^querySelector|\.querySelector|^performance\./.test(callee)) return true;
+    }
+    if (ts.isJsxAttribute(p) && /^(className|data-testid|id|key|href|type|role|htmlFor|name|autoComplete|lang|pattern|accept)$/.test(p.name.getText(sf))) return true;
+    if (ts.isJsxAttribute(p) && ATTRS.has(p.name.getText(sf)) && directLiteral(p.initializer, n)) return true; // the attribute rule has it
+    if (ts.isJsxExpression(p) && p.parent && (ts.isJsxElement(p.parent) || ts.isJsxFragment(p.parent)) && directLiteral(p, n)) return true; // the JSX rule has it
+  }
+  return false;
+}
+
 /** Finds the hard-coded user-facing strings of one parsed .tsx file. */
 export function findHardcoded(sf: ts.SourceFile): HardcodedNode[] {
   const lines = sf.text.split('\n');
@@ -56,6 +91,7 @@ export function findHardcoded(sf: ts.SourceFile): HardcodedNode[] {
     const line = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line;
     if (!hasWords(text) || lines[line]?.includes('i18n-ignore')) return;
     if (needSentence && !/\s|[.…:!?]$/.test(text.trim())) return;
+    if (found.some((f) => f.node === node)) return;
     found.push({ node, kind, text });
   };
   const addLiterals = (e: ts.Expression, needSentence = false) => {
@@ -70,6 +106,7 @@ export function findHardcoded(sf: ts.SourceFile): HardcodedNode[] {
       else if (ts.isJsxExpression(n.initializer) && n.initializer.expression) addLiterals(n.initializer.expression);
     } else if (ts.isJsxExpression(n) && n.expression && (ts.isJsxElement(n.parent) || ts.isJsxFragment(n.parent))) addLiterals(n.expression);
     else if (ts.isCallExpression(n) && isStateSetter(n) && n.arguments[0]) addLiterals(n.arguments[0], true);
+    else if ((ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateExpression(n)) && isProse(textOf(n, sf)) && !isExempt(n, sf)) add(n, 'expr', textOf(n, sf));
     ts.forEachChild(n, visit);
   };
   visit(sf);
