@@ -46,7 +46,7 @@ export function BackupDownload(props: { entry: NotebookEntry }) {
         {t('backupDownload.downloadBackup')}</button>
       {open && (
         <div className="backup-options">
-          <p className="muted">{t('backupDownload.oneFileWithEverything')}{title}{t('backupDownload.topicsNotesClipsProfiles')}</p>
+          <p className="muted">{t('backupDownload.oneFileWithEverything', { title })}</p>
           <label className="row" htmlFor={`${id}-secret`}>
             <input id={`${id}-secret`} type="checkbox" data-testid={T.backupSecret} checked={withSecret} onChange={(e) => setWithSecret(e.target.checked)} disabled={!props.entry.secret} />
             <span>{t('backupDownload.includeTheInviteSecret')}</span>

@@ -9,7 +9,7 @@ import type { Topic } from '../lib/notebook/types';
 import { T } from './test-ids';
 import type { ArrivedClip } from './use-clip-queue';
 import { useStorageItem } from './use-storage-item';
-import { useT } from './i18n';
+import { fill, useT } from './i18n';
 
 
 /**
@@ -80,7 +80,7 @@ export function ClipBar(props: {
         <select id="clip-topic" className="grow" value={topicId ?? ''} onChange={(e) => setChosen(e.target.value)} data-testid={T.clipTopic} aria-label={t('clipBar.topicForNewClips')}>
           {live.map((tp) => (
             <option key={tp.id} value={tp.id}>
-              {t('clipBar.into')}{' '}{tp.title}
+              {t('clipBar.into', { title: tp.title })}
             </option>
           ))}
         </select>
@@ -89,11 +89,13 @@ export function ClipBar(props: {
         {busy && t('clipBar.readingThePage')}
         {!busy && last && !failure && (
           <>
-            {t('clipBar.clipped')}{last.title}{t('clipBar.into2')}{' '}
-            <button type="button" className="link-button" onClick={() => props.onOpenTopic(last.topicId)}>
-              {last.topicTitle}
-            </button>
-            .
+            {fill(t('clipBar.clipped', { title: last.title }), {
+              topic: (
+                <button type="button" className="link-button" onClick={() => props.onOpenTopic(last.topicId)}>
+                  {last.topicTitle}
+                </button>
+              ),
+            })}
           </>
         )}
       </div>
@@ -119,7 +121,7 @@ export function ClipBar(props: {
       {notices.map((n) => (
         <div key={n.id} className="alert" role="alert" data-testid={T.clipNotice}>
           <p>
-            {t('clipBar.aClipFrom')}{' '}{new Date(n.at).toLocaleTimeString(currentLocale(), { hour: '2-digit', minute: '2-digit' })} {' '}{t('clipBar.didNotWork')}{' '}{n.message}
+            {t('clipBar.aClipFrom', { time: new Date(n.at).toLocaleTimeString(currentLocale(), { hour: '2-digit', minute: '2-digit' }), message: n.message })}
           </p>
           <div className="row wrap">
             {n.url && (

@@ -67,7 +67,7 @@ function ClipCardView(props: {
           <p className="muted small">
             {t(`kind.${c.kind}`)}
             {isPdf ? <span data-testid={T.pdfPages}>{` · ${c.pdf!.pageCount} ${c.pdf!.pageCount === 1 ? 'page' : 'pages'}`}</span> : null}
-            {c.siteName ? ` · ${c.siteName}` : ''} {' '}{t('clipCard.clippedBy')}{' '}{clip.clippedBy.name}, {timeAgo(clip.clippedAt)}
+            {c.siteName ? ` · ${c.siteName}` : ''} {' '}{t('clipCard.clippedBy', { name: clip.clippedBy.name, when: timeAgo(clip.clippedAt) })}
           </p>
         </div>
       </div>
@@ -182,6 +182,6 @@ function NotFoundNote(props: { clipId: string }) {
   if (!miss) return null;
   return (
     <p className="muted small" data-testid={T.clipHighlightNote}>
-      {t('clipCard.notFoundOnThe')}{timeAgo(miss.at)}{t('clipCard.thePageMayHave')}</p>
+      {t('clipCard.notFoundOnThe', { when: timeAgo(miss.at) })}</p>
   );
 }

@@ -69,7 +69,7 @@ export function GoodTimes(props: { partners: PartnerProfile[] }) {
         <ul className="plain alert tz-problems" data-testid={T.timeZoneProblems}>
           {problems.map((p) => (
             <li key={p.name}>
-              {p.message} {' '}{t('goodTimes.fixChooseATime')}{' '}{p.name}{t('goodTimes.sProfileBelow')}</li>
+              {p.message} {' '}{t('goodTimes.fixChooseATime', { name: p.name })}</li>
           ))}
         </ul>
       )}
@@ -80,7 +80,7 @@ export function GoodTimes(props: { partners: PartnerProfile[] }) {
       ) : (
         <>
           <p className="muted small">
-            {t('goodTimes.theComingDaysWhen')}{me}{t('goodTimes.first')}</p>
+            {t('goodTimes.theComingDaysWhen', { zone: me })}</p>
           <ol className="plain talk-times" data-testid={T.talkTimes}>
             {intervals.map((i) => (
               <li key={i.start} data-start={i.start} data-end={i.end} data-testid={T.talkTime}>

@@ -72,7 +72,7 @@ function PastTopic(props: { doc: Y.Doc; topic: Topic }) {
       <div className="past-note" data-testid={T.historyPastNote}>
         {paragraphs.length ? paragraphs.map((p, i) => <p key={i}>{p}</p>) : <p className="muted">{t('historyPage.theNoteWasEmpty')}</p>}
       </div>
-      <h4>{t('historyPage.clips')}{clips.length})</h4>
+      <h4>{t('historyPage.clips', { count: clips.length })}</h4>
       {clips.length ? (
         <ul className="plain small">
           {clips.slice(0, 50).map((c) => (
@@ -190,7 +190,7 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
         <button type="button" className="link-button" data-testid={T.historyBack} onClick={() => (setOpen(null), setStatus(null))}>
           {t('historyPage.allVersions')}</button>
         <h1 id="history-heading" ref={heading} tabIndex={-1}>
-          {t('historyPage.versionOf')}{' '}{when(open.v.at)}
+          {t('historyPage.versionOf', { when: when(open.v.at) })}
         </h1>
         <p className="muted">
           {reasonText(open.v)}. {countsText(open.v.counts)}.
@@ -253,7 +253,7 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
       <p>{t('historyPage.earlierVersionsOfThis')}</p>
       {size && (
         <p className="muted small" data-testid={T.historySize}>
-          {t('historyPage.historyUses')}{' '}{formatBytes(size.bytes)} {' '}{t('historyPage.onThisComputerAt')}{' '}{formatBytes(size.capBytes)}{t('historyPage.itKeepsEveryVersion')}</p>
+          {t('historyPage.historyUses', { size: formatBytes(size.bytes), cap: formatBytes(size.capBytes) })}</p>
       )}
       {statusLine}
       {keeper.lastError && (
@@ -291,7 +291,7 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
       )}
       {loading && (
         <p role="status" aria-busy="true">
-          {t('historyPage.openingTheVersionOf')}{' '}{when(loading.at)}…
+          {t('historyPage.openingTheVersionOf', { when: when(loading.at) })}
         </p>
       )}
     </section>

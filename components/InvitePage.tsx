@@ -7,7 +7,7 @@ import { markShared } from '../lib/ext/notebooks';
 import { readMemberEntries, readRotationRecords, subscribe } from '../lib/notebook/schema';
 import type { Candidate } from '../lib/sync/rotation';
 import { T } from './test-ids';
-import { useT } from './i18n';
+import { fill, useT } from './i18n';
 
 
 /** The people in this notebook with their key words, kept up to date as entries arrive. */
@@ -82,7 +82,7 @@ export function InvitePage(props: { entry: NotebookEntry; title: string; doc: Y.
         {t('invitePage.back')}</button>
       <h1 id="invite-heading" tabIndex={-1}>
         {t('invitePage.inviteYourPartners')}</h1>
-      <p>{t('invitePage.sendThisCodeOr')}{' '}<strong>{t('invitePage.joinANotebook')}</strong> {' '}{t('invitePage.andPasteIt')}</p>
+      <p>{fill(t('invitePage.sendThisCodeOr'), { join: <strong>{t('invitePage.joinANotebook')}</strong> })}</p>
       <label htmlFor="invite-code">{t('invitePage.inviteCode')}</label>
       <textarea id="invite-code" readOnly rows={3} value={code} data-testid={T.inviteCode} onFocus={(e) => e.currentTarget.select()} />
       <button type="button" onClick={() => void copy(code, t('invitePage.theCodeWas'))}>

@@ -42,7 +42,7 @@ export function JoinForm(props: { me: Identity; onJoined(id: string): void; onCa
     return (
       <section className="card" aria-labelledby="join-changes-h" data-testid={T.joinChanges}>
         <h2 id="join-changes-h" tabIndex={-1} ref={heading}>
-          “{plan.title}{t('joinForm.isAlreadyOnThis')}</h2>
+          {t('joinForm.isAlreadyOnThis', { title: plan.title })}</h2>
         <p>{t('joinForm.thisInviteIsDifferent')}</p>
         <ul>
           {plan.secret === 'newer' && (

@@ -45,7 +45,7 @@ export function ManageNotebooks(props: { notebooks: NotebookEntry[]; onOpen(id: 
                 }}
               >
                 <label htmlFor={`rename-${n.id}`} className="sr-only">
-                  {t('manageNotebooks.newNameFor')}{' '}{n.title}
+                  {t('manageNotebooks.newNameFor', { title: n.title })}
                 </label>
                 <input id={`rename-${n.id}`} value={draft} maxLength={200} onChange={(e) => setDraft(e.target.value)} autoFocus />
                 <button type="submit" className="primary">

@@ -51,7 +51,7 @@ export function NewNotebookForm(props: { first: boolean; busy?: boolean; onCreat
         </div>
         <label className="check">
           <input type="checkbox" data-testid={T.newNotebookExamples} checked={examples} onChange={(e) => setExamples(e.target.checked)} />
-          {t('newNotebookForm.startWithTheProgramme')}{' '}{EXAMPLE_TOPICS.length} {' '}{t('newNotebookForm.exampleTopics')}</label>
+          {t('newNotebookForm.startWithTheProgramme', { count: EXAMPLE_TOPICS.length })}</label>
         {error && (
           <p className="error" role="alert">
             {error}

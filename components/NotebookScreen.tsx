@@ -98,7 +98,7 @@ export function NotebookScreen(props: { entry: NotebookEntry; notebooks: Noteboo
       <>
         {header}
         <main className="page" aria-busy="true">
-          <p role="status">{t('notebookScreen.opening')}{props.entry.title}”…</p>
+          <p role="status">{t('notebookScreen.opening', { title: props.entry.title })}</p>
         </main>
       </>
     );
@@ -209,7 +209,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
       )}
       {snap.problems.length > 0 && (
         <p className="alert" role="status">
-          {snap.problems.length} {snap.problems.length === 1 ? t('notebookScreen.entry') : t('notebookScreen.entries')} {' '}{t('notebookScreen.receivedFromAPartner')}</p>
+          {t('notebookScreen.receivedFromAPartner', { count: snap.problems.length })}</p>
       )}
       <MeContext.Provider value={me}>
       <main className="page" ref={main}>

@@ -2,7 +2,7 @@ import type * as Y from 'yjs';
 import type { Identity } from '../lib/ext/storage';
 import { T } from './test-ids';
 import { usePdfQueue } from './use-pdf-queue';
-import { useT } from './i18n';
+import { fill, useT } from './i18n';
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
@@ -43,11 +43,14 @@ export function PdfClipStatus(props: {
         )}
         {!working && done && (
           <>
-            {t('pdfClipStatus.clippedThePdf')}{done.title}” ({done.pages} {done.pages === 1 ? t('pdfClipStatus.page') : t('pdfClipStatus.pages')}{t('pdfClipStatus.into')}{' '}
-            <button type="button" className="link-button" onClick={() => props.onOpenTopic(done.topicId)}>
-              {done.topicTitle}
-            </button>
-            .{done.truncated ? t('pdfClipStatus.itWasVeryLong') : ''}
+            {fill(t('pdfClipStatus.clippedThePdf', { title: done.title, count: done.pages }), {
+              topic: (
+                <button type="button" className="link-button" onClick={() => props.onOpenTopic(done.topicId)}>
+                  {done.topicTitle}
+                </button>
+              ),
+            })}
+            {done.truncated ? t('pdfClipStatus.itWasVeryLong') : ''}
           </>
         )}
       </div>
@@ -61,7 +64,7 @@ export function PdfClipStatus(props: {
         return (
           <div key={p.id} className="alert" role="alert" data-testid={T.pdfPermission}>
             <p>
-              {t('pdfClipStatus.toClipThePdf')}{p.title || p.url}{t('pdfClipStatus.partnerNotebookNeedsYour')}{' '}{host}{t('pdfClipStatus.yourBrowserWillAsk')}</p>
+              {t('pdfClipStatus.toClipThePdf', { title: p.title || p.url, host })}</p>
             <div className="row wrap">
               <button type="button" className="primary" onClick={() => void view.allow(p)}>
                 {t('pdfClipStatus.allowAndClipThe')}</button>

@@ -19,7 +19,7 @@ export function PdfPassageFinder(props: { captured: CapturedContent; onQuote(p: 
       <label htmlFor={inputId}>{t('pdfPassageFinder.findWordsToQuote')}</label>
       <input id={inputId} type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder={t('pdfPassageFinder.eGMobileLibrary')} data-testid={T.pdfFind} />
       <p className="small muted" role="status" aria-live="polite">
-        {query.trim().length < 2 ? t('pdfPassageFinder.typeAtLeastTwo') : found.length ? t('pdfPassageFinder.pPFound', { p0: found.length === 10 ? 'The first 10' : found.length, p1: found.length === 1 ? 'passage' : 'passages' }) : t('pdfPassageFinder.notFoundInThis')}
+        {query.trim().length < 2 ? t('pdfPassageFinder.typeAtLeastTwo') : found.length ? (found.length === 10 ? t('pdfPassageFinder.firstTenFound') : t('pdfPassageFinder.pPFound', { count: found.length })) : t('pdfPassageFinder.notFoundInThis')}
       </p>
       <ul className="pdf-passages">
         {found.map((p) => (

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { loadPosterFonts } from '../lib/ext/poster-fonts';
 import { unsupportedCharacters } from '../lib/poster/coverage';
 import { agreedThemes, outlinePartnerIds } from '../lib/poster/draft';
@@ -7,8 +7,8 @@ import { BLOG_MIN_WORDS, blogPostDraft, blogWordCount, posterMarkdown } from '..
 import type { PosterContext, PosterOutline, PosterSize } from '../lib/poster/types';
 import { formatBytes, saveFile } from './download';
 import { T } from './test-ids';
-import { useT } from './i18n';
-import type { MessageKey } from '../lib/i18n';
+import { useLocale, useT } from './i18n';
+import { LANGUAGE_NAMES, LOCALES, translatorFor, type Locale, type MessageKey, type Translate } from '../lib/i18n';
 
 
 /** Poster sizes offered, in the words of the programme's instructions. */
@@ -27,13 +27,25 @@ type Status = { kind: 'busy' | 'done' | 'error'; text: string } | null;
  */
 export function PosterExport(props: { outline: PosterOutline; ctx: PosterContext; size: PosterSize; onSize(s: PosterSize): void }) {
   const t = useT();
-  const { outline, ctx, size } = props;
+  const uiLocale = useLocale();
+  const [chosen, setChosen] = useState<Locale | null>(null);
+  const language = chosen ?? uiLocale;
+  // The export's own language (partners may write the poster in a language neither panel uses).
+  const [exportT, setExportT] = useState<{ locale: Locale; t: Translate } | null>(null);
+  useEffect(() => {
+    let live = true;
+    void translatorFor(language).then((tr) => live && setExportT({ locale: language, t: tr }));
+    return () => void (live = false);
+  }, [language]);
+  const ready = exportT?.locale === language;
+  const ctx = useMemo(() => ({ ...props.ctx, t: exportT?.t }), [props.ctx, exportT]);
+  const { outline, size } = props;
   const [status, setStatus] = useState<Status>(null);
   const unsupported = useMemo(() => unsupportedCharacters(outline, ctx), [outline, ctx]);
   const partnerIds = outlinePartnerIds(outline);
   const agreed = agreedThemes(outline, partnerIds).length;
   const notAgreed = outline.themes.length - agreed;
-  const busy = status?.kind === 'busy';
+  const busy = status?.kind === 'busy' || !ready;
 
   async function pdf() {
     setStatus({ kind: 'busy', text: t('posterExport.makingYourPdf') });
@@ -52,7 +64,7 @@ export function PosterExport(props: { outline: PosterOutline; ctx: PosterContext
 
   function text(name: string, body: string, type: string, extra = '') {
     const n = saveFile(body, name, type);
-    setStatus({ kind: 'done', text: `${name} saved — ${formatBytes(n)}.${extra}` });
+    setStatus({ kind: 'done', text: t('posterExport.fileSaved', { name, size: formatBytes(n) }) + extra });
   }
 
   function openPrint() {
@@ -65,6 +77,19 @@ export function PosterExport(props: { outline: PosterOutline; ctx: PosterContext
   return (
     <>
       <div className="field">
+        <label htmlFor="export-language">{t('posterExport.language')}</label>
+        <select id="export-language" value={language} onChange={(e) => setChosen(e.target.value as Locale)} data-testid={T.exportLanguage} aria-describedby="export-language-hint">
+          {LOCALES.map((l) => (
+            <option key={l} value={l} lang={l}>
+              {LANGUAGE_NAMES[l]}
+            </option>
+          ))}
+        </select>
+        <p id="export-language-hint" className="muted small">
+          {t('posterExport.languageHint')}
+        </p>
+      </div>
+      <div className="field">
         <label htmlFor="poster-size">{t('posterExport.posterSize')}</label>
         <select id="poster-size" value={size} onChange={(e) => props.onSize(e.target.value as PosterSize)} data-testid={T.exportSize}>
           {(Object.keys(SIZE_LABELS) as PosterSize[]).map((s) => (
@@ -76,7 +101,7 @@ export function PosterExport(props: { outline: PosterOutline; ctx: PosterContext
       </div>
       {notAgreed > 0 && (
         <p className="muted small">
-          {notAgreed} {notAgreed === 1 ? t('posterExport.themeIs') : t('posterExport.themesAre')} {' '}{t('posterExport.notAgreedByEveryone')}</p>
+          {t('posterExport.notAgreedByEveryone', { count: notAgreed })}</p>
       )}
       {unsupported.length > 0 && (
         <div className="alert poster-warning" role="alert" data-testid={T.exportWarning}>
@@ -106,8 +131,8 @@ export function PosterExport(props: { outline: PosterOutline; ctx: PosterContext
           disabled={busy}
           onClick={() => {
             const md = blogPostDraft(outline, ctx);
-            const words = blogWordCount(md);
-            text('blog-post.md', md, 'text/markdown', t('posterExport.wordsWordsSoFar', { words: words, p1: words < BLOG_MIN_WORDS ? `; the programme asks for at least ${BLOG_MIN_WORDS}, and the draft marks where to write` : '' }));
+            const words = blogWordCount(md, ctx.t);
+            text('blog-post.md', md, 'text/markdown', ' ' + t('posterExport.wordsWordsSoFar', { count: words }) + (words < BLOG_MIN_WORDS ? ' ' + t('posterExport.blogShort', { min: BLOG_MIN_WORDS }) : ''));
           }}
           data-testid={T.exportBlog}
         >

@@ -21,7 +21,7 @@ export function PosterThemes(props: { doc: Y.Doc; themes: PosterTheme[]; partner
       <p className="muted small" data-testid={T.themeSummary}>
         {props.themes.length === 0
           ? t('posterThemes.noThemeProposedYet')
-          : t('posterThemes.agreedOfLengthP', { agreed: agreed, length: props.themes.length, p2: props.themes.length === 1 ? 'theme' : 'themes' })}
+          : t('posterThemes.agreedOfLengthP', { agreed, count: props.themes.length })}
       </p>
       {props.themes.map((t) => (
         <ThemeCard key={t.id} doc={props.doc} theme={t} partners={props.partners} clips={props.clips} me={me} recorders={props.recorders[t.id] ?? {}} />

@@ -7,7 +7,6 @@ import { formatBytes } from './download';
 import { T } from './test-ids';
 import { useT } from './i18n';
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /**
  * "Restore from a backup file…": choose a file, see what it holds, then restore it as a new
@@ -80,14 +79,14 @@ export function RestoreBackup(props: { notebooks: NotebookEntry[]; onOpen(id: st
             {backup.appVersion && t('restoreBackup.withPartnerNotebookAppversion', { appVersion: backup.appVersion })} · {formatBytes(backup.fileBytes)}
           </p>
           <p data-testid={T.restoreCounts}>
-            {plural(backup.counts.topics, 'topic')} ({backup.counts.notes} {' '}{t('restoreBackup.withNotes')}{' '}{plural(backup.counts.clips, 'clip')} · {plural(backup.counts.partners, 'partner profile')}
+            {t('restoreBackup.counts', { topics: t('restoreBackup.nTopics', { count: backup.counts.topics }), notes: backup.counts.notes, clips: t('restoreBackup.nClips', { count: backup.counts.clips }), profiles: t('restoreBackup.nProfiles', { count: backup.counts.partners }) })}
           </p>
           {here ? (
             <>
-              <p className="muted">“{here.title}{t('restoreBackup.isAlreadyOnThis')}</p>
+              <p className="muted">{t('restoreBackup.isAlreadyOnThis', { title: here.title })}</p>
               <div className="row wrap">
                 <button type="button" className="primary" data-testid={T.restoreMerge} disabled={!!busy} onClick={() => void restore({ mode: 'merge' })}>
-                  {t('restoreBackup.mergeInto')}{here.title}”
+                  {t('restoreBackup.mergeInto', { title: here.title })}
                 </button>
                 <button type="button" data-testid={T.restoreNew} disabled={!!busy} onClick={() => void restore({ mode: 'new' })}>
                   {t('restoreBackup.restoreAsANew')}</button>
@@ -115,7 +114,7 @@ export function RestoreBackup(props: { notebooks: NotebookEntry[]; onOpen(id: st
       </p>
       {result && (
         <button type="button" className="primary" data-testid={T.restoreOpen} onClick={() => props.onOpen(result.id)}>
-          {t('restoreBackup.open')}{result.title}”
+          {t('restoreBackup.open', { title: result.title })}
         </button>
       )}
       {error && (

@@ -19,7 +19,7 @@ export function RotationChoice(props: { choice: Choice; onChoose(key: string): v
       {choice.options.length > 1 && <p>{t('rotationChoice.moreThanOneNew')}</p>}
       {choice.removed.map((r) => (
         <p key={r.keyId} data-testid={T.rotationRemoved}>
-          {t('rotationChoice.someoneRemovedOrDamaged')}{' '}{r.name ?? t('rotationChoice.aPartner')} {' '}{t('rotationChoice.keyWords')}{' '}{r.words}{t('rotationChoice.askYourPartnersWhich')}</p>
+          {t('rotationChoice.someoneRemovedOrDamaged', { name: r.name ?? t('rotationChoice.aPartner'), words: r.words })}</p>
       ))}
       {choice.options.length === 0 && <p>{t('rotationChoice.askYourPartnersTo')}</p>}
       <ul className="plain">
@@ -30,9 +30,9 @@ export function RotationChoice(props: { choice: Choice; onChoose(key: string): v
               <br />
               <span className="small">{t('rotationChoice.keyWords2')}{' '}<span data-testid={T.fingerprint}>{o.by.words}</span></span>
             </p>
-            <p className="small">{t('rotationChoice.keeps')}{' '}{o.members.map((m) => `${m.name || 'no name'} (${m.words})`).join(', ')}</p>
+            <p className="small">{t('rotationChoice.keeps')}{' '}{o.members.map((m) => `${m.name || t('rotationChoice.noName')} (${m.words})`).join(', ')}</p>
             <button type="button" onClick={() => props.onChoose(o.key)} data-testid={T.rotationFollow}>
-              {t('rotationChoice.followTheInviteMade')}{' '}{o.by.name || t('rotationChoice.thisPerson')}
+              {t('rotationChoice.followTheInviteMade', { name: o.by.name || t('rotationChoice.thisPerson') })}
             </button>
           </li>
         ))}

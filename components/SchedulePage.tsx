@@ -83,7 +83,7 @@ function ProgrammeDates({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
             setMessage(
               dates.size === 0
                 ? t('schedulePage.everyTopicAlreadyHas')
-                : t('schedulePage.sizePFortnightlyDates', { size: dates.size, p1: dates.size === 1 ? 'topic has' : 'topics have' }),
+                : t('schedulePage.sizePFortnightlyDates', { count: dates.size }),
             );
           } catch (e) {
             setError((e as Error).message);
@@ -161,7 +161,7 @@ function ImportSchedule({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
           {fileError}
         </p>
       ) : (
-        fileName && <p className="muted small">{t('schedulePage.readFrom')}{' '}{fileName}.</p>
+        fileName && <p className="muted small">{t('schedulePage.readFrom', { name: fileName })}</p>
       )}
       <div className="row end">
         <button type="button" data-testid={T.importPreview} disabled={!text.trim()} onClick={() => (setPreview(true), setDone(''))}>
@@ -173,7 +173,7 @@ function ImportSchedule({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
             <div className="alert import-errors" role="alert" data-testid={T.importErrors}>
               <p>
                 <strong>
-                  {parsed.errors.length === 1 ? t('schedulePage.oneLine') : t('schedulePage.lengthLines', { length: parsed.errors.length })} {' '}{t('schedulePage.cannotBeImportedAnd')}{' '}{parsed.errors.length === 1 ? t('schedulePage.is') : t('schedulePage.are')} {' '}{t('schedulePage.leftOut')}</strong>
+                  {t('schedulePage.cannotBeImportedAnd', { count: parsed.errors.length })}</strong>
               </p>
               <ul>
                 {parsed.errors.map((e, i) => (
@@ -231,7 +231,7 @@ function ImportSchedule({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
                   setPreview(false);
                 }}
               >
-                {t('schedulePage.import')}{' '}{plan.length} {plan.length === 1 ? t('schedulePage.topic2') : t('schedulePage.topics')}
+                {t('schedulePage.import', { count: plan.length })}
               </button>
             </div>
           )}

@@ -185,7 +185,7 @@ export function SearchPage(props: {
       </ol>
       {results.length > SHOWN && (
         <p className="muted small">
-          {t('searchPage.showingTheBest')}{' '}{SHOWN} {' '}{t('searchPage.of')}{' '}{results.length}{t('searchPage.addAWordOr')}</p>
+          {t('searchPage.showingTheBest', { shown: SHOWN, count: results.length })}</p>
       )}
     </section>
   );

@@ -64,14 +64,14 @@ export function ThemeCard(props: { doc: Y.Doc; theme: PosterTheme; partners: Par
   return (
     <article className={`card theme theme-${state}`} data-testid={T.posterTheme} aria-labelledby={headingId}>
       <h3 id={headingId} className="sr-only">
-        {t('themeCard.theme')}{' '}{theme.title || t('themeCard.untitled')}
+        {t('themeCard.theme', { title: theme.title || t('themeCard.untitled') })}
       </h3>
       <p className={`theme-status ${state}`} data-testid={T.themeStatus}>
         {state === 'agreed' ? '✓ ' : ''}
         {agreementText(theme, partners)}
       </p>
       <PosterField text={themeTitleText(doc, theme.id)} id={`theme-${theme.id}-title`} label={t('themeCard.theme2')} testId={T.themeTitle} maxLength={1000} />
-      <p className="muted small">{t('themeCard.proposedBy')}{' '}{nameOf(partners, theme.proposedBy)}{theme.from ? t('themeCard.fromAP', { p0: theme.from.kind === 'note' ? 'note' : theme.from.kind }) : ''}.</p>
+      <p className="muted small">{theme.from ? t('themeCard.proposedByFrom', { name: nameOf(partners, theme.proposedBy), from: t(`themeCard.from.${theme.from.kind}`) }) : t('themeCard.proposedBy', { name: nameOf(partners, theme.proposedBy) })}</p>
 
       <ul className="plain votes" aria-label={t('themeCard.votes')}>
         {partners.map((p) => {
@@ -89,8 +89,8 @@ export function ThemeCard(props: { doc: Y.Doc; theme: PosterTheme; partners: Par
                 voteButtons(p, true)
               ) : (
                 <details className="record-vote">
-                  <summary data-testid={T.themeRecordFor}>{t('themeCard.record')}{' '}{p.name || t('themeCard.their')}{t('themeCard.sAnswer')}</summary>
-                  <p className="muted small">{t('themeCard.onlyIf')}{' '}{p.name || t('themeCard.yourPartner')} {' '}{t('themeCard.toldYouByEmail')}{' '}{p.name || t('themeCard.they')} {' '}{t('themeCard.canChangeItIn')}</p>
+                  <summary data-testid={T.themeRecordFor}>{p.name ? t('themeCard.record', { name: p.name }) : t('themeCard.recordTheir')}</summary>
+                  <p className="muted small">{t('themeCard.onlyIf', { name: p.name || t('themeCard.yourPartner') })}</p>
                   {voteButtons(p, false)}
                 </details>
               )}

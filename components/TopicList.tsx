@@ -217,7 +217,7 @@ export function TopicList(props: {
       )}
       {archived.length > 0 && (
         <details className="archived" data-testid={T.archivedTopics}>
-          <summary>{t('topicList.archivedTopics')}{archived.length})</summary>
+          <summary>{t('topicList.archivedTopics', { count: archived.length })}</summary>
           <p className="muted small">{t('topicList.archivedTopicsKeepTheir')}</p>
           <ul className="plain">
             {archived.map((tp) => (
