@@ -113,7 +113,7 @@ export function ClipBar(props: {
           )}
           {failure.reason !== 'no-access' && failure.url && (
             <button type="button" onClick={() => void saveLink(failure.url!, failure.title)} data-testid={T.saveLinkInstead}>
-              {t('clipBar.saveTheLink')}{failure.title || failure.url}{t('clipBar.instead')}</button>
+              {t('clipBar.saveTheLink', { title: failure.title || failure.url })}</button>
           )}
           {failure.reason === 'restricted' && !failure.url && <LinkForm onSave={(url, title) => saveLink(url, title)} />}
         </div>

@@ -35,7 +35,7 @@ function AddToPoster(props: { doc: Y.Doc; clip: Clip; passage?: { text: string; 
   return (
     <div className="clip-poster">
       <p className="small">
-        {t('clipPosterActions.quote')}{quote.text.slice(0, 160)}
+        {t('clipPosterActions.quote', { text: quote.text.slice(0, 160) })}
         {quote.text.length > 160 ? '…' : ''}”{quote.pages ? ` (${pageLocator(quote.pages)})` : ''}
       </p>
       {themes.length > 0 ? (

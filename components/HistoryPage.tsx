@@ -78,7 +78,7 @@ function PastTopic(props: { doc: Y.Doc; topic: Topic }) {
           {clips.slice(0, 50).map((c) => (
             <li key={c.id}>{c.captured.title}</li>
           ))}
-          {clips.length > 50 && <li className="muted">{t('historyPage.and')}{' '}{clips.length - 50} {' '}{t('historyPage.more')}</li>}
+          {clips.length > 50 && <li className="muted">{t('historyPage.andMore', { count: clips.length - 50 })}</li>}
         </ul>
       ) : (
         <p className="muted small">{t('historyPage.noClips')}</p>

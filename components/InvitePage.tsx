@@ -59,10 +59,10 @@ export function InvitePage(props: { entry: NotebookEntry; title: string; doc: Y.
       await markShared(entry.id);
     })();
   }, [props.entry, props.title, props.entry.secret]);
-  const copy = async (text: string, what: string) => {
+  const copy = async (text: string, done: 'invitePage.theCodeWas' | 'invitePage.theLinkWas') => {
     try {
       await navigator.clipboard.writeText(text);
-      setCopied(t('invitePage.whatCopiedPasteIt', { what: what }));
+      setCopied(t(done));
     } catch {
       setCopied(t('invitePage.copyingIsNotAllowed'));
     }
@@ -85,11 +85,11 @@ export function InvitePage(props: { entry: NotebookEntry; title: string; doc: Y.
       <p>{fill(t('invitePage.sendThisCodeOr'), { join: <strong>{t('invitePage.joinANotebook')}</strong> })}</p>
       <label htmlFor="invite-code">{t('invitePage.inviteCode')}</label>
       <textarea id="invite-code" readOnly rows={3} value={code} data-testid={T.inviteCode} onFocus={(e) => e.currentTarget.select()} />
-      <button type="button" onClick={() => void copy(code, t('invitePage.theCodeWas'))}>
+      <button type="button" onClick={() => void copy(code, 'invitePage.theCodeWas')}>
         {t('invitePage.copyTheCode')}</button>
       <label htmlFor="invite-link">{t('invitePage.inviteLink')}</label>
       <textarea id="invite-link" readOnly rows={3} value={link} data-testid={T.inviteLink} onFocus={(e) => e.currentTarget.select()} />
-      <button type="button" onClick={() => void copy(link, t('invitePage.theLinkWas'))}>
+      <button type="button" onClick={() => void copy(link, 'invitePage.theLinkWas')}>
         {t('invitePage.copyTheLink')}</button>
       <p role="status" className="small">
         {copied}

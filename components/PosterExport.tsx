@@ -7,7 +7,7 @@ import { BLOG_MIN_WORDS, blogPostDraft, blogWordCount, posterMarkdown } from '..
 import type { PosterContext, PosterOutline, PosterSize } from '../lib/poster/types';
 import { formatBytes, saveFile } from './download';
 import { T } from './test-ids';
-import { useLocale, useT } from './i18n';
+import { fill, useLocale, useT } from './i18n';
 import { LANGUAGE_NAMES, LOCALES, translatorFor, type Locale, type MessageKey, type Translate } from '../lib/i18n';
 
 
@@ -106,7 +106,7 @@ export function PosterExport(props: { outline: PosterOutline; ctx: PosterContext
       {unsupported.length > 0 && (
         <div className="alert poster-warning" role="alert" data-testid={T.exportWarning}>
           <p>
-            <strong>{t('posterExport.someTextCannotBe')}</strong> ({[...new Set(unsupported.flatMap((u) => u.scripts))].join(', ')}{t('posterExport.itWillPrintAs')}</p>
+            {fill(t('posterExport.itWillPrintAs', { scripts: [...new Set(unsupported.flatMap((u) => u.scripts))].join(', ') }), { what: <strong>{t('posterExport.someTextCannotBe')}</strong> })}</p>
           <ul>
             {unsupported.slice(0, 8).map((u, i) => (
               <li key={i}>

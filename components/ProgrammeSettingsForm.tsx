@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { syncSettingsItem } from '../lib/ext/storage';
 import { parseSettingsCode, settingsChanges, SettingsCodeError, type ProgrammeSettings, type SettingsChange } from '../lib/sync/settings-code';
 import { T } from './test-ids';
-import { useT } from './i18n';
+import { fill, useT } from './i18n';
 
 /**
  * "Settings code from your programme": paste once, see what would change, then apply. Nothing
@@ -70,7 +70,7 @@ export function ProgrammeSettingsForm(props: { idPrefix: string; onApplied?(): v
       )}
       {preview && (
         <div className="card" ref={previewRef} tabIndex={-1} data-testid={T.settingsCodePreview} role="group" aria-label={t('programmeSettingsForm.whatThisCodeChanges')}>
-          {preview.next.programme && <p>{t('programmeSettingsForm.from')}{' '}<strong>{preview.next.programme}</strong></p>}
+          {preview.next.programme && <p>{fill(t('programmeSettingsForm.from'), { programme: <strong>{preview.next.programme}</strong> })}</p>}
           {preview.changes.length === 0 ? (
             <p>{t('programmeSettingsForm.youAlreadyUseThese')}</p>
           ) : (

@@ -1,7 +1,7 @@
 import type { RotationChoice as Choice } from '../lib/sync/rotation';
 import { currentLocale } from '../lib/i18n';
 import { T } from './test-ids';
-import { useT } from './i18n';
+import { fill, useT } from './i18n';
 
 const when = (at: number) => (at ? new Date(at).toLocaleString(currentLocale(), { dateStyle: 'medium', timeStyle: 'short' }) : '');
 
@@ -26,7 +26,7 @@ export function RotationChoice(props: { choice: Choice; onChoose(key: string): v
         {choice.options.map((o) => (
           <li key={o.key} className="card" data-testid={T.rotationOption}>
             <p>
-              {t('rotationChoice.madeBy')}{' '}<strong>{o.by.name || t('rotationChoice.someoneWithoutAName')}</strong> {when(o.at) && t('rotationChoice.onP', { p0: when(o.at) })}
+              {fill(when(o.at) ? t('rotationChoice.madeByOn', { when: when(o.at) }) : t('rotationChoice.madeBy'), { name: <strong>{o.by.name || t('rotationChoice.someoneWithoutAName')}</strong> })}
               <br />
               <span className="small">{t('rotationChoice.keyWords2')}{' '}<span data-testid={T.fingerprint}>{o.by.words}</span></span>
             </p>

@@ -67,7 +67,7 @@ function ProgrammeDates({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
           />
         </div>
       </div>
-      <p className="muted small">{t('schedulePage.datesFollowYourCalendar')}{tz}{t('schedulePage.yourPartnersSeeThe')}</p>
+      <p className="muted small">{t('schedulePage.datesFollowYourCalendar', { zone: tz })}</p>
       <button
         type="button"
         data-testid={T.giveDates}
@@ -225,7 +225,7 @@ function ImportSchedule({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
                     }
                   }, 'local');
                   const created = plan.filter((s) => s.action === 'create').length;
-                  setDone(t('schedulePage.importedCreatedNewP', { created: created, p1: created === 1 ? 'topic' : 'topics', p2: plan.length - created }));
+                  setDone(t('schedulePage.importedCreatedNewP', { count: created, updated: plan.length - created }));
                   setText('');
                   setFileName('');
                   setPreview(false);

@@ -160,7 +160,7 @@ export function SearchPage(props: {
       </form>
       {!progress.ready && (
         <div className="search-progress" role="status" data-testid={T.searchProgress}>
-          {t('searchPage.preparingSearch')}{' '}{percent}%
+          {t('searchPage.preparingSearch', { percent })}
           <progress max={progress.total || 1} value={progress.done} aria-label={t('searchPage.preparingSearch2')} />
         </div>
       )}

@@ -6,7 +6,7 @@ import { T } from './test-ids';
 import { useStorageItem } from './use-storage-item';
 import { ProgrammeSettingsForm } from './ProgrammeSettingsForm';
 import { encodeSettingsCode, makeProgrammeSettings, settingsLink, SettingsCodeError } from '../lib/sync/settings-code';
-import { useT } from './i18n';
+import { fill, useT } from './i18n';
 import { LanguageSettings } from './LanguageSettings';
 
 /** The placeholder of the STUN/TURN box: an example of the format, not words to translate. */
@@ -42,7 +42,7 @@ export function SettingsPage() {
       <LanguageSettings />
       {settings.programme && (
         <p data-testid={T.settingsProgramme}>
-          {t('settingsPage.youUseTheSettings')}{' '}<strong>{settings.programme}</strong>.
+          {fill(t('settingsPage.youUseTheSettings'), { programme: <strong>{settings.programme}</strong> })}
         </p>
       )}
       <h2>{t('settingsPage.settingsFromYourProgramme')}</h2>
@@ -65,7 +65,7 @@ export function SettingsPage() {
         <label htmlFor="set-signaling">{t('settingsPage.syncServersOnePer')}</label>
         <textarea id="set-signaling" rows={2} value={signaling} onChange={(e) => (setSignaling(e.target.value), setSaved(''))} data-testid={T.settingsSignaling} aria-describedby="set-signaling-hint" />
         <p id="set-signaling-hint" className="muted small">
-          {t('settingsPage.yourProgrammeGivesYou')}{' '}{DEFAULT_SIGNALING}.
+          {t('settingsPage.yourProgrammeGivesYou', { address: DEFAULT_SIGNALING })}
         </p>
         <label htmlFor="set-ice">{t('settingsPage.stunTurnServersOptional')}</label>
         <textarea id="set-ice" rows={2} value={ice} placeholder={ICE_EXAMPLE} onChange={(e) => (setIce(e.target.value), setSaved(''))} data-testid={T.settingsIce} aria-describedby="set-ice-hint" />

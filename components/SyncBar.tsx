@@ -101,7 +101,7 @@ function RelayLine({ relay }: { relay: NonNullable<SyncView['relay']> }) {
   const text =
     relay.state === 'online'
       ? relay.pendingUploads
-        ? t('syncBar.sendingPendinguploadsPTo', { pendingUploads: relay.pendingUploads, p1: relay.pendingUploads === 1 ? 'change' : 'changes' })
+        ? t('syncBar.sendingPendinguploadsPTo', { count: relay.pendingUploads })
         : t('syncBar.allYourChangesAre')
       : relay.state === 'connecting'
         ? t('syncBar.connectingToTheSync')

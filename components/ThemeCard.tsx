@@ -10,7 +10,7 @@ import type { Me } from './me-context';
 import { PosterField } from './PosterField';
 import { T } from './test-ids';
 import { useT } from './i18n';
-import { t } from '../lib/i18n';
+import { list, t } from '../lib/i18n';
 
 
 const nameOf = (partners: PartnerProfile[], id: string) => partners.find((p) => p.id === id)?.name || 'a partner';
@@ -26,7 +26,7 @@ export function agreementText(theme: PosterTheme, partners: PartnerProfile[]): s
   const state = themeAgreement(theme, ids);
   if (state === 'agreed') return t('themeCard.everyoneAgreesThisTheme');
   const unsure = ids.filter((id) => voteOf(theme, id) === 'unsure').map((id) => nameOf(partners, id));
-  if (state === 'disputed') return t('themeCard.notOnThePoster', { p0: unsure.join(', '), p1: unsure.length === 1 ? 'is' : 'are' });
+  if (state === 'disputed') return t('themeCard.notOnThePoster', { names: list(unsure), count: unsure.length });
   const waiting = ids.filter((id) => !voteOf(theme, id)).map((id) => nameOf(partners, id));
   return waiting.length ? t('themeCard.notOnThePoster2', { p0: waiting.join(', ') }) : t('themeCard.addPartnerProfilesOn');
 }
