@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as fontkit from '@pdf-lib/fontkit';
+import { en, loadCatalogue, placeholdersOf, TRANSLATED, type Catalogue, type MessageKey, type Locale } from '../../../lib/i18n';
+import type { Message } from '../../../lib/i18n/core';
+
+/** The plural categories whole numbers fall into in `locale` (what a count can select). */
+function integerCategories(locale: Locale): Set<string> {
+  const r = new Intl.PluralRules(locale);
+  const out = new Set<string>();
+  for (let n = 0; n <= 1000; n++) out.add(r.select(n));
+  return out;
+}
+
+const keys = Object.keys(en) as MessageKey[];
+/** Entries that are the same in every language: codes, formats, names. */
+const SAME_EVERYWHERE = new Set<MessageKey>(['clipBar.https', 'joinForm.pn', 'programmeSettingsForm.pns', 'newNotebookForm.anaBatbayar', 'kind.pdf', 'kinds.pdf', 'posterExport.sizeA0', 'posterExport.sizeA1', 'notebookScreen.ok']);
+const texts = (m: Message) => (typeof m === 'string' ? [m] : Object.values(m).filter((s): s is string => typeof s === 'string'));
+
+describe.each(TRANSLATED)('catalogue %s', (locale) => {
+  let cat: Catalogue;
+  it('loads and has exactly the English keys', async () => {
+    cat = await loadCatalogue(locale);
+    expect(Object.keys(cat).sort()).toEqual([...keys].sort());
+  });
+
+  it('uses the same {placeholders} as English in every message', () => {
+    const wrong = keys.filter((k) => {
+      const want = [...placeholdersOf(en[k])].sort().join(',');
+      return texts(cat[k]).some((s) => [...placeholdersOf(s)].sort().join(',') !== want && !(typeof en[k] !== 'string' && [...placeholdersOf(s)].every((p) => placeholdersOf(en[k]).has(p))));
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it('gives every plural message the forms the language needs', () => {
+    const need = integerCategories(locale);
+    const missing: string[] = [];
+    for (const k of keys) {
+      const m = cat[k];
+      if (typeof en[k] === 'string') {
+        if (typeof m !== 'string') missing.push(`${k}: plural where English has none`);
+        continue;
+      }
+      if (typeof m === 'string') {
+        missing.push(`${k}: not a plural`);
+        continue;
+      }
+      for (const c of need) if (m[c as Intl.LDMLPluralRule] === undefined) missing.push(`${k}: ${c}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('is translated (not left in English) and names its locale', () => {
+    expect(cat['meta.locale']).toBe(locale);
+    const english = keys.filter((k) => !SAME_EVERYWHERE.has(k) && k !== 'meta.locale' && /\p{L}{3,}/u.test(texts(en[k]).join(' ')) && JSON.stringify(cat[k]) === JSON.stringify(en[k]));
+    // A few words are the same in some languages (“Notebook”, “Tags”…): allow a handful, no more.
+    expect(english.length, english.join(', ')).toBeLessThanOrEqual(8);
+  });
+
+  it('has only characters the bundled poster font (Noto Sans) can draw', () => {
+    const font = fontkit.create(readFileSync('public/fonts/NotoSans-Regular.ttf')) as { hasGlyphForCodePoint(cp: number): boolean };
+    const bold = fontkit.create(readFileSync('public/fonts/NotoSans-Bold.ttf')) as { hasGlyphForCodePoint(cp: number): boolean };
+    const all = new Set([...keys.flatMap((k) => texts(cat[k])).join('')].map((c) => c.codePointAt(0)!));
+    const missing = [...all].filter((cp) => cp > 0x20 && (!font.hasGlyphForCodePoint(cp) || !bold.hasGlyphForCodePoint(cp)));
+    expect(missing.map((cp) => String.fromCodePoint(cp))).toEqual([]);
+  });
+});
+
+describe('English catalogue', () => {
+  it('uses only {count} to choose plural forms, and gives one and other', () => {
+    for (const k of keys) {
+      const m = en[k];
+      if (typeof m === 'string') continue;
+      expect(placeholdersOf(m).has('count'), k).toBe(true);
+      expect(Object.keys(m).sort(), k).toEqual(['one', 'other']);
+    }
+  });
+});
