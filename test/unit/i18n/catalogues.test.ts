@@ -75,3 +75,17 @@ describe('English catalogue', () => {
     }
   });
 });
+
+describe('manifest strings (public/_locales)', () => {
+  it('exist for every UI language, with the keys the manifest uses and a description Chrome accepts', async () => {
+    const { LOCALES } = await import('../../../lib/i18n');
+    const config = readFileSync('wxt.config.ts', 'utf8');
+    const used = [...config.matchAll(/__MSG_(\w+)__/g)].map((m) => m[1]);
+    expect(used.length).toBeGreaterThanOrEqual(4);
+    for (const l of LOCALES) {
+      const messages = JSON.parse(readFileSync(`public/_locales/${l}/messages.json`, 'utf8')) as Record<string, { message: string }>;
+      for (const key of used) expect(messages[key!]?.message, `${l}: ${key}`).toBeTruthy();
+      expect(messages.extDescription!.message.length, l).toBeLessThanOrEqual(132);
+    }
+  });
+});
