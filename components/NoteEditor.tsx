@@ -9,6 +9,7 @@ import StarterKit from '@tiptap/starter-kit';
 import type * as Y from 'yjs';
 import { T } from './test-ids';
 import { useT } from './i18n';
+import { t as tGlobal } from '../lib/i18n';
 
 
 
@@ -51,7 +52,7 @@ function renderCaret(user: Record<string, unknown>): HTMLElement {
   label.classList.add('collaboration-carets__label');
   label.style.backgroundColor = color;
   // textContent, never innerHTML: the name comes from a partner's browser.
-  label.textContent = typeof user.name === 'string' ? user.name.slice(0, 80) : 'Partner';
+  label.textContent = typeof user.name === 'string' ? user.name.slice(0, 80) : tGlobal('noteEditor.partner');
   caret.append(label);
   return caret;
 }
@@ -128,19 +129,19 @@ function Toolbar({ editor }: { editor: Editor }) {
   const chain = () => editor.chain().focus();
   return (
     <div className="toolbar" role="toolbar" aria-label={t('noteEditor.formatting')}>
-      {btn('Bold', 'B', state.bold, () => chain().toggleBold().run(), 'Ctrl+B')}
-      {btn('Italic', 'I', state.italic, () => chain().toggleItalic().run(), 'Ctrl+I')}
-      {btn('Highlight', 'H', state.highlight, () => chain().toggleHighlight().run())}
-      {btn('H2 heading', 'H2', state.h2, () => chain().toggleHeading({ level: 2 }).run())}
+      {btn(t('noteEditor.bold'), 'B', state.bold, () => chain().toggleBold().run(), 'Ctrl+B')}
+      {btn(t('noteEditor.italic'), 'I', state.italic, () => chain().toggleItalic().run(), 'Ctrl+I')}
+      {btn(t('noteEditor.highlight'), 'H', state.highlight, () => chain().toggleHighlight().run())}
+      {btn(t('noteEditor.heading'), 'H2', state.h2, () => chain().toggleHeading({ level: 2 }).run())}
       {btn(t('noteEditor.bulletedList'), '•', state.bullet, () => chain().toggleBulletList().run())}
-      {btn('Quote', '“', state.quote, () => chain().toggleBlockquote().run())}
-      {btn('Link', 'Link', state.link, () => {
+      {btn(t('noteEditor.quote'), '“', state.quote, () => chain().toggleBlockquote().run())}
+      {btn(t('noteEditor.link'), t('noteEditor.link'), state.link, () => {
         if (state.link) return void chain().unsetLink().run();
         const href = window.prompt(t('noteEditor.linkAddressHttps'));
         if (href && isAllowedLink(href)) chain().setLink({ href: href.trim() }).run();
       })}
-      {btn('Undo', '↶', undefined, () => chain().undo().run(), 'Ctrl+Z')}
-      {btn('Redo', '↷', undefined, () => chain().redo().run(), 'Ctrl+Shift+Z')}
+      {btn(t('noteEditor.undo'), '↶', undefined, () => chain().undo().run(), 'Ctrl+Z')}
+      {btn(t('noteEditor.redo'), '↷', undefined, () => chain().redo().run(), 'Ctrl+Shift+Z')}
     </div>
   );
 }

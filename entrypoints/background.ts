@@ -1,4 +1,4 @@
-import { CLIP_COMMAND, createMenus, onActionClick, onCommand, onMenuClick, onPanelMessage, refreshBadge } from '@/lib/ext/background';
+import { CLIP_COMMAND, createMenus, menuTitles, onActionClick, onCommand, onMenuClick, onPanelMessage, refreshBadge } from '@/lib/ext/background';
 import { clipNoticesItem, clipQueueItem } from '@/lib/ext/clip-queue';
 import { highlightSettingsItem, syncHighlightScripts } from '@/lib/ext/highlights';
 import { checkRhythm, listenForRhythm } from '@/lib/ext/rhythm';
@@ -32,5 +32,5 @@ export default defineBackground(() => {
   // Daily reminders: quiet partnership, poster countdown.
   listenForRhythm();
   // A debugging handle (DevTools, end-to-end tests): the same handlers the browser calls.
-  Object.assign(globalThis, { partnerNotebook: { onMenuClick, onCommand, CLIP_COMMAND, checkRhythm } });
+  Object.assign(globalThis, { partnerNotebook: { onMenuClick, onCommand, CLIP_COMMAND, checkRhythm, menuTitles } });
 });

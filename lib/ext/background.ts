@@ -15,10 +15,17 @@ export const MENU = { page: 'pn-clip-page', selection: 'pn-clip-selection', link
 /** The keyboard command (manifest `commands`). */
 export const CLIP_COMMAND = 'clip-page';
 
-/** Creates the context-menu entries (on install and browser start-up). */
+let titles: string[] = [];
+/** The context-menu titles last created (for the debugging handle and end-to-end tests). */
+export function menuTitles(): string[] {
+  return titles;
+}
+
+/** Creates the context-menu entries (on install, browser start-up and a change of language). */
 export async function createMenus(): Promise<void> {
   // In the language chosen in Settings (the service worker may have just woken: read it again).
   const tr = await translatorFor(localeFor(await readLanguageChoice()));
+  titles = [tr('menus.clipPage'), tr('menus.clipSelection'), tr('menus.clipLink'), tr('menus.clipPdf'), tr('menus.clipImage')];
   browser.contextMenus.removeAll(() => {
     browser.contextMenus.create({ id: MENU.page, title: tr('menus.clipPage'), contexts: ['page'] });
     browser.contextMenus.create({ id: MENU.selection, title: tr('menus.clipSelection'), contexts: ['selection'] });

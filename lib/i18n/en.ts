@@ -746,4 +746,13 @@ export const en = {
   'welcome.welcomeToPartnerNotebook': 'Welcome to Partner Notebook',
   'welcome.yourColourForYour': 'Your colour (for your cursor and name)',
   'welcome.yourName': 'Your name',
+  'noteEditor.bold': 'Bold',
+  'noteEditor.italic': 'Italic',
+  'noteEditor.highlight': 'Highlight',
+  'noteEditor.heading': 'H2 heading',
+  'noteEditor.quote': 'Quote',
+  'noteEditor.link': 'Link',
+  'noteEditor.undo': 'Undo',
+  'noteEditor.redo': 'Redo',
+  'noteEditor.partner': 'Partner',
 } as const;

@@ -745,4 +745,13 @@ export const es: Catalogue = {
   'welcome.welcomeToPartnerNotebook': 'Le damos la bienvenida a Partner Notebook',
   'welcome.yourColourForYour': 'Su color (para su cursor y su nombre)',
   'welcome.yourName': 'Su nombre',
+  'noteEditor.bold': 'Negrita',
+  'noteEditor.italic': 'Cursiva',
+  'noteEditor.highlight': 'Resaltar',
+  'noteEditor.heading': 'Encabezado H2',
+  'noteEditor.quote': 'Cita',
+  'noteEditor.link': 'Enlace',
+  'noteEditor.undo': 'Deshacer',
+  'noteEditor.redo': 'Rehacer',
+  'noteEditor.partner': 'Socio',
 };

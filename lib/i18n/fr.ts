@@ -748,4 +748,13 @@ export const fr: Catalogue = {
   'welcome.welcomeToPartnerNotebook': 'Bienvenue dans Partner Notebook',
   'welcome.yourColourForYour': 'Votre couleur (pour votre curseur et votre nom)',
   'welcome.yourName': 'Votre nom',
+  'noteEditor.bold': 'Gras',
+  'noteEditor.italic': 'Italique',
+  'noteEditor.highlight': 'Surligner',
+  'noteEditor.heading': 'Titre H2',
+  'noteEditor.quote': 'Citation',
+  'noteEditor.link': 'Lien',
+  'noteEditor.undo': 'Annuler',
+  'noteEditor.redo': 'Rétablir',
+  'noteEditor.partner': 'Partenaire',
 };

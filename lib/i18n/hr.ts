@@ -748,4 +748,13 @@ export const hr: Catalogue = {
   'welcome.welcomeToPartnerNotebook': 'Dobro došli u Partner Notebook',
   'welcome.yourColourForYour': 'Vaša boja (za pokazivač i ime)',
   'welcome.yourName': 'Vaše ime',
+  'noteEditor.bold': 'Podebljano',
+  'noteEditor.italic': 'Kurziv',
+  'noteEditor.highlight': 'Istakni',
+  'noteEditor.heading': 'Naslov H2',
+  'noteEditor.quote': 'Citat',
+  'noteEditor.link': 'Poveznica',
+  'noteEditor.undo': 'Poništi',
+  'noteEditor.redo': 'Ponovi',
+  'noteEditor.partner': 'Partner',
 };

@@ -748,4 +748,13 @@ export const lv: Catalogue = {
   'welcome.welcomeToPartnerNotebook': 'Laipni lūdzam Partner Notebook',
   'welcome.yourColourForYour': 'Jūsu krāsa (kursoram un vārdam)',
   'welcome.yourName': 'Jūsu vārds',
+  'noteEditor.bold': 'Treknraksts',
+  'noteEditor.italic': 'Slīpraksts',
+  'noteEditor.highlight': 'Izcelt',
+  'noteEditor.heading': 'Virsraksts H2',
+  'noteEditor.quote': 'Citāts',
+  'noteEditor.link': 'Saite',
+  'noteEditor.undo': 'Atsaukt',
+  'noteEditor.redo': 'Atcelt atsaukšanu',
+  'noteEditor.partner': 'Partneris',
 };

@@ -748,4 +748,13 @@ export const mn: Catalogue = {
   'welcome.welcomeToPartnerNotebook': 'Partner Notebook-д тавтай морил',
   'welcome.yourColourForYour': 'Таны өнгө (курсор болон нэрэнд)',
   'welcome.yourName': 'Таны нэр',
+  'noteEditor.bold': 'Тод',
+  'noteEditor.italic': 'Налуу',
+  'noteEditor.highlight': 'Тодруулах',
+  'noteEditor.heading': 'Дэд гарчиг (H2)',
+  'noteEditor.quote': 'Ишлэл',
+  'noteEditor.link': 'Холбоос',
+  'noteEditor.undo': 'Буцаах',
+  'noteEditor.redo': 'Дахин хийх',
+  'noteEditor.partner': 'Түнш',
 };

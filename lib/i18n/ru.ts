@@ -745,4 +745,13 @@ export const ru: Catalogue = {
   'welcome.welcomeToPartnerNotebook': 'Добро пожаловать в Partner Notebook',
   'welcome.yourColourForYour': 'Ваш цвет (для курсора и имени)',
   'welcome.yourName': 'Ваше имя',
+  'noteEditor.bold': 'Полужирный',
+  'noteEditor.italic': 'Курсив',
+  'noteEditor.highlight': 'Выделить цветом',
+  'noteEditor.heading': 'Заголовок H2',
+  'noteEditor.quote': 'Цитата',
+  'noteEditor.link': 'Ссылка',
+  'noteEditor.undo': 'Отменить',
+  'noteEditor.redo': 'Повторить',
+  'noteEditor.partner': 'Партнёр',
 };
