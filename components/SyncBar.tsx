@@ -4,8 +4,9 @@ import { syncPausedItem } from '../lib/ext/storage';
 import { timeAgo } from './ClipCard';
 import { T } from './test-ids';
 import type { SyncView } from './use-notebook-sync';
-import { NOT_SHARED_MESSAGE } from '../lib/sync/sharing';
 import { useT } from './i18n';
+import { list, type Translate } from '../lib/i18n';
+import { describeRelayError } from '../lib/sync/relay-errors';
 
 
 
@@ -37,7 +38,7 @@ export function SyncBar(props: {
   // and what to do next (pausing still says "Sync paused", which they chose).
   const local = !props.shared && live?.state !== 'paused';
   const state = local ? 'local' : (live?.state ?? 'searching');
-  const message = local ? NOT_SHARED_MESSAGE : (live?.message ?? t('syncBar.startingSync'));
+  const message = local ? t('sync.notShared') : live ? liveMessage(live, t) : t('syncBar.startingSync');
   const problem = local && problemIsConnection ? null : props.view.problem;
   const others = props.partners.filter((p) => p.id !== props.meId);
   return (
@@ -94,10 +95,26 @@ export function SyncBar(props: {
   );
 }
 
+/** The live-sync status in the panel's language (lib/sync gives the state, the panel the words). */
+function liveMessage(live: NonNullable<SyncView['live']>, t: Translate): string {
+  switch (live.state) {
+    case 'paused':
+      return t('sync.paused');
+    case 'offline':
+      return t('sync.offline');
+    case 'connected':
+      return t('sync.connectedWith', { names: list(live.partners.map((p) => p.name)) });
+    case 'searching':
+      return t('sync.searching');
+    default:
+      return t('sync.cannotReach', { servers: live.servers?.join(', ') || t('sync.noneSet') });
+  }
+}
+
 /** What the relay is doing, for partners who are never online at the same time. */
 function RelayLine({ relay }: { relay: NonNullable<SyncView['relay']> }) {
   const t = useT();
-  if (relay.state === 'error') return <p className="small error">{relay.message ?? t('syncBar.theSyncServerRefused')}</p>;
+  if (relay.state === 'error') return <p className="small error">{relay.code ? describeRelayError(relay.code, t) : (relay.message ?? t('syncBar.theSyncServerRefused'))}</p>;
   const text =
     relay.state === 'online'
       ? relay.pendingUploads

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { t } from '../lib/i18n';
 import {
   fromHex, lastExchangeByItem, lastExchangeItem, notebooksItem, syncPausedItem, syncSettingsItem, toHex, topicActivityItem,
   type Identity, type NotebookEntry,
@@ -162,10 +163,10 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
           if (stopped) return;
           setChoice(asked);
           if (r === 'not-included') report(NOT_INCLUDED);
-        }).catch((e: Error) => void (!stopped && report(`A new invite could not be checked: ${e.message}`))));
+        }).catch((e: Error) => void (!stopped && report(t('sync.inviteNotChecked', { message: e.message })))));
       unsubscribeRotation = subscribe(session.doc, () => void follow());
       await follow();
-    })().catch((e: Error) => !stopped && report(`Sync could not start: ${e.message}`));
+    })().catch((e: Error) => !stopped && report(t('sync.couldNotStart', { message: e.message })));
     return () => {
       stopped = true;
       unsubscribeRotation();

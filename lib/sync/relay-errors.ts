@@ -4,6 +4,7 @@
  * its own (a change that cannot be read, a server it cannot talk to).
  */
 import type { RelayErrorCode } from '../../server/protocol';
+import type { Translate } from '../i18n';
 
 /** Problems the relay client detects itself, beside the server's {@link RelayErrorCode}s. */
 export type RelayClientErrorCode =
@@ -67,8 +68,10 @@ const MESSAGES: Record<RelayProblemCode, string> = {
  *
  * @param code a server error code or one of the client's own codes
  */
-export function describeRelayError(code: RelayProblemCode): string {
-  return MESSAGES[code] ?? MESSAGES['bad-reply'];
+export function describeRelayError(code: RelayProblemCode, tr?: Translate): string {
+  const known = Object.prototype.hasOwnProperty.call(MESSAGES, code) ? code : 'bad-reply';
+  // The panel passes its `t` to word the problem in the person's language; English otherwise.
+  return tr ? tr(`relayError.${known}`) : MESSAGES[known];
 }
 
 /** A relay problem, reported through the relay client's `onError`. `message` is for people. */
