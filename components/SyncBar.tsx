@@ -6,7 +6,7 @@ import { T } from './test-ids';
 import type { SyncView } from './use-notebook-sync';
 import { useT } from './i18n';
 import { list, type Translate } from '../lib/i18n';
-import { describeRelayError } from '../lib/sync/relay-errors';
+import { relayErrorText } from '../lib/sync/relay-errors';
 
 
 
@@ -114,7 +114,7 @@ function liveMessage(live: NonNullable<SyncView['live']>, t: Translate): string 
 /** What the relay is doing, for partners who are never online at the same time. */
 function RelayLine({ relay }: { relay: NonNullable<SyncView['relay']> }) {
   const t = useT();
-  if (relay.state === 'error') return <p className="small error">{relay.code ? describeRelayError(relay.code, t) : (relay.message ?? t('syncBar.theSyncServerRefused'))}</p>;
+  if (relay.state === 'error') return <p className="small error">{relay.code ? relayErrorText(relay.code, t) : (relay.message ?? t('syncBar.theSyncServerRefused'))}</p>;
   const text =
     relay.state === 'online'
       ? relay.pendingUploads

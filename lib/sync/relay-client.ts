@@ -30,7 +30,7 @@ import {
   type RelayClientMessage, type RelayEntry, type RelayErrorCode, type RelayServerMessage,
 } from '../../server/protocol';
 import { decryptUpdate, IV_BYTES, openEntry, sealEntry, type EntryBinding, type NotebookKeys } from './keys';
-import { describeRelayError, RelayError } from './relay-errors';
+import { describeRelayError, RelayError, type RelayProblemCode } from './relay-errors';
 import { splitUpdate } from './relay-split';
 
 export { describeRelayError, RelayError, UNREADABLE_ENTRY_MESSAGE } from './relay-errors';

@@ -68,10 +68,13 @@ const MESSAGES: Record<RelayProblemCode, string> = {
  *
  * @param code a server error code or one of the client's own codes
  */
-export function describeRelayError(code: RelayProblemCode, tr?: Translate): string {
-  const known = Object.prototype.hasOwnProperty.call(MESSAGES, code) ? code : 'bad-reply';
-  // The panel passes its `t` to word the problem in the person's language; English otherwise.
-  return tr ? tr(`relayError.${known}`) : MESSAGES[known];
+export function describeRelayError(code: RelayProblemCode): string {
+  return MESSAGES[code] ?? MESSAGES['bad-reply'];
+}
+
+/** {@link describeRelayError} in the language of `tr` (the panel's), for the UI edge. */
+export function relayErrorText(code: RelayProblemCode, tr: Translate): string {
+  return tr(`relayError.${Object.prototype.hasOwnProperty.call(MESSAGES, code) ? code : 'bad-reply'}`);
 }
 
 /** A relay problem, reported through the relay client's `onError`. `message` is for people. */
