@@ -751,7 +751,7 @@ export const fr: Catalogue = {
   'noteEditor.bold': 'Gras',
   'noteEditor.italic': 'Italique',
   'noteEditor.highlight': 'Surligner',
-  'noteEditor.heading': 'Titre H2',
+  'noteEditor.heading': 'H2 titre',
   'noteEditor.quote': 'Citation',
   'noteEditor.link': 'Lien',
   'noteEditor.undo': 'Annuler',

@@ -89,3 +89,32 @@ describe('manifest strings (public/_locales)', () => {
     }
   });
 });
+
+describe('accessible names contain the visible words (WCAG 2.5.3 Label in Name), in every language', () => {
+  // [aria-label key, key of the button's visible text] for buttons that have both (found by axe in Mongolian).
+  const PAIRS: [MessageKey, MessageKey][] = [
+    ['backupDownload.downloadBackupOfTitle', 'backupDownload.downloadBackup'],
+    ['clipCard.deleteClipTitle', 'clipCard.delete'],
+    ['historyPage.lookAtTitleIn', 'historyPage.look'],
+    ['manageNotebooks.deleteTitle', 'manageNotebooks.delete'],
+    ['manageNotebooks.renameTitle', 'manageNotebooks.rename'],
+    ['notebookScreen.manageNotebooksNewRename', 'notebookScreen.notebooks'],
+    ['posterSection.reDraftThisSection', 'posterSection.reDraftThisSection2'],
+    ['topicList.archiveTitle', 'topicList.archive'],
+    ['topicList.restoreTitle', 'topicList.restore'],
+    ['highlightSettings.stopHighlightsOnSite', 'highlightSettings.stop'],
+  ];
+  const words = (s: string) => s.replace(/\{\w+\}/g, ' ').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const contains = (name: string, visible: string) => {
+    const n = words(name).join(' ');
+    const v = words(visible).join(' ');
+    return ` ${n} `.includes(` ${v} `);
+  };
+  it.each(['en', ...TRANSLATED] as Locale[])('%s', async (locale) => {
+    const cat = await loadCatalogue(locale);
+    const bad = PAIRS.filter(([name, visible]) => !contains(String(cat[name]), String(cat[visible]))).map(([n, v]) => `${n} “${String(cat[n])}” ⊅ “${String(cat[v])}”`);
+    expect(bad).toEqual([]);
+    // The H2 button shows “H2”.
+    expect(words(String(cat['noteEditor.heading']))[0], 'noteEditor.heading starts with H2').toBe('h2');
+  });
+});
