@@ -9,10 +9,10 @@ import { allowHighlightsOn, highlightMissesItem, openPage } from '../lib/ext/hig
 import { T } from './test-ids';
 import { useStorageItem } from './use-storage-item';
 import { useT } from './i18n';
-import { currentLocale, date, t } from '../lib/i18n';
+import { currentLocale, date, t, allMessages } from '../lib/i18n';
 
 // Only PDF cards use it, and only when asked: kept out of the panel's startup bundle.
-const PdfPassageFinder = lazy(() => import('./PdfPassageFinder').then((m) => ({ default: m.PdfPassageFinder })));
+const PdfPassageFinder = lazy(() => Promise.all([import('./PdfPassageFinder'), allMessages()]).then(([m]) => ({ default: m.PdfPassageFinder })));
 
 
 // One formatter for all cards: building one per call costs ~0.3 ms, per card, per render.

@@ -1,12 +1,13 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState, type RefObject } from 'react';
+import { allMessages } from '../lib/i18n';
 
 // Pages opened now and then load on first use, keeping the panel's first paint small.
-const InvitePage = lazy(() => import('./InvitePage').then((m) => ({ default: m.InvitePage })));
-const SettingsPage = lazy(() => import('./SettingsPage').then((m) => ({ default: m.SettingsPage })));
-const PosterPage = lazy(() => import('./PosterPage').then((m) => ({ default: m.PosterPage })));
-const SchedulePage = lazy(() => import('./SchedulePage').then((m) => ({ default: m.SchedulePage })));
-const SearchPage = lazy(() => import('./SearchPage').then((m) => ({ default: m.SearchPage })));
-const HistoryPage = lazy(() => import('./HistoryPage').then((m) => ({ default: m.HistoryPage })));
+const InvitePage = lazy(() => Promise.all([import('./InvitePage'), allMessages()]).then(([m]) => ({ default: m.InvitePage })));
+const SettingsPage = lazy(() => Promise.all([import('./SettingsPage'), allMessages()]).then(([m]) => ({ default: m.SettingsPage })));
+const PosterPage = lazy(() => Promise.all([import('./PosterPage'), allMessages()]).then(([m]) => ({ default: m.PosterPage })));
+const SchedulePage = lazy(() => Promise.all([import('./SchedulePage'), allMessages()]).then(([m]) => ({ default: m.SchedulePage })));
+const SearchPage = lazy(() => Promise.all([import('./SearchPage'), allMessages()]).then(([m]) => ({ default: m.SearchPage })));
+const HistoryPage = lazy(() => Promise.all([import('./HistoryPage'), allMessages()]).then(([m]) => ({ default: m.HistoryPage })));
 import { lastExchangeByItem, lastExchangeItem, type Identity, type NotebookEntry } from '../lib/ext/storage';
 import { claimedMemberIds, isShared } from '../lib/sync/sharing';
 import { readMemberEntries } from '../lib/notebook/schema';

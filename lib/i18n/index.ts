@@ -1,22 +1,24 @@
 /**
- * The UI's current language and its `t()` function. English is bundled (it is the source of the
- * keys and the fallback); the other catalogues are loaded on demand with a dynamic import, so the
- * panel's startup script does not grow with each language.
+ * The UI's current language and its `t()` function. Only the English messages of the first screens
+ * are bundled (en-core.ts); the rest of English (en-more.ts) and every other language are loaded on
+ * demand with a dynamic import, so the panel's startup script does not grow with each language.
  */
-import { en } from './en';
+import { enCore } from './en-core';
 import { formatDate, formatList, formatMessage, formatNumber, LOCALES, type Locale, type Message, type Params } from './core';
 
 export * from './core';
-export { en };
 
+/** Every English message (type only: the values are loaded in two parts, see en-core.ts). */
+type English = (typeof import('./en'))['en'];
 /** Every message key; English (lib/i18n/en.ts) defines them. */
-export type MessageKey = keyof typeof en;
+export type MessageKey = keyof English;
 /** A full translation: a missing or extra key fails type-checking. */
 export type Catalogue = Record<MessageKey, Message>;
 /** Formats a message of one language. */
 export type Translate = (key: MessageKey, params?: Params) => string;
 
-const loaders: Record<Exclude<Locale, 'en'>, () => Promise<Catalogue>> = {
+const loaders: Record<Locale, () => Promise<Catalogue>> = {
+  en: () => import('./en-more').then((m) => ({ ...enCore, ...m.enMore })),
   mn: () => import('./mn').then((m) => m.mn),
   ru: () => import('./ru').then((m) => m.ru),
   lv: () => import('./lv').then((m) => m.lv),
@@ -25,20 +27,31 @@ const loaders: Record<Exclude<Locale, 'en'>, () => Promise<Catalogue>> = {
   fr: () => import('./fr').then((m) => m.fr),
 };
 
-const loaded = new Map<Locale, Catalogue>([['en', en]]);
+const loaded = new Map<Locale, Catalogue>();
+const loading = new Map<Locale, Promise<Catalogue>>();
+/** The English messages at hand: the startup part, then all of them. */
+let english: Partial<Catalogue> = enCore;
 
-/** Loads (once) the catalogue of `locale`. */
-export async function loadCatalogue(locale: Locale): Promise<Catalogue> {
+/** Loads (once) the whole catalogue of `locale`. */
+export function loadCatalogue(locale: Locale): Promise<Catalogue> {
   const have = loaded.get(locale);
-  if (have) return have;
-  const cat = await loaders[locale as Exclude<Locale, 'en'>]();
-  loaded.set(locale, cat);
-  return cat;
+  if (have) return Promise.resolve(have);
+  let p = loading.get(locale);
+  if (!p) {
+    p = loaders[locale]().then((cat) => {
+      loaded.set(locale, cat);
+      if (locale === 'en') english = cat;
+      return cat;
+    });
+    p.catch(() => loading.delete(locale));
+    loading.set(locale, p);
+  }
+  return p;
 }
 
-/** A `t()` for one language; keys missing at run time (an old catalogue) fall back to English. */
-export function translator(locale: Locale, cat: Catalogue): Translate {
-  return (key, params) => formatMessage(locale, cat[key] ?? en[key] ?? key, params);
+/** A `t()` for one language; a key missing at run time (an old catalogue) falls back to English. */
+export function translator(locale: Locale, cat: Partial<Catalogue>): Translate {
+  return (key, params) => formatMessage(locale, cat[key] ?? english[key] ?? key, params);
 }
 
 /** Loads `locale` and returns its `t()`, for exports in a language other than the panel's. */
@@ -47,10 +60,10 @@ export async function translatorFor(locale: Locale): Promise<Translate> {
 }
 
 /** English's `t()`, whatever the UI language (for tests and English-only formats). */
-export const tEn: Translate = translator('en', en);
+export const tEn: Translate = (key, params) => formatMessage('en', english[key] ?? key, params);
 
 let locale: Locale = 'en';
-let current: Translate = translator('en', en);
+let current: Translate = translator('en', enCore);
 const listeners = new Set<() => void>();
 
 /** Formats a message in the current UI language. */
@@ -73,14 +86,35 @@ export function subscribeLocale(cb: () => void): () => void {
 }
 
 let wanted: Locale = 'en';
-/** Switches the UI language (loading its catalogue first); the last call wins when several race. */
+const notify = () => {
+  for (const l of listeners) l();
+};
+
+/**
+ * Switches the UI language (loading its catalogue first); the last call wins when several race.
+ * English starts at once with its startup part; the rest follows in the background.
+ */
 export async function setLocale(next: Locale): Promise<void> {
   wanted = next;
+  if (next === 'en' && !loaded.has('en')) {
+    locale = 'en';
+    current = translator('en', english);
+    notify();
+    // The rest arrives in the background; the translator reads `english` at each call, so no
+    // re-render of the notebook is needed (first screens use only startup keys).
+    void loadCatalogue('en').catch(() => {});
+    return;
+  }
   const cat = await loadCatalogue(next);
   if (wanted !== next) return;
   locale = next;
   current = translator(next, cat);
-  for (const l of listeners) l();
+  notify();
+}
+
+/** Resolves when every message of the current language is loaded (pages loaded on demand wait for it). */
+export function allMessages(): Promise<unknown> {
+  return loadCatalogue(locale);
 }
 
 /** A date in the current UI language. */

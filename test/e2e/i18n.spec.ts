@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { T } from '../../components/test-ids';
-import { en, formatMessage, LOCALES, loadCatalogue, type Catalogue, type MessageKey } from '../../lib/i18n';
+import { formatMessage, LOCALES, loadCatalogue, type Catalogue, type MessageKey } from '../../lib/i18n';
+import { en } from '../../lib/i18n/en';
 import { launchPerson, RESULTS_DIR, type Person } from './harness';
 import { Panel } from './pages/panel';
 
@@ -76,6 +77,21 @@ function englishLeft(words: string[], same: (k: MessageKey) => boolean): string[
   }
   return found;
 }
+
+/** Text that is a message key rather than a message (a key missing from the loaded catalogue). */
+const RAW_KEY = /\b[a-z][a-zA-Z]+\.[a-z][a-zA-Z0-9]+(\.[a-zA-Z0-9-]+)?\b/;
+
+test('English: no message key shows instead of words, on the first screens or on pages loaded later', async () => {
+  const keysShown = async () => (await visibleWords()).filter((w) => RAW_KEY.test(w) && !/https?:|ws:|\.(html|pdf|org|com)\b/.test(w));
+  expect(await keysShown()).toEqual([]);
+  for (const nav of [T.navSettings, T.navPoster, T.navSearch, T.navLibraries, T.navTopics]) {
+    await panel.by(nav).click();
+    await page.locator('h1').first().waitFor();
+    expect(await keysShown(), nav).toEqual([]);
+  }
+  await panel.by(T.topicItem).first().click();
+  await panel.by(T.topicHeading).waitFor();
+});
 
 test('choosing Mongolian in Settings turns the topic page Mongolian at once, lang="mn" included', async () => {
   expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as fontkit from '@pdf-lib/fontkit';
-import { en, loadCatalogue, placeholdersOf, TRANSLATED, type Catalogue, type MessageKey, type Locale } from '../../../lib/i18n';
+import { loadCatalogue, placeholdersOf, TRANSLATED, type Catalogue, type MessageKey, type Locale } from '../../../lib/i18n';
+import { en } from '../../../lib/i18n/en';
 import type { Message } from '../../../lib/i18n/core';
 
 /** The plural categories whole numbers fall into in `locale` (what a count can select). */
