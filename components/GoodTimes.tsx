@@ -69,7 +69,8 @@ export function GoodTimes(props: { partners: PartnerProfile[] }) {
         <ul className="plain alert tz-problems" data-testid={T.timeZoneProblems}>
           {problems.map((p) => (
             <li key={p.name}>
-              {p.message} {' '}{t('goodTimes.fixChooseATime', { name: p.name })}</li>
+              {p.timeZone ? t('goodTimes.unknownZone', { name: p.name, zone: p.timeZone }) : t('goodTimes.noZone', { name: p.name })}{' '}
+              {t('goodTimes.fixChooseATime', { name: p.name })}</li>
           ))}
         </ul>
       )}

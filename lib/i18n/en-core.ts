@@ -429,4 +429,10 @@ export const enCore = {
   'relayError.notebook-too-large': 'This notebook has grown larger than the relay server accepts, so new changes cannot be stored there. They still reach partners who are online at the same time. Removing large clips you no longer need helps; the person who runs the relay server can also raise the limit.',
   'relayError.bad-reply': 'The relay server sent something Partner Notebook does not understand. Check that the relay address is right; if it is, update the extension.',
   'relayError.unreadable-entry': 'A change from the relay could not be read: it was damaged or made with a different invite. Your notebook is unchanged.',
+  'reminders.dueIn': { one: 'Poster due in {count} day', other: 'Poster due in {count} days' },
+  'reminders.dueTomorrow': 'Poster due tomorrow',
+  'reminders.dueToday': 'Poster due today',
+  'reminders.deadlinePassed': { one: 'Poster deadline passed {count} day ago', other: 'Poster deadline passed {count} days ago' },
+  'goodTimes.noZone': '{name} has not chosen a time zone yet, so their hours are left out.',
+  'goodTimes.unknownZone': 'The time zone “{zone}” of {name} is not known, so their hours are left out.',
 } as const;

@@ -779,4 +779,10 @@ export const es: Catalogue = {
   'relayError.notebook-too-large': 'Este cuaderno ha crecido más de lo que acepta el servidor de retransmisión, así que los cambios nuevos no se pueden almacenar allí. Siguen llegando a los socios conectados al mismo tiempo. Ayuda eliminar recortes grandes que ya no necesite; quien gestiona el servidor también puede aumentar el límite.',
   'relayError.bad-reply': 'El servidor de retransmisión envió algo que Partner Notebook no entiende. Compruebe que la dirección es correcta; si lo es, actualice la extensión.',
   'relayError.unreadable-entry': 'No se pudo leer un cambio de la retransmisión: está dañado o se hizo con otra invitación. Su cuaderno no ha cambiado.',
+  'reminders.dueIn': { one: 'El póster se entrega en {count} día', other: 'El póster se entrega en {count} días' },
+  'reminders.dueTomorrow': 'El póster se entrega mañana',
+  'reminders.dueToday': 'El póster se entrega hoy',
+  'reminders.deadlinePassed': { one: 'El plazo del póster venció hace {count} día', other: 'El plazo del póster venció hace {count} días' },
+  'goodTimes.noZone': '{name} aún no ha elegido una zona horaria, así que sus horas no se tienen en cuenta.',
+  'goodTimes.unknownZone': 'La zona horaria «{zone}» de {name} no se conoce, así que sus horas no se tienen en cuenta.',
 };

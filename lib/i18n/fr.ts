@@ -782,4 +782,10 @@ export const fr: Catalogue = {
   'relayError.notebook-too-large': 'Ce carnet est devenu plus gros que ce qu’accepte le serveur relais : les nouvelles modifications ne peuvent plus y être stockées. Elles parviennent toujours aux partenaires en ligne en même temps. Supprimer les gros extraits inutiles aide ; la personne qui gère le serveur peut aussi augmenter la limite.',
   'relayError.bad-reply': 'Le serveur relais a envoyé quelque chose que Partner Notebook ne comprend pas. Vérifiez l’adresse du relais ; si elle est correcte, mettez l’extension à jour.',
   'relayError.unreadable-entry': 'Une modification venant du relais est illisible : elle est endommagée ou faite avec une autre invitation. Votre carnet est inchangé.',
+  'reminders.dueIn': { one: 'Poster à rendre dans {count} jour', other: 'Poster à rendre dans {count} jours' },
+  'reminders.dueTomorrow': 'Poster à rendre demain',
+  'reminders.dueToday': 'Poster à rendre aujourd’hui',
+  'reminders.deadlinePassed': { one: 'La date limite du poster est passée depuis {count} jour', other: 'La date limite du poster est passée depuis {count} jours' },
+  'goodTimes.noZone': '{name} n’a pas encore choisi de fuseau horaire : ses heures ne sont pas prises en compte.',
+  'goodTimes.unknownZone': 'Le fuseau horaire « {zone} » de {name} est inconnu : ses heures ne sont pas prises en compte.',
 };

@@ -782,4 +782,10 @@ export const hr: Catalogue = {
   'relayError.notebook-too-large': 'Ova je bilježnica postala veća nego što relejni poslužitelj prihvaća pa se nove promjene ondje ne mogu spremiti. I dalje stižu partnerima koji su istodobno na mreži. Pomaže brisanje velikih isječaka koji vam više ne trebaju; osoba koja vodi poslužitelj može i povećati ograničenje.',
   'relayError.bad-reply': 'Relejni poslužitelj poslao je nešto što Partner Notebook ne razumije. Provjerite je li adresa releja točna; ako jest, ažurirajte proširenje.',
   'relayError.unreadable-entry': 'Promjena s releja ne može se pročitati: oštećena je ili napravljena drugom pozivnicom. Vaša bilježnica nije promijenjena.',
+  'reminders.dueIn': { one: 'Rok za poster za {count} dan', few: 'Rok za poster za {count} dana', other: 'Rok za poster za {count} dana' },
+  'reminders.dueTomorrow': 'Rok za poster je sutra',
+  'reminders.dueToday': 'Rok za poster je danas',
+  'reminders.deadlinePassed': { one: 'Rok za poster prošao je prije {count} dan', few: 'Rok za poster prošao je prije {count} dana', other: 'Rok za poster prošao je prije {count} dana' },
+  'goodTimes.noZone': '{name} još nije odabrao/la vremensku zonu pa njegovi/njezini sati nisu uključeni.',
+  'goodTimes.unknownZone': 'Vremenska zona „{zone}” ({name}) nije poznata pa sati nisu uključeni.',
 };

@@ -782,4 +782,10 @@ export const lv: Catalogue = {
   'relayError.notebook-too-large': 'Šī klade ir kļuvusi lielāka, nekā pieņem starpniekserveris, tāpēc jaunas izmaiņas tur nevar saglabāt. Tās joprojām sasniedz partnerus, kuri ir tiešsaistē vienlaikus. Palīdz dzēst nevajadzīgus lielus izgriezumus; servera uzturētājs var arī palielināt ierobežojumu.',
   'relayError.bad-reply': 'Starpniekserveris atsūtīja kaut ko, ko Partner Notebook nesaprot. Pārbaudiet, vai starpniekservera adrese ir pareiza; ja ir, atjauniniet paplašinājumu.',
   'relayError.unreadable-entry': 'Izmaiņu no starpniekservera nevarēja nolasīt: tā ir bojāta vai veidota ar citu ielūgumu. Jūsu klade nav mainījusies.',
+  'reminders.dueIn': { zero: 'Līdz plakāta termiņam {count} dienu', one: 'Līdz plakāta termiņam {count} diena', other: 'Līdz plakāta termiņam {count} dienas' },
+  'reminders.dueTomorrow': 'Plakāta termiņš ir rīt',
+  'reminders.dueToday': 'Plakāta termiņš ir šodien',
+  'reminders.deadlinePassed': { zero: 'Plakāta termiņš pagāja pirms {count} dienām', one: 'Plakāta termiņš pagāja pirms {count} dienas', other: 'Plakāta termiņš pagāja pirms {count} dienām' },
+  'goodTimes.noZone': '{name} vēl nav izvēlējies laika joslu, tāpēc šīs stundas nav ņemtas vērā.',
+  'goodTimes.unknownZone': 'Laika josla “{zone}” ({name}) nav zināma, tāpēc šīs stundas nav ņemtas vērā.',
 };

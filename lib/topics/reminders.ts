@@ -105,9 +105,9 @@ export function dueReminders(input: RhythmInput, tr: Translate = t): Reminder[] 
 }
 
 /** "Poster due in 23 days", "Poster due tomorrow", "Poster due today", "Poster deadline passed 2 days ago". */
-export function deadlineText(left: number): string {
-  if (left > 1) return `Poster due in ${left} days`;
-  if (left === 1) return 'Poster due tomorrow';
-  if (left === 0) return 'Poster due today';
-  return `Poster deadline passed ${-left} ${left === -1 ? 'day' : 'days'} ago`;
+export function deadlineText(left: number, tr: Translate = t): string {
+  if (left > 1) return tr('reminders.dueIn', { count: left });
+  if (left === 1) return tr('reminders.dueTomorrow');
+  if (left === 0) return tr('reminders.dueToday');
+  return tr('reminders.deadlinePassed', { count: -left });
 }
