@@ -119,3 +119,13 @@ describe('accessible names contain the visible words (WCAG 2.5.3 Label in Name),
     expect(words(String(cat['noteEditor.heading']))[0], 'noteEditor.heading starts with H2').toBe('h2');
   });
 });
+
+describe('examples the panel shows are ones the program reads', () => {
+  it.each(['en', ...TRANSLATED] as Locale[])('%s: the schedule placeholder imports as two dated topics', async (locale) => {
+    const { parseTopicSchedule } = await import('../../../lib/topics/import');
+    const cat = await loadCatalogue(locale);
+    const r = parseTopicSchedule(String(cat['schedulePage.makeAConnectionMarch']), { timeZone: 'UTC' });
+    expect(r.errors).toEqual([]);
+    expect(r.rows.map((x) => x.startDate)).toEqual(['2026-03-02', '2026-03-16']);
+  });
+});
