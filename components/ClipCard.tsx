@@ -66,8 +66,8 @@ function ClipCardView(props: {
           </h3>
           <p className="muted small">
             {t(`kind.${c.kind}`)}
-            {isPdf ? <span data-testid={T.pdfPages}>{` · ${c.pdf!.pageCount} ${c.pdf!.pageCount === 1 ? 'page' : 'pages'}`}</span> : null}
-            {c.siteName ? ` · ${c.siteName}` : ''} {' '}{t('clipCard.clippedBy', { name: clip.clippedBy.name, when: timeAgo(clip.clippedAt) })}
+            {isPdf ? <span data-testid={T.pdfPages}>{` · ${t('clipCard.pages', { count: c.pdf!.pageCount })}`}</span> : null}
+            {c.siteName ? ` · ${c.siteName}` : ''} {t('clipCard.clippedBy', { name: clip.clippedBy.name, when: timeAgo(clip.clippedAt) })}
           </p>
         </div>
       </div>

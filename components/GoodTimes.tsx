@@ -14,7 +14,8 @@ function fmt(timeZone: string, withDay: boolean): Intl.DateTimeFormat {
   const key = `${currentLocale()}|${timeZone}|${withDay}`;
   let f = formats.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(currentLocale(), {
+    // English keeps the day-month order and 24-hour clock of en-GB, read the same by partners everywhere.
+    f = new Intl.DateTimeFormat(currentLocale() === 'en' ? 'en-GB' : currentLocale(), {
       timeZone,
       hour: '2-digit',
       minute: '2-digit',

@@ -40,7 +40,7 @@ export function PosterComparisonTable(props: { doc: Y.Doc; rows: PosterTableRow[
                 {partners.map((p) => (
                   <td key={p.id}>
                     <input
-                      aria-label={`${r.label || 'Row'} — ${p.name || 'partner'}`}
+                      aria-label={`${r.label || t('posterComparisonTable.row')} — ${p.name || t('posterComparisonTable.partner')}`}
                       value={r.values[p.id] ?? ''}
                       maxLength={200}
                       onChange={(e) => setPosterTableCell(doc, r.key, p.id, e.target.value)}

@@ -165,7 +165,7 @@ export function SearchPage(props: {
         </div>
       )}
       <p className="sr-only" role="status" aria-live="polite">
-        {active ? `${results.length} ${results.length === 1 ? 'result' : 'results'}` : ''}
+        {active ? t('searchPage.results', { count: results.length }) : ''}
       </p>
       {active && results.length === 0 && progress.ready && <p className="muted">{t('searchPage.nothingFoundTryFewer')}</p>}
       {!active && <p className="muted">{t('searchPage.typeAWordOr')}</p>}

@@ -23,7 +23,11 @@ function hasWords(s: string): boolean {
 /** Collects the string literals an expression can evaluate to directly (through ?:, ||, ??, parentheses). */
 function literalsOf(e: ts.Expression, out: ts.Node[]): void {
   if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) out.push(e);
-  else if (ts.isTemplateExpression(e)) out.push(e);
+  else if (ts.isTemplateExpression(e)) {
+    out.push(e);
+    // Words chosen inside the template (`${n === 1 ? 'page' : 'pages'}`) are hard-coded too.
+    for (const s of e.templateSpans) literalsOf(s.expression, out);
+  }
   else if (ts.isParenthesizedExpression(e)) literalsOf(e.expression, out);
   else if (ts.isConditionalExpression(e)) {
     literalsOf(e.whenTrue, out);

@@ -473,4 +473,6 @@ export const enCore = {
   'import.noSuchDate': 'the date “{date}” does not exist.',
   'import.wrongWeekday': '“{date}”: that day is a {actual}, not a {said}. Check the date.',
   'import.unreadableDate': '“{date}” is not a date I can read. Write it like 2026-03-02 or 2 March 2026.',
+  'clipCard.pages': { one: '{count} page', other: '{count} pages' },
+  'searchPage.results': { one: '{count} result', other: '{count} results' },
 } as const;

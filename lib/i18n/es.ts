@@ -823,4 +823,6 @@ export const es: Catalogue = {
   'import.noSuchDate': 'la fecha «{date}» no existe.',
   'import.wrongWeekday': '«{date}»: ese día es {actual}, no {said}. Compruebe la fecha.',
   'import.unreadableDate': '«{date}» no es una fecha que pueda leer. Escríbala como 2026-03-02.',
+  'clipCard.pages': { one: '{count} página', other: '{count} páginas' },
+  'searchPage.results': { one: '{count} resultado', other: '{count} resultados' },
 };

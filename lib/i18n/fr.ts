@@ -826,4 +826,6 @@ export const fr: Catalogue = {
   'import.noSuchDate': 'la date « {date} » n’existe pas.',
   'import.wrongWeekday': '« {date} » : ce jour est un {actual}, pas un {said}. Vérifiez la date.',
   'import.unreadableDate': '« {date} » n’est pas une date lisible. Écrivez-la comme 2026-03-02.',
+  'clipCard.pages': { one: '{count} page', other: '{count} pages' },
+  'searchPage.results': { one: '{count} résultat', other: '{count} résultats' },
 };

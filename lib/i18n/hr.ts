@@ -826,4 +826,6 @@ export const hr: Catalogue = {
   'import.noSuchDate': 'datum „{date}” ne postoji.',
   'import.wrongWeekday': '„{date}”: taj je dan {actual}, a ne {said}. Provjerite datum.',
   'import.unreadableDate': '„{date}” nije datum koji mogu pročitati. Napišite ga kao 2026-03-02.',
+  'clipCard.pages': { one: '{count} stranica', few: '{count} stranice', other: '{count} stranica' },
+  'searchPage.results': { one: '{count} rezultat', few: '{count} rezultata', other: '{count} rezultata' },
 };

@@ -826,4 +826,6 @@ export const lv: Catalogue = {
   'import.noSuchDate': 'datums “{date}” neeksistē.',
   'import.wrongWeekday': '“{date}”: šī diena ir {actual}, nevis {said}. Pārbaudiet datumu.',
   'import.unreadableDate': '“{date}” nav nolasāms datums. Rakstiet, piemēram, 2026-03-02.',
+  'clipCard.pages': { zero: '{count} lappušu', one: '{count} lappuse', other: '{count} lappuses' },
+  'searchPage.results': { zero: '{count} rezultātu', one: '{count} rezultāts', other: '{count} rezultāti' },
 };

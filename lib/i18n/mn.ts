@@ -826,4 +826,6 @@ export const mn: Catalogue = {
   'import.noSuchDate': '“{date}” гэсэн огноо байхгүй.',
   'import.wrongWeekday': '“{date}”: тэр өдөр {said} биш, {actual} гараг. Огноогоо шалгана уу.',
   'import.unreadableDate': '“{date}” нь уншиж болох огноо биш. 2026-03-02 гэх мэтээр бичнэ үү.',
+  'clipCard.pages': { one: '{count} хуудас', other: '{count} хуудас' },
+  'searchPage.results': { one: '{count} илэрц', other: '{count} илэрц' },
 };

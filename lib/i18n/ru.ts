@@ -823,4 +823,6 @@ export const ru: Catalogue = {
   'import.noSuchDate': 'даты «{date}» не существует.',
   'import.wrongWeekday': '«{date}»: этот день — {actual}, а не {said}. Проверьте дату.',
   'import.unreadableDate': '«{date}» не похоже на дату. Пишите так: 2026-03-02.',
+  'clipCard.pages': { one: '{count} страница', few: '{count} страницы', many: '{count} страниц', other: '{count} страницы' },
+  'searchPage.results': { one: '{count} результат', few: '{count} результата', many: '{count} результатов', other: '{count} результата' },
 };
