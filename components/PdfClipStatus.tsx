@@ -30,7 +30,7 @@ export function PdfClipStatus(props: {
           <>
             <span>
               {s.stage === 'download'
-                ? t('pdfClipStatus.downloadingThePdfTitle', { title: working.title, p1: s.total ? `${mb(s.bytes)} of ${mb(s.total)}` : mb(s.bytes) })
+                ? t('pdfClipStatus.downloadingThePdfTitle', { title: working.title, p1: s.total ? t('pdfClipStatus.bytesOf', { done: mb(s.bytes), total: mb(s.total) }) : mb(s.bytes) })
                 : t('pdfClipStatus.readingThePdfTitle', { title: working.title, page: s.page, pages: s.pages })}
             </span>
             <progress

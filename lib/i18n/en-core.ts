@@ -475,4 +475,5 @@ export const enCore = {
   'import.unreadableDate': '“{date}” is not a date I can read. Write it like 2026-03-02 or 2 March 2026.',
   'clipCard.pages': { one: '{count} page', other: '{count} pages' },
   'searchPage.results': { one: '{count} result', other: '{count} results' },
+  'pdfClipStatus.bytesOf': '{done} of {total}',
 } as const;

@@ -825,4 +825,5 @@ export const es: Catalogue = {
   'import.unreadableDate': '«{date}» no es una fecha que pueda leer. Escríbala como 2026-03-02.',
   'clipCard.pages': { one: '{count} página', other: '{count} páginas' },
   'searchPage.results': { one: '{count} resultado', other: '{count} resultados' },
+  'pdfClipStatus.bytesOf': '{done} de {total}',
 };

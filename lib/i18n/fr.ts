@@ -828,4 +828,5 @@ export const fr: Catalogue = {
   'import.unreadableDate': '« {date} » n’est pas une date lisible. Écrivez-la comme 2026-03-02.',
   'clipCard.pages': { one: '{count} page', other: '{count} pages' },
   'searchPage.results': { one: '{count} résultat', other: '{count} résultats' },
+  'pdfClipStatus.bytesOf': '{done} sur {total}',
 };

@@ -828,4 +828,5 @@ export const hr: Catalogue = {
   'import.unreadableDate': '„{date}” nije datum koji mogu pročitati. Napišite ga kao 2026-03-02.',
   'clipCard.pages': { one: '{count} stranica', few: '{count} stranice', other: '{count} stranica' },
   'searchPage.results': { one: '{count} rezultat', few: '{count} rezultata', other: '{count} rezultata' },
+  'pdfClipStatus.bytesOf': '{done} od {total}',
 };

@@ -828,4 +828,5 @@ export const lv: Catalogue = {
   'import.unreadableDate': '“{date}” nav nolasāms datums. Rakstiet, piemēram, 2026-03-02.',
   'clipCard.pages': { zero: '{count} lappušu', one: '{count} lappuse', other: '{count} lappuses' },
   'searchPage.results': { zero: '{count} rezultātu', one: '{count} rezultāts', other: '{count} rezultāti' },
+  'pdfClipStatus.bytesOf': '{done} no {total}',
 };

@@ -828,4 +828,5 @@ export const mn: Catalogue = {
   'import.unreadableDate': '“{date}” нь уншиж болох огноо биш. 2026-03-02 гэх мэтээр бичнэ үү.',
   'clipCard.pages': { one: '{count} хуудас', other: '{count} хуудас' },
   'searchPage.results': { one: '{count} илэрц', other: '{count} илэрц' },
+  'pdfClipStatus.bytesOf': '{total}-аас {done}',
 };

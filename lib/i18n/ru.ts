@@ -825,4 +825,5 @@ export const ru: Catalogue = {
   'import.unreadableDate': '«{date}» не похоже на дату. Пишите так: 2026-03-02.',
   'clipCard.pages': { one: '{count} страница', few: '{count} страницы', many: '{count} страниц', other: '{count} страницы' },
   'searchPage.results': { one: '{count} результат', few: '{count} результата', many: '{count} результатов', other: '{count} результата' },
+  'pdfClipStatus.bytesOf': '{done} из {total}',
 };
