@@ -3,6 +3,7 @@ import { PERSON_COLORS, suggestColor } from '../lib/notebook/people';
 import { T } from './test-ids';
 import { ProgrammeSettingsForm } from './ProgrammeSettingsForm';
 import { useT } from './i18n';
+import { LanguageSettings } from './LanguageSettings';
 
 /** First run: the person's name and colour, shown to partners next to everything they write. */
 export function Welcome(props: { onDone(name: string, color: string): void }) {
@@ -15,6 +16,8 @@ export function Welcome(props: { onDone(name: string, color: string): void }) {
     <main className="page">
       <h1>{t('welcome.welcomeToPartnerNotebook')}</h1>
       <p>{t('welcome.aSharedNotebookFor')}</p>
+      {/* Before anything else: someone whose browser speaks another language can pick theirs. */}
+      <LanguageSettings />
       <form
         onSubmit={(e) => {
           e.preventDefault();

@@ -476,4 +476,7 @@ export const enCore = {
   'clipCard.pages': { one: '{count} page', other: '{count} pages' },
   'searchPage.results': { one: '{count} result', other: '{count} results' },
   'pdfClipStatus.bytesOf': '{done} of {total}',
+  'languageSettings.browserDefault': 'Browser default ({language})',
+  'languageSettings.hint': 'The language of this panel, its menus and notifications. Posters have their own language choice.',
+  'languageSettings.language': 'Language',
 } as const;
