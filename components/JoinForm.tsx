@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { currentLocale } from '../lib/i18n';
 import { joinNotebook, planJoin, type JoinPlan } from '../lib/ext/notebooks';
 import type { Identity } from '../lib/ext/storage';
-import { InviteError, parseInvite, type Invite } from '../lib/sync/invite';
+import { InviteError, inviteErrorText, parseInvite, type Invite } from '../lib/sync/invite';
 import { T } from './test-ids';
 import { useT } from './i18n';
 
@@ -92,7 +92,7 @@ export function JoinForm(props: { me: Identity; onJoined(id: string): void; onCa
         try {
           invite = parseInvite(text);
         } catch (err) {
-          return setError(err instanceof InviteError ? err.message : t('joinForm.thisDoesNotLook'));
+          return setError(err instanceof InviteError ? inviteErrorText(err, t) : t('joinForm.thisDoesNotLook'));
         }
         setBusy(true);
         try {

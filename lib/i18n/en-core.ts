@@ -479,4 +479,11 @@ export const enCore = {
   'languageSettings.browserDefault': 'Browser default ({language})',
   'languageSettings.hint': 'The language of this panel, its menus and notifications. Posters have their own language choice.',
   'languageSettings.language': 'Language',
+  'invite.empty': 'There is no invite here yet. Paste the invite code or link your partner sent you.',
+  'invite.notAnInvite': 'This does not look like a Partner Notebook invite. An invite code starts with "PN1-". Copy the whole code or link from your partner’s message and paste it here.',
+  'invite.cutOff': 'This invite code looks cut off. Ask your partner to send it again, or copy the whole line.',
+  'invite.changed': 'This invite code has a mistake in it: a character was changed or lost when it was copied. Copy and paste it again instead of typing it, or ask your partner to send it again.',
+  'invite.corrupt': 'This invite code is damaged and cannot be used. Ask your partner to create a new invite and send it again.',
+  'invite.newer': 'This invite was made by a newer version of Partner Notebook. Update the extension, then paste the invite again.',
+  'invite.badSignaling': 'This invite names a connection server that Partner Notebook cannot use ({url}). Only addresses starting with ws:// or wss:// work. Ask your partner to check the connection server in their settings and send a new invite.',
 } as const;

@@ -826,4 +826,11 @@ export const es: Catalogue = {
   'clipCard.pages': { one: '{count} página', other: '{count} páginas' },
   'searchPage.results': { one: '{count} resultado', other: '{count} resultados' },
   'pdfClipStatus.bytesOf': '{done} de {total}',
+  'invite.empty': 'Aquí todavía no hay ninguna invitación. Pegue el código o el enlace que le envió su socio.',
+  'invite.notAnInvite': 'Esto no parece una invitación de Partner Notebook. Un código de invitación empieza por "PN1-". Copie el código o el enlace completo del mensaje de su socio y péguelo aquí.',
+  'invite.cutOff': 'Este código de invitación parece cortado. Pida a su socio que lo envíe de nuevo o copie la línea entera.',
+  'invite.changed': 'Este código de invitación tiene un error: un carácter cambió o se perdió al copiarlo. Cópielo y péguelo de nuevo en lugar de escribirlo, o pida a su socio que lo envíe otra vez.',
+  'invite.corrupt': 'Este código de invitación está dañado y no se puede usar. Pida a su socio que cree una nueva invitación y la envíe de nuevo.',
+  'invite.newer': 'Esta invitación se creó con una versión más reciente de Partner Notebook. Actualice la extensión y vuelva a pegar la invitación.',
+  'invite.badSignaling': 'Esta invitación indica un servidor de conexión que Partner Notebook no puede usar ({url}). Solo funcionan las direcciones que empiezan por ws:// o wss://. Pida a su socio que revise el servidor en su configuración y envíe una invitación nueva.',
 };

@@ -829,4 +829,11 @@ export const fr: Catalogue = {
   'clipCard.pages': { one: '{count} page', other: '{count} pages' },
   'searchPage.results': { one: '{count} résultat', other: '{count} résultats' },
   'pdfClipStatus.bytesOf': '{done} sur {total}',
+  'invite.empty': 'Il n’y a pas encore d’invitation ici. Collez le code ou le lien envoyé par votre partenaire.',
+  'invite.notAnInvite': 'Cela ne ressemble pas à une invitation Partner Notebook. Un code d’invitation commence par "PN1-". Copiez tout le code ou le lien du message de votre partenaire et collez-le ici.',
+  'invite.cutOff': 'Ce code d’invitation semble coupé. Demandez à votre partenaire de le renvoyer, ou copiez toute la ligne.',
+  'invite.changed': 'Ce code d’invitation contient une erreur : un caractère a changé ou s’est perdu lors de la copie. Copiez-collez-le de nouveau au lieu de le taper, ou demandez à votre partenaire de le renvoyer.',
+  'invite.corrupt': 'Ce code d’invitation est endommagé et inutilisable. Demandez à votre partenaire de créer une nouvelle invitation et de la renvoyer.',
+  'invite.newer': 'Cette invitation a été créée par une version plus récente de Partner Notebook. Mettez l’extension à jour, puis collez de nouveau l’invitation.',
+  'invite.badSignaling': 'Cette invitation indique un serveur de connexion que Partner Notebook ne peut pas utiliser ({url}). Seules les adresses commençant par ws:// ou wss:// fonctionnent. Demandez à votre partenaire de vérifier le serveur dans ses paramètres et d’envoyer une nouvelle invitation.',
 };

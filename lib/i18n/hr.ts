@@ -829,4 +829,11 @@ export const hr: Catalogue = {
   'clipCard.pages': { one: '{count} stranica', few: '{count} stranice', other: '{count} stranica' },
   'searchPage.results': { one: '{count} rezultat', few: '{count} rezultata', other: '{count} rezultata' },
   'pdfClipStatus.bytesOf': '{done} od {total}',
+  'invite.empty': 'Ovdje još nema pozivnice. Zalijepite kod ili poveznicu koju vam je poslao partner.',
+  'invite.notAnInvite': 'Ovo ne izgleda kao pozivnica za Partner Notebook. Kod pozivnice počinje s "PN1-". Kopirajte cijeli kod ili poveznicu iz partnerove poruke i zalijepite ovdje.',
+  'invite.cutOff': 'Ovaj kod pozivnice izgleda odrezano. Zamolite partnera da ga ponovno pošalje ili kopirajte cijeli redak.',
+  'invite.changed': 'U ovom kodu pozivnice je pogreška: znak se promijenio ili izgubio pri kopiranju. Kopirajte i zalijepite ga ponovno umjesto tipkanja ili zamolite partnera da ga ponovno pošalje.',
+  'invite.corrupt': 'Ovaj je kod pozivnice oštećen i ne može se upotrijebiti. Zamolite partnera da izradi novu pozivnicu i ponovno je pošalje.',
+  'invite.newer': 'Ovu je pozivnicu izradila novija verzija Partner Notebooka. Ažurirajte proširenje pa ponovno zalijepite pozivnicu.',
+  'invite.badSignaling': 'Ova pozivnica navodi poslužitelj za povezivanje koji Partner Notebook ne može koristiti ({url}). Rade samo adrese koje počinju s ws:// ili wss://. Zamolite partnera da provjeri poslužitelj u postavkama i pošalje novu pozivnicu.',
 };

@@ -829,4 +829,11 @@ export const lv: Catalogue = {
   'clipCard.pages': { zero: '{count} lappušu', one: '{count} lappuse', other: '{count} lappuses' },
   'searchPage.results': { zero: '{count} rezultātu', one: '{count} rezultāts', other: '{count} rezultāti' },
   'pdfClipStatus.bytesOf': '{done} no {total}',
+  'invite.empty': 'Šeit vēl nav ielūguma. Ielīmējiet partnera atsūtīto ielūguma kodu vai saiti.',
+  'invite.notAnInvite': 'Tas neizskatās pēc Partner Notebook ielūguma. Ielūguma kods sākas ar "PN1-". Nokopējiet visu kodu vai saiti no partnera ziņas un ielīmējiet šeit.',
+  'invite.cutOff': 'Šis ielūguma kods izskatās nogriezts. Palūdziet partnerim to nosūtīt vēlreiz vai nokopējiet visu rindu.',
+  'invite.changed': 'Šajā ielūguma kodā ir kļūda: kopējot kāda rakstzīme mainījās vai pazuda. Nokopējiet un ielīmējiet to vēlreiz, nevis rakstiet, vai palūdziet partnerim to nosūtīt vēlreiz.',
+  'invite.corrupt': 'Šis ielūguma kods ir bojāts un nav izmantojams. Palūdziet partnerim izveidot jaunu ielūgumu un nosūtīt to vēlreiz.',
+  'invite.newer': 'Šo ielūgumu izveidoja jaunāka Partner Notebook versija. Atjauniniet paplašinājumu un ielīmējiet ielūgumu vēlreiz.',
+  'invite.badSignaling': 'Šajā ielūgumā norādīts savienojuma serveris, ko Partner Notebook nevar izmantot ({url}). Darbojas tikai adreses, kas sākas ar ws:// vai wss://. Palūdziet partnerim pārbaudīt serveri iestatījumos un nosūtīt jaunu ielūgumu.',
 };

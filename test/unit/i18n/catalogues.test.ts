@@ -129,3 +129,24 @@ describe('examples the panel shows are ones the program reads', () => {
     expect(r.rows.map((x) => x.startDate)).toEqual(['2026-03-02', '2026-03-16']);
   });
 });
+
+describe('invite problems worded at the UI edge', () => {
+  it('every InviteError message the parser makes has a translation, and it is used', async () => {
+    const { parseInvite, inviteErrorText, InviteError } = await import('../../../lib/sync/invite');
+    const mn = await loadCatalogue('mn');
+    const { translator } = await import('../../../lib/i18n');
+    const tr = translator('mn', mn);
+    for (const input of ['', 'hello', 'PN1-abc', 'PN9-AAAA-AAAA']) {
+      let err: unknown;
+      try {
+        parseInvite(input);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, input).toBeInstanceOf(InviteError);
+      const text = inviteErrorText(err as InstanceType<typeof InviteError>, tr);
+      expect(text, input).not.toBe((err as Error).message);
+      expect(/[а-яөү]/i.test(text), input).toBe(true);
+    }
+  });
+});
