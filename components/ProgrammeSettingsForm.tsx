@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { syncSettingsItem } from '../lib/ext/storage';
-import { parseSettingsCode, settingsChanges, SettingsCodeError, type ProgrammeSettings, type SettingsChange } from '../lib/sync/settings-code';
+import { parseSettingsCode, settingsChanges, SettingsCodeError, settingsCodeErrorText, type ProgrammeSettings, type SettingsChange } from '../lib/sync/settings-code';
 import { T } from './test-ids';
 import { fill, useT } from './i18n';
 
@@ -28,7 +28,7 @@ export function ProgrammeSettingsForm(props: { idPrefix: string; onApplied?(): v
     try {
       next = parseSettingsCode(text);
     } catch (e) {
-      return setError(e instanceof SettingsCodeError ? e.message : t('programmeSettingsForm.thisSettingsCodeCannot'));
+      return setError(e instanceof SettingsCodeError ? settingsCodeErrorText(e, t) : t('programmeSettingsForm.thisSettingsCodeCannot'));
     }
     setError('');
     const current = await syncSettingsItem.getValue();

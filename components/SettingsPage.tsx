@@ -5,7 +5,7 @@ import { HighlightSettings } from './HighlightSettings';
 import { T } from './test-ids';
 import { useStorageItem } from './use-storage-item';
 import { ProgrammeSettingsForm } from './ProgrammeSettingsForm';
-import { encodeSettingsCode, makeProgrammeSettings, settingsLink, SettingsCodeError } from '../lib/sync/settings-code';
+import { encodeSettingsCode, makeProgrammeSettings, settingsLink, SettingsCodeError, settingsCodeErrorText } from '../lib/sync/settings-code';
 import { fill, useT } from './i18n';
 import { LanguageSettings } from './LanguageSettings';
 
@@ -172,7 +172,7 @@ function MakeSettingsCode(props: { signaling: string; ice: string }) {
             setMade({ code: encodeSettingsCode(settings), link: settingsLink(settings) });
           } catch (e) {
             setMade(null);
-            setError(e instanceof SettingsCodeError ? e.message : String(e));
+            setError(e instanceof SettingsCodeError ? settingsCodeErrorText(e, t) : String(e));
           }
         }}
       >

@@ -19,6 +19,7 @@
  * programme's web page), so everything in it is validated and bounded, and nothing is applied
  * before the person has seen what would change.
  */
+import type { Translate } from '../i18n';
 import { checksum, fromBase64Url, toBase64Url } from './invite';
 
 /** The only settings code format this build writes and reads. */
@@ -102,6 +103,20 @@ const MESSAGES = {
     `The STUN/TURN server “${clip(url)}” cannot be used. Write it as stun:host:port or turn:host:port, and give a TURN server its username and password.`,
   tooManyServers: `A settings code holds at most ${MAX_SERVERS} sync servers and ${MAX_SERVERS} STUN/TURN servers.`,
 } as const;
+
+/**
+ * A {@link SettingsCodeError}'s message in the language of `tr` (the panel's), for the UI edge;
+ * the error keeps its English message for logs and tests.
+ */
+export function settingsCodeErrorText(e: SettingsCodeError, tr: Translate): string {
+  for (const key of ['empty', 'notACode', 'isInvite', 'cutOff', 'changed', 'corrupt', 'newer', 'tooLong', 'noServer', 'tooManyServers'] as const) {
+    if (e.message === MESSAGES[key]) return tr(`settingsCode.${key}`, { max: MAX_SERVERS });
+  }
+  const quoted = /“(.*)”/.exec(e.message)?.[1] ?? '';
+  if (e.message === MESSAGES.badServer(quoted)) return tr('settingsCode.badServer', { url: quoted });
+  if (e.message === MESSAGES.badIce(quoted)) return tr('settingsCode.badIce', { url: quoted });
+  return e.message;
+}
 
 function clip(text: string): string {
   const chars = [...text];
