@@ -70,7 +70,7 @@ function englishLeft(words: string[], same: (k: MessageKey) => boolean): string[
       const t = text.trim();
       // Text beyond the placeholders must be long enough to identify the message (not just “of”).
       if (!/\p{L}{2,}/u.test(t) || t.replace(/\{\w+\}/g, '').replace(/[^\p{L}]/gu, '').length < 4) continue;
-      const pattern = new RegExp(`^${t.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\\?\}/g, '.+?')}$`, 'u');
+      const pattern = new RegExp(`^${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\{\w+\\\}/g, '.+?')}$`, 'u');
       const hit = words.find((w) => (t.includes('{') ? pattern.test(w) : w === t));
       if (hit) found.push(`${key}: “${hit}”`);
     }
