@@ -510,4 +510,13 @@ export const enCore = {
   'errors.partnerJustRotated': 'A partner has just made a new invite for this notebook. Wait until the panel has moved to it (or choose one, if asked), then make yours.',
   'errors.notKept': 'Only partners who were kept at the last new invite can make the next one. Ask one of them to make it.',
   'errors.ownEntryMissing': 'Your own entry is missing from this notebook. Close and reopen the panel, then try again.',
+  'draft.row.library': 'Library',
+  'draft.row.type': 'Type',
+  'draft.row.country': 'Country',
+  'draft.row.founded': 'Founded',
+  'draft.row.collection': 'Collection (items)',
+  'draft.row.registeredUsers': 'Registered users',
+  'draft.row.staff': 'Staff',
+  'draft.row.visits': 'Visits a year',
+  'draft.title': '{places}: a library partnership',
 } as const;

@@ -857,4 +857,13 @@ export const es: Catalogue = {
   'errors.partnerJustRotated': 'Un socio acaba de crear una nueva invitación para este cuaderno. Espere a que el panel pase a ella (o elija una, si se le pregunta) y luego cree la suya.',
   'errors.notKept': 'Solo los socios que se mantuvieron en la última invitación nueva pueden crear la siguiente. Pida a uno de ellos que la cree.',
   'errors.ownEntryMissing': 'Falta su propia entrada en este cuaderno. Cierre y vuelva a abrir el panel e inténtelo de nuevo.',
+  'draft.row.library': 'Biblioteca',
+  'draft.row.type': 'Tipo',
+  'draft.row.country': 'País',
+  'draft.row.founded': 'Fundación',
+  'draft.row.collection': 'Colección (ejemplares)',
+  'draft.row.registeredUsers': 'Usuarios inscritos',
+  'draft.row.staff': 'Personal',
+  'draft.row.visits': 'Visitas al año',
+  'draft.title': '{places}: una colaboración entre bibliotecas',
 };

@@ -860,4 +860,13 @@ export const fr: Catalogue = {
   'errors.partnerJustRotated': 'Un partenaire vient de créer une nouvelle invitation pour ce carnet. Attendez que le panneau y soit passé (ou choisissez-en une, si on vous le demande), puis créez la vôtre.',
   'errors.notKept': 'Seuls les partenaires conservés lors de la dernière nouvelle invitation peuvent créer la suivante. Demandez à l’un d’eux de la créer.',
   'errors.ownEntryMissing': 'Votre propre entrée manque dans ce carnet. Fermez puis rouvrez le panneau, et réessayez.',
+  'draft.row.library': 'Bibliothèque',
+  'draft.row.type': 'Type',
+  'draft.row.country': 'Pays',
+  'draft.row.founded': 'Fondation',
+  'draft.row.collection': 'Collections (documents)',
+  'draft.row.registeredUsers': 'Usagers inscrits',
+  'draft.row.staff': 'Personnel',
+  'draft.row.visits': 'Entrées par an',
+  'draft.title': '{places} : un partenariat entre bibliothèques',
 };

@@ -860,4 +860,13 @@ export const hr: Catalogue = {
   'errors.partnerJustRotated': 'Partner je upravo izradio novu pozivnicu za ovu bilježnicu. Pričekajte da ploča prijeđe na nju (ili odaberite, ako vas pita), a zatim izradite svoju.',
   'errors.notKept': 'Sljedeću pozivnicu mogu izraditi samo partneri zadržani pri posljednjoj novoj pozivnici. Zamolite nekoga od njih.',
   'errors.ownEntryMissing': 'U ovoj bilježnici nedostaje vaš vlastiti unos. Zatvorite i ponovno otvorite ploču pa pokušajte ponovno.',
+  'draft.row.library': 'Knjižnica',
+  'draft.row.type': 'Vrsta',
+  'draft.row.country': 'Zemlja',
+  'draft.row.founded': 'Osnovana',
+  'draft.row.collection': 'Fond (jedinica)',
+  'draft.row.registeredUsers': 'Upisani korisnici',
+  'draft.row.staff': 'Zaposlenici',
+  'draft.row.visits': 'Posjeta godišnje',
+  'draft.title': '{places}: knjižnično partnerstvo',
 };

@@ -860,4 +860,13 @@ export const lv: Catalogue = {
   'errors.partnerJustRotated': 'Partneris tikko izveidoja jaunu ielūgumu šai kladei. Pagaidiet, līdz panelis pāriet uz to (vai izvēlieties, ja tiek jautāts), tad veidojiet savu.',
   'errors.notKept': 'Nākamo ielūgumu var izveidot tikai partneri, kas tika paturēti pēdējā jaunajā ielūgumā. Palūdziet kādu no viņiem.',
   'errors.ownEntryMissing': 'Šajā kladē trūkst jūsu ieraksta. Aizveriet un atkal atveriet paneli, tad mēģiniet vēlreiz.',
+  'draft.row.library': 'Bibliotēka',
+  'draft.row.type': 'Veids',
+  'draft.row.country': 'Valsts',
+  'draft.row.founded': 'Dibināta',
+  'draft.row.collection': 'Krājums (vienības)',
+  'draft.row.registeredUsers': 'Reģistrētie lietotāji',
+  'draft.row.staff': 'Darbinieki',
+  'draft.row.visits': 'Apmeklējumi gadā',
+  'draft.title': '{places}: bibliotēku partnerība',
 };

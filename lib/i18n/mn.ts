@@ -860,4 +860,13 @@ export const mn: Catalogue = {
   'errors.partnerJustRotated': 'Түнш тань саяхан энэ дэвтэрт шинэ урилга хийсэн. Самбар түүн рүү шилжих хүртэл хүлээгээд (асуувал аль нэгийг сонгоод) дараа нь өөрийнхийг хийнэ үү.',
   'errors.notKept': 'Сүүлийн шинэ урилгад үлдсэн түншүүд л дараагийнхыг хийж чадна. Тэдний нэгээс хийхийг хүснэ үү.',
   'errors.ownEntryMissing': 'Энэ дэвтэрт таны өөрийн бичлэг алга байна. Самбарыг хааж дахин нээгээд дахин оролдоно уу.',
+  'draft.row.library': 'Номын сан',
+  'draft.row.type': 'Төрөл',
+  'draft.row.country': 'Улс',
+  'draft.row.founded': 'Үүсгэн байгуулагдсан',
+  'draft.row.collection': 'Фонд (нэгж)',
+  'draft.row.registeredUsers': 'Бүртгэлтэй уншигч',
+  'draft.row.staff': 'Ажилтан',
+  'draft.row.visits': 'Жилийн ирц',
+  'draft.title': '{places}: номын сангийн түншлэл',
 };
