@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import { CloseCode } from './close-codes.ts';
+import { signalingChannel, type Fanout } from './fanout.ts';
 import { hashName, type Logger } from './log.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { sendCapped } from './send-buffer.ts';
@@ -30,7 +31,13 @@ export class SignalingHub {
    * @param limits per-connection limits
    * @param log structured logger; topic names only ever go through {@link hashName}
    */
-  constructor(private readonly limits: SignalingLimits, private readonly log: Logger) {}
+  constructor(private readonly limits: SignalingLimits, private readonly log: Logger, private readonly fanout?: Fanout) {}
+
+  /** Delivers an already-serialised publish to this process's subscribers of `topic`. */
+  private deliverLocal(topic: string, text: string): void {
+    const receivers = this.topics.get(topic);
+    if (receivers) for (const r of receivers) this.sendText(r, text);
+  }
 
   /** Number of topics with at least one subscriber. */
   get topicCount(): number {
@@ -48,7 +55,10 @@ export class SignalingHub {
       const subs = this.topics.get(topic);
       if (subs) {
         subs.delete(ws);
-        if (subs.size === 0) this.topics.delete(topic);
+        if (subs.size === 0) {
+          this.topics.delete(topic);
+          this.fanout?.leave(signalingChannel(topic));
+        }
       }
       mine.delete(topic);
     };
@@ -88,7 +98,11 @@ export class SignalingHub {
             if (typeof topic !== 'string' || mine.has(topic)) continue;
             if (mine.size >= this.limits.maxTopics) return closeWith(CloseCode.TooManyTopics, `more than ${this.limits.maxTopics} topics`);
             let subs = this.topics.get(topic);
-            if (!subs) this.topics.set(topic, (subs = new Set()));
+            if (!subs) {
+              this.topics.set(topic, (subs = new Set()));
+              // Other processes' publishes to this topic are delivered here only, never republished.
+              this.fanout?.join(signalingChannel(topic), (text) => this.deliverLocal(topic, text));
+            }
             subs.add(ws);
             mine.add(topic);
           }
@@ -101,12 +115,14 @@ export class SignalingHub {
         case 'publish': {
           if (typeof m.topic !== 'string' || !m.topic) break;
           const receivers = this.topics.get(m.topic);
-          if (!receivers) break;
-          m.clients = receivers.size;
+          if (!receivers && !this.fanout) break;
+          // With several processes this counts this process's subscribers only.
+          m.clients = receivers?.size ?? 0;
           // Serialise once for all receivers; the message is relayed as the sender wrote it.
           const text = JSON.stringify(m);
-          this.log.debug('publish', { conn: connId, topic: hashName(m.topic), receivers: receivers.size, bytes: text.length });
-          for (const r of receivers) this.sendText(r, text);
+          this.log.debug('publish', { conn: connId, topic: hashName(m.topic), receivers: receivers?.size ?? 0, bytes: text.length });
+          if (receivers) for (const r of receivers) this.sendText(r, text);
+          this.fanout?.publish(signalingChannel(m.topic), text);
           break;
         }
         case 'ping':
