@@ -11,8 +11,11 @@ import type { Logger } from './log.ts';
  * (no echo), and never republishes what it received (no loops).
  */
 export interface Fanout {
-  /** Starts delivering other processes' messages on `channel` to `deliver` (reference-counted per channel). */
-  join(channel: string, deliver: (text: string) => void): void;
+  /**
+   * Starts delivering other processes' messages on `channel` to `deliver` (reference-counted per
+   * channel). Resolves once the subscription is in place (at once while the bus is away).
+   */
+  join(channel: string, deliver: (text: string) => void): Promise<void>;
   /** Undoes one {@link join} of `channel`. */
   leave(channel: string): void;
   /** Sends `text` to the other processes that joined `channel`; dropped (and counted) while the bus is away. */
@@ -46,7 +49,7 @@ export async function openRedisFanout(url: string, log: Logger): Promise<Fanout>
   const pub = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy, connectTimeout: 2_000 } });
   // The subscriber keeps its offline queue: SUBSCRIBE sent while away is replayed on reconnect.
   const sub = pub.duplicate({ disableOfflineQueue: false });
-  const handlers = new Map<string, { deliver: (text: string) => void; count: number }>();
+  const handlers = new Map<string, { deliver: (text: string) => void; count: number; subscribed: Promise<void> }>();
   let down = false;
   let dropped = 0;
   let closing = false;
@@ -88,10 +91,13 @@ export async function openRedisFanout(url: string, log: Logger): Promise<Fanout>
       const h = handlers.get(channel);
       if (h) {
         h.count++;
-        return;
+        return h.subscribed;
       }
-      handlers.set(channel, { deliver, count: 1 });
-      sub.subscribe(channel, listener).catch((e: unknown) => lost(e));
+      // While Redis is away the SUBSCRIBE waits in the offline queue: nobody should wait for it.
+      const done = sub.subscribe(channel, listener).catch((e: unknown) => lost(e));
+      const subscribed = sub.isReady ? done : Promise.resolve();
+      handlers.set(channel, { deliver, count: 1, subscribed });
+      return subscribed;
     },
     leave(channel) {
       const h = handlers.get(channel);

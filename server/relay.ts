@@ -39,9 +39,14 @@ export interface RelayLimits {
  */
 const MAX_IN_FLIGHT = 16;
 
+/** Longest a `hello` waits for the room's fan-out subscription before answering anyway. */
+const SUBSCRIBE_WAIT_MS = 1000;
+
 /** Serves the `/relay` protocol (see PROTOCOL.md) over a {@link RelayStorage} (embedded log or PostgreSQL). */
 export class RelayHub {
   private readonly followers = new Map<string, Set<WebSocket>>();
+  /** Per followed room, the fan-out subscription (resolved once in place). */
+  private readonly subscribing = new Map<string, Promise<void> | undefined>();
 
   /**
    * @param store durable storage
@@ -75,6 +80,7 @@ export class RelayHub {
         set.delete(ws);
         if (set.size === 0) {
           this.followers.delete(room);
+          this.subscribing.delete(room);
           this.fanout?.leave(relayChannel(room));
         }
       }
@@ -139,11 +145,15 @@ export class RelayHub {
           this.followers.set(m.room, (set = new Set()));
           // Pushes of appends made on other processes, delivered to this process's followers only.
           const room = m.room;
-          this.fanout?.join(relayChannel(room), (text) => {
+          this.subscribing.set(room, this.fanout?.join(relayChannel(room), (text) => {
             for (const f of this.followers.get(room) ?? []) this.sendText(f, text);
-          });
+          }));
         }
         set.add(ws);
+        // With several processes, `welcome` promises pushes from all of them: wait (briefly) until
+        // this process receives the room's channel.
+        const subscribed = this.subscribing.get(m.room);
+        if (subscribed) await within(subscribed, SUBSCRIBE_WAIT_MS);
         this.send(ws, { type: 'welcome', id: m.id, room: m.room, version: RELAY_PROTOCOL_VERSION, ...s });
         return;
       }
@@ -196,4 +206,15 @@ export class RelayHub {
   private sendText(ws: WebSocket, text: string): void {
     sendCapped(ws, text);
   }
+}
+
+/** Waits for `p`, but at most `ms`. */
+function within(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    void p.finally(() => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
 }

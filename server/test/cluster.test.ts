@@ -122,8 +122,8 @@ describe.skipIf(!!unavailable)('two server processes sharing Redis and PostgreSQ
     const writer = await relay(p1.url);
     const reader = await relay(p2.url);
     expect(await writer.request({ type: 'hello', room: R('live'), writeToken: T('live') })).toMatchObject({ type: 'welcome', head: 0 });
+    // `welcome` waits until p2 receives the room's channel: no sleep needed before appending.
     expect(await reader.request({ type: 'hello', room: R('live') })).toMatchObject({ type: 'welcome', head: 0 });
-    await new Promise((r) => setTimeout(r, 200)); // p2's Redis subscription is asynchronous
     const ack = await writer.request({ type: 'append', room: R('live'), entries: [bytes(1, 2), bytes(3)], writeToken: T('live') });
     expect(ack).toMatchObject({ type: 'ack', seqs: [1, 2] });
     const push = await reader.nextMessage((m) => m.type === 'push', 3000);
