@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { randomBytesOf, RelayClient, roomOf, spawnServer, TestClient, type ChildServer } from './helpers.ts';
-import { servicesUnavailable, startPostgres, startRedis, type Service } from './services.ts';
+import { freePort, servicesUnavailable, startPostgres, startRedis, type Service } from './services.ts';
 
 const unavailable = servicesUnavailable();
 if (unavailable) console.warn(`SKIPPED server/test/cluster.test.ts: ${unavailable}`);
@@ -255,6 +255,42 @@ describe.skipIf(!!unavailable)('two server processes sharing Redis and PostgreSQ
     for (const [id, seq] of acked) expect(Buffer.compare(Buffer.from(stored[seq - 1]!.data), Buffer.from(payloads[id]!))).toBe(0);
     expect(await reader.request({ type: 'append', room: ROOM, entries: [bytes(1)], writeToken: TOKEN })).toMatchObject({ seqs: [stored.length + 1] });
   }, 60_000);
+
+  it('starts without Redis (saying so), serves its own clients, and fans out once Redis comes up', async () => {
+    const port = await freePort();
+    const lonely = await spawnServer(['--store', 'postgres', '--database-url', postgres.url, '--redis-url', `redis://127.0.0.1:${port}`]);
+    children.push(lonely);
+    expect(lonely.stdout()).toContain('Redis unreachable');
+    const a = await sig(lonely.url);
+    const a2 = await sig(lonely.url);
+    await subscribe(a, 'topic-late');
+    await subscribe(a2, 'topic-late');
+    a.send({ type: 'publish', topic: 'topic-late', data: 'local' });
+    expect(await a2.next('publish', 2000)).toMatchObject({ data: 'local' });
+    const relayClient = await relay(lonely.url);
+    expect(await relayClient.request({ type: 'append', room: R('late'), entries: [bytes(5)], writeToken: T('late') })).toMatchObject({ type: 'ack', seqs: [1] });
+
+    const late = await startRedis(port);
+    try {
+      const other = await spawnServer(['--store', 'postgres', '--database-url', postgres.url, '--redis-url', late.url]);
+      children.push(other);
+      const deadline = Date.now() + 15_000;
+      while (!lonely.stdout().includes('Redis reachable again') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(lonely.stdout()).toContain('Redis reachable again');
+      const b = await sig(other.url);
+      await subscribe(b, 'topic-late');
+      expect(await publishUntilReceived(b, a2, 'topic-late', 'across')).toMatchObject({ topic: 'topic-late' });
+    } finally {
+      for (const s of sockets) s.terminate();
+      sockets = [];
+      await Promise.all(children.map((c) => {
+        if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
+        return c.exited;
+      }));
+      children = [];
+      await late.stop();
+    }
+  }, 40_000);
 
   it('keeps serving local clients while Redis is away, says so in its log, and fans out again when it is back', async () => {
     const [p1, p2] = await cluster();
