@@ -124,7 +124,7 @@ for (const mode of ['embedded', 'cluster'] as const) describe.skipIf(mode === 'c
     backend = 'embedded';
     if (services) await Promise.all([services.redis.stop(), services.postgres.stop()]);
     services = undefined;
-  });
+  }, 30_000);
   /** Tests of the embedded store's files on disk. */
   const itEmbedded = mode === 'embedded' ? it : it.skip;
 
