@@ -36,6 +36,8 @@ const TOUCH_EVERY_MS = 60 * 60_000;
 /** Entries whose sizes one fetch looks at before cutting a page. */
 const PAGE_SCAN_ROWS = 1000;
 const DAY_MS = 86_400_000;
+/** Rows per INSERT statement of one append. */
+const INSERT_BATCH = 1000;
 const KIND_UPDATE = 0;
 const KIND_SNAPSHOT = 1;
 
@@ -196,13 +198,16 @@ export class PgStore implements RelayStorage {
       const id = roomDirName(room);
       const row = await this.lockOrCreate(db, room, writeToken, guard, expect, added);
       const seqs = entries.map((_, i) => row.head + 1 + i);
-      const values: unknown[] = [id];
-      const tuples = entries.map((e, i) => {
-        values.push(seqs[i], Buffer.from(e.buffer, e.byteOffset, e.length));
-        return `($1, $${values.length - 1}, ${KIND_UPDATE}, $${values.length})`;
-      });
-      // The primary key (room_id, seq) refuses a seq that another writer already took.
-      await db.query(`INSERT INTO relay_entries (room_id, seq, kind, data) VALUES ${tuples.join(', ')}`, values);
+      // In statements of at most INSERT_BATCH rows (PostgreSQL allows 65 535 parameters), all in
+      // this one transaction. The primary key (room_id, seq) refuses a seq another writer took.
+      for (let from = 0; from < entries.length; from += INSERT_BATCH) {
+        const values: unknown[] = [id];
+        const tuples = entries.slice(from, from + INSERT_BATCH).map((e, k) => {
+          values.push(seqs[from + k], Buffer.from(e.buffer, e.byteOffset, e.length));
+          return `($1, $${values.length - 1}, ${KIND_UPDATE}, $${values.length})`;
+        });
+        await db.query(`INSERT INTO relay_entries (room_id, seq, kind, data) VALUES ${tuples.join(', ')}`, values);
+      }
       await db.query('UPDATE relay_rooms SET head = $2, bytes = bytes + $3, last_used = $4 WHERE id = $1', [id, seqs[seqs.length - 1], added, this.now()]);
       return { seqs, generation: row.generation, added };
     }).then(({ seqs, generation, added: bytes }) => {
@@ -213,12 +218,15 @@ export class PgStore implements RelayStorage {
   }
 
   read(room: string, since: number, maxBytes: number): Promise<ReadResult> {
+    let touch = false;
     return this.serial(room, () => this.tx(async (db) => {
       const id = roomDirName(room);
-      const r = await db.query('SELECT generation, head FROM relay_rooms WHERE id = $1', [id]);
+      const r = await db.query('SELECT generation, head, last_used FROM relay_rooms WHERE id = $1', [id]);
       if (!r.rows[0]) return { entries: [], head: 0, more: false, generation: '' };
       const generation = String(r.rows[0].generation);
       const head = Number(r.rows[0].head);
+      // Reads count as activity for retention, refreshed at most hourly (after this read-only transaction).
+      if (this.now() - Number(r.rows[0].last_used) >= TOUCH_EVERY_MS) touch = true;
       // Sizes first, so a page of large entries is cut before any payload is read.
       const sizes = await db.query('SELECT seq, octet_length(data) AS len FROM relay_entries WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [id, since, PAGE_SCAN_ROWS]);
       let bytes = 0;
@@ -237,7 +245,10 @@ export class PgStore implements RelayStorage {
         data: new Uint8Array(e.data as Buffer),
       }));
       return { entries, head, more: last < head, generation };
-    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'));
+    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY').then(async (page) => {
+      if (touch) await this.query('UPDATE relay_rooms SET last_used = $2 WHERE id = $1', [roomDirName(room), this.now()]).catch(() => {});
+      return page;
+    }));
   }
 
   compact(room: string, writeToken: string, upTo: number, snapshot: Uint8Array, expect: WriteExpectation = {}, guard: WriteGuard = {}): Promise<void> {

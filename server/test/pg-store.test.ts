@@ -103,6 +103,27 @@ describe.skipIf(!!unavailable)('PgStore', () => {
     await Promise.all([s1.close(), s2.close()]);
   });
 
+  it('stores a large batch in one append atomically, and counts reads as activity for retention', async () => {
+    const databaseUrl = await database();
+    let now = Date.now();
+    const store = await PgStore.open({ databaseUrl, ...limits, retentionDays: 30, now: () => now });
+    const room = roomOf('batch');
+    const many = Array.from({ length: 2500 }, (_, i) => b(i & 255, i >> 8));
+    expect((await store.append(room, 'batch', many)).seqs).toEqual(Array.from({ length: 2500 }, (_, i) => i + 1));
+    const all = await store.read(room, 0, 1 << 20);
+    expect(all.entries.length).toBe(1000); // one page scans at most 1 000 rows
+    expect(all.more).toBe(true);
+    expect((await store.read(room, 2400, 1 << 20)).entries.map((e) => [...e.data])).toEqual(many.slice(2400).map((e) => [...e]));
+    // Read 20 days later, then 20 more days: 40 days since the write but 20 since the read.
+    now += 20 * DAY;
+    await store.read(room, 0, 10);
+    now += 20 * DAY;
+    expect(await store.sweepRetention()).toBe(0);
+    now += 11 * DAY;
+    expect(await store.sweepRetention()).toBe(1);
+    await store.close();
+  });
+
   it('refuses to start with a plain message when the database is unreachable, without repeating its password', async () => {
     await expect(PgStore.open({ databaseUrl: 'postgres://postgres:hunter2@127.0.0.1:1/none', ...limits })).rejects.toThrow(/cannot open the PostgreSQL relay store/);
     await expect(PgStore.open({ databaseUrl: 'postgres://postgres:hunter2@127.0.0.1:1/none', ...limits })).rejects.not.toThrow(/hunter2/);
