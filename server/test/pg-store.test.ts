@@ -124,6 +124,31 @@ describe.skipIf(!!unavailable)('PgStore', () => {
     await store.close();
   });
 
+  it('while the database is down, requests fail as internal and the log says so once; once it is back, they work again', async () => {
+    const own = await startPostgres();
+    const log = memoryLogger();
+    const store = await PgStore.open({ databaseUrl: own.url, ...limits, logger: log });
+    let restarted: Service | undefined;
+    try {
+      const room = roomOf('outage');
+      expect((await store.append(room, 'outage', [b(1)])).seqs).toEqual([1]);
+      await own.stop('SIGKILL', true); // the database crashes
+      await expect(store.append(room, 'outage', [b(2)])).rejects.toMatchObject({ code: 'internal' });
+      await expect(store.read(room, 0, 100)).rejects.toMatchObject({ code: 'internal' });
+      expect(log.lines.filter((l) => l.includes('database unreachable'))).toHaveLength(1);
+      restarted = await own.restart!();
+      // Crash recovery kept the committed entry; the pool reconnects by itself.
+      let next: unknown;
+      for (let i = 0; i < 50 && !next; i++) next = await store.append(room, 'outage', [b(3)]).catch(() => new Promise((r) => setTimeout(r, 100)).then(() => undefined));
+      expect(next).toMatchObject({ seqs: [2] });
+      expect((await store.read(room, 0, 100)).entries.map((e) => [...e.data])).toEqual([[1], [3]]);
+      expect(log.lines.some((l) => l.includes('database reachable again'))).toBe(true);
+    } finally {
+      await store.close();
+      await (restarted ?? own).stop();
+    }
+  }, 60_000);
+
   it('refuses to start with a plain message when the database is unreachable, without repeating its password', async () => {
     await expect(PgStore.open({ databaseUrl: 'postgres://postgres:hunter2@127.0.0.1:1/none', ...limits })).rejects.toThrow(/cannot open the PostgreSQL relay store/);
     await expect(PgStore.open({ databaseUrl: 'postgres://postgres:hunter2@127.0.0.1:1/none', ...limits })).rejects.not.toThrow(/hunter2/);

@@ -54,6 +54,8 @@ export interface Service {
   proc: ChildProcess;
   /** Stops it (SIGTERM, or SIGKILL to simulate a crash) and, unless `keep`, removes its directory. */
   stop(signal?: NodeJS.Signals, keep?: boolean): Promise<void>;
+  /** PostgreSQL only: starts it again on the same data and port (after `stop(…, true)`). */
+  restart?(): Promise<Service>;
 }
 
 function waitFor(proc: ChildProcess, ready: RegExp, what: string, timeoutMs = 30_000): Promise<void> {
@@ -118,14 +120,17 @@ export async function startPostgres(): Promise<Service> {
   const init = run(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
   const r = spawnSync(init.cmd, init.args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`initdb failed: ${r.stderr || r.stdout}`);
-  // fsync stays on (the default): the crash tests rely on COMMIT meaning "on disk".
-  const start = run(path.join(bin, 'postgres'), [
-    '-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`,
-    '-c', 'max_connections=200', '-c', 'shared_buffers=32MB',
-  ]);
-  const proc = spawn(start.cmd, start.args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  await waitFor(proc, /database system is ready to accept connections/, 'postgres');
-  // SIGQUIT is PostgreSQL's "immediate" shutdown: no final checkpoint (which, after a test's
-  // CREATE DATABASEs, can take more than 10 s on a busy disk). The directory is deleted anyway.
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, proc, stop: stopper(proc, dir, 'SIGQUIT') };
+  const launch = async (): Promise<Service> => {
+    // fsync stays on (the default): the crash tests rely on COMMIT meaning "on disk".
+    const start = run(path.join(bin, 'postgres'), [
+      '-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`,
+      '-c', 'max_connections=200', '-c', 'shared_buffers=32MB',
+    ]);
+    const proc = spawn(start.cmd, start.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    await waitFor(proc, /database system is ready to accept connections/, 'postgres');
+    // SIGQUIT is PostgreSQL's "immediate" shutdown: no final checkpoint (which, after a test's
+    // CREATE DATABASEs, can take more than 10 s on a busy disk). The directory is deleted anyway.
+    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, proc, stop: stopper(proc, dir, 'SIGQUIT'), restart: launch };
+  };
+  return launch();
 }
