@@ -123,3 +123,14 @@ export async function openRedisFanout(url: string, log: Logger): Promise<Fanout>
     },
   };
 }
+
+/** Waits for `p` (its outcome ignored), but at most `ms`. */
+export function within(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    void p.finally(() => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}

@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import { CloseCode } from './close-codes.ts';
 import type { ReadGate } from './limits.ts';
-import { relayChannel, type Fanout } from './fanout.ts';
+import { relayChannel, within, type Fanout } from './fanout.ts';
 import { hashName, type Logger } from './log.ts';
 import {
   encodeServerMessage, parseClientMessage, RELAY_PROTOCOL_VERSION,
@@ -208,13 +208,3 @@ export class RelayHub {
   }
 }
 
-/** Waits for `p`, but at most `ms`. */
-function within(p: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    void p.finally(() => {
-      clearTimeout(t);
-      resolve();
-    });
-  });
-}

@@ -1,9 +1,12 @@
 import type { WebSocket } from 'ws';
 import { CloseCode } from './close-codes.ts';
-import { signalingChannel, type Fanout } from './fanout.ts';
+import { signalingChannel, within, type Fanout } from './fanout.ts';
 import { hashName, type Logger } from './log.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { sendCapped } from './send-buffer.ts';
+
+/** Longest a `pong` waits for the connection's fan-out subscriptions. */
+const SUBSCRIBE_WAIT_MS = 1000;
 
 /** Limits the signaling hub enforces per connection. */
 export interface SignalingLimits {
@@ -47,6 +50,8 @@ export class SignalingHub {
   /** Takes over a freshly upgraded connection. `connId` only labels log lines. */
   handle(ws: WebSocket, connId: number): void {
     const mine = new Set<string>();
+    /** This connection's topics' fan-out subscriptions, all in place once this resolves. */
+    let subscribed: Promise<unknown> = Promise.resolve();
     const bucket = new TokenBucket(this.limits.ratePerSec, this.limits.rateBurst);
     let malformed = 0;
     let closed = false;
@@ -101,7 +106,8 @@ export class SignalingHub {
             if (!subs) {
               this.topics.set(topic, (subs = new Set()));
               // Other processes' publishes to this topic are delivered here only, never republished.
-              this.fanout?.join(signalingChannel(topic), (text) => this.deliverLocal(topic, text));
+              const joined = this.fanout?.join(signalingChannel(topic), (text) => this.deliverLocal(topic, text));
+              if (joined) subscribed = Promise.all([subscribed, joined]);
             }
             subs.add(ws);
             mine.add(topic);
@@ -126,7 +132,10 @@ export class SignalingHub {
           break;
         }
         case 'ping':
-          this.send(ws, { type: 'pong' });
+          // With several processes, a `pong` after a `subscribe` also means that publishes from the
+          // other processes reach this connection (waiting at most 1 s for Redis).
+          if (this.fanout) void within(subscribed, SUBSCRIBE_WAIT_MS).then(() => !closed && this.send(ws, { type: 'pong' }));
+          else this.send(ws, { type: 'pong' });
           break;
         default:
           // Unknown types are ignored, as the stock server does (forward compatibility).
