@@ -4,7 +4,9 @@
 #   docker build -t partner-notebook-server .
 #   docker run -d --name pn-sync -p 127.0.0.1:4444:4444 -v pn-relay:/data partner-notebook-server
 # Put TLS in front (server/deploy/Caddyfile). Options are environment variables, e.g.
-# -e PN_RETENTION_DAYS=90 (see server/README.md). server/test/deploy.test.ts runs this file's CMD,
+# -e PN_RETENTION_DAYS=90 (see server/README.md). Several containers can share Redis and PostgreSQL:
+# -e PN_STORE=postgres -e PN_DATABASE_URL=postgres://… -e PN_REDIS_URL=redis://… (server/README.md,
+# "Several processes"). server/test/deploy.test.ts runs this file's CMD,
 # ENV and HEALTHCHECK against the same bundle, so keep them in the forms it reads.
 
 FROM node:20-slim AS build
