@@ -2,7 +2,7 @@
  * Programme settings codes: how an organiser hands every participant of a cohort the same sync
  * server (and, if the programme runs one, a TURN server) in one paste.
  *
- * Wire form (version 1), built from the invite code's pieces (lib/sync/invite.ts):
+ * Wire form (version 1), built from the invite code's pieces (protocol/code-text.ts):
  *
  *   code     = "PNS1-" payload "-" checksum
  *   payload  = base64url (no padding) of zero or more fields:
@@ -19,7 +19,7 @@
  * programme's web page), so everything in it is validated and bounded, and nothing is applied
  * before the person has seen what would change.
  */
-import { checksum, fromBase64Url, toBase64Url } from './invite';
+import { checksum, fromBase64Url, toBase64Url } from './code-text.ts';
 
 /** The only settings code format this build writes and reads. */
 export const SETTINGS_CODE_VERSION = 1;
