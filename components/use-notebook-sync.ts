@@ -10,7 +10,7 @@ import type { NotebookSession } from '../lib/sync/notebook-session';
 import type { RelayStatus } from '../lib/sync/relay-client';
 import { useStorageItem } from './use-storage-item';
 import { ensureMemberKey, followRotation } from '../lib/ext/rotation';
-import { readMemberEntries, readRotationRecords, subscribe } from '../lib/notebook/schema';
+import { readMemberEntries, readRotationRecords, subscribe } from '../lib/notebook';
 import type { RotationChoice, VerifiedRotation } from '../lib/sync/rotation';
 
 /** The sync state the panel shows. */

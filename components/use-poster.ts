@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import type * as Y from 'yjs';
-import { readPoster, readPosterTable, readVoteRecorders, subscribe, type PosterTableRow } from '../lib/notebook/schema';
+import { readPoster, readPosterTable, readVoteRecorders, subscribe, type PosterTableRow } from '../lib/notebook';
 import type { PosterOutline } from '../lib/poster/types';
 
 /** What the Poster tab (and the poster actions on clips) read from the notebook. */

@@ -37,7 +37,7 @@ import {
   setMemberKey,
   updatePartner,
   type Deps,
-} from '../../lib/notebook/schema';
+} from '../../lib/notebook';
 import type { CapturedContent, ClipKind, LibraryType } from '../../lib/notebook/types';
 import { draftOutline, proposeTheme, quoteFromClip } from '../../lib/poster/draft';
 

@@ -41,7 +41,7 @@ import {
   readPoster,
   readTopics,
   schemaVersion,
-} from '../notebook/schema';
+} from '../notebook';
 import { fragmentMarkdown } from './note-markdown';
 
 /** The signature value of the `format` key. */

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { expect, test } from 'vitest';
-import { addClip, addClipTags, addTopic, noteBody, subscribeChanges, updateTopic, type DocChanges } from '../../../lib/notebook/schema';
+import { addClip, addClipTags, addTopic, noteBody, subscribeChanges, updateTopic, type DocChanges } from '../../../lib/notebook';
 import { ANA, makeCaptured, makeDeps, makeDoc } from '../factories';
 
 test('subscribeChanges names the clips, topics and notes a transaction touched, local or remote', () => {
