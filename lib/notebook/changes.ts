@@ -1,7 +1,7 @@
 /** Who wrote what (Yjs client ids → people) and what a transaction changed. */
 import * as Y from 'yjs';
 import { readClip } from './clips';
-import { CLIENTS, CLIPS, META, NOTE_PREFIX, PARTNERS, TOPICS, clipsMap, topicsMap, write } from './keys';
+import { CLIENTS, CLIPS, MEMBERS, META, NOTE_PREFIX, PARTNERS, POSTER, POSTER_TEXT_PREFIX, POSTER_THEMES, ROTATIONS, TOPICS, write } from './keys';
 
 // ---------------------------------------------------------------------------------------------
 // Who wrote what: Yjs client ids → people
@@ -43,59 +43,105 @@ export function summarizeChange(doc: Y.Doc, tr: Y.Transaction): ChangeSummary {
       if (p) people.add(p);
     }
   });
-  const rootName = new Map<Y.AbstractType<any>, string>();
-  doc.share.forEach((type, name) => rootName.set(type, name));
-  const clips = doc.share.get(CLIPS);
-  const topics = new Set<string>();
-  tr.changed.forEach((keys, type) => {
-    // Walk up to the root type, remembering the child just below the clips map (a clip).
-    let t: Y.AbstractType<any> = type;
-    let below: Y.AbstractType<any> | null = null;
-    while (t._item && t._item.parent instanceof Y.AbstractType) {
-      below = t;
-      t = t._item.parent as Y.AbstractType<any>;
-    }
-    const name = rootName.get(t);
-    if (name?.startsWith(NOTE_PREFIX)) topics.add(name.slice(NOTE_PREFIX.length));
-    else if (t === clips) {
-      const clipIds = below ? [below._item?.parentSub] : [...keys];
-      for (const id of clipIds) {
-        const topicId = id ? readClip(doc, id)?.topicId : undefined;
-        if (topicId) topics.add(topicId);
-      }
-    }
-  });
+  const changes = classifyTransaction(doc, tr);
+  const topics = new Set(changes.notes);
+  for (const id of changes.clipIds) {
+    const topicId = readClip(doc, id)?.topicId;
+    if (topicId) topics.add(topicId);
+  }
   return { people: [...people], topics: [...topics] };
 }
 
 
-/** Which parts of the notebook a transaction changed (for caches that rebuild only those parts). */
-export interface ChangedParts {
+/**
+ * What one transaction changed, by notebook part: the one classification that every consumer
+ * (snapshot store, search index, exchange recorder, rotation follower, poster store) reads, so
+ * they cannot disagree about what a change touched.
+ */
+export interface TransactionChanges {
+  /** The notebook's own fields (title, programme, dates). */
   info: boolean;
+  /** Anything under topics (see {@link topicIds} for which). */
   topics: boolean;
+  /** Anything under clips (see {@link clipIds} for which). */
   clips: boolean;
+  /** Partner profiles. */
   partners: boolean;
-  /** Topic ids whose note changed. */
+  /** The poster: its map, its themes or any of its texts. */
+  poster: boolean;
+  /** Signed member entries. */
+  members: boolean;
+  /** Signed new-invite records. */
+  rotations: boolean;
+  /** Topics whose own fields changed (title, dates, archived…), or that were added or removed. */
+  topicIds: Set<string>;
+  /** Clips added, removed or edited (tags, comment, topic, deletion). */
+  clipIds: Set<string>;
+  /** Topics whose note text changed. */
   notes: Set<string>;
 }
 
-/** Classifies a transaction's changes by the notebook part (root type) they belong to. */
-export function changedParts(doc: Y.Doc, tr: Y.Transaction): ChangedParts {
-  const out: ChangedParts = { info: false, topics: false, clips: false, partners: false, notes: new Set() };
-  if (!tr.changed.size) return out;
-  const roots = new Map<Y.AbstractType<any>, string>();
-  doc.share.forEach((type, name) => roots.set(type, name));
-  tr.changed.forEach((_keys, type) => {
-    let t: Y.AbstractType<any> = type;
-    while (t._item && t._item.parent instanceof Y.AbstractType) t = t._item.parent as Y.AbstractType<any>;
-    const name = roots.get(t);
-    if (name === META) out.info = true;
-    else if (name === TOPICS) out.topics = true;
-    else if (name === CLIPS) out.clips = true;
-    else if (name === PARTNERS) out.partners = true;
-    else if (name?.startsWith(NOTE_PREFIX)) out.notes.add(name.slice(NOTE_PREFIX.length));
-  });
+// One classification per transaction, however many consumers ask (they all run in afterTransaction).
+const classified = new WeakMap<Y.Transaction, TransactionChanges>();
+
+/** Classifies a transaction's changes by the notebook part (root type) they belong to, and by id. */
+export function classifyTransaction(doc: Y.Doc, tr: Y.Transaction): TransactionChanges {
+  const cached = classified.get(tr);
+  if (cached) return cached;
+  const out: TransactionChanges = {
+    info: false, topics: false, clips: false, partners: false, poster: false, members: false, rotations: false,
+    topicIds: new Set(), clipIds: new Set(), notes: new Set(),
+  };
+  if (tr.changed.size) {
+    // By name, not identity: a root first seen in a remote update is still a generic type here.
+    const rootName = new Map<Y.AbstractType<any>, string>(); // eslint-disable-line @typescript-eslint/no-explicit-any
+    doc.share.forEach((type, name) => rootName.set(type, name));
+    tr.changed.forEach((keys, type) => {
+      // Climb to the root type, remembering the key just below it (the clip or topic id).
+      let t: Y.AbstractType<any> = type; // eslint-disable-line @typescript-eslint/no-explicit-any
+      let key: string | null = null;
+      while (t._item && t._item.parent instanceof Y.AbstractType) {
+        key = t._item.parentSub;
+        t = t._item.parent as Y.AbstractType<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      }
+      const name = rootName.get(t);
+      const ids = t === type ? [...keys].filter((k): k is string => k !== null) : key !== null ? [key] : [];
+      if (name === META) out.info = true;
+      else if (name === TOPICS) {
+        out.topics = true;
+        ids.forEach((id) => out.topicIds.add(id));
+      } else if (name === CLIPS) {
+        out.clips = true;
+        ids.forEach((id) => out.clipIds.add(id));
+      } else if (name === PARTNERS) out.partners = true;
+      else if (name === MEMBERS) out.members = true;
+      else if (name === ROTATIONS) out.rotations = true;
+      else if (name === POSTER || name === POSTER_THEMES || name?.startsWith(POSTER_TEXT_PREFIX)) out.poster = true;
+      else if (name?.startsWith(NOTE_PREFIX)) out.notes.add(name.slice(NOTE_PREFIX.length));
+    });
+  }
+  classified.set(tr, out);
   return out;
+}
+
+/**
+ * Calls `cb` with the classified changes after every transaction that changed the doc (local or
+ * remote). Returns the unsubscribe function.
+ */
+export function subscribeTransactions(doc: Y.Doc, cb: (changes: TransactionChanges, tr: Y.Transaction) => void): () => void {
+  const handler = (tr: Y.Transaction) => {
+    if (tr.changed.size) cb(classifyTransaction(doc, tr), tr);
+  };
+  doc.on('afterTransaction', handler);
+  return () => doc.off('afterTransaction', handler);
+}
+
+/** Which parts of the notebook a transaction changed (for caches that rebuild only those parts). */
+export type ChangedParts = Pick<TransactionChanges, 'info' | 'topics' | 'clips' | 'partners' | 'notes'>;
+
+/** The parts of {@link classifyTransaction} the snapshot store reads; kept for existing callers. */
+export function changedParts(doc: Y.Doc, tr: Y.Transaction): ChangedParts {
+  return classifyTransaction(doc, tr);
 }
 
 /** Calls `cb` after every change to the doc (local or remote). Returns the unsubscribe function. */
@@ -120,44 +166,7 @@ export interface DocChanges {
  * derived data can be updated for those alone (re-reading 2 000 clips per keystroke would not do).
  */
 export function subscribeChanges(doc: Y.Doc, cb: (changes: DocChanges) => void): () => void {
-  // Create the typed roots now: a root first seen in a remote update would otherwise be a generic
-  // type that getMap() later replaces, and identity checks below would miss it.
-  clipsMap(doc);
-  topicsMap(doc);
-  const handler = (tr: Y.Transaction) => {
-    const out: DocChanges = { clips: new Set(), topics: new Set(), notes: new Set() };
-    // Compared by identity only, so the element types do not matter here.
-    const clipsRoot: unknown = clipsMap(doc);
-    const topicsRoot: unknown = topicsMap(doc);
-    tr.changed.forEach((keys, type) => {
-      if (type === clipsRoot || type === topicsRoot) {
-        for (const k of keys) if (k !== null) (type === clipsRoot ? out.clips : out.topics).add(k);
-        return;
-      }
-      // Climb to the root type; the key just below a root map names the clip or topic.
-      let cur: Y.AbstractType<any> = type; // eslint-disable-line @typescript-eslint/no-explicit-any
-      let key: string | null = null;
-      while (cur._item) {
-        const parent = cur._item.parent;
-        if (!(parent instanceof Y.AbstractType)) break;
-        if (parent === clipsRoot || parent === topicsRoot) {
-          key = cur._item.parentSub;
-          cur = parent;
-          break;
-        }
-        cur = parent;
-      }
-      if (key !== null && cur === clipsRoot) out.clips.add(key);
-      else if (key !== null && cur === topicsRoot) out.topics.add(key);
-      else if (!cur._item) {
-        // Not instanceof XmlFragment: a note first received from a partner is still a generic root here.
-        for (const [name, root] of doc.share) {
-          if ((root as unknown) === cur && name.startsWith(NOTE_PREFIX)) out.notes.add(name.slice(NOTE_PREFIX.length));
-        }
-      }
-    });
-    if (out.clips.size || out.topics.size || out.notes.size) cb(out);
-  };
-  doc.on('afterTransaction', handler);
-  return () => doc.off('afterTransaction', handler);
+  return subscribeTransactions(doc, (c) => {
+    if (c.clipIds.size || c.topicIds.size || c.notes.size) cb({ clips: c.clipIds, topics: c.topicIds, notes: c.notes });
+  });
 }

@@ -17,12 +17,14 @@ export { addClip, normaliseTags, readClips, clipCounts, clipTags, clipIds, readC
 export type { ClipInput } from './clips';
 export { readPartners, readPartner, updatePartner, removePartner } from './partners';
 export { MEMBERSHIP_LIMITS, setMemberEntry, readMemberEntry, readMemberEntries, addRotationRecord, readRotationRecords, highestRotationEpoch } from './members';
-export { registerClient, clientPeople, summarizeChange, changedParts, subscribe, subscribeChanges } from './changes';
-export type { ChangeSummary, ChangedParts, DocChanges } from './changes';
+export { registerClient, clientPeople, summarizeChange, classifyTransaction, subscribeTransactions, changedParts, subscribe, subscribeChanges } from './changes';
+export type { ChangeSummary, TransactionChanges, ChangedParts, DocChanges } from './changes';
 export { POSTER_LIMITS, POSTER_TEXT_FIELDS, CONTACT_FIELDS, DRAFTED_SECTIONS, minimalTextEdit, applyTextEdit, posterText, readPosterText, setPosterText } from './poster/text';
 export type { ContactField, PosterTextField, DraftedSection } from './poster/text';
 export { hasPoster, readPosterTable, readPosterThemes, readVoteRecorders, readPoster, rowKeyFor, initPoster, redraftPosterSection, setPosterTableCell, setPosterRowLabel, addPosterTableRow, removePosterTableRow } from './poster/outline';
 export type { PosterTableRow } from './poster/outline';
+export { posterStore } from './poster/store';
+export type { PosterSnapshot, PosterStore } from './poster/store';
 export { proposePosterTheme, voteTheme, themeTitleText, themePointTexts, addThemePoint, removeThemePoint, addThemeQuote, removeThemeQuote, removePosterTheme, citeClipInPoster, unciteClipInPoster } from './poster/themes';
 export { HISTORY_ORIGIN, measureDeletion, restoreFromPast } from './restore';
 export type { DeletionSize, RestoreCounts, RestoreScope } from './restore';
