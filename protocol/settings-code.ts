@@ -20,6 +20,7 @@
  * before the person has seen what would change.
  */
 import { checksum, fromBase64Url, toBase64Url } from './code-text.ts';
+import { UserFacingError } from './user-error.ts';
 
 /** The only settings code format this build writes and reads. */
 export const SETTINGS_CODE_VERSION = 1;
@@ -70,20 +71,8 @@ export interface ProgrammeSettings {
 export type SettingsCodeErrorCode = 'empty' | 'not-a-code' | 'is-invite' | 'damaged' | 'unsupported-version' | 'bad-server' | 'bad-ice-server' | 'too-long';
 
 /** A settings code that cannot be used; `message` says what is wrong and what to do. */
-export class SettingsCodeError extends Error {
+export class SettingsCodeError extends UserFacingError<SettingsCodeErrorCode> {
   override name = 'SettingsCodeError';
-  /** Machine-readable reason. */
-  readonly code: SettingsCodeErrorCode;
-
-  /**
-   * @param code machine-readable reason
-   * @param message text for the person: what is wrong, what to do
-   * @param options `cause` keeps the underlying error, if any
-   */
-  constructor(code: SettingsCodeErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 const MESSAGES = {

@@ -33,6 +33,7 @@
  * or not, because a protocol handler or the side panel may hand us those.
  */
 import { checksum, fromBase64Url, toBase64Url } from '../../protocol/code-text';
+import { UserFacingError } from '../../protocol/user-error';
 
 // Kept importable from here for code written before the helpers moved to protocol/.
 export { checksum, fromBase64Url, toBase64Url };
@@ -83,20 +84,8 @@ export type InviteErrorCode = 'empty' | 'not-an-invite' | 'damaged' | 'unsupport
  * An invite that cannot be used. `message` is written for the person pasting the invite:
  * what is wrong and what to do. `code` is for the UI and tests.
  */
-export class InviteError extends Error {
+export class InviteError extends UserFacingError<InviteErrorCode> {
   override name = 'InviteError';
-  /** Machine-readable reason. */
-  readonly code: InviteErrorCode;
-
-  /**
-   * @param code machine-readable reason
-   * @param message text for the person: what is wrong, what to do
-   * @param options `cause` keeps the underlying error, if any
-   */
-  constructor(code: InviteErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 const MESSAGES = {
