@@ -14,8 +14,8 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 # --ignore-scripts: the extension's postinstall (wxt prepare) is not needed to bundle the server.
 RUN npm ci --ignore-scripts --no-audit --no-fund
-# The rest of the repository minus .dockerignore: whatever server/main.ts imports (server/, lib/,
-# and folders added later) is there, and only the bundle goes on to the image.
+# The rest of the repository minus .dockerignore: whatever server/main.ts imports (server/ and the
+# shared protocol/; never lib/) is there, and only the bundle goes on to the image.
 COPY . .
 RUN node scripts/build-server.mjs .output/server/server.mjs
 

@@ -1,7 +1,7 @@
 import { lazy, memo, Suspense, useState } from 'react';
 import type * as Y from 'yjs';
 import { safeHref } from '../lib/clip/reader-html';
-import { addClipTags, moveClip, removeClipTag, setClipComment } from '../lib/notebook/schema';
+import { addClipTags, moveClip, removeClipTag, setClipComment } from '../lib/notebook';
 import type { Clip, Topic } from '../lib/notebook/types';
 import type { PdfPassage } from '../lib/clip/pdf';
 import { ClipPosterActions } from './ClipPosterActions';

@@ -4,7 +4,7 @@ import { createInvite, encodeInvite, inviteLink, type Invite } from '../lib/sync
 import type * as Y from 'yjs';
 import { listPeople, rotateSecret } from '../lib/ext/rotation';
 import { markShared } from '../lib/ext/notebooks';
-import { readMemberEntries, readRotationRecords, subscribe } from '../lib/notebook/schema';
+import { readMemberEntries, readRotationRecords, subscribe } from '../lib/notebook';
 import type { Candidate } from '../lib/sync/rotation';
 import { T } from './test-ids';
 

@@ -9,7 +9,7 @@ const SearchPage = lazy(() => import('./SearchPage').then((m) => ({ default: m.S
 const HistoryPage = lazy(() => import('./HistoryPage').then((m) => ({ default: m.HistoryPage })));
 import { lastExchangeByItem, lastExchangeItem, type Identity, type NotebookEntry } from '../lib/ext/storage';
 import { claimedMemberIds, isShared } from '../lib/sync/sharing';
-import { readMemberEntries } from '../lib/notebook/schema';
+import { readMemberEntries } from '../lib/notebook';
 import { markOpened, syncEntryTitle } from '../lib/ext/notebooks';
 import { openNotebookSession, type NotebookSession } from '../lib/sync/notebook-session';
 import { LAST_NOTEBOOK_KEY } from '../lib/sync/prefetch';

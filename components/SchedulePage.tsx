@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import type * as Y from 'yjs';
 import { remindersOffItem } from '../lib/ext/rhythm';
-import { addTopic, setInfo, updateTopic } from '../lib/notebook/schema';
+import { addTopic, setInfo, updateTopic } from '../lib/notebook';
 import type { NotebookSnapshot } from '../lib/notebook/snapshot';
 import { randomId } from '../lib/notebook/people';
 import { planImport } from '../lib/topics/apply-import';

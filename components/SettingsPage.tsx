@@ -5,7 +5,7 @@ import { HighlightSettings } from './HighlightSettings';
 import { T } from './test-ids';
 import { useStorageItem } from './use-storage-item';
 import { ProgrammeSettingsForm } from './ProgrammeSettingsForm';
-import { encodeSettingsCode, makeProgrammeSettings, settingsLink, SettingsCodeError } from '../lib/sync/settings-code';
+import { encodeSettingsCode, makeProgrammeSettings, settingsLink, SettingsCodeError } from '../protocol/settings-code';
 
 /** Connection settings: sync servers, STUN/TURN, the relay, and a test that says plainly what works. */
 export function SettingsPage() {

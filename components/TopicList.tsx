@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type * as Y from 'yjs';
-import { addTopic, moveTopic, NotebookError, updateTopic } from '../lib/notebook/schema';
+import { addTopic, moveTopic, NotebookError, updateTopic } from '../lib/notebook';
 import type { NotebookSnapshot } from '../lib/notebook/snapshot';
 import { randomId } from '../lib/notebook/people';
 import type { Topic } from '../lib/notebook/types';

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Editor } from '@tiptap/react';
 import type * as Y from 'yjs';
-import { deleteClip, noteBody, restoreClip } from '../lib/notebook/schema';
+import { deleteClip, noteBody, restoreClip } from '../lib/notebook';
 import type { NotebookSnapshot } from '../lib/notebook/snapshot';
 import { ClipCard } from './ClipCard';
 import { ClipReader } from './ClipReader';

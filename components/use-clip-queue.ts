@@ -4,7 +4,7 @@ import { drainQueue, clipQueueItem } from '../lib/ext/clip-queue';
 import type { Identity } from '../lib/ext/storage';
 import { chooseClipTopic, UNSORTED_TOPIC } from '../lib/notebook/clip-destination';
 import { randomId } from '../lib/notebook/people';
-import { addClip, addTopic, readTopic, readTopics } from '../lib/notebook/schema';
+import { addClip, addTopic, readTopic, readTopics } from '../lib/notebook';
 
 const deps = { newId: () => randomId(), now: () => Date.now() };
 

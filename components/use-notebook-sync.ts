@@ -10,7 +10,7 @@ import type { NotebookSession } from '../lib/sync/notebook-session';
 import type { RelayStatus } from '../lib/sync/relay-client';
 import { useStorageItem } from './use-storage-item';
 import { ensureMemberKey, followRotation } from '../lib/ext/rotation';
-import { readMemberEntries, readRotationRecords, subscribe } from '../lib/notebook/schema';
+import { readMemberEntries, readRotationRecords, subscribeTransactions } from '../lib/notebook';
 import type { RotationChoice, VerifiedRotation } from '../lib/sync/rotation';
 
 /** The sync state the panel shows. */
@@ -163,7 +163,8 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
           setChoice(asked);
           if (r === 'not-included') report(NOT_INCLUDED);
         }).catch((e: Error) => void (!stopped && report(`A new invite could not be checked: ${e.message}`))));
-      unsubscribeRotation = subscribe(session.doc, () => void follow());
+      // Classified once per transaction (lib/notebook/changes.ts): typing in a note never gets here.
+      unsubscribeRotation = subscribeTransactions(session.doc, (c) => void ((c.members || c.rotations) && follow()));
       await follow();
     })().catch((e: Error) => !stopped && report(`Sync could not start: ${e.message}`));
     return () => {

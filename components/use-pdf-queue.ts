@@ -8,7 +8,7 @@ import { askPdfPermission, readPendingPdf, type PdfStage } from '../lib/ext/pdf-
 import type { Identity } from '../lib/ext/storage';
 import { chooseClipTopic, UNSORTED_TOPIC } from '../lib/notebook/clip-destination';
 import { randomId } from '../lib/notebook/people';
-import { addClip, addTopic, readTopic, readTopics } from '../lib/notebook/schema';
+import { addClip, addTopic, readTopic, readTopics } from '../lib/notebook';
 
 const deps = { newId: () => randomId(), now: () => Date.now() };
 

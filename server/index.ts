@@ -6,7 +6,7 @@ import { makeOriginCheck, resolveOptions, type ServerOptions } from './config.ts
 import { CloseCode } from './close-codes.ts';
 import { AddressLimits, clientAddress, ReadGate } from './limits.ts';
 import { createLogger } from './log.ts';
-import { RELAY_PATH } from './protocol.ts';
+import { RELAY_PATH } from '../protocol/relay.ts';
 import { RelayHub } from './relay.ts';
 import { SignalingHub } from './signaling.ts';
 import { openRedisFanout, type Fanout } from './fanout.ts';

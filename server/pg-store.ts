@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import pg from 'pg';
-import type { EntryKind, RelayEntry } from './protocol.ts';
+import type { EntryKind, RelayEntry } from '../protocol/relay.ts';
 import { hashName, silentLogger, type Logger } from './log.ts';
 import {
   credentialOf, newGeneration, roomDirName, StoreError, tokenNamesRoom,

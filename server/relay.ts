@@ -6,7 +6,7 @@ import { hashName, type Logger } from './log.ts';
 import {
   encodeServerMessage, parseClientMessage, RELAY_PROTOCOL_VERSION,
   type ParseResult, type RelayClientMessage, type RelayServerMessage,
-} from './protocol.ts';
+} from '../protocol/relay.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { sendCapped } from './send-buffer.ts';
 import { StoreError, type RelayStorage, type WriteGuard } from './storage.ts';

@@ -2,9 +2,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import * as zlib from 'node:zlib';
-import { RELAY_ROOM_PREFIX, type EntryKind, type RelayEntry, type RelayErrorCode } from './protocol.ts';
+import { RELAY_ROOM_PREFIX, type EntryKind, type RelayEntry, type RelayErrorCode } from '../protocol/relay.ts';
 import { hashName, silentLogger, type Logger } from './log.ts';
-import { crc32 as sharedCrc32 } from '../lib/crc32.ts';
+import { crc32 as sharedCrc32 } from '../protocol/crc32.ts';
 
 /*
  * On-disk layout (see README "Storage"):

@@ -10,7 +10,7 @@ import { browser } from 'wxt/browser';
 import { BackupError, backupFileName, decodeBackup, encodeBackup, type Backup } from '../backup/format';
 import { BACKUP_ORIGIN, describeAdded, mergeBackupInto } from '../backup/restore';
 import { randomId } from '../notebook/people';
-import { highestRotationEpoch, migrate, readInfo, setInfo } from '../notebook/schema';
+import { highestRotationEpoch, migrate, readInfo, setInfo } from '../notebook';
 import { NOTEBOOK_SECRET_BYTES } from '../sync/keys';
 import { keepVersion } from '../sync/history-keeper';
 import { openNotebookSession } from '../sync/notebook-session';

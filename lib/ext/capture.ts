@@ -5,7 +5,7 @@
  */
 import { browser, type Browser } from 'wxt/browser';
 import { describeCaptureError, whyUnclippable } from '../clip/restricted';
-import { parseCaptured } from '../notebook/schema';
+import { parseCaptured } from '../notebook/parse';
 import { randomId } from '../notebook/people';
 import type { CapturedContent } from '../notebook/types';
 import { looksLikePdfUrl } from '../clip/pdf';

@@ -4,7 +4,7 @@
  * the notebook holds it.
  */
 import { storage } from 'wxt/utils/storage';
-import { parseCaptured } from '../notebook/schema';
+import { parseCaptured } from '../notebook/parse';
 import type { ClipNotice, QueuedClip } from './messages';
 
 /** Bound on queued clips: about 100 full articles; beyond that the person is asked to open the panel. */

@@ -3,7 +3,7 @@
  * plus each notebook's own IndexedDB database.
  */
 import { forgetHighlightIndex } from './highlights';
-import { initNotebook, readRotationRecords, updatePartner, setInfo } from '../notebook/schema';
+import { initNotebook, readRotationRecords, updatePartner, setInfo } from '../notebook';
 import { randomId } from '../notebook/people';
 import type { NotebookInfo } from '../notebook/types';
 import { dbNameFor } from '../sync/persistence';

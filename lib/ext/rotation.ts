@@ -5,7 +5,7 @@
  * notebook's entry in extension storage, never in the shared document, so nobody can roll them back.
  */
 import type * as Y from 'yjs';
-import { addRotationRecord, readMemberEntries, readMemberEntry, readRotationRecords, setMemberEntry } from '../notebook/schema';
+import { addRotationRecord, readMemberEntries, readMemberEntry, readRotationRecords, setMemberEntry } from '../notebook';
 import { NOTEBOOK_SECRET_BYTES } from '../sync/keys';
 import {
   addSigningKeys, commitSecret, generateMemberKeys, listCandidates, makeRotation, myKeyId, resolveRotations, RotationError, signMemberEntry, verifyMember, verifyRotation,

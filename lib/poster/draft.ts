@@ -7,7 +7,7 @@
  */
 import type { Clip, LibraryType, NotebookInfo, PartnerProfile, Topic } from '../notebook/types';
 import { countWords, formatCount, formatDay, joinAnd, plural } from './format';
-import type { ComparisonRow, PosterContact, PosterLibrary, PosterOutline, PosterTheme, ThemeOrigin, ThemeQuote } from './types';
+import type { ComparisonRow, PosterContact, PosterLibrary, PosterOutline, PosterTheme, ThemeOrigin, ThemeQuote } from '../notebook/poster/types';
 import { isValidTimeZone, zoneOffset } from '../topics/time-zone';
 
 /** What {@link draftOutline} drafts from: plain data read from the notebook. */

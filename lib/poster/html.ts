@@ -6,7 +6,7 @@
  */
 import { escapeHtml } from './format';
 import { type Block, type Run, buildPosterModel } from './model';
-import type { PosterContext, PosterOutline, PosterRenderOptions, PosterSize } from './types';
+import type { PosterContext, PosterOutline, PosterRenderOptions, PosterSize } from '../notebook/poster/types';
 
 /** Physical size and column count of each poster size. */
 export const POSTER_SIZES: Record<PosterSize, { width: string; height: string; widthPt: number; heightPt: number; columns: number }> = {

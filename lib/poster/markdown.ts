@@ -8,7 +8,7 @@ import { inTextCitation } from './cite';
 import { agreedThemes, libraryTypeLabel, outlinePartnerIds } from './draft';
 import { cleanText, countWords, escapeMarkdown, splitBlocks } from './format';
 import { type Block, type Run, buildPosterModel } from './model';
-import type { PosterContext, PosterOutline } from './types';
+import type { PosterContext, PosterOutline } from '../notebook/poster/types';
 
 function runMd(r: Run, first: boolean): string {
   const text = r.text;

@@ -7,7 +7,7 @@ import { PERSON_COLORS, isSafeColor } from '../notebook/people';
 import { type CitationPart, inTextCitationParts, sourcesList } from './cite';
 import { agreedThemes, outlinePartnerIds } from './draft';
 import { cleanText, isEmail, safeHttpUrl, splitBlocks } from './format';
-import type { PosterContext, PosterOutline } from './types';
+import type { PosterContext, PosterOutline } from '../notebook/poster/types';
 
 /** A styled run of text inside a block. */
 export interface Run {

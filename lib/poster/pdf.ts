@@ -19,7 +19,7 @@ import { replaceUnsupported } from './coverage';
 import { padTrueTypeGlyphs } from './font-fix';
 import { type Block, type ModelSection, type PosterModel, type Run, buildPosterModel } from './model';
 import { POSTER_SIZES, baseFontSize } from './html';
-import type { PosterContext, PosterOutline, PosterRenderOptions } from './types';
+import type { PosterContext, PosterOutline, PosterRenderOptions } from '../notebook/poster/types';
 
 /** Font files for the PDF: Noto Sans Regular and Bold TTF bytes. */
 export interface PosterFonts {

@@ -10,7 +10,7 @@ import { chainUpdate, DEFAULT_RETENTION, docBeforeTransaction, type HistoryReaso
 import {
   clientPeople, clipCounts, countWords, HISTORY_ORIGIN, measureDeletion, noteText, readPartner, readTopics, restoreFromPast,
   type DeletionSize, type RestoreCounts, type RestoreScope,
-} from '../notebook/schema';
+} from '../notebook';
 import { HistoryStore, type VersionContent } from './history-store';
 
 /** What counts as "removes a lot": any topic, this many clips, or this many characters of notes. */

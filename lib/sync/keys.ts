@@ -8,7 +8,7 @@
  * pages and in browsers, and keeps the key material out of JavaScript where possible.
  */
 
-import { relayRoomFor, type EntryKind } from '../../server/protocol';
+import { relayRoomFor, type EntryKind } from '../../protocol/relay';
 
 /** Bytes of secret expected (same as the invite carries). */
 export const NOTEBOOK_SECRET_BYTES = 32;

@@ -3,7 +3,7 @@
  * Lives in the side panel page: service workers have no WebRTC and are suspended.
  */
 import * as Y from 'yjs';
-import { migrate, NotebookError, SCHEMA_VERSION, schemaVersion } from '../notebook/schema';
+import { migrate, NotebookError, SCHEMA_VERSION, schemaVersion } from '../notebook';
 import type { HistoryKeeper } from './history-keeper';
 import { LocalPersistence, dbNameFor, type JournalStore, type StorageError } from './persistence';
 import type { StoredUpdates } from './prefetch';

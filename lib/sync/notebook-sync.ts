@@ -4,7 +4,7 @@
  * Y.Doc as local persistence; Yjs makes applying the same change twice harmless.
  */
 import type * as Y from 'yjs';
-import { LOCAL_ORIGIN, registerClient, summarizeChange } from '../notebook/schema';
+import { LOCAL_ORIGIN, registerClient, summarizeChange } from '../notebook';
 import { deriveKeys } from './keys';
 import { LiveSync, otherPanelsOpen, type LiveStatus, type PresenceUser } from './live-sync';
 import type { LocalPersistence } from './persistence';

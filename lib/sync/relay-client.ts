@@ -28,7 +28,7 @@ import * as Y from 'yjs';
 import {
   encodeClientMessage, parseServerMessage, RELAY_PROTOCOL_VERSION,
   type RelayClientMessage, type RelayEntry, type RelayErrorCode, type RelayServerMessage,
-} from '../../server/protocol';
+} from '../../protocol/relay';
 import { decryptUpdate, IV_BYTES, openEntry, sealEntry, type EntryBinding, type NotebookKeys } from './keys';
 import { describeRelayError, RelayError } from './relay-errors';
 import { splitUpdate } from './relay-split';

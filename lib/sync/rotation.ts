@@ -250,7 +250,7 @@ async function wrapKey(priv: CryptoKey, pub: CryptoKey, context: Uint8Array): Pr
 
 /**
  * Makes a signed rotation record: the new secret wrapped for exactly `keep` (and the maker,
- * always). Returns the record's key and value for {@link import('../notebook/schema').addRotationRecord}.
+ * always). Returns the record's key and value for {@link import('../notebook').addRotationRecord}.
  */
 export async function makeRotation(input: {
   notebookId: string;

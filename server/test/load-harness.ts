@@ -21,7 +21,7 @@ import http from 'node:http';
 import { promises as fsp, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
-import { encodeClientMessage, parseServerMessage } from '../protocol.ts';
+import { encodeClientMessage, parseServerMessage } from '../../protocol/relay.ts';
 import { roomOf as roomForToken, spawnServer, tempDir, type ChildServer } from './helpers.ts';
 
 /** What to run. */

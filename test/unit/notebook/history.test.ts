@@ -9,7 +9,7 @@ import { chainUpdate, compactOldest, docBeforeTransaction, mergeIntoNext, planRe
 import {
   addClip, citeClipInPoster, deleteClip, initNotebook, measureDeletion, noteBody, noteText, readClip, readClips, readInfo, readPoster, readProblems, readTopic, readTopics, restoreFromPast,
   setInfo, setPosterText,
-} from '../../../lib/notebook/schema';
+} from '../../../lib/notebook';
 import { ANA, makeCaptured, makeDeps, makeDoc } from '../factories';
 
 /** Two replicas that pass every update to each other at once (a live connection). */

@@ -9,7 +9,7 @@ import { expect, test } from 'vitest';
 import {
   addClip, addClipTags, addTopic, deleteClip, initNotebook, moveClip, moveTopic, noteBody, readClips, readInfo,
   readPartners, readTopics, removeClipTag, restoreClip, setClipComment, setInfo, updatePartner, updateTopic,
-} from '../../../lib/notebook/schema';
+} from '../../../lib/notebook';
 import { makeCaptured, makeDeps, prng } from '../factories';
 
 const PINNED: number[] = [];

@@ -2,7 +2,7 @@
  * Programme settings codes: how an organiser hands every participant of a cohort the same sync
  * server (and, if the programme runs one, a TURN server) in one paste.
  *
- * Wire form (version 1), built from the invite code's pieces (lib/sync/invite.ts):
+ * Wire form (version 1), built from the invite code's pieces (protocol/code-text.ts):
  *
  *   code     = "PNS1-" payload "-" checksum
  *   payload  = base64url (no padding) of zero or more fields:
@@ -19,7 +19,8 @@
  * programme's web page), so everything in it is validated and bounded, and nothing is applied
  * before the person has seen what would change.
  */
-import { checksum, fromBase64Url, toBase64Url } from './invite';
+import { checksum, fromBase64Url, toBase64Url } from './code-text.ts';
+import { UserFacingError } from './user-error.ts';
 
 /** The only settings code format this build writes and reads. */
 export const SETTINGS_CODE_VERSION = 1;
@@ -70,20 +71,8 @@ export interface ProgrammeSettings {
 export type SettingsCodeErrorCode = 'empty' | 'not-a-code' | 'is-invite' | 'damaged' | 'unsupported-version' | 'bad-server' | 'bad-ice-server' | 'too-long';
 
 /** A settings code that cannot be used; `message` says what is wrong and what to do. */
-export class SettingsCodeError extends Error {
+export class SettingsCodeError extends UserFacingError<SettingsCodeErrorCode> {
   override name = 'SettingsCodeError';
-  /** Machine-readable reason. */
-  readonly code: SettingsCodeErrorCode;
-
-  /**
-   * @param code machine-readable reason
-   * @param message text for the person: what is wrong, what to do
-   * @param options `cause` keeps the underlying error, if any
-   */
-  constructor(code: SettingsCodeErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 const MESSAGES = {
