@@ -131,6 +131,9 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
       if (stopped) return void s.stop();
       running = s;
       setSync(s);
+      // The images doc syncs in rooms of its own, started once its stored images are loaded.
+      const images = session.images();
+      void images.ready.then(() => (stopped ? undefined : s.addImages(images))).catch((e: Error) => !stopped && report(`Images could not be synced: ${e.message}`));
       // Publish this person's signed member entry (again if someone removed it), and follow new
       // invites partners make (now and later).
       await ensureMemberKey(session.doc, me.id, me.name);
