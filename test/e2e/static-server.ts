@@ -5,8 +5,8 @@ import { extname, join, normalize, resolve } from 'node:path';
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.png': 'image/png', '.jpg': 'image/jpeg', '.svg': 'image/svg+xml', '.ico': 'image/x-icon', '.webp': 'image/webp', '.gif': 'image/gif', '.pdf': 'application/pdf' };
 
-/** Roots served: /shared/… = ../shared/fixtures/pages, /e2e/… = test/e2e/fixtures, /generated/… = test-results/generated. */
-export async function startStaticServer(): Promise<{ url: string; server: Server; close(): Promise<void>; requests: string[] }> {
+/** Roots served (on `port`, or any free port): /shared/… = ../shared/fixtures/pages, /e2e/… = test/e2e/fixtures, /generated/… = test-results/generated. */
+export async function startStaticServer(port = 0): Promise<{ url: string; server: Server; close(): Promise<void>; requests: string[] }> {
   const roots: Record<string, string> = {
     shared: resolve(process.env.PN_SHARED ?? '../shared', 'fixtures/pages'),
     e2e: resolve('test/e2e/fixtures'),
@@ -27,10 +27,10 @@ export async function startStaticServer(): Promise<{ url: string; server: Server
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
     createReadStream(file).pipe(res);
   });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as { port: number };
+  await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
+  const bound = (server.address() as { port: number }).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     server,
     requests,
     // Open keep-alive sockets would keep a stopped server answering: cut them too.
