@@ -1,3 +1,5 @@
+// Makes the image fixtures of test/e2e/fixtures/images (run once; the files are committed):
+// photos and charts drawn and encoded by Chromium, and PNGs written by hand (a 81-megapixel one, a 1-pixel one).
 import { chromium } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
@@ -19,7 +21,6 @@ writeFileSync(dir + 'reading-room.jpg', Buffer.from(await make(1600, 1000, 'imag
 writeFileSync(dir + 'visits-chart.png', Buffer.from(await make(640, 400, 'image/png', 'chart', 'Visits 2019-2024')));
 writeFileSync(dir + 'visits-chart-copy.png', Buffer.from(await make(640, 400, 'image/png', 'chart', 'Visits 2019-2024')));
 writeFileSync(dir + 'mobile-library.jpg', Buffer.from(await make(800, 600, 'image/jpeg', 'photo', 'Mobile library')));
-for (let i = 1; i <= 20; i++) writeFileSync(dir + `bench-${i}.jpg`, Buffer.from(await make(1400, 900, 'image/jpeg', 'photo', `Photo ${i}`)));
 await b.close();
 // A PNG that declares 9000 x 9000 pixels (81 MP): solid white, tiny on disk.
 const crc = (buf) => { let c, t = []; for (let n = 0; n < 256; n++) { c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; t[n] = c >>> 0; } let r = 0xffffffff; for (const x of buf) r = t[(r ^ x) & 0xff] ^ (r >>> 8); return (r ^ 0xffffffff) >>> 0; };
