@@ -91,6 +91,7 @@ export function openNotebookSession(
       // localStorage could not hold one anyway.
       const p = new LocalPersistence(imageDoc, imagesDbNameFor(id), { onError: opts.onStorageError });
       images = { doc: imageDoc, persistence: p, ready: p.whenLoaded };
+      void p.whenLoaded.then(() => globalThis.performance?.mark?.('pn:images-loaded')).catch(() => {});
       return images;
     },
     async close() {
