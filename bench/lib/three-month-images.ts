@@ -23,7 +23,7 @@ export function threeMonthImages(notebookUpdate: Uint8Array, clips: number, tota
     const refs: Record<string, string> = {};
     for (let k = 0; k < (i % 2 ? 2 : 1); k++) {
       const bytes = new Uint8Array(perImage);
-      for (let j = 0; j < bytes.length; j++) bytes[j] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+      for (let j = 0; j < bytes.length; j++) bytes[j] = (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24;
       bytes.set([0xff, 0xd8, 0xff, 0xe0], 0);
       const hash = createHash('sha256').update(bytes).digest('hex');
       putImages(images, [{ hash, bytes, width: 1200, height: 800 }]);

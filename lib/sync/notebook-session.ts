@@ -89,7 +89,7 @@ export function openNotebookSession(
       const imageDoc = new Y.Doc();
       // No journal: a picture that was not stored yet is captured again from the queue, and
       // localStorage could not hold one anyway.
-      const p = new LocalPersistence(imageDoc, imagesDbNameFor(id), { onError: opts.onStorageError });
+      const p = new LocalPersistence(imageDoc, imagesDbNameFor(id), { onError: opts.onStorageError, unmarked: true });
       images = { doc: imageDoc, persistence: p, ready: p.whenLoaded };
       void p.whenLoaded.then(() => globalThis.performance?.mark?.('pn:images-loaded')).catch(() => {});
       return images;

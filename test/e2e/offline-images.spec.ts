@@ -65,9 +65,18 @@ describe.skipIf(!inNetns)('offline images in clips', () => {
     await expect.poll(() => a.clipTitles(), { timeout: 15_000 }).toEqual([TITLE]);
 
     // The images follow the text: wait until the clip records them, then stop the web server.
+    // (The panel's tab in front, as a side panel is: a background tab may defer its frame's loads.)
+    await a.page.bringToFront();
     await a.clip(TITLE).getByTestId(T.clipRead).click();
     const frame = a.page.frameLocator(`[data-testid="${T.clipReaderFrame}"]`);
-    await expect.poll(async () => (await readerImages(frame)).filter((i) => i.src.startsWith('data:')).length, { timeout: 20_000 }).toBe(4);
+    try {
+      await expect.poll(async () => (await readerImages(frame)).filter((i) => i.src.startsWith('data:')).length, { timeout: 20_000 }).toBe(4);
+    } catch (e) {
+      console.log('DEBUG srcdoc', ((await a.by(T.clipReaderFrame).getAttribute('srcdoc')) ?? '').replace(/base64,[^"]+/g, 'B64').slice(0, 2500));
+      console.log('DEBUG requests', site.requests);
+      console.log('DEBUG dbs', await a.page.evaluate(async () => JSON.stringify(await indexedDB.databases())));
+      throw e;
+    }
     await a.page.getByRole('button', { name: '← Back to the topic' }).click();
     await page.close();
     await a.page.bringToFront();
@@ -109,6 +118,7 @@ describe.skipIf(!inNetns)('offline images in clips', () => {
 
   test('reading asks the site for no image until "Show images from this site", which is remembered for the site', async () => {
     site = await startStaticServer(port); // the site is back
+    await a.page.bringToFront();
     await a.page.getByRole('button', { name: '← Back to the topic' }).click();
     await a.clip(TITLE).getByTestId(T.clipRead).click();
     const frame = a.page.frameLocator(`[data-testid="${T.clipReaderFrame}"]`);
@@ -133,10 +143,14 @@ describe.skipIf(!inNetns)('offline images in clips', () => {
     await b.joinWith(code);
     await b.openTopic('Library Spaces');
     await expect.poll(() => b.clipTitles(), { timeout: 30_000 }).toEqual([TITLE]);
+    await b.page.bringToFront();
     await b.clip(TITLE).getByTestId(T.clipRead).click();
     const frame = b.page.frameLocator(`[data-testid="${T.clipReaderFrame}"]`);
     await expect.poll(async () => (await readerImages(frame)).filter((i) => i.src.startsWith('data:') && i.naturalWidth > 0).length, { timeout: 30_000 }).toBe(4);
     expect(await b.by(T.showRemoteImages).count()).toBe(1); // Bat did not allow the site: his reader loads nothing from it
+    await frame.locator('img[alt^="The reading room"]').evaluate((el) => el.scrollIntoView());
+    await b.page.waitForTimeout(300);
+    await screenshot(b.page, 'offline-images-reader-partner');
   });
 
   test('Settings shows what the images take; removing a clip\'s images keeps its text, for both partners', async () => {
