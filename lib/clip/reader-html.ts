@@ -53,6 +53,12 @@ export function purifyForReader(html: string, win: Window & typeof globalThis, i
     } else if (el.hasAttribute('src')) {
       el.removeAttribute('src');
     }
+    // Plain values pass the URI rule above (so widths survive); links must still be web, mail or
+    // phone links or in-page anchors (a relative one would resolve against the extension's pages).
+    for (const attr of ['href', 'cite', 'longdesc']) {
+      const v = el.getAttribute(attr);
+      if (v !== null && !/^(?:https?:|mailto:|tel:|#)/i.test(v.trim())) el.removeAttribute(attr);
+    }
     if (tag === 'a' || tag === 'area') {
       if (el.hasAttribute('href')) {
         el.setAttribute('rel', 'noopener noreferrer');

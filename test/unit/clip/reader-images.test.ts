@@ -29,6 +29,10 @@ describe('purifyForReader', () => {
     expect(a.getAttribute('rel')).toBe('noopener noreferrer');
     expect(out.innerHTML).not.toMatch(/javascript:/i);
   });
+  it('drops relative and protocol-relative links, which would point into the extension', () => {
+    const out = frag(purifyForReader('<a href="/sidepanel.html">a</a><a href="//evil.example/x">b</a><a href="#top">c</a><a href="mailto:a@b.org">d</a>', win));
+    expect([...out.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual([null, null, '#top', 'mailto:a@b.org']);
+  });
   it('shows kept images from the notebook and loads no image from the web unless asked', () => {
     const kept = new Map([['https://lib.example.org/a.jpg', DATA]]);
     const out = frag(purifyForReader(PAGE, win, { kept }));
