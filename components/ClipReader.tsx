@@ -24,6 +24,7 @@ export function ClipReader(props: { clip: Clip; onClose(): void }) {
   useEffect(() => closeRef.current?.focus(), []);
   const original = safeHref(c.url);
   const missing = !loading && hasRemoteImages(c, kept);
+  const waiting = sites === undefined || (loading && !!refs && Object.keys(refs.refs).length > 0);
   return (
     <section className="reader" aria-label={`Reading: ${c.title}`} data-testid={T.clipReader}>
       <div className="row wrap">
@@ -55,8 +56,13 @@ export function ClipReader(props: { clip: Clip; onClose(): void }) {
           )}
         </p>
       )}
-      {/* No allow-scripts, no allow-same-origin: even a sanitiser bug could not run code here. */}
-      <iframe title={c.title} className="reader-frame" sandbox="allow-popups allow-popups-to-escape-sandbox" srcDoc={srcDoc} data-testid={T.clipReaderFrame} />
+      {/* Shown once the pictures and the site choice are read: a frame whose document changes reloads. */}
+      {waiting ? (
+        <p role="status">Loading the pictures…</p>
+      ) : (
+        /* No allow-scripts, no allow-same-origin: even a sanitiser bug could not run code here. */
+        <iframe title={c.title} className="reader-frame" sandbox="allow-popups allow-popups-to-escape-sandbox" srcDoc={srcDoc} data-testid={T.clipReaderFrame} />
+      )}
     </section>
   );
 }

@@ -18,7 +18,7 @@ describe('deriveImagesSecret', () => {
   });
   it('changes with the secret (a new invite moves the images too) and refuses a wrong-sized one', async () => {
     const other = secret.slice();
-    other[0] ^= 1;
+    other[0] = other[0]! ^ 1;
     expect((await deriveKeys(await deriveImagesSecret(other))).roomName).not.toBe((await deriveKeys(await deriveImagesSecret(secret))).roomName);
     await expect(deriveImagesSecret(new Uint8Array(16))).rejects.toThrow(TypeError);
   });
