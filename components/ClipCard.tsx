@@ -8,6 +8,8 @@ import { ClipPosterActions } from './ClipPosterActions';
 import { allowHighlightsOn, highlightMissesItem, openPage } from '../lib/ext/highlights';
 import { T } from './test-ids';
 import { useStorageItem } from './use-storage-item';
+import { remoteImageSitesItem } from '../lib/ext/storage';
+import { siteOf } from '../lib/clip/images';
 
 // Only PDF cards use it, and only when asked: kept out of the panel's startup bundle.
 const PdfPassageFinder = lazy(() => import('./PdfPassageFinder').then((m) => ({ default: m.PdfPassageFinder })));
@@ -51,7 +53,11 @@ function ClipCardView(props: {
   const [finding, setFinding] = useState(false);
   const [passage, setPassage] = useState<PdfPassage | undefined>();
   const isPdf = c.kind === 'pdf' && !!c.pdf;
-  const favicon = safeHref(c.favicon);
+  // A site's icon is fetched only once the person chose to load that site's images: an icon
+  // request tells the site who is reading its clip, and when.
+  const remoteSites = useStorageItem(remoteImageSitesItem);
+  const site = siteOf(c.url);
+  const favicon = site && remoteSites?.includes(site) ? safeHref(c.favicon) : undefined;
   const original = safeHref(c.url);
   const headingId = `clip-${clip.id}-title`;
   return (

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { syncSettingsItem, DEFAULT_SIGNALING } from '../lib/ext/storage';
 import { formatIceServers, parseIceServers, parseSignaling, testPeerConnection, testSignaling, type CheckResult } from '../lib/sync/connection-test';
 import { HighlightSettings } from './HighlightSettings';
+import { ImageSettings } from './ImageSettings';
 import { T } from './test-ids';
 import { useStorageItem } from './use-storage-item';
 import { ProgrammeSettingsForm } from './ProgrammeSettingsForm';
@@ -124,6 +125,7 @@ export function SettingsPage() {
       </div>
       <MakeSettingsCode signaling={signaling} ice={ice} />
       <HighlightSettings />
+      <ImageSettings />
     </section>
   );
 }

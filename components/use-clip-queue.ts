@@ -4,7 +4,7 @@ import { drainQueue, clipQueueItem } from '../lib/ext/clip-queue';
 import type { Identity } from '../lib/ext/storage';
 import { chooseClipTopic, UNSORTED_TOPIC } from '../lib/notebook/clip-destination';
 import { randomId } from '../lib/notebook/people';
-import { addClip, addTopic, readTopic, readTopics } from '../lib/notebook';
+import { addClip, addTopic, readClip, readTopic, readTopics } from '../lib/notebook';
 
 const deps = { newId: () => randomId(), now: () => Date.now() };
 
@@ -38,7 +38,9 @@ export function useClipQueue(
         let topic = item.topicId ? readTopic(doc, item.topicId) : undefined;
         if (!topic || topic.archived) topic = chooseClipTopic(readTopics(doc), whereRef.current, Date.now());
         if (!topic) topic = readTopic(doc, addTopic(doc, { title: UNSORTED_TOPIC, prompt: 'Clips taken before the notebook had topics. Move them where they belong.' }, deps))!;
-        const clipId = addClip(doc, { topicId: topic.id, captured: item.captured, clippedBy: { id: me.id, name: me.name }, clippedAt: item.clippedAt }, deps);
+        // The clip keeps its queue id: its images, captured after its text, are filed under it.
+        const newId = readClip(doc, item.id) ? deps.newId : () => item.id;
+        const clipId = addClip(doc, { topicId: topic.id, captured: item.captured, clippedBy: { id: me.id, name: me.name }, clippedAt: item.clippedAt }, { ...deps, newId });
         if (live) setArrived((a) => [...a, { clipId, title: item.captured.title, topicId: topic.id, topicTitle: topic.title }].slice(-5));
         return true;
       }, durable);

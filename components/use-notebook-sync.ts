@@ -36,6 +36,8 @@ export interface SyncView {
 
 /** Longest wait for an idle moment before joining the room after opening. */
 const SYNC_START_IDLE_MS = 1_500;
+/** How long after sync starts the images doc is read and synced (see above). */
+const IMAGES_SYNC_DELAY_MS = 3_000;
 
 /** How long the maker of a new invite stays in the old room so partners receive it. */
 const MOVE_DELAY_MS = 3_000;
@@ -131,6 +133,17 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
       if (stopped) return void s.stop();
       running = s;
       setSync(s);
+      // The images doc syncs in rooms of its own. Reading its database (tens of MB in an old
+      // notebook) waits until the person has had a few quiet seconds with the notebook; a reader
+      // or Settings that needs the pictures opens it at once.
+      void (async () => {
+        await new Promise((ok) => setTimeout(ok, IMAGES_SYNC_DELAY_MS));
+        await new Promise<void>((ok) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => ok(), { timeout: SYNC_START_IDLE_MS }) : setTimeout(ok, 50)));
+        if (stopped) return;
+        const images = session.images();
+        await images.ready;
+        if (!stopped) await s.addImages(images);
+      })().catch((e: Error) => !stopped && report(`Images could not be synced: ${e.message}`));
       // Publish this person's signed member entry (again if someone removed it), and follow new
       // invites partners make (now and later).
       await ensureMemberKey(session.doc, me.id, me.name);

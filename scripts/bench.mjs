@@ -84,6 +84,8 @@ const BENCHES = [
   { name: 'server-scale', file: 'bench/server-scale.bench.ts', timeoutS: 240, node: true },
   { name: 'clip', file: 'bench/clip.bench.ts', timeoutS: 180, browser: true },
   { name: 'pdf-clip', file: 'bench/pdf-clip.bench.ts', timeoutS: 180, browser: true },
+  // Issue 14: a page with 20 photos → text shown, → images stored; stored size per clip.
+  { name: 'clip-images', file: 'bench/clip-images.bench.ts', timeoutS: 240, browser: true },
   { name: 'sync-latency', file: 'bench/sync-latency.bench.ts', timeoutS: 150, browser: true, webrtc: true },
   { name: 'large-sync', file: 'bench/large-sync.bench.ts', timeoutS: 180, browser: true, webrtc: true },
   // Issue 8's three-month notebook (30 MB): open, heap, typing, storage growth over 100 opens, startup bundle.

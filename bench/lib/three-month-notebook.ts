@@ -34,6 +34,7 @@ import {
   readPartners,
   readTopics,
   registerClient,
+  setMemberEntry,
   updatePartner,
   type Deps,
 } from '../../lib/notebook';
@@ -455,6 +456,8 @@ export function generateThreeMonthNotebook(seed = 1): { update: Uint8Array; meta
       facts: { founded: 1900 + r.int(0, 110), collectionSize: r.int(20_000, 2_000_000), registeredUsers: r.int(1_000, 90_000), staff: r.int(3, 180), yearlyVisits: r.int(10_000, 900_000) },
       website: `https://www.${p.site}/`, email: `${p.name.split(' ')[0]!.toLowerCase()}@${p.site}`, social: [`https://www.facebook.com/${p.site.split('.')[0]}`, `https://www.instagram.com/${p.site.split('.')[0]}`],
     });
+    // A signed member entry is about this size (schema 'members': signing key id → signed JSON).
+    setMemberEntry(doc, r.id() + r.id(), JSON.stringify({ personId: p.id, name: p.name, key: { kty: 'EC', crv: 'P-256', x: r.id() + r.id().slice(0, 21), y: r.id() + r.id().slice(0, 21) }, sig: r.id().repeat(4) }));
   });
   // The partners' own topics, added in the first weeks.
   for (const t of OWN_TOPICS) {

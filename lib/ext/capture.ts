@@ -12,6 +12,7 @@ import { looksLikePdfUrl } from '../clip/pdf';
 import { addNotice, enqueueClip } from './clip-queue';
 import type { ClipOutcome, QueuedClip } from './messages';
 import { enqueuePdf } from './pdf-queue';
+import { queueClipImages } from './image-queue';
 
 /** Thrown by {@link captureTab} when the tab shows a PDF: it is clipped as a file, not as a page. */
 export class PdfTabError extends Error {
@@ -90,6 +91,8 @@ export async function clipTab(
   } catch (e) {
     return fail({ ok: false, reason: 'failed', message: (e as Error).message, url: captured.url, title: captured.title });
   }
+  // Text first: the clip is filed now; its images follow once downloaded and shrunk.
+  void queueClipImages(tab.id, id, captured, opts.destination?.notebookId);
   return { ok: true, queuedId: id, title: captured.title };
 }
 

@@ -7,7 +7,7 @@ import { initNotebook, readRotationRecords, updatePartner, setInfo } from '../no
 import { randomId } from '../notebook/people';
 import type { NotebookInfo } from '../notebook/types';
 import { dbNameFor } from '../sync/persistence';
-import { openNotebookSession, type NotebookSession } from '../sync/notebook-session';
+import { imagesDbNameFor, openNotebookSession, type NotebookSession } from '../sync/notebook-session';
 import { NOTEBOOK_SECRET_BYTES } from '../sync/keys';
 import type { Invite } from '../sync/invite';
 import { commitSecret, verifyRotation } from '../sync/rotation';
@@ -72,13 +72,16 @@ export async function markShared(id: string): Promise<void> {
 
 /** Deletes a notebook's copy on this computer (partners keep theirs) and picks another to show. */
 export async function deleteNotebook(id: string): Promise<NotebookEntry | undefined> {
-  await new Promise<void>((resolve, reject) => {
-    const req = indexedDB.deleteDatabase(dbNameFor(id));
-    req.onsuccess = () => resolve();
-    req.onerror = () => reject(req.error);
-    // Another tab still has it open: the delete completes when that tab closes it.
-    req.onblocked = () => resolve();
-  });
+  // Its images (a database of their own) go with it.
+  for (const name of [dbNameFor(id), imagesDbNameFor(id)]) {
+    await new Promise<void>((resolve, reject) => {
+      const req = indexedDB.deleteDatabase(name);
+      req.onsuccess = () => resolve();
+      req.onerror = () => reject(req.error);
+      // Another tab still has it open: the delete completes when that tab closes it.
+      req.onblocked = () => resolve();
+    });
+  }
   localStorage.removeItem(`pn-journal:${dbNameFor(id)}`);
   // Its History goes too: it holds the same notes and clips.
   await (await import('../sync/history-store')).HistoryStore.remove(id);

@@ -219,6 +219,70 @@ export function deleteClip(doc: Y.Doc, id: string, deps: Pick<Deps, 'now'>): voi
   write(doc, () => m.set('deletedAt', deps.now()));
 }
 
+/** A clip's offline images: which stored image (by hash) each image address of its HTML shows. */
+export interface ClipImageRefs {
+  /** Image address in the clip's HTML → SHA-256 of the stored image (in the notebook's images doc). */
+  refs: Record<string, string>;
+  /** Images left out at capture, by reason (lib/clip/images.ts `SkipReason`). */
+  skipped: Record<string, number>;
+  /** Images the person removed to save space (the text stays). */
+  removed?: number;
+}
+
+const MAX_IMAGE_REFS = 200;
+
+/** Records which stored images a clip shows (after its images were captured, or by a partner). */
+export function setClipImages(doc: Y.Doc, id: string, refs: Record<string, string>, skipped: Record<string, number>): void {
+  const m = clipMap(doc, id);
+  const value: ClipImageRefs = { refs: Object.fromEntries(Object.entries(refs).slice(0, MAX_IMAGE_REFS)), skipped };
+  write(doc, () => m.set('images', JSON.stringify(value)));
+}
+
+/** Removes a clip's images to save space; its text stays and the reader says the images were removed. */
+export function removeClipImages(doc: Y.Doc, id: string): void {
+  const m = clipMap(doc, id);
+  const before = readClipImages(doc, id);
+  const removed = new Set(Object.values(before?.refs ?? {})).size + (before?.removed ?? 0);
+  write(doc, () => m.set('images', JSON.stringify({ refs: {}, skipped: before?.skipped ?? {}, removed } satisfies ClipImageRefs)));
+}
+
+/** A clip's image references, validated (a partner's are untrusted), or undefined when it has none. */
+export function readClipImages(doc: Y.Doc, id: string): ClipImageRefs | undefined {
+  const m = clipsMap(doc).get(id);
+  if (!(m instanceof Y.Map)) return undefined;
+  return parseClipImages(m.get('images'));
+}
+
+function parseClipImages(v: unknown): ClipImageRefs | undefined {
+  const o = parseJson(v) as { refs?: unknown; skipped?: unknown; removed?: unknown } | undefined;
+  if (!o || typeof o !== 'object') return undefined;
+  const refs: Record<string, string> = {};
+  if (o.refs && typeof o.refs === 'object') {
+    for (const [url, hash] of Object.entries(o.refs as Record<string, unknown>).slice(0, MAX_IMAGE_REFS)) {
+      if (url.length <= 4096 && typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash)) refs[url] = hash;
+    }
+  }
+  const skipped: Record<string, number> = {};
+  if (o.skipped && typeof o.skipped === 'object') {
+    for (const [k, n] of Object.entries(o.skipped as Record<string, unknown>).slice(0, 10)) {
+      if (k.length <= 20 && typeof n === 'number' && Number.isSafeInteger(n) && n > 0) skipped[k] = n;
+    }
+  }
+  const removed = num(o.removed);
+  return { refs, skipped, ...(removed && removed > 0 && { removed: Math.floor(removed) }) };
+}
+
+/** Every clip's image hashes (deleted clips too: they can be restored), for size accounting and clean-up. */
+export function clipImageHashes(doc: Y.Doc): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  clipsMap(doc).forEach((m, id) => {
+    if (!(m instanceof Y.Map) || m.get('images') === undefined) return;
+    const r = parseClipImages(m.get('images'));
+    if (r) out.set(id, Object.values(r.refs));
+  });
+  return out;
+}
+
 /** Brings a deleted clip back. */
 export function restoreClip(doc: Y.Doc, id: string): void {
   const m = clipMap(doc, id);
