@@ -32,14 +32,13 @@ await runBench('clip-images', async (): Promise<BenchResult> => {
     (url) => !(url.host === local || url.protocol === 'chrome-extension:' || url.protocol === 'data:' || url.protocol === 'blob:'),
     (route) => route.abort('blockedbyclient'),
   );
-  let NAME_HELPER = '';
+  const NAME_HELPER = 'globalThis.__name = (f) => f';
   const rows: { textMs: number; capturedMs: number; imagesMs: number; imageBytes: number; notebookBytes: number; sourceBytes: number; kept: number }[] = [];
   try {
     // Generate the photos with Chromium's own encoder (no image library on this machine).
     mkdirSync('test-results/generated', { recursive: true });
     const gen = await person.context.newPage();
     // tsx names inner functions with a `__name` helper the page does not have.
-    NAME_HELPER = 'globalThis.__name = (f) => f';
     await gen.evaluate(NAME_HELPER);
     let sourceTotal = 0;
     for (let run = 0; run < RUNS; run++) {

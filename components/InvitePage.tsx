@@ -23,7 +23,10 @@ function usePeople(doc: Y.Doc, notebookId: string, secret: string | undefined): 
       void listPeople(doc, notebookId).then(
         (p) => {
           const key = JSON.stringify(p.map((x) => [x.keyId, x.name, x.current]));
-          if (!stopped && key !== last) (last = key), setPeople(p);
+          if (!stopped && key !== last) {
+            last = key;
+            setPeople(p);
+          }
         },
         () => !stopped && setPeople([]),
       );

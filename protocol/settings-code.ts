@@ -143,7 +143,7 @@ export function checkIceServer(s: IceServerSetting): IceServerSetting {
 
 function cleanProgramme(name: string): string {
   // Shown in the panel: control and bidirectional-override characters could disguise it.
-  // eslint-disable-next-line no-control-regex
+   
   const cleaned = name.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim();
   return [...cleaned].slice(0, MAX_PROGRAMME_CHARS).join('').trim();
 }

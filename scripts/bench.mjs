@@ -154,7 +154,9 @@ function run(b) {
     const kill = (sig) => {
       try {
         process.kill(-child.pid, sig);
-      } catch {}
+      } catch {
+        // already gone
+      }
     };
     const timer = setTimeout(() => {
       timedOut = true;
@@ -177,7 +179,9 @@ function firstJson(text) {
     for (let j = i; j < lines.length && j < i + 20_000; j++) {
       try {
         return JSON.parse(lines.slice(i, j + 1).join('\n'));
-      } catch {}
+      } catch {
+        // not this block: keep looking
+      }
     }
   }
   return undefined;

@@ -1,3 +1,4 @@
+/* global OffscreenCanvas -- drawn inside the browser page */
 // Makes the image fixtures of test/e2e/fixtures/images (run once; the files are committed):
 // photos and charts drawn and encoded by Chromium, and PNGs written by hand (a 81-megapixel one, a 1-pixel one).
 import { chromium } from 'playwright-core';
@@ -28,5 +29,5 @@ const chunk = (type, data) => { const len = Buffer.alloc(4); len.writeUInt32BE(d
 const W = 9000, H = 9000; const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(W, 0); ihdr.writeUInt32BE(H, 4); ihdr[8] = 8; ihdr[9] = 0;
 const raw = Buffer.alloc((W + 1) * H, 255); for (let y = 0; y < H; y++) raw[y * (W + 1)] = 0;
 writeFileSync(dir + 'huge.png', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]));
-const W1 = 1, H1 = 1; const i1 = Buffer.alloc(13); i1.writeUInt32BE(1, 0); i1.writeUInt32BE(1, 4); i1[8] = 8; i1[9] = 0;
+const i1 = Buffer.alloc(13); i1.writeUInt32BE(1, 0); i1.writeUInt32BE(1, 4); i1[8] = 8; i1[9] = 0;
 writeFileSync(dir + 'pixel.png', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', i1), chunk('IDAT', deflateSync(Buffer.from([0, 255]))), chunk('IEND', Buffer.alloc(0))]));

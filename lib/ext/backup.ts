@@ -115,7 +115,7 @@ export async function restoreBackup(input: Uint8Array | Backup, target: RestoreT
 
   const doc = new Y.Doc();
   const persistence = new LocalPersistence(doc, dbNameFor(id));
-  let rotationEpoch = 0;
+  let rotationEpoch: number;
   try {
     await persistence.whenLoaded;
     Y.applyUpdate(doc, backup.state, BACKUP_ORIGIN);

@@ -120,7 +120,10 @@ export class HistoryKeeper {
   async stop(): Promise<void> {
     this.stopped = true;
     this.o.doc.off('afterTransaction', this.onTransaction);
-    for (const t of this.timers) clearTimeout(t), clearInterval(t);
+    for (const t of this.timers) {
+      clearTimeout(t);
+      clearInterval(t);
+    }
     clearTimeout(this.quietTimer);
     await this.queue.catch(() => {});
     (await this.store.catch(() => undefined))?.close();

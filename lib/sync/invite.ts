@@ -318,7 +318,7 @@ function checkSignalingUrl(raw: string): string {
  * (which can make "Notebook" render as something else) are removed.
  */
 function cleanTitle(title: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   const cleaned = title.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim();
   return [...cleaned].slice(0, MAX_TITLE_CHARS).join('').trim();
 }

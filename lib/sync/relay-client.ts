@@ -29,7 +29,7 @@ import {
   encodeClientMessage, parseServerMessage, RELAY_PROTOCOL_VERSION,
   type RelayClientMessage, type RelayEntry, type RelayErrorCode, type RelayServerMessage,
 } from '../../protocol/relay';
-import { decryptUpdate, IV_BYTES, openEntry, sealEntry, type EntryBinding, type NotebookKeys } from './keys';
+import { decryptUpdate, IV_BYTES, openEntry, sealEntry, type NotebookKeys } from './keys';
 import { describeRelayError, RelayError } from './relay-errors';
 import { splitUpdate } from './relay-split';
 

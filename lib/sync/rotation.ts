@@ -407,7 +407,7 @@ export async function resolveRotations(input: {
       .filter((k, i, all) => all.indexOf(k) === i);
     const done = { state, secret, followed };
     if (options.length === 0 && removed.length === 0) return { ...done, outcome: followed.length ? 'moved' : 'none' };
-    let pick = options.length === 1 && removed.length === 0 ? options[0] : options.find((o) => o.key === input.chosen);
+    const pick = options.length === 1 && removed.length === 0 ? options[0] : options.find((o) => o.key === input.chosen);
     if (!pick) {
       const names = await Promise.all(
         removed.map(async (k) => ({ keyId: k, name: verified.flatMap((v) => v.members).find((m) => m.keyId === k)?.name, words: await fingerprintWords(k) })),
