@@ -11,7 +11,18 @@ import { imagesDbNameFor, openNotebookSession, type NotebookSession } from '../s
 import { NOTEBOOK_SECRET_BYTES } from '../sync/keys';
 import type { Invite } from '../sync/invite';
 import { commitSecret, verifyRotation } from '../sync/rotation';
-import { activeNotebookItem, notebooksItem, toHex, type Identity, type NotebookEntry } from './storage';
+import { deadlinesItem, remindersSentItem } from './rhythm';
+import {
+  activeNotebookItem,
+  lastExchangeByItem,
+  lastExchangeItem,
+  notebooksItem,
+  toHex,
+  topicActivityItem,
+  topicSeenItem,
+  type Identity,
+  type NotebookEntry,
+} from './storage';
 
 const deps = { newId: () => randomId(), now: () => Date.now() };
 
@@ -87,11 +98,35 @@ export async function deleteNotebook(id: string): Promise<NotebookEntry | undefi
   await (await import('../sync/history-store')).HistoryStore.remove(id);
   // Its passages must not keep showing on web pages.
   await forgetHighlightIndex(id).catch(() => {});
+  await forgetNotebookRecords(id);
   const rest = (await notebooksItem.getValue()).filter((e) => e.id !== id);
   await notebooksItem.setValue(rest);
   const next = [...rest].sort((a, b) => b.lastOpenedAt - a.lastOpenedAt)[0];
   await activeNotebookItem.setValue(next?.id ?? null);
   return next;
+}
+
+/** Per-notebook bookkeeping kept in extension storage, keyed by notebook id. */
+const PER_NOTEBOOK_ITEMS = [lastExchangeItem, lastExchangeByItem, topicActivityItem, topicSeenItem, deadlinesItem] as const;
+
+/**
+ * Forgets what this computer noted about a notebook outside its databases: when partners' changes
+ * last arrived (overall and per partner), which topics changed and were seen, its poster deadline,
+ * and the reminders already shown for it. Clips still waiting in the queues are the person's own
+ * work and stay: the panel files them into the notebook that is open.
+ */
+export async function forgetNotebookRecords(id: string): Promise<void> {
+  for (const item of PER_NOTEBOOK_ITEMS) {
+    const all = (await item.getValue()) as Record<string, unknown>;
+    if (!(id in all)) continue;
+    const rest = { ...all };
+    delete rest[id];
+    await (item as { setValue(v: Record<string, unknown>): Promise<void> }).setValue(rest);
+  }
+  // Reminder keys are `kind:notebookId:…` (lib/topics/reminders.ts).
+  const sent = await remindersSentItem.getValue();
+  const keep = Object.fromEntries(Object.entries(sent).filter(([key]) => key.split(':')[1] !== id));
+  if (Object.keys(keep).length !== Object.keys(sent).length) await remindersSentItem.setValue(keep);
 }
 
 /** A join that would go backwards or cannot be done; the message says what to do. Nothing was changed. */
