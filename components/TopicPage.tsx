@@ -11,9 +11,9 @@ import { insertQuote, NoteEditor, type NoteCollab } from './NoteEditor';
 import { ProposeTheme } from './ProposeTheme';
 import { T } from './test-ids';
 import { TopicEditForm } from './TopicEditForm';
+import { systemDeps as deps } from '../lib/notebook/people';
 import { shortDate } from './TopicList';
 
-const deps = { now: () => Date.now() };
 
 /** The text a clip contributes when quoted into a note. */
 function quoteOf(c: NotebookSnapshot['clips'][number]['captured']): string {

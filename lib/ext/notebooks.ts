@@ -4,7 +4,7 @@
  */
 import { forgetHighlightIndex } from './highlights';
 import { initNotebook, readRotationRecords, updatePartner, setInfo } from '../notebook';
-import { randomId } from '../notebook/people';
+import { randomId, systemDeps as deps } from '../notebook/people';
 import type { NotebookInfo } from '../notebook/types';
 import { dbNameFor } from '../sync/persistence';
 import { imagesDbNameFor, openNotebookSession, type NotebookSession } from '../sync/notebook-session';
@@ -24,7 +24,6 @@ import {
   type NotebookEntry,
 } from './storage';
 
-const deps = { newId: () => randomId(), now: () => Date.now() };
 
 /** What the "New notebook" form gives. */
 export interface NewNotebook {
