@@ -1,10 +1,8 @@
 import { useEffect, useState } from 'react';
-import {
-  fromHex, lastExchangeByItem, lastExchangeItem, notebooksItem, syncPausedItem, syncSettingsItem, toHex, topicActivityItem,
-  type Identity, type NotebookEntry,
-} from '../lib/ext/storage';
+import { exchangeRecorder } from '../lib/ext/exchanges';
+import { ensureNotebookSecret } from '../lib/ext/notebooks';
+import { fromHex, syncPausedItem, syncSettingsItem, type Identity, type NotebookEntry } from '../lib/ext/storage';
 import type { LiveStatus } from '../lib/sync/live-sync';
-import { NOTEBOOK_SECRET_BYTES } from '../lib/sync/keys';
 import { startNotebookSync, type NotebookSync } from '../lib/sync/notebook-sync';
 import type { NotebookSession } from '../lib/sync/notebook-session';
 import type { RelayStatus } from '../lib/sync/relay-client';
@@ -51,9 +49,6 @@ function movedNotice(r: VerifiedRotation): string {
   return `This notebook moved to a new invite made by ${r.by.name || 'a partner'} (key words: ${r.by.words}). It keeps: ${keeps}. If this is not what your partners did, tell them.`;
 }
 
-// Exchanges are written to storage at most this often (typing partners send many updates).
-const EXCHANGE_WRITE_MS = 2_000;
-
 /** Starts live sync and the relay for an open notebook, restarting when the settings change. */
 export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, me: Identity): SyncView {
   const settings = useStorageItem(syncSettingsItem);
@@ -73,45 +68,10 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
     let stopped = false;
     let running: NotebookSync | null = null;
     let unsubscribeRotation = () => {};
-    // Partners' changes arrive in bursts (typing): collect them and write to storage now and then.
-    let pending: { at: number; people: Set<string>; topics: Map<string, Set<string>> } | null = null;
-    let flushTimer: ReturnType<typeof setTimeout> | undefined;
-    const flushExchange = async () => {
-      const p = pending;
-      pending = null;
-      if (!p) return;
-      await lastExchangeItem.setValue({ ...(await lastExchangeItem.getValue()), [entry.id]: p.at });
-      const by = await lastExchangeByItem.getValue();
-      const mine = { ...(by[entry.id] ?? {}) };
-      for (const person of p.people) mine[person] = p.at;
-      await lastExchangeByItem.setValue({ ...by, [entry.id]: mine });
-      const activity = await topicActivityItem.getValue();
-      const topics = { ...(activity[entry.id] ?? {}) };
-      p.topics.forEach((people, topicId) => (topics[topicId] = { at: p.at, by: [...people] }));
-      await topicActivityItem.setValue({ ...activity, [entry.id]: topics });
-    };
-    const recordExchange = (at: number, people: string[], topics: string[]) => {
-      pending ??= { at, people: new Set(), topics: new Map() };
-      pending.at = at;
-      people.forEach((x) => pending!.people.add(x));
-      for (const t of topics) {
-        const set = pending.topics.get(t) ?? new Set<string>();
-        people.forEach((x) => set.add(x));
-        pending.topics.set(t, set);
-      }
-      flushTimer ??= setTimeout(() => {
-        flushTimer = undefined;
-        void flushExchange();
-      }, EXCHANGE_WRITE_MS);
-    };
+    // Partners' changes arrive in bursts (typing): collected, and written to storage now and then.
+    const exchanges = exchangeRecorder(entry.id);
     void (async () => {
-      let secretHex = entry.secret;
-      if (!secretHex) {
-        // A notebook made before invites existed: give it a secret now.
-        secretHex = toHex(crypto.getRandomValues(new Uint8Array(NOTEBOOK_SECRET_BYTES)));
-        const list = await notebooksItem.getValue();
-        await notebooksItem.setValue(list.map((e) => (e.id === entry.id ? { ...e, secret: secretHex } : e)));
-      }
+      const secretHex = await ensureNotebookSecret(entry);
       // Joining the room costs real work on a large notebook (y-webrtc encodes and encrypts the
       // whole state for other panels of this browser): let the panel paint and become usable first.
       await new Promise<void>((ok) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => ok(), { timeout: SYNC_START_IDLE_MS }) : setTimeout(ok, 50)));
@@ -127,7 +87,7 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
         paused,
         onLive: (st) => !stopped && setLive(st),
         onRelay: (st) => !stopped && setRelay(st),
-        onExchange: recordExchange,
+        onExchange: exchanges.record,
         onError: (m, code) => !stopped && report(m, code === 'unreachable'),
       });
       if (stopped) return void s.stop();
@@ -183,8 +143,7 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
     return () => {
       stopped = true;
       unsubscribeRotation();
-      clearTimeout(flushTimer);
-      void flushExchange();
+      void exchanges.flush();
       setSync(null);
       void running?.stop();
     };

@@ -105,6 +105,26 @@ export async function deleteNotebook(id: string): Promise<NotebookEntry | undefi
   return next;
 }
 
+/** The notebook's secret (hex); a notebook made before invites existed is given one now, and keeps it. */
+export async function ensureNotebookSecret(entry: NotebookEntry): Promise<string> {
+  if (entry.secret) return entry.secret;
+  const secret = toHex(crypto.getRandomValues(new Uint8Array(NOTEBOOK_SECRET_BYTES)));
+  let kept = secret;
+  const list = await notebooksItem.getValue();
+  await notebooksItem.setValue(
+    list.map((e) => {
+      if (e.id !== entry.id) return e;
+      // Another panel may have given it one meanwhile: the first one stays.
+      if (e.secret) {
+        kept = e.secret;
+        return e;
+      }
+      return { ...e, secret };
+    }),
+  );
+  return kept;
+}
+
 /** Per-notebook bookkeeping kept in extension storage, keyed by notebook id. */
 const PER_NOTEBOOK_ITEMS = [lastExchangeItem, lastExchangeByItem, topicActivityItem, topicSeenItem, deadlinesItem] as const;
 
