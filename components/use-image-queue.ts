@@ -40,11 +40,18 @@ export function useImageQueue(session: NotebookSession, trigger: string): void {
           await removePendingImages(mine.map((p) => p.clipId));
         })
         .catch(() => {}));
-    void run();
+    // At panel start, images left waiting from an earlier session are filed once the notebook has
+    // painted (opening the queue's database then would compete with the notebook's own reads);
+    // when clips were just filed, their images are filed at once.
+    let idle: number | undefined;
+    if (trigger) void run();
+    else if (typeof requestIdleCallback === 'function') idle = requestIdleCallback(() => void run(), { timeout: 2_000 });
+    else void run();
     const ch = new BroadcastChannel(IMAGE_QUEUE_CHANNEL);
     ch.onmessage = () => void run();
     return () => {
       live = false;
+      if (idle !== undefined) cancelIdleCallback(idle);
       ch.close();
     };
   }, [session, trigger]);
