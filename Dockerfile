@@ -4,7 +4,9 @@
 #   docker build -t partner-notebook-server .
 #   docker run -d --name pn-sync -p 127.0.0.1:4444:4444 -v pn-relay:/data partner-notebook-server
 # Put TLS in front (server/deploy/Caddyfile). Options are environment variables, e.g.
-# -e PN_RETENTION_DAYS=90 (see server/README.md). server/test/deploy.test.ts runs this file's CMD,
+# -e PN_RETENTION_DAYS=90 (see server/README.md). Several containers can share Redis and PostgreSQL:
+# -e PN_STORE=postgres -e PN_DATABASE_URL=postgres://… -e PN_REDIS_URL=redis://… (server/README.md,
+# "Several processes"). server/test/deploy.test.ts runs this file's CMD,
 # ENV and HEALTHCHECK against the same bundle, so keep them in the forms it reads.
 
 FROM node:20-slim AS build
@@ -12,8 +14,8 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 # --ignore-scripts: the extension's postinstall (wxt prepare) is not needed to bundle the server.
 RUN npm ci --ignore-scripts --no-audit --no-fund
-# The rest of the repository minus .dockerignore: whatever server/main.ts imports (server/, lib/,
-# and folders added later) is there, and only the bundle goes on to the image.
+# The rest of the repository minus .dockerignore: whatever server/main.ts imports (server/ and the
+# shared protocol/; never lib/) is there, and only the bundle goes on to the image.
 COPY . .
 RUN node scripts/build-server.mjs .output/server/server.mjs
 

@@ -25,7 +25,6 @@
  * no queueing. Target p95 ≤ 50 ms on loopback. Reported, never asserted.
  */
 import type { Page } from 'playwright-core';
-import { T } from '../components/test-ids';
 import { launchPerson, type Person } from '../test/e2e/harness';
 import { Panel } from '../test/e2e/pages/panel';
 import { startSyncServer, type SyncServer } from '../test/e2e/sync-server';

@@ -49,6 +49,7 @@ import { T } from '../components/test-ids';
 import { EXTENSION_DIR, launchPerson, type Person } from '../test/e2e/harness';
 import { nodeNow, runBench, saveArtefact, stats, type BenchResult, type Figure } from './lib/bench-kit';
 import { loadThreeMonthNotebook, type ThreeMonthMeta } from './lib/three-month-notebook';
+import { threeMonthImages } from './lib/three-month-images';
 import * as Y from 'yjs';
 import { docBeforeTransaction, versionDoc } from '../lib/notebook/history';
 
@@ -56,6 +57,9 @@ const SEED = Number(process.env.PN_BENCH_SEED ?? 1);
 const LOADS = 5;
 const CYCLES = Number(process.env.PN_BENCH_CYCLES ?? 100);
 const KEYSTROKES = 100;
+/** Profile D: clips with kept images, and the bytes of all images (issue 14: "54 MB of images"). */
+const IMAGE_CLIPS = 600;
+const IMAGE_BYTES = 54_000_000;
 /** PN_BENCH_PROFILE=1: CPU-profile the click → note and the typing; .cpuprofile files and a summary go to bench-results/. */
 const PROFILE = process.env.PN_BENCH_PROFILE === '1';
 const TYPED = 'Our readers asked for longer evening hours, so we tried a pilot in March and counted visits daily. ';
@@ -120,6 +124,21 @@ async function seedProfile(person: Person, meta: ThreeMonthMeta, bytesUrl: strin
     await chrome.storage.local.set(a.storage);
     return { storedBytes: bytes.byteLength, ms: performance.now() - t0 };
   })(${JSON.stringify(args)})`);
+}
+
+/** Adds one more stored update (fetched from `url`) to a y-indexeddb database, creating it as y-indexeddb does. */
+async function addStoredUpdate(person: Person, dbName: string, url: string): Promise<void> {
+  await person.worker.evaluate(`(async (a) => {
+    const bytes = new Uint8Array(await (await fetch(a.url)).arrayBuffer());
+    const db = await new Promise((ok, fail) => {
+      const req = indexedDB.open(a.dbName);
+      req.onupgradeneeded = () => { req.result.createObjectStore('updates', { autoIncrement: true }); req.result.createObjectStore('custom'); };
+      req.onsuccess = () => ok(req.result);
+      req.onerror = () => fail(req.error);
+    });
+    await new Promise((ok, fail) => { const tx = db.transaction(['updates'], 'readwrite'); tx.objectStore('updates').add(bytes); tx.oncomplete = ok; tx.onerror = () => fail(tx.error); });
+    db.close();
+  })(${JSON.stringify({ dbName, url })})`);
 }
 
 /** Bytes and records in the notebook's IndexedDB stores, read from the service worker (no panel involved). */
@@ -411,6 +430,7 @@ await runBench('three-month', async (): Promise<BenchResult> => {
   let a: Person | undefined;
   let b: Person | undefined;
   let c: Person | undefined;
+  let d: Person | undefined;
   try {
     // --- Profile A: five timed loads, the heap, typing -------------------------------------------
     a = await launchPerson();
@@ -535,6 +555,39 @@ await runBench('three-month', async (): Promise<BenchResult> => {
       console.error(`load with History ${i + 1}: list ${r1(r.t.listMs)} ms, click → note ${r1(r.t.clickToEditorMs)} ms`);
     }
     await hp?.close();
+    await c.close();
+    c = undefined;
+
+    // --- Profile D: the notebook with its clips' images (issue 14) -------------------------------
+    // About 54 MB of kept images in the notebook's images database, and hash references on 600
+    // clips in the notebook itself; then the five timed loads again. The images database is read
+    // after the notebook shows (when sync starts), so opening should cost what the references cost.
+    const withImages = threeMonthImages(nb.update, IMAGE_CLIPS, IMAGE_BYTES);
+    const refsServer = await serveBytes(withImages.refsUpdate);
+    const imagesServer = await serveBytes(withImages.imagesUpdate);
+    d = await launchPerson();
+    await seedProfile(d, meta, bytesServer.url, signaling);
+    await addStoredUpdate(d, dbName, refsServer.url);
+    await addStoredUpdate(d, `pn-images-${meta.notebookId}`, imagesServer.url);
+    await refsServer.close();
+    await imagesServer.close();
+    const imagesStored = await storedSize(d, `pn-images-${meta.notebookId}`);
+    const iLoads: LoadTiming[] = [];
+    let ip: Page | undefined;
+    for (let i = 0; i < LOADS; i++) {
+      await ip?.close();
+      const r = await timedLoad(d, meta);
+      ip = r.page;
+      iLoads.push(r.t);
+      console.error(`load with images ${i + 1}: list ${r1(r.t.listMs)} ms, click → note ${r1(r.t.clickToEditorMs)} ms`);
+    }
+    // When the images database is loaded in the last panel (it syncs from then on).
+    const imagesLoadedMs = (await waitIn(ip!, `(() => { const m = performance.getEntriesByName('pn:images-loaded')[0]; return m ? m.startTime : 0; })()`, 60_000)) as number;
+    await ip?.close();
+    await d.close();
+    d = undefined;
+    console.error(`images: ${(imagesStored.updates / 1e6).toFixed(1)} MB stored, loaded ${Math.round(imagesLoadedMs)} ms after navigation start`);
+
     // In Node: the version before a change that erases every topic (rebuilt while the change is
     // applied), and reading a version back (what History's "Open" does).
     const nodeDoc = new Y.Doc();
@@ -586,6 +639,8 @@ await runBench('three-month', async (): Promise<BenchResult> => {
       { key: 'threeMonth.history.openVersion', label: '3-month notebook: History → "Open" a version → its topics shown (Node clock)', value: Math.round(openVersionMs), unit: 'ms' },
       { key: 'threeMonth.history.beforeDeletion', label: '3-month notebook (Node): rebuilding the version before a change that erases every topic, during that change', value: Math.round(beforeMs), unit: 'ms' },
       { key: 'threeMonth.history.versionDoc', label: '3-month notebook (Node): reading a whole-notebook version back into a doc', value: Math.round(versionDocMs), unit: 'ms' },
+      { key: 'threeMonth.images.openSum', label: `3-month notebook with ${Math.round(withImages.imageBytes / 1e6)} MB of clip images (${IMAGE_CLIPS} clips): (a) navigation → topic list + (b) click → note editable, median of ${LOADS}`, value: r1(median(iLoads.map((l) => l.listMs + l.clickToEditorMs))), unit: 'ms', target: { op: '<=', value: 300 } },
+      { key: 'threeMonth.images.loaded', label: '3-month notebook with images: navigation start → images database loaded (after the notebook shows)', value: Math.round(imagesLoadedMs), unit: 'ms' },
       { key: 'threeMonth.bundle', label: 'Side panel startup JS (static imports of sidepanel.html), gzip -9', value: Math.round(bundle.jsGzip / 102.4) / 10, unit: 'KiB', target: { op: '<=', value: 350 } },
       { key: 'threeMonth.bundleFetched', label: `Side panel JS fetched by the time a note is open (${fetched.length} files, no export code), gzip -9`, value: Math.round(fetchedGzip / 102.4) / 10, unit: 'KiB', target: { op: '<=', value: 350 } },
     ];
@@ -606,6 +661,7 @@ await runBench('three-month', async (): Promise<BenchResult> => {
         heap,
         typing: { ...keyStats, eventTimingKeydownsOver16ms: keys.slow.filter(([n]) => n === 'keydown').length, eventTimingKeydownMaxMs: Math.max(0, ...keys.slow.filter(([n]) => n === 'keydown').map(([, d]) => d)), rows: keys.rows.map((r) => ({ key: r.key, dom: r.dom === null ? null : r1(r.dom - r.down), frame: r.frame === null ? null : r1(r.frame - r.down), firstFrame: r.firstFrame === null ? null : r1(r.firstFrame - r.down) })) },
         stored: { seeded, first, after, cycles: CYCLES, cyclesSeconds: Math.round(cyclesS), ratio: afterBytes / firstBytes },
+        images: { clips: IMAGE_CLIPS, imageBytes: withImages.imageBytes, stored: imagesStored, refsUpdateBytes: withImages.refsUpdate.byteLength, loads: iLoads, imagesLoadedMs },
         history: { firstVersionAfterS: keptAfterS, history: hist, storedWithHistory, longTasksAfterOpen: longAfterOpen, loads: hLoads, openVersionMs, beforeDeletionMs: beforeMs, versionDocMs },
         bundle: { jsGzipBytes: bundle.jsGzip, jsRawBytes: bundle.jsRaw, cssGzipBytes: bundle.cssGzip, files: bundle.files, fetchedByPageWithTopicOpen: fetched, fetchedGzipBytes: fetchedGzip },
       },
@@ -614,6 +670,7 @@ await runBench('three-month', async (): Promise<BenchResult> => {
     await a?.close().catch(() => {});
     await b?.close().catch(() => {});
     await c?.close().catch(() => {});
+    await d?.close().catch(() => {});
     await bytesServer.close();
   }
 });

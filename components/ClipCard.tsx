@@ -1,7 +1,7 @@
 import { lazy, memo, Suspense, useState } from 'react';
 import type * as Y from 'yjs';
 import { safeHref } from '../lib/clip/reader-html';
-import { addClipTags, moveClip, removeClipTag, setClipComment } from '../lib/notebook/schema';
+import { addClipTags, moveClip, removeClipTag, setClipComment } from '../lib/notebook';
 import type { Clip, Topic } from '../lib/notebook/types';
 import type { PdfPassage } from '../lib/clip/pdf';
 import { ClipPosterActions } from './ClipPosterActions';
@@ -10,6 +10,8 @@ import { T } from './test-ids';
 import { useStorageItem } from './use-storage-item';
 import { useT } from './i18n';
 import { currentLocale, date, t, allMessages } from '../lib/i18n';
+import { remoteImageSitesItem } from '../lib/ext/storage';
+import { siteOf } from '../lib/clip/images';
 
 // Only PDF cards use it, and only when asked: kept out of the panel's startup bundle.
 const PdfPassageFinder = lazy(() => Promise.all([import('./PdfPassageFinder'), allMessages()]).then(([m]) => ({ default: m.PdfPassageFinder })));
@@ -53,7 +55,11 @@ function ClipCardView(props: {
   const [finding, setFinding] = useState(false);
   const [passage, setPassage] = useState<PdfPassage | undefined>();
   const isPdf = c.kind === 'pdf' && !!c.pdf;
-  const favicon = safeHref(c.favicon);
+  // A site's icon is fetched only once the person chose to load that site's images: an icon
+  // request tells the site who is reading its clip, and when.
+  const remoteSites = useStorageItem(remoteImageSitesItem);
+  const site = siteOf(c.url);
+  const favicon = site && remoteSites?.includes(site) ? safeHref(c.favicon) : undefined;
   const original = safeHref(c.url);
   const headingId = `clip-${clip.id}-title`;
   return (

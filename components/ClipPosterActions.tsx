@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type * as Y from 'yjs';
-import { addThemeQuote, citeClipInPoster } from '../lib/notebook/schema';
+import { addThemeQuote, citeClipInPoster } from '../lib/notebook';
 import type { Clip } from '../lib/notebook/types';
 import { pageLocator } from '../lib/poster/cite';
 import { quoteFromClip } from '../lib/poster/draft';

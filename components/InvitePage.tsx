@@ -4,7 +4,7 @@ import { createInvite, encodeInvite, inviteLink, type Invite } from '../lib/sync
 import type * as Y from 'yjs';
 import { listPeople, rotateSecret } from '../lib/ext/rotation';
 import { markShared } from '../lib/ext/notebooks';
-import { readMemberEntries, readRotationRecords, subscribe } from '../lib/notebook/schema';
+import { readMemberEntries, readRotationRecords, subscribe } from '../lib/notebook';
 import type { Candidate } from '../lib/sync/rotation';
 import { T } from './test-ids';
 import { fill, useT } from './i18n';
@@ -25,7 +25,10 @@ function usePeople(doc: Y.Doc, notebookId: string, secret: string | undefined): 
       void listPeople(doc, notebookId).then(
         (p) => {
           const key = JSON.stringify(p.map((x) => [x.keyId, x.name, x.current]));
-          if (!stopped && key !== last) (last = key), setPeople(p);
+          if (!stopped && key !== last) {
+            last = key;
+            setPeople(p);
+          }
         },
         () => !stopped && setPeople([]),
       );

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type * as Y from 'yjs';
 import type { NotebookSnapshot } from '../lib/notebook/snapshot';
 import { randomId, suggestColor } from '../lib/notebook/people';
-import { removePartner, updatePartner } from '../lib/notebook/schema';
+import { removePartner, updatePartner } from '../lib/notebook';
 import { LIBRARY_TYPES, type LibraryFacts, type PartnerProfile } from '../lib/notebook/types';
 import { ConfirmDialog } from './ConfirmDialog';
 import { GoodTimes } from './GoodTimes';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { deleteNotebook, syncEntryTitle } from '../lib/ext/notebooks';
-import { setInfo } from '../lib/notebook/schema';
+import { setInfo } from '../lib/notebook';
 import type { NotebookEntry } from '../lib/ext/storage';
 import { openNotebookSession } from '../lib/sync/notebook-session';
 import { BackupDownload } from './BackupDownload';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { NewNotebook } from '../lib/ext/notebooks';
-import { EXAMPLE_TOPICS } from '../lib/notebook/schema';
+import { EXAMPLE_TOPICS } from '../lib/notebook';
 import { T } from './test-ids';
 import { dayEnd, dayStart } from '../lib/topics/date-input';
 import { myTimeZone } from './TopicList';

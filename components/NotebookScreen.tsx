@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useRef, useState, type RefObject } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { allMessages } from '../lib/i18n';
 
 // Pages opened now and then load on first use, keeping the panel's first paint small.
@@ -10,7 +10,7 @@ const SearchPage = lazy(() => Promise.all([import('./SearchPage'), allMessages()
 const HistoryPage = lazy(() => Promise.all([import('./HistoryPage'), allMessages()]).then(([m]) => ({ default: m.HistoryPage })));
 import { lastExchangeByItem, lastExchangeItem, type Identity, type NotebookEntry } from '../lib/ext/storage';
 import { claimedMemberIds, isShared } from '../lib/sync/sharing';
-import { readMemberEntries } from '../lib/notebook/schema';
+import { readMemberEntries } from '../lib/notebook';
 import { markOpened, syncEntryTitle } from '../lib/ext/notebooks';
 import { openNotebookSession, type NotebookSession } from '../lib/sync/notebook-session';
 import { LAST_NOTEBOOK_KEY } from '../lib/sync/prefetch';
@@ -25,6 +25,8 @@ import { useTopicChanges } from './use-topic-changes';
 import { useStorageItem } from './use-storage-item';
 import { LibrariesPage, TimeZoneList } from './LibrariesPage';
 import { useClipQueue } from './use-clip-queue';
+import { useImageQueue } from './use-image-queue';
+import { ImagesContext } from './images-context';
 import { PdfClipStatus } from './PdfClipStatus';
 import { useHighlightIndex } from './use-highlight-index';
 import { T } from './test-ids';
@@ -140,6 +142,8 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
   useEffect(() => syncView.sync?.live.setTopic(openTopicId), [syncView.sync, openTopicId]);
   const durable = useCallback(() => session.persistence.confirm(), [session]);
   const arrived = useClipQueue(session.doc, session.id, me, { openTopicId, recentTopicId }, durable);
+  useImageQueue(session, arrived.map((a) => a.clipId).join());
+  const imagesAccess = useMemo(() => ({ doc: session.doc, images: () => session.images() }), [session]);
   useHighlightIndex(session.doc, session.id);
   const defaultTopic = chooseClipTopic(snap.topics, { openTopicId, recentTopicId }, Date.now());
   const main = useRef<HTMLElement>(null);
@@ -213,6 +217,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
           {t('notebookScreen.receivedFromAPartner', { count: snap.problems.length })}</p>
       )}
       <MeContext.Provider value={me}>
+      <ImagesContext.Provider value={imagesAccess}>
       <main className="page" ref={main}>
         <Suspense fallback={<p role="status">{t('notebookScreen.loading')}</p>}>
         {view.page === 'topics' && <TopicList doc={session.doc} snap={snap} changes={topicChanges} onOpen={(topicId) => setView({ page: 'topic', topicId })} onSchedule={() => setView({ page: 'schedule' })} onHistory={() => setView({ page: 'history' })} />}
@@ -246,6 +251,7 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
         <FocusHeading page={view.page} main={main} />
         </Suspense>
       </main>
+      </ImagesContext.Provider>
       </MeContext.Provider>
       <TimeZoneList />
     </>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type * as Y from 'yjs';
 import { randomId } from '../lib/notebook/people';
-import { addPosterTableRow, removePosterTableRow, setPosterRowLabel, setPosterTableCell, type PosterTableRow } from '../lib/notebook/schema';
+import { addPosterTableRow, removePosterTableRow, setPosterRowLabel, setPosterTableCell, type PosterTableRow } from '../lib/notebook';
 import type { PartnerProfile } from '../lib/notebook/types';
 import { T } from './test-ids';
 import { useT } from './i18n';

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type * as Y from 'yjs';
-import { applyTextEdit } from '../lib/notebook/schema';
+import { applyTextEdit } from '../lib/notebook';
 
 /**
  * A text input bound to a collaborative Y.Text: typing applies a minimal edit (so two partners

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import type * as Y from 'yjs';
 import type { NotebookSnapshot } from '../lib/notebook/snapshot';
-import { CONTACT_FIELDS, initPoster, noteText, posterText, redraftPosterSection, readPosterText, type ContactField, type DraftedSection } from '../lib/notebook/schema';
+import { CONTACT_FIELDS, initPoster, noteText, posterText, redraftPosterSection, readPosterText, type ContactField, type DraftedSection } from '../lib/notebook';
 import { draftOutline } from '../lib/poster/draft';
 import { outlineForPartners } from '../lib/poster/for-partners';
 import { sectionHeading } from '../lib/poster/model';

@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { posterText, unciteClipInPoster } from '../lib/notebook/schema';
+import { posterText, unciteClipInPoster } from '../lib/notebook';
 import type { Clip } from '../lib/notebook/types';
 import { sourcesList } from '../lib/poster/cite';
 import type { PosterOutline } from '../lib/poster/types';

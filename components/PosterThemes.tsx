@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type * as Y from 'yjs';
 import { randomId } from '../lib/notebook/people';
-import { proposePosterTheme } from '../lib/notebook/schema';
+import { proposePosterTheme } from '../lib/notebook';
 import type { Clip, PartnerProfile } from '../lib/notebook/types';
 import { proposeTheme, themeAgreement } from '../lib/poster/draft';
 import type { PosterTheme } from '../lib/poster/types';

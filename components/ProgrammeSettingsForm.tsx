@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { syncSettingsItem } from '../lib/ext/storage';
-import { parseSettingsCode, settingsChanges, SettingsCodeError, settingsCodeErrorText, type ProgrammeSettings, type SettingsChange } from '../lib/sync/settings-code';
+import { parseSettingsCode, settingsChanges, SettingsCodeError, settingsCodeErrorText, type ProgrammeSettings, type SettingsChange } from '../protocol/settings-code';
 import { T } from './test-ids';
 import { fill, useT } from './i18n';
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type * as Y from 'yjs';
 import { randomId } from '../lib/notebook/people';
-import { proposePosterTheme } from '../lib/notebook/schema';
+import { proposePosterTheme } from '../lib/notebook';
 import { proposeTheme } from '../lib/poster/draft';
 import type { ThemeOrigin, ThemeQuote } from '../lib/poster/types';
 import { useMe } from './me-context';

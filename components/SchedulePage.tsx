@@ -1,9 +1,9 @@
 import { useMemo, useState } from 'react';
 import type * as Y from 'yjs';
 import { remindersOffItem } from '../lib/ext/rhythm';
-import { addTopic, setInfo, updateTopic } from '../lib/notebook/schema';
+import { addTopic, setInfo, updateTopic } from '../lib/notebook';
 import type { NotebookSnapshot } from '../lib/notebook/snapshot';
-import { randomId } from '../lib/notebook/people';
+import { systemDeps as deps } from '../lib/notebook/people';
 import { planImport } from '../lib/topics/apply-import';
 import { dayEnd, dayStart, toDateInput } from '../lib/topics/date-input';
 import { IMPORT_LIMITS, parseTopicSchedule } from '../lib/topics/import';
@@ -13,7 +13,6 @@ import { myTimeZone, shortDate } from './TopicList';
 import { useStorageItem } from './use-storage-item';
 import { useT } from './i18n';
 
-const deps = { newId: () => randomId(), now: () => Date.now() };
 
 /**
  * "Programme schedule": the programme's start and poster deadline, fortnightly dates for the

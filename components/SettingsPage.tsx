@@ -2,10 +2,11 @@ import { useEffect, useState } from 'react';
 import { syncSettingsItem, DEFAULT_SIGNALING } from '../lib/ext/storage';
 import { formatIceServers, parseIceServers, parseSignaling, testPeerConnection, testSignaling, type CheckResult } from '../lib/sync/connection-test';
 import { HighlightSettings } from './HighlightSettings';
+import { ImageSettings } from './ImageSettings';
 import { T } from './test-ids';
 import { useStorageItem } from './use-storage-item';
 import { ProgrammeSettingsForm } from './ProgrammeSettingsForm';
-import { encodeSettingsCode, makeProgrammeSettings, settingsLink, SettingsCodeError, settingsCodeErrorText } from '../lib/sync/settings-code';
+import { encodeSettingsCode, makeProgrammeSettings, settingsLink, SettingsCodeError, settingsCodeErrorText } from '../protocol/settings-code';
 import { fill, useT } from './i18n';
 import { LanguageSettings } from './LanguageSettings';
 
@@ -128,6 +129,7 @@ export function SettingsPage() {
       </div>
       <MakeSettingsCode signaling={signaling} ice={ice} />
       <HighlightSettings />
+      <ImageSettings />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type * as Y from 'yjs';
-import { addThemePoint, removePosterTheme, removeThemePoint, removeThemeQuote, themePointTexts, themeTitleText, voteTheme } from '../lib/notebook/schema';
+import { addThemePoint, removePosterTheme, removeThemePoint, removeThemeQuote, themePointTexts, themeTitleText, voteTheme } from '../lib/notebook';
 import type { Clip, PartnerProfile } from '../lib/notebook/types';
 import { inTextCitation } from '../lib/poster/cite';
 import { themeAgreement } from '../lib/poster/draft';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type * as Y from 'yjs';
-import { NotebookError, updateTopic } from '../lib/notebook/schema';
+import { NotebookError, updateTopic } from '../lib/notebook';
 import type { Topic, TopicKind } from '../lib/notebook/types';
 import { dayEnd, dayStart, toDateInput } from '../lib/topics/date-input';
 import { T } from './test-ids';

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type * as Y from 'yjs';
-import { addTopic, moveTopic, NotebookError, updateTopic } from '../lib/notebook/schema';
+import { addTopic, moveTopic, NotebookError, updateTopic } from '../lib/notebook';
 import type { NotebookSnapshot } from '../lib/notebook/snapshot';
-import { randomId } from '../lib/notebook/people';
+import { systemDeps as deps } from '../lib/notebook/people';
 import type { Topic } from '../lib/notebook/types';
 import { currentTopic, daysLeft } from '../lib/topics/schedule';
 import { deadlineText } from '../lib/topics/reminders';
@@ -10,7 +10,6 @@ import { T } from './test-ids';
 import { useT } from './i18n';
 import { date } from '../lib/i18n';
 
-const deps = { newId: () => randomId(), now: () => Date.now() };
 
 let zone: { name: string; at: number } | undefined;
 /** The person's own IANA time zone: dates and countdowns follow their calendar. */

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Editor } from '@tiptap/react';
 import type * as Y from 'yjs';
-import { deleteClip, noteBody, restoreClip } from '../lib/notebook/schema';
+import { deleteClip, noteBody, restoreClip } from '../lib/notebook';
 import type { NotebookSnapshot } from '../lib/notebook/snapshot';
 import { ClipCard } from './ClipCard';
 import { ClipReader } from './ClipReader';
@@ -11,11 +11,11 @@ import { insertQuote, NoteEditor, type NoteCollab } from './NoteEditor';
 import { ProposeTheme } from './ProposeTheme';
 import { T } from './test-ids';
 import { TopicEditForm } from './TopicEditForm';
+import { systemDeps as deps } from '../lib/notebook/people';
 import { shortDate } from './TopicList';
 import { useT } from './i18n';
 
 
-const deps = { now: () => Date.now() };
 
 /** The text a clip contributes when quoted into a note. */
 function quoteOf(c: NotebookSnapshot['clips'][number]['captured']): string {

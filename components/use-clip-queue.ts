@@ -2,11 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import { drainQueue, clipQueueItem } from '../lib/ext/clip-queue';
 import type { Identity } from '../lib/ext/storage';
-import { chooseClipTopic, UNSORTED_TOPIC } from '../lib/notebook/clip-destination';
-import { randomId } from '../lib/notebook/people';
-import { addClip, addTopic, readTopic, readTopics } from '../lib/notebook/schema';
-
-const deps = { newId: () => randomId(), now: () => Date.now() };
+import { topicForArrivingClip } from '../lib/notebook/clip-destination';
+import { systemDeps as deps } from '../lib/notebook/people';
+import { addClip, readClip } from '../lib/notebook';
 
 /** A clip that just arrived in this notebook, for the "Clipped … into …" message. */
 export interface ArrivedClip {
@@ -35,10 +33,10 @@ export function useClipQueue(
     const drain = () =>
       drainQueue((item) => {
         if (item.notebookId && item.notebookId !== notebookId) return false;
-        let topic = item.topicId ? readTopic(doc, item.topicId) : undefined;
-        if (!topic || topic.archived) topic = chooseClipTopic(readTopics(doc), whereRef.current, Date.now());
-        if (!topic) topic = readTopic(doc, addTopic(doc, { title: UNSORTED_TOPIC, prompt: 'Clips taken before the notebook had topics. Move them where they belong.' }, deps))!;
-        const clipId = addClip(doc, { topicId: topic.id, captured: item.captured, clippedBy: { id: me.id, name: me.name }, clippedAt: item.clippedAt }, deps);
+        const topic = topicForArrivingClip(doc, item.topicId, whereRef.current, deps);
+        // The clip keeps its queue id: its images, captured after its text, are filed under it.
+        const newId = readClip(doc, item.id) ? deps.newId : () => item.id;
+        const clipId = addClip(doc, { topicId: topic.id, captured: item.captured, clippedBy: { id: me.id, name: me.name }, clippedAt: item.clippedAt }, { ...deps, newId });
         if (live) setArrived((a) => [...a, { clipId, title: item.captured.title, topicId: topic.id, topicTitle: topic.title }].slice(-5));
         return true;
       }, durable);

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import type * as Y from 'yjs';
 import { buildHighlightIndex } from '../lib/clip/highlight-index';
 import { saveHighlightIndex } from '../lib/ext/highlights';
-import { clipIds, readClip, subscribeChanges } from '../lib/notebook/schema';
+import { clipIds, readClip, subscribeChanges } from '../lib/notebook';
 import type { Clip } from '../lib/notebook/types';
 
 /** Clips read per idle slice: reading 2 000 clips at once would block the panel for a few hundred ms. */

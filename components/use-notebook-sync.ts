@@ -1,17 +1,15 @@
 import { useEffect, useState } from 'react';
 import { t } from '../lib/i18n';
-import {
-  fromHex, lastExchangeByItem, lastExchangeItem, notebooksItem, syncPausedItem, syncSettingsItem, toHex, topicActivityItem,
-  type Identity, type NotebookEntry,
-} from '../lib/ext/storage';
+import { exchangeRecorder } from '../lib/ext/exchanges';
+import { ensureNotebookSecret } from '../lib/ext/notebooks';
+import { fromHex, syncPausedItem, syncSettingsItem, type Identity, type NotebookEntry } from '../lib/ext/storage';
 import type { LiveStatus } from '../lib/sync/live-sync';
-import { NOTEBOOK_SECRET_BYTES } from '../lib/sync/keys';
 import { startNotebookSync, type NotebookSync } from '../lib/sync/notebook-sync';
 import type { NotebookSession } from '../lib/sync/notebook-session';
 import type { RelayStatus } from '../lib/sync/relay-client';
 import { useStorageItem } from './use-storage-item';
 import { ensureMemberKey, followRotation } from '../lib/ext/rotation';
-import { readMemberEntries, readRotationRecords, subscribe } from '../lib/notebook/schema';
+import { readMemberEntries, readRotationRecords, subscribeTransactions } from '../lib/notebook';
 import type { RotationChoice, VerifiedRotation } from '../lib/sync/rotation';
 
 /** The sync state the panel shows. */
@@ -37,21 +35,18 @@ export interface SyncView {
 
 /** Longest wait for an idle moment before joining the room after opening. */
 const SYNC_START_IDLE_MS = 1_500;
+/** How long after sync starts the images doc is read and synced (see above). */
+const IMAGES_SYNC_DELAY_MS = 3_000;
 
 /** How long the maker of a new invite stays in the old room so partners receive it. */
 const MOVE_DELAY_MS = 3_000;
 
-const NOT_INCLUDED =
-  'A partner made a new invite, and this copy of the notebook is not part of it: new changes no longer reach you. Ask your partners to send you the new invite code, then use “Join a notebook”.';
 
 /** What the person reads after this notebook moved to a partner's new invite (one whole sentence per case). */
 function movedNotice(r: VerifiedRotation): string {
-  const keeps = r.members.map((m) => `${m.name || 'no name'} (${m.words})`).join(', ');
-  return `This notebook moved to a new invite made by ${r.by.name || 'a partner'} (key words: ${r.by.words}). It keeps: ${keeps}. If this is not what your partners did, tell them.`;
+  const keeps = r.members.map((m) => `${m.name || t('rotationChoice.noName')} (${m.words})`).join(', ');
+  return t('sync.moved', { name: r.by.name || t('rotationChoice.aPartner'), words: r.by.words, keeps });
 }
-
-// Exchanges are written to storage at most this often (typing partners send many updates).
-const EXCHANGE_WRITE_MS = 2_000;
 
 /** Starts live sync and the relay for an open notebook, restarting when the settings change. */
 export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, me: Identity): SyncView {
@@ -72,45 +67,10 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
     let stopped = false;
     let running: NotebookSync | null = null;
     let unsubscribeRotation = () => {};
-    // Partners' changes arrive in bursts (typing): collect them and write to storage now and then.
-    let pending: { at: number; people: Set<string>; topics: Map<string, Set<string>> } | null = null;
-    let flushTimer: ReturnType<typeof setTimeout> | undefined;
-    const flushExchange = async () => {
-      const p = pending;
-      pending = null;
-      if (!p) return;
-      await lastExchangeItem.setValue({ ...(await lastExchangeItem.getValue()), [entry.id]: p.at });
-      const by = await lastExchangeByItem.getValue();
-      const mine = { ...(by[entry.id] ?? {}) };
-      for (const person of p.people) mine[person] = p.at;
-      await lastExchangeByItem.setValue({ ...by, [entry.id]: mine });
-      const activity = await topicActivityItem.getValue();
-      const topics = { ...(activity[entry.id] ?? {}) };
-      p.topics.forEach((people, topicId) => (topics[topicId] = { at: p.at, by: [...people] }));
-      await topicActivityItem.setValue({ ...activity, [entry.id]: topics });
-    };
-    const recordExchange = (at: number, people: string[], topics: string[]) => {
-      pending ??= { at, people: new Set(), topics: new Map() };
-      pending.at = at;
-      people.forEach((x) => pending!.people.add(x));
-      for (const t of topics) {
-        const set = pending.topics.get(t) ?? new Set<string>();
-        people.forEach((x) => set.add(x));
-        pending.topics.set(t, set);
-      }
-      flushTimer ??= setTimeout(() => {
-        flushTimer = undefined;
-        void flushExchange();
-      }, EXCHANGE_WRITE_MS);
-    };
+    // Partners' changes arrive in bursts (typing): collected, and written to storage now and then.
+    const exchanges = exchangeRecorder(entry.id);
     void (async () => {
-      let secretHex = entry.secret;
-      if (!secretHex) {
-        // A notebook made before invites existed: give it a secret now.
-        secretHex = toHex(crypto.getRandomValues(new Uint8Array(NOTEBOOK_SECRET_BYTES)));
-        const list = await notebooksItem.getValue();
-        await notebooksItem.setValue(list.map((e) => (e.id === entry.id ? { ...e, secret: secretHex } : e)));
-      }
+      const secretHex = await ensureNotebookSecret(entry);
       // Joining the room costs real work on a large notebook (y-webrtc encodes and encrypts the
       // whole state for other panels of this browser): let the panel paint and become usable first.
       await new Promise<void>((ok) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => ok(), { timeout: SYNC_START_IDLE_MS }) : setTimeout(ok, 50)));
@@ -126,12 +86,23 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
         paused,
         onLive: (st) => !stopped && setLive(st),
         onRelay: (st) => !stopped && setRelay(st),
-        onExchange: recordExchange,
+        onExchange: exchanges.record,
         onError: (m, code) => !stopped && report(m, code === 'unreachable'),
       });
       if (stopped) return void s.stop();
       running = s;
       setSync(s);
+      // The images doc syncs in rooms of its own. Reading its database (tens of MB in an old
+      // notebook) waits until the person has had a few quiet seconds with the notebook; a reader
+      // or Settings that needs the pictures opens it at once.
+      void (async () => {
+        await new Promise((ok) => setTimeout(ok, IMAGES_SYNC_DELAY_MS));
+        await new Promise<void>((ok) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => ok(), { timeout: SYNC_START_IDLE_MS }) : setTimeout(ok, 50)));
+        if (stopped) return;
+        const images = session.images();
+        await images.ready;
+        if (!stopped) await s.addImages(images);
+      })().catch((e: Error) => !stopped && report(t('sync.imagesNotSynced', { message: e.message })));
       // Publish this person's signed member entry (again if someone removed it), and follow new
       // invites partners make (now and later).
       await ensureMemberKey(session.doc, me.id, me.name);
@@ -162,16 +133,16 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
           });
           if (stopped) return;
           setChoice(asked);
-          if (r === 'not-included') report(NOT_INCLUDED);
+          if (r === 'not-included') report(t('sync.notIncluded'));
         }).catch((e: Error) => void (!stopped && report(t('sync.inviteNotChecked', { message: e.message })))));
-      unsubscribeRotation = subscribe(session.doc, () => void follow());
+      // Classified once per transaction (lib/notebook/changes.ts): typing in a note never gets here.
+      unsubscribeRotation = subscribeTransactions(session.doc, (c) => void ((c.members || c.rotations) && follow()));
       await follow();
     })().catch((e: Error) => !stopped && report(t('sync.couldNotStart', { message: e.message })));
     return () => {
       stopped = true;
       unsubscribeRotation();
-      clearTimeout(flushTimer);
-      void flushExchange();
+      void exchanges.flush();
       setSync(null);
       void running?.stop();
     };

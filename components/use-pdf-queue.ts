@@ -6,11 +6,9 @@ import type { PendingPdf } from '../lib/ext/messages';
 import { pdfQueueItem, readPdfQueue, removePendingPdf, updatePendingPdf } from '../lib/ext/pdf-queue';
 import { askPdfPermission, readPendingPdf, type PdfStage } from '../lib/ext/pdf-reader';
 import type { Identity } from '../lib/ext/storage';
-import { chooseClipTopic, UNSORTED_TOPIC } from '../lib/notebook/clip-destination';
-import { randomId } from '../lib/notebook/people';
-import { addClip, addTopic, readTopic, readTopics } from '../lib/notebook/schema';
-
-const deps = { newId: () => randomId(), now: () => Date.now() };
+import { chooseClipTopic, topicForArrivingClip } from '../lib/notebook/clip-destination';
+import { randomId, systemDeps as deps } from '../lib/notebook/people';
+import { addClip, readTopic, readTopics } from '../lib/notebook';
 
 /** What the panel shows about PDFs being clipped. */
 export interface PdfQueueView {
@@ -59,9 +57,7 @@ export function usePdfQueue(doc: Y.Doc, notebookId: string, me: Identity, where:
       try {
         const captured = await readPendingPdf(p, onStage);
         if (!live) return;
-        let topic = p.topicId ? readTopic(doc, p.topicId) : undefined;
-        if (!topic || topic.archived) topic = chooseClipTopic(readTopics(doc), whereRef.current, Date.now());
-        if (!topic) topic = readTopic(doc, addTopic(doc, { title: UNSORTED_TOPIC, prompt: 'Clips taken before the notebook had topics. Move them where they belong.' }, deps))!;
+        const topic = topicForArrivingClip(doc, p.topicId, whereRef.current, deps);
         addClip(doc, { topicId: topic.id, captured, clippedBy: { id: me.id, name: me.name }, clippedAt: p.clippedAt }, deps);
         // Only once the notebook's storage holds the clip may the PDF leave the queue.
         await durable();

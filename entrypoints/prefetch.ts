@@ -5,7 +5,6 @@
 import { prefetchLastNotebook, type Prefetch } from '@/lib/sync/prefetch';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __partnerNotebookPrefetch: Prefetch | undefined;
 }
 

@@ -57,6 +57,12 @@ export interface ServerOptions {
   fetchPageBytes: number;
   /** Rooms idle for longer are deleted at start and daily; 0 keeps rooms forever. Default 180. */
   retentionDays: number;
+  /** Relay storage: `embedded` (one log per room under `dataDir`) or `postgres` (shared by several processes). Default `embedded`. */
+  store: 'embedded' | 'postgres';
+  /** PostgreSQL connection URL; required with `store: 'postgres'`. Never logged. */
+  databaseUrl?: string;
+  /** Redis URL: signaling and relay pushes then fan out to every process using the same Redis. Default none (one process). */
+  redisUrl?: string;
   /** Log threshold. Default `info`. */
   logLevel: LogLevel;
   /** Where log lines go; default stdout at `logLevel`. */
@@ -104,6 +110,7 @@ export const DEFAULT_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   totalQuotaBytes: 8 * GiB,
   fetchPageBytes: 1 * MiB,
   retentionDays: 180,
+  store: 'embedded',
   logLevel: 'info',
 });
 
@@ -123,6 +130,10 @@ export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOpti
   if (!(o.retentionDays >= 0)) throw new Error(`retentionDays must be >= 0 (got ${o.retentionDays})`);
   if (!(o.maxMalformed >= 0)) throw new Error(`maxMalformed must be >= 0 (got ${o.maxMalformed})`);
   if (o.maxEntryBytes > o.roomQuotaBytes) throw new Error('maxEntryBytes must not exceed roomQuotaBytes');
+  if (o.store !== 'embedded' && o.store !== 'postgres') throw new Error(`store must be embedded or postgres (got ${String(o.store)})`);
+  if (o.store === 'postgres' && !o.databaseUrl) throw new Error('store postgres needs a database URL (--database-url or PN_DATABASE_URL)');
+  if (o.databaseUrl && !/^postgres(ql)?:\/\//.test(o.databaseUrl)) throw new Error('the database URL must start with postgres:// or postgresql://');
+  if (o.redisUrl && !/^rediss?:\/\//.test(o.redisUrl)) throw new Error('the Redis URL must start with redis:// or rediss://');
   return o;
 }
 
@@ -181,6 +192,10 @@ Usage: tsx server/main.ts [options]
   --total-quota <size>       PN_TOTAL_QUOTA        bytes for all relay rooms (8g)
   --fetch-page-bytes <size>  PN_FETCH_PAGE_BYTES   payload bytes per fetch page (1m)
   --retention-days <n>       PN_RETENTION_DAYS     delete rooms idle this long, 0 = never (180)
+  --store <kind>             PN_STORE              relay storage: embedded | postgres (embedded)
+  --database-url <url>       PN_DATABASE_URL       postgres://user:pass@host/db, for --store postgres
+  --redis-url <url>          PN_REDIS_URL          redis://host:6379: fan signaling and relay pushes
+                                                   out to every process on this Redis (none)
   --log-level <level>        PN_LOG_LEVEL          debug|info|warn|error (info)
   --help                                           print this text
   --print-settings-code --public-url <wss://…> …   print the settings code for participants
@@ -225,6 +240,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       'total-quota': { type: 'string' },
       'fetch-page-bytes': { type: 'string' },
       'retention-days': { type: 'string' },
+      store: { type: 'string' },
+      'database-url': { type: 'string' },
+      'redis-url': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -281,6 +299,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       totalQuotaBytes: bytes('total-quota', 'PN_TOTAL_QUOTA'),
       fetchPageBytes: bytes('fetch-page-bytes', 'PN_FETCH_PAGE_BYTES'),
       retentionDays: num('retention-days', 'PN_RETENTION_DAYS'),
+      store: pick('store', 'PN_STORE') as ServerOptions['store'] | undefined,
+      databaseUrl: pick('database-url', 'PN_DATABASE_URL'),
+      redisUrl: pick('redis-url', 'PN_REDIS_URL'),
       logLevel: logLevel === undefined ? undefined : parseLogLevel(logLevel),
     },
   };

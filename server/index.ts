@@ -6,10 +6,12 @@ import { makeOriginCheck, resolveOptions, type ServerOptions } from './config.ts
 import { CloseCode } from './close-codes.ts';
 import { AddressLimits, clientAddress, ReadGate } from './limits.ts';
 import { createLogger } from './log.ts';
-import { RELAY_PATH } from './protocol.ts';
+import { RELAY_PATH } from '../protocol/relay.ts';
 import { RelayHub } from './relay.ts';
 import { SignalingHub } from './signaling.ts';
-import { RelayStore } from './storage.ts';
+import { openRedisFanout, type Fanout } from './fanout.ts';
+import { PgStore } from './pg-store.ts';
+import { RelayStore, type RelayStorage } from './storage.ts';
 
 export type { ServerOptions } from './config.ts';
 
@@ -39,9 +41,18 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
   const originAllowed = makeOriginCheck(opts);
   const startedAt = Date.now();
 
-  const store = await RelayStore.open({ ...opts, logger: log });
-  const signaling = new SignalingHub(opts, log);
-  const relay = new RelayHub(store, opts, log);
+  const store: RelayStorage = opts.store === 'postgres'
+    ? await PgStore.open({ ...opts, databaseUrl: opts.databaseUrl!, logger: log })
+    : await RelayStore.open({ ...opts, logger: log });
+  let fanout: Fanout | undefined;
+  try {
+    fanout = opts.redisUrl ? await openRedisFanout(opts.redisUrl, log) : undefined;
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const signaling = new SignalingHub(opts, log, fanout);
+  const relay = new RelayHub(store, opts, log, fanout);
   const perAddress = new AddressLimits(opts);
   /** Timers that resume rate-limited sockets; cleared on close. */
   const rateTimers = new Set<NodeJS.Timeout>();
@@ -180,6 +191,7 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     });
   }).catch(async (e: unknown) => {
     clearInterval(keepAlive);
+    await fanout?.close();
     await store.close();
     throw e;
   });
@@ -187,7 +199,10 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
   const port = (httpServer.address() as AddressInfo).port;
   const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   const url = `ws://${hostForUrl}:${port}`;
-  log.info('listening', { host: opts.host, port, dataDir: opts.dataDir, retentionDays: opts.retentionDays });
+  log.info('listening', {
+    host: opts.host, port, store: opts.store, dataDir: opts.store === 'embedded' ? opts.dataDir : undefined,
+    fanout: opts.redisUrl ? 'redis' : 'none', retentionDays: opts.retentionDays,
+  });
 
   let closed: Promise<void> | undefined;
   const close = () =>
@@ -202,6 +217,7 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
       const deadline = Date.now() + CLOSE_GRACE_MS;
       while (sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       for (const ws of sockets) ws.terminate();
+      await fanout?.close();
       await store.close();
       await serverClosed;
       log.info('stopped', {});

@@ -1,14 +1,15 @@
 import type { WebSocket } from 'ws';
 import { CloseCode } from './close-codes.ts';
 import type { ReadGate } from './limits.ts';
+import { relayChannel, within, type Fanout } from './fanout.ts';
 import { hashName, type Logger } from './log.ts';
 import {
   encodeServerMessage, parseClientMessage, RELAY_PROTOCOL_VERSION,
   type ParseResult, type RelayClientMessage, type RelayServerMessage,
-} from './protocol.ts';
+} from '../protocol/relay.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { sendCapped } from './send-buffer.ts';
-import { StoreError, type RelayStore, type WriteGuard } from './storage.ts';
+import { StoreError, type RelayStorage, type WriteGuard } from './storage.ts';
 
 /** What the relay needs to know about where a connection comes from. */
 export interface RelayPeer {
@@ -38,16 +39,21 @@ export interface RelayLimits {
  */
 const MAX_IN_FLIGHT = 16;
 
-/** Serves the `/relay` protocol (see PROTOCOL.md) over a {@link RelayStore}. */
+/** Longest a `hello` waits for the room's fan-out subscription before answering anyway. */
+const SUBSCRIBE_WAIT_MS = 1000;
+
+/** Serves the `/relay` protocol (see PROTOCOL.md) over a {@link RelayStorage} (embedded log or PostgreSQL). */
 export class RelayHub {
   private readonly followers = new Map<string, Set<WebSocket>>();
+  /** Per followed room, the fan-out subscription (resolved once in place). */
+  private readonly subscribing = new Map<string, Promise<void> | undefined>();
 
   /**
    * @param store durable storage
    * @param limits per-connection limits
    * @param log structured logger; room names only ever go through {@link hashName}
    */
-  constructor(private readonly store: RelayStore, private readonly limits: RelayLimits, private readonly log: Logger) {}
+  constructor(private readonly store: RelayStorage, private readonly limits: RelayLimits, private readonly log: Logger, private readonly fanout?: Fanout) {}
 
   /** Number of rooms with at least one following connection. */
   get roomCount(): number {
@@ -72,7 +78,11 @@ export class RelayHub {
       const set = this.followers.get(room);
       if (set) {
         set.delete(ws);
-        if (set.size === 0) this.followers.delete(room);
+        if (set.size === 0) {
+          this.followers.delete(room);
+          this.subscribing.delete(room);
+          this.fanout?.leave(relayChannel(room));
+        }
       }
       following.delete(room);
     };
@@ -131,8 +141,19 @@ export class RelayHub {
         // Follow only after the status is known, so a failed hello leaves nothing behind.
         following.add(m.room);
         let set = this.followers.get(m.room);
-        if (!set) this.followers.set(m.room, (set = new Set()));
+        if (!set) {
+          this.followers.set(m.room, (set = new Set()));
+          // Pushes of appends made on other processes, delivered to this process's followers only.
+          const room = m.room;
+          this.subscribing.set(room, this.fanout?.join(relayChannel(room), (text) => {
+            for (const f of this.followers.get(room) ?? []) this.sendText(f, text);
+          }));
+        }
         set.add(ws);
+        // With several processes, `welcome` promises pushes from all of them: wait (briefly) until
+        // this process receives the room's channel.
+        const subscribed = this.subscribing.get(m.room);
+        if (subscribed) await within(subscribed, SUBSCRIBE_WAIT_MS);
         this.send(ws, { type: 'welcome', id: m.id, room: m.room, version: RELAY_PROTOCOL_VERSION, ...s });
         return;
       }
@@ -150,13 +171,15 @@ export class RelayHub {
         this.send(ws, { type: 'ack', id: m.id, room: m.room, seqs, generation });
         this.log.debug('appended', { conn: connId, room: hashName(m.room), entries: seqs.length, head: seqs[seqs.length - 1] });
         const others = this.followers.get(m.room);
-        if (others && (others.size > 1 || !others.has(ws))) {
+        const localOthers = !!others && (others.size > 1 || !others.has(ws));
+        if (localOthers || this.fanout) {
           const text = encodeServerMessage({
             type: 'push', room: m.room, generation,
             entries: m.entries.map((data, i) => ({ seq: seqs[i]!, kind: 'update' as const, data })),
           });
           // The appender already has its entries (and their seqs from the ack).
-          for (const other of others) if (other !== ws) this.sendText(other, text);
+          if (localOthers) for (const other of others) if (other !== ws) this.sendText(other, text);
+          this.fanout?.publish(relayChannel(m.room), text);
         }
         return;
       }
@@ -184,3 +207,4 @@ export class RelayHub {
     sendCapped(ws, text);
   }
 }
+

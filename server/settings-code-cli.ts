@@ -1,13 +1,13 @@
 /**
  * `npm run server -- --print-settings-code --public-url wss://sync.example.org [...]`: prints the
- * settings code and link an organiser sends to every participant (lib/sync/settings-code.ts).
+ * settings code and link an organiser sends to every participant (protocol/settings-code.ts).
  * With `--turn-secret` (coturn's `static-auth-secret`) it mints a TURN credential that expires
  * after `--turn-days`, by the TURN REST scheme coturn checks: username `<expiry>:<label>`,
  * password base64(HMAC-SHA1(secret, username)).
  */
 import { createHmac } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { encodeSettingsCode, makeProgrammeSettings, settingsLink, SettingsCodeError, type IceServerSetting } from '../lib/sync/settings-code.ts';
+import { encodeSettingsCode, makeProgrammeSettings, settingsLink, SettingsCodeError, type IceServerSetting } from '../protocol/settings-code.ts';
 
 /** Help for the settings-code mode. */
 export const SETTINGS_CODE_USAGE = `Print the settings code for your programme's participants.

@@ -1,8 +1,12 @@
 import type { WebSocket } from 'ws';
 import { CloseCode } from './close-codes.ts';
+import { signalingChannel, within, type Fanout } from './fanout.ts';
 import { hashName, type Logger } from './log.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { sendCapped } from './send-buffer.ts';
+
+/** Longest a `pong` waits for the connection's fan-out subscriptions. */
+const SUBSCRIBE_WAIT_MS = 1000;
 
 /** Limits the signaling hub enforces per connection. */
 export interface SignalingLimits {
@@ -30,7 +34,13 @@ export class SignalingHub {
    * @param limits per-connection limits
    * @param log structured logger; topic names only ever go through {@link hashName}
    */
-  constructor(private readonly limits: SignalingLimits, private readonly log: Logger) {}
+  constructor(private readonly limits: SignalingLimits, private readonly log: Logger, private readonly fanout?: Fanout) {}
+
+  /** Delivers an already-serialised publish to this process's subscribers of `topic`. */
+  private deliverLocal(topic: string, text: string): void {
+    const receivers = this.topics.get(topic);
+    if (receivers) for (const r of receivers) this.sendText(r, text);
+  }
 
   /** Number of topics with at least one subscriber. */
   get topicCount(): number {
@@ -40,6 +50,8 @@ export class SignalingHub {
   /** Takes over a freshly upgraded connection. `connId` only labels log lines. */
   handle(ws: WebSocket, connId: number): void {
     const mine = new Set<string>();
+    /** This connection's topics' fan-out subscriptions, all in place once this resolves. */
+    let subscribed: Promise<unknown> = Promise.resolve();
     const bucket = new TokenBucket(this.limits.ratePerSec, this.limits.rateBurst);
     let malformed = 0;
     let closed = false;
@@ -48,7 +60,10 @@ export class SignalingHub {
       const subs = this.topics.get(topic);
       if (subs) {
         subs.delete(ws);
-        if (subs.size === 0) this.topics.delete(topic);
+        if (subs.size === 0) {
+          this.topics.delete(topic);
+          this.fanout?.leave(signalingChannel(topic));
+        }
       }
       mine.delete(topic);
     };
@@ -88,7 +103,12 @@ export class SignalingHub {
             if (typeof topic !== 'string' || mine.has(topic)) continue;
             if (mine.size >= this.limits.maxTopics) return closeWith(CloseCode.TooManyTopics, `more than ${this.limits.maxTopics} topics`);
             let subs = this.topics.get(topic);
-            if (!subs) this.topics.set(topic, (subs = new Set()));
+            if (!subs) {
+              this.topics.set(topic, (subs = new Set()));
+              // Other processes' publishes to this topic are delivered here only, never republished.
+              const joined = this.fanout?.join(signalingChannel(topic), (text) => this.deliverLocal(topic, text));
+              if (joined) subscribed = Promise.all([subscribed, joined]);
+            }
             subs.add(ws);
             mine.add(topic);
           }
@@ -101,16 +121,21 @@ export class SignalingHub {
         case 'publish': {
           if (typeof m.topic !== 'string' || !m.topic) break;
           const receivers = this.topics.get(m.topic);
-          if (!receivers) break;
-          m.clients = receivers.size;
+          if (!receivers && !this.fanout) break;
+          // With several processes this counts this process's subscribers only.
+          m.clients = receivers?.size ?? 0;
           // Serialise once for all receivers; the message is relayed as the sender wrote it.
           const text = JSON.stringify(m);
-          this.log.debug('publish', { conn: connId, topic: hashName(m.topic), receivers: receivers.size, bytes: text.length });
-          for (const r of receivers) this.sendText(r, text);
+          this.log.debug('publish', { conn: connId, topic: hashName(m.topic), receivers: receivers?.size ?? 0, bytes: text.length });
+          if (receivers) for (const r of receivers) this.sendText(r, text);
+          this.fanout?.publish(signalingChannel(m.topic), text);
           break;
         }
         case 'ping':
-          this.send(ws, { type: 'pong' });
+          // With several processes, a `pong` after a `subscribe` also means that publishes from the
+          // other processes reach this connection (waiting at most 1 s for Redis).
+          if (this.fanout) void within(subscribed, SUBSCRIBE_WAIT_MS).then(() => !closed && this.send(ws, { type: 'pong' }));
+          else this.send(ws, { type: 'pong' });
           break;
         default:
           // Unknown types are ignored, as the stock server does (forward compatibility).

@@ -2,9 +2,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import * as zlib from 'node:zlib';
-import { RELAY_ROOM_PREFIX, type EntryKind, type RelayEntry, type RelayErrorCode } from './protocol.ts';
+import { RELAY_ROOM_PREFIX, type EntryKind, type RelayEntry, type RelayErrorCode } from '../protocol/relay.ts';
 import { hashName, silentLogger, type Logger } from './log.ts';
-import { crc32 as sharedCrc32 } from '../lib/crc32.ts';
+import { crc32 as sharedCrc32 } from '../protocol/crc32.ts';
 
 /*
  * On-disk layout (see README "Storage"):
@@ -75,6 +75,28 @@ export interface WriteExpectation {
   generation?: string;
   /** The seq the first appended entry must get; a mismatch is a `conflict`. */
   seq?: number;
+}
+
+/**
+ * What the relay needs from its storage. Two implementations: {@link RelayStore} (the embedded
+ * log on local disk, the default) and `PgStore` (pg-store.ts, PostgreSQL, shared by several
+ * server processes). Both keep the same rules: rooms are created only by the token they are named
+ * after, a write is durable before its promise resolves, seqs increase by one from 1, a named
+ * generation or seq that does not match is a `conflict`, quotas are enforced before writing.
+ */
+export interface RelayStorage {
+  /** Status of a room for `hello`; refreshes its activity time. */
+  status(room: string, writeToken?: string): Promise<RoomStatus>;
+  /** Creates the room (only with the token it is named after) or checks the token; returns its generation. */
+  claim(room: string, writeToken: string, guard?: WriteGuard): Promise<string>;
+  /** Appends entries durably and returns their seqs; creates the room if needed. */
+  append(room: string, writeToken: string, entries: Uint8Array[], expect?: WriteExpectation, guard?: WriteGuard): Promise<AppendResult>;
+  /** Reads entries with seq > since, up to about `maxBytes` of payload (always at least one). */
+  read(room: string, since: number, maxBytes: number): Promise<ReadResult>;
+  /** Replaces entries with seq <= upTo by one snapshot entry with seq upTo. */
+  compact(room: string, writeToken: string, upTo: number, snapshot: Uint8Array, expect?: WriteExpectation, guard?: WriteGuard): Promise<void>;
+  /** Waits for pending writes (so acknowledged ones are stored) and releases resources. */
+  close(): Promise<void>;
 }
 
 /** Limits the store enforces. */
@@ -274,7 +296,7 @@ async function statOrNull(p: string) {
  * are serialised through a promise chain, so no locking is needed and the in-memory index
  * always matches the file.
  */
-export class RelayStore {
+export class RelayStore implements RelayStorage {
   private readonly roomsDir: string;
   private readonly loaded = new Map<string, Room>();
   /**
@@ -727,7 +749,7 @@ export class RelayStore {
 }
 
 /** A fresh generation id: 128 random bits, hex. */
-function newGeneration(): string {
+export function newGeneration(): string {
   return randomBytes(16).toString('hex');
 }
 

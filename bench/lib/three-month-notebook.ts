@@ -34,15 +34,15 @@ import {
   readPartners,
   readTopics,
   registerClient,
-  setMemberKey,
+  setMemberEntry,
   updatePartner,
   type Deps,
-} from '../../lib/notebook/schema';
+} from '../../lib/notebook';
 import type { CapturedContent, ClipKind, LibraryType } from '../../lib/notebook/types';
 import { draftOutline, proposeTheme, quoteFromClip } from '../../lib/poster/draft';
 
 /** Bump when the generator's output changes, so stale caches are not reused. */
-export const GENERATOR_VERSION = 4;
+export const GENERATOR_VERSION = 5;
 
 /** What the benchmark needs to know about the generated notebook (kept beside the cached bytes). */
 export interface ThreeMonthMeta {
@@ -456,7 +456,8 @@ export function generateThreeMonthNotebook(seed = 1): { update: Uint8Array; meta
       facts: { founded: 1900 + r.int(0, 110), collectionSize: r.int(20_000, 2_000_000), registeredUsers: r.int(1_000, 90_000), staff: r.int(3, 180), yearlyVisits: r.int(10_000, 900_000) },
       website: `https://www.${p.site}/`, email: `${p.name.split(' ')[0]!.toLowerCase()}@${p.site}`, social: [`https://www.facebook.com/${p.site.split('.')[0]}`, `https://www.instagram.com/${p.site.split('.')[0]}`],
     });
-    setMemberKey(doc, p.id, { kty: 'EC', crv: 'P-256', x: r.id() + r.id().slice(0, 21), y: r.id() + r.id().slice(0, 21), ext: true, key_ops: [] });
+    // A signed member entry is about this size (schema 'members': signing key id → signed JSON).
+    setMemberEntry(doc, r.id() + r.id(), JSON.stringify({ personId: p.id, name: p.name, key: { kty: 'EC', crv: 'P-256', x: r.id() + r.id().slice(0, 21), y: r.id() + r.id().slice(0, 21) }, sig: r.id().repeat(4) }));
   });
   // The partners' own topics, added in the first weeks.
   for (const t of OWN_TOPICS) {

@@ -41,8 +41,9 @@ import {
   readPoster,
   readTopics,
   schemaVersion,
-} from '../notebook/schema';
+} from '../notebook';
 import { fragmentMarkdown } from './note-markdown';
+import { UserFacingError } from '../../protocol/user-error';
 
 /** The signature value of the `format` key. */
 export const BACKUP_FORMAT = 'partner-notebook-backup';
@@ -70,20 +71,8 @@ export type BackupErrorCode =
  * A backup that cannot be read or restored. `message` is written for the librarian: what is wrong
  * and what to do. Thrown before anything is written, so every notebook stays as it was.
  */
-export class BackupError extends Error {
+export class BackupError extends UserFacingError<BackupErrorCode> {
   override name = 'BackupError';
-  /** Machine-readable reason, for the UI and tests. */
-  readonly code: BackupErrorCode;
-
-  /**
-   * @param code machine-readable reason
-   * @param message text for the person: what is wrong, what to do
-   * @param options `cause` keeps the underlying error, if any
-   */
-  constructor(code: BackupErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 const MB = 1024 * 1024;

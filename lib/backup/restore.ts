@@ -7,7 +7,7 @@
  * was made stay deleted, because the doc has already seen (and deleted) them.
  */
 import * as Y from 'yjs';
-import { migrate } from '../notebook/schema';
+import { migrate } from '../notebook';
 import { inspectState, type Backup, type BackupCounts } from './format';
 
 /** Transaction origin of a restore, so listeners can tell it from typing and from peers. */

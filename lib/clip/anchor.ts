@@ -62,7 +62,7 @@ export function anchorForRange(doc: Document, range: Range): TextAnchor | undefi
     const data = node.data;
     let inStart = 0;
     let inEnd = data.length;
-    let intersects = false;
+    let intersects: boolean;
     try {
       intersects = range.intersectsNode(node);
     } catch {

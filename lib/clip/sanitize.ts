@@ -76,7 +76,7 @@ const SAFE_DATA_IMAGE = /^data:image\/(?:png|jpe?g|gif|webp|avif|bmp|x-icon);bas
  * they parse `java\tscript:` — otherwise the check and the browser would disagree.
  */
 export function safeUrl(value: string, baseUrl: string, allowDataImage = false): string | undefined {
-  // eslint-disable-next-line no-control-regex
+   
   const cleaned = value.replace(/[\u0000-\u0020\u007f-\u009f]+/g, (m, offset: number) =>
     // Inner spaces in a path are legitimate (they get percent-encoded); leading/trailing not.
     offset === 0 || offset + m.length === value.length || /[\u0000-\u001f\u007f-\u009f]/.test(m) ? '' : m,

@@ -11,7 +11,7 @@ import { browser } from 'wxt/browser';
 import { BackupError, backupFileName, decodeBackup, encodeBackup, type Backup } from '../backup/format';
 import { BACKUP_ORIGIN, describeAdded, mergeBackupInto } from '../backup/restore';
 import { randomId } from '../notebook/people';
-import { highestRotationEpoch, migrate, readInfo, setInfo } from '../notebook/schema';
+import { highestRotationEpoch, migrate, readInfo, setInfo } from '../notebook';
 import { NOTEBOOK_SECRET_BYTES } from '../sync/keys';
 import { keepVersion } from '../sync/history-keeper';
 import { openNotebookSession } from '../sync/notebook-session';
@@ -116,7 +116,7 @@ export async function restoreBackup(input: Uint8Array | Backup, target: RestoreT
 
   const doc = new Y.Doc();
   const persistence = new LocalPersistence(doc, dbNameFor(id));
-  let rotationEpoch = 0;
+  let rotationEpoch: number;
   try {
     await persistence.whenLoaded;
     Y.applyUpdate(doc, backup.state, BACKUP_ORIGIN);

@@ -5,7 +5,7 @@
  */
 import { browser, type Browser } from 'wxt/browser';
 import { describeCaptureError, whyUnclippable } from '../clip/restricted';
-import { parseCaptured } from '../notebook/schema';
+import { parseCaptured } from '../notebook/parse';
 import { randomId } from '../notebook/people';
 import type { CapturedContent } from '../notebook/types';
 import { looksLikePdfUrl } from '../clip/pdf';
@@ -13,6 +13,7 @@ import { addNotice, enqueueClip } from './clip-queue';
 import type { ClipOutcome, QueuedClip } from './messages';
 import { enqueuePdf } from './pdf-queue';
 import { backgroundText } from './language';
+import { queueClipImages } from './image-queue';
 
 /** Thrown by {@link captureTab} when the tab shows a PDF: it is clipped as a file, not as a page. */
 export class PdfTabError extends Error {
@@ -91,6 +92,8 @@ export async function clipTab(
   } catch (e) {
     return fail({ ok: false, reason: 'failed', message: (e as Error).message, url: captured.url, title: captured.title });
   }
+  // Text first: the clip is filed now; its images follow once downloaded and shrunk.
+  void queueClipImages(tab.id, id, captured, opts.destination?.notebookId);
   return { ok: true, queuedId: id, title: captured.title };
 }
 

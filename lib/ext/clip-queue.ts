@@ -5,7 +5,7 @@
  */
 import { t } from '../i18n';
 import { storage } from 'wxt/utils/storage';
-import { parseCaptured } from '../notebook/schema';
+import { parseCaptured } from '../notebook/parse';
 import type { ClipNotice, QueuedClip } from './messages';
 
 /** Bound on queued clips: about 100 full articles; beyond that the person is asked to open the panel. */

@@ -3,17 +3,27 @@
  * plus each notebook's own IndexedDB database.
  */
 import { forgetHighlightIndex } from './highlights';
-import { initNotebook, readRotationRecords, updatePartner, setInfo } from '../notebook/schema';
-import { randomId } from '../notebook/people';
+import { initNotebook, readRotationRecords, updatePartner, setInfo } from '../notebook';
+import { randomId, systemDeps as deps } from '../notebook/people';
 import type { NotebookInfo } from '../notebook/types';
 import { dbNameFor } from '../sync/persistence';
-import { openNotebookSession, type NotebookSession } from '../sync/notebook-session';
+import { imagesDbNameFor, openNotebookSession, type NotebookSession } from '../sync/notebook-session';
 import { NOTEBOOK_SECRET_BYTES } from '../sync/keys';
 import type { Invite } from '../sync/invite';
 import { commitSecret, verifyRotation } from '../sync/rotation';
-import { activeNotebookItem, notebooksItem, toHex, type Identity, type NotebookEntry } from './storage';
+import { deadlinesItem, remindersSentItem } from './rhythm';
+import {
+  activeNotebookItem,
+  lastExchangeByItem,
+  lastExchangeItem,
+  notebooksItem,
+  toHex,
+  topicActivityItem,
+  topicSeenItem,
+  type Identity,
+  type NotebookEntry,
+} from './storage';
 
-const deps = { newId: () => randomId(), now: () => Date.now() };
 
 /** What the "New notebook" form gives. */
 export interface NewNotebook {
@@ -72,23 +82,70 @@ export async function markShared(id: string): Promise<void> {
 
 /** Deletes a notebook's copy on this computer (partners keep theirs) and picks another to show. */
 export async function deleteNotebook(id: string): Promise<NotebookEntry | undefined> {
-  await new Promise<void>((resolve, reject) => {
-    const req = indexedDB.deleteDatabase(dbNameFor(id));
-    req.onsuccess = () => resolve();
-    req.onerror = () => reject(req.error);
-    // Another tab still has it open: the delete completes when that tab closes it.
-    req.onblocked = () => resolve();
-  });
+  // Its images (a database of their own) go with it.
+  for (const name of [dbNameFor(id), imagesDbNameFor(id)]) {
+    await new Promise<void>((resolve, reject) => {
+      const req = indexedDB.deleteDatabase(name);
+      req.onsuccess = () => resolve();
+      req.onerror = () => reject(req.error);
+      // Another tab still has it open: the delete completes when that tab closes it.
+      req.onblocked = () => resolve();
+    });
+  }
   localStorage.removeItem(`pn-journal:${dbNameFor(id)}`);
   // Its History goes too: it holds the same notes and clips.
   await (await import('../sync/history-store')).HistoryStore.remove(id);
   // Its passages must not keep showing on web pages.
   await forgetHighlightIndex(id).catch(() => {});
+  await forgetNotebookRecords(id);
   const rest = (await notebooksItem.getValue()).filter((e) => e.id !== id);
   await notebooksItem.setValue(rest);
   const next = [...rest].sort((a, b) => b.lastOpenedAt - a.lastOpenedAt)[0];
   await activeNotebookItem.setValue(next?.id ?? null);
   return next;
+}
+
+/** The notebook's secret (hex); a notebook made before invites existed is given one now, and keeps it. */
+export async function ensureNotebookSecret(entry: NotebookEntry): Promise<string> {
+  if (entry.secret) return entry.secret;
+  const secret = toHex(crypto.getRandomValues(new Uint8Array(NOTEBOOK_SECRET_BYTES)));
+  let kept = secret;
+  const list = await notebooksItem.getValue();
+  await notebooksItem.setValue(
+    list.map((e) => {
+      if (e.id !== entry.id) return e;
+      // Another panel may have given it one meanwhile: the first one stays.
+      if (e.secret) {
+        kept = e.secret;
+        return e;
+      }
+      return { ...e, secret };
+    }),
+  );
+  return kept;
+}
+
+/** Per-notebook bookkeeping kept in extension storage, keyed by notebook id. */
+const PER_NOTEBOOK_ITEMS = [lastExchangeItem, lastExchangeByItem, topicActivityItem, topicSeenItem, deadlinesItem] as const;
+
+/**
+ * Forgets what this computer noted about a notebook outside its databases: when partners' changes
+ * last arrived (overall and per partner), which topics changed and were seen, its poster deadline,
+ * and the reminders already shown for it. Clips still waiting in the queues are the person's own
+ * work and stay: the panel files them into the notebook that is open.
+ */
+export async function forgetNotebookRecords(id: string): Promise<void> {
+  for (const item of PER_NOTEBOOK_ITEMS) {
+    const all = (await item.getValue()) as Record<string, unknown>;
+    if (!(id in all)) continue;
+    const rest = { ...all };
+    delete rest[id];
+    await (item as { setValue(v: Record<string, unknown>): Promise<void> }).setValue(rest);
+  }
+  // Reminder keys are `kind:notebookId:…` (lib/topics/reminders.ts).
+  const sent = await remindersSentItem.getValue();
+  const keep = Object.fromEntries(Object.entries(sent).filter(([key]) => key.split(':')[1] !== id));
+  if (Object.keys(keep).length !== Object.keys(sent).length) await remindersSentItem.setValue(keep);
 }
 
 /** A join that would go backwards or cannot be done; the message says what to do. Nothing was changed. */

@@ -6,7 +6,7 @@
  */
 import { t } from '../i18n';
 import type * as Y from 'yjs';
-import { addRotationRecord, readMemberEntries, readMemberEntry, readRotationRecords, setMemberEntry } from '../notebook/schema';
+import { addRotationRecord, readMemberEntries, readMemberEntry, readRotationRecords, setMemberEntry } from '../notebook';
 import { NOTEBOOK_SECRET_BYTES } from '../sync/keys';
 import {
   addSigningKeys, commitSecret, generateMemberKeys, listCandidates, makeRotation, myKeyId, resolveRotations, RotationError, signMemberEntry, verifyMember, verifyRotation,

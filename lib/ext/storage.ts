@@ -85,5 +85,19 @@ export const topicSeenItem = storage.defineItem<Record<string, Record<string, nu
 /** This person's member key pair: new invites are wrapped for it (lib/sync/rotation.ts). */
 export const memberKeysItem = storage.defineItem<MemberKeyPair | null>('local:memberKeys', { fallback: null });
 
+/** Sites (origins) whose images and icons the person chose to load from the web ("Show images from this site"). */
+export const remoteImageSitesItem = storage.defineItem<string[]>('local:remoteImageSites', { fallback: [] });
+
+/** Remembers that the person wants images from `site` loaded from the web. */
+export async function allowRemoteImages(site: string): Promise<void> {
+  const list = await remoteImageSitesItem.getValue();
+  if (!list.includes(site)) await remoteImageSitesItem.setValue([...list, site].slice(-500));
+}
+
+/** Stops loading images from `site` from the web. */
+export async function forbidRemoteImages(site: string): Promise<void> {
+  await remoteImageSitesItem.setValue((await remoteImageSitesItem.getValue()).filter((s) => s !== site));
+}
+
 /** The UI language chosen in Settings ('browser': follow the browser's language). Parsed on read. */
 export const languageItem = storage.defineItem<string>('local:language', { fallback: 'browser' });

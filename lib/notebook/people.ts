@@ -1,6 +1,7 @@
 /**
  * Identity helpers that need no browser: colours and ids.
  */
+import type { Deps } from './keys';
 
 /** Colours that stay readable as white-on-colour labels and on a white page (WCAG AA for large text). */
 export const PERSON_COLORS = ['#1f6feb', '#c2410c', '#15803d', '#9333ea', '#be123c', '#0e7490', '#a16207', '#4338ca'] as const;
@@ -24,3 +25,6 @@ export function randomId(getRandomValues: (a: Uint8Array) => Uint8Array = (a) =>
 export function isSafeColor(c: string): boolean {
   return /^#[0-9a-fA-F]{6}$/.test(c);
 }
+
+/** The real clock and id source, for callers outside tests (tests pass their own {@link Deps}). */
+export const systemDeps: Deps = { newId: () => randomId(), now: () => Date.now() };

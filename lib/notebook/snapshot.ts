@@ -3,7 +3,7 @@
  * read it with `useSyncExternalStore` (which needs a stable snapshot between changes).
  */
 import type * as Y from 'yjs';
-import { changedParts, clipCounts, clipTags, countWords, noteText, readClips, readInfo, readPartners, readProblems, readTopics, subscribe, topicStats, type ChangedParts, type TopicStats } from './schema';
+import { classifyTransaction, clipCounts, clipTags, countWords, noteText, readClips, readInfo, readPartners, readProblems, readTopics, subscribe, topicStats, type ChangedParts, type TopicStats } from './index';
 import type { Clip, NotebookInfo, PartnerProfile, Topic } from './types';
 
 /** Everything the panel shows about a notebook at one moment. */
@@ -82,7 +82,7 @@ export function createSnapshotStore(doc: Y.Doc): SnapshotStore {
   const words = new Map<string, number>();
   const onTransaction = (tr: Y.Transaction) => {
     if (dirty === 'all') return;
-    const c = changedParts(doc, tr);
+    const c = classifyTransaction(doc, tr);
     dirty = {
       info: dirty.info || c.info,
       topics: dirty.topics || c.topics,

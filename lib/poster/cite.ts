@@ -13,7 +13,7 @@
 import type { Clip } from '../notebook/types';
 import { agreedThemes, outlinePartnerIds } from './draft';
 import { cleanText, escapeHtml, escapeMarkdown, monthName, safeHttpUrl } from './format';
-import type { PosterOutline } from './types';
+import type { PosterOutline } from '../notebook/poster/types';
 
 /** A piece of a rendered citation. */
 export interface CitationPart {

@@ -8,7 +8,7 @@
  * dropping it silently. Markdown and HTML keep the original text (the reader's fonts render it).
  */
 import { buildPosterModel, runsText } from './model';
-import type { PosterContext, PosterOutline } from './types';
+import type { PosterContext, PosterOutline } from '../notebook/poster/types';
 
 /**
  * Code point ranges of Noto Sans 400/700 from @expo-google-fonts/noto-sans 0.4.2 (both weights

@@ -8,7 +8,7 @@
 import { currentLocale, list, t, type Translate } from '../i18n';
 import type { Clip, LibraryType, NotebookInfo, PartnerProfile, Topic } from '../notebook/types';
 import { countWords, formatCount, formatDay, joinAnd, plural } from './format';
-import type { ComparisonRow, PosterContact, PosterLibrary, PosterOutline, PosterTheme, ThemeOrigin, ThemeQuote } from './types';
+import type { ComparisonRow, PosterContact, PosterLibrary, PosterOutline, PosterTheme, ThemeOrigin, ThemeQuote } from '../notebook/poster/types';
 import { isValidTimeZone, zoneOffset } from '../topics/time-zone';
 
 /** What {@link draftOutline} drafts from: plain data read from the notebook. */

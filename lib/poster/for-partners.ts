@@ -3,7 +3,7 @@
  * every export agree on who must agree to a theme (exports count the outline's library blocks).
  */
 import type { PartnerProfile } from '../notebook/types';
-import type { PosterOutline } from './types';
+import type { PosterOutline } from '../notebook/poster/types';
 
 /**
  * The outline with one library block per current partner: stored blocks first in their order,

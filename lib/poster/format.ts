@@ -39,7 +39,7 @@ export function formatDay(ms: number): string {
 
 /** Words in a text: letter/number runs, with inner apostrophes and hyphens kept ("don't", "e-mail"). */
 export function countWords(text: string): number {
-  return text.match(/[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*/gu)?.length ?? 0;
+  return text.match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu)?.length ?? 0;
 }
 
 /**
@@ -52,7 +52,7 @@ export function cleanText(text: string): string {
     .normalize('NFC')
     .replace(/\r\n?/g, '\n')
     .replace(/\t/g, ' ')
-    // eslint-disable-next-line no-control-regex
+     
     .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '');
 }
 
@@ -118,7 +118,7 @@ export function safeHttpUrl(url: string | undefined): string | undefined {
 
 /** A plausible e-mail address (no spaces, one @, a dot in the domain, no markup characters). */
 export function isEmail(s: string): boolean {
-  return /^[^\s@<>"'()\[\],;:]+@[^\s@<>"'()\[\],;:]+\.[^\s@<>"'()\[\],;:]+$/.test(s.trim());
+  return /^[^\s@<>"'()[\],;:]+@[^\s@<>"'()[\],;:]+\.[^\s@<>"'()[\],;:]+$/.test(s.trim());
 }
 
 /** Joins "a", "b" and "c" as "a, b and c" (no Oxford comma: plain English prose). */

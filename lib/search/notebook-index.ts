@@ -5,7 +5,7 @@
  * re-indexed. The bridge between the Y.Doc (through schema.ts) and the pure index.
  */
 import type * as Y from 'yjs';
-import { noteText, readClip, readClips, readTopic, readTopics, subscribeChanges } from '../notebook/schema';
+import { noteText, readClip, readClips, readTopic, readTopics, subscribeChanges } from '../notebook';
 import { createSearchIndex, type SearchIndex } from './index';
 
 /** Runs `work` when the page is idle; `work` gets a function saying how many ms it may still use. */

@@ -10,7 +10,7 @@ import { chainUpdate, DEFAULT_RETENTION, docBeforeTransaction, type HistoryReaso
 import {
   clientPeople, clipCounts, countWords, HISTORY_ORIGIN, measureDeletion, noteText, readPartner, readTopics, restoreFromPast,
   type DeletionSize, type RestoreCounts, type RestoreScope,
-} from '../notebook/schema';
+} from '../notebook';
 import { HistoryStore, type VersionContent } from './history-store';
 
 /** What counts as "removes a lot": any topic, this many clips, or this many characters of notes. */
@@ -120,7 +120,10 @@ export class HistoryKeeper {
   async stop(): Promise<void> {
     this.stopped = true;
     this.o.doc.off('afterTransaction', this.onTransaction);
-    for (const t of this.timers) clearTimeout(t), clearInterval(t);
+    for (const t of this.timers) {
+      clearTimeout(t);
+      clearInterval(t);
+    }
     clearTimeout(this.quietTimer);
     await this.queue.catch(() => {});
     (await this.store.catch(() => undefined))?.close();

@@ -33,7 +33,11 @@
  * or not, because a protocol handler or the side panel may hand us those.
  */
 import type { Translate } from '../i18n';
-import { crc32 } from '../crc32';
+import { checksum, fromBase64Url, toBase64Url } from '../../protocol/code-text';
+import { UserFacingError } from '../../protocol/user-error';
+
+// Kept importable from here for code written before the helpers moved to protocol/.
+export { checksum, fromBase64Url, toBase64Url };
 
 /** The only invite format this build writes and reads. */
 export const INVITE_VERSION = 1;
@@ -59,7 +63,6 @@ const NOTEBOOK_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const TAG_SIGNALING = 1;
 const TAG_TITLE = 2;
 const CHECKSUM_CHARS = 6;
-const B64URL_CHARS = /^[A-Za-z0-9_-]*$/;
 
 /** Everything a partner needs to join a notebook. Treat as a password: it grants full access. */
 export interface Invite {
@@ -82,20 +85,8 @@ export type InviteErrorCode = 'empty' | 'not-an-invite' | 'damaged' | 'unsupport
  * An invite that cannot be used. `message` is written for the person pasting the invite:
  * what is wrong and what to do. `code` is for the UI and tests.
  */
-export class InviteError extends Error {
+export class InviteError extends UserFacingError<InviteErrorCode> {
   override name = 'InviteError';
-  /** Machine-readable reason. */
-  readonly code: InviteErrorCode;
-
-  /**
-   * @param code machine-readable reason
-   * @param message text for the person: what is wrong, what to do
-   * @param options `cause` keeps the underlying error, if any
-   */
-  constructor(code: InviteErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 const MESSAGES = {
@@ -340,7 +331,7 @@ function checkSignalingUrl(raw: string): string {
  * (which can make "Notebook" render as something else) are removed.
  */
 function cleanTitle(title: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   const cleaned = title.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim();
   return [...cleaned].slice(0, MAX_TITLE_CHARS).join('').trim();
 }
@@ -348,47 +339,4 @@ function cleanTitle(title: string): string {
 function truncate(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '\u2026';
-}
-
-const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-/** Base64url without padding. Written out because `Uint8Array.toBase64` is not in Node 20 or all browsers yet. */
-export function toBase64Url(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i]!;
-    const b = bytes[i + 1];
-    const c = bytes[i + 2];
-    out += B64URL[a >> 2]!;
-    out += B64URL[((a & 3) << 4) | ((b ?? 0) >> 4)]!;
-    if (b !== undefined) out += B64URL[((b & 15) << 2) | ((c ?? 0) >> 6)]!;
-    if (c !== undefined) out += B64URL[c & 63]!;
-  }
-  return out;
-}
-
-/** Strict inverse of {@link toBase64Url}: rejects foreign characters and non-canonical endings. */
-export function fromBase64Url(text: string): Uint8Array {
-  if (!B64URL_CHARS.test(text) || text.length % 4 === 1) throw new Error('not base64url');
-  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
-  let bits = 0;
-  let value = 0;
-  let at = 0;
-  for (const ch of text) {
-    value = (value << 6) | B64URL.indexOf(ch);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[at++] = (value >> bits) & 0xff;
-    }
-  }
-  if ((value & ((1 << bits) - 1)) !== 0) throw new Error('non-canonical base64url');
-  return out;
-}
-
-/** The 6-character base64url CRC-32 of a code's text; catches copy-paste accidents, not tampering. Also used by settings codes. */
-export function checksum(body: string): string {
-  const crc = crc32(new TextEncoder().encode(body));
-  const bytes = new Uint8Array([crc >>> 24, (crc >>> 16) & 0xff, (crc >>> 8) & 0xff, crc & 0xff]);
-  return toBase64Url(bytes);
 }

@@ -8,7 +8,7 @@
  * pages and in browsers, and keeps the key material out of JavaScript where possible.
  */
 
-import { relayRoomFor, type EntryKind } from '../../server/protocol';
+import { relayRoomFor, type EntryKind } from '../../protocol/relay';
 
 /** Bytes of secret expected (same as the invite carries). */
 export const NOTEBOOK_SECRET_BYTES = 32;
@@ -29,6 +29,7 @@ const LABEL = {
   webrtcPassword: 'partner-notebook/v1/webrtc-password',
   relayKey: 'partner-notebook/v1/relay-aes-gcm-key',
   writeToken: 'partner-notebook/v1/relay-write-token',
+  imagesSecret: 'partner-notebook/v1/images-secret',
 } as const;
 
 /** Per-notebook values derived from the invite secret. */
@@ -116,6 +117,20 @@ export async function deriveKeys(secret: Uint8Array): Promise<NotebookKeys> {
   ]);
   const writeToken = toHex(token);
   return { roomName: toHex(room), webrtcPassword: toBase64Url(password), relayKey, writeToken, relayRoom: await relayRoomFor(writeToken) };
+}
+
+/**
+ * The secret of a notebook's images doc: its own rooms (signaling and relay) and keys follow from
+ * it with {@link deriveKeys}, exactly as the notebook's follow from the invite secret. Whoever
+ * holds the invite can derive it; the servers see two unrelated room names.
+ */
+export async function deriveImagesSecret(secret: Uint8Array): Promise<Uint8Array> {
+  if (!(secret instanceof Uint8Array) || secret.length !== NOTEBOOK_SECRET_BYTES) {
+    throw new TypeError(`The notebook secret must be ${NOTEBOOK_SECRET_BYTES} bytes`);
+  }
+  const s = subtle();
+  const ikm = await s.importKey('raw', buffer(secret), 'HKDF', false, ['deriveBits']);
+  return new Uint8Array(await s.deriveBits(hkdf(LABEL.imagesSecret), ikm, NOTEBOOK_SECRET_BYTES * 8));
 }
 
 /**

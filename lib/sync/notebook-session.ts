@@ -3,7 +3,7 @@
  * Lives in the side panel page: service workers have no WebRTC and are suspended.
  */
 import * as Y from 'yjs';
-import { migrate, NotebookError, SCHEMA_VERSION, schemaVersion } from '../notebook/schema';
+import { migrate, NotebookError, SCHEMA_VERSION, schemaVersion } from '../notebook';
 import type { HistoryKeeper } from './history-keeper';
 import { LocalPersistence, dbNameFor, type JournalStore, type StorageError } from './persistence';
 import type { StoredUpdates } from './prefetch';
@@ -23,7 +23,33 @@ export interface NotebookSession {
   newerFormat?: number;
   /** The notebook's History, when opened with `history: true` (the panel); resolves soon after `ready`. */
   history?: Promise<HistoryKeeper | undefined>;
+  /**
+   * The notebook's images doc (lib/notebook/image-doc.ts), opened on first call: image bytes live
+   * in a database of their own so that opening the notebook never reads them.
+   */
+  images(): ImagesSession;
   close(): Promise<void>;
+}
+
+/** A notebook's images doc with its own IndexedDB database. */
+export interface ImagesSession {
+  doc: Y.Doc;
+  persistence: LocalPersistence;
+  /** Resolves when the stored images are loaded. */
+  ready: Promise<void>;
+}
+
+/** The IndexedDB database of a notebook's images. */
+export const imagesDbNameFor = (notebookId: string) => `pn-images-${notebookId}`;
+
+/** Deletes a notebook's stored images from this computer. */
+export async function clearStoredImages(notebookId: string): Promise<void> {
+  const doc = new Y.Doc();
+  try {
+    await new LocalPersistence(doc, imagesDbNameFor(notebookId)).clear();
+  } finally {
+    doc.destroy();
+  }
 }
 
 /** Opens a notebook from this computer's storage. */
@@ -43,6 +69,7 @@ export function openNotebookSession(
   // Its code is not part of the panel's first load; fetching it starts now, alongside the notebook's data.
   const keeperCode = opts.history ? import('./history-keeper') : undefined;
   let keeper: HistoryKeeper | undefined;
+  let images: ImagesSession | undefined;
   const session: NotebookSession = {
     id,
     doc,
@@ -57,8 +84,22 @@ export function openNotebookSession(
         session.newerFormat = schemaVersion(doc);
       }
     }),
+    images() {
+      if (images) return images;
+      const imageDoc = new Y.Doc();
+      // No journal: a picture that was not stored yet is captured again from the queue, and
+      // localStorage could not hold one anyway.
+      const p = new LocalPersistence(imageDoc, imagesDbNameFor(id), { onError: opts.onStorageError, unmarked: true });
+      images = { doc: imageDoc, persistence: p, ready: p.whenLoaded };
+      void p.whenLoaded.then(() => globalThis.performance?.mark?.('pn:images-loaded')).catch(() => {});
+      return images;
+    },
     async close() {
       closed = true;
+      if (images) {
+        await images.persistence.destroy();
+        images.doc.destroy();
+      }
       await session.history?.catch(() => undefined);
       await keeper?.stop();
       await persistence.destroy();

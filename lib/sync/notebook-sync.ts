@@ -4,8 +4,8 @@
  * Y.Doc as local persistence; Yjs makes applying the same change twice harmless.
  */
 import type * as Y from 'yjs';
-import { LOCAL_ORIGIN, registerClient, summarizeChange } from '../notebook/schema';
-import { deriveKeys } from './keys';
+import { LOCAL_ORIGIN, registerClient, summarizeChange } from '../notebook';
+import { deriveImagesSecret, deriveKeys, type NotebookKeys } from './keys';
 import { LiveSync, otherPanelsOpen, type LiveStatus, type PresenceUser } from './live-sync';
 import type { LocalPersistence } from './persistence';
 import { RelayClient, RELAY_ORIGIN, type RelayCursor, type RelayStatus } from './relay-client';
@@ -55,6 +55,8 @@ export interface NotebookSync {
   live: LiveSync;
   relay?: RelayClient;
   setPaused(paused: boolean): void;
+  /** Syncs the notebook's images doc too (once it is loaded), over rooms of its own. */
+  addImages(images: { doc: Y.Doc; persistence: LocalPersistence }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,19 +80,76 @@ export async function startNotebookSync(o: NotebookSyncOptions): Promise<Noteboo
   o.doc.on('afterTransaction', onTransaction);
 
   const relayUrl = o.settings.relay ? o.settings.signaling.map(relayUrlFor).find(Boolean) : undefined;
-  const idb = o.persistence.idb;
-  // A stopped RelayClient cannot be restarted: pausing stops it, resuming makes a new one that
-  // continues from the saved cursor.
-  const makeRelay = (url: string) =>
+  const onRelayError = (e: { message: string; code?: string }) => o.onError?.(e.message, e.code);
+  const main = relayChannel(o.doc, o.persistence, keys, relayUrl, !!o.paused, o.onRelay, onRelayError);
+  const extra: { live: LiveSync; relay: ReturnType<typeof relayChannel> }[] = [];
+  let paused = !!o.paused;
+  let stopped = false;
+
+  return {
+    live,
+    get relay() {
+      return main.current;
+    },
+    setPaused(p) {
+      paused = p;
+      live.setPaused(p);
+      main.setPaused(p);
+      for (const x of extra) {
+        x.live.setPaused(p);
+        x.relay.setPaused(p);
+      }
+    },
+    async addImages(images) {
+      // Its own rooms and keys (derived from the invite secret): the notebook's room carries no
+      // image bytes, so a partner joining or catching up gets the text first.
+      const imageKeys = await deriveKeys(await deriveImagesSecret(o.secret));
+      if (stopped) return;
+      const othersOpen = await otherPanelsOpen(imageKeys.roomName);
+      if (stopped) return;
+      const x = {
+        live: new LiveSync({ doc: images.doc, keys: imageKeys, signaling: o.settings.signaling, iceServers: o.settings.iceServers, me: o.me, paused, othersOpen }),
+        relay: relayChannel(images.doc, images.persistence, imageKeys, relayUrl, paused, undefined, onRelayError),
+      };
+      extra.push(x);
+    },
+    async stop() {
+      stopped = true;
+      o.doc.off('afterTransaction', onTransaction);
+      live.destroy();
+      for (const x of extra) {
+        x.live.destroy();
+        await x.relay.stop();
+      }
+      await main.stop();
+    },
+  };
+}
+
+/**
+ * The encrypted relay for one doc (the notebook, or its images doc). A stopped RelayClient cannot
+ * be restarted: pausing stops it, resuming makes a new one that continues from the saved cursor.
+ */
+function relayChannel(
+  doc: Y.Doc,
+  persistence: LocalPersistence,
+  keys: NotebookKeys,
+  relayUrl: string | undefined,
+  startPaused: boolean,
+  onStatus: ((s: RelayStatus) => void) | undefined,
+  onError: (e: { message: string; code?: string }) => void,
+) {
+  const idb = persistence.idb;
+  const make = (url: string) =>
     new RelayClient({
-      doc: o.doc,
+      doc,
       keys,
       url,
       cursorStore: {
         load: async () => parseRelayCursor(await idb.get(`relayCursor2:${keys.relayRoom}`)),
-        // Only once the notebook's storage holds what was applied may the cursor move past it.
+        // Only once the doc's storage holds what was applied may the cursor move past it.
         save: async (cursor) => {
-          await o.persistence.confirm();
+          await persistence.confirm();
           await idb.set(`relayCursor2:${keys.relayRoom}`, JSON.stringify(cursor));
         },
       },
@@ -109,35 +168,30 @@ export async function startNotebookSync(o: NotebookSyncOptions): Promise<Noteboo
           return v < 0 ? null : v;
         },
         save: async (seq) => {
-          await o.persistence.confirm();
+          await persistence.confirm();
           await idb.set(`relayCursor:${keys.roomName}`, seq ?? -1);
         },
       },
-      onStatus: o.onRelay,
-      onError: (e) => o.onError?.(e.message, e.code),
+      onStatus,
+      onError,
     });
-  let relay = relayUrl && !o.paused ? makeRelay(relayUrl) : undefined;
+  let relay = relayUrl && !startPaused ? make(relayUrl) : undefined;
   void relay?.start();
-
   return {
-    live,
-    get relay() {
+    get current() {
       return relay;
     },
-    setPaused(paused) {
-      live.setPaused(paused);
+    setPaused(paused: boolean) {
       if (!relayUrl) return;
       if (paused) {
         void relay?.stop();
         relay = undefined;
       } else if (!relay) {
-        relay = makeRelay(relayUrl);
+        relay = make(relayUrl);
         void relay.start();
       }
     },
     async stop() {
-      o.doc.off('afterTransaction', onTransaction);
-      live.destroy();
       await relay?.stop();
     },
   };

@@ -63,6 +63,8 @@ export interface LocalPersistenceOptions {
   onError?(err: StorageError): void;
   /** How long after a change to confirm that IndexedDB holds it. */
   confirmDelayMs?: number;
+  /** Leave out the `pn:early-read` / `pn:stored` performance marks (they time the notebook's own load, not a second doc's). */
+  unmarked?: boolean;
   /** The notebook's updates, read before the panel's code ran (lib/sync/prefetch.ts). */
   prefetched?: Promise<StoredUpdates | undefined>;
 }
@@ -144,14 +146,14 @@ export class LocalPersistence {
 
   private async afterLoad(pre: StoredUpdates | undefined) {
     if (pre?.updates.length) {
-      globalThis.performance?.mark?.('pn:early-read');
+      if (!this.opts.unmarked) globalThis.performance?.mark?.('pn:early-read');
       try {
         Y.transact(this.doc, () => pre.updates.forEach((u) => Y.applyUpdate(this.doc, u)), this.idb, false);
       } catch (err) {
         throw describeStorageFailure(err);
       }
     }
-    globalThis.performance?.mark?.('pn:stored');
+    if (!this.opts.unmarked) globalThis.performance?.mark?.('pn:stored');
     // Everything loaded came from IndexedDB, so it is durable already: a flush before the first
     // confirmation journals only what is newer (not the whole notebook, which would not fit).
     this.durable = Y.encodeStateVector(this.doc);

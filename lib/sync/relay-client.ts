@@ -28,8 +28,8 @@ import * as Y from 'yjs';
 import {
   encodeClientMessage, parseServerMessage, RELAY_PROTOCOL_VERSION,
   type RelayClientMessage, type RelayEntry, type RelayErrorCode, type RelayServerMessage,
-} from '../../server/protocol';
-import { decryptUpdate, IV_BYTES, openEntry, sealEntry, type EntryBinding, type NotebookKeys } from './keys';
+} from '../../protocol/relay';
+import { decryptUpdate, IV_BYTES, openEntry, sealEntry, type NotebookKeys } from './keys';
 import { describeRelayError, RelayError, type RelayProblemCode } from './relay-errors';
 import { splitUpdate } from './relay-split';
 

@@ -1,9 +1,9 @@
 /**
  * What went wrong with the encrypted relay, in words a librarian can act on. The relay's
- * wire codes (`server/protocol.ts`) name server-side conditions; the client adds a few of
+ * wire codes (`protocol/relay.ts`) name server-side conditions; the client adds a few of
  * its own (a change that cannot be read, a server it cannot talk to).
  */
-import type { RelayErrorCode } from '../../server/protocol';
+import type { RelayErrorCode } from '../../protocol/relay';
 import type { Translate } from '../i18n';
 
 /** Problems the relay client detects itself, beside the server's {@link RelayErrorCode}s. */

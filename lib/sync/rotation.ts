@@ -250,7 +250,7 @@ async function wrapKey(priv: CryptoKey, pub: CryptoKey, context: Uint8Array): Pr
 
 /**
  * Makes a signed rotation record: the new secret wrapped for exactly `keep` (and the maker,
- * always). Returns the record's key and value for {@link import('../notebook/schema').addRotationRecord}.
+ * always). Returns the record's key and value for {@link import('../notebook').addRotationRecord}.
  */
 export async function makeRotation(input: {
   notebookId: string;
@@ -407,7 +407,7 @@ export async function resolveRotations(input: {
       .filter((k, i, all) => all.indexOf(k) === i);
     const done = { state, secret, followed };
     if (options.length === 0 && removed.length === 0) return { ...done, outcome: followed.length ? 'moved' : 'none' };
-    let pick = options.length === 1 && removed.length === 0 ? options[0] : options.find((o) => o.key === input.chosen);
+    const pick = options.length === 1 && removed.length === 0 ? options[0] : options.find((o) => o.key === input.chosen);
     if (!pick) {
       const names = await Promise.all(
         removed.map(async (k) => ({ keyId: k, name: verified.flatMap((v) => v.members).find((m) => m.keyId === k)?.name, words: await fingerprintWords(k) })),

@@ -40,4 +40,18 @@ describe('server options', () => {
     expect(check(undefined)).toBe(true);
     expect(makeOriginCheck({ allowOrigins: ['*'], allowExtensionOrigins: false })('https://any.example')).toBe(true);
   });
+
+  it('selects the PostgreSQL store and Redis fan-out by flag or environment, and refuses half a setup', () => {
+    const r = parseCli(['--store', 'postgres', '--database-url', 'postgres://relay:pw@db.example/relay'], { PN_REDIS_URL: 'redis://cache.example:6379' });
+    expect(!r.help && resolveOptions(r.options)).toMatchObject({
+      store: 'postgres', databaseUrl: 'postgres://relay:pw@db.example/relay', redisUrl: 'redis://cache.example:6379',
+    });
+    expect(resolveOptions().store).toBe('embedded');
+    expect(resolveOptions().redisUrl).toBeUndefined();
+    expect(parseCli([], { PN_STORE: 'postgres', PN_DATABASE_URL: 'postgresql://x/y' })).toMatchObject({ options: { store: 'postgres', databaseUrl: 'postgresql://x/y' } });
+    expect(() => resolveOptions({ store: 'postgres' })).toThrow(/database URL/);
+    expect(() => resolveOptions({ store: 'mysql' as never })).toThrow(/embedded or postgres/);
+    expect(() => resolveOptions({ store: 'postgres', databaseUrl: 'http://db.example' })).toThrow(/postgres:\/\//);
+    expect(() => resolveOptions({ redisUrl: 'db.example:6379' })).toThrow(/redis:\/\//);
+  });
 });

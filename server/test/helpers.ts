@@ -8,7 +8,7 @@ import { startServer, type RunningServer, type ServerOptions } from '../index.ts
 import type { Logger, LogFields } from '../log.ts';
 import {
   encodeClientMessage, parseServerMessage, RELAY_ROOM_PREFIX, type RelayClientMessage, type RelayServerMessage,
-} from '../protocol.ts';
+} from '../../protocol/relay.ts';
 
 /** The relay room a write token may create (what `relayRoomFor` computes, synchronously). */
 export function roomOf(writeToken: string): string {

@@ -21,7 +21,7 @@ import http from 'node:http';
 import { promises as fsp, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
-import { encodeClientMessage, parseServerMessage } from '../protocol.ts';
+import { encodeClientMessage, parseServerMessage } from '../../protocol/relay.ts';
 import { roomOf as roomForToken, spawnServer, tempDir, type ChildServer } from './helpers.ts';
 
 /** What to run. */
@@ -42,6 +42,13 @@ export interface LoadOptions {
   abuse: boolean;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
+  /**
+   * Several server processes sharing PostgreSQL (relay storage) and Redis (fan-out) instead of
+   * one process with the embedded store. Client i talks to process floor(i / rooms) % processes,
+   * so every signaling room has members on each process, and the two partners of a relay room
+   * (clients 2k and 2k+1 of the relay clients, alternating) are on different processes.
+   */
+  cluster?: { processes: number; databaseUrl: string; redisUrl: string };
 }
 
 /** Percentiles of a sample, in ms. */
@@ -65,6 +72,9 @@ export interface AbuseResult {
 
 /** Everything measured. */
 export interface LoadReport {
+  /** Server processes, and the relay store they used. */
+  processes: number;
+  store: 'embedded' | 'postgres';
   clients: number;
   rooms: number;
   relayClients: number;
@@ -77,6 +87,8 @@ export interface LoadReport {
   rssMiB: { start: number; max: number; end: number; samples: number } | null;
   signaling: {
     published: number; expectedDeliveries: number; delivered: number; lost: number; duplicates: number;
+    /** Honest messages published per second, and deliveries per second (one message reaches every member of its room). */
+    publishedPerSecond: number; deliveredPerSecond: number;
     /** Every honest delivery. */
     latencyMs: Latency;
     /** Deliveries of messages sent after the abusive clients were done (the flood and slow reader load the server too). */
@@ -84,7 +96,7 @@ export interface LoadReport {
   };
   /** Seconds from the start of the honest traffic during which the abusive clients ran. */
   abuseSeconds: number;
-  relay: { appends: number; acked: number; failed: number; ackLatencyMs: Latency; quietAckLatencyMs: Latency; pushesExpected: number; pushesReceived: number; pushesLost: number; fetches: number };
+  relay: { appends: number; acked: number; failed: number; ackedPerSecond: number; ackLatencyMs: Latency; quietAckLatencyMs: Latency; pushLatencyMs: Latency; pushesExpected: number; pushesReceived: number; pushesLost: number; fetches: number };
   abuse: Record<'flood' | 'oversized' | 'malformed' | 'tooManyTopics' | 'slowReader', AbuseResult> | null;
   /** Event-loop delay of this (client) process, which adds to the latencies measured. */
   clientLoopDelayMs: { p50: number; max: number };
@@ -185,31 +197,40 @@ export async function runServerLoad(options: LoadOptions): Promise<LoadReport> {
   if (scaledDown) log(`open-files limit ${fdLimit}: running ${clients} + ${relayClients} clients (raise it with \`ulimit -n 4096\`)`);
 
   const dataDir = tempDir('pn-load-');
-  let server: ChildServer | undefined;
+  const servers: ChildServer[] = [];
   const sockets: WebSocket[] = [];
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  const cluster = options.cluster;
+  const processes = cluster ? Math.max(1, cluster.processes) : 1;
   try {
-    server = await spawnServer(['--data-dir', dataDir, '--log-level', 'warn', '--trust-proxy']);
-    const url = server.url;
-    const pid = server.proc.pid!;
+    const args = cluster
+      ? ['--store', 'postgres', '--database-url', cluster.databaseUrl, '--redis-url', cluster.redisUrl, '--log-level', 'warn', '--trust-proxy']
+      : ['--data-dir', dataDir, '--log-level', 'warn', '--trust-proxy'];
+    for (let k = 0; k < processes; k++) servers.push(await spawnServer(args));
+    const url = servers[0]!.url;
+    const urlFor = (i: number, per: number) => servers[Math.floor(i / per) % processes]!.url;
     let serverExited = false;
-    void server.exited.then(() => (serverExited = true));
-    log(`server ${url} (pid ${pid})`);
+    for (const srv of servers) void srv.exited.then(() => (serverExited = true));
+    log(`server${processes > 1 ? 's' : ''} ${servers.map((srv) => `${srv.url} (pid ${srv.proc.pid})`).join(', ')}${cluster ? ' on PostgreSQL + Redis' : ''}`);
 
-    // ---- sampling: RSS and /healthz every second --------------------------------------
+    // ---- sampling: RSS (all processes together) and /healthz every second ----------------
     const rss: number[] = [];
     const healthChecks = { ok: 0, failed: 0 };
-    const firstRss = rssMiB(pid);
+    const totalRss = () => {
+      const xs = servers.map((srv) => rssMiB(srv.proc.pid!));
+      return xs.some((x) => x === null) ? null : xs.reduce((a, b) => a! + b!, 0);
+    };
+    const firstRss = totalRss();
     if (firstRss !== null) rss.push(firstRss);
     const sampler = setInterval(() => {
-      const r = rssMiB(pid);
+      const r = totalRss();
       if (r !== null) rss.push(r);
-      void health(url).then((ok) => void (ok ? healthChecks.ok++ : healthChecks.failed++));
+      for (const srv of servers) void health(srv.url).then((ok) => void (ok ? healthChecks.ok++ : healthChecks.failed++));
     }, 1000);
 
     // ---- honest signaling clients --------------------------------------------------------
     const rooms = Math.max(1, Math.min(options.rooms, clients));
-    const sig = await connectMany(() => url, clients);
+    const sig = await connectMany((i) => urlFor(i, rooms), clients);
     sockets.push(...sig);
     const roomOf = (i: number) => `load-room-${i % rooms}`;
     const members = new Map<string, number>();
@@ -238,13 +259,15 @@ export async function runServerLoad(options: LoadOptions): Promise<LoadReport> {
       ws.on('error', () => {});
       ws.send(JSON.stringify({ type: 'subscribe', topics: [roomOf(i)] }));
     });
-    await sleep(300); // subscriptions in place before anyone publishes
+    // Subscriptions in place before anyone publishes (with Redis, each process subscribes its channels too).
+    await sleep(cluster ? 1000 : 300);
 
     // ---- honest relay clients --------------------------------------------------------------
-    const relaySockets = await connectMany(() => `${url}/relay`, relayClients);
+    const relaySockets = await connectMany((i) => `${urlFor(i, 1)}/relay`, relayClients);
     sockets.push(...relaySockets);
     const relay = { appends: 0, acked: 0, failed: 0, pushesExpected: 0, pushesReceived: 0, fetches: 0 };
     const ackLatencies: number[] = [];
+    const pushLatencies: number[] = [];
     const quietAckLatencies: number[] = [];
     const relayTokenOf = (i: number) => `token-load-relay-${Math.floor(i / 2)}`;
     const relayRoomOf = (i: number) => roomForToken(relayTokenOf(i));
@@ -254,7 +277,11 @@ export async function runServerLoad(options: LoadOptions): Promise<LoadReport> {
         const p = parseServerMessage(String(data));
         if (!p.ok) return;
         const m = p.message;
-        if (m.type === 'push') relay.pushesReceived += m.entries.length;
+        if (m.type === 'push') {
+          relay.pushesReceived += m.entries.length;
+          // Each entry starts with its append's send time (same clock): append → partner's push.
+          for (const e of m.entries) if (e.data.length >= 8) pushLatencies.push(performance.now() - new DataView(e.data.buffer, e.data.byteOffset, 8).getFloat64(0));
+        }
         else if ('id' in m && m.id !== undefined) {
           const w = relayWaiters.get(`${i}:${m.id}`);
           relayWaiters.delete(`${i}:${m.id}`);
@@ -278,6 +305,7 @@ export async function runServerLoad(options: LoadOptions): Promise<LoadReport> {
         relaySockets[i]!.send(encodeClientMessage({ ...msg, id } as Parameters<typeof encodeClientMessage>[0]));
       });
     await Promise.all(relaySockets.map((_, i) => relayRequest(i, { type: 'hello', room: relayRoomOf(i), writeToken: relayTokenOf(i) })));
+    if (cluster) await sleep(500);
 
     // ---- abusive clients (in the window, rooms of their own) ------------------------------
     abuseWindow.start = performance.now();
@@ -325,6 +353,7 @@ export async function runServerLoad(options: LoadOptions): Promise<LoadReport> {
         // Its room partner receives this as a push.
         if (relaySockets.length > (i ^ 1)) relay.pushesExpected++;
         const t0 = performance.now();
+        new DataView(bytes.buffer).setFloat64(0, t0);
         void relayRequest(i, { type: 'append', room: relayRoomOf(i), entries: [bytes], writeToken: relayTokenOf(i) }).then((ok) => {
           if (ok) {
             relay.acked++;
@@ -357,14 +386,17 @@ export async function runServerLoad(options: LoadOptions): Promise<LoadReport> {
     loopDelay.disable();
     const abuseResults = abuse ? await abuse : null;
     clearInterval(sampler);
-    const serverStayedUp = !serverExited && (await health(url));
-    rss.push(rssMiB(pid) ?? rss.at(-1) ?? 0);
+    const serverStayedUp = !serverExited && (await Promise.all(servers.map((srv) => health(srv.url)))).every(Boolean);
+    rss.push(totalRss() ?? rss.at(-1) ?? 0);
 
     let delivered = 0;
     for (const v of seen.values()) delivered += v;
     delivered -= duplicates;
     const r1 = (x: number) => Math.round(x * 10) / 10;
+    const seconds = options.durationMs / 1000;
     return {
+      processes,
+      store: cluster ? 'postgres' : 'embedded',
       clients,
       rooms,
       relayClients,
@@ -374,20 +406,21 @@ export async function runServerLoad(options: LoadOptions): Promise<LoadReport> {
       serverStayedUp,
       healthChecks,
       rssMiB: rss.length ? { start: r1(rss[0]!), max: r1(Math.max(...rss)), end: r1(rss.at(-1)!), samples: rss.length } : null,
-      signaling: { published, expectedDeliveries, delivered, lost: Math.max(0, expectedDeliveries - delivered), duplicates, latencyMs: percentiles(latencies), quietLatencyMs: percentiles(quietLatencies) },
-      relay: { ...relay, ackLatencyMs: percentiles(ackLatencies), quietAckLatencyMs: percentiles(quietAckLatencies), pushesLost: Math.max(0, relay.pushesExpected - relay.pushesReceived) },
+      signaling: { published, expectedDeliveries, delivered, lost: Math.max(0, expectedDeliveries - delivered), duplicates, publishedPerSecond: r1(published / seconds), deliveredPerSecond: r1(delivered / seconds), latencyMs: percentiles(latencies), quietLatencyMs: percentiles(quietLatencies) },
+      relay: { ...relay, ackedPerSecond: r1(relay.acked / seconds), ackLatencyMs: percentiles(ackLatencies), quietAckLatencyMs: percentiles(quietAckLatencies), pushLatencyMs: percentiles(pushLatencies), pushesLost: Math.max(0, relay.pushesExpected - relay.pushesReceived) },
       abuse: abuseResults,
       abuseSeconds: Math.round((Math.min(abuseWindow.end, end) - abuseWindow.start) / 100) / 10,
       clientLoopDelayMs: { p50: r1(loopDelay.percentile(50) / 1e6), max: r1(loopDelay.max / 1e6) },
     };
   } finally {
     for (const ws of sockets) ws.terminate();
-    if (server && server.proc.exitCode === null) {
+    await Promise.all(servers.map(async (server) => {
+      if (server.proc.exitCode !== null) return;
       server.proc.kill('SIGTERM');
-      const t = setTimeout(() => server!.proc.kill('SIGKILL'), 5000);
+      const t = setTimeout(() => server.proc.kill('SIGKILL'), 5000);
       await server.exited;
       clearTimeout(t);
-    }
+    }));
     await fsp.rm(dataDir, { recursive: true, force: true });
   }
 }
@@ -460,18 +493,21 @@ async function runAbuse(url: string, sockets: WebSocket[], log: (s: string) => v
 /** A readable table of a report. */
 export function formatReport(r: LoadReport): string {
   const rows: [string, string][] = [
+    ['server', r.processes > 1 ? `${r.processes} processes, relay store PostgreSQL, fan-out through Redis` : `1 process, embedded relay store`],
     ['clients / rooms', `${r.clients} signaling in ${r.rooms} rooms + ${r.relayClients} relay${r.scaledDown ? ' (scaled down for the fd limit)' : ''}`],
     ['duration', `${r.durationSeconds} s`],
     ['server stayed up', `${r.serverStayedUp ? 'yes' : 'NO'} (health checks ${r.healthChecks.ok} ok, ${r.healthChecks.failed} failed)`],
     ['server RSS', r.rssMiB ? `start ${r.rssMiB.start} MiB, max ${r.rssMiB.max} MiB, end ${r.rssMiB.end} MiB (${r.rssMiB.samples} samples)` : 'not measurable here'],
     ['signaling published', `${r.signaling.published} messages → ${r.signaling.expectedDeliveries} deliveries expected`],
     ['signaling delivered', `${r.signaling.delivered} (lost ${r.signaling.lost}, duplicates ${r.signaling.duplicates})`],
+    ['signaling throughput', `${r.signaling.publishedPerSecond} messages/s published, ${r.signaling.deliveredPerSecond} deliveries/s`],
     ['signaling latency', `p50 ${r.signaling.latencyMs.p50} ms, p95 ${r.signaling.latencyMs.p95} ms, p99 ${r.signaling.latencyMs.p99} ms, max ${r.signaling.latencyMs.max} ms (all)`],
     ['  after the abuse', `p50 ${r.signaling.quietLatencyMs.p50} ms, p95 ${r.signaling.quietLatencyMs.p95} ms, p99 ${r.signaling.quietLatencyMs.p99} ms, max ${r.signaling.quietLatencyMs.max} ms (${r.signaling.quietLatencyMs.count} deliveries; abuse ran the first ${r.abuseSeconds} s)`],
-    ['relay appends', `${r.relay.appends} (acked ${r.relay.acked}, failed ${r.relay.failed}); ${r.relay.fetches} fetches`],
-    ['relay ack latency', `p50 ${r.relay.ackLatencyMs.p50} ms, p95 ${r.relay.ackLatencyMs.p95} ms, max ${r.relay.ackLatencyMs.max} ms (all; one fsync per append)`],
+    ['relay appends', `${r.relay.appends} (acked ${r.relay.acked}, failed ${r.relay.failed}, ${r.relay.ackedPerSecond}/s); ${r.relay.fetches} fetches`],
+    ['relay ack latency', `p50 ${r.relay.ackLatencyMs.p50} ms, p95 ${r.relay.ackLatencyMs.p95} ms, max ${r.relay.ackLatencyMs.max} ms (all; ${r.store === 'postgres' ? 'one COMMIT' : 'one fsync'} per append)`],
     ['  after the abuse', `p50 ${r.relay.quietAckLatencyMs.p50} ms, p95 ${r.relay.quietAckLatencyMs.p95} ms, max ${r.relay.quietAckLatencyMs.max} ms (${r.relay.quietAckLatencyMs.count} appends)`],
     ['relay pushes', `${r.relay.pushesReceived} of ${r.relay.pushesExpected} (lost ${r.relay.pushesLost})`],
+    ['relay push latency', `p50 ${r.relay.pushLatencyMs.p50} ms, p95 ${r.relay.pushLatencyMs.p95} ms, max ${r.relay.pushLatencyMs.max} ms (append sent → partner pushed)`],
     ['client event-loop delay', `p50 ${r.clientLoopDelayMs.p50} ms, max ${r.clientLoopDelayMs.max} ms (part of the latencies)`],
   ];
   if (r.abuse) {

@@ -1,21 +1,62 @@
 import { readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { parseClientMessage, parseServerMessage, encodeClientMessage, encodeServerMessage, bytesToBase64, base64ToBytes } from '../protocol.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { parseClientMessage, parseServerMessage, encodeClientMessage, encodeServerMessage, bytesToBase64, base64ToBytes } from '../../protocol/relay.ts';
 import { roomDirName } from '../storage.ts';
 import { randomBytesOf, RelayClient, roomOf, startTestServer, tempDir } from './helpers.ts';
+import { servicesUnavailable, startPostgres, startRedis, type Service } from './services.ts';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 let servers: Server[] = [];
 let clients: RelayClient[] = [];
 
+/**
+ * The suite runs twice: against one server with the embedded store, and against two server
+ * processes' worth of servers sharing PostgreSQL and Redis ("cluster"). In the cluster run,
+ * `server()` starts two servers on one fresh database and `relay()` connects the clients of a
+ * test alternately to the first and the second, so writers and readers are on different ones.
+ */
+let backend: 'embedded' | 'cluster' = 'embedded';
+let services: { redis: Service; postgres: Service } | undefined;
+/** Second server of a cluster, by the first one's URL; and how many clients each cluster has had. */
+const partnerOf = new Map<string, { url: string; clientCount: number }>();
+/** One database per data directory, so a "restart" (a new server on the same dataDir) keeps the rooms. */
+const databaseOf = new Map<string, string>();
+let nextDatabase = 1;
+
+async function freshDatabase(): Promise<string> {
+  const name = `relay_suite_${process.pid}_${nextDatabase++}`;
+  const admin = new pg.Client({ connectionString: services!.postgres.url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return services!.postgres.url.replace(/\/postgres$/, `/${name}`);
+}
+
 async function server(opts: Parameters<typeof startTestServer>[0] = {}): Promise<Server> {
-  const s = await startTestServer(opts);
-  servers.push(s);
-  return s;
+  if (backend === 'embedded') {
+    const s = await startTestServer(opts);
+    servers.push(s);
+    return s;
+  }
+  const dataDir = opts.dataDir ?? tempDir();
+  let databaseUrl = databaseOf.get(dataDir);
+  if (!databaseUrl) databaseOf.set(dataDir, (databaseUrl = await freshDatabase()));
+  const shared = { ...opts, dataDir, store: 'postgres' as const, databaseUrl, redisUrl: services!.redis.url };
+  const first = await startTestServer(shared);
+  const second = await startTestServer({ ...shared, dataDir: tempDir() });
+  servers.push(first, second);
+  partnerOf.set(first.url, { url: second.url, clientCount: 0 });
+  return first;
 }
 async function relay(url: string): Promise<RelayClient> {
-  const c = await RelayClient.connect(url);
+  const partner = partnerOf.get(url);
+  const target = partner && partner.clientCount++ % 2 === 1 ? partner.url : url;
+  const c = await RelayClient.connect(target);
   clients.push(c);
   return c;
 }
@@ -68,7 +109,25 @@ describe('relay protocol codec', () => {
   });
 });
 
-describe('relay over WebSocket', () => {
+const clusterUnavailable = servicesUnavailable();
+if (clusterUnavailable) console.warn(`SKIPPED relay suite on PostgreSQL + Redis: ${clusterUnavailable}`);
+
+for (const mode of ['embedded', 'cluster'] as const) describe.skipIf(mode === 'cluster' && !!clusterUnavailable)(`relay over WebSocket (${mode === 'embedded' ? 'one server, embedded store' : 'two servers, PostgreSQL + Redis'})`, () => {
+  beforeAll(async () => {
+    backend = mode;
+    if (mode === 'cluster') {
+      const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+      services = { redis, postgres };
+    }
+  }, 60_000);
+  afterAll(async () => {
+    backend = 'embedded';
+    if (services) await Promise.all([services.redis.stop(), services.postgres.stop()]);
+    services = undefined;
+  }, 30_000);
+  /** Tests of the embedded store's files on disk. */
+  const itEmbedded = mode === 'embedded' ? it : it.skip;
+
   it('hello, append, fetch with since; seqs start at 1 and increase', async () => {
     const s = await server();
     const c = await relay(s.url);
@@ -195,7 +254,7 @@ describe('relay over WebSocket', () => {
     expect(await c2.request({ type: 'append', room: R('cmp'), entries: [bytes(8)], writeToken: T('cmp') })).toMatchObject({ seqs: [8] });
   });
 
-  it('enforces entry size, room quota and total quota (in 4 KiB disk blocks) with their error codes; compaction frees a full room', async () => {
+  itEmbedded('enforces entry size, room quota and total quota (in 4 KiB disk blocks) with their error codes; compaction frees a full room', async () => {
     // A room is a directory, meta.json and its log, each in whole 4 KiB blocks: 16 KiB is
     // room for a log of two blocks.
     const s = await server({ maxEntryBytes: 2000, maxSnapshotBytes: 3000, roomQuotaBytes: 16384, totalQuotaBytes: 40960 });
@@ -266,7 +325,7 @@ describe('relay over WebSocket', () => {
     expect((await flood.raw.closed).code).toBe(4429);
   });
 
-  it('stores the bytes exactly, with neither room name nor token in clear on disk', async () => {
+  itEmbedded('stores the bytes exactly, with neither room name nor token in clear on disk', async () => {
     const dataDir = tempDir();
     const s = await server({ dataDir });
     const c = await relay(s.url);
@@ -288,7 +347,7 @@ describe('relay over WebSocket', () => {
     }
   });
 
-  it('retention deletes rooms idle longer than retentionDays at start, keeping recent ones', async () => {
+  itEmbedded('retention deletes rooms idle longer than retentionDays at start, keeping recent ones', async () => {
     const dataDir = tempDir();
     const s = await server({ dataDir });
     const c = await relay(s.url);

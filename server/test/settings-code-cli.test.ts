@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseSettingsCode } from '../../lib/sync/settings-code.ts';
+import { parseSettingsCode } from '../../protocol/settings-code.ts';
 import { settingsCodeFromArgs, turnRestCredential } from '../settings-code-cli.ts';
 import { ROOT } from './deploy-files.ts';
 

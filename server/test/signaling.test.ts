@@ -1,19 +1,35 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket, type ClientOptions } from 'ws';
 import * as Y from 'yjs';
 import { memoryLogger, roomOf, startTestServer, TestClient } from './helpers.ts';
+import { servicesUnavailable, startRedis, type Service } from './services.ts';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 let servers: Server[] = [];
 let clients: TestClient[] = [];
 
+/**
+ * The protocol tests run twice: on one server, and on two servers sharing a Redis (fan-out),
+ * with each test's clients alternating between the two. There, `clients` in a relayed publish
+ * counts the subscribers on the sender's server only.
+ */
+let redis: Service | undefined;
+const partnerOf = new Map<string, { url: string; clientCount: number }>();
+
 async function server(opts: Parameters<typeof startTestServer>[0] = {}): Promise<Server> {
-  const s = await startTestServer(opts);
+  const s = await startTestServer({ ...opts, redisUrl: redis?.url });
   servers.push(s);
+  if (redis) {
+    const second = await startTestServer({ ...opts, redisUrl: redis.url });
+    servers.push(second);
+    partnerOf.set(s.url, { url: second.url, clientCount: 0 });
+  }
   return s;
 }
 async function client(url: string, options?: ClientOptions): Promise<TestClient> {
-  const c = await TestClient.connect(url, options);
+  const partner = partnerOf.get(url);
+  const target = partner && partner.clientCount++ % 2 === 1 ? partner.url : url;
+  const c = await TestClient.connect(target, options);
   clients.push(c);
   return c;
 }
@@ -25,7 +41,20 @@ afterEach(async () => {
   clients = [];
 });
 
-describe('y-webrtc signaling protocol', () => {
+const redisUnavailable = servicesUnavailable();
+if (redisUnavailable) console.warn(`SKIPPED signaling protocol on two servers + Redis: ${redisUnavailable}`);
+
+for (const mode of ['one', 'two'] as const) describe.skipIf(mode === 'two' && !!redisUnavailable)(`y-webrtc signaling protocol (${mode === 'one' ? 'one server' : 'two servers sharing Redis'})`, () => {
+  beforeAll(async () => {
+    if (mode === 'two') redis = await startRedis();
+  }, 30_000);
+  afterAll(async () => {
+    await redis?.stop();
+    redis = undefined;
+  });
+  /** The `clients` count a publish carries: exact on one server, the sender's server's share on two. */
+  const clientsCount = (n: number) => (mode === 'one' ? n : expect.any(Number));
+
   it('relays publish to every subscriber with the clients count, honours unsubscribe, answers ping', async () => {
     const s = await server();
     const a = await client(s.url);
@@ -40,7 +69,7 @@ describe('y-webrtc signaling protocol', () => {
 
     const data = { type: 'announce', from: 'peer-a' };
     a.send({ type: 'publish', topic: 'room-1', data });
-    const expected = { type: 'publish', topic: 'room-1', data, clients: 2 };
+    const expected = { type: 'publish', topic: 'room-1', data, clients: clientsCount(2) };
     expect(await a.next('publish')).toEqual(expected);
     expect(await b.next('publish')).toEqual(expected);
 
@@ -48,10 +77,10 @@ describe('y-webrtc signaling protocol', () => {
     b.send({ type: 'ping' });
     await b.next('pong');
     a.send({ type: 'publish', topic: 'room-1', data: 'second' });
-    expect(await a.next('publish')).toMatchObject({ data: 'second', clients: 1 });
+    expect(await a.next('publish')).toMatchObject({ data: 'second', clients: clientsCount(1) });
     // b is still on room-2 and gets nothing from room-1.
     a.send({ type: 'publish', topic: 'room-2', data: 'to-b' });
-    expect(await b.next('publish')).toMatchObject({ topic: 'room-2', data: 'to-b', clients: 1 });
+    expect(await b.next('publish')).toMatchObject({ topic: 'room-2', data: 'to-b', clients: clientsCount(1) });
     expect(b.pending()).toEqual([]);
   });
 
@@ -67,15 +96,17 @@ describe('y-webrtc signaling protocol', () => {
     g.WebSocket = WebSocket; // Node 20 has no global WebSocket; lib0's client needs one.
     const { WebrtcProvider } = await import('y-webrtc');
     const doc = new Y.Doc();
+    // On two servers the watcher is on the first and the provider on the second.
+    const providerUrl = partnerOf.get(s.url)?.url ?? s.url;
     const provider = new WebrtcProvider('stock-room', doc, {
-      signaling: [s.url],
+      signaling: [providerUrl],
       password: 'secret',
       peerOpts: { config: { iceServers: [] } },
     });
     try {
       const announce = await watcher.next('publish');
       expect(announce.topic).toBe('stock-room');
-      expect(announce.clients).toBe(2);
+      expect(announce.clients).toEqual(clientsCount(2));
       // With a password, y-webrtc encrypts signaling payloads: the server relays a base64 string.
       expect(typeof announce.data).toBe('string');
     } finally {

@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
-import { encodeClientMessage, parseServerMessage, type RelayClientMessage, type RelayServerMessage } from '../protocol.ts';
+import { encodeClientMessage, parseServerMessage, type RelayClientMessage, type RelayServerMessage } from '../../protocol/relay.ts';
 import { roomOf, spawnServer, tempDir, type ChildServer } from './helpers.ts';
 
 /** What to run. */

@@ -5,7 +5,7 @@
  */
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { addRotationRecord, readMemberEntries, readRotationRecords } from '../../lib/notebook/schema';
+import { addRotationRecord, readMemberEntries, readRotationRecords } from '../../lib/notebook';
 import { parseInvite } from '../../lib/sync/invite';
 import { deriveKeys } from '../../lib/sync/keys';
 import { relayUrlFor } from '../../lib/sync/notebook-sync';

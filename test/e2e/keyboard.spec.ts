@@ -122,7 +122,8 @@ test('quoting a clip into the note: type, Tab to "Quote in note", Enter; the quo
   await tabTo(byId(T.clipQuote));
   await page.keyboard.press('Enter');
   await expect.poll(() => panel.editor.locator('blockquote').count()).toBe(1);
-  expect((await focused())?.testId).toBe(T.noteEditor);
+  // Tiptap moves focus into the editor on the next animation frame.
+  await expect.poll(async () => (await focused())?.testId).toBe(T.noteEditor);
   await page.keyboard.type('We could open on Sundays too.');
   const lines = (await panel.noteText()).split('\n');
   expect(lines[0]).toBe('Ideas for our children’s room:');

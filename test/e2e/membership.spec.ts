@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { T } from '../../components/test-ids';
-import { readPartners } from '../../lib/notebook/schema';
+import { readPartners } from '../../lib/notebook';
 import { encodeInvite, parseInvite } from '../../lib/sync/invite';
 import { forgeSignedRotation, forgeUnsignedRotation, membersIn, openRoomWithCode } from './attacker';
 import { launchPerson, screenshot, type Person } from './harness';

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { T } from '../../components/test-ids';
 import { deriveKeys } from '../../lib/sync/keys';
 import { parseInvite } from '../../lib/sync/invite';
-import { encodeClientMessage } from '../../server/protocol';
+import { encodeClientMessage } from '../../protocol/relay';
 import { launchPerson } from './harness';
 import { Panel } from './pages/panel';
 import { startSyncServer, type SyncServer } from './sync-server';

@@ -3,17 +3,20 @@ import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.png': 'image/png', '.jpg': 'image/jpeg', '.svg': 'image/svg+xml', '.ico': 'image/x-icon', '.pdf': 'application/pdf' };
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.png': 'image/png', '.jpg': 'image/jpeg', '.svg': 'image/svg+xml', '.ico': 'image/x-icon', '.webp': 'image/webp', '.gif': 'image/gif', '.pdf': 'application/pdf' };
 
-/** Roots served: /shared/… = ../shared/fixtures/pages, /e2e/… = test/e2e/fixtures, /generated/… = test-results/generated. */
-export async function startStaticServer(): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+/** Roots served (on `port`, or any free port): /shared/… = ../shared/fixtures/pages, /e2e/… = test/e2e/fixtures, /generated/… = test-results/generated. */
+export async function startStaticServer(port = 0): Promise<{ url: string; server: Server; close(): Promise<void>; requests: string[] }> {
   const roots: Record<string, string> = {
     shared: resolve(process.env.PN_SHARED ?? '../shared', 'fixtures/pages'),
     e2e: resolve('test/e2e/fixtures'),
     // Pages a test generates (e.g. very large articles) go here.
     generated: resolve('test-results/generated'),
   };
+  // Every path asked for, in order: tests count what the extension fetched.
+  const requests: string[] = [];
   const server = createServer((req, res) => {
+    requests.push(req.url ?? '');
     const [, root, ...rest] = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).split('/');
     const base = roots[root ?? ''];
     const file = base ? normalize(join(base, ...rest)) : '';
@@ -24,9 +27,15 @@ export async function startStaticServer(): Promise<{ url: string; server: Server
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
     createReadStream(file).pipe(res);
   });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, server, close: () => new Promise((ok) => server.close(() => ok())) };
+  await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
+  const bound = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    server,
+    requests,
+    // Open keep-alive sockets would keep a stopped server answering: cut them too.
+    close: () => new Promise((ok) => (server.close(() => ok()), server.closeAllConnections())),
+  };
 }
 
 /**

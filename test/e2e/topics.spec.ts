@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { T } from '../../components/test-ids';
 import * as Y from 'yjs';
 import { encodeBackup } from '../../lib/backup/format';
-import { addClip, addTopic, initNotebook } from '../../lib/notebook/schema';
+import { addClip, addTopic, initNotebook } from '../../lib/notebook';
 import { randomId } from '../../lib/notebook/people';
 import { goodTimesToTalk } from '../../lib/topics/overlap';
 import { join } from 'node:path';

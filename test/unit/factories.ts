@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import type { Deps } from '../../lib/notebook/schema';
+import type { Deps } from '../../lib/notebook';
 import type { CapturedContent, PersonRef } from '../../lib/notebook/types';
 
 /** Deterministic ids ("id-1", "id-2"…) and a clock that ticks one second per call. */

@@ -12,7 +12,7 @@ import {
   type BackupErrorCode,
 } from '../../../lib/backup/format';
 import { mergeBackupInto } from '../../../lib/backup/restore';
-import { MIGRATIONS, SCHEMA_VERSION, addTopic, migrate } from '../../../lib/notebook/schema';
+import { MIGRATIONS, SCHEMA_VERSION, addTopic, migrate } from '../../../lib/notebook';
 import { makeDoc } from '../factories';
 import { readAll, seedNotebook } from './seed';
 

@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { expect, test } from 'vitest';
 import { BackupError, decodeBackup, encodeBackup } from '../../../lib/backup/format';
 import { describeAdded, mergeBackupInto } from '../../../lib/backup/restore';
-import { MIGRATIONS, addTopic, deleteClip, migrate, noteText, readClips, readInfo, readTopics, setClipComment, setInfo } from '../../../lib/notebook/schema';
+import { MIGRATIONS, addTopic, deleteClip, migrate, noteText, readClips, readInfo, readTopics, setClipComment, setInfo } from '../../../lib/notebook';
 import { makeDoc } from '../factories';
 import { readAll, seedNotebook, writeNote } from './seed';
 

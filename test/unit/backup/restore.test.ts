@@ -9,7 +9,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { BackupError, decodeBackup } from '../../../lib/backup/format';
 import { makeBackup, restoreBackup, type RestoreTarget } from '../../../lib/ext/backup';
 import { activeNotebookItem, notebooksItem, type NotebookEntry } from '../../../lib/ext/storage';
-import { addTopic, readTopics, setInfo } from '../../../lib/notebook/schema';
+import { addTopic, readTopics, setInfo } from '../../../lib/notebook';
 import { openNotebookSession } from '../../../lib/sync/notebook-session';
 import { dbNameFor } from '../../../lib/sync/persistence';
 import { readAll, seedNotebook, writeNote } from './seed';

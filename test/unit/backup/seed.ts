@@ -16,7 +16,7 @@ import {
   readTopics,
   addRotationRecord,
   updatePartner,
-} from '../../../lib/notebook/schema';
+} from '../../../lib/notebook';
 import { ANA, BATBAYAR, makeCaptured, makeDeps, makeDoc } from '../factories';
 import { seededOutline } from '../poster/fixtures';
 

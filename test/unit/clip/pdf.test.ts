@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { findPassages, pageAt, pageLabel, PDF_LIMITS, PdfClipError, pdfPageUrl, type PdfJsLike } from '../../../lib/clip/pdf';
 import { isPdfBytes, pageText, parsePdfDate, pdfCapture, readPdf } from '../../../lib/clip/pdf-read';
-import { parseCaptured } from '../../../lib/notebook/schema';
+import { parseCaptured } from '../../../lib/notebook';
 import { makeReportPdf, pageMarker } from '../../fixtures/make-pdf';
 
 const lib = pdfjs as unknown as PdfJsLike;

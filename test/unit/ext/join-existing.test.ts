@@ -12,7 +12,7 @@ import { fromHex, notebooksItem, toHex, type NotebookEntry } from '../../../lib/
 import { openNotebookSession } from '../../../lib/sync/notebook-session';
 import { dbNameFor } from '../../../lib/sync/persistence';
 import type { Invite } from '../../../lib/sync/invite';
-import { addRotationRecord } from '../../../lib/notebook/schema';
+import { addRotationRecord } from '../../../lib/notebook';
 import { generateMemberKeys, makeRotation, signMemberEntry, verifyMember } from '../../../lib/sync/rotation';
 
 const me = { id: 'bat', name: 'Batbayar', color: '#1f6feb' };

@@ -9,7 +9,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import * as Y from 'yjs';
 import { ensureMemberKey, followRotation, listPeople, rotateSecret } from '../../../lib/ext/rotation';
 import { fromHex, memberKeysItem, notebooksItem, toHex, type NotebookEntry } from '../../../lib/ext/storage';
-import { addRotationRecord, readRotationRecords } from '../../../lib/notebook/schema';
+import { addRotationRecord, readRotationRecords } from '../../../lib/notebook';
 import {
   makeRotation, signMemberEntry, unwrapSecret, verifyMember, verifyRotation, type MemberKeyPair, type RotationChoice,
 } from '../../../lib/sync/rotation';

@@ -153,7 +153,7 @@ describe('invite problems worded at the UI edge', () => {
 
 describe('settings-code problems worded at the UI edge', () => {
   it('the parser’s errors come out in the panel’s language', async () => {
-    const { parseSettingsCode, settingsCodeErrorText, SettingsCodeError } = await import('../../../lib/sync/settings-code');
+    const { parseSettingsCode, settingsCodeErrorText, SettingsCodeError } = await import('../../../protocol/settings-code');
     const { translator } = await import('../../../lib/i18n');
     const tr = translator('ru', await loadCatalogue('ru'));
     for (const input of ['', 'hello', 'PN1-ABCD-EFGH', 'PNS1-AAAA']) {

@@ -9,7 +9,7 @@ import { chainUpdate, compactOldest, docBeforeTransaction, mergeIntoNext, planRe
 import {
   addClip, citeClipInPoster, deleteClip, initNotebook, measureDeletion, noteBody, noteText, readClip, readClips, readInfo, readPoster, readProblems, readTopic, readTopics, restoreFromPast,
   setInfo, setPosterText,
-} from '../../../lib/notebook/schema';
+} from '../../../lib/notebook';
 import { ANA, makeCaptured, makeDeps, makeDoc } from '../factories';
 
 /** Two replicas that pass every update to each other at once (a live connection). */
@@ -169,7 +169,8 @@ describe('restoring one topic', () => {
     typeNote(a, t.id, 'Short.');
     deleteClip(a, clipId, deps);
     const newer = addClip(a, { topicId: t.id, captured: makeCaptured({ url: 'https://example.org/new', title: 'New' }), clippedBy: ANA }, deps);
-    a.getMap('topics').get(t.id) instanceof Y.Map && (a.getMap('topics').get(t.id) as Y.Map<unknown>).set('title', 'Renamed');
+    const topic = a.getMap('topics').get(t.id);
+    if (topic instanceof Y.Map) topic.set('title', 'Renamed');
     setInfo(a, { title: 'Changed title' });
 
     const dry = restoreFromPast(a, past, { topicId: t.id }, { dry: true });

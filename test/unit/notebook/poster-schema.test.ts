@@ -5,7 +5,7 @@ import {
   minimalTextEdit, posterText, proposePosterTheme, readPoster, readPosterTable, readPosterText, readProblems, readVoteRecorders,
   redraftPosterSection, removePosterTableRow, removeThemePoint, rowKeyFor, setPosterRowLabel, setPosterTableCell, setPosterText,
   themePointTexts, themeTitleText, unciteClipInPoster, voteTheme,
-} from '../../../lib/notebook/schema';
+} from '../../../lib/notebook';
 import { agreedThemes, draftOutline, proposeTheme, themeAgreement } from '../../../lib/poster/draft';
 import { ANA, BATBAYAR, makeDoc } from '../factories';
 import { CLIPS, INFO, NOTES, NOW, PARTNERS, TOPICS, seededOutline } from '../poster/fixtures';

@@ -9,7 +9,7 @@ import { expect, test } from 'vitest';
 import {
   addClip, addClipTags, addTopic, deleteClip, initNotebook, moveClip, moveTopic, noteBody, readClips, readInfo,
   readPartners, readTopics, removeClipTag, restoreClip, setClipComment, setInfo, updatePartner, updateTopic,
-} from '../../../lib/notebook/schema';
+} from '../../../lib/notebook';
 import { makeCaptured, makeDeps, prng } from '../factories';
 
 const PINNED: number[] = [];
@@ -65,7 +65,10 @@ function run(seed: number) {
       else if (r < 0.52 && c) addClipTags(d, c.id, [`tag${Math.floor(rand() * 4)}`]);
       else if (r < 0.56 && c && c.tags[0]) removeClipTag(d, c.id, c.tags[0]);
       else if (r < 0.6 && c) setClipComment(d, c.id, `comment ${k}`);
-      else if (r < 0.64 && c) (c.deletedAt ? restoreClip(d, c.id) : deleteClip(d, c.id, deps[i]!));
+      else if (r < 0.64 && c) {
+        if (c.deletedAt) restoreClip(d, c.id);
+        else deleteClip(d, c.id, deps[i]!);
+      }
       else if (r < 0.72) updatePartner(d, `p${Math.floor(rand() * 3)}`, { name: `Name${k}`, city: `City${i}`, facts: { staff: k } });
       else if (r < 0.76) setInfo(d, { title: `Title ${k}` });
       else if (t) {

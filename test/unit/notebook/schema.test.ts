@@ -6,7 +6,7 @@ import {
   moveTopic, noteBody, noteText, readClip, readClips, readInfo, readPartner, readPartners, readProblems,
   readTopic, readTopics, removeClipTag, removePartner, restoreClip, schemaVersion, setClipComment, setInfo,
   subscribe, topicStats, updatePartner, updateTopic, registerClient, clientPeople, summarizeChange, type Migration,
-} from '../../../lib/notebook/schema';
+} from '../../../lib/notebook';
 import { ANA, BATBAYAR, makeCaptured, makeDeps, makeDoc } from '../factories';
 
 const START = Date.UTC(2026, 2, 2);

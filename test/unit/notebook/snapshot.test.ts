@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { expect, test, vi } from 'vitest';
-import { addClip, initNotebook, noteBody, readTopics, registerClient, setInfo, updatePartner } from '../../../lib/notebook/schema';
+import { addClip, initNotebook, noteBody, readTopics, registerClient, setInfo, updatePartner } from '../../../lib/notebook';
 import { PROBLEMS_CHECK_MS, createSnapshotStore, takeSnapshot, type NotebookSnapshot } from '../../../lib/notebook/snapshot';
 import { ANA, makeCaptured, makeDeps, makeDoc } from '../factories';
 

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { expect, test } from 'vitest';
-import { addClip, addClipTags, addTopic, deleteClip, noteBody, updateTopic } from '../../../lib/notebook/schema';
+import { addClip, addClipTags, addTopic, deleteClip, noteBody, updateTopic } from '../../../lib/notebook';
 import { createNotebookSearch, type IdleScheduler } from '../../../lib/search/notebook-index';
 import { ANA, makeCaptured, makeDeps, makeDoc } from '../factories';
 

@@ -5,7 +5,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addClip, initNotebook, noteBody, noteText, readTopics, registerClient, updatePartner } from '../../../lib/notebook/schema';
+import { addClip, initNotebook, noteBody, noteText, readTopics, registerClient, updatePartner } from '../../../lib/notebook';
 import { HistoryKeeper, keepVersion } from '../../../lib/sync/history-keeper';
 import { HistoryStore } from '../../../lib/sync/history-store';
 import { ANA, makeCaptured, makeDeps, makeDoc, prng } from '../factories';

@@ -30,7 +30,7 @@ import { encodeClipBody } from '../../../lib/notebook/clip-body';
 import {
   addClip, initNotebook, LIMITS, migrate, noteBody, readClip, readClips, readInfo, readMemberEntry, readMemberEntries, readPartner,
   readPartners, readProblems, readRotationRecords, readTopics, schemaVersion, setMemberEntry, topicStats, updatePartner,
-} from '../../../lib/notebook/schema';
+} from '../../../lib/notebook';
 import { takeSnapshot } from '../../../lib/notebook/snapshot';
 import { citeClip } from '../../../lib/poster/cite';
 import {

@@ -4,7 +4,7 @@ import { WebSocketServer } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeRecord } from '../../../server/storage';
-import { RELAY_ERROR_CODES } from '../../../server/protocol';
+import { RELAY_ERROR_CODES } from '../../../protocol/relay';
 import {
   describeRelayError, RELAY_ORIGIN, UNREADABLE_ENTRY_MESSAGE, type RelayProblemCode,
 } from '../../../lib/sync/relay-client';

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { expect, test } from 'vitest';
 import { FINGERPRINT_WORDS } from '../../../lib/sync/fingerprint-words';
-import { addRotationRecord, readRotationRecords, setMemberEntry, readMemberEntries } from '../../../lib/notebook/schema';
+import { addRotationRecord, readRotationRecords, setMemberEntry, readMemberEntries } from '../../../lib/notebook';
 import {
   addSigningKeys, commitSecret, fingerprintWords, generateMemberKeys, listCandidates, makeRotation, resolveRotations, signMemberEntry,
   unwrapSecret, verifyMember, verifyRotation, FINGERPRINT_WORD_COUNT, type MemberKeyPair,

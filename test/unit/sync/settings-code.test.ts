@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checksum, encodeInvite, createInvite } from '../../../lib/sync/invite';
 import {
   encodeSettingsCode, MAX_PASTE_CHARS, makeProgrammeSettings, parseSettingsCode, settingsChanges, settingsLink, SettingsCodeError, type ProgrammeSettings,
-} from '../../../lib/sync/settings-code';
+} from '../../../protocol/settings-code';
 
 const iln: ProgrammeSettings = makeProgrammeSettings({
   programme: 'ILN 2026 — Ulaanbaatar · Leipzig',

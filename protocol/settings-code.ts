@@ -2,7 +2,7 @@
  * Programme settings codes: how an organiser hands every participant of a cohort the same sync
  * server (and, if the programme runs one, a TURN server) in one paste.
  *
- * Wire form (version 1), built from the invite code's pieces (lib/sync/invite.ts):
+ * Wire form (version 1), built from the invite code's pieces (protocol/code-text.ts):
  *
  *   code     = "PNS1-" payload "-" checksum
  *   payload  = base64url (no padding) of zero or more fields:
@@ -19,8 +19,8 @@
  * programme's web page), so everything in it is validated and bounded, and nothing is applied
  * before the person has seen what would change.
  */
-import type { Translate } from '../i18n';
-import { checksum, fromBase64Url, toBase64Url } from './invite';
+import { checksum, fromBase64Url, toBase64Url } from './code-text.ts';
+import { UserFacingError } from './user-error.ts';
 
 /** The only settings code format this build writes and reads. */
 export const SETTINGS_CODE_VERSION = 1;
@@ -71,20 +71,8 @@ export interface ProgrammeSettings {
 export type SettingsCodeErrorCode = 'empty' | 'not-a-code' | 'is-invite' | 'damaged' | 'unsupported-version' | 'bad-server' | 'bad-ice-server' | 'too-long';
 
 /** A settings code that cannot be used; `message` says what is wrong and what to do. */
-export class SettingsCodeError extends Error {
+export class SettingsCodeError extends UserFacingError<SettingsCodeErrorCode> {
   override name = 'SettingsCodeError';
-  /** Machine-readable reason. */
-  readonly code: SettingsCodeErrorCode;
-
-  /**
-   * @param code machine-readable reason
-   * @param message text for the person: what is wrong, what to do
-   * @param options `cause` keeps the underlying error, if any
-   */
-  constructor(code: SettingsCodeErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 const MESSAGES = {
@@ -105,16 +93,17 @@ const MESSAGES = {
 } as const;
 
 /**
- * A {@link SettingsCodeError}'s message in the language of `tr` (the panel's), for the UI edge;
- * the error keeps its English message for logs and tests.
+ * A {@link SettingsCodeError}'s message in the language of `tr` (the panel's `t()` from lib/i18n,
+ * typed loosely so protocol/ depends on nothing in lib/), for the UI edge; the error keeps its
+ * English message for logs and tests.
  */
-export function settingsCodeErrorText(e: SettingsCodeError, tr: Translate): string {
+export function settingsCodeErrorText(e: SettingsCodeError, tr: (key: never, params?: Record<string, string | number>) => string): string {
   for (const key of ['empty', 'notACode', 'isInvite', 'cutOff', 'changed', 'corrupt', 'newer', 'tooLong', 'noServer', 'tooManyServers'] as const) {
-    if (e.message === MESSAGES[key]) return tr(`settingsCode.${key}`, { max: MAX_SERVERS });
+    if (e.message === MESSAGES[key]) return tr(`settingsCode.${key}` as never, { max: MAX_SERVERS });
   }
   const quoted = /“(.*)”/.exec(e.message)?.[1] ?? '';
-  if (e.message === MESSAGES.badServer(quoted)) return tr('settingsCode.badServer', { url: quoted });
-  if (e.message === MESSAGES.badIce(quoted)) return tr('settingsCode.badIce', { url: quoted });
+  if (e.message === MESSAGES.badServer(quoted)) return tr('settingsCode.badServer' as never, { url: quoted });
+  if (e.message === MESSAGES.badIce(quoted)) return tr('settingsCode.badIce' as never, { url: quoted });
   return e.message;
 }
 
@@ -169,7 +158,7 @@ export function checkIceServer(s: IceServerSetting): IceServerSetting {
 
 function cleanProgramme(name: string): string {
   // Shown in the panel: control and bidirectional-override characters could disguise it.
-  // eslint-disable-next-line no-control-regex
+   
   const cleaned = name.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim();
   return [...cleaned].slice(0, MAX_PROGRAMME_CHARS).join('').trim();
 }
