@@ -201,7 +201,6 @@ export function addSkipped(a: Partial<Record<SkipReason, number>>, b: Partial<Re
   return out;
 }
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** One plain sentence per reason images were left out, e.g. "3 images were too large and were left out." */
 export function describeSkipped(skipped: Partial<Record<SkipReason, number>>, tr: Translate = t): string[] {

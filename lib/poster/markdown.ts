@@ -5,7 +5,7 @@
  */
 import type { PartnerProfile } from '../notebook/types';
 import { inTextCitation } from './cite';
-import { agreedThemes, libraryTypeLabel, outlinePartnerIds } from './draft';
+import { agreedThemes, outlinePartnerIds } from './draft';
 import { cleanText, countWords, escapeMarkdown, splitBlocks } from './format';
 import { type Block, type Run, buildPosterModel } from './model';
 import type { PosterContext, PosterOutline } from './types';

@@ -107,7 +107,6 @@ interface DatePattern {
   read(m: RegExpExecArray, raw: string, ctx: DateContext): DateRead;
 }
 
-const quote = (s: string) => `“${s}”`;
 
 function finish(raw: string, y: number | undefined, mo: number, d: number, weekday: string | undefined, ctx: DateContext): DateRead {
   let year = y;
