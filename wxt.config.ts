@@ -8,20 +8,21 @@ export default defineConfig({
   // PN_NO_MINIFY=1 keeps function names, for reading CPU profiles (PN_BENCH_PROFILE=1 in the benchmarks).
   vite: () => ({ build: { chunkSizeWarningLimit: 1300, ...(process.env.PN_NO_MINIFY ? { minify: false } : {}) } }),
   manifest: ({ browser }) => ({
-    name: 'Partner Notebook',
-    description:
-      'A shared notebook for library partners: clip pages, co-write notes by topic, sync peer-to-peer, make your poster.',
+    // Translated in public/_locales/<lang>/messages.json (one folder per UI language; see lib/i18n).
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
     // storage: clip queue and settings; activeTab + scripting: read the page being clipped, only
     // when the person clips; contextMenus: right-click clipping; sidePanel: Chrome's panel
     // (Firefox uses sidebar_action); alarms + notifications: daily partnership reminders.
     permissions: ['storage', 'activeTab', 'scripting', 'contextMenus', 'alarms', 'notifications', ...(browser === 'firefox' ? [] : ['sidePanel'])],
     // Asked for only when the person clips from the panel a page the icon was not clicked on.
     optional_host_permissions: ['http://*/*', 'https://*/*'],
-    action: { default_title: 'Open Partner Notebook' },
+    action: { default_title: '__MSG_actionTitle__' },
     commands: {
       'clip-page': {
         suggested_key: { default: 'Alt+Shift+C', mac: 'Alt+Shift+C' },
-        description: 'Clip this page to Partner Notebook',
+        description: '__MSG_clipCommand__',
       },
     },
     ...(browser === 'firefox'

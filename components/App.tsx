@@ -10,9 +10,11 @@ import { RestoreBackup } from './RestoreBackup';
 import { useStorageItem } from './use-storage-item';
 import { T } from './test-ids';
 import { Welcome } from './Welcome';
+import { useT } from './i18n';
 
 /** The side panel: first run, then the active notebook, or the notebook manager. */
 export function App() {
+  const t = useT();
   const me = useStorageItem(identityItem);
   const notebooks = useStorageItem(notebooksItem);
   const activeId = useStorageItem(activeNotebookItem);
@@ -23,7 +25,7 @@ export function App() {
   if (me === undefined || notebooks === undefined || activeId === undefined) {
     return (
       <main className="page" aria-busy="true">
-        <p role="status">Opening Partner Notebook…</p>
+        <p role="status">{t('app.openingPartnerNotebook')}</p>
       </main>
     );
   }
@@ -38,7 +40,7 @@ export function App() {
       await createNotebook(n, me);
       setMode('notebook');
     } catch (e) {
-      setError(`The notebook could not be created: ${(e as Error).message}`);
+      setError(t('app.theNotebookCouldNot', { message: (e as Error).message }));
     } finally {
       setBusy(false);
     }
@@ -56,9 +58,8 @@ export function App() {
     return (
       <main className="page">
         <button type="button" className="link-button" onClick={() => setMode(notebooks.length ? 'manage' : 'new')}>
-          ← Back
-        </button>
-        <h1>Restore a notebook</h1>
+          {t('app.back')}</button>
+        <h1>{t('app.restoreANotebook')}</h1>
         <RestoreBackup standalone notebooks={notebooks} onOpen={(id) => void markOpened(id).then(() => setMode('notebook'))} />
       </main>
     );
@@ -68,10 +69,9 @@ export function App() {
       <>
         <NewNotebookForm first={notebooks.length === 0} busy={busy} onCreate={create} onCancel={notebooks.length ? () => setMode('notebook') : undefined} onJoin={() => setMode('join')} />
         <p className="page restore-start">
-          Have a backup file?{' '}
+          {t('app.haveABackupFile')}{' '}
           <button type="button" className="link-button" data-testid={T.restoreStart} onClick={() => setMode('restore')}>
-            Restore a notebook from a backup
-          </button>
+            {t('app.restoreANotebookFrom')}</button>
         </p>
         {error && (
           <p className="alert" role="alert">

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { currentLocale } from '../lib/i18n';
 import type * as Y from 'yjs';
 import { addNotice, clipNoticesItem, dismissNotice, enqueueClip } from '../lib/ext/clip-queue';
 import type { ClipOutcome } from '../lib/ext/messages';
@@ -8,6 +9,8 @@ import type { Topic } from '../lib/notebook/types';
 import { T } from './test-ids';
 import type { ArrivedClip } from './use-clip-queue';
 import { useStorageItem } from './use-storage-item';
+import { fill, useT } from './i18n';
+
 
 /**
  * "Clip this page" into a chosen topic, the result in words, and any problems with clips taken
@@ -21,6 +24,7 @@ export function ClipBar(props: {
   arrived: ArrivedClip[];
   onOpenTopic(id: string): void;
 }) {
+  const t = useT();
   const [chosen, setChosen] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Extract<ClipOutcome, { ok: false }> | null>(null);
@@ -49,7 +53,7 @@ export function ClipBar(props: {
       const out = await clipPageFromPanel(props.notebookId, topicId);
       if (!out.ok) setFailure(out);
     } catch (e) {
-      const f = { ok: false as const, reason: 'failed' as const, message: `The page could not be clipped: ${(e as Error).message}` };
+      const f = { ok: false as const, reason: 'failed' as const, message: t('clipBar.thePageCouldNot', { message: (e as Error).message }) };
       setFailure(f);
       await addNotice({ id: randomId(), at: Date.now(), message: f.message });
     } finally {
@@ -69,28 +73,29 @@ export function ClipBar(props: {
           data-testid={T.clipPage}
           onClick={() => void (busy || clip())}
         >
-          {busy ? 'Clipping…' : 'Clip this page'}
+          {busy ? t('clipBar.clipping') : t('clipBar.clipThisPage')}
         </button>
         <label htmlFor="clip-topic" className="sr-only">
-          Topic for new clips
-        </label>
-        <select id="clip-topic" className="grow" value={topicId ?? ''} onChange={(e) => setChosen(e.target.value)} data-testid={T.clipTopic} aria-label="Topic for new clips">
-          {live.map((t) => (
-            <option key={t.id} value={t.id}>
-              into: {t.title}
+          {t('clipBar.topicForNewClips')}</label>
+        <select id="clip-topic" className="grow" value={topicId ?? ''} onChange={(e) => setChosen(e.target.value)} data-testid={T.clipTopic} aria-label={t('clipBar.topicForNewClips')}>
+          {live.map((tp) => (
+            <option key={tp.id} value={tp.id}>
+              {t('clipBar.into', { title: tp.title })}
             </option>
           ))}
         </select>
       </div>
       <div role="status" aria-live="polite" data-testid={T.clipStatus} className="small">
-        {busy && 'Reading the page…'}
+        {busy && t('clipBar.readingThePage')}
         {!busy && last && !failure && (
           <>
-            Clipped “{last.title}” into{' '}
-            <button type="button" className="link-button" onClick={() => props.onOpenTopic(last.topicId)}>
-              {last.topicTitle}
-            </button>
-            .
+            {fill(t('clipBar.clipped', { title: last.title }), {
+              topic: (
+                <button type="button" className="link-button" onClick={() => props.onOpenTopic(last.topicId)}>
+                  {last.topicTitle}
+                </button>
+              ),
+            })}
           </>
         )}
       </div>
@@ -104,13 +109,11 @@ export function ClipBar(props: {
               // The request must be the first call in the click: Firefox refuses it after an await.
               onClick={() => void requestPageAccess().then((granted) => (granted ? clip() : undefined))}
             >
-              Allow Partner Notebook to read web pages
-            </button>
+              {t('clipBar.allowPartnerNotebookTo')}</button>
           )}
           {failure.reason !== 'no-access' && failure.url && (
             <button type="button" onClick={() => void saveLink(failure.url!, failure.title)} data-testid={T.saveLinkInstead}>
-              Save the link “{failure.title || failure.url}” instead
-            </button>
+              {t('clipBar.saveTheLink', { title: failure.title || failure.url })}</button>
           )}
           {failure.reason === 'restricted' && !failure.url && <LinkForm onSave={(url, title) => saveLink(url, title)} />}
         </div>
@@ -118,17 +121,15 @@ export function ClipBar(props: {
       {notices.map((n) => (
         <div key={n.id} className="alert" role="alert" data-testid={T.clipNotice}>
           <p>
-            A clip from {new Date(n.at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })} did not work: {n.message}
+            {t('clipBar.aClipFrom', { time: new Date(n.at).toLocaleTimeString(currentLocale(), { hour: '2-digit', minute: '2-digit' }), message: n.message })}
           </p>
           <div className="row wrap">
             {n.url && (
               <button type="button" onClick={() => void saveLink(n.url!, n.title, n.id)} data-testid={T.saveLinkInstead}>
-                Save the link instead
-              </button>
+                {t('clipBar.saveTheLinkInstead')}</button>
             )}
             <button type="button" onClick={() => void dismissNotice(n.id)}>
-              Dismiss
-            </button>
+              {t('clipBar.dismiss')}</button>
           </div>
         </div>
       ))}
@@ -138,6 +139,7 @@ export function ClipBar(props: {
 
 /** Save a link by hand when the browser does not tell the extension the page's address. */
 function LinkForm(props: { onSave(url: string, title: string): Promise<void> }) {
+  const t = useT();
   const [url, setUrl] = useState('');
   const [title, setTitle] = useState('');
   const [error, setError] = useState('');
@@ -151,16 +153,16 @@ function LinkForm(props: { onSave(url: string, title: string): Promise<void> }) 
         try {
           u = new URL(url.trim());
         } catch {
-          return setError('Paste the whole address, starting with https://');
+          return setError(t('clipBar.pasteTheWholeAddress'));
         }
-        if (u.protocol !== 'https:' && u.protocol !== 'http:') return setError('Only web addresses (https://…) can be saved as links.');
+        if (u.protocol !== 'https:' && u.protocol !== 'http:') return setError(t('clipBar.onlyWebAddressesHttps'));
         await props.onSave(u.href, title.trim());
       }}
     >
-      <p className="small">You can still save the page’s address as a link: copy it from the address bar and paste it here.</p>
-      <label htmlFor="manual-link-url">Page address</label>
-      <input id="manual-link-url" type="url" value={url} placeholder="https://" onChange={(e) => (setUrl(e.target.value), setError(''))} aria-invalid={!!error} />
-      <label htmlFor="manual-link-title">Title (optional)</label>
+      <p className="small">{t('clipBar.youCanStillSave')}</p>
+      <label htmlFor="manual-link-url">{t('clipBar.pageAddress')}</label>
+      <input id="manual-link-url" type="url" value={url} placeholder={t('clipBar.https')} onChange={(e) => (setUrl(e.target.value), setError(''))} aria-invalid={!!error} />
+      <label htmlFor="manual-link-title">{t('clipBar.titleOptional')}</label>
       <input id="manual-link-title" value={title} maxLength={300} onChange={(e) => setTitle(e.target.value)} />
       {error && (
         <p className="error small" role="alert">
@@ -168,8 +170,7 @@ function LinkForm(props: { onSave(url: string, title: string): Promise<void> }) 
         </p>
       )}
       <button type="submit" data-testid={T.saveLinkInstead}>
-        Save the link
-      </button>
+        {t('clipBar.saveTheLink2')}</button>
     </form>
   );
 }

@@ -8,25 +8,26 @@ import { ClipPosterActions } from './ClipPosterActions';
 import { allowHighlightsOn, highlightMissesItem, openPage } from '../lib/ext/highlights';
 import { T } from './test-ids';
 import { useStorageItem } from './use-storage-item';
+import { useT } from './i18n';
+import { currentLocale, date, t, allMessages } from '../lib/i18n';
 import { remoteImageSitesItem } from '../lib/ext/storage';
 import { siteOf } from '../lib/clip/images';
 
 // Only PDF cards use it, and only when asked: kept out of the panel's startup bundle.
-const PdfPassageFinder = lazy(() => import('./PdfPassageFinder').then((m) => ({ default: m.PdfPassageFinder })));
+const PdfPassageFinder = lazy(() => Promise.all([import('./PdfPassageFinder'), allMessages()]).then(([m]) => ({ default: m.PdfPassageFinder })));
 
-const KIND_LABEL = { page: 'Page', selection: 'Quote', link: 'Link', image: 'Image', pdf: 'PDF' } as const;
 
 // One formatter for all cards: building one per call costs ~0.3 ms, per card, per render.
-const LONG_DATE = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
 
 /** How long ago, in plain words. */
 export function timeAgo(ms: number, now = Date.now()): string {
   const m = Math.round((now - ms) / 60_000);
-  if (m < 1) return 'just now';
-  if (m < 60) return `${m} min ago`;
+  if (m < 1) return t('time.justNow');
+  const rel = new Intl.RelativeTimeFormat(currentLocale(), { style: 'short', numeric: 'always' });
+  if (m < 60) return rel.format(-m, 'minute');
   const h = Math.round(m / 60);
-  if (h < 24) return `${h} h ago`;
-  return LONG_DATE.format(ms);
+  if (h < 24) return rel.format(-h, 'hour');
+  return date(ms, { day: 'numeric', month: 'short', year: 'numeric' });
 }
 
 /** One clip in its topic: what it is, who clipped it, and what can be done with it. */
@@ -46,6 +47,7 @@ function ClipCardView(props: {
   onQuotePassage?(p: PdfPassage): void;
   onDelete(): void;
 }) {
+  const t = useT();
   const { clip, doc } = props;
   const c = clip.captured;
   const [tag, setTag] = useState('');
@@ -69,21 +71,21 @@ function ClipCardView(props: {
             {c.title}
           </h3>
           <p className="muted small">
-            {KIND_LABEL[c.kind]}
-            {isPdf ? <span data-testid={T.pdfPages}>{` · ${c.pdf!.pageCount} ${c.pdf!.pageCount === 1 ? 'page' : 'pages'}`}</span> : null}
-            {c.siteName ? ` · ${c.siteName}` : ''} · clipped by {clip.clippedBy.name}, {timeAgo(clip.clippedAt)}
+            {t(`kind.${c.kind}`)}
+            {isPdf ? <span data-testid={T.pdfPages}>{` · ${t('clipCard.pages', { count: c.pdf!.pageCount })}`}</span> : null}
+            {c.siteName ? ` · ${c.siteName}` : ''} {t('clipCard.clippedBy', { name: clip.clippedBy.name, when: timeAgo(clip.clippedAt) })}
           </p>
         </div>
       </div>
       {c.kind === 'selection' && c.text ? <blockquote className="clip-quote">{c.text.slice(0, 400)}</blockquote> : c.excerpt ? <p className="clip-excerpt">{c.excerpt.slice(0, 300)}</p> : null}
       {c.kind === 'selection' && <NotFoundNote clipId={clip.id} />}
-      {c.truncated && <p className="muted small">This page was very long: only its first part was saved.</p>}
+      {c.truncated && <p className="muted small">{t('clipCard.thisPageWasVery')}</p>}
       {clip.tags.length > 0 && (
-        <ul className="tags" data-testid={T.clipTags} aria-label="Tags">
-          {clip.tags.map((t) => (
-            <li key={t}>
-              {t}
-              <button type="button" className="tag-remove" aria-label={`Remove tag ${t}`} onClick={() => removeClipTag(doc, clip.id, t)}>
+        <ul className="tags" data-testid={T.clipTags} aria-label={t('clipCard.tags')}>
+          {clip.tags.map((tag) => (
+            <li key={tag}>
+              {tag}
+              <button type="button" className="tag-remove" aria-label={t('clipCard.removeTagT', { t: tag })} onClick={() => removeClipTag(doc, clip.id, tag)}>
                 ×
               </button>
             </li>
@@ -93,33 +95,27 @@ function ClipCardView(props: {
       {clip.comment && !editing && <p className="comment">💬 {clip.comment}</p>}
       <div className="row wrap clip-actions">
         <button type="button" onClick={props.onRead} data-testid={T.clipRead}>
-          Read
-        </button>
+          {t('clipCard.read')}</button>
         {original && (
           <a href={original} target="_blank" rel="noopener noreferrer">
-            Original
-          </a>
+            {t('clipCard.original')}</a>
         )}
         {isPdf ? (
-          <button type="button" onClick={() => setFinding((f) => !f)} aria-expanded={finding} data-testid={T.clipQuote} title="Find a passage in the PDF and quote it with its page number">
-            Quote in note…
-          </button>
+          <button type="button" onClick={() => setFinding((f) => !f)} aria-expanded={finding} data-testid={T.clipQuote} title={t('clipCard.findAPassageIn')}>
+            {t('clipCard.quoteInNote')}</button>
         ) : (
-          <button type="button" onClick={props.onQuote} data-testid={T.clipQuote} title="Insert a quote with a link to the source at the cursor in the note">
-            Quote in note
-          </button>
+          <button type="button" onClick={props.onQuote} data-testid={T.clipQuote} title={t('clipCard.insertAQuoteWith')}>
+            {t('clipCard.quoteInNote2')}</button>
         )}
         <button type="button" onClick={() => setEditing((e) => !e)} aria-expanded={editing}>
-          Tag, comment, move…
-        </button>
+          {t('clipCard.tagCommentMove')}</button>
         {c.kind === 'selection' && original && <ShowOnPage url={original} />}
         <ClipPosterActions doc={doc} clip={clip} passage={passage ? { text: passage.text, pages: passage.lastPage > passage.page ? `${passage.page}–${passage.lastPage}` : String(passage.page) } : undefined} />
-        <button type="button" className="danger-text" onClick={props.onDelete} data-testid={T.clipDelete} aria-label={`Delete clip ${c.title}`}>
-          Delete
-        </button>
+        <button type="button" className="danger-text" onClick={props.onDelete} data-testid={T.clipDelete} aria-label={t('clipCard.deleteClipTitle', { title: c.title })}>
+          {t('clipCard.delete')}</button>
       </div>
       {finding && isPdf && (
-        <Suspense fallback={<p role="status">Loading…</p>}>
+        <Suspense fallback={<p role="status">{t('clipCard.loading')}</p>}>
           <PdfPassageFinder captured={c} chosen={passage} onQuote={(p) => props.onQuotePassage?.(p)} onUse={setPassage} />
         </Suspense>
       )}
@@ -134,20 +130,19 @@ function ClipCardView(props: {
             }}
           >
             <label htmlFor={`tag-${clip.id}`} className="sr-only">
-              Add a tag
-            </label>
-            <input id={`tag-${clip.id}`} list="all-tags" placeholder="Add a tag, e.g. reading clubs" value={tag} maxLength={40} onChange={(e) => setTag(e.target.value)} data-testid={T.clipTagInput} />
-            <button type="submit">Add tag</button>
+              {t('clipCard.addATag')}</label>
+            <input id={`tag-${clip.id}`} list="all-tags" placeholder={t('clipCard.addATagE')} value={tag} maxLength={40} onChange={(e) => setTag(e.target.value)} data-testid={T.clipTagInput} />
+            <button type="submit">{t('clipCard.addTag')}</button>
           </form>
-          <label htmlFor={`comment-${clip.id}`}>Comment</label>
+          <label htmlFor={`comment-${clip.id}`}>{t('clipCard.comment')}</label>
           <textarea id={`comment-${clip.id}`} rows={2} defaultValue={clip.comment} onBlur={(e) => setClipComment(doc, clip.id, e.target.value)} data-testid={T.clipComment} />
-          <label htmlFor={`move-${clip.id}`}>Topic</label>
+          <label htmlFor={`move-${clip.id}`}>{t('clipCard.topic')}</label>
           <select id={`move-${clip.id}`} value={clip.topicId} onChange={(e) => moveClip(doc, clip.id, e.target.value)} data-testid={T.clipMove}>
             {props.topics
-              .filter((t) => !t.archived || t.id === clip.topicId)
-              .map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.title}
+              .filter((tp) => !tp.archived || tp.id === clip.topicId)
+              .map((tp) => (
+                <option key={tp.id} value={tp.id}>
+                  {tp.title}
                 </option>
               ))}
           </select>
@@ -162,25 +157,24 @@ function ClipCardView(props: {
  * page with partners' passages highlighted; from then on they show on every visit to that site.
  */
 function ShowOnPage(props: { url: string }) {
+  const t = useT();
   const [refused, setRefused] = useState(false);
   return (
     <>
       <button
         type="button"
         data-testid={T.clipShowOnPage}
-        title="Open the page with the passages your partnership clipped highlighted"
+        title={t('clipCard.openThePageWith')}
         onClick={async () => {
           const ok = await allowHighlightsOn(props.url);
           setRefused(!ok);
           if (ok) await openPage(props.url);
         }}
       >
-        Show on the page
-      </button>
+        {t('clipCard.showOnThePage')}</button>
       {refused && (
         <p className="small" role="status">
-          Without your permission for this site, highlights show only when you click the Partner Notebook icon while on the page.
-        </p>
+          {t('clipCard.withoutYourPermissionFor')}</p>
       )}
     </>
   );
@@ -188,12 +182,12 @@ function ShowOnPage(props: { url: string }) {
 
 /** Says when the quote was not found on its page at the last visit (the page changed). */
 function NotFoundNote(props: { clipId: string }) {
+  const t = useT();
   const misses = useStorageItem(highlightMissesItem);
   const miss = misses?.[props.clipId];
   if (!miss) return null;
   return (
     <p className="muted small" data-testid={T.clipHighlightNote}>
-      Not found on the page at your last visit ({timeAgo(miss.at)}): the page may have changed. The quote is safe here.
-    </p>
+      {t('clipCard.notFoundOnThe', { when: timeAgo(miss.at) })}</p>
   );
 }

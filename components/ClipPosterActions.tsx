@@ -7,23 +7,25 @@ import { quoteFromClip } from '../lib/poster/draft';
 import { ProposeTheme } from './ProposeTheme';
 import { T } from './test-ids';
 import { usePoster } from './use-poster';
+import { useT } from './i18n';
 
 /** The poster actions of a clip card: propose it as a theme, or add its quote and citation to one. */
 export function ClipPosterActions(props: { doc: Y.Doc; clip: Clip; passage?: { text: string; pages: string } }) {
+  const t = useT();
   const [open, setOpen] = useState(false);
   const quote = quoteFromClip(props.clip, 300, props.passage);
   return (
     <>
-      <ProposeTheme doc={props.doc} label="Propose as theme" getTitle={() => props.clip.captured.title} from={{ kind: 'clip', id: props.clip.id }} quotes={quote.text ? [quote] : []} testId={T.clipProposeTheme} />
+      <ProposeTheme doc={props.doc} label={t('clipPosterActions.proposeAsTheme')} getTitle={() => props.clip.captured.title} from={{ kind: 'clip', id: props.clip.id }} quotes={quote.text ? [quote] : []} testId={T.clipProposeTheme} />
       <button type="button" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid={T.clipAddToPoster}>
-        Add to poster…
-      </button>
+        {t('clipPosterActions.addToPoster')}</button>
       {open && <AddToPoster doc={props.doc} clip={props.clip} passage={props.passage} onDone={() => setOpen(false)} />}
     </>
   );
 }
 
 function AddToPoster(props: { doc: Y.Doc; clip: Clip; passage?: { text: string; pages: string }; onDone(): void }) {
+  const t = useT();
   const { outline } = usePoster(props.doc);
   const themes = outline?.themes ?? [];
   const [themeId, setThemeId] = useState(themes[0]?.id ?? '');
@@ -33,18 +35,17 @@ function AddToPoster(props: { doc: Y.Doc; clip: Clip; passage?: { text: string; 
   return (
     <div className="clip-poster">
       <p className="small">
-        Quote: “{quote.text.slice(0, 160)}
+        {t('clipPosterActions.quote', { text: quote.text.slice(0, 160) })}
         {quote.text.length > 160 ? '…' : ''}”{quote.pages ? ` (${pageLocator(quote.pages)})` : ''}
       </p>
       {themes.length > 0 ? (
         <div className="row wrap">
           <label htmlFor={selectId} className="sr-only">
-            Theme
-          </label>
+            {t('clipPosterActions.theme')}</label>
           <select id={selectId} value={themeId} onChange={(e) => setThemeId(e.target.value)} data-testid={T.clipPosterTheme} className="grow">
-            {themes.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.title || 'Untitled theme'}
+            {themes.map((th) => (
+              <option key={th.id} value={th.id}>
+                {th.title || t('clipPosterActions.untitledTheme')}
               </option>
             ))}
           </select>
@@ -56,17 +57,16 @@ function AddToPoster(props: { doc: Y.Doc; clip: Clip; passage?: { text: string; 
               try {
                 addThemeQuote(props.doc, themeId || themes[0]!.id, quote);
                 citeClipInPoster(props.doc, props.clip.id);
-                setMessage('Quote added to the theme, and the clip to Sources.');
+                setMessage(t('clipPosterActions.quoteAddedToThe'));
               } catch (e) {
                 setMessage((e as Error).message);
               }
             }}
           >
-            Add quote to theme
-          </button>
+            {t('clipPosterActions.addQuoteToTheme')}</button>
         </div>
       ) : (
-        <p className="muted small">No theme yet: “Propose as theme” makes this clip one, with its quote.</p>
+        <p className="muted small">{t('clipPosterActions.noThemeYetPropose')}</p>
       )}
       <button
         type="button"
@@ -74,11 +74,10 @@ function AddToPoster(props: { doc: Y.Doc; clip: Clip; passage?: { text: string; 
         data-testid={T.clipPosterCite}
         onClick={() => {
           citeClipInPoster(props.doc, props.clip.id);
-          setMessage('Added to the poster’s Sources.');
+          setMessage(t('clipPosterActions.addedToThePoster'));
         }}
       >
-        Only add to Sources
-      </button>
+        {t('clipPosterActions.onlyAddToSources')}</button>
       <p role="status" className="small">
         {message}
       </p>

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { T } from './test-ids';
+import { useT } from './i18n';
 
 /** A modal yes/no question (native <dialog>: focus is trapped and Escape cancels). */
 export function ConfirmDialog(props: {
@@ -10,6 +11,7 @@ export function ConfirmDialog(props: {
   onConfirm(): void;
   onCancel(): void;
 }) {
+  const t = useT();
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;
@@ -31,8 +33,7 @@ export function ConfirmDialog(props: {
       <p id="confirm-body">{props.body}</p>
       <div className="row end">
         <button type="button" onClick={props.onCancel} autoFocus>
-          Cancel
-        </button>
+          {t('confirmDialog.cancel')}</button>
         <button type="button" className={props.danger ? 'danger' : 'primary'} onClick={props.onConfirm} data-testid={T.confirmYes}>
           {props.confirmLabel}
         </button>

@@ -1,5 +1,6 @@
 import { Component, type ReactNode } from 'react';
 import { T } from './test-ids';
+import { t } from '../lib/i18n';
 
 /** Catches a rendering failure so the panel never opens to a blank screen. */
 export class ErrorBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
@@ -13,15 +14,14 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, { error: E
     if (!this.state.error) return this.props.children;
     return (
       <div className="page" role="alert" data-testid={T.appError}>
-        <h1>Something went wrong in this panel</h1>
-        <p>Your notebook is saved on this computer. Reload the panel to continue.</p>
+        <h1>{t('errorBoundary.somethingWentWrongIn')}</h1>
+        <p>{t('errorBoundary.yourNotebookIsSaved')}</p>
         <details>
-          <summary>Details for a bug report</summary>
+          <summary>{t('errorBoundary.detailsForABug')}</summary>
           <pre>{this.state.error.message}</pre>
         </details>
         <button type="button" className="primary" onClick={() => location.reload()}>
-          Reload the panel
-        </button>
+          {t('errorBoundary.reloadThePanel')}</button>
       </div>
     );
   }

@@ -4,15 +4,18 @@ import { goodTimesToTalk, localTime, type TalkInterval } from '../lib/topics/ove
 import { isoDate, isValidTimeZone, localDate } from '../lib/topics/time-zone';
 import { T } from './test-ids';
 import { myTimeZone } from './TopicList';
+import { useT } from './i18n';
+import { currentLocale } from '../lib/i18n';
 
 const MINUTE = 60_000;
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 function fmt(timeZone: string, withDay: boolean): Intl.DateTimeFormat {
-  const key = `${timeZone}|${withDay}`;
+  const key = `${currentLocale()}|${timeZone}|${withDay}`;
   let f = formats.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
+    // English keeps the day-month order and 24-hour clock of en-GB, read the same by partners everywhere.
+    f = new Intl.DateTimeFormat(currentLocale() === 'en' ? 'en-GB' : currentLocale(), {
       timeZone,
       hour: '2-digit',
       minute: '2-digit',
@@ -37,6 +40,7 @@ export function spanIn(timeZone: string, i: TalkInterval): string {
  * time and in each partner's. Partners whose zone is missing or unknown are named, with the fix.
  */
 export function GoodTimes(props: { partners: PartnerProfile[] }) {
+  const t = useT();
   // Minute-aligned, so the list is stable between re-renders and refreshes once a minute.
   const [now, setNow] = useState(() => Math.floor(Date.now() / MINUTE) * MINUTE);
   useEffect(() => {
@@ -51,13 +55,13 @@ export function GoodTimes(props: { partners: PartnerProfile[] }) {
 
   return (
     <section className="card good-times" aria-labelledby="good-times-heading" data-testid={T.goodTimes}>
-      <h2 id="good-times-heading">Good times to talk</h2>
+      <h2 id="good-times-heading">{t('goodTimes.goodTimesToTalk')}</h2>
       <ul className="plain clocks">
         {props.partners.map((p) => {
-          const t = localTime(p.timeZone, now);
+          const time = localTime(p.timeZone, now);
           return (
             <li key={p.id} data-testid={T.partnerClock}>
-              <strong>{p.name || 'A partner without a name'}</strong>: {t ? `${t} (${p.timeZone})` : 'no time zone yet'}
+              <strong>{p.name || t('goodTimes.aPartnerWithoutA')}</strong>: {time ? `${time} (${p.timeZone})` : t('goodTimes.noTimeZoneYet')}
             </li>
           );
         })}
@@ -66,20 +70,19 @@ export function GoodTimes(props: { partners: PartnerProfile[] }) {
         <ul className="plain alert tz-problems" data-testid={T.timeZoneProblems}>
           {problems.map((p) => (
             <li key={p.name}>
-              {p.message} Fix: choose a time zone (for example “Europe/Sarajevo”) in {p.name}’s profile below.
-            </li>
+              {p.timeZone ? t('goodTimes.unknownZone', { name: p.name, zone: p.timeZone }) : t('goodTimes.noZone', { name: p.name })}{' '}
+              {t('goodTimes.fixChooseATime', { name: p.name })}</li>
           ))}
         </ul>
       )}
       {usable < 2 ? (
-        <p className="muted">Once at least two partners have a time zone, the hours when all of you are between 08:00 and 21:00 appear here.</p>
+        <p className="muted">{t('goodTimes.onceAtLeastTwo')}</p>
       ) : intervals.length === 0 ? (
-        <p>In the coming 7 days there is no time when all of you are between 08:00 and 21:00. Try an early morning or late evening, or write to each other instead.</p>
+        <p>{t('goodTimes.inTheComingDays')}</p>
       ) : (
         <>
           <p className="muted small">
-            The coming 7 days, when everyone is between 08:00 and 21:00 local time. Your time ({me}) first.
-          </p>
+            {t('goodTimes.theComingDaysWhen', { zone: me })}</p>
           <ol className="plain talk-times" data-testid={T.talkTimes}>
             {intervals.map((i) => (
               <li key={i.start} data-start={i.start} data-end={i.end} data-testid={T.talkTime}>
@@ -88,7 +91,7 @@ export function GoodTimes(props: { partners: PartnerProfile[] }) {
                 <ul className="plain talk-theirs small">
                   {zones.map((p) => (
                     <li key={p.id} data-zone={p.timeZone}>
-                      {p.name || 'Partner'}: {spanIn(p.timeZone, i)}
+                      {p.name || t('goodTimes.partner')}: {spanIn(p.timeZone, i)}
                     </li>
                   ))}
                 </ul>

@@ -7,51 +7,53 @@ import type { Topic } from '../lib/notebook/types';
 import { ConfirmDialog } from './ConfirmDialog';
 import { formatBytes } from './download';
 import { T } from './test-ids';
+import { useT } from './i18n';
+import { date, t } from '../lib/i18n';
 
-const WHEN = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
-const when = (ms: number) => WHEN.format(ms);
+
+const when = (ms: number) => date(ms, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 
 /** Why a version was kept, in words. */
 function reasonText(v: HistoryVersion): string {
   switch (v.reason) {
     case 'auto':
-      return 'Saved automatically';
+      return t('historyPage.savedAutomatically');
     case 'before-restore':
-      return 'Before a restore from History';
+      return t('historyPage.beforeARestoreFrom');
     case 'before-merge':
-      return 'Before a backup was merged in';
+      return t('historyPage.beforeABackupWas');
     case 'before-rotation':
-      return 'Before a new invite was made';
+      return t('historyPage.beforeANewInvite');
     case 'before-deletion':
-      if (!v.removed?.fromPartner) return 'Before a change on this computer removed a lot';
-      return v.by ? `Before a change from ${v.by} removed a lot` : 'Before a change from a partner removed a lot';
+      if (!v.removed?.fromPartner) return t('historyPage.beforeAChangeOn');
+      return v.by ? t('historyPage.beforeAChangeFrom', { by: v.by }) : t('historyPage.beforeAChangeFrom2');
   }
 }
 
 /** What a large deletion removed, as a short list. */
 function removedText(r: NonNullable<HistoryVersion['removed']>): string {
   const parts: string[] = [];
-  if (r.topics) parts.push(r.topics === 1 ? '1 topic' : `${r.topics} topics`);
-  if (r.clips) parts.push(r.clips === 1 ? '1 clip' : `${r.clips} clips`);
-  if (r.noteChars) parts.push(`${r.noteChars.toLocaleString()} characters of notes`);
-  return `Removed: ${parts.join(' · ')}`;
+  if (r.topics) parts.push(t('historyPage.nTopics', { count: r.topics }));
+  if (r.clips) parts.push(t('historyPage.nClips', { count: r.clips }));
+  if (r.noteChars) parts.push(t('historyPage.nCharsOfNotes', { count: r.noteChars }));
+  return t('historyPage.removed', { list: parts.join(' · ') });
 }
 
 function countsText(c: HistoryVersion['counts']): string {
-  return `${c.topics === 1 ? '1 topic' : `${c.topics.toLocaleString()} topics`} · ${c.clips === 1 ? '1 clip' : `${c.clips.toLocaleString()} clips`} · ${c.noteWords === 1 ? '1 word' : `${c.noteWords.toLocaleString()} words`} of notes`;
+  return `${t('historyPage.nTopics', { count: c.topics })} · ${t('historyPage.nClips', { count: c.clips })} · ${t('historyPage.nWordsOfNotes', { count: c.noteWords })}`;
 }
 
 /** What a restore will do, in a sentence or two for the confirmation. */
 function restoreText(c: RestoreCounts): string {
   const lines: string[] = [];
-  if (c.topicsBack) lines.push(c.topicsBack === 1 ? '1 topic comes back.' : `${c.topicsBack} topics come back.`);
-  if (c.topicsChanged) lines.push(c.topicsChanged === 1 ? '1 topic gets its earlier title, prompt or dates.' : `${c.topicsChanged} topics get their earlier titles, prompts or dates.`);
-  if (c.notes) lines.push(c.notes === 1 ? '1 note goes back to its earlier text.' : `${c.notes} notes go back to their earlier text.`);
-  if (c.clips) lines.push(c.clips === 1 ? '1 clip comes back or changes back.' : `${c.clips} clips come back or change back.`);
-  if (c.other) lines.push('The notebook’s details, profiles or poster go back too.');
-  if (!lines.length) return 'This version is the same as the notebook now. Nothing would change.';
-  lines.push('Topics and clips added since then stay.');
-  lines.push('The notebook as it is now is kept in History first, and your partners get the restored version when you next sync.');
+  if (c.topicsBack) lines.push(t('historyPage.topicsComeBack', { count: c.topicsBack }));
+  if (c.topicsChanged) lines.push(t('historyPage.topicsGetEarlier', { count: c.topicsChanged }));
+  if (c.notes) lines.push(t('historyPage.notesGoBack', { count: c.notes }));
+  if (c.clips) lines.push(t('historyPage.clipsComeBack', { count: c.clips }));
+  if (c.other) lines.push(t('historyPage.theNotebookSDetails'));
+  if (!lines.length) return t('historyPage.thisVersionIsThe');
+  lines.push(t('historyPage.topicsAndClipsAdded'));
+  lines.push(t('historyPage.theNotebookAsIt'));
   return lines.join(' ');
 }
 
@@ -59,26 +61,27 @@ const nothingChanges = (c: RestoreCounts) => !c.topicsBack && !c.topicsChanged &
 
 /** One topic of a past version, read-only: its note as text and its clips' titles. */
 function PastTopic(props: { doc: Y.Doc; topic: Topic }) {
+  const t = useT();
   const paragraphs = noteText(props.doc, props.topic.id).split('\n').filter(Boolean);
   const clips = readClips(props.doc, { topicId: props.topic.id });
   return (
     <div className="card" data-testid={T.historyPastTopic}>
       <h3>{props.topic.title}</h3>
       {props.topic.prompt && <p className="prompt">{props.topic.prompt}</p>}
-      <h4>Note</h4>
+      <h4>{t('historyPage.note')}</h4>
       <div className="past-note" data-testid={T.historyPastNote}>
-        {paragraphs.length ? paragraphs.map((p, i) => <p key={i}>{p}</p>) : <p className="muted">The note was empty.</p>}
+        {paragraphs.length ? paragraphs.map((p, i) => <p key={i}>{p}</p>) : <p className="muted">{t('historyPage.theNoteWasEmpty')}</p>}
       </div>
-      <h4>Clips ({clips.length})</h4>
+      <h4>{t('historyPage.clips', { count: clips.length })}</h4>
       {clips.length ? (
         <ul className="plain small">
           {clips.slice(0, 50).map((c) => (
             <li key={c.id}>{c.captured.title}</li>
           ))}
-          {clips.length > 50 && <li className="muted">and {clips.length - 50} more</li>}
+          {clips.length > 50 && <li className="muted">{t('historyPage.andMore', { count: clips.length - 50 })}</li>}
         </ul>
       ) : (
-        <p className="muted small">No clips.</p>
+        <p className="muted small">{t('historyPage.noClips')}</p>
       )}
     </div>
   );
@@ -90,6 +93,7 @@ function PastTopic(props: { doc: Y.Doc; topic: Topic }) {
  * page) a version opens on that topic.
  */
 export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?: string; onBack(): void }) {
+  const t = useT();
   const { keeper } = props;
   const [versions, setVersions] = useState<HistoryVersion[] | null>(null);
   const [size, setSize] = useState<{ bytes: number; capBytes: number } | null>(null);
@@ -121,10 +125,9 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
   if (!keeper) {
     return (
       <section aria-busy="true">
-        <p role="status">Opening History…</p>
+        <p role="status">{t('historyPage.openingHistory')}</p>
         <button type="button" onClick={props.onBack}>
-          Back
-        </button>
+          {t('historyPage.back')}</button>
       </section>
     );
   }
@@ -165,11 +168,11 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
       setStatus({
         kind: 'ok',
         text: back
-          ? `Restored from the version of ${when(open.v.at)}. Your partners get it when you next sync. The notebook as it was just before is kept in History.`
-          : 'Nothing needed restoring: the notebook already matches this version.',
+          ? t('historyPage.restoredFromTheVersion', { p0: when(open.v.at) })
+          : t('historyPage.nothingNeededRestoringThe'),
       });
     } catch (e) {
-      setStatus({ kind: 'error', text: `Could not restore: ${(e as Error).message}` });
+      setStatus({ kind: 'error', text: t('historyPage.couldNotRestoreMessage', { message: (e as Error).message }) });
     }
   };
 
@@ -185,58 +188,53 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
     return (
       <section aria-labelledby="history-heading" data-testid={T.historyPast}>
         <button type="button" className="link-button" data-testid={T.historyBack} onClick={() => (setOpen(null), setStatus(null))}>
-          ← All versions
-        </button>
+          {t('historyPage.allVersions')}</button>
         <h1 id="history-heading" ref={heading} tabIndex={-1}>
-          Version of {when(open.v.at)}
+          {t('historyPage.versionOf', { when: when(open.v.at) })}
         </h1>
         <p className="muted">
           {reasonText(open.v)}. {countsText(open.v.counts)}.
         </p>
-        <p className="small">This is how the notebook was then. Looking changes nothing.</p>
+        <p className="small">{t('historyPage.thisIsHowThe')}</p>
         {statusLine}
-        {shownTopic !== undefined && !focus && <p className="alert">This topic is not in this version. Choose an older version, or look at the whole notebook below.</p>}
+        {shownTopic !== undefined && !focus && <p className="alert">{t('historyPage.thisTopicIsNot')}</p>}
         {focus && (
           <>
             <PastTopic doc={open.doc} topic={focus} />
             <div className="row wrap">
-              <button type="button" className="primary" data-testid={T.historyRestoreTopic} onClick={() => askRestore({ topicId: focus.id }, `Restore “${focus.title}”?`)}>
-                Restore this topic
-              </button>
+              <button type="button" className="primary" data-testid={T.historyRestoreTopic} onClick={() => askRestore({ topicId: focus.id }, t('historyPage.restoreTitle', { title: focus.title }))}>
+                {t('historyPage.restoreThisTopic')}</button>
               <button type="button" onClick={() => setShownTopic(undefined)}>
-                Show all topics of this version
-              </button>
+                {t('historyPage.showAllTopicsOf')}</button>
             </div>
           </>
         )}
         {!focus && (
           <>
-            <h2>Topics in this version</h2>
-            {topics.length === 0 && <p className="muted">This version has no topics.</p>}
+            <h2>{t('historyPage.topicsInThisVersion')}</h2>
+            {topics.length === 0 && <p className="muted">{t('historyPage.thisVersionHasNo')}</p>}
             <ul className="plain">
-              {topics.map((t) => (
-                <li key={t.id} className="row history-topic">
+              {topics.map((tp) => (
+                <li key={tp.id} className="row history-topic">
                   <span className="grow">
-                    {t.title}
-                    {t.archived && <span className="badge"> archived</span>}
+                    {tp.title}
+                    {tp.archived && <span className="badge"> {' '}{t('historyPage.archived')}</span>}
                   </span>
-                  <button type="button" className="small-button" aria-label={`Look at “${t.title}” in this version`} onClick={() => setShownTopic(t.id)}>
-                    Look
-                  </button>
+                  <button type="button" className="small-button" aria-label={t('historyPage.lookAtTitleIn', { title: tp.title })} onClick={() => setShownTopic(tp.id)}>
+                    {t('historyPage.look')}</button>
                 </li>
               ))}
             </ul>
           </>
         )}
         <div className="row wrap history-actions">
-          <button type="button" className={focus ? undefined : 'primary'} data-testid={T.historyRestoreNotebook} onClick={() => askRestore({ notebook: true }, 'Restore the whole notebook?')}>
-            Restore the whole notebook
-          </button>
+          <button type="button" className={focus ? undefined : 'primary'} data-testid={T.historyRestoreNotebook} onClick={() => askRestore({ notebook: true }, t('historyPage.restoreTheWholeNotebook2'))}>
+            {t('historyPage.restoreTheWholeNotebook')}</button>
         </div>
         {confirm && (
           <ConfirmDialog
             title={confirm.title}
-            body={`From the version of ${when(open.v.at)}: ${restoreText(confirm.counts)}`}
+            body={t('historyPage.fromTheVersionOf', { p0: when(open.v.at), p1: restoreText(confirm.counts) })}
             confirmLabel={nothingChanges(confirm.counts) ? 'Close' : 'Restore'}
             onConfirm={() => (nothingChanges(confirm.counts) ? setConfirm(null) : void doRestore())}
             onCancel={() => setConfirm(null)}
@@ -249,25 +247,21 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
   return (
     <section aria-labelledby="history-heading">
       <button type="button" className="link-button" data-testid={T.historyBack} onClick={props.onBack}>
-        ← Back
-      </button>
+        {t('historyPage.back2')}</button>
       <h1 id="history-heading" ref={heading} tabIndex={-1}>
-        History
-      </h1>
-      <p>Earlier versions of this notebook, kept on this computer. Open one to look at it, then bring back a topic or the whole notebook.</p>
+        {t('historyPage.history')}</h1>
+      <p>{t('historyPage.earlierVersionsOfThis')}</p>
       {size && (
         <p className="muted small" data-testid={T.historySize}>
-          History uses {formatBytes(size.bytes)} on this computer (at most {formatBytes(size.capBytes)}). It keeps every version of the last day, one a day for two weeks, then one every two weeks.
-        </p>
+          {t('historyPage.historyUses', { size: formatBytes(size.bytes), cap: formatBytes(size.capBytes) })}</p>
       )}
       {statusLine}
       {keeper.lastError && (
         <p role="alert" className="error">
-          History could not keep a version: {keeper.lastError} The notebook itself is saved as usual.
-        </p>
+          {t('historyPage.historyCouldNotKeep')}{' '}{keeper.lastError} {' '}{t('historyPage.theNotebookItselfIs')}</p>
       )}
-      {versions === null && <p role="status">Reading History…</p>}
-      {versions?.length === 0 && <p className="muted">No versions yet. The first one is kept a few seconds after the notebook opens, then about once an hour while you work, and always just before a large deletion.</p>}
+      {versions === null && <p role="status">{t('historyPage.readingHistory')}</p>}
+      {versions?.length === 0 && <p className="muted">{t('historyPage.noVersionsYetThe')}</p>}
       {versions && versions.length > 0 && (
         <ol className="plain history-list">
           {versions.map((v) => (
@@ -282,11 +276,11 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
                   type="button"
                   className="small-button"
                   data-testid={T.historyOpenVersion}
-                  aria-label={`Open the version of ${when(v.at)}`}
+                  aria-label={t('historyPage.openTheVersionOf', { p0: when(v.at) })}
                   disabled={loading !== null}
                   onClick={() => void openVersion(v)}
                 >
-                  {loading?.id === v.id ? 'Opening…' : 'Open'}
+                  {loading?.id === v.id ? t('historyPage.opening') : t('historyPage.open')}
                 </button>
               </div>
               {v.removed && <p className="small danger-text">{removedText(v.removed)}</p>}
@@ -297,7 +291,7 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
       )}
       {loading && (
         <p role="status" aria-busy="true">
-          Opening the version of {when(loading.at)}…
+          {t('historyPage.openingTheVersionOf', { when: when(loading.at) })}
         </p>
       )}
     </section>

@@ -7,12 +7,14 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { ImagesContext, useImagesDoc } from './images-context';
 import { T } from './test-ids';
 import { useStorageItem } from './use-storage-item';
+import { fill, useT } from './i18n';
 
 /** How many clips the clean-up list shows. */
 const LARGEST = 8;
 
 /** Settings → Images: what the notebook's kept images take, the clips that take most, and their clean-up. */
 export function ImageSettings() {
+  const t = useT();
   const access = useContext(ImagesContext);
   const { images, version } = useImagesDoc();
   const sites = useStorageItem(remoteImageSitesItem);
@@ -27,32 +29,30 @@ export function ImageSettings() {
   if (!access) return null;
   return (
     <section aria-labelledby="image-settings-heading" data-testid={T.imageUsage}>
-      <h2 id="image-settings-heading">Images in this notebook</h2>
+      <h2 id="image-settings-heading">{t('imageSettings.heading')}</h2>
       {!usage ? (
-        <p role="status">Counting images…</p>
+        <p role="status">{t('imageSettings.counting')}</p>
       ) : (
         <>
           <p>
-            Images kept in this notebook take <strong>{formatBytes(usage.totalBytes)}</strong> ({usage.images} {usage.images === 1 ? 'image' : 'images'}) of at most{' '}
-            {formatBytes(IMAGE_LIMITS.notebookBytes)}.
+            {fill(t('imageSettings.usage', { count: usage.images, max: formatBytes(IMAGE_LIMITS.notebookBytes) }), { size: <strong>{formatBytes(usage.totalBytes)}</strong> })}
           </p>
           <p className="small muted">
-            Clips keep their pictures (at most {IMAGE_LIMITS.perClip} per clip, made smaller) so you and your partners can read them offline. The same picture is kept
-            once. Removing images frees space for everyone in this notebook; the clips keep their text.
+            {t('imageSettings.explain', { perClip: IMAGE_LIMITS.perClip })}
           </p>
           {usage.clips.length > 0 && (
             <>
-              <h3>Clips with the largest images</h3>
-              <ul className="plain" aria-label="Clips with the largest images">
+              <h3>{t('imageSettings.largest')}</h3>
+              <ul className="plain" aria-label={t('imageSettings.largest')}>
                 {usage.clips.slice(0, LARGEST).map((c) => {
-                  const title = readClip(access.doc, c.clipId)?.captured.title ?? 'A deleted clip';
+                  const title = readClip(access.doc, c.clipId)?.captured.title ?? t('imageSettings.deletedClip');
                   return (
                     <li key={c.clipId} className="row wrap" data-testid={T.imageUsageClip}>
                       <span className="grow">
-                        {title} — {formatBytes(c.bytes)}, {c.images} {c.images === 1 ? 'image' : 'images'}
+                        {t('imageSettings.clipLine', { title, size: formatBytes(c.bytes), count: c.images })}
                       </span>
-                      <button type="button" data-testid={T.removeClipImages} aria-label={`Remove the images of ${title}`} onClick={() => setRemoving({ clipId: c.clipId, title, images: c.images })}>
-                        Remove images
+                      <button type="button" data-testid={T.removeClipImages} aria-label={t('imageSettings.removeImagesOf', { title })} onClick={() => setRemoving({ clipId: c.clipId, title, images: c.images })}>
+                        {t('imageSettings.removeImages')}
                       </button>
                     </li>
                   );
@@ -69,14 +69,14 @@ export function ImageSettings() {
       )}
       {sites && sites.length > 0 && (
         <>
-          <h3>Sites whose images load from the web</h3>
-          <p className="small muted">Images that are not kept in a clip load from these sites when you read their clips, and the sites can see that you do.</p>
-          <ul className="plain" aria-label="Sites whose images load from the web">
+          <h3>{t('imageSettings.sites')}</h3>
+          <p className="small muted">{t('imageSettings.sitesExplain')}</p>
+          <ul className="plain" aria-label={t('imageSettings.sites')}>
             {sites.map((site) => (
               <li key={site} className="row">
                 <span className="grow">{site.replace(/^https?:\/\//, '')}</span>
-                <button type="button" onClick={() => void forbidRemoteImages(site)} aria-label={`Stop loading images from ${site}`}>
-                  Stop
+                <button type="button" onClick={() => void forbidRemoteImages(site)} aria-label={t('imageSettings.stopFrom', { site })}>
+                  {t('imageSettings.stop')}
                 </button>
               </li>
             ))}
@@ -85,9 +85,9 @@ export function ImageSettings() {
       )}
       {removing && (
         <ConfirmDialog
-          title={`Remove the images of “${removing.title}”?`}
-          body={`Its ${removing.images === 1 ? 'image is' : `${removing.images} images are`} removed for everyone in this notebook, on every computer. The clip keeps its text. This cannot be undone.`}
-          confirmLabel="Remove images"
+          title={t('imageSettings.confirmTitle', { title: removing.title })}
+          body={t('imageSettings.confirmBody', { count: removing.images })}
+          confirmLabel={t('imageSettings.removeImages')}
           danger
           onCancel={() => setRemoving(null)}
           onConfirm={() => {
@@ -98,7 +98,7 @@ export function ImageSettings() {
             // Bytes no other clip shows are deleted (a picture two clips share stays for the other).
             const refs = clipImageHashes(access.doc);
             deleteImages(images.doc, unreferenced(refs, imageSizes(images.doc).keys()));
-            setDone(`The images of “${r.title}” were removed.`);
+            setDone(t('imageSettings.removed', { title: r.title }));
           }}
         />
       )}

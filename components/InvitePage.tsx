@@ -7,6 +7,8 @@ import { markShared } from '../lib/ext/notebooks';
 import { readMemberEntries, readRotationRecords, subscribe } from '../lib/notebook';
 import type { Candidate } from '../lib/sync/rotation';
 import { T } from './test-ids';
+import { fill, useT } from './i18n';
+
 
 /** The people in this notebook with their key words, kept up to date as entries arrive. */
 function usePeople(doc: Y.Doc, notebookId: string, secret: string | undefined): Candidate[] | null {
@@ -43,6 +45,7 @@ function usePeople(doc: Y.Doc, notebookId: string, secret: string | undefined): 
 
 /** "Invite partners": a code and a link that carry the notebook's room and secret. */
 export function InvitePage(props: { entry: NotebookEntry; title: string; doc: Y.Doc; me: Identity; onClose(): void }) {
+  const t = useT();
   const [confirming, setConfirming] = useState(false);
   const [rotated, setRotated] = useState('');
   const [invite, setInvite] = useState<Invite | null>(null);
@@ -59,18 +62,18 @@ export function InvitePage(props: { entry: NotebookEntry; title: string; doc: Y.
       await markShared(entry.id);
     })();
   }, [props.entry, props.title, props.entry.secret]);
-  const copy = async (text: string, what: string) => {
+  const copy = async (text: string, done: 'invitePage.theCodeWas' | 'invitePage.theLinkWas') => {
     try {
       await navigator.clipboard.writeText(text);
-      setCopied(`${what} copied. Paste it into an email or chat to your partners.`);
+      setCopied(t(done));
     } catch {
-      setCopied('Copying is not allowed here: select the text and copy it with Ctrl+C.');
+      setCopied(t('invitePage.copyingIsNotAllowed'));
     }
   };
   if (!invite) {
     return (
       <section className="page">
-        <p role="status">Preparing the invite…</p>
+        <p role="status">{t('invitePage.preparingTheInvite')}</p>
       </section>
     );
   }
@@ -79,55 +82,47 @@ export function InvitePage(props: { entry: NotebookEntry; title: string; doc: Y.
   return (
     <section className="page" aria-labelledby="invite-heading">
       <button type="button" className="link-button" onClick={props.onClose}>
-        ← Back
-      </button>
+        {t('invitePage.back')}</button>
       <h1 id="invite-heading" tabIndex={-1}>
-        Invite your partners
-      </h1>
-      <p>Send this code (or the link) to your partners by email or chat. In Partner Notebook they choose <strong>Join a notebook</strong> and paste it.</p>
-      <label htmlFor="invite-code">Invite code</label>
+        {t('invitePage.inviteYourPartners')}</h1>
+      <p>{fill(t('invitePage.sendThisCodeOr'), { join: <strong>{t('invitePage.joinANotebook')}</strong> })}</p>
+      <label htmlFor="invite-code">{t('invitePage.inviteCode')}</label>
       <textarea id="invite-code" readOnly rows={3} value={code} data-testid={T.inviteCode} onFocus={(e) => e.currentTarget.select()} />
-      <button type="button" onClick={() => void copy(code, 'The code was')}>
-        Copy the code
-      </button>
-      <label htmlFor="invite-link">Invite link</label>
+      <button type="button" onClick={() => void copy(code, 'invitePage.theCodeWas')}>
+        {t('invitePage.copyTheCode')}</button>
+      <label htmlFor="invite-link">{t('invitePage.inviteLink')}</label>
       <textarea id="invite-link" readOnly rows={3} value={link} data-testid={T.inviteLink} onFocus={(e) => e.currentTarget.select()} />
-      <button type="button" onClick={() => void copy(link, 'The link was')}>
-        Copy the link
-      </button>
+      <button type="button" onClick={() => void copy(link, 'invitePage.theLinkWas')}>
+        {t('invitePage.copyTheLink')}</button>
       <p role="status" className="small">
         {copied}
       </p>
       <p className="muted small">
-        Anyone with this code can read and change this notebook, so send it only to your partners. The sync server never sees the code: it only relays
-        encrypted messages.
-      </p>
-      <h2>People in this notebook</h2>
-      <p className="small">Each person’s computer has its own key, shown as five words. On a call, read your words to your partners and check theirs: if the words differ, someone else is using that name.</p>
+        {t('invitePage.anyoneWithThisCode')}</p>
+      <h2>{t('invitePage.peopleInThisNotebook')}</h2>
+      <p className="small">{t('invitePage.eachPersonSComputer')}</p>
       {people === null ? (
-        <p role="status">Reading the people in this notebook…</p>
+        <p role="status">{t('invitePage.readingThePeopleIn')}</p>
       ) : (
         <ul className="plain" data-testid={T.memberList}>
           {people.map((p) => (
             <li key={p.keyId} data-testid={T.member}>
-              <strong>{p.name || 'No name'}</strong>
-              {p.me && ' (you)'}
-              {!p.current && <span className="small muted"> · joined with the current invite</span>}
+              <strong>{p.name || t('invitePage.noName')}</strong>
+              {p.me && t('invitePage.you')}
+              {!p.current && <span className="small muted"> {' '}{t('invitePage.joinedWithTheCurrent')}</span>}
               <br />
               <span className="small">
-                Key words: <span data-testid={p.me ? T.myFingerprint : T.fingerprint}>{p.words}</span>
+                {t('invitePage.keyWords')}{' '}<span data-testid={p.me ? T.myFingerprint : T.fingerprint}>{p.words}</span>
               </span>
             </li>
           ))}
         </ul>
       )}
-      <h2>Sent it to the wrong person?</h2>
+      <h2>{t('invitePage.sentItToThe')}</h2>
       <p className="small">
-        Make a new invite and untick the people who should not be in this notebook. Everyone you keep moves over by themselves and loses nothing. The others, and the old code, can no longer follow the notebook.
-      </p>
+        {t('invitePage.makeANewInvite')}</p>
       <button type="button" onClick={() => setConfirming(true)} data-testid={T.rotateInvite} disabled={!people}>
-        Make a new invite…
-      </button>
+        {t('invitePage.makeANewInvite2')}</button>
       <p role="status" className="small" data-testid={T.rotateStatus}>
         {rotated}
       </p>
@@ -137,12 +132,12 @@ export function InvitePage(props: { entry: NotebookEntry; title: string; doc: Y.
           onCancel={() => setConfirming(false)}
           onConfirm={async (keep) => {
             setConfirming(false);
-            setRotated('Making the new invite…');
+            setRotated(t('invitePage.makingTheNewInvite'));
             try {
               await rotateSecret(props.doc, props.entry.id, props.me.id, { keep, name: props.me.name });
-              setRotated('Done. The code above is the new invite; the old one no longer admits anyone new. The people you kept move over in a few seconds.');
+              setRotated(t('invitePage.doneTheCodeAbove'));
             } catch (e) {
-              setRotated(`The new invite could not be made. ${(e as Error).message}`);
+              setRotated(t('invitePage.theNewInviteCould', { message: (e as Error).message }));
             }
           }}
         />
@@ -153,6 +148,7 @@ export function InvitePage(props: { entry: NotebookEntry; title: string; doc: Y.
 
 /** "Make a new invite?": who stays, chosen explicitly (everyone ticked at first; you always stay). */
 function RotateDialog(props: { people: Candidate[]; onConfirm(keep: string[]): void; onCancel(): void }) {
+  const t = useT();
   const ref = useRef<HTMLDialogElement>(null);
   const [keep, setKeep] = useState(() => new Set(props.people.map((p) => p.keyId)));
   useEffect(() => {
@@ -177,31 +173,29 @@ function RotateDialog(props: { people: Candidate[]; onConfirm(keep: string[]): v
         props.onCancel();
       }}
     >
-      <h2 id="rotate-title">Make a new invite?</h2>
-      <p>The current invite code stops working. Choose who stays in the notebook: only they receive the new invite. Untick anyone who should not be here.</p>
+      <h2 id="rotate-title">{t('invitePage.makeANewInvite3')}</h2>
+      <p>{t('invitePage.theCurrentInviteCode')}</p>
       {others.length === 0 ? (
-        <p className="small">Nobody else has opened this notebook yet.</p>
+        <p className="small">{t('invitePage.nobodyElseHasOpened')}</p>
       ) : (
         <fieldset>
-          <legend>Who stays</legend>
+          <legend>{t('invitePage.whoStays')}</legend>
           {others.map((p) => (
             <label key={p.keyId} className="row" htmlFor={`keep-${p.keyId}`}>
               <input id={`keep-${p.keyId}`} type="checkbox" checked={keep.has(p.keyId)} onChange={(e) => toggle(p.keyId, e.target.checked)} data-testid={T.rotateKeep} />
               <span>
-                {p.name || 'No name'} <span className="small">({p.words})</span>
+                {p.name || t('invitePage.noName')} <span className="small">({p.words})</span>
               </span>
             </label>
           ))}
         </fieldset>
       )}
-      <p className="small">You stay, and you can send the new code to anyone still to join.</p>
+      <p className="small">{t('invitePage.youStayAndYou')}</p>
       <div className="row end">
         <button type="button" onClick={props.onCancel} autoFocus>
-          Cancel
-        </button>
+          {t('invitePage.cancel')}</button>
         <button type="button" className="primary" onClick={() => props.onConfirm(props.people.filter((p) => keep.has(p.keyId)).map((p) => p.keyId))} data-testid={T.confirmYes}>
-          Make a new invite
-        </button>
+          {t('invitePage.makeANewInvite4')}</button>
       </div>
     </dialog>
   );

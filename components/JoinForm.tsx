@@ -1,12 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
+import { currentLocale } from '../lib/i18n';
 import { joinNotebook, planJoin, type JoinPlan } from '../lib/ext/notebooks';
 import type { Identity } from '../lib/ext/storage';
-import { InviteError, parseInvite, type Invite } from '../lib/sync/invite';
+import { InviteError, inviteErrorText, parseInvite, type Invite } from '../lib/sync/invite';
 import { T } from './test-ids';
+import { useT } from './i18n';
 
 type Changes = Extract<JoinPlan, { kind: 'changes' }>;
 
-const when = (at: number) => new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const when = (at: number) => new Date(at).toLocaleString(currentLocale(), { dateStyle: 'medium', timeStyle: 'short' });
 
 /**
  * "Join a notebook": paste a partner's invite code or link. An invite for a notebook that is
@@ -14,6 +16,7 @@ const when = (at: number) => new Date(at).toLocaleString(undefined, { dateStyle:
  * would change, and keeping the current settings is the default.
  */
 export function JoinForm(props: { me: Identity; onJoined(id: string): void; onCancel?(): void }) {
+  const t = useT();
   const [text, setText] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -28,7 +31,7 @@ export function JoinForm(props: { me: Identity; onJoined(id: string): void; onCa
     try {
       props.onJoined(await joinNotebook(invite, props.me, { replace }));
     } catch (err) {
-      setError((err as Error).name === 'JoinError' ? (err as Error).message : `The notebook could not be added: ${(err as Error).message}`);
+      setError((err as Error).name === 'JoinError' ? (err as Error).message : t('joinForm.theNotebookCouldNot', { message: (err as Error).message }));
     } finally {
       setBusy(false);
     }
@@ -39,26 +42,25 @@ export function JoinForm(props: { me: Identity; onJoined(id: string): void; onCa
     return (
       <section className="card" aria-labelledby="join-changes-h" data-testid={T.joinChanges}>
         <h2 id="join-changes-h" tabIndex={-1} ref={heading}>
-          “{plan.title}” is already on this computer
-        </h2>
-        <p>This invite is different from the one this notebook uses now. Nothing has changed yet.</p>
+          {t('joinForm.isAlreadyOnThis', { title: plan.title })}</h2>
+        <p>{t('joinForm.thisInviteIsDifferent')}</p>
         <ul>
           {plan.secret === 'newer' && (
             <li>
               {plan.newer
-                ? `It is a newer invite, made by ${plan.newer.name} (key words: ${plan.newer.words}) on ${when(plan.newer.at)}. Using it takes you to where your partners are now.`
-                : 'It is a newer invite than the one you have. Using it takes you to where your partners are now.'}
+                ? t('joinForm.itIsANewer', { name: plan.newer.name, words: plan.newer.words, p2: when(plan.newer.at) })
+                : t('joinForm.itIsANewer2')}
             </li>
           )}
-          {plan.secret === 'older' && <li>This is an older invite: your partners already replaced it with a newer one. It cannot be used, so that nobody can take this notebook back to an old invite.</li>}
+          {plan.secret === 'older' && <li>{t('joinForm.thisIsAnOlder')}</li>}
           {plan.secret === 'unknown' && (
-            <li>It has a secret this notebook has never used. Use it only if a partner you trust sent it to you just now: a former partner could send an invite like this to move your notebook to them.</li>
+            <li>{t('joinForm.itHasASecret')}</li>
           )}
           {plan.servers && (
             <li>
               {plan.servers.from.length
-                ? `Sync server: ${plan.servers.to.join(', ')} instead of ${plan.servers.from.join(', ')}.`
-                : `Sync server: ${plan.servers.to.join(', ')} instead of the one in your Settings.`}
+                ? t('joinForm.syncServerPInstead', { p0: plan.servers.to.join(', '), p1: plan.servers.from.join(', ') })
+                : t('joinForm.syncServerPInstead2', { p0: plan.servers.to.join(', ') })}
             </li>
           )}
         </ul>
@@ -70,12 +72,10 @@ export function JoinForm(props: { me: Identity; onJoined(id: string): void; onCa
         <div className="row end wrap">
           {plan.secret !== 'older' && (
             <button type="button" disabled={busy} onClick={() => void join(invite, true)} data-testid={T.joinReplace}>
-              Use the new invite
-            </button>
+              {t('joinForm.useTheNewInvite')}</button>
           )}
           <button type="button" className="primary" disabled={busy} onClick={() => void join(invite, false)} data-testid={T.joinKeep}>
-            Keep my current settings
-          </button>
+            {t('joinForm.keepMyCurrentSettings')}</button>
         </div>
       </section>
     );
@@ -92,7 +92,7 @@ export function JoinForm(props: { me: Identity; onJoined(id: string): void; onCa
         try {
           invite = parseInvite(text);
         } catch (err) {
-          return setError(err instanceof InviteError ? err.message : 'This does not look like an invite. Ask your partner to send it again.');
+          return setError(err instanceof InviteError ? inviteErrorText(err, t) : t('joinForm.thisDoesNotLook'));
         }
         setBusy(true);
         try {
@@ -100,14 +100,14 @@ export function JoinForm(props: { me: Identity; onJoined(id: string): void; onCa
           if (plan.kind === 'changes') setPending({ invite, plan });
           else props.onJoined(await joinNotebook(invite, props.me));
         } catch (err) {
-          setError(`The notebook could not be added: ${(err as Error).message}`);
+          setError(t('joinForm.theNotebookCouldNot', { message: (err as Error).message }));
         } finally {
           setBusy(false);
         }
       }}
     >
-      <h2>Join a partner’s notebook</h2>
-      <label htmlFor="join-code">Invite code or link from your partner</label>
+      <h2>{t('joinForm.joinAPartnerS')}</h2>
+      <label htmlFor="join-code">{t('joinForm.inviteCodeOrLink')}</label>
       <textarea
         id="join-code"
         rows={3}
@@ -116,7 +116,7 @@ export function JoinForm(props: { me: Identity; onJoined(id: string): void; onCa
         aria-invalid={!!error}
         aria-describedby={error ? 'join-error' : undefined}
         onChange={(e) => (setText(e.target.value), setError(''))}
-        placeholder="PN1-…"
+        placeholder={t('joinForm.pn')}
       />
       {error && (
         <p id="join-error" className="error" role="alert" data-testid={T.joinError}>
@@ -126,11 +126,10 @@ export function JoinForm(props: { me: Identity; onJoined(id: string): void; onCa
       <div className="row end">
         {props.onCancel && (
           <button type="button" onClick={props.onCancel}>
-            Cancel
-          </button>
+            {t('joinForm.cancel')}</button>
         )}
         <button type="submit" className="primary" disabled={busy} data-testid={T.joinSubmit}>
-          {busy ? 'Joining…' : 'Join notebook'}
+          {busy ? t('joinForm.joining') : t('joinForm.joinNotebook')}
         </button>
       </div>
     </form>

@@ -7,27 +7,30 @@ import { LIBRARY_TYPES, type LibraryFacts, type PartnerProfile } from '../lib/no
 import { ConfirmDialog } from './ConfirmDialog';
 import { GoodTimes } from './GoodTimes';
 import { T } from './test-ids';
+import { useT } from './i18n';
+import { t, type MessageKey, currentLocale } from '../lib/i18n';
 
-const FACTS: { key: keyof LibraryFacts; label: string; hint: string }[] = [
-  { key: 'founded', label: 'Founded (year)', hint: 'e.g. 1921' },
-  { key: 'collectionSize', label: 'Collection size (items)', hint: 'e.g. 250000' },
-  { key: 'registeredUsers', label: 'Registered users', hint: 'e.g. 18000' },
-  { key: 'staff', label: 'Staff', hint: 'e.g. 42' },
-  { key: 'yearlyVisits', label: 'Visits per year', hint: 'e.g. 120000' },
+
+const FACTS: { key: keyof LibraryFacts; label: MessageKey; example: string }[] = [
+  { key: 'founded', label: 'librariesPage.foundedYear', example: '1921' },
+  { key: 'collectionSize', label: 'librariesPage.collectionSizeItems', example: '250000' },
+  { key: 'registeredUsers', label: 'librariesPage.registeredUsers', example: '18000' },
+  { key: 'staff', label: 'librariesPage.staff', example: '42' },
+  { key: 'yearlyVisits', label: 'librariesPage.visitsPerYear', example: '120000' },
 ];
 
 const TIME_ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
 
 /** "Our libraries": every partner's profile, which the poster's library sections are drafted from. */
 export function LibrariesPage(props: { doc: Y.Doc; snap: NotebookSnapshot; meId: string }) {
+  const t = useT();
   const [removing, setRemoving] = useState<PartnerProfile | null>(null);
   const [focusId, setFocusId] = useState<string | null>(null);
   return (
     <section aria-labelledby="libraries-heading">
       <h1 id="libraries-heading" tabIndex={-1}>
-        Our libraries
-      </h1>
-      <p className="muted">Each partner fills in their own library. Your poster’s library sections and comparison table are drafted from this page.</p>
+        {t('librariesPage.ourLibraries')}</h1>
+      <p className="muted">{t('librariesPage.eachPartnerFillsIn')}</p>
       <GoodTimes partners={props.snap.partners} />
       {props.snap.partners.map((p) => (
         <PartnerForm key={p.id} doc={props.doc} profile={p} isMe={p.id === props.meId} autoFocus={p.id === focusId} onRemove={() => setRemoving(p)} />
@@ -41,13 +44,12 @@ export function LibrariesPage(props: { doc: Y.Doc; snap: NotebookSnapshot; meId:
           setFocusId(id);
         }}
       >
-        Add a partner’s library
-      </button>
+        {t('librariesPage.addAPartnerS')}</button>
       {removing && (
         <ConfirmDialog
-          title={`Remove ${removing.name || 'this profile'}?`}
-          body="The profile is removed for every partner in this notebook. Their clips and notes stay."
-          confirmLabel="Remove profile"
+          title={t('librariesPage.removeP', { p0: removing.name || 'this profile' })}
+          body={t('librariesPage.theProfileIsRemoved')}
+          confirmLabel={t('librariesPage.removeProfile')}
           danger
           onCancel={() => setRemoving(null)}
           onConfirm={() => {
@@ -61,6 +63,7 @@ export function LibrariesPage(props: { doc: Y.Doc; snap: NotebookSnapshot; meId:
 }
 
 function PartnerForm(props: { doc: Y.Doc; profile: PartnerProfile; isMe: boolean; autoFocus: boolean; onRemove(): void }) {
+  const t = useT();
   const p = props.profile;
   const id = (f: string) => `p-${p.id}-${f}`;
   const set = (patch: Parameters<typeof updatePartner>[2]) => updatePartner(props.doc, p.id, patch);
@@ -73,7 +76,7 @@ function PartnerForm(props: { doc: Y.Doc; profile: PartnerProfile; isMe: boolean
   return (
     <article className="card partner" data-testid={T.partnerCard} aria-labelledby={id('h')} style={{ borderLeftColor: p.color }}>
       <h2 id={id('h')}>
-        {p.name || 'New partner'} {props.isMe && <span className="badge">You</span>}
+        {p.name || t('librariesPage.newPartner')} {props.isMe && <span className="badge">{t('librariesPage.you')}</span>}
       </h2>
       {text('name', 'Name', 'text', { autoFocus: props.autoFocus })}
       <div className="row wrap">
@@ -81,48 +84,48 @@ function PartnerForm(props: { doc: Y.Doc; profile: PartnerProfile; isMe: boolean
         {text('city', 'City')}
       </div>
       <div className="field">
-        <label htmlFor={id('tz')}>Time zone</label>
-        <input id={id('tz')} list="time-zones" value={p.timeZone} placeholder="e.g. Asia/Ulaanbaatar" onChange={(e) => set({ timeZone: e.target.value })} aria-describedby={id('tz-hint')} />
+        <label htmlFor={id('tz')}>{t('librariesPage.timeZone')}</label>
+        <input id={id('tz')} list="time-zones" value={p.timeZone} placeholder={t('librariesPage.eGAsiaUlaanbaatar')} onChange={(e) => set({ timeZone: e.target.value })} aria-describedby={id('tz-hint')} />
         <p id={id('tz-hint')} className="muted small">
-          {p.timeZone && TIME_ZONES.length && !TIME_ZONES.includes(p.timeZone) ? 'Choose a time zone from the list (start typing a city).' : localTime(p.timeZone)}
+          {p.timeZone && TIME_ZONES.length && !TIME_ZONES.includes(p.timeZone) ? t('librariesPage.chooseATimeZone') : localTime(p.timeZone)}
         </p>
       </div>
-      {text('libraryName', 'Library name')}
+      {text('libraryName', t('librariesPage.libraryName'))}
       <div className="field">
-        <label htmlFor={id('type')}>Library type</label>
+        <label htmlFor={id('type')}>{t('librariesPage.libraryType')}</label>
         <select id={id('type')} value={p.libraryType ?? ''} onChange={(e) => set({ libraryType: (e.target.value || undefined) as PartnerProfile['libraryType'] })}>
-          <option value="">Choose…</option>
-          {LIBRARY_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {t[0]!.toUpperCase() + t.slice(1)}
+          <option value="">{t('librariesPage.choose')}</option>
+          {LIBRARY_TYPES.map((type) => (
+            <option key={type} value={type}>
+              {t(`libraryType.${type}`)}
             </option>
           ))}
         </select>
       </div>
       <fieldset>
-        <legend>Library figures</legend>
+        <legend>{t('librariesPage.libraryFigures')}</legend>
         <div className="facts">
           {FACTS.map((f) => (
-            <NumberField key={f.key} id={id(f.key)} label={f.label} hint={f.hint} value={p.facts[f.key]} onChange={(v) => set({ facts: { [f.key]: v } })} />
+            <NumberField key={f.key} id={id(f.key)} label={t(f.label)} hint={t('librariesPage.example', { example: f.example })} value={p.facts[f.key]} onChange={(v) => set({ facts: { [f.key]: v } })} />
           ))}
         </div>
       </fieldset>
-      {text('website', 'Library website', 'url', { placeholder: 'https://' })}
+      {text('website', t('librariesPage.libraryWebsite'), 'url', { placeholder: 'https://' })}
       {text('email', 'Email', 'email')}
       <div className="field">
-        <label htmlFor={id('social')}>Social media links (one per line)</label>
+        <label htmlFor={id('social')}>{t('librariesPage.socialMediaLinksOne')}</label>
         <textarea id={id('social')} rows={2} defaultValue={p.social.join('\n')} onBlur={(e) => set({ social: e.target.value.split('\n') })} />
       </div>
       {!props.isMe && (
         <button type="button" className="link-button danger-text" onClick={props.onRemove}>
-          Remove this profile
-        </button>
+          {t('librariesPage.removeThisProfile')}</button>
       )}
     </article>
   );
 }
 
 function NumberField(props: { id: string; label: string; hint: string; value: number | undefined; onChange(v: number | undefined): void }) {
+  const t = useT();
   const [draft, setDraft] = useState<string | null>(null);
   const shown = draft ?? (props.value === undefined ? '' : String(props.value));
   const bad = draft !== null && draft.trim() !== '' && !/^\d[\d\s,.’']*$/.test(draft.trim());
@@ -144,7 +147,7 @@ function NumberField(props: { id: string; label: string; hint: string; value: nu
         }}
         onBlur={() => setDraft(null)}
       />
-      {bad && <p className="error small">Use digits only, e.g. 120000.</p>}
+      {bad && <p className="error small">{t('librariesPage.useDigitsOnlyE')}</p>}
     </div>
   );
 }
@@ -152,9 +155,9 @@ function NumberField(props: { id: string; label: string; hint: string; value: nu
 function localTime(tz: string): string {
   if (!tz) return '';
   try {
-    return `Local time there now: ${new Date().toLocaleTimeString(undefined, { timeZone: tz, hour: '2-digit', minute: '2-digit', weekday: 'short' })}`;
+    return t('librariesPage.localTimeThereNow', { p0: new Date().toLocaleTimeString(currentLocale(), { timeZone: tz, hour: '2-digit', minute: '2-digit', weekday: 'short' }) });
   } catch {
-    return 'Unknown time zone: choose one from the list.';
+    return t('librariesPage.unknownTimeZoneChoose');
   }
 }
 

@@ -7,9 +7,12 @@ import { BackupDownload } from './BackupDownload';
 import { ConfirmDialog } from './ConfirmDialog';
 import { RestoreBackup } from './RestoreBackup';
 import { T } from './test-ids';
+import { useT } from './i18n';
+
 
 /** Every notebook on this computer: open, rename, delete, or start a new one. */
 export function ManageNotebooks(props: { notebooks: NotebookEntry[]; onOpen(id: string): void; onNew(): void; onJoin(): void; onClose(): void }) {
+  const t = useT();
   const [renaming, setRenaming] = useState<string | null>(null);
   const [draft, setDraft] = useState('');
   const [deleting, setDeleting] = useState<NotebookEntry | null>(null);
@@ -17,10 +20,9 @@ export function ManageNotebooks(props: { notebooks: NotebookEntry[]; onOpen(id: 
   return (
     <main className="page">
       <button type="button" className="link-button" onClick={props.onClose}>
-        ← Back
-      </button>
-      <h1 tabIndex={-1}>Your notebooks</h1>
-      <p className="muted">One notebook per partnership. Deleting removes it from this computer only.</p>
+        {t('manageNotebooks.back')}</button>
+      <h1 tabIndex={-1}>{t('manageNotebooks.yourNotebooks')}</h1>
+      <p className="muted">{t('manageNotebooks.oneNotebookPerPartnership')}</p>
       <ul className="plain">
         {props.notebooks.map((n) => (
           <li key={n.id} className="card">
@@ -39,32 +41,27 @@ export function ManageNotebooks(props: { notebooks: NotebookEntry[]; onOpen(id: 
                   await s.close();
                   await syncEntryTitle(n.id, title);
                   setRenaming(null);
-                  setStatus(`Renamed to “${title}”.`);
+                  setStatus(t('manageNotebooks.renamedToTitle', { title: title }));
                 }}
               >
                 <label htmlFor={`rename-${n.id}`} className="sr-only">
-                  New name for {n.title}
+                  {t('manageNotebooks.newNameFor', { title: n.title })}
                 </label>
                 <input id={`rename-${n.id}`} value={draft} maxLength={200} onChange={(e) => setDraft(e.target.value)} autoFocus />
                 <button type="submit" className="primary">
-                  Save
-                </button>
+                  {t('manageNotebooks.save')}</button>
                 <button type="button" onClick={() => setRenaming(null)}>
-                  Cancel
-                </button>
+                  {t('manageNotebooks.cancel')}</button>
               </form>
             ) : (
               <div className="row wrap">
-                <strong className="grow">{n.title || 'Untitled notebook'}</strong>
+                <strong className="grow">{n.title || t('manageNotebooks.untitledNotebook')}</strong>
                 <button type="button" onClick={() => props.onOpen(n.id)}>
-                  Open
-                </button>
-                <button type="button" data-testid={T.renameNotebook} aria-label={`Rename ${n.title}`} onClick={() => (setRenaming(n.id), setDraft(n.title))}>
-                  Rename
-                </button>
-                <button type="button" data-testid={T.deleteNotebook} aria-label={`Delete ${n.title}`} className="danger-text" onClick={() => setDeleting(n)}>
-                  Delete…
-                </button>
+                  {t('manageNotebooks.open')}</button>
+                <button type="button" data-testid={T.renameNotebook} aria-label={t('manageNotebooks.renameTitle', { title: n.title })} onClick={() => (setRenaming(n.id), setDraft(n.title))}>
+                  {t('manageNotebooks.rename')}</button>
+                <button type="button" data-testid={T.deleteNotebook} aria-label={t('manageNotebooks.deleteTitle', { title: n.title })} className="danger-text" onClick={() => setDeleting(n)}>
+                  {t('manageNotebooks.delete')}</button>
                 <BackupDownload entry={n} />
               </div>
             )}
@@ -73,11 +70,9 @@ export function ManageNotebooks(props: { notebooks: NotebookEntry[]; onOpen(id: 
       </ul>
       <div className="row wrap">
         <button type="button" className="primary" onClick={props.onNew}>
-          New notebook
-        </button>
+          {t('manageNotebooks.newNotebook')}</button>
         <button type="button" onClick={props.onJoin} data-testid={T.joinNotebook}>
-          Join a partner’s notebook
-        </button>
+          {t('manageNotebooks.joinAPartnerS')}</button>
       </div>
       <p role="status" className="muted">
         {status}
@@ -85,16 +80,16 @@ export function ManageNotebooks(props: { notebooks: NotebookEntry[]; onOpen(id: 
       <RestoreBackup notebooks={props.notebooks} onOpen={props.onOpen} />
       {deleting && (
         <ConfirmDialog
-          title={`Delete “${deleting.title}” from this computer?`}
-          body="Its topics, clips and notes are removed from this browser. Partners who share it keep their copy. This cannot be undone here."
-          confirmLabel="Delete notebook"
+          title={t('manageNotebooks.deleteTitleFromThis', { title: deleting.title })}
+          body={t('manageNotebooks.itsTopicsClipsAnd')}
+          confirmLabel={t('manageNotebooks.deleteNotebook')}
           danger
           onCancel={() => setDeleting(null)}
           onConfirm={async () => {
             const d = deleting;
             setDeleting(null);
             await deleteNotebook(d.id);
-            setStatus(`“${d.title}” was deleted from this computer.`);
+            setStatus(t('manageNotebooks.titleWasDeletedFrom', { title: d.title }));
           }}
         />
       )}

@@ -4,9 +4,11 @@ import { EXAMPLE_TOPICS } from '../lib/notebook';
 import { T } from './test-ids';
 import { dayEnd, dayStart } from '../lib/topics/date-input';
 import { myTimeZone } from './TopicList';
+import { useT } from './i18n';
 
 /** Form for a new notebook (one per partnership). */
 export function NewNotebookForm(props: { first: boolean; busy?: boolean; onCreate(n: NewNotebook): void; onCancel?(): void; onJoin(): void }) {
+  const t = useT();
   const [title, setTitle] = useState('');
   const [programme, setProgramme] = useState('');
   const [start, setStart] = useState('');
@@ -15,43 +17,41 @@ export function NewNotebookForm(props: { first: boolean; busy?: boolean; onCreat
   const [error, setError] = useState('');
   return (
     <main className="page">
-      <h1>{props.first ? 'Start your first notebook' : 'New notebook'}</h1>
-      <p>Make one notebook for each partnership. You can invite your partners to it later.</p>
+      <h1>{props.first ? t('newNotebookForm.startYourFirstNotebook') : t('newNotebookForm.newNotebook')}</h1>
+      <p>{t('newNotebookForm.makeOneNotebookFor')}</p>
       <p>
-        Did a partner send you an invite?{' '}
+        {t('newNotebookForm.didAPartnerSend')}{' '}
         <button type="button" className="link-button" onClick={props.onJoin} data-testid={T.joinNotebook}>
-          Join their notebook instead
-        </button>
+          {t('newNotebookForm.joinTheirNotebookInstead')}</button>
       </p>
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          if (!title.trim()) return setError('Give the notebook a name, for example “Ana & Batbayar”.');
+          if (!title.trim()) return setError(t('newNotebookForm.giveTheNotebookA'));
           // Same rule as the schedule page: a start is the day's first moment, a deadline its last.
           const s = dayStart(start, myTimeZone());
           const d = dayEnd(deadline, myTimeZone());
-          if (s !== undefined && d !== undefined && d <= s) return setError('The poster deadline must come after the programme start.');
+          if (s !== undefined && d !== undefined && d <= s) return setError(t('newNotebookForm.thePosterDeadlineMust'));
           props.onCreate({ info: { title, programmeName: programme, programmeStart: s, posterDeadline: d }, exampleTopics: examples });
         }}
       >
-        <label htmlFor="nb-title">Notebook name</label>
-        <input id="nb-title" data-testid={T.newNotebookTitle} value={title} maxLength={200} onChange={(e) => (setTitle(e.target.value), setError(''))} placeholder="Ana & Batbayar" autoFocus />
-        <label htmlFor="nb-programme">Programme (optional)</label>
-        <input id="nb-programme" data-testid={T.newNotebookProgramme} value={programme} maxLength={200} onChange={(e) => setProgramme(e.target.value)} placeholder="International librarians’ network, spring round" />
+        <label htmlFor="nb-title">{t('newNotebookForm.notebookName')}</label>
+        <input id="nb-title" data-testid={T.newNotebookTitle} value={title} maxLength={200} onChange={(e) => (setTitle(e.target.value), setError(''))} placeholder={t('newNotebookForm.anaBatbayar')} autoFocus />
+        <label htmlFor="nb-programme">{t('newNotebookForm.programmeOptional')}</label>
+        <input id="nb-programme" data-testid={T.newNotebookProgramme} value={programme} maxLength={200} onChange={(e) => setProgramme(e.target.value)} placeholder={t('newNotebookForm.internationalLibrariansNetworkSpring')} />
         <div className="row wrap">
           <div>
-            <label htmlFor="nb-start">Programme starts</label>
+            <label htmlFor="nb-start">{t('newNotebookForm.programmeStarts')}</label>
             <input id="nb-start" type="date" data-testid={T.newNotebookStart} value={start} onChange={(e) => setStart(e.target.value)} />
           </div>
           <div>
-            <label htmlFor="nb-deadline">Poster deadline</label>
+            <label htmlFor="nb-deadline">{t('newNotebookForm.posterDeadline')}</label>
             <input id="nb-deadline" type="date" data-testid={T.newNotebookDeadline} value={deadline} onChange={(e) => setDeadline(e.target.value)} />
           </div>
         </div>
         <label className="check">
           <input type="checkbox" data-testid={T.newNotebookExamples} checked={examples} onChange={(e) => setExamples(e.target.checked)} />
-          Start with the programme’s {EXAMPLE_TOPICS.length} example topics
-        </label>
+          {t('newNotebookForm.startWithTheProgramme', { count: EXAMPLE_TOPICS.length })}</label>
         {error && (
           <p className="error" role="alert">
             {error}
@@ -60,11 +60,10 @@ export function NewNotebookForm(props: { first: boolean; busy?: boolean; onCreat
         <div className="row end">
           {props.onCancel && (
             <button type="button" onClick={props.onCancel}>
-              Cancel
-            </button>
+              {t('newNotebookForm.cancel')}</button>
           )}
           <button type="submit" className="primary" disabled={props.busy} data-testid={T.newNotebookCreate}>
-            {props.busy ? 'Creating…' : 'Create notebook'}
+            {props.busy ? t('newNotebookForm.creating') : t('newNotebookForm.createNotebook')}
           </button>
         </div>
       </form>

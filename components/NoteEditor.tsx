@@ -8,6 +8,10 @@ import { useEffect } from 'react';
 import StarterKit from '@tiptap/starter-kit';
 import type * as Y from 'yjs';
 import { T } from './test-ids';
+import { useT } from './i18n';
+import { t as tGlobal } from '../lib/i18n';
+
+
 
 /**
  * Inserts a clip's quote at the cursor: a blockquote, then "— Title (Site)" linking to the source,
@@ -48,12 +52,13 @@ function renderCaret(user: Record<string, unknown>): HTMLElement {
   label.classList.add('collaboration-carets__label');
   label.style.backgroundColor = color;
   // textContent, never innerHTML: the name comes from a partner's browser.
-  label.textContent = typeof user.name === 'string' ? user.name.slice(0, 80) : 'Partner';
+  label.textContent = typeof user.name === 'string' ? user.name.slice(0, 80) : tGlobal('noteEditor.partner');
   caret.append(label);
   return caret;
 }
 
 export function NoteEditor(props: { fragment: Y.XmlFragment; label: string; onEditor?(editor: Editor | null): void; collab?: NoteCollab }) {
+  const t = useT();
   const editor = useEditor(
     {
       extensions: [
@@ -63,7 +68,7 @@ export function NoteEditor(props: { fragment: Y.XmlFragment; label: string; onEd
           link: { openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'], isAllowedUri: (url) => isAllowedLink(url) },
         }),
         Highlight,
-        Placeholder.configure({ placeholder: 'Write what you discussed, what surprised you, ideas to take home…' }),
+        Placeholder.configure({ placeholder: t('noteEditor.writeWhatYouDiscussed') }),
         Collaboration.configure({ fragment: props.fragment }),
         ...(props.collab
           ? [CollaborationCaret.configure({ provider: { awareness: props.collab.awareness }, user: props.collab.user, render: renderCaret })]
@@ -96,6 +101,7 @@ export function NoteEditor(props: { fragment: Y.XmlFragment; label: string; onEd
 }
 
 function Toolbar({ editor }: { editor: Editor }) {
+  const t = useT();
   const state = useEditorState({
     editor,
     selector: ({ editor: e }) => ({
@@ -122,20 +128,20 @@ function Toolbar({ editor }: { editor: Editor }) {
   );
   const chain = () => editor.chain().focus();
   return (
-    <div className="toolbar" role="toolbar" aria-label="Formatting">
-      {btn('Bold', 'B', state.bold, () => chain().toggleBold().run(), 'Ctrl+B')}
-      {btn('Italic', 'I', state.italic, () => chain().toggleItalic().run(), 'Ctrl+I')}
-      {btn('Highlight', 'H', state.highlight, () => chain().toggleHighlight().run())}
-      {btn('H2 heading', 'H2', state.h2, () => chain().toggleHeading({ level: 2 }).run())}
-      {btn('Bulleted list', '•', state.bullet, () => chain().toggleBulletList().run())}
-      {btn('Quote', '“', state.quote, () => chain().toggleBlockquote().run())}
-      {btn('Link', 'Link', state.link, () => {
+    <div className="toolbar" role="toolbar" aria-label={t('noteEditor.formatting')}>
+      {btn(t('noteEditor.bold'), 'B', state.bold, () => chain().toggleBold().run(), 'Ctrl+B')}
+      {btn(t('noteEditor.italic'), 'I', state.italic, () => chain().toggleItalic().run(), 'Ctrl+I')}
+      {btn(t('noteEditor.highlight'), 'H', state.highlight, () => chain().toggleHighlight().run())}
+      {btn(t('noteEditor.heading'), 'H2', state.h2, () => chain().toggleHeading({ level: 2 }).run())}
+      {btn(t('noteEditor.bulletedList'), '•', state.bullet, () => chain().toggleBulletList().run())}
+      {btn(t('noteEditor.quote'), '“', state.quote, () => chain().toggleBlockquote().run())}
+      {btn(t('noteEditor.link'), t('noteEditor.link'), state.link, () => {
         if (state.link) return void chain().unsetLink().run();
-        const href = window.prompt('Link address (https://…)');
+        const href = window.prompt(t('noteEditor.linkAddressHttps'));
         if (href && isAllowedLink(href)) chain().setLink({ href: href.trim() }).run();
       })}
-      {btn('Undo', '↶', undefined, () => chain().undo().run(), 'Ctrl+Z')}
-      {btn('Redo', '↷', undefined, () => chain().redo().run(), 'Ctrl+Shift+Z')}
+      {btn(t('noteEditor.undo'), '↶', undefined, () => chain().undo().run(), 'Ctrl+Z')}
+      {btn(t('noteEditor.redo'), '↷', undefined, () => chain().redo().run(), 'Ctrl+Shift+Z')}
     </div>
   );
 }

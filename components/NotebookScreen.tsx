@@ -1,12 +1,13 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { allMessages } from '../lib/i18n';
 
 // Pages opened now and then load on first use, keeping the panel's first paint small.
-const InvitePage = lazy(() => import('./InvitePage').then((m) => ({ default: m.InvitePage })));
-const SettingsPage = lazy(() => import('./SettingsPage').then((m) => ({ default: m.SettingsPage })));
-const PosterPage = lazy(() => import('./PosterPage').then((m) => ({ default: m.PosterPage })));
-const SchedulePage = lazy(() => import('./SchedulePage').then((m) => ({ default: m.SchedulePage })));
-const SearchPage = lazy(() => import('./SearchPage').then((m) => ({ default: m.SearchPage })));
-const HistoryPage = lazy(() => import('./HistoryPage').then((m) => ({ default: m.HistoryPage })));
+const InvitePage = lazy(() => Promise.all([import('./InvitePage'), allMessages()]).then(([m]) => ({ default: m.InvitePage })));
+const SettingsPage = lazy(() => Promise.all([import('./SettingsPage'), allMessages()]).then(([m]) => ({ default: m.SettingsPage })));
+const PosterPage = lazy(() => Promise.all([import('./PosterPage'), allMessages()]).then(([m]) => ({ default: m.PosterPage })));
+const SchedulePage = lazy(() => Promise.all([import('./SchedulePage'), allMessages()]).then(([m]) => ({ default: m.SchedulePage })));
+const SearchPage = lazy(() => Promise.all([import('./SearchPage'), allMessages()]).then(([m]) => ({ default: m.SearchPage })));
+const HistoryPage = lazy(() => Promise.all([import('./HistoryPage'), allMessages()]).then(([m]) => ({ default: m.HistoryPage })));
 import { lastExchangeByItem, lastExchangeItem, type Identity, type NotebookEntry } from '../lib/ext/storage';
 import { claimedMemberIds, isShared } from '../lib/sync/sharing';
 import { readMemberEntries } from '../lib/notebook';
@@ -37,12 +38,14 @@ import { rememberDeadline } from '../lib/ext/rhythm';
 import { useNotebook } from './use-notebook';
 import type { HistoryVersion } from '../lib/notebook/history';
 import type { HistoryKeeper } from '../lib/sync/history-keeper';
+import { useT } from './i18n';
 
 /** Which page of a notebook is showing. */
 export type View = { page: 'topics' } | { page: 'topic'; topicId: string; readClipId?: string } | { page: 'libraries' } | { page: 'search' } | { page: 'schedule' } | { page: 'invite' } | { page: 'settings' } | { page: 'poster' } | { page: 'history'; topicId?: string };
 
 /** Opens a notebook from storage and shows it; storage failures are explained, never a blank panel. */
 export function NotebookScreen(props: { entry: NotebookEntry; notebooks: NotebookEntry[]; me: Identity; onSwitch(id: string): void; onManage(): void }) {
+  const t = useT();
   const [session, setSession] = useState<NotebookSession | null>(null);
   const [error, setError] = useState<StorageError | Error | null>(null);
   const [writeError, setWriteError] = useState<StorageError | null>(null);
@@ -84,11 +87,10 @@ export function NotebookScreen(props: { entry: NotebookEntry; notebooks: Noteboo
         {header}
         <main className="page">
           <div className="alert" role="alert" data-testid={T.storageError}>
-            <h1>This notebook cannot be opened</h1>
+            <h1>{t('notebookScreen.thisNotebookCannotBe')}</h1>
             <p>{error.message}</p>
             <button type="button" className="primary" onClick={() => location.reload()}>
-              Try again
-            </button>
+              {t('notebookScreen.tryAgain')}</button>
           </div>
         </main>
       </>
@@ -99,7 +101,7 @@ export function NotebookScreen(props: { entry: NotebookEntry; notebooks: Noteboo
       <>
         {header}
         <main className="page" aria-busy="true">
-          <p role="status">Opening “{props.entry.title}”…</p>
+          <p role="status">{t('notebookScreen.opening', { title: props.entry.title })}</p>
         </main>
       </>
     );
@@ -118,6 +120,7 @@ export function NotebookScreen(props: { entry: NotebookEntry; notebooks: Noteboo
 }
 
 function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Identity; entry: NotebookEntry }) {
+  const t = useT();
   const snap = useNotebook(session.doc);
   const [view, setView] = useState<View>({ page: 'topics' });
   const syncView = useNotebookSync(session, entry, me);
@@ -155,22 +158,17 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
   }, [session.id, snap.info.title]);
   return (
     <>
-      <nav className="tabs" aria-label="Notebook sections">
+      <nav className="tabs" aria-label={t('notebookScreen.notebookSections')}>
         <button type="button" data-testid={T.navTopics} aria-current={['topics', 'topic', 'schedule', 'history'].includes(view.page) ? 'page' : undefined} onClick={() => setView({ page: 'topics' })}>
-          Topics
-        </button>
+          {t('notebookScreen.topics')}</button>
         <button type="button" data-testid={T.navSearch} aria-current={view.page === 'search' ? 'page' : undefined} onClick={() => setView({ page: 'search' })}>
-          Search
-        </button>
+          {t('notebookScreen.search')}</button>
         <button type="button" data-testid={T.navLibraries} aria-current={view.page === 'libraries' ? 'page' : undefined} onClick={() => setView({ page: 'libraries' })}>
-          Our libraries
-        </button>
+          {t('notebookScreen.ourLibraries')}</button>
         <button type="button" data-testid={T.navPoster} aria-current={view.page === 'poster' ? 'page' : undefined} onClick={() => setView({ page: 'poster' })}>
-          Poster
-        </button>
+          {t('notebookScreen.poster')}</button>
         <button type="button" data-testid={T.navSettings} aria-current={view.page === 'settings' ? 'page' : undefined} onClick={() => setView({ page: 'settings' })}>
-          Settings
-        </button>
+          {t('notebookScreen.settings')}</button>
       </nav>
       <SyncBar
         view={syncView}
@@ -184,9 +182,8 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
       {syncView.notice && (
         <div className="alert row" role="status" data-testid={T.rotationNotice}>
           <p className="grow">{syncView.notice}</p>
-          <button type="button" className="small-button" onClick={syncView.dismissNotice} aria-label="Hide this message">
-            OK
-          </button>
+          <button type="button" className="small-button" onClick={syncView.dismissNotice} aria-label={t('notebookScreen.hideThisMessage')}>
+            {t('notebookScreen.ok')}</button>
         </div>
       )}
       {syncView.choice && <RotationChoice choice={syncView.choice} onChoose={syncView.choose} onLater={syncView.dismissChoice} />}
@@ -201,35 +198,28 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
       <PdfClipStatus doc={session.doc} notebookId={session.id} me={me} where={{ openTopicId, recentTopicId }} durable={durable} onOpenTopic={(topicId) => setView({ page: 'topic', topicId })} />
       {session.newerFormat !== undefined && (
         <p className="alert" role="status">
-          This notebook has changes from a newer version of Partner Notebook. You can keep working, but some of what partners wrote may not show: update the
-          extension (in your browser’s extension settings) to see everything.
-        </p>
+          {t('notebookScreen.thisNotebookHasChanges')}</p>
       )}
       {erased && erased.id !== erasedSeen && view.page !== 'history' && (
         <div className="alert" role="alert" data-testid={T.historyAlert}>
           <p>
-            {erased.by ? `A change from ${erased.by} just removed a lot from this notebook.` : 'A change from a partner just removed a lot from this notebook.'} The notebook as it was
-            just before is kept in History: you can look at it and bring it back.
-          </p>
+            {erased.by ? t('notebookScreen.aChangeFromBy', { by: erased.by }) : t('notebookScreen.aChangeFromA')} {' '}{t('notebookScreen.theNotebookAsIt')}</p>
           <div className="row wrap">
             <button type="button" className="primary" data-testid={T.historyAlertOpen} onClick={() => (setErasedSeen(erased.id), setView({ page: 'history' }))}>
-              Open History
-            </button>
+              {t('notebookScreen.openHistory')}</button>
             <button type="button" onClick={() => setErasedSeen(erased.id)}>
-              Dismiss
-            </button>
+              {t('notebookScreen.dismiss')}</button>
           </div>
         </div>
       )}
       {snap.problems.length > 0 && (
         <p className="alert" role="status">
-          {snap.problems.length} {snap.problems.length === 1 ? 'entry' : 'entries'} received from a partner could not be read and are hidden. Everything else is intact. Ask your partners to update Partner Notebook.
-        </p>
+          {t('notebookScreen.receivedFromAPartner', { count: snap.problems.length })}</p>
       )}
       <MeContext.Provider value={me}>
       <ImagesContext.Provider value={imagesAccess}>
       <main className="page" ref={main}>
-        <Suspense fallback={<p role="status">Loading…</p>}>
+        <Suspense fallback={<p role="status">{t('notebookScreen.loading')}</p>}>
         {view.page === 'topics' && <TopicList doc={session.doc} snap={snap} changes={topicChanges} onOpen={(topicId) => setView({ page: 'topic', topicId })} onSchedule={() => setView({ page: 'schedule' })} onHistory={() => setView({ page: 'history' })} />}
         {view.page === 'history' && (
           <HistoryPage keeper={historyKeeper} topicId={view.topicId} onBack={() => setView(view.topicId ? { page: 'topic', topicId: view.topicId } : { page: 'topics' })} />
@@ -293,21 +283,20 @@ function useHistoryKeeper(session: NotebookSession): HistoryKeeper | undefined {
 }
 
 function NotebookHeader(props: { current: string; notebooks: NotebookEntry[]; onSwitch(id: string): void; onManage(): void }) {
+  const t = useT();
   return (
     <header className="bar">
       <label htmlFor="switcher" className="sr-only">
-        Notebook
-      </label>
+        {t('notebookScreen.notebook')}</label>
       <select id="switcher" data-testid={T.notebookSwitcher} value={props.current} onChange={(e) => props.onSwitch(e.target.value)}>
         {props.notebooks.map((n) => (
           <option key={n.id} value={n.id}>
-            {n.title || 'Untitled notebook'}
+            {n.title || t('notebookScreen.untitledNotebook')}
           </option>
         ))}
       </select>
-      <button type="button" data-testid={T.manageNotebooks} onClick={props.onManage} aria-label="Manage notebooks: new, rename, delete">
-        Notebooks…
-      </button>
+      <button type="button" data-testid={T.manageNotebooks} onClick={props.onManage} aria-label={t('notebookScreen.manageNotebooksNewRename')}>
+        {t('notebookScreen.notebooks')}</button>
     </header>
   );
 }

@@ -2,6 +2,7 @@ import type * as Y from 'yjs';
 import type { Identity } from '../lib/ext/storage';
 import { T } from './test-ids';
 import { usePdfQueue } from './use-pdf-queue';
+import { fill, useT } from './i18n';
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
@@ -18,6 +19,7 @@ export function PdfClipStatus(props: {
   durable(): Promise<void>;
   onOpenTopic(id: string): void;
 }) {
+  const t = useT();
   const view = usePdfQueue(props.doc, props.notebookId, props.me, props.where, props.durable);
   const { working, blocked, done } = view;
   const s = working?.stage;
@@ -28,12 +30,12 @@ export function PdfClipStatus(props: {
           <>
             <span>
               {s.stage === 'download'
-                ? `Downloading the PDF “${working.title}”… ${s.total ? `${mb(s.bytes)} of ${mb(s.total)}` : mb(s.bytes)}`
-                : `Reading the PDF “${working.title}”: page ${s.page} of ${s.pages}…`}
+                ? t('pdfClipStatus.downloadingThePdfTitle', { title: working.title, p1: s.total ? t('pdfClipStatus.bytesOf', { done: mb(s.bytes), total: mb(s.total) }) : mb(s.bytes) })
+                : t('pdfClipStatus.readingThePdfTitle', { title: working.title, page: s.page, pages: s.pages })}
             </span>
             <progress
               className="pdf-progress"
-              aria-label="PDF progress"
+              aria-label={t('pdfClipStatus.pdfProgress')}
               max={s.stage === 'read' ? s.pages : (s.total ?? undefined)}
               value={s.stage === 'read' ? s.page : s.total ? s.bytes : undefined}
             />
@@ -41,11 +43,14 @@ export function PdfClipStatus(props: {
         )}
         {!working && done && (
           <>
-            Clipped the PDF “{done.title}” ({done.pages} {done.pages === 1 ? 'page' : 'pages'}) into{' '}
-            <button type="button" className="link-button" onClick={() => props.onOpenTopic(done.topicId)}>
-              {done.topicTitle}
-            </button>
-            .{done.truncated ? ' It was very long: only its first part was kept.' : ''}
+            {fill(t('pdfClipStatus.clippedThePdf', { title: done.title, count: done.pages }), {
+              topic: (
+                <button type="button" className="link-button" onClick={() => props.onOpenTopic(done.topicId)}>
+                  {done.topicTitle}
+                </button>
+              ),
+            })}
+            {done.truncated ? t('pdfClipStatus.itWasVeryLong') : ''}
           </>
         )}
       </div>
@@ -59,18 +64,14 @@ export function PdfClipStatus(props: {
         return (
           <div key={p.id} className="alert" role="alert" data-testid={T.pdfPermission}>
             <p>
-              To clip the PDF “{p.title || p.url}”, Partner Notebook needs your permission to read files from {host}. Your browser will ask you once for this site.
-            </p>
+              {t('pdfClipStatus.toClipThePdf', { title: p.title || p.url, host })}</p>
             <div className="row wrap">
               <button type="button" className="primary" onClick={() => void view.allow(p)}>
-                Allow and clip the PDF
-              </button>
+                {t('pdfClipStatus.allowAndClipThe')}</button>
               <button type="button" onClick={() => view.saveLink(p)}>
-                Save the link instead
-              </button>
+                {t('pdfClipStatus.saveTheLinkInstead')}</button>
               <button type="button" onClick={() => void view.dismiss(p)}>
-                Dismiss
-              </button>
+                {t('pdfClipStatus.dismiss')}</button>
             </div>
           </div>
         );

@@ -4,28 +4,30 @@ import { randomId } from '../lib/notebook/people';
 import { addPosterTableRow, removePosterTableRow, setPosterRowLabel, setPosterTableCell, type PosterTableRow } from '../lib/notebook';
 import type { PartnerProfile } from '../lib/notebook/types';
 import { T } from './test-ids';
+import { useT } from './i18n';
 
 /**
  * The side-by-side table: one column per partner, one row per figure. Cells are short values,
  * stored one key per cell, so two partners filling in different cells never collide.
  */
 export function PosterComparisonTable(props: { doc: Y.Doc; rows: PosterTableRow[]; partners: PartnerProfile[] }) {
+  const t = useT();
   const [newLabel, setNewLabel] = useState('');
   const { doc, rows, partners } = props;
   return (
     <>
-      <div className="poster-table-wrap" role="group" aria-label="Side-by-side comparison table">
+      <div className="poster-table-wrap" role="group" aria-label={t('posterComparisonTable.sideBySideComparison')}>
         <table className="poster-table" data-testid={T.posterTable}>
           <thead>
             <tr>
-              <th scope="col">Row</th>
+              <th scope="col">{t('posterComparisonTable.row')}</th>
               {partners.map((p) => (
                 <th scope="col" key={p.id} style={{ borderBottomColor: p.color }}>
-                  {p.name || 'Partner'}
+                  {p.name || t('posterComparisonTable.partner')}
                 </th>
               ))}
               <th scope="col">
-                <span className="sr-only">Remove</span>
+                <span className="sr-only">{t('posterComparisonTable.remove')}</span>
               </th>
             </tr>
           </thead>
@@ -33,12 +35,12 @@ export function PosterComparisonTable(props: { doc: Y.Doc; rows: PosterTableRow[
             {rows.map((r) => (
               <tr key={r.key}>
                 <th scope="row">
-                  <input aria-label={`Row label: ${r.label}`} value={r.label} maxLength={200} onChange={(e) => setPosterRowLabel(doc, r.key, e.target.value)} />
+                  <input aria-label={t('posterComparisonTable.rowLabelLabel', { label: r.label })} value={r.label} maxLength={200} onChange={(e) => setPosterRowLabel(doc, r.key, e.target.value)} />
                 </th>
                 {partners.map((p) => (
                   <td key={p.id}>
                     <input
-                      aria-label={`${r.label || 'Row'} — ${p.name || 'partner'}`}
+                      aria-label={`${r.label || t('posterComparisonTable.row')} — ${p.name || t('posterComparisonTable.partner')}`}
                       value={r.values[p.id] ?? ''}
                       maxLength={200}
                       onChange={(e) => setPosterTableCell(doc, r.key, p.id, e.target.value)}
@@ -46,7 +48,7 @@ export function PosterComparisonTable(props: { doc: Y.Doc; rows: PosterTableRow[
                   </td>
                 ))}
                 <td>
-                  <button type="button" className="icon-button" aria-label={`Remove row ${r.label}`} onClick={() => removePosterTableRow(doc, r.key)}>
+                  <button type="button" className="icon-button" aria-label={t('posterComparisonTable.removeRowLabel', { label: r.label })} onClick={() => removePosterTableRow(doc, r.key)}>
                     ×
                   </button>
                 </td>
@@ -65,12 +67,11 @@ export function PosterComparisonTable(props: { doc: Y.Doc; rows: PosterTableRow[
         }}
       >
         <label htmlFor="poster-new-row" className="sr-only">
-          New row label
-        </label>
-        <input id="poster-new-row" className="grow" placeholder="Add a row, e.g. Opening hours" value={newLabel} maxLength={200} onChange={(e) => setNewLabel(e.target.value)} />
-        <button type="submit">Add row</button>
+          {t('posterComparisonTable.newRowLabel')}</label>
+        <input id="poster-new-row" className="grow" placeholder={t('posterComparisonTable.addARowE')} value={newLabel} maxLength={200} onChange={(e) => setNewLabel(e.target.value)} />
+        <button type="submit">{t('posterComparisonTable.addRow')}</button>
       </form>
-      <p className="muted small">A dash shows on the poster where a cell is empty.</p>
+      <p className="muted small">{t('posterComparisonTable.aDashShowsOn')}</p>
     </>
   );
 }

@@ -4,7 +4,7 @@ import type { NotebookSnapshot } from '../lib/notebook/snapshot';
 import { CONTACT_FIELDS, initPoster, noteText, posterText, redraftPosterSection, readPosterText, type ContactField, type DraftedSection } from '../lib/notebook';
 import { draftOutline } from '../lib/poster/draft';
 import { outlineForPartners } from '../lib/poster/for-partners';
-import { SECTION_HEADINGS } from '../lib/poster/model';
+import { sectionHeading } from '../lib/poster/model';
 import type { PosterContext, PosterOutline, PosterSize } from '../lib/poster/types';
 import { ConfirmDialog } from './ConfirmDialog';
 import { PosterComparisonTable } from './PosterComparisonTable';
@@ -16,16 +16,13 @@ import { PosterSources } from './PosterSources';
 import { PosterThemes } from './PosterThemes';
 import { T } from './test-ids';
 import { usePoster } from './use-poster';
+import { useT } from './i18n';
+import { t, type MessageKey, currentLocale } from '../lib/i18n';
 
-const CONTACT_LABELS: Record<ContactField, string> = { name: 'Name', library: 'Library', email: 'Email', website: 'Website', social: 'Social links (one per line)' };
-const SECTION_NAMES: Record<DraftedSection, string> = {
-  heading: 'Title and subtitle',
-  libraries: SECTION_HEADINGS.libraries,
-  comparison: SECTION_HEADINGS.comparison,
-  howWeWorked: SECTION_HEADINGS.howWeWorked,
-  topicsDiscussed: SECTION_HEADINGS.topicsDiscussed,
-  contacts: SECTION_HEADINGS.contacts,
-};
+
+const CONTACT_LABELS: Record<ContactField, MessageKey> = { name: 'posterPage.contactName', library: 'posterPage.contactLibrary', email: 'posterPage.contactEmail', website: 'posterPage.contactWebsite', social: 'posterPage.socialLinksOnePer' };
+/** A drafted section's name, in the UI language. */
+const sectionName = (s: DraftedSection) => (s === 'heading' ? t('posterPage.titleAndSubtitle') : sectionHeading(s, t));
 
 /** A fresh draft of the whole outline from the notebook as it is now. */
 function draftNow(doc: Y.Doc, snap: NotebookSnapshot): PosterOutline {
@@ -56,6 +53,7 @@ function sectionHasWords(doc: Y.Doc, outline: PosterOutline, section: DraftedSec
  * programme's order, the themes they vote on, a live preview, and the exports.
  */
 export function PosterPage(props: { doc: Y.Doc; snap: NotebookSnapshot }) {
+  const t = useT();
   const { doc, snap } = props;
   const poster = usePoster(doc);
   const [size, setSize] = useState<PosterSize>('48x36in-landscape');
@@ -68,13 +66,13 @@ export function PosterPage(props: { doc: Y.Doc; snap: NotebookSnapshot }) {
     const filled = initPoster(doc, draftNow(doc, snap));
     setMessage(
       filled.length
-        ? `Drafted from the notebook: ${filled.map((s) => SECTION_NAMES[s]).join(', ')}. What you had already written was kept.`
-        : 'Nothing new to draft: every drafted part already has words. Use “Re-draft this section” to start a section again.',
+        ? t('posterPage.draftedFromTheNotebook', { p0: filled.map((s) => sectionName(s)).join(', ') })
+        : t('posterPage.nothingNewToDraft'),
     );
   }
   function redraft(section: DraftedSection) {
     const changed = redraftPosterSection(doc, draftNow(doc, snap), section);
-    setMessage(changed ? `“${SECTION_NAMES[section]}” re-drafted from the notebook.` : `“${SECTION_NAMES[section]}” already matches the notebook.`);
+    setMessage(changed ? t('posterPage.pReDraftedFrom', { p0: sectionName(section) }) : t('posterPage.pAlreadyMatchesThe', { p0: sectionName(section) }));
   }
   const askRedraft = (section: DraftedSection) => () => (outline && sectionHasWords(doc, outline, section) ? setConfirm(section) : redraft(section));
   const nameOf = (id: string) => snap.partners.find((p) => p.id === id)?.name || 'Partner';
@@ -82,104 +80,101 @@ export function PosterPage(props: { doc: Y.Doc; snap: NotebookSnapshot }) {
   return (
     <section aria-labelledby="poster-heading" className="poster-page">
       <h1 id="poster-heading" tabIndex={-1}>
-        Poster
-      </h1>
+        {t('posterPage.poster')}</h1>
       <p className="muted">
-        The joint poster the programme asks for. Draft it from your notebook, finish it together (you can both type at once), agree on the themes, then download the PDF.
-        {snap.info.posterDeadline !== undefined && <> Deadline: {new Date(snap.info.posterDeadline).toLocaleDateString(undefined, { day: 'numeric', month: 'long', year: 'numeric' })}.</>}
+        {t('posterPage.theJointPosterThe')}{snap.info.posterDeadline !== undefined && <> {' '}{t('posterPage.deadline')}{' '}{new Date(snap.info.posterDeadline).toLocaleDateString(currentLocale(), { day: 'numeric', month: 'long', year: 'numeric' })}.</>}
       </p>
       <div className="row wrap">
         <button type="button" className={outline ? undefined : 'primary'} onClick={draft} data-testid={T.posterDraft}>
-          {outline ? 'Draft empty parts from the notebook' : 'Draft the poster'}
+          {outline ? t('posterPage.draftEmptyPartsFrom') : t('posterPage.draftThePoster')}
         </button>
         {outline && (
           <a href="#poster-export" className="small">
-            Preview and export ↓
-          </a>
+            {t('posterPage.previewAndExport')}</a>
         )}
       </div>
       <p role="status" className="small" data-testid={T.posterDraftStatus}>
         {message}
       </p>
       {snap.partners.length < 2 && (
-        <p className="alert">The poster is drafted from every partner’s library. Add your partner’s library on “Our libraries” first (or now, and draft again).</p>
+        <p className="alert">{t('posterPage.thePosterIsDrafted')}</p>
       )}
       {!outline ? (
-        <p className="muted">Nothing drafted yet. Drafting writes only into empty parts: it never replaces what a partner wrote.</p>
+        <p className="muted">{t('posterPage.nothingDraftedYetDrafting')}</p>
       ) : (
         <>
-          <PosterSection id="heading" heading="Title and subtitle" onRedraft={askRedraft('heading')}>
-            <PosterField text={posterText(doc, 'title')} id="poster-title" label="Title" testId={T.posterTitle} maxLength={1000} />
-            <PosterField text={posterText(doc, 'subtitle')} id="poster-subtitle" label="Subtitle" hint="Your names and the programme, for example." maxLength={1000} />
+          <PosterSection id="heading" heading={t('posterPage.titleAndSubtitle2')} onRedraft={askRedraft('heading')}>
+            <PosterField text={posterText(doc, 'title')} id="poster-title" label={t('posterPage.title')} testId={T.posterTitle} maxLength={1000} />
+            <PosterField text={posterText(doc, 'subtitle')} id="poster-subtitle" label={t('posterPage.subtitle')} hint={t('posterPage.yourNamesAndThe')} maxLength={1000} />
           </PosterSection>
 
-          <PosterSection id="libraries" heading={SECTION_HEADINGS.libraries} intro="Where each of you comes from, what kind of library, and its figures." onRedraft={askRedraft('libraries')}>
+          <PosterSection id="libraries" heading={sectionHeading('libraries', t)} intro={t('posterPage.whereEachOfYou')} onRedraft={askRedraft('libraries')}>
             {outline.libraries.map((l) => (
               <PosterField key={l.partnerId} text={posterText(doc, `library:${l.partnerId}`)} id={`poster-lib-${l.partnerId}`} label={nameOf(l.partnerId)} multiline rows={4} />
             ))}
           </PosterSection>
 
-          <PosterSection id="comparison" heading={SECTION_HEADINGS.comparison} onRedraft={askRedraft('comparison')}>
+          <PosterSection id="comparison" heading={sectionHeading('comparison', t)} onRedraft={askRedraft('comparison')}>
             <PosterComparisonTable doc={doc} rows={poster.table} partners={outline.libraries.map((l) => snap.partners.find((p) => p.id === l.partnerId)!).filter(Boolean)} />
-            <PosterField text={posterText(doc, 'comparison.different')} id="poster-different" label="What is very different" multiline rows={3} />
-            <PosterField text={posterText(doc, 'comparison.similar')} id="poster-similar" label="What is similar" multiline rows={3} />
-            <PosterField text={posterText(doc, 'comparison.culturalExpectations')} id="poster-cultural" label="Cultural expectations of libraries" hint="What people expect of a library in each country, as your partnership uncovered it." multiline rows={3} />
+            <PosterField text={posterText(doc, 'comparison.different')} id="poster-different" label={t('posterPage.whatIsVeryDifferent')} multiline rows={3} />
+            <PosterField text={posterText(doc, 'comparison.similar')} id="poster-similar" label={t('posterPage.whatIsSimilar')} multiline rows={3} />
+            <PosterField text={posterText(doc, 'comparison.culturalExpectations')} id="poster-cultural" label={t('posterPage.culturalExpectationsOfLibraries')} hint={t('posterPage.whatPeopleExpectOf')} multiline rows={3} />
           </PosterSection>
 
-          <PosterSection id="viewChanged" heading={SECTION_HEADINGS.viewChanged}>
+          <PosterSection id="viewChanged" heading={sectionHeading('viewChanged', t)}>
             <PosterField
               text={posterText(doc, 'viewChanged')}
               id="poster-view-changed"
-              label="In your own words"
-              hint="New practices or ideas to bring home, what you understand better about your own work, surprises, assumptions that turned out wrong. Lines starting with “- ” become bullet points."
+              label={t('posterPage.inYourOwnWords')}
+              hint={t('posterPage.newPracticesOrIdeas')}
               multiline
               rows={5}
               labelHidden
             />
           </PosterSection>
 
-          <PosterSection id="themes" heading={SECTION_HEADINGS.themes} intro="Propose themes, then each partner agrees or says they are not sure.">
+          <PosterSection id="themes" heading={sectionHeading('themes', t)} intro={t('posterPage.proposeThemesThenEach')}>
             <PosterThemes doc={doc} themes={outline.themes} partners={snap.partners} clips={snap.clips} recorders={poster.recorders} />
           </PosterSection>
 
-          <PosterSection id="howWeWorked" heading={SECTION_HEADINGS.howWeWorked} onRedraft={askRedraft('howWeWorked')}>
-            <PosterField text={posterText(doc, 'howWeWorked')} id="poster-how" label={SECTION_HEADINGS.howWeWorked} labelHidden multiline rows={4} />
+          <PosterSection id="howWeWorked" heading={sectionHeading('howWeWorked', t)} onRedraft={askRedraft('howWeWorked')}>
+            <PosterField text={posterText(doc, 'howWeWorked')} id="poster-how" label={sectionHeading('howWeWorked', t)} labelHidden multiline rows={4} />
           </PosterSection>
 
-          <PosterSection id="topicsDiscussed" heading={SECTION_HEADINGS.topicsDiscussed} onRedraft={askRedraft('topicsDiscussed')}>
-            <PosterField text={posterText(doc, 'topicsDiscussed')} id="poster-topics" label={SECTION_HEADINGS.topicsDiscussed} labelHidden multiline rows={4} />
+          <PosterSection id="topicsDiscussed" heading={sectionHeading('topicsDiscussed', t)} onRedraft={askRedraft('topicsDiscussed')}>
+            <PosterField text={posterText(doc, 'topicsDiscussed')} id="poster-topics" label={sectionHeading('topicsDiscussed', t)} labelHidden multiline rows={4} />
           </PosterSection>
 
-          <PosterSection id="difficultiesAndFuture" heading={SECTION_HEADINGS.difficultiesAndFuture}>
+          <PosterSection id="difficultiesAndFuture" heading={sectionHeading('difficultiesAndFuture', t)}>
             <PosterField
               text={posterText(doc, 'difficultiesAndFuture')}
               id="poster-difficulties"
-              label={SECTION_HEADINGS.difficultiesAndFuture}
-              hint="What was hard, and what you will keep doing together."
+              label={sectionHeading('difficultiesAndFuture', t)}
+              hint={t('posterPage.whatWasHardAnd')}
               labelHidden
               multiline
               rows={4}
             />
           </PosterSection>
 
-          <PosterSection id="sources" heading={SECTION_HEADINGS.sources} intro="Cited in APA 7 style, sorted as a reference list.">
+          <PosterSection id="sources" heading={sectionHeading('sources', t)} intro={t('posterPage.citedInApaStyle')}>
             <PosterSources doc={doc} outline={outline} clips={snap.clips} />
           </PosterSection>
 
-          <PosterSection id="contacts" heading={SECTION_HEADINGS.contacts} onRedraft={askRedraft('contacts')}>
-            {outline.contacts.length === 0 && <p className="muted">Drafted from each partner’s profile: press “Re-draft this section”.</p>}
+          <PosterSection id="contacts" heading={sectionHeading('contacts', t)} onRedraft={askRedraft('contacts')}>
+            {outline.contacts.length === 0 && <p className="muted">{t('posterPage.draftedFromEachPartner')}</p>}
             {outline.contacts.map((c) => (
               <fieldset key={c.partnerId}>
                 <legend>{nameOf(c.partnerId)}</legend>
                 {CONTACT_FIELDS.map((f) => (
-                  <PosterField key={f} text={posterText(doc, `contact:${c.partnerId}:${f}`)} id={`poster-contact-${c.partnerId}-${f}`} label={CONTACT_LABELS[f]} multiline={f === 'social'} rows={2} maxLength={1000} />
+                  <PosterField key={f} text={posterText(doc, `contact:${c.partnerId}:${f}`)} id={`poster-contact-${c.partnerId}-${f}`} label={t(CONTACT_LABELS[f])} multiline={f === 'social'} rows={2} maxLength={1000} />
                 ))}
               </fieldset>
             ))}
           </PosterSection>
 
           <section id="poster-export" aria-labelledby="poster-export-heading" className="poster-section">
-            <h2 id="poster-export-heading">Preview and export</h2>
+            <h2 id="poster-export-heading">{t('posterPage.previewAndExport2')}</h2>
             <PosterExport outline={outline} ctx={ctx} size={size} onSize={setSize} />
             <PosterPreview outline={outline} ctx={ctx} size={size} />
           </section>
@@ -187,8 +182,8 @@ export function PosterPage(props: { doc: Y.Doc; snap: NotebookSnapshot }) {
       )}
       {confirm && (
         <ConfirmDialog
-          title={`Re-draft “${SECTION_NAMES[confirm]}”?`}
-          body="The drafted parts of this section are replaced with a fresh draft from the notebook, for every partner. Parts the draft has nothing for stay as they are."
+          title={t('posterPage.reDraftP', { p0: sectionName(confirm) })}
+          body={t('posterPage.theDraftedPartsOf')}
           confirmLabel="Re-draft"
           onCancel={() => setConfirm(null)}
           onConfirm={() => {

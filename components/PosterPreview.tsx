@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { POSTER_SIZES, posterHtml } from '../lib/poster/html';
 import type { PosterContext, PosterOutline, PosterSize } from '../lib/poster/types';
 import { T } from './test-ids';
+import { useT } from './i18n';
 
 const PX_PER_PT = 96 / 72;
 
@@ -14,6 +15,7 @@ const PX_PER_PT = 96 / 72;
  * scaled down by the compositor painted blank in Chromium (the frame is out-of-process).
  */
 export function PosterPreview(props: { outline: PosterOutline; ctx: PosterContext; size: PosterSize }) {
+  const t = useT();
   const wrap = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   const [html, setHtml] = useState(() => posterHtml(props.outline, props.ctx, { size: props.size }));
@@ -36,7 +38,7 @@ export function PosterPreview(props: { outline: PosterOutline; ctx: PosterContex
   const srcDoc = html.replace('</head>', `<style>html{zoom:${scale.toFixed(5)};overflow:hidden}body{background:#fff}</style></head>`);
   return (
     <div ref={wrap} className="poster-preview" style={{ height: height || undefined }}>
-      {scale > 0 && <iframe title="Poster preview" sandbox="" srcDoc={srcDoc} data-testid={T.posterPreview} style={{ width: '100%', height }} tabIndex={-1} />}
+      {scale > 0 && <iframe title={t('posterPreview.posterPreview')} sandbox="" srcDoc={srcDoc} data-testid={T.posterPreview} style={{ width: '100%', height }} tabIndex={-1} />}
     </div>
   );
 }

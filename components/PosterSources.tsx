@@ -5,18 +5,21 @@ import { sourcesList } from '../lib/poster/cite';
 import type { PosterOutline } from '../lib/poster/types';
 import { PosterField } from './PosterField';
 import { T } from './test-ids';
+import { useT } from './i18n';
+
 
 /**
  * Sources as the poster will print them (APA 7, alphabetical): clips quoted in agreed themes,
  * clips added with "Add to poster", and references typed by hand.
  */
 export function PosterSources(props: { doc: Y.Doc; outline: PosterOutline; clips: Clip[] }) {
+  const t = useT();
   const entries = sourcesList(props.outline, props.clips).filter((s) => s.clipId);
   const explicit = new Set(props.outline.sources.clipIds);
   return (
     <>
       {entries.length === 0 ? (
-        <p className="muted">No clip cited yet. Use “Add to poster” on a clip.</p>
+        <p className="muted">{t('posterSources.noClipCitedYet')}</p>
       ) : (
         <ul className="plain sources" data-testid={T.posterSources}>
           {entries.map((s) => (
@@ -25,11 +28,11 @@ export function PosterSources(props: { doc: Y.Doc; outline: PosterOutline; clips
                 {s.parts.map((p, i) => (p.italic ? <i key={i}>{p.text}</i> : <span key={i}>{p.text}</span>))}
               </span>
               {explicit.has(s.clipId!) ? (
-                <button type="button" className="icon-button" aria-label={`Remove from Sources: ${s.text}`} onClick={() => unciteClipInPoster(props.doc, s.clipId!)}>
+                <button type="button" className="icon-button" aria-label={t('posterSources.removeFromSourcesText', { text: s.text })} onClick={() => unciteClipInPoster(props.doc, s.clipId!)}>
                   ×
                 </button>
               ) : (
-                <span className="muted small">quoted</span>
+                <span className="muted small">{t('posterSources.quoted')}</span>
               )}
             </li>
           ))}
@@ -38,8 +41,8 @@ export function PosterSources(props: { doc: Y.Doc; outline: PosterOutline; clips
       <PosterField
         text={posterText(props.doc, 'sources.extra')}
         id="poster-sources-extra"
-        label="Other references"
-        hint="One per line, written as they should appear (books, reports, conversations)."
+        label={t('posterSources.otherReferences')}
+        hint={t('posterSources.onePerLineWritten')}
         multiline
         rows={3}
       />

@@ -8,9 +8,11 @@ import type { PosterTheme } from '../lib/poster/types';
 import { useMe } from './me-context';
 import { T } from './test-ids';
 import { ThemeCard } from './ThemeCard';
+import { useT } from './i18n';
 
 /** "Themes we chose together": every proposal with its votes, and a form to propose one. */
 export function PosterThemes(props: { doc: Y.Doc; themes: PosterTheme[]; partners: PartnerProfile[]; clips: Clip[]; recorders: Record<string, Record<string, string>> }) {
+  const t = useT();
   const me = useMe();
   const [title, setTitle] = useState('');
   const agreed = props.themes.filter((t) => themeAgreement(t, props.partners.map((p) => p.id)) === 'agreed').length;
@@ -18,8 +20,8 @@ export function PosterThemes(props: { doc: Y.Doc; themes: PosterTheme[]; partner
     <>
       <p className="muted small" data-testid={T.themeSummary}>
         {props.themes.length === 0
-          ? 'No theme proposed yet. Propose one here, or from a topic, a clip or words selected in a note.'
-          : `${agreed} of ${props.themes.length} ${props.themes.length === 1 ? 'theme' : 'themes'} agreed by everyone. Only agreed themes go on the poster.`}
+          ? t('posterThemes.noThemeProposedYet')
+          : t('posterThemes.agreedOfLengthP', { agreed, count: props.themes.length })}
       </p>
       {props.themes.map((t) => (
         <ThemeCard key={t.id} doc={props.doc} theme={t} partners={props.partners} clips={props.clips} me={me} recorders={props.recorders[t.id] ?? {}} />
@@ -34,20 +36,18 @@ export function PosterThemes(props: { doc: Y.Doc; themes: PosterTheme[]; partner
         }}
       >
         <label htmlFor="propose-theme" className="sr-only">
-          Propose a theme
-        </label>
+          {t('posterThemes.proposeATheme')}</label>
         <input
           id="propose-theme"
           className="grow"
-          placeholder="Propose a theme, e.g. Book club for adults"
+          placeholder={t('posterThemes.proposeAThemeE')}
           value={title}
           maxLength={1000}
           onChange={(e) => setTitle(e.target.value)}
           data-testid={T.proposeThemeInput}
         />
         <button type="submit" data-testid={T.proposeThemeButton}>
-          Propose
-        </button>
+          {t('posterThemes.propose')}</button>
       </form>
     </>
   );

@@ -1,13 +1,15 @@
 import { useEffect, useRef, useState } from 'react';
 import { syncSettingsItem } from '../lib/ext/storage';
-import { parseSettingsCode, settingsChanges, SettingsCodeError, type ProgrammeSettings, type SettingsChange } from '../protocol/settings-code';
+import { parseSettingsCode, settingsChanges, SettingsCodeError, settingsCodeErrorText, type ProgrammeSettings, type SettingsChange } from '../protocol/settings-code';
 import { T } from './test-ids';
+import { fill, useT } from './i18n';
 
 /**
  * "Settings code from your programme": paste once, see what would change, then apply. Nothing
  * changes before the person agrees: the code came from outside (an email, a web page).
  */
 export function ProgrammeSettingsForm(props: { idPrefix: string; onApplied?(): void }) {
+  const t = useT();
   const [text, setText] = useState('');
   const [error, setError] = useState('');
   const [preview, setPreview] = useState<{ next: ProgrammeSettings; changes: SettingsChange[] } | null>(null);
@@ -26,7 +28,7 @@ export function ProgrammeSettingsForm(props: { idPrefix: string; onApplied?(): v
     try {
       next = parseSettingsCode(text);
     } catch (e) {
-      return setError(e instanceof SettingsCodeError ? e.message : 'This settings code cannot be read. Ask your programme to send it again.');
+      return setError(e instanceof SettingsCodeError ? settingsCodeErrorText(e, t) : t('programmeSettingsForm.thisSettingsCodeCannot'));
     }
     setError('');
     const current = await syncSettingsItem.getValue();
@@ -38,20 +40,20 @@ export function ProgrammeSettingsForm(props: { idPrefix: string; onApplied?(): v
     await syncSettingsItem.setValue({ ...current, signaling: next.signaling, iceServers: next.iceServers, programme: next.programme });
     setPreview(null);
     setText('');
-    setDone(next.programme ? `Done. You now use the settings of ${next.programme}.` : 'Done. You now use your programme’s settings.');
+    setDone(next.programme ? t('programmeSettingsForm.doneYouNowUse', { programme: next.programme }) : t('programmeSettingsForm.doneYouNowUse2'));
     inputRef.current?.focus();
     props.onApplied?.();
   };
 
   return (
     <div className="programme-settings">
-      <label htmlFor={inputId}>Settings code or link from your programme</label>
+      <label htmlFor={inputId}>{t('programmeSettingsForm.settingsCodeOrLink')}</label>
       <textarea
         id={inputId}
         ref={inputRef}
         rows={2}
         value={text}
-        placeholder="PNS1-…"
+        placeholder={t('programmeSettingsForm.pns')}
         data-testid={T.settingsCodeInput}
         aria-invalid={!!error}
         aria-describedby={error ? errorId : undefined}
@@ -64,34 +66,31 @@ export function ProgrammeSettingsForm(props: { idPrefix: string; onApplied?(): v
       )}
       {!preview && (
         <button type="button" data-testid={T.settingsCodeCheck} onClick={() => void check()}>
-          Check the code
-        </button>
+          {t('programmeSettingsForm.checkTheCode')}</button>
       )}
       {preview && (
-        <div className="card" ref={previewRef} tabIndex={-1} data-testid={T.settingsCodePreview} role="group" aria-label="What this code changes">
-          {preview.next.programme && <p>From: <strong>{preview.next.programme}</strong></p>}
+        <div className="card" ref={previewRef} tabIndex={-1} data-testid={T.settingsCodePreview} role="group" aria-label={t('programmeSettingsForm.whatThisCodeChanges')}>
+          {preview.next.programme && <p>{fill(t('programmeSettingsForm.from'), { programme: <strong>{preview.next.programme}</strong> })}</p>}
           {preview.changes.length === 0 ? (
-            <p>You already use these settings.</p>
+            <p>{t('programmeSettingsForm.youAlreadyUseThese')}</p>
           ) : (
             <>
-              <p>This changes:</p>
+              <p>{t('programmeSettingsForm.thisChanges')}</p>
               <ul>
                 {preview.changes.map((c) => (
                   <li key={c.what}>
-                    <strong>{c.what}:</strong> {c.from || 'none'} → {c.to || 'none'}
+                    <strong>{c.what}:</strong> {c.from || t('programmeSettingsForm.none')} → {c.to || t('programmeSettingsForm.none')}
                   </li>
                 ))}
               </ul>
             </>
           )}
-          <p className="muted small">Notebooks you joined with an invite keep the server named in that invite.</p>
+          <p className="muted small">{t('programmeSettingsForm.notebooksYouJoinedWith')}</p>
           <div className="row wrap">
             <button type="button" className="primary" data-testid={T.settingsCodeApply} onClick={() => void apply(preview.next)}>
-              Use these settings
-            </button>
+              {t('programmeSettingsForm.useTheseSettings')}</button>
             <button type="button" onClick={() => (setPreview(null), inputRef.current?.focus())}>
-              Cancel
-            </button>
+              {t('programmeSettingsForm.cancel')}</button>
           </div>
         </div>
       )}

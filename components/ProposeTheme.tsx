@@ -5,6 +5,7 @@ import { proposePosterTheme } from '../lib/notebook';
 import { proposeTheme } from '../lib/poster/draft';
 import type { ThemeOrigin, ThemeQuote } from '../lib/poster/types';
 import { useMe } from './me-context';
+import { useT } from './i18n';
 
 /**
  * "Propose as theme": turns a topic, a clip or words selected in a note into a poster theme
@@ -22,6 +23,7 @@ export function ProposeTheme(props: {
   testId?: string;
   className?: string;
 }) {
+  const t = useT();
   const me = useMe();
   const [message, setMessage] = useState('');
   if (!me) return null;
@@ -35,9 +37,9 @@ export function ProposeTheme(props: {
         onMouseDown={(e) => e.preventDefault()}
         onClick={() => {
           const title = props.getTitle().replace(/\s+/g, ' ').trim().slice(0, 300);
-          if (!title) return setMessage(props.emptyMessage ?? 'There is nothing to propose yet.');
+          if (!title) return setMessage(props.emptyMessage ?? t('proposeTheme.thereIsNothingTo'));
           proposePosterTheme(props.doc, proposeTheme({ id: randomId(), title, proposedBy: me.id, from: props.from, quotes: props.quotes }), { now: Date.now });
-          setMessage(`Proposed “${title.length > 60 ? `${title.slice(0, 60)}…` : title}” as a theme. Your partners can agree on the Poster tab.`);
+          setMessage(t('proposeTheme.proposedPAsA', { p0: title.length > 60 ? `${title.slice(0, 60)}…` : title }));
         }}
       >
         {props.label}

@@ -1,11 +1,12 @@
 import { useId, useRef, useState } from 'react';
+import { currentLocale } from '../lib/i18n';
 import type { Backup } from '../lib/backup/format';
 import type { RestoreResult, RestoreTarget } from '../lib/ext/backup';
 import type { NotebookEntry } from '../lib/ext/storage';
 import { formatBytes } from './download';
 import { T } from './test-ids';
+import { useT } from './i18n';
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /**
  * "Restore from a backup file…": choose a file, see what it holds, then restore it as a new
@@ -14,6 +15,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
  * file fails a check.
  */
 export function RestoreBackup(props: { notebooks: NotebookEntry[]; onOpen(id: string): void; /** The page has its own heading. */ standalone?: boolean }) {
+  const t = useT();
   const [backup, setBackup] = useState<Backup | null>(null);
   const [rejoin, setRejoin] = useState(true);
   const [busy, setBusy] = useState('');
@@ -28,7 +30,7 @@ export function RestoreBackup(props: { notebooks: NotebookEntry[]; onOpen(id: st
     setResult(null);
     setError('');
     if (!file) return;
-    setBusy(`Checking “${file.name}”…`);
+    setBusy(t('restoreBackup.checkingName', { name: file.name }));
     try {
       const { checkBackupSize, decodeBackup } = await import('../lib/backup/format');
       // Before reading: a huge wrong file must not be loaded into memory.
@@ -37,7 +39,7 @@ export function RestoreBackup(props: { notebooks: NotebookEntry[]; onOpen(id: st
       setBackup(b);
       setRejoin(true);
     } catch (e) {
-      setError(`“${file.name}” cannot be restored. ${(e as Error).message}`);
+      setError(t('restoreBackup.nameCannotBeRestored', { name: file.name, message: (e as Error).message }));
       // So that choosing the same file again (after fixing it) runs the check again.
       if (input.current) input.current.value = '';
     } finally {
@@ -48,7 +50,7 @@ export function RestoreBackup(props: { notebooks: NotebookEntry[]; onOpen(id: st
   const restore = async (target: RestoreTarget) => {
     if (!backup) return;
     setError('');
-    setBusy(target.mode === 'merge' ? `Merging the backup into “${here?.title}”…` : `Restoring “${backup.title}”…`);
+    setBusy(target.mode === 'merge' ? t('restoreBackup.mergingTheBackupInto', { title: here?.title ?? "" }) : t('restoreBackup.restoringTitle', { title: backup.title }));
     try {
       const { restoreBackup } = await import('../lib/ext/backup');
       setResult(await restoreBackup(backup, target));
@@ -56,7 +58,7 @@ export function RestoreBackup(props: { notebooks: NotebookEntry[]; onOpen(id: st
       if (input.current) input.current.value = '';
     } catch (e) {
       const name = (e as Error).name;
-      setError(name === 'BackupError' ? (e as Error).message : `The backup could not be restored: ${(e as Error).message} Your notebooks are as they were; try again.`);
+      setError(name === 'BackupError' ? (e as Error).message : t('restoreBackup.theBackupCouldNot', { message: (e as Error).message }));
     } finally {
       setBusy('');
     }
@@ -64,47 +66,45 @@ export function RestoreBackup(props: { notebooks: NotebookEntry[]; onOpen(id: st
 
   return (
     <section className={props.standalone ? 'restore-backup standalone' : 'restore-backup'} aria-labelledby={props.standalone ? undefined : `${id}-h`}>
-      {!props.standalone && <h2 id={`${id}-h`}>Restore from a backup file…</h2>}
-      <p className="muted">Choose a file saved with “Download backup”. You see what it holds before anything changes.</p>
-      <label htmlFor={`${id}-file`}>Backup file</label>
+      {!props.standalone && <h2 id={`${id}-h`}>{t('restoreBackup.restoreFromABackup')}</h2>}
+      <p className="muted">{t('restoreBackup.chooseAFileSaved')}</p>
+      <label htmlFor={`${id}-file`}>{t('restoreBackup.backupFile')}</label>
       <input ref={input} id={`${id}-file`} type="file" accept=".json,application/json" data-testid={T.restoreFile} onChange={(e) => void choose(e.target.files?.[0])} disabled={!!busy} />
       {backup && (
         <div className="card" data-testid={T.restorePreview}>
           <p>
-            <strong>{backup.title || 'Untitled notebook'}</strong>
+            <strong>{backup.title || t('restoreBackup.untitledNotebook')}</strong>
             <br />
-            Backup made {new Date(backup.exportedAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}
-            {backup.appVersion && ` with Partner Notebook ${backup.appVersion}`} · {formatBytes(backup.fileBytes)}
+            {t('restoreBackup.backupMade')}{' '}{new Date(backup.exportedAt).toLocaleString(currentLocale(), { dateStyle: 'medium', timeStyle: 'short' })}
+            {backup.appVersion && t('restoreBackup.withPartnerNotebookAppversion', { appVersion: backup.appVersion })} · {formatBytes(backup.fileBytes)}
           </p>
           <p data-testid={T.restoreCounts}>
-            {plural(backup.counts.topics, 'topic')} ({backup.counts.notes} with notes) · {plural(backup.counts.clips, 'clip')} · {plural(backup.counts.partners, 'partner profile')}
+            {t('restoreBackup.counts', { topics: t('restoreBackup.nTopics', { count: backup.counts.topics }), notes: backup.counts.notes, clips: t('restoreBackup.nClips', { count: backup.counts.clips }), profiles: t('restoreBackup.nProfiles', { count: backup.counts.partners }) })}
           </p>
           {here ? (
             <>
-              <p className="muted">“{here.title}” is already on this computer. Merging adds what the backup holds to it: nothing already in it is lost, edits made since the backup stay, and things deleted since stay deleted. Partners receive what it adds when you next sync.</p>
+              <p className="muted">{t('restoreBackup.isAlreadyOnThis', { title: here.title })}</p>
               <div className="row wrap">
                 <button type="button" className="primary" data-testid={T.restoreMerge} disabled={!!busy} onClick={() => void restore({ mode: 'merge' })}>
-                  Merge into “{here.title}”
+                  {t('restoreBackup.mergeInto', { title: here.title })}
                 </button>
                 <button type="button" data-testid={T.restoreNew} disabled={!!busy} onClick={() => void restore({ mode: 'new' })}>
-                  Restore as a new notebook
-                </button>
+                  {t('restoreBackup.restoreAsANew')}</button>
               </div>
-              <p className="muted">A new notebook is a separate copy on this computer, not shared with your partners.</p>
+              <p className="muted">{t('restoreBackup.aNewNotebookIs')}</p>
             </>
           ) : (
             <>
               {backup.rejoin ? (
                 <label className="row" htmlFor={`${id}-rejoin`}>
                   <input id={`${id}-rejoin`} type="checkbox" data-testid={T.restoreRejoin} checked={rejoin} onChange={(e) => setRejoin(e.target.checked)} />
-                  <span>Rejoin your partners with the invite secret in this file</span>
+                  <span>{t('restoreBackup.rejoinYourPartnersWith')}</span>
                 </label>
               ) : (
-                <p className="muted">This file does not include the invite secret: the restored notebook is yours alone until you invite your partners to it (or join theirs again).</p>
+                <p className="muted">{t('restoreBackup.thisFileDoesNot')}</p>
               )}
               <button type="button" className="primary" data-testid={T.restoreNew} disabled={!!busy} onClick={() => void restore({ mode: 'new', rejoin: !!backup.rejoin && rejoin })}>
-                Restore as a new notebook
-              </button>
+                {t('restoreBackup.restoreAsANew')}</button>
             </>
           )}
         </div>
@@ -114,7 +114,7 @@ export function RestoreBackup(props: { notebooks: NotebookEntry[]; onOpen(id: st
       </p>
       {result && (
         <button type="button" className="primary" data-testid={T.restoreOpen} onClick={() => props.onOpen(result.id)}>
-          Open “{result.title}”
+          {t('restoreBackup.open', { title: result.title })}
         </button>
       )}
       {error && (

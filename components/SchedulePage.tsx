@@ -11,6 +11,7 @@ import { assignDates, fortnightlySchedule } from '../lib/topics/schedule';
 import { T } from './test-ids';
 import { myTimeZone, shortDate } from './TopicList';
 import { useStorageItem } from './use-storage-item';
+import { useT } from './i18n';
 
 
 /**
@@ -19,14 +20,13 @@ import { useStorageItem } from './use-storage-item';
  * which reminders this computer shows.
  */
 export function SchedulePage(props: { doc: Y.Doc; snap: NotebookSnapshot; onBack(): void }) {
+  const t = useT();
   return (
     <section aria-labelledby="schedule-heading">
       <button type="button" className="link-button" onClick={props.onBack}>
-        ← All topics
-      </button>
+        {t('schedulePage.allTopics')}</button>
       <h1 id="schedule-heading" tabIndex={-1}>
-        Programme schedule
-      </h1>
+        {t('schedulePage.programmeSchedule')}</h1>
       <ProgrammeDates doc={props.doc} snap={props.snap} />
       <ImportSchedule doc={props.doc} snap={props.snap} />
       <Reminders />
@@ -35,6 +35,7 @@ export function SchedulePage(props: { doc: Y.Doc; snap: NotebookSnapshot; onBack
 }
 
 function ProgrammeDates({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
+  const t = useT();
   const tz = myTimeZone();
   const { programmeStart, posterDeadline } = snap.info;
   const [message, setMessage] = useState('');
@@ -44,7 +45,7 @@ function ProgrammeDates({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
     <>
       <div className="row wrap">
         <div>
-          <label htmlFor="programme-start">Programme starts</label>
+          <label htmlFor="programme-start">{t('schedulePage.programmeStarts')}</label>
           <input
             id="programme-start"
             type="date"
@@ -54,7 +55,7 @@ function ProgrammeDates({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
           />
         </div>
         <div>
-          <label htmlFor="poster-deadline">Poster deadline</label>
+          <label htmlFor="poster-deadline">{t('schedulePage.posterDeadline')}</label>
           <input
             id="poster-deadline"
             type="date"
@@ -65,7 +66,7 @@ function ProgrammeDates({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
           />
         </div>
       </div>
-      <p className="muted small">Dates follow your calendar ({tz}). Your partners see the same dates in theirs.</p>
+      <p className="muted small">{t('schedulePage.datesFollowYourCalendar', { zone: tz })}</p>
       <button
         type="button"
         data-testid={T.giveDates}
@@ -80,20 +81,19 @@ function ProgrammeDates({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
             }, 'local');
             setMessage(
               dates.size === 0
-                ? 'Every topic already has dates (or the schedule has no fortnight left for them).'
-                : `${dates.size} ${dates.size === 1 ? 'topic has' : 'topics have'} fortnightly dates now.`,
+                ? t('schedulePage.everyTopicAlreadyHas')
+                : t('schedulePage.sizePFortnightlyDates', { count: dates.size }),
             );
           } catch (e) {
             setError((e as Error).message);
           }
         }}
       >
-        Give topics fortnightly dates
-      </button>
+        {t('schedulePage.giveTopicsFortnightlyDates')}</button>
       <p className="muted small">
         {programmeStart === undefined
-          ? 'Enter the programme’s start first.'
-          : `Topics without dates (${undated}) get the next free fortnight, in list order. Dated topics keep theirs.`}
+          ? t('schedulePage.enterTheProgrammeS')
+          : t('schedulePage.topicsWithoutDatesUndated', { undated: undated })}
       </p>
       {message && (
         <p role="status" className="ok">
@@ -110,6 +110,7 @@ function ProgrammeDates({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
 }
 
 function ImportSchedule({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
+  const t = useT();
   const tz = myTimeZone();
   const [text, setText] = useState('');
   const [fileName, setFileName] = useState('');
@@ -121,21 +122,19 @@ function ImportSchedule({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
 
   return (
     <section aria-labelledby="import-heading" className="card">
-      <h2 id="import-heading">Import the organisers’ schedule</h2>
+      <h2 id="import-heading">{t('schedulePage.importTheOrganisersSchedule')}</h2>
       <p className="muted small">
-        Paste the list from the organisers’ e-mail (one topic per line, with its start date), or choose a CSV or JSON file. You see a preview before
-        anything changes. Topics with the same title are updated.
-      </p>
-      <label htmlFor="import-text">Schedule</label>
+        {t('schedulePage.pasteTheListFrom')}</p>
+      <label htmlFor="import-text">{t('schedulePage.schedule')}</label>
       <textarea
         id="import-text"
         data-testid={T.importText}
         rows={5}
         value={text}
-        placeholder={'1. Make a connection – 2 March 2026\n2. Library Spaces – 16 March 2026'}
+        placeholder={t('schedulePage.makeAConnectionMarch')}
         onChange={(e) => (setText(e.target.value), setPreview(false), setDone(''))}
       />
-      <label htmlFor="import-file">…or a file (CSV or JSON)</label>
+      <label htmlFor="import-file">{t('schedulePage.orAFileCsv')}</label>
       <input
         id="import-file"
         type="file"
@@ -148,7 +147,7 @@ function ImportSchedule({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
           setDone('');
           // Never read a huge file into memory: the parser would refuse it anyway.
           if (f.size > IMPORT_LIMITS.bytes) {
-            setFileError(`“${f.name}” is ${(f.size / 1_048_576).toFixed(1)} MB; a schedule is much smaller (the limit is 1 MB). Check that this is the right file.`);
+            setFileError(t('schedulePage.nameIsPMb', { name: f.name, p1: (f.size / 1_048_576).toFixed(1) }));
             return;
           }
           setFileError('');
@@ -161,12 +160,11 @@ function ImportSchedule({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
           {fileError}
         </p>
       ) : (
-        fileName && <p className="muted small">Read from {fileName}.</p>
+        fileName && <p className="muted small">{t('schedulePage.readFrom', { name: fileName })}</p>
       )}
       <div className="row end">
         <button type="button" data-testid={T.importPreview} disabled={!text.trim()} onClick={() => (setPreview(true), setDone(''))}>
-          Preview
-        </button>
+          {t('schedulePage.preview')}</button>
       </div>
       {parsed && (
         <div data-testid={T.importPreviewBox}>
@@ -174,8 +172,7 @@ function ImportSchedule({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
             <div className="alert import-errors" role="alert" data-testid={T.importErrors}>
               <p>
                 <strong>
-                  {parsed.errors.length === 1 ? 'One line' : `${parsed.errors.length} lines`} cannot be imported and {parsed.errors.length === 1 ? 'is' : 'are'} left out:
-                </strong>
+                  {t('schedulePage.cannotBeImportedAnd', { count: parsed.errors.length })}</strong>
               </p>
               <ul>
                 {parsed.errors.map((e, i) => (
@@ -187,13 +184,13 @@ function ImportSchedule({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
           {plan.length > 0 && (
             <div className="table-scroll">
               <table className="preview" data-testid={T.importTable}>
-                <caption className="sr-only">Topics that will be imported</caption>
+                <caption className="sr-only">{t('schedulePage.topicsThatWillBe')}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Line</th>
-                    <th scope="col">Topic</th>
-                    <th scope="col">Dates</th>
-                    <th scope="col">Change</th>
+                    <th scope="col">{t('schedulePage.line')}</th>
+                    <th scope="col">{t('schedulePage.topic')}</th>
+                    <th scope="col">{t('schedulePage.dates')}</th>
+                    <th scope="col">{t('schedulePage.change')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -205,7 +202,7 @@ function ImportSchedule({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
                         {s.prompt && <span className="muted small preview-prompt">{s.prompt}</span>}
                       </td>
                       <td className="nowrap">{s.start !== undefined ? `${shortDate(s.start)}–${s.end !== undefined ? shortDate(s.end) : ''}` : '—'}</td>
-                      <td>{s.action === 'create' ? 'New' : 'Update'}</td>
+                      <td>{s.action === 'create' ? t('schedulePage.new') : t('schedulePage.update')}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -227,13 +224,13 @@ function ImportSchedule({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
                     }
                   }, 'local');
                   const created = plan.filter((s) => s.action === 'create').length;
-                  setDone(`Imported: ${created} new ${created === 1 ? 'topic' : 'topics'}, ${plan.length - created} updated.`);
+                  setDone(t('schedulePage.importedCreatedNewP', { count: created, updated: plan.length - created }));
                   setText('');
                   setFileName('');
                   setPreview(false);
                 }}
               >
-                Import {plan.length} {plan.length === 1 ? 'topic' : 'topics'}
+                {t('schedulePage.import', { count: plan.length })}
               </button>
             </div>
           )}
@@ -249,6 +246,7 @@ function ImportSchedule({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
 }
 
 function Reminders() {
+  const t = useT();
   const stored = useStorageItem(remindersOffItem);
   // Shown at once, written in the background: a checkbox must not wait for storage to flip.
   const [local, setLocal] = useState<{ quiet: boolean; deadline: boolean } | null>(null);
@@ -261,16 +259,14 @@ function Reminders() {
   };
   return (
     <fieldset className="reminders" data-testid={T.reminders}>
-      <legend>Reminders on this computer</legend>
+      <legend>{t('schedulePage.remindersOnThisComputer')}</legend>
       <label className="check">
         <input type="checkbox" disabled={!off} checked={!off?.quiet} onChange={(e) => set({ quiet: !e.target.checked })} />
-        When nothing has come from our partners for 10 days
-      </label>
+        {t('schedulePage.whenNothingHasCome')}</label>
       <label className="check">
         <input type="checkbox" disabled={!off} checked={!off?.deadline} onChange={(e) => set({ deadline: !e.target.checked })} />
-        Poster deadline: 14, 7, 3 and 1 days before
-      </label>
-      <p className="muted small">Shown as browser notifications, at most once a day, for every notebook on this computer.</p>
+        {t('schedulePage.posterDeadlineAndDays')}</label>
+      <p className="muted small">{t('schedulePage.shownAsBrowserNotifications')}</p>
     </fieldset>
   );
 }

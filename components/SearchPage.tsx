@@ -9,15 +9,9 @@ import { pageLabel, pageOfSnippet } from '../lib/clip/pdf';
 import { T } from './test-ids';
 import { myTimeZone } from './TopicList';
 import { useSearchProgress } from './use-notebook-search';
+import { useT } from './i18n';
 
-const KINDS: { value: ClipKind; label: string }[] = [
-  { value: 'page', label: 'Pages' },
-  { value: 'selection', label: 'Quotes' },
-  { value: 'link', label: 'Links' },
-  { value: 'image', label: 'Images' },
-  { value: 'pdf', label: 'PDFs' },
-];
-const KIND_LABEL = { page: 'Page', selection: 'Quote', link: 'Link', image: 'Image', pdf: 'PDF' } as const;
+const KINDS: ClipKind[] = ['page', 'selection', 'link', 'image', 'pdf'];
 const SHOWN = 50;
 
 /** Highlighted text as React text and <mark>s: never HTML, clipped text cannot inject markup. */
@@ -39,6 +33,7 @@ export function SearchPage(props: {
   onOpenClip(topicId: string, clipId: string): void;
   onOpenTopic(topicId: string): void;
 }) {
+  const t = useT();
   const { snap, search } = props;
   const progress = useSearchProgress(search);
   const [query, setQuery] = useState('');
@@ -83,43 +78,41 @@ export function SearchPage(props: {
   return (
     <section aria-labelledby="search-heading">
       <h1 id="search-heading" tabIndex={-1}>
-        Search
-      </h1>
+        {t('searchPage.search')}</h1>
       <form role="search" onSubmit={(e) => e.preventDefault()}>
         <label htmlFor="search-box" className="sr-only">
-          Search clips and notes
-        </label>
-        <input id="search-box" type="search" data-testid={T.searchBox} value={query} placeholder="Search clips, comments, tags and notes" onChange={(e) => setQuery(e.target.value)} autoFocus />
+          {t('searchPage.searchClipsAndNotes')}</label>
+        <input id="search-box" type="search" data-testid={T.searchBox} value={query} placeholder={t('searchPage.searchClipsCommentsTags')} onChange={(e) => setQuery(e.target.value)} autoFocus />
         <details className="filters" open={showFilters} onToggle={(e) => setShowFilters(e.currentTarget.open)}>
-          <summary>Filters{filtering ? ` (${Object.keys(filters).length})` : ''}</summary>
+          <summary>{t('searchPage.filters')}{filtering ? ` (${Object.keys(filters).length})` : ''}</summary>
           <div className="filter-grid">
             <div>
-              <label htmlFor="f-topic">Topic</label>
+              <label htmlFor="f-topic">{t('searchPage.topic')}</label>
               <select id="f-topic" data-testid={T.searchTopic} value={topicId} onChange={(e) => setTopicId(e.target.value)}>
-                <option value="">All topics</option>
-                {snap.topics.map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.title}
-                    {t.archived ? ' (archived)' : ''}
+                <option value="">{t('searchPage.allTopics')}</option>
+                {snap.topics.map((tp) => (
+                  <option key={tp.id} value={tp.id}>
+                    {tp.title}
+                    {tp.archived ? t('searchPage.archived') : ''}
                   </option>
                 ))}
               </select>
             </div>
             <div>
-              <label htmlFor="f-tag">Tag</label>
+              <label htmlFor="f-tag">{t('searchPage.tag')}</label>
               <select id="f-tag" data-testid={T.searchTag} value={tag} onChange={(e) => setTag(e.target.value)}>
-                <option value="">Any tag</option>
-                {tags.map((t) => (
-                  <option key={t} value={t}>
-                    {t}
+                <option value="">{t('searchPage.anyTag')}</option>
+                {tags.map((tag) => (
+                  <option key={tag} value={tag}>
+                    {tag}
                   </option>
                 ))}
               </select>
             </div>
             <div>
-              <label htmlFor="f-person">Clipped by</label>
+              <label htmlFor="f-person">{t('searchPage.clippedBy')}</label>
               <select id="f-person" data-testid={T.searchPerson} value={personId} onChange={(e) => setPersonId(e.target.value)}>
-                <option value="">Anyone</option>
+                <option value="">{t('searchPage.anyone')}</option>
                 {people.map(([id, name]) => (
                   <option key={id} value={id}>
                     {name}
@@ -128,22 +121,22 @@ export function SearchPage(props: {
               </select>
             </div>
             <div>
-              <label htmlFor="f-kind">Kind</label>
+              <label htmlFor="f-kind">{t('searchPage.kind')}</label>
               <select id="f-kind" data-testid={T.searchKind} value={kind} onChange={(e) => setKind(e.target.value as ClipKind | '')}>
-                <option value="">All kinds</option>
+                <option value="">{t('searchPage.allKinds')}</option>
                 {KINDS.map((k) => (
-                  <option key={k.value} value={k.value}>
-                    {k.label}
+                  <option key={k} value={k}>
+                    {t(`kinds.${k}`)}
                   </option>
                 ))}
               </select>
             </div>
             <div>
-              <label htmlFor="f-from">Clipped from</label>
+              <label htmlFor="f-from">{t('searchPage.clippedFrom')}</label>
               <input id="f-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
             </div>
             <div>
-              <label htmlFor="f-to">Clipped until</label>
+              <label htmlFor="f-to">{t('searchPage.clippedUntil')}</label>
               <input id="f-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
             </div>
           </div>
@@ -160,23 +153,22 @@ export function SearchPage(props: {
                 setTo('');
               }}
             >
-              Clear filters
-            </button>
+              {t('searchPage.clearFilters')}</button>
           )}
-          {filtering && (tag || personId || kind || from || to) && <p className="muted small">Tag, person, kind and date filters show clips only, not notes.</p>}
+          {filtering && (tag || personId || kind || from || to) && <p className="muted small">{t('searchPage.tagPersonKindAnd')}</p>}
         </details>
       </form>
       {!progress.ready && (
         <div className="search-progress" role="status" data-testid={T.searchProgress}>
-          Preparing search… {percent}%
-          <progress max={progress.total || 1} value={progress.done} aria-label="Preparing search" />
+          {t('searchPage.preparingSearch', { percent })}
+          <progress max={progress.total || 1} value={progress.done} aria-label={t('searchPage.preparingSearch2')} />
         </div>
       )}
       <p className="sr-only" role="status" aria-live="polite">
-        {active ? `${results.length} ${results.length === 1 ? 'result' : 'results'}` : ''}
+        {active ? t('searchPage.results', { count: results.length }) : ''}
       </p>
-      {active && results.length === 0 && progress.ready && <p className="muted">Nothing found. Try fewer or shorter words, or clear a filter.</p>}
-      {!active && <p className="muted">Type a word, or choose a filter to list clips.</p>}
+      {active && results.length === 0 && progress.ready && <p className="muted">{t('searchPage.nothingFoundTryFewer')}</p>}
+      {!active && <p className="muted">{t('searchPage.typeAWordOr')}</p>}
       <ol className="results" data-testid={T.searchResults}>
         {results.slice(0, SHOWN).map((r) => (
           <li key={r.type === 'clip' ? `c${r.clipId}` : `n${r.topicId}`}>
@@ -193,8 +185,7 @@ export function SearchPage(props: {
       </ol>
       {results.length > SHOWN && (
         <p className="muted small">
-          Showing the best {SHOWN} of {results.length}. Add a word or a filter to narrow them down.
-        </p>
+          {t('searchPage.showingTheBest', { shown: SHOWN, count: results.length })}</p>
       )}
     </section>
   );
@@ -208,6 +199,7 @@ function Result(props: {
   typed: string[];
   onOpen(): void;
 }) {
+  const t = useT();
   const { result: r, clip } = props;
   const snippets = r.terms.length ? props.search.index.snippets(r, { maxSnippets: 2, context: 50 }) : [];
   const terms = r.terms.length ? r.terms : props.typed;
@@ -219,14 +211,14 @@ function Result(props: {
       </span>
       <span className="muted small result-meta">
         {r.type === 'clip' && clip
-          ? `${KIND_LABEL[clip.captured.kind]} in ${props.topicTitle} · ${clip.clippedBy.name}, ${timeAgo(clip.clippedAt)}`
-          : 'Our notes on this topic'}
+          ? t('searchPage.pInTopictitleName', { p0: t(`kind.${clip.captured.kind}`), topicTitle: props.topicTitle, name: clip.clippedBy.name, p3: timeAgo(clip.clippedAt) })
+          : t('searchPage.ourNotesOnThis')}
       </span>
       {clip && clip.tags.length > 0 && (
         <span className="result-tags small">
-          {clip.tags.map((t) => (
-            <span key={t} className="badge">
-              <Parts parts={markMatches(t, terms)} />
+          {clip.tags.map((tag) => (
+            <span key={tag} className="badge">
+              <Parts parts={markMatches(tag, terms)} />
             </span>
           ))}
         </span>

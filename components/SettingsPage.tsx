@@ -6,10 +6,16 @@ import { ImageSettings } from './ImageSettings';
 import { T } from './test-ids';
 import { useStorageItem } from './use-storage-item';
 import { ProgrammeSettingsForm } from './ProgrammeSettingsForm';
-import { encodeSettingsCode, makeProgrammeSettings, settingsLink, SettingsCodeError } from '../protocol/settings-code';
+import { encodeSettingsCode, makeProgrammeSettings, settingsLink, SettingsCodeError, settingsCodeErrorText } from '../protocol/settings-code';
+import { fill, useT } from './i18n';
+import { LanguageSettings } from './LanguageSettings';
+
+/** The placeholder of the STUN/TURN box: an example of the format, not words to translate. */
+const ICE_EXAMPLE = 'stun:stun.example.org:3478\nturn:turn.example.org:3478 username password';
 
 /** Connection settings: sync servers, STUN/TURN, the relay, and a test that says plainly what works. */
 export function SettingsPage() {
+  const t = useT();
   const settings = useStorageItem(syncSettingsItem);
   const [signaling, setSignaling] = useState('');
   const [ice, setIce] = useState('');
@@ -24,7 +30,7 @@ export function SettingsPage() {
     setIce(formatIceServers(settings.iceServers));
     setRelay(settings.relay);
   }, [settings]);
-  if (!settings) return <p role="status">Loading settings…</p>;
+  if (!settings) return <p role="status">{t('settingsPage.loadingSettings')}</p>;
   const parsed = () => {
     const s = parseSignaling(signaling);
     const i = parseIceServers(ice);
@@ -33,17 +39,17 @@ export function SettingsPage() {
   return (
     <section aria-labelledby="settings-heading">
       <h1 id="settings-heading" tabIndex={-1}>
-        Settings
-      </h1>
+        {t('settingsPage.settings')}</h1>
+      <LanguageSettings />
       {settings.programme && (
         <p data-testid={T.settingsProgramme}>
-          You use the settings of <strong>{settings.programme}</strong>.
+          {fill(t('settingsPage.youUseTheSettings'), { programme: <strong>{settings.programme}</strong> })}
         </p>
       )}
-      <h2>Settings from your programme</h2>
-      <p className="small">If your programme sent you a settings code, paste it here once. It sets the sync server for you.</p>
+      <h2>{t('settingsPage.settingsFromYourProgramme')}</h2>
+      <p className="small">{t('settingsPage.ifYourProgrammeSent')}</p>
       <ProgrammeSettingsForm idPrefix="settings" />
-      <h2>Sync servers</h2>
+      <h2>{t('settingsPage.syncServers')}</h2>
       <form
         noValidate
         onSubmit={async (e) => {
@@ -54,21 +60,20 @@ export function SettingsPage() {
           // The programme's name stays only while its servers do.
           const sameServers = p.s.urls.join('\n') === settings.signaling.join('\n');
           await syncSettingsItem.setValue({ signaling: p.s.urls, iceServers: p.i.servers, relay, programme: sameServers ? settings.programme : undefined });
-          setSaved('Saved. Sync reconnects with the new settings.');
+          setSaved(t('settingsPage.savedSyncReconnectsWith'));
         }}
       >
-        <label htmlFor="set-signaling">Sync servers (one per line)</label>
+        <label htmlFor="set-signaling">{t('settingsPage.syncServersOnePer')}</label>
         <textarea id="set-signaling" rows={2} value={signaling} onChange={(e) => (setSignaling(e.target.value), setSaved(''))} data-testid={T.settingsSignaling} aria-describedby="set-signaling-hint" />
         <p id="set-signaling-hint" className="muted small">
-          Your programme gives you this address (wss://…), or a settings code to paste above. On your own computer, npm start runs one at {DEFAULT_SIGNALING}.
+          {t('settingsPage.yourProgrammeGivesYou', { address: DEFAULT_SIGNALING })}
         </p>
-        <label htmlFor="set-ice">STUN/TURN servers (optional, one per line)</label>
-        <textarea id="set-ice" rows={2} value={ice} placeholder="stun:stun.example.org:3478&#10;turn:turn.example.org:3478 username password" onChange={(e) => (setIce(e.target.value), setSaved(''))} data-testid={T.settingsIce} aria-describedby="set-ice-hint" />
-        <p id="set-ice-hint" className="muted small">Needed only when partners’ networks block direct connections.</p>
+        <label htmlFor="set-ice">{t('settingsPage.stunTurnServersOptional')}</label>
+        <textarea id="set-ice" rows={2} value={ice} placeholder={ICE_EXAMPLE} onChange={(e) => (setIce(e.target.value), setSaved(''))} data-testid={T.settingsIce} aria-describedby="set-ice-hint" />
+        <p id="set-ice-hint" className="muted small">{t('settingsPage.neededOnlyWhenPartners')}</p>
         <label className="check">
           <input type="checkbox" checked={relay} onChange={(e) => (setRelay(e.target.checked), setSaved(''))} />
-          Keep encrypted changes on the sync server, so partners who are never online at the same time still get them
-        </label>
+          {t('settingsPage.keepEncryptedChangesOn')}</label>
         {errors.length > 0 && (
           <ul className="error" role="alert">
             {errors.map((er) => (
@@ -78,8 +83,7 @@ export function SettingsPage() {
         )}
         <div className="row wrap">
           <button type="submit" className="primary" data-testid={T.settingsSave}>
-            Save settings
-          </button>
+            {t('settingsPage.saveSettings')}</button>
           <button
             type="button"
             data-testid={T.testConnection}
@@ -95,14 +99,14 @@ export function SettingsPage() {
               setTesting(false);
             }}
           >
-            {testing ? 'Testing…' : 'Test connection'}
+            {testing ? t('settingsPage.testing') : t('settingsPage.testConnection')}
           </button>
         </div>
         <p role="status" className="small">
           {saved}
         </p>
         {results && (
-          <ul className="plain" data-testid={T.testResult} aria-label="Connection test results">
+          <ul className="plain" data-testid={T.testResult} aria-label={t('settingsPage.connectionTestResults')}>
             {results.map((r) => (
               <li key={r.message} className={r.ok ? 'ok' : 'error'}>
                 {r.ok ? '✓ ' : '✗ '}
@@ -112,16 +116,16 @@ export function SettingsPage() {
           </ul>
         )}
       </form>
-      <h2>What the sync server sees</h2>
+      <h2>{t('settingsPage.whatTheSyncServer')}</h2>
       <div className="small" data-testid={T.serverSees}>
-        <p>The sync server cannot read your notebook. Everything it passes on or keeps is encrypted on your computer first.</p>
-        <p>It sees only:</p>
+        <p>{t('settingsPage.theSyncServerCannot')}</p>
+        <p>{t('settingsPage.itSeesOnly')}</p>
         <ul>
-          <li>your internet address and when you are online;</li>
-          <li>a room name made from your notebook’s secret key (not its title);</li>
-          <li>how much encrypted data you send, and when.</li>
+          <li>{t('settingsPage.yourInternetAddressAnd')}</li>
+          <li>{t('settingsPage.aRoomNameMade')}</li>
+          <li>{t('settingsPage.howMuchEncryptedData')}</li>
         </ul>
-        <p>It never sees your notes, clips, names, the notebook’s title or the invite code.</p>
+        <p>{t('settingsPage.itNeverSeesYour')}</p>
       </div>
       <MakeSettingsCode signaling={signaling} ice={ice} />
       <HighlightSettings />
@@ -132,6 +136,7 @@ export function SettingsPage() {
 
 /** For organisers: turns the servers above into one code to send to every participant. */
 function MakeSettingsCode(props: { signaling: string; ice: string }) {
+  const t = useT();
   const [name, setName] = useState('');
   const [made, setMade] = useState<{ code: string; link: string } | null>(null);
   const [error, setError] = useState('');
@@ -139,17 +144,17 @@ function MakeSettingsCode(props: { signaling: string; ice: string }) {
   const copy = async (text: string) => {
     try {
       await navigator.clipboard.writeText(text);
-      setCopied('Copied. Send it to your participants by email.');
+      setCopied(t('settingsPage.copiedSendItTo'));
     } catch {
-      setCopied('Copying is not allowed here: select the text and copy it with Ctrl+C.');
+      setCopied(t('settingsPage.copyingIsNotAllowed'));
     }
   };
   return (
     <details className="make-settings-code">
-      <summary>Make a settings code for my programme</summary>
-      <p className="small">For organisers. The code holds the sync servers and STUN/TURN servers above. Participants paste it once.</p>
-      <label htmlFor="make-code-name">Programme name (optional)</label>
-      <input id="make-code-name" value={name} maxLength={80} data-testid={T.makeSettingsCodeName} onChange={(e) => (setName(e.target.value), setMade(null))} placeholder="e.g. ILN 2026" />
+      <summary>{t('settingsPage.makeASettingsCode')}</summary>
+      <p className="small">{t('settingsPage.forOrganisersTheCode')}</p>
+      <label htmlFor="make-code-name">{t('settingsPage.programmeNameOptional')}</label>
+      <input id="make-code-name" value={name} maxLength={80} data-testid={T.makeSettingsCodeName} onChange={(e) => (setName(e.target.value), setMade(null))} placeholder={t('settingsPage.eGIln')} />
       <button
         type="button"
         data-testid={T.makeSettingsCode}
@@ -169,12 +174,11 @@ function MakeSettingsCode(props: { signaling: string; ice: string }) {
             setMade({ code: encodeSettingsCode(settings), link: settingsLink(settings) });
           } catch (e) {
             setMade(null);
-            setError(e instanceof SettingsCodeError ? e.message : String(e));
+            setError(e instanceof SettingsCodeError ? settingsCodeErrorText(e, t) : String(e));
           }
         }}
       >
-        Make the code
-      </button>
+        {t('settingsPage.makeTheCode')}</button>
       {error && (
         <p className="error" role="alert" data-testid={T.makeSettingsCodeError}>
           {error}
@@ -182,16 +186,14 @@ function MakeSettingsCode(props: { signaling: string; ice: string }) {
       )}
       {made && (
         <>
-          <label htmlFor="made-code">Settings code</label>
+          <label htmlFor="made-code">{t('settingsPage.settingsCode')}</label>
           <textarea id="made-code" readOnly rows={3} value={made.code} data-testid={T.madeSettingsCode} onFocus={(e) => e.currentTarget.select()} />
           <button type="button" onClick={() => void copy(made.code)}>
-            Copy the code
-          </button>
-          <label htmlFor="made-link">Settings link</label>
+            {t('settingsPage.copyTheCode')}</button>
+          <label htmlFor="made-link">{t('settingsPage.settingsLink')}</label>
           <textarea id="made-link" readOnly rows={3} value={made.link} data-testid={T.madeSettingsLink} onFocus={(e) => e.currentTarget.select()} />
           <button type="button" onClick={() => void copy(made.link)}>
-            Copy the link
-          </button>
+            {t('settingsPage.copyTheLink')}</button>
           <p role="status" className="small">
             {copied}
           </p>

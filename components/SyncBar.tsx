@@ -1,16 +1,21 @@
 import type { PartnerProfile, Topic } from '../lib/notebook/types';
+import { currentLocale } from '../lib/i18n';
 import { syncPausedItem } from '../lib/ext/storage';
 import { timeAgo } from './ClipCard';
 import { T } from './test-ids';
 import type { SyncView } from './use-notebook-sync';
-import { NOT_SHARED_MESSAGE } from '../lib/sync/sharing';
+import { useT } from './i18n';
+import { list, type Translate } from '../lib/i18n';
+import { relayErrorText } from '../lib/sync/relay-errors';
+
+
 
 const DOT: Record<string, string> = { connected: '#15803d', searching: '#a16207', offline: '#57606a', paused: '#57606a', error: '#b42318', local: '#57606a' };
 
 function localTimeIn(tz: string | undefined): string | undefined {
   if (!tz) return undefined;
   try {
-    return new Date().toLocaleTimeString(undefined, { timeZone: tz, hour: '2-digit', minute: '2-digit' });
+    return new Date().toLocaleTimeString(currentLocale(), { timeZone: tz, hour: '2-digit', minute: '2-digit' });
   } catch {
     return undefined;
   }
@@ -27,12 +32,13 @@ export function SyncBar(props: {
   shared: boolean;
   onInvite(): void;
 }) {
+  const t = useT();
   const { live, relay, paused, problemIsConnection } = props.view;
   // Not shared yet: whether a server answers changes nothing for the person, so say what is true
   // and what to do next (pausing still says "Sync paused", which they chose).
   const local = !props.shared && live?.state !== 'paused';
   const state = local ? 'local' : (live?.state ?? 'searching');
-  const message = local ? NOT_SHARED_MESSAGE : (live?.message ?? 'Starting sync…');
+  const message = local ? t('sync.notShared') : live ? liveMessage(live, t) : t('syncBar.startingSync');
   const problem = local && problemIsConnection ? null : props.view.problem;
   const others = props.partners.filter((p) => p.id !== props.meId);
   return (
@@ -42,14 +48,13 @@ export function SyncBar(props: {
           <span className="dot" style={{ background: DOT[state] }} aria-hidden="true" /> {message}
         </span>
         <button type="button" className="small-button" data-testid={T.pauseSync} aria-pressed={paused} onClick={() => void syncPausedItem.setValue(!paused)}>
-          {paused ? 'Resume sync' : 'Work offline'}
+          {paused ? t('syncBar.resumeSync') : t('syncBar.workOffline')}
         </button>
         <button type="button" className="small-button" data-testid={T.invitePartners} onClick={props.onInvite}>
-          Invite partners
-        </button>
+          {t('syncBar.invitePartners')}</button>
       </div>
       {live && live.partners.length > 0 && (
-        <ul className="presence" data-testid={T.presence} aria-label="Partners here now">
+        <ul className="presence" data-testid={T.presence} aria-label={t('syncBar.partnersHereNow')}>
           {live.partners.map((p) => {
             const topic = props.topics.find((t) => t.id === p.topicId);
             const profile = props.partners.find((x) => x.id === p.id);
@@ -60,8 +65,8 @@ export function SyncBar(props: {
                   {p.name}
                 </span>{' '}
                 <span className="small muted">
-                  {topic ? `in “${topic.title}”` : 'looking around'}
-                  {time ? ` · ${time} there` : ''}
+                  {topic ? t('syncBar.inTitle', { title: topic.title }) : t('syncBar.lookingAround')}
+                  {time ? t('syncBar.timeThere', { time: time }) : ''}
                 </span>
               </li>
             );
@@ -73,7 +78,7 @@ export function SyncBar(props: {
           {others
             .map((p) => {
               const at = props.lastExchange[p.id];
-              return `Last exchange with ${p.name || 'a partner'}: ${at ? timeAgo(at) : 'not yet'}`;
+              return t('syncBar.lastExchangeWithP', { p0: p.name || 'a partner', p1: at ? timeAgo(at) : 'not yet' });
             })
             .join(' · ')}
         </p>
@@ -90,17 +95,34 @@ export function SyncBar(props: {
   );
 }
 
+/** The live-sync status in the panel's language (lib/sync gives the state, the panel the words). */
+function liveMessage(live: NonNullable<SyncView['live']>, t: Translate): string {
+  switch (live.state) {
+    case 'paused':
+      return t('sync.paused');
+    case 'offline':
+      return t('sync.offline');
+    case 'connected':
+      return t('sync.connectedWith', { names: list(live.partners.map((p) => p.name)) });
+    case 'searching':
+      return t('sync.searching');
+    default:
+      return t('sync.cannotReach', { servers: live.servers?.join(', ') || t('sync.noneSet') });
+  }
+}
+
 /** What the relay is doing, for partners who are never online at the same time. */
 function RelayLine({ relay }: { relay: NonNullable<SyncView['relay']> }) {
-  if (relay.state === 'error') return <p className="small error">{relay.message ?? 'The sync server refused a change. Your notebook is unchanged.'}</p>;
+  const t = useT();
+  if (relay.state === 'error') return <p className="small error">{relay.code ? relayErrorText(relay.code, t) : (relay.message ?? t('syncBar.theSyncServerRefused'))}</p>;
   const text =
     relay.state === 'online'
       ? relay.pendingUploads
-        ? `Sending ${relay.pendingUploads} ${relay.pendingUploads === 1 ? 'change' : 'changes'} to the sync server…`
-        : 'All your changes are on the sync server, encrypted, for partners who are offline.'
+        ? t('syncBar.sendingPendinguploadsPTo', { count: relay.pendingUploads })
+        : t('syncBar.allYourChangesAre')
       : relay.state === 'connecting'
-        ? 'Connecting to the sync server…'
-        : 'The sync server cannot be reached: your changes wait on this computer and are sent later.';
+        ? t('syncBar.connectingToTheSync')
+        : t('syncBar.theSyncServerCannot');
   return (
     <p className="small muted" data-testid={T.relayStatus}>
       {text}

@@ -9,6 +9,9 @@ import { ConfirmDialog } from './ConfirmDialog';
 import type { Me } from './me-context';
 import { PosterField } from './PosterField';
 import { T } from './test-ids';
+import { useT } from './i18n';
+import { list, t } from '../lib/i18n';
+
 
 const nameOf = (partners: PartnerProfile[], id: string) => partners.find((p) => p.id === id)?.name || 'a partner';
 
@@ -21,11 +24,11 @@ function voteOf(theme: PosterTheme, personId: string): ThemeVote | undefined {
 export function agreementText(theme: PosterTheme, partners: PartnerProfile[]): string {
   const ids = partners.map((p) => p.id);
   const state = themeAgreement(theme, ids);
-  if (state === 'agreed') return 'Everyone agrees: this theme is on the poster.';
+  if (state === 'agreed') return t('themeCard.everyoneAgreesThisTheme');
   const unsure = ids.filter((id) => voteOf(theme, id) === 'unsure').map((id) => nameOf(partners, id));
-  if (state === 'disputed') return `Not on the poster: ${unsure.join(', ')} ${unsure.length === 1 ? 'is' : 'are'} not sure yet.`;
+  if (state === 'disputed') return t('themeCard.notOnThePoster', { names: list(unsure), count: unsure.length });
   const waiting = ids.filter((id) => !voteOf(theme, id)).map((id) => nameOf(partners, id));
-  return waiting.length ? `Not on the poster yet: waiting for ${waiting.join(', ')}.` : 'Add partner profiles on “Our libraries” so they can agree.';
+  return waiting.length ? t('themeCard.notOnThePoster2', { p0: waiting.join(', ') }) : t('themeCard.addPartnerProfilesOn');
 }
 
 /**
@@ -35,6 +38,7 @@ export function agreementText(theme: PosterTheme, partners: PartnerProfile[]): s
  * it for the partner's own click.
  */
 export function ThemeCard(props: { doc: Y.Doc; theme: PosterTheme; partners: PartnerProfile[]; clips: Clip[]; me: Me | null; recorders: Record<string, string> }) {
+  const t = useT();
   const { doc, theme, partners, me } = props;
   const [point, setPoint] = useState('');
   const [removing, setRemoving] = useState(false);
@@ -60,33 +64,33 @@ export function ThemeCard(props: { doc: Y.Doc; theme: PosterTheme; partners: Par
   return (
     <article className={`card theme theme-${state}`} data-testid={T.posterTheme} aria-labelledby={headingId}>
       <h3 id={headingId} className="sr-only">
-        Theme: {theme.title || 'untitled'}
+        {t('themeCard.theme', { title: theme.title || t('themeCard.untitled') })}
       </h3>
       <p className={`theme-status ${state}`} data-testid={T.themeStatus}>
         {state === 'agreed' ? '✓ ' : ''}
         {agreementText(theme, partners)}
       </p>
-      <PosterField text={themeTitleText(doc, theme.id)} id={`theme-${theme.id}-title`} label="Theme" testId={T.themeTitle} maxLength={1000} />
-      <p className="muted small">Proposed by {nameOf(partners, theme.proposedBy)}{theme.from ? ` from a ${theme.from.kind === 'note' ? 'note' : theme.from.kind}` : ''}.</p>
+      <PosterField text={themeTitleText(doc, theme.id)} id={`theme-${theme.id}-title`} label={t('themeCard.theme2')} testId={T.themeTitle} maxLength={1000} />
+      <p className="muted small">{theme.from ? t('themeCard.proposedByFrom', { name: nameOf(partners, theme.proposedBy), from: t(`themeCard.from.${theme.from.kind}`) }) : t('themeCard.proposedBy', { name: nameOf(partners, theme.proposedBy) })}</p>
 
-      <ul className="plain votes" aria-label="Votes">
+      <ul className="plain votes" aria-label={t('themeCard.votes')}>
         {partners.map((p) => {
           const self = p.id === me?.id;
           const v = voteOf(theme, p.id);
           const by = props.recorders[p.id];
           return (
             <li key={p.id} className="vote" style={{ borderLeftColor: p.color }}>
-              <span className="vote-name">{self ? `${p.name} (you)` : p.name || 'Partner'}</span>{' '}
+              <span className="vote-name">{self ? t('themeCard.nameYou', { name: p.name }) : p.name || t('themeCard.partner')}</span>{' '}
               <span className="muted">
-                {v === 'agree' ? 'agrees' : v === 'unsure' ? 'is not sure' : 'has not answered yet'}
-                {by && by !== p.id ? ` · recorded by ${nameOf(partners, by)}` : ''}
+                {v === 'agree' ? t('themeCard.agrees') : v === 'unsure' ? t('themeCard.isNotSure') : t('themeCard.hasNotAnsweredYet')}
+                {by && by !== p.id ? t('themeCard.recordedByP', { p0: nameOf(partners, by) }) : ''}
               </span>
               {self ? (
                 voteButtons(p, true)
               ) : (
                 <details className="record-vote">
-                  <summary data-testid={T.themeRecordFor}>Record {p.name || 'their'}’s answer…</summary>
-                  <p className="muted small">Only if {p.name || 'your partner'} told you (by email, in a call or chat). The poster tab will show that you recorded it; {p.name || 'they'} can change it in their own panel.</p>
+                  <summary data-testid={T.themeRecordFor}>{p.name ? t('themeCard.record', { name: p.name }) : t('themeCard.recordTheir')}</summary>
+                  <p className="muted small">{t('themeCard.onlyIf', { name: p.name || t('themeCard.yourPartner') })}</p>
                   {voteButtons(p, false)}
                 </details>
               )}
@@ -95,15 +99,15 @@ export function ThemeCard(props: { doc: Y.Doc; theme: PosterTheme; partners: Par
         })}
       </ul>
 
-      <h4>Key points</h4>
+      <h4>{t('themeCard.keyPoints')}</h4>
       {points.length > 0 && (
         <ul className="plain points">
-          {points.map((t, i) => (
+          {points.map((point, i) => (
             <li key={i} className="row">
               <div className="grow">
-                <PosterField text={t} id={`theme-${theme.id}-point-${i}`} label={`Key point ${i + 1}`} labelHidden maxLength={1000} />
+                <PosterField text={point} id={`theme-${theme.id}-point-${i}`} label={t('themeCard.keyPointP', { p0: i + 1 })} labelHidden maxLength={1000} />
               </div>
-              <button type="button" className="icon-button" aria-label={`Remove key point ${i + 1}`} onClick={() => removeThemePoint(doc, theme.id, t)}>
+              <button type="button" className="icon-button" aria-label={t('themeCard.removeKeyPointP', { p0: i + 1 })} onClick={() => removeThemePoint(doc, theme.id, point)}>
                 ×
               </button>
             </li>
@@ -120,24 +124,23 @@ export function ThemeCard(props: { doc: Y.Doc; theme: PosterTheme; partners: Par
         }}
       >
         <label htmlFor={`theme-${theme.id}-new-point`} className="sr-only">
-          New key point
-        </label>
-        <input id={`theme-${theme.id}-new-point`} className="grow" placeholder="Add a key point" value={point} maxLength={1000} onChange={(e) => setPoint(e.target.value)} />
-        <button type="submit">Add</button>
+          {t('themeCard.newKeyPoint')}</label>
+        <input id={`theme-${theme.id}-new-point`} className="grow" placeholder={t('themeCard.addAKeyPoint')} value={point} maxLength={1000} onChange={(e) => setPoint(e.target.value)} />
+        <button type="submit">{t('themeCard.add')}</button>
       </form>
 
       {theme.quotes.length > 0 && (
         <>
-          <h4>Quotes</h4>
+          <h4>{t('themeCard.quotes')}</h4>
           {theme.quotes.map((q, i) => {
             const clip = q.clipId ? props.clips.find((c) => c.id === q.clipId) : undefined;
             return (
               <div key={i} className="row theme-quote">
                 <blockquote className="grow">
                   “{q.text}”
-                  <footer className="muted small">{clip ? inTextCitation(clip, 'text', q.pages) : q.source || (q.clipId ? 'from a clip that was deleted' : '')}</footer>
+                  <footer className="muted small">{clip ? inTextCitation(clip, 'text', q.pages) : q.source || (q.clipId ? t('themeCard.fromAClipThat') : '')}</footer>
                 </blockquote>
-                <button type="button" className="icon-button" aria-label={`Remove quote ${i + 1}`} onClick={() => removeThemeQuote(doc, theme.id, i)}>
+                <button type="button" className="icon-button" aria-label={t('themeCard.removeQuoteP', { p0: i + 1 })} onClick={() => removeThemeQuote(doc, theme.id, i)}>
                   ×
                 </button>
               </div>
@@ -145,15 +148,14 @@ export function ThemeCard(props: { doc: Y.Doc; theme: PosterTheme; partners: Par
           })}
         </>
       )}
-      <p className="muted small">Add quotes with “Add to poster” on a clip.</p>
+      <p className="muted small">{t('themeCard.addQuotesWithAdd')}</p>
       <button type="button" className="link-button danger-text" onClick={() => setRemoving(true)}>
-        Remove this theme
-      </button>
+        {t('themeCard.removeThisTheme')}</button>
       {removing && (
         <ConfirmDialog
-          title={`Remove the theme “${theme.title}”?`}
-          body="It is removed for every partner, with its key points, quotes and votes."
-          confirmLabel="Remove theme"
+          title={t('themeCard.removeTheThemeTitle', { title: theme.title })}
+          body={t('themeCard.itIsRemovedFor')}
+          confirmLabel={t('themeCard.removeTheme')}
           danger
           onCancel={() => setRemoving(false)}
           onConfirm={() => {

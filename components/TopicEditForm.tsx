@@ -5,6 +5,7 @@ import type { Topic, TopicKind } from '../lib/notebook/types';
 import { dayEnd, dayStart, toDateInput } from '../lib/topics/date-input';
 import { T } from './test-ids';
 import { myTimeZone } from './TopicList';
+import { useT } from './i18n';
 
 /**
  * "Edit topic" on the topic page: title, prompt, kind and dates. A draft until "Save", so a
@@ -12,22 +13,22 @@ import { myTimeZone } from './TopicList';
  * field by field as one types.
  */
 export function TopicEditForm(props: { doc: Y.Doc; topic: Topic }) {
-  const t = props.topic;
+  const t = useT();
+  const tp = props.topic;
   const tz = myTimeZone();
-  const initial = () => ({ title: t.title, prompt: t.prompt, kind: t.kind, start: toDateInput(t.start, tz), end: toDateInput(t.end, tz) });
+  const initial = () => ({ title: tp.title, prompt: tp.prompt, kind: tp.kind, start: toDateInput(tp.start, tz), end: toDateInput(tp.end, tz) });
   const [open, setOpen] = useState(false);
   const [draft, setDraft] = useState(initial);
   const [error, setError] = useState('');
   const [saved, setSaved] = useState('');
-  const id = (f: string) => `topic-${t.id}-${f}`;
+  const id = (f: string) => `topic-${tp.id}-${f}`;
   const set = (patch: Partial<typeof draft>) => (setDraft((d) => ({ ...d, ...patch })), setError(''), setSaved(''));
 
   if (!open) {
     return (
       <div className="row">
         <button type="button" className="small-button" data-testid={T.editTopic} aria-expanded={false} onClick={() => (setDraft(initial()), setOpen(true))}>
-          Edit topic
-        </button>
+          {t('topicEditForm.editTopic')}</button>
         {saved && (
           <span className="muted small" role="status">
             {saved}
@@ -39,37 +40,37 @@ export function TopicEditForm(props: { doc: Y.Doc; topic: Topic }) {
   return (
     <form
       className="card topic-edit"
-      aria-label={`Edit topic ${t.title}`}
+      aria-label={t('topicEditForm.editTopicTitle', { title: tp.title })}
       onSubmit={(e) => {
         e.preventDefault();
         const start = dayStart(draft.start, tz);
         const end = dayEnd(draft.end, tz);
-        if (start !== undefined && end !== undefined && end < start) return setError('The topic must end on or after the day it starts.');
+        if (start !== undefined && end !== undefined && end < start) return setError(t('topicEditForm.theTopicMustEnd'));
         try {
-          updateTopic(props.doc, t.id, { title: draft.title, prompt: draft.prompt, kind: draft.kind, start, end });
+          updateTopic(props.doc, tp.id, { title: draft.title, prompt: draft.prompt, kind: draft.kind, start, end });
           setOpen(false);
-          setSaved('Saved.');
+          setSaved(t('topicEditForm.saved'));
         } catch (err) {
           setError(err instanceof NotebookError ? err.message : String(err));
         }
       }}
     >
-      <label htmlFor={id('title')}>Title</label>
+      <label htmlFor={id('title')}>{t('topicEditForm.title')}</label>
       <input id={id('title')} data-testid={T.editTopicTitle} value={draft.title} maxLength={200} required onChange={(e) => set({ title: e.target.value })} autoFocus />
-      <label htmlFor={id('prompt')}>Prompt or question</label>
+      <label htmlFor={id('prompt')}>{t('topicEditForm.promptOrQuestion')}</label>
       <textarea id={id('prompt')} data-testid={T.editTopicPrompt} rows={3} value={draft.prompt} maxLength={4000} onChange={(e) => set({ prompt: e.target.value })} />
-      <label htmlFor={id('kind')}>Kind</label>
+      <label htmlFor={id('kind')}>{t('topicEditForm.kind')}</label>
       <select id={id('kind')} value={draft.kind} onChange={(e) => set({ kind: e.target.value as TopicKind })}>
-        <option value="programme">Programme topic (from the organisers)</option>
-        <option value="own">Our own topic</option>
+        <option value="programme">{t('topicEditForm.programmeTopicFromThe')}</option>
+        <option value="own">{t('topicEditForm.ourOwnTopic')}</option>
       </select>
       <div className="row wrap">
         <div>
-          <label htmlFor={id('start')}>Discussed from</label>
+          <label htmlFor={id('start')}>{t('topicEditForm.discussedFrom')}</label>
           <input id={id('start')} type="date" data-testid={T.editTopicStart} value={draft.start} onChange={(e) => set({ start: e.target.value })} />
         </div>
         <div>
-          <label htmlFor={id('end')}>Until (last day)</label>
+          <label htmlFor={id('end')}>{t('topicEditForm.untilLastDay')}</label>
           <input id={id('end')} type="date" data-testid={T.editTopicEnd} value={draft.end} onChange={(e) => set({ end: e.target.value })} />
         </div>
       </div>
@@ -80,11 +81,9 @@ export function TopicEditForm(props: { doc: Y.Doc; topic: Topic }) {
       )}
       <div className="row end">
         <button type="button" onClick={() => setOpen(false)}>
-          Cancel
-        </button>
+          {t('topicEditForm.cancel')}</button>
         <button type="submit" className="primary" data-testid={T.editTopicSave}>
-          Save topic
-        </button>
+          {t('topicEditForm.saveTopic')}</button>
       </div>
     </form>
   );

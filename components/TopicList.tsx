@@ -7,6 +7,8 @@ import type { Topic } from '../lib/notebook/types';
 import { currentTopic, daysLeft } from '../lib/topics/schedule';
 import { deadlineText } from '../lib/topics/reminders';
 import { T } from './test-ids';
+import { useT } from './i18n';
+import { date } from '../lib/i18n';
 
 
 let zone: { name: string; at: number } | undefined;
@@ -19,9 +21,8 @@ export const myTimeZone = (): string => {
   return zone.name;
 };
 
-const SHORT_DATE = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
-/** Short date, in the person's own locale. */
-export const shortDate = (ms: number) => SHORT_DATE.format(ms);
+/** Short date (day and month), in the UI language. */
+export const shortDate = (ms: number) => date(ms, { day: 'numeric', month: 'short' });
 
 /**
  * The list of discussion topics with clip and note counts, the current one marked, the poster
@@ -38,6 +39,7 @@ export function TopicList(props: {
   /** Topics partners changed since this person last looked: topic id → who. */
   changes?: Map<string, string>;
 }) {
+  const t = useT();
   const { snap } = props;
   const [title, setTitle] = useState('');
   const [error, setError] = useState('');
@@ -63,24 +65,23 @@ export function TopicList(props: {
     setFocus(null);
   }, [focus, snap]);
 
-  const move = (t: Topic, to: number) => {
+  const move = (tp: Topic, to: number) => {
     if (to < 0 || to >= topics.length) return;
-    moveTopic(props.doc, t.id, to);
-    setAnnounce(`${t.title} moved to position ${to + 1} of ${topics.length}.`);
+    moveTopic(props.doc, tp.id, to);
+    setAnnounce(t('topicList.titleMovedToPosition', { title: tp.title, p1: to + 1, length: topics.length }));
   };
-  const onKey = (e: KeyboardEvent, t: Topic, i: number) => {
+  const onKey = (e: KeyboardEvent, tp: Topic, i: number) => {
     if (!e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
     e.preventDefault();
-    move(t, e.key === 'ArrowUp' ? i - 1 : i + 1);
-    setFocus({ id: t.id, role: 'item' });
+    move(tp, e.key === 'ArrowUp' ? i - 1 : i + 1);
+    setFocus({ id: tp.id, role: 'item' });
   };
 
   return (
     <section aria-labelledby="topics-heading">
       <div className="topics-head">
         <h1 id="topics-heading" tabIndex={-1}>
-          Topics
-        </h1>
+          {t('topicList.topics')}</h1>
         {left !== undefined && (
           <p className={`countdown${left <= 7 ? ' urgent' : ''}`} data-testid={T.posterCountdown}>
             {deadlineText(left)}
@@ -89,33 +90,31 @@ export function TopicList(props: {
       </div>
       {props.onSchedule && (
         <button type="button" className="link-button" data-testid={T.openSchedule} onClick={props.onSchedule}>
-          Programme schedule, import and reminders →
-        </button>
+          {t('topicList.programmeScheduleImportAnd')}</button>
       )}
       {props.onHistory && (
         <button type="button" className="link-button history-link" data-testid={T.openHistory} onClick={props.onHistory}>
-          History: earlier versions of this notebook →
-        </button>
+          {t('topicList.historyEarlierVersionsOf')}</button>
       )}
       {topics.length === 0 && (
         <p className="muted">
-          No topics yet. Add the first one below: a programme prompt or a question of your own.{props.onHistory && ' If topics went missing, History can bring them back.'}
+          {t('topicList.noTopicsYetAdd')}{props.onHistory && t('topicList.ifTopicsWentMissing')}
         </p>
       )}
-      {topics.length > 1 && <p className="muted small">Drag a topic, or focus it and press Alt+↑ / Alt+↓, to change the order.</p>}
+      {topics.length > 1 && <p className="muted small">{t('topicList.dragATopicOr')}</p>}
       <ul className="topic-list" data-testid={T.topicList} ref={list}>
-        {topics.map((t, i) => {
-          const s = snap.stats.get(t.id) ?? { clips: 0, noteWords: 0 };
-          const isCurrent = current?.id === t.id;
+        {topics.map((tp, i) => {
+          const s = snap.stats.get(tp.id) ?? { clips: 0, noteWords: 0 };
+          const isCurrent = current?.id === tp.id;
           return (
             <li
-              key={t.id}
-              className={`topic-row${dragging === t.id ? ' dragging' : ''}${dropAt === i && dragging && dragging !== t.id ? ' drop-here' : ''}`}
+              key={tp.id}
+              className={`topic-row${dragging === tp.id ? ' dragging' : ''}${dropAt === i && dragging && dragging !== tp.id ? ' drop-here' : ''}`}
               draggable
               onDragStart={(e) => {
                 e.dataTransfer.effectAllowed = 'move';
-                e.dataTransfer.setData('text/plain', t.title);
-                setDragging(t.id);
+                e.dataTransfer.setData('text/plain', tp.title);
+                setDragging(tp.id);
               }}
               onDragOver={(e) => {
                 if (!dragging) return;
@@ -138,54 +137,51 @@ export function TopicList(props: {
                 type="button"
                 className={`topic-item${isCurrent ? ' current' : ''}`}
                 data-testid={T.topicItem}
-                data-topic-id={t.id}
+                data-topic-id={tp.id}
                 data-role="item"
                 aria-keyshortcuts="Alt+ArrowUp Alt+ArrowDown"
-                onClick={() => props.onOpen(t.id)}
-                onKeyDown={(e) => onKey(e, t, i)}
+                onClick={() => props.onOpen(tp.id)}
+                onKeyDown={(e) => onKey(e, tp, i)}
               >
-                <span className="topic-title">{t.title}</span>
-                {props.changes?.get(t.id) && (
+                <span className="topic-title">{tp.title}</span>
+                {props.changes?.get(tp.id) && (
                   <span className="badge changed-badge" data-testid={T.topicChanged}>
-                    New from {props.changes.get(t.id)}
+                    {t('topicList.newFrom', { name: props.changes.get(tp.id) ?? '' })}
                   </span>
                 )}
                 {isCurrent && (
                   <span className="badge current-badge" data-testid={T.currentBadge}>
-                    Current
-                  </span>
+                    {t('topicList.current')}</span>
                 )}
                 <span className="topic-meta" data-testid={T.topicCounts}>
-                  {s.clips} {s.clips === 1 ? 'clip' : 'clips'} · {s.noteWords} {s.noteWords === 1 ? 'word' : 'words'} of notes
-                  {t.start !== undefined && (
+                  {t('topicList.clipCount', { count: s.clips })} · {t('topicList.wordsOfNotes', { count: s.noteWords })}{tp.start !== undefined && (
                     <>
                       {' '}
-                      · {shortDate(t.start)}
-                      {t.end !== undefined && <>–{shortDate(t.end)}</>}
+                      · {shortDate(tp.start)}
+                      {tp.end !== undefined && <>–{shortDate(tp.end)}</>}
                     </>
                   )}
                 </span>
               </button>
               <div className="topic-tools">
-                <button type="button" aria-label={`Move ${t.title} up`} title="Move up" disabled={i === 0} data-testid={T.topicUp} data-topic-id={t.id} data-role="up" onClick={() => (move(t, i - 1), setFocus({ id: t.id, role: 'up' }))}>
+                <button type="button" aria-label={t('topicList.moveTitleUp', { title: tp.title })} title={t('topicList.moveUp')} disabled={i === 0} data-testid={T.topicUp} data-topic-id={tp.id} data-role="up" onClick={() => (move(tp, i - 1), setFocus({ id: tp.id, role: 'up' }))}>
                   ↑
                 </button>
-                <button type="button" aria-label={`Move ${t.title} down`} title="Move down" disabled={i === topics.length - 1} data-testid={T.topicDown} data-topic-id={t.id} data-role="down" onClick={() => (move(t, i + 1), setFocus({ id: t.id, role: 'down' }))}>
+                <button type="button" aria-label={t('topicList.moveTitleDown', { title: tp.title })} title={t('topicList.moveDown')} disabled={i === topics.length - 1} data-testid={T.topicDown} data-topic-id={tp.id} data-role="down" onClick={() => (move(tp, i + 1), setFocus({ id: tp.id, role: 'down' }))}>
                   ↓
                 </button>
                 <button
                   type="button"
                   className="archive"
-                  aria-label={`Archive ${t.title}`}
-                  title="Archive: hide from this list, keep everything"
+                  aria-label={t('topicList.archiveTitle', { title: tp.title })}
+                  title={t('topicList.archiveHideFromThis')}
                   data-testid={T.topicArchive}
                   onClick={() => {
-                    updateTopic(props.doc, t.id, { archived: true });
-                    setAnnounce(`${t.title} archived. Restore it from “Archived topics”.`);
+                    updateTopic(props.doc, tp.id, { archived: true });
+                    setAnnounce(t('topicList.titleArchivedRestoreIt', { title: tp.title }));
                   }}
                 >
-                  Archive
-                </button>
+                  {t('topicList.archive')}</button>
               </div>
             </li>
           );
@@ -208,12 +204,10 @@ export function TopicList(props: {
         }}
       >
         <label htmlFor="add-topic" className="sr-only">
-          New topic title
-        </label>
-        <input id="add-topic" data-testid={T.addTopicTitle} placeholder="New topic, e.g. Book clubs" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} />
+          {t('topicList.newTopicTitle')}</label>
+        <input id="add-topic" data-testid={T.addTopicTitle} placeholder={t('topicList.newTopicEG')} value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} />
         <button type="submit" data-testid={T.addTopicButton}>
-          Add topic
-        </button>
+          {t('topicList.addTopic')}</button>
       </form>
       {error && (
         <p className="error" role="alert">
@@ -222,23 +216,22 @@ export function TopicList(props: {
       )}
       {archived.length > 0 && (
         <details className="archived" data-testid={T.archivedTopics}>
-          <summary>Archived topics ({archived.length})</summary>
-          <p className="muted small">Archived topics keep their notes and clips. Restore one to show it in the list again.</p>
+          <summary>{t('topicList.archivedTopics', { count: archived.length })}</summary>
+          <p className="muted small">{t('topicList.archivedTopicsKeepTheir')}</p>
           <ul className="plain">
-            {archived.map((t) => (
-              <li key={t.id} className="row">
-                <span className="grow">{t.title}</span>
+            {archived.map((tp) => (
+              <li key={tp.id} className="row">
+                <span className="grow">{tp.title}</span>
                 <button
                   type="button"
-                  aria-label={`Restore ${t.title}`}
+                  aria-label={t('topicList.restoreTitle', { title: tp.title })}
                   data-testid={T.topicRestore}
                   onClick={() => {
-                    updateTopic(props.doc, t.id, { archived: false });
-                    setAnnounce(`${t.title} restored.`);
+                    updateTopic(props.doc, tp.id, { archived: false });
+                    setAnnounce(t('topicList.titleRestored', { title: tp.title }));
                   }}
                 >
-                  Restore
-                </button>
+                  {t('topicList.restore')}</button>
               </li>
             ))}
           </ul>

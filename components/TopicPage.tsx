@@ -13,6 +13,8 @@ import { T } from './test-ids';
 import { TopicEditForm } from './TopicEditForm';
 import { systemDeps as deps } from '../lib/notebook/people';
 import { shortDate } from './TopicList';
+import { useT } from './i18n';
+
 
 
 /** The text a clip contributes when quoted into a note. */
@@ -28,6 +30,7 @@ const CLIPS_AT_ONCE = 30;
 
 /** One topic: its prompt, its clips and the partners' shared note. `readClipId` opens that clip in the reader (from search). */
 export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: string; onBack(): void; onHistory?(): void; collab?: NoteCollab; readClipId?: string }) {
+  const t = useT();
   const topic = props.snap.topics.find((t) => t.id === props.topicId);
   const heading = useRef<HTMLHeadingElement>(null);
   const editor = useRef<Editor | null>(null);
@@ -66,16 +69,14 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
   if (!topic) {
     return (
       <section>
-        <p role="alert">This topic is no longer in the notebook. A partner may have removed it. History may still have it: open History to look at it and bring it back.</p>
+        <p role="alert">{t('topicPage.thisTopicIsNo')}</p>
         <div className="row wrap">
           {props.onHistory && (
             <button type="button" className="primary" data-testid={T.topicHistory} onClick={props.onHistory}>
-              Open History
-            </button>
+              {t('topicPage.openHistory')}</button>
           )}
           <button type="button" onClick={props.onBack}>
-            Back to topics
-          </button>
+            {t('topicPage.backToTopics')}</button>
         </div>
       </section>
     );
@@ -86,8 +87,7 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
   return (
     <section aria-labelledby="topic-heading" ref={section}>
       <button type="button" className="link-button" onClick={props.onBack} data-testid={T.backToTopics}>
-        ← All topics
-      </button>
+        {t('topicPage.allTopics')}</button>
       <h1 id="topic-heading" ref={heading} tabIndex={-1} data-testid={T.topicHeading}>
         {topic.title}
       </h1>
@@ -99,44 +99,42 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
           {topic.end !== undefined && <> – {shortDate(topic.end)}</>}
         </p>
       )}
-      <h2>Our notes</h2>
-      <NoteEditor fragment={noteBody(props.doc, topic.id)} label={`Shared note for ${topic.title}`} onEditor={onEditor} collab={props.collab} />
+      <h2>{t('topicPage.ourNotes')}</h2>
+      <NoteEditor fragment={noteBody(props.doc, topic.id)} label={t('topicPage.sharedNoteForTitle', { title: topic.title })} onEditor={onEditor} collab={props.collab} />
       <p className="muted small">
-        {stats?.noteWords ?? 0} words · saved on this computer as you type
-        {props.onHistory && (
+        {t('topicPage.wordsSavedOnThis', { count: stats?.noteWords ?? 0 })}{props.onHistory && (
           <>
             {' · '}
             <button type="button" className="link-button" data-testid={T.topicHistory} onClick={props.onHistory}>
-              Earlier versions of this topic
-            </button>
+              {t('topicPage.earlierVersionsOfThis')}</button>
           </>
         )}
       </p>
       <div className="row wrap poster-propose">
-        <ProposeTheme doc={props.doc} label="Propose this topic as a poster theme" getTitle={() => topic.title} from={{ kind: 'topic', id: topic.id }} testId={T.topicProposeTheme} />
+        <ProposeTheme doc={props.doc} label={t('topicPage.proposeThisTopicAs')} getTitle={() => topic.title} from={{ kind: 'topic', id: topic.id }} testId={T.topicProposeTheme} />
         <ProposeTheme
           doc={props.doc}
-          label="Propose selected words as a theme"
+          label={t('topicPage.proposeSelectedWordsAs')}
           getTitle={() => {
             const s = editor.current?.state;
             return s ? s.doc.textBetween(s.selection.from, s.selection.to, ' ') : '';
           }}
           from={{ kind: 'note', id: topic.id }}
-          emptyMessage="Select some words in the note first, then press this button."
+          emptyMessage={t('topicPage.selectSomeWordsIn')}
           testId={T.noteProposeTheme}
         />
       </div>
       <h2>
-        Clips <span className="muted small">({clips.length === topicClips.length ? clips.length : `${clips.length} of ${topicClips.length}`})</span>
+        {t('topicPage.clips')}{' '}<span className="muted small">({clips.length === topicClips.length ? clips.length : t('topicPage.lengthOfLength', { length: clips.length, length1: topicClips.length })})</span>
       </h2>
       {topicTags.length > 0 && (
         <div className="row tag-filter">
-          <label htmlFor={`tag-filter-${topic.id}`}>Show</label>
+          <label htmlFor={`tag-filter-${topic.id}`}>{t('topicPage.show')}</label>
           <select id={`tag-filter-${topic.id}`} data-testid={T.tagFilter} value={topicTags.includes(tagFilter) ? tagFilter : ''} onChange={(e) => setTagFilter(e.target.value)}>
-            <option value="">All clips</option>
-            {topicTags.map((t) => (
-              <option key={t} value={t}>
-                Tagged “{t}”
+            <option value="">{t('topicPage.allClips')}</option>
+            {topicTags.map((tag) => (
+              <option key={tag} value={tag}>
+                {t('topicPage.tagged', { tag })}
               </option>
             ))}
           </select>
@@ -144,7 +142,7 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
       )}
       {deleted && (
         <div className="alert row" role="status">
-          <span className="grow">Deleted “{deleted.title}”.</span>
+          <span className="grow">{t('topicPage.deleted', { title: deleted.title })}</span>
           <button
             type="button"
             data-testid={T.undo}
@@ -153,11 +151,10 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
               setDeleted(null);
             }}
           >
-            Undo
-          </button>
+            {t('topicPage.undo')}</button>
         </div>
       )}
-      {clips.length === 0 && <p className="muted">No clips yet. Open a library’s page and press “Clip this page”, or right-click a page, a selection, a link or an image.</p>}
+      {clips.length === 0 && <p className="muted">{t('topicPage.noClipsYetOpen')}</p>}
       {clips.slice(0, shown).map((c) => (
         <ClipCard
           key={c.id}
@@ -185,12 +182,12 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
             setShown((n) => n + CLIPS_AT_ONCE);
           }}
         >
-          Show {Math.min(CLIPS_AT_ONCE, clips.length - shown)} more clips ({clips.length - shown} not shown yet)
+          {t('topicPage.moreClips', { count: Math.min(CLIPS_AT_ONCE, clips.length - shown), rest: clips.length - shown })}
         </button>
       )}
       <datalist id="all-tags">
-        {allTags.map((t) => (
-          <option key={t} value={t} />
+        {allTags.map((tag) => (
+          <option key={tag} value={tag} />
         ))}
       </datalist>
     </section>

@@ -221,4 +221,6 @@ export const T = {
   historyRestoreNotebook: 'history-restore-notebook',
   historyStatus: 'history-status',
   historyBack: 'history-back',
+  settingsLanguage: 'settings-language',
+  exportLanguage: 'export-language',
 } as const;

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { t } from '../lib/i18n';
 import { exchangeRecorder } from '../lib/ext/exchanges';
 import { ensureNotebookSecret } from '../lib/ext/notebooks';
 import { fromHex, syncPausedItem, syncSettingsItem, type Identity, type NotebookEntry } from '../lib/ext/storage';
@@ -40,13 +41,11 @@ const IMAGES_SYNC_DELAY_MS = 3_000;
 /** How long the maker of a new invite stays in the old room so partners receive it. */
 const MOVE_DELAY_MS = 3_000;
 
-const NOT_INCLUDED =
-  'A partner made a new invite, and this copy of the notebook is not part of it: new changes no longer reach you. Ask your partners to send you the new invite code, then use “Join a notebook”.';
 
 /** What the person reads after this notebook moved to a partner's new invite (one whole sentence per case). */
 function movedNotice(r: VerifiedRotation): string {
-  const keeps = r.members.map((m) => `${m.name || 'no name'} (${m.words})`).join(', ');
-  return `This notebook moved to a new invite made by ${r.by.name || 'a partner'} (key words: ${r.by.words}). It keeps: ${keeps}. If this is not what your partners did, tell them.`;
+  const keeps = r.members.map((m) => `${m.name || t('rotationChoice.noName')} (${m.words})`).join(', ');
+  return t('sync.moved', { name: r.by.name || t('rotationChoice.aPartner'), words: r.by.words, keeps });
 }
 
 /** Starts live sync and the relay for an open notebook, restarting when the settings change. */
@@ -103,7 +102,7 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
         const images = session.images();
         await images.ready;
         if (!stopped) await s.addImages(images);
-      })().catch((e: Error) => !stopped && report(`Images could not be synced: ${e.message}`));
+      })().catch((e: Error) => !stopped && report(t('sync.imagesNotSynced', { message: e.message })));
       // Publish this person's signed member entry (again if someone removed it), and follow new
       // invites partners make (now and later).
       await ensureMemberKey(session.doc, me.id, me.name);
@@ -134,12 +133,12 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
           });
           if (stopped) return;
           setChoice(asked);
-          if (r === 'not-included') report(NOT_INCLUDED);
-        }).catch((e: Error) => void (!stopped && report(`A new invite could not be checked: ${e.message}`))));
+          if (r === 'not-included') report(t('sync.notIncluded'));
+        }).catch((e: Error) => void (!stopped && report(t('sync.inviteNotChecked', { message: e.message })))));
       // Classified once per transaction (lib/notebook/changes.ts): typing in a note never gets here.
       unsubscribeRotation = subscribeTransactions(session.doc, (c) => void ((c.members || c.rotations) && follow()));
       await follow();
-    })().catch((e: Error) => !stopped && report(`Sync could not start: ${e.message}`));
+    })().catch((e: Error) => !stopped && report(t('sync.couldNotStart', { message: e.message })));
     return () => {
       stopped = true;
       unsubscribeRotation();

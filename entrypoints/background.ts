@@ -1,11 +1,18 @@
-import { CLIP_COMMAND, createMenus, onActionClick, onCommand, onMenuClick, onPanelMessage, refreshBadge } from '@/lib/ext/background';
+import { CLIP_COMMAND, createMenus, menuTitles, onActionClick, onCommand, onMenuClick, onPanelMessage, refreshBadge } from '@/lib/ext/background';
 import { clipNoticesItem, clipQueueItem } from '@/lib/ext/clip-queue';
 import { highlightSettingsItem, syncHighlightScripts } from '@/lib/ext/highlights';
 import { checkRhythm, listenForRhythm } from '@/lib/ext/rhythm';
+import { languageItem } from '@/lib/ext/storage';
+import { followLanguage } from '@/lib/ext/language';
 
 export default defineBackground(() => {
-  browser.runtime.onInstalled.addListener(createMenus);
-  browser.runtime.onStartup.addListener(createMenus);
+  // lib/ messages (capture errors) follow the language chosen in Settings.
+  void followLanguage().catch(() => {});
+  const menus = () => void createMenus();
+  browser.runtime.onInstalled.addListener(menus);
+  browser.runtime.onStartup.addListener(menus);
+  // A new language in Settings renames the menus at once.
+  languageItem.watch(menus);
   browser.contextMenus.onClicked.addListener((info, tab) => void onMenuClick(info, tab));
   browser.commands.onCommand.addListener((command, tab) => void onCommand(command, tab));
   // Chrome opens the side panel from the icon; Firefox toggles its sidebar itself.
@@ -25,5 +32,5 @@ export default defineBackground(() => {
   // Daily reminders: quiet partnership, poster countdown.
   listenForRhythm();
   // A debugging handle (DevTools, end-to-end tests): the same handlers the browser calls.
-  Object.assign(globalThis, { partnerNotebook: { onMenuClick, onCommand, CLIP_COMMAND, checkRhythm } });
+  Object.assign(globalThis, { partnerNotebook: { onMenuClick, onCommand, CLIP_COMMAND, checkRhythm, menuTitles } });
 });

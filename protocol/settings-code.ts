@@ -92,6 +92,21 @@ const MESSAGES = {
   tooManyServers: `A settings code holds at most ${MAX_SERVERS} sync servers and ${MAX_SERVERS} STUN/TURN servers.`,
 } as const;
 
+/**
+ * A {@link SettingsCodeError}'s message in the language of `tr` (the panel's `t()` from lib/i18n,
+ * typed loosely so protocol/ depends on nothing in lib/), for the UI edge; the error keeps its
+ * English message for logs and tests.
+ */
+export function settingsCodeErrorText(e: SettingsCodeError, tr: (key: never, params?: Record<string, string | number>) => string): string {
+  for (const key of ['empty', 'notACode', 'isInvite', 'cutOff', 'changed', 'corrupt', 'newer', 'tooLong', 'noServer', 'tooManyServers'] as const) {
+    if (e.message === MESSAGES[key]) return tr(`settingsCode.${key}` as never, { max: MAX_SERVERS });
+  }
+  const quoted = /“(.*)”/.exec(e.message)?.[1] ?? '';
+  if (e.message === MESSAGES.badServer(quoted)) return tr('settingsCode.badServer' as never, { url: quoted });
+  if (e.message === MESSAGES.badIce(quoted)) return tr('settingsCode.badIce' as never, { url: quoted });
+  return e.message;
+}
+
 function clip(text: string): string {
   const chars = [...text];
   return chars.length <= 60 ? text : chars.slice(0, 59).join('') + '\u2026';

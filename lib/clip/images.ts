@@ -6,6 +6,7 @@
  * Image bytes come from untrusted pages (and, once synced, from partners): every limit here is
  * checked before anything is decoded, and again where a partner's image is read.
  */
+import { t, type Translate } from '../i18n';
 
 /** Raster formats a clip keeps. SVG is never kept: opened on its own it can run script. */
 export type ImageType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp' | 'image/avif';
@@ -200,19 +201,17 @@ export function addSkipped(a: Partial<Record<SkipReason, number>>, b: Partial<Re
   return out;
 }
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** One plain sentence per reason images were left out, e.g. "3 images were too large and were left out." */
-export function describeSkipped(skipped: Partial<Record<SkipReason, number>>): string[] {
-  const s = (n: number) => plural(n, 'image was', 'images were');
+export function describeSkipped(skipped: Partial<Record<SkipReason, number>>, tr: Translate = t): string[] {
   const out: string[] = [];
   const n = (r: SkipReason) => skipped[r] ?? 0;
-  if (n('too-large')) out.push(`${s(n('too-large'))} too large and left out.`);
-  if (n('not-an-image')) out.push(`${s(n('not-an-image'))} not a picture this notebook keeps (for example SVG drawings) and left out.`);
-  if (n('unreachable')) out.push(`${plural(n('unreachable'), 'image', 'images')} could not be downloaded from the page and ${n('unreachable') === 1 ? 'was' : 'were'} left out.`);
-  if (n('too-many')) out.push(`${s(n('too-many'))} left out: a clip keeps at most ${IMAGE_LIMITS.perClip} images.`);
-  if (n('clip-full')) out.push(`${s(n('clip-full'))} left out: a clip keeps at most ${formatBytes(IMAGE_LIMITS.clipBytes)} of images.`);
-  if (n('notebook-full')) out.push(`${s(n('notebook-full'))} left out: this notebook's images already take ${formatBytes(IMAGE_LIMITS.notebookBytes)}. Remove images from old clips in Settings to make room.`);
+  if (n('too-large')) out.push(tr('images.tooLarge', { count: n('too-large') }));
+  if (n('not-an-image')) out.push(tr('images.notAnImage', { count: n('not-an-image') }));
+  if (n('unreachable')) out.push(tr('images.unreachable', { count: n('unreachable') }));
+  if (n('too-many')) out.push(tr('images.tooMany', { count: n('too-many'), max: IMAGE_LIMITS.perClip }));
+  if (n('clip-full')) out.push(tr('images.clipFull', { count: n('clip-full'), size: formatBytes(IMAGE_LIMITS.clipBytes) }));
+  if (n('notebook-full')) out.push(tr('images.notebookFull', { count: n('notebook-full'), size: formatBytes(IMAGE_LIMITS.notebookBytes) }));
   return out;
 }
 

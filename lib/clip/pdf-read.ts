@@ -7,6 +7,7 @@
  * JavaScript, eval is off and XFA forms are not rendered), and every failure becomes a
  * {@link PdfClipError} whose message tells the person what to do.
  */
+import { t } from '../i18n';
 import type { CapturedContent, PdfPages } from '../notebook/types';
 import { PDF_LIMITS, PdfClipError, tooLarge, type PdfDocumentLike, type PdfJsLike, type PdfProgress, type PdfTextItem } from './pdf';
 
@@ -187,7 +188,7 @@ export async function readPdf(
 ): Promise<CapturedContent> {
   if (bytes.byteLength > PDF_LIMITS.bytes) throw tooLarge(bytes.byteLength);
   if (!isPdfBytes(bytes)) {
-    throw new PdfClipError('This file is not a PDF (it may be a web page that asks you to sign in). Open the PDF itself in the browser, then clip again.', 'not-pdf');
+    throw new PdfClipError(t('errors.notPdf'), 'not-pdf');
   }
   const task = pdfjs.getDocument({
     data: bytes,
@@ -242,7 +243,7 @@ export async function readPdf(
     let next = 1;
     while (next <= toRead && inFlight.length < AHEAD) inFlight.push(readPage(next++));
     for (let n = 1; n <= toRead; n++) {
-      if (opts.signal?.aborted) throw new PdfClipError('Clipping the PDF was stopped.', 'network');
+      if (opts.signal?.aborted) throw new PdfClipError(t('errors.pdfStopped'), 'network');
       const text = await inFlight.shift()!;
       if (next <= toRead) inFlight.push(readPage(next++));
       pages.push(text);

@@ -3,6 +3,7 @@
  * because a partner's copy is untrusted) inside a page whose own CSP forbids every script.
  * The panel shows it in an <iframe sandbox> without allow-scripts, a third, independent wall.
  */
+import { date, t } from '../i18n';
 import DOMPurify from 'dompurify';
 import type { CapturedContent } from '../notebook/types';
 
@@ -96,7 +97,7 @@ export function readerDocument(c: CapturedContent, win: Window & typeof globalTh
         : c.html
           ? purifyForReader(c.html, win, images)
           : `<p>${esc(c.text ?? c.excerpt ?? '')}</p>`;
-  const meta = [c.byline, c.siteName, c.publishedTime ? new Date(c.publishedTime).toLocaleDateString() : undefined].filter(Boolean).map((s) => esc(String(s))).join(' · ');
+  const meta = [c.byline, c.siteName, c.publishedTime ? date(c.publishedTime) : undefined].filter(Boolean).map((s) => esc(String(s))).join(' · ');
   // Only the notebook's own copies (data:) unless the person asked for this site's images.
   const imgSrc = images.remote ? 'data: https: http:' : 'data:';
   return `<!doctype html><html lang="${esc(c.lang ?? '')}" dir="${c.dir === 'rtl' ? 'rtl' : 'ltr'}"><head><meta charset="utf-8"><title>${esc(c.title)}</title>
@@ -107,6 +108,6 @@ export function readerDocument(c: CapturedContent, win: Window & typeof globalTh
 img[data-not-kept]{display:inline-block;min-width:2em;min-height:1.5em;border:1px dashed #8c959f;border-radius:4px;color:#57606a;font-size:.85rem}
 h1{font-size:1.3rem;line-height:1.3}.meta{color:#57606a;font-size:.85rem}blockquote{border-left:3px solid #d0d7de;margin:0;padding-left:12px}
 pre{white-space:pre-wrap}table{border-collapse:collapse;max-width:100%}td,th{border:1px solid #d0d7de;padding:2px 6px}.cut{background:#fff4e5;padding:8px;border-radius:6px}</style></head>
-<body><h1>${esc(c.title)}</h1><p class="meta">${meta}</p>${c.truncated ? '<p class="cut">This page was very long: only its first part was saved.</p>' : ''}${notes.map((n) => `<p class="cut">${esc(n)}</p>`).join('')}
+<body><h1>${esc(c.title)}</h1><p class="meta">${meta}</p>${c.truncated ? `<p class="cut">${esc(t('clipCard.thisPageWasVery'))}</p>` : ''}${notes.map((n) => `<p class="cut">${esc(n)}</p>`).join('')}
 ${body}${source ? `<p class="meta"><a href="${esc(source)}">Original page</a></p>` : ''}</body></html>`;
 }

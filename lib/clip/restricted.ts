@@ -2,31 +2,32 @@
  * Pages that no extension may script: the browser's own pages, extension stores, the built-in
  * PDF viewer, local files without permission. For these the clipper offers to save the link.
  */
+import { t } from '../i18n';
 
 /** Why a page cannot be clipped, in words for the person; undefined when it can be tried. */
 export function whyUnclippable(url: string | undefined): string | undefined {
-  if (!url) return 'This tab has no web page to clip.';
+  if (!url) return t('errors.noWebPage');
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    return 'This tab has no web page to clip.';
+    return t('errors.noWebPage');
   }
   const host = u.hostname;
   if (['chrome:', 'edge:', 'brave:', 'opera:', 'vivaldi:', 'about:', 'view-source:', 'devtools:', 'chrome-search:'].includes(u.protocol)) {
-    return 'This is one of the browser’s own pages, which extensions may not read.';
+    return t('errors.browserPage');
   }
   if (u.protocol === 'chrome-extension:' || u.protocol === 'moz-extension:' || u.protocol === 'extension:') {
     return u.pathname.toLowerCase().endsWith('.pdf') || url.includes('.pdf')
-      ? 'This PDF is shown by the browser’s PDF viewer, which extensions may not read.'
-      : 'This page belongs to an extension, which other extensions may not read.';
+      ? t('errors.browserPdfViewer')
+      : t('errors.extensionPage');
   }
   if (host === 'chromewebstore.google.com' || (host === 'chrome.google.com' && u.pathname.startsWith('/webstore')) ||
       host === 'addons.mozilla.org' || host === 'microsoftedge.microsoft.com') {
-    return 'Browsers do not let extensions read their extension store.';
+    return t('errors.extensionStore');
   }
   if (u.protocol === 'file:') return undefined; // may work if the person allowed file access; the capture error says so otherwise
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'Only web pages (http and https) can be clipped.';
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return t('errors.onlyWebPages');
   return undefined;
 }
 
@@ -36,11 +37,11 @@ export function describeCaptureError(message: string, url: string | undefined): 
   if (url?.startsWith('file:') || m.includes('file://')) {
     return {
       reason: 'restricted',
-      message: 'Files on your computer can be clipped only after you allow it: open the extension’s details in the browser’s extension settings and switch on “Allow access to file URLs”.',
+      message: t('errors.fileAccess'),
     };
   }
   if (m.includes('must request permission') || m.includes('cannot access contents of the page') || m.includes('missing host permission')) {
-    return { reason: 'no-access', message: 'Partner Notebook needs your permission to read this page.' };
+    return { reason: 'no-access', message: t('errors.needPermission') };
   }
   const restricted = url ? whyUnclippable(url) : undefined;
   if (restricted) return { reason: 'restricted', message: restricted };
@@ -52,10 +53,10 @@ export function describeCaptureError(message: string, url: string | undefined): 
   }
   if (m.includes('pdf')) return { reason: 'restricted', message: whyUnclippable('chrome-extension://x/y.pdf')! };
   if (m.includes('cannot be scripted') || m.includes('cannot access')) {
-    return { reason: 'restricted', message: 'The browser does not let extensions read this page.' };
+    return { reason: 'restricted', message: t('errors.cannotReadPage') };
   }
   if (m.includes('frame with id 0 was removed') || m.includes('no tab with id') || m.includes('tab was closed')) {
-    return { reason: 'failed', message: 'The page closed or changed before it could be clipped. Open it again and clip once more.' };
+    return { reason: 'failed', message: t('errors.pageClosed') };
   }
-  return { reason: 'failed', message: `The page could not be read (${message.slice(0, 160)}). Reload the page and try again.` };
+  return { reason: 'failed', message: t('errors.pageNotRead', { detail: message.slice(0, 160) }) };
 }

@@ -7,26 +7,38 @@ import { clipNoticesItem, clipQueueItem } from './clip-queue';
 import { clipPdfLink, clipTab, pageTab, type CaptureRequest } from './capture';
 import { answerHighlightRequest, recordHighlightReport, showHighlightsInTab, turnOffFromPage, type HighlightAnswer } from './highlights';
 import { parseBackgroundRequest, type ClipOutcome } from './messages';
+import { backgroundText, languageReady, readLanguageChoice, localeFor } from './language';
+import { translatorFor } from '../i18n';
 
 /** Context-menu item ids. */
 export const MENU = { page: 'pn-clip-page', selection: 'pn-clip-selection', link: 'pn-clip-link', image: 'pn-clip-image', pdfLink: 'pn-clip-pdf-link' } as const;
 /** The keyboard command (manifest `commands`). */
 export const CLIP_COMMAND = 'clip-page';
 
-/** Creates the context-menu entries (on install and browser start-up). */
-export function createMenus(): void {
+let titles: string[] = [];
+/** The context-menu titles last created (for the debugging handle and end-to-end tests). */
+export function menuTitles(): string[] {
+  return titles;
+}
+
+/** Creates the context-menu entries (on install, browser start-up and a change of language). */
+export async function createMenus(): Promise<void> {
+  // In the language chosen in Settings (the service worker may have just woken: read it again).
+  const tr = await translatorFor(localeFor(await readLanguageChoice()));
+  titles = [tr('menus.clipPage'), tr('menus.clipSelection'), tr('menus.clipLink'), tr('menus.clipPdf'), tr('menus.clipImage')];
   browser.contextMenus.removeAll(() => {
-    browser.contextMenus.create({ id: MENU.page, title: 'Clip this page to Partner Notebook', contexts: ['page'] });
-    browser.contextMenus.create({ id: MENU.selection, title: 'Clip the selected text to Partner Notebook', contexts: ['selection'] });
-    browser.contextMenus.create({ id: MENU.link, title: 'Clip this link to Partner Notebook', contexts: ['link'] });
+    browser.contextMenus.create({ id: MENU.page, title: tr('menus.clipPage'), contexts: ['page'] });
+    browser.contextMenus.create({ id: MENU.selection, title: tr('menus.clipSelection'), contexts: ['selection'] });
+    browser.contextMenus.create({ id: MENU.link, title: tr('menus.clipLink'), contexts: ['link'] });
     // Only on links to .pdf files: the PDF itself (text, pages, metadata) rather than the link.
-    browser.contextMenus.create({ id: MENU.pdfLink, title: 'Clip this PDF to Partner Notebook', contexts: ['link'], targetUrlPatterns: ['*://*/*.pdf', '*://*/*.pdf?*', '*://*/*.PDF', '*://*/*.PDF?*'] });
-    browser.contextMenus.create({ id: MENU.image, title: 'Clip this image to Partner Notebook', contexts: ['image'] });
+    browser.contextMenus.create({ id: MENU.pdfLink, title: tr('menus.clipPdf'), contexts: ['link'], targetUrlPatterns: ['*://*/*.pdf', '*://*/*.pdf?*', '*://*/*.PDF', '*://*/*.PDF?*'] });
+    browser.contextMenus.create({ id: MENU.image, title: tr('menus.clipImage'), contexts: ['image'] });
   });
 }
 
 /** A context-menu click: capture what was clicked and queue it for the panel. */
 export async function onMenuClick(info: Browser.contextMenus.OnClickData, tab?: Browser.tabs.Tab): Promise<ClipOutcome | undefined> {
+  await languageReady();
   if (!tab) return undefined;
   let req: CaptureRequest;
   switch (info.menuItemId) {
@@ -61,6 +73,7 @@ export async function onMenuClick(info: Browser.contextMenus.OnClickData, tab?: 
 /** The keyboard shortcut: clip the page in the active tab. */
 export async function onCommand(command: string, tab?: Browser.tabs.Tab): Promise<ClipOutcome | undefined> {
   if (command !== CLIP_COMMAND) return undefined;
+  await languageReady();
   const target = tab?.id !== undefined ? tab : await pageTab();
   if (!target) return undefined;
   const out = await clipTab(target, { mode: 'page' }, 'shortcut', { notifyIfFailed: true });
@@ -72,11 +85,12 @@ export async function onCommand(command: string, tab?: Browser.tabs.Tab): Promis
 export async function onPanelMessage(message: unknown, sender?: Browser.runtime.MessageSender): Promise<ClipOutcome | HighlightAnswer | undefined> {
   const req = parseBackgroundRequest(message);
   if (!req) return undefined;
+  await languageReady();
   if (req.type === 'highlight-passages') return sender ? answerHighlightRequest(req, sender) : { off: true };
   if (req.type === 'highlight-report') return void (sender && (await recordHighlightReport(req, sender)));
   if (req.type === 'highlight-site-off') return void (sender && (await turnOffFromPage(sender)));
   const tab = await pageTab(req.excludeTabId);
-  if (!tab) return { ok: false, reason: 'failed', message: 'There is no page open to clip. Open the page in a tab, then clip.' };
+  if (!tab) return { ok: false, reason: 'failed', message: await backgroundText('errors.noPageOpen') };
   const destination = req.notebookId && req.topicId ? { notebookId: req.notebookId, topicId: req.topicId } : undefined;
   return clipTab(tab, { mode: 'page' }, 'panel', { destination });
 }

@@ -5,6 +5,7 @@
  * Every check runs before the first write (see lib/backup/format.ts for the file and its checks),
  * so a file that cannot be restored leaves every notebook and the notebook list as they were.
  */
+import { t } from '../i18n';
 import * as Y from 'yjs';
 import { browser } from 'wxt/browser';
 import { BackupError, backupFileName, decodeBackup, encodeBackup, type Backup } from '../backup/format';
@@ -85,7 +86,7 @@ export async function restoreBackup(input: Uint8Array | Backup, target: RestoreT
   const here = list.find((e) => e.id === backup.notebookId);
 
   if (target.mode === 'merge') {
-    if (!here) throw conflict('The notebook this backup was made from is not on this computer, so there is nothing to merge into. Restore it as a new notebook instead.');
+    if (!here) throw conflict(t('errors.nothingToMerge'));
     const session = openNotebookSession(here.id);
     let title: string;
     let summary: string;
@@ -101,11 +102,11 @@ export async function restoreBackup(input: Uint8Array | Backup, target: RestoreT
     }
     const fresh = await notebooksItem.getValue();
     await notebooksItem.setValue(fresh.map((e) => (e.id === here.id ? { ...e, title } : e)));
-    return { id: here.id, title, mode: 'merged', summary: `Merged the backup into “${title}”. ${summary} Partners receive it when you next sync.` };
+    return { id: here.id, title, mode: 'merged', summary: t('errors.mergedInto', { title, summary }) };
   }
 
   const rejoin = target.rejoin ? backup.rejoin : undefined;
-  if (target.rejoin && !rejoin) throw conflict('This backup does not include the invite secret, so it cannot rejoin your partners. Restore it as a new notebook, or ask a partner for a new invite.');
+  if (target.rejoin && !rejoin) throw conflict(t('errors.noSecretToRejoin'));
   if (rejoin && here) throw conflict(`“${here.title}” is already on this computer. Merge the backup into it instead.`);
 
   const id = rejoin ? backup.notebookId : randomId();

@@ -12,6 +12,7 @@ import { looksLikePdfUrl } from '../clip/pdf';
 import { addNotice, enqueueClip } from './clip-queue';
 import type { ClipOutcome, QueuedClip } from './messages';
 import { enqueuePdf } from './pdf-queue';
+import { backgroundText } from './language';
 import { queueClipImages } from './image-queue';
 
 /** Thrown by {@link captureTab} when the tab shows a PDF: it is clipped as a file, not as a page. */
@@ -64,7 +65,7 @@ export async function clipTab(
     return o;
   };
   const restricted = tab.url ? whyUnclippable(tab.url) : undefined;
-  if (tab.id === undefined) return fail({ ok: false, reason: 'failed', message: 'There is no page to clip in this window.' });
+  if (tab.id === undefined) return fail({ ok: false, reason: 'failed', message: await backgroundText('errors.noPageInWindow') });
   if (restricted) return fail({ ok: false, reason: 'restricted', message: restricted, url: tab.url, title: tab.title });
   const queuePdf = async (url: string, title: string | undefined): Promise<ClipOutcome> => {
     const id = randomId();

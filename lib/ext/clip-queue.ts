@@ -3,6 +3,7 @@
  * until a side panel adds them to a notebook. Never dropped: an item leaves the queue only after
  * the notebook holds it.
  */
+import { t } from '../i18n';
 import { storage } from 'wxt/utils/storage';
 import { parseCaptured } from '../notebook/parse';
 import type { ClipNotice, QueuedClip } from './messages';
@@ -19,7 +20,7 @@ export const clipNoticesItem = storage.defineItem<ClipNotice[]>('local:clipNotic
 export async function enqueueClip(clip: QueuedClip): Promise<void> {
   await withQueueLock(async () => {
     const q = await clipQueueItem.getValue();
-    if (q.length >= MAX_QUEUED) throw new Error('Too many clips are waiting. Open the Partner Notebook panel so they can be saved, then clip again.');
+    if (q.length >= MAX_QUEUED) throw new Error(t('errors.tooManyClips'));
     await clipQueueItem.setValue([...q, clip]);
   });
 }

@@ -4,13 +4,14 @@
  */
 import { browser } from 'wxt/browser';
 import type { ClipActiveTabRequest, ClipOutcome } from './messages';
+import { t } from '../i18n';
 
 const WEB_ORIGINS = ['http://*/*', 'https://*/*'];
 
 async function ask(excludeTabId: number | undefined, notebookId: string, topicId: string | undefined): Promise<ClipOutcome> {
   const req: ClipActiveTabRequest = { type: 'clip-active-tab', excludeTabId, notebookId, topicId };
   const out = (await browser.runtime.sendMessage(req)) as ClipOutcome | undefined;
-  return out ?? { ok: false, reason: 'failed', message: 'The extension did not answer. Reload the panel and try again.' };
+  return out ?? { ok: false, reason: 'failed', message: t('errors.extensionDidNotAnswer') };
 }
 
 /**

@@ -4,6 +4,7 @@
  * downloads and reads it (showing progress) and files the clip. An entry leaves this queue only
  * once the notebook holds the clip, the person chose to save the link instead, or dismissed it.
  */
+import { t } from '../i18n';
 import { storage } from 'wxt/utils/storage';
 import type { PendingPdf } from './messages';
 
@@ -28,7 +29,7 @@ function withLock<T>(fn: () => Promise<T>): Promise<T> {
 export async function enqueuePdf(p: PendingPdf): Promise<void> {
   await withLock(async () => {
     const q = await readPdfQueue();
-    if (q.length >= MAX_PENDING_PDFS) throw new Error('Too many PDFs are waiting. Open the Partner Notebook panel so they can be read, then clip again.');
+    if (q.length >= MAX_PENDING_PDFS) throw new Error(t('errors.tooManyPdfs'));
     await pdfQueueItem.setValue([...q, p]);
   });
 }

@@ -3,6 +3,7 @@
  * start workers, which an MV3 service worker may not). pdf.js (about 400 KB gzipped with its
  * worker) is imported only here, on the first PDF, so the panel's startup bundle does not carry it.
  */
+import { t } from '../i18n';
 import { browser } from 'wxt/browser';
 // Only the worker's address is bundled here; Vite emits the file as an extension asset, and
 // extension pages may start module workers from their own origin under the MV3 CSP.
@@ -59,7 +60,7 @@ export async function downloadPdf(url: string, onStage: (s: PdfStage) => void, s
     }
     throw new PdfClipError('The PDF could not be downloaded. Check your connection, then try again.', 'network', { cause: e });
   }
-  if (!res.ok) throw new PdfClipError(`The site answered “${res.status} ${res.statusText}” instead of the PDF. Open the PDF in the browser to check it is still there, then clip again.`, 'network');
+  if (!res.ok) throw new PdfClipError(t('errors.siteAnswered', { status: `${res.status} ${res.statusText}` }), 'network');
   const total = Number(res.headers.get('content-length')) || undefined;
   if (total && total > PDF_LIMITS.bytes) {
     void res.body?.cancel();

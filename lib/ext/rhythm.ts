@@ -6,6 +6,8 @@
  * The poster deadline lives in each notebook's Y.Doc, which the service worker cannot open
  * (the doc lives in the panel), so the panel copies it into `local:deadlines` when it changes.
  */
+import { translatorFor } from '../i18n';
+import { localeFor, readLanguageChoice } from './language';
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import { dueReminders, type NotebookRhythm, type ReminderSettings } from '../topics/reminders';
@@ -62,7 +64,8 @@ export async function checkRhythm(now = Date.now()): Promise<string[]> {
     lastExchange: lastExchange[n.id],
     deadline: deadline[n.id],
   }));
-  const due = dueReminders({ now, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, notebooks: list, off, sent: new Set(Object.keys(sent)) });
+  const tr = await translatorFor(localeFor(await readLanguageChoice()));
+  const due = dueReminders({ now, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, notebooks: list, off, sent: new Set(Object.keys(sent)) }, tr);
   for (const r of due) {
     try {
       await browser.notifications.create(r.key, { type: 'basic', iconUrl: ICON, title: r.title, message: r.message });

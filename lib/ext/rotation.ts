@@ -4,6 +4,7 @@
  * notebook to the new room). The epoch and member list this computer accepted live in the
  * notebook's entry in extension storage, never in the shared document, so nobody can roll them back.
  */
+import { t } from '../i18n';
 import type * as Y from 'yjs';
 import { addRotationRecord, readMemberEntries, readMemberEntry, readRotationRecords, setMemberEntry } from '../notebook';
 import { NOTEBOOK_SECRET_BYTES } from '../sync/keys';
@@ -46,7 +47,7 @@ const stateOf = (e: NotebookEntry): MemberState => ({ epoch: e.secretEpoch ?? 0,
 
 async function entryFor(notebookId: string): Promise<NotebookEntry & { secret: string }> {
   const e = (await notebooksItem.getValue()).find((x) => x.id === notebookId);
-  if (!e?.secret) throw new RotationError('This notebook has no invite yet on this computer. Close and reopen the panel, then try again.');
+  if (!e?.secret) throw new RotationError(t('errors.noInviteYet'));
   return e as NotebookEntry & { secret: string };
 }
 
@@ -78,15 +79,15 @@ export async function rotateSecret(doc: Y.Doc, notebookId: string, personId: str
   const oldSecret = fromHex(e.secret);
   const pending = await resolveRotations({ notebookId, records: readRotationRecords(doc), state: stateOf(e), secret: oldSecret, keys });
   if (pending.outcome !== 'none') {
-    throw new RotationError('A partner has just made a new invite for this notebook. Wait until the panel has moved to it (or choose one, if asked), then make yours.');
+    throw new RotationError(t('errors.partnerJustRotated'));
   }
   const mine = await myKeyId(keys);
   if (pending.state.members && !pending.state.members.includes(mine)) {
-    throw new RotationError('Only partners who were kept at the last new invite can make the next one. Ask one of them to make it.');
+    throw new RotationError(t('errors.notKept'));
   }
   const people = await listPeople(doc, notebookId);
   const me = people.find((p) => p.me) ?? (await verifyMember(readMemberEntry(doc, mine)));
-  if (!me) throw new RotationError('Your own entry is missing from this notebook. Close and reopen the panel, then try again.');
+  if (!me) throw new RotationError(t('errors.ownEntryMissing'));
   const keep = people.filter((p) => opts.keep.includes(p.keyId));
   // A secret from a plain invite may belong to a later epoch than this computer knows: the records
   // that made it tell (a hint only: members who know the epoch accept exactly the next one).

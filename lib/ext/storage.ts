@@ -98,3 +98,6 @@ export async function allowRemoteImages(site: string): Promise<void> {
 export async function forbidRemoteImages(site: string): Promise<void> {
   await remoteImageSitesItem.setValue((await remoteImageSitesItem.getValue()).filter((s) => s !== site));
 }
+
+/** The UI language chosen in Settings ('browser': follow the browser's language). Parsed on read. */
+export const languageItem = storage.defineItem<string>('local:language', { fallback: 'browser' });

@@ -5,6 +5,7 @@
  * built only from facts the notebook holds (no invented figures, no "undefined"), left empty
  * where only the partners can write (what changed in their view, difficulties…).
  */
+import { currentLocale, list, t, type Translate } from '../i18n';
 import type { Clip, LibraryType, NotebookInfo, PartnerProfile, Topic } from '../notebook/types';
 import { countWords, formatCount, formatDay, joinAnd, plural } from './format';
 import type { ComparisonRow, PosterContact, PosterLibrary, PosterOutline, PosterTheme, ThemeOrigin, ThemeQuote } from '../notebook/poster/types';
@@ -43,8 +44,8 @@ const TYPE_LABEL: Record<LibraryType, string> = {
 };
 
 /** "Public", "Academic"… for a library type; "" when unknown. */
-export function libraryTypeLabel(type: LibraryType | undefined): string {
-  return type ? (TYPE_LABEL[type] ?? '') : '';
+export function libraryTypeLabel(type: LibraryType | undefined, tr: Translate = t): string {
+  return type && TYPE_LABEL[type] ? tr(`libraryType.${type}`) : '';
 }
 
 /**
@@ -94,7 +95,7 @@ export function draftLibraryText(p: PartnerProfile): string {
  * reader's locale, so both partners export the same poster); a missing figure is simply absent
  * from `values` and renders as a dash.
  */
-export function draftComparisonTable(partners: PartnerProfile[]): ComparisonRow[] {
+export function draftComparisonTable(partners: PartnerProfile[], tr: Translate = t): ComparisonRow[] {
   const row = (label: string, get: (p: PartnerProfile) => string | undefined): ComparisonRow => {
     const values: Record<string, string> = {};
     for (const p of partners) {
@@ -105,14 +106,15 @@ export function draftComparisonTable(partners: PartnerProfile[]): ComparisonRow[
   };
   const count = (n: number | undefined) => (isCount(n) ? formatCount(n) : undefined);
   return [
-    row('Library', (p) => p.libraryName),
-    row('Type', (p) => libraryTypeLabel(p.libraryType)),
-    row('Country', (p) => p.country),
-    row('Founded', (p) => (isCount(p.facts?.founded) && p.facts.founded > 0 ? String(Math.round(p.facts.founded)) : undefined)),
-    row('Collection (items)', (p) => count(p.facts?.collectionSize)),
-    row('Registered users', (p) => count(p.facts?.registeredUsers)),
-    row('Staff', (p) => count(p.facts?.staff)),
-    row('Visits a year', (p) => count(p.facts?.yearlyVisits)),
+    // Row labels are drafted in the panel's language; partners may edit them like any cell.
+    row(tr('draft.row.library'), (p) => p.libraryName),
+    row(tr('draft.row.type'), (p) => libraryTypeLabel(p.libraryType, tr)),
+    row(tr('draft.row.country'), (p) => p.country),
+    row(tr('draft.row.founded'), (p) => (isCount(p.facts?.founded) && p.facts.founded > 0 ? String(Math.round(p.facts.founded)) : undefined)),
+    row(tr('draft.row.collection'), (p) => count(p.facts?.collectionSize)),
+    row(tr('draft.row.registeredUsers'), (p) => count(p.facts?.registeredUsers)),
+    row(tr('draft.row.staff'), (p) => count(p.facts?.staff)),
+    row(tr('draft.row.visits'), (p) => count(p.facts?.yearlyVisits)),
   ];
 }
 
@@ -222,7 +224,7 @@ export function draftOutline(input: DraftInput): PosterOutline {
   return {
     version: 1,
     draftedAt: input.now,
-    title: places.length ? `${joinAnd(places)}: a library partnership` : input.info.title.trim() || 'Our library partnership',
+    title: places.length ? t('draft.title', { places: currentLocale() === 'en' ? joinAnd(places) : list(places) }) : input.info.title.trim() || t('poster.defaultTitle'),
     subtitle: [joinAnd(names), input.info.programmeName.trim()].filter(Boolean).join(' · '),
     libraries,
     comparison: { different, similar, culturalExpectations: '', table: draftComparisonTable(partners) },

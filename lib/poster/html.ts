@@ -4,9 +4,10 @@
  * defence), every text HTML-escaped and every link http(s) or mailto. The side panel can show
  * it in a sandboxed iframe (`srcdoc`) as a live preview, and a browser can print it to PDF.
  */
+import { currentLocale } from '../i18n';
 import { escapeHtml } from './format';
 import { type Block, type Run, buildPosterModel } from './model';
-import type { PosterContext, PosterOutline, PosterRenderOptions, PosterSize } from '../notebook/poster/types';
+import type { PosterContext, PosterOutline, PosterRenderOptions, PosterSize } from './types';
 
 /** Physical size and column count of each poster size. */
 export const POSTER_SIZES: Record<PosterSize, { width: string; height: string; widthPt: number; heightPt: number; columns: number }> = {
@@ -104,7 +105,7 @@ a { color: inherit; text-decoration: underline; overflow-wrap: anywhere; }
 @media screen { body { background: #eaeef2; } .poster { background: #fff; margin: 0 auto; box-shadow: 0 0 8px rgba(0,0,0,.2); } }
 `.trim();
   return `<!doctype html>
-<html lang="en">
+<html lang="${ctx.t?.('meta.locale') ?? currentLocale()}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">

@@ -5,10 +5,11 @@
  */
 import type { PartnerProfile } from '../notebook/types';
 import { inTextCitation } from './cite';
-import { agreedThemes, libraryTypeLabel, outlinePartnerIds } from './draft';
+import { agreedThemes, outlinePartnerIds } from './draft';
 import { cleanText, countWords, escapeMarkdown, splitBlocks } from './format';
 import { type Block, type Run, buildPosterModel } from './model';
-import type { PosterContext, PosterOutline } from '../notebook/poster/types';
+import type { PosterContext, PosterOutline } from './types';
+import { t, type Translate } from '../i18n';
 
 function runMd(r: Run, first: boolean): string {
   const text = r.text;
@@ -75,15 +76,18 @@ export function posterMarkdown(outline: PosterOutline, ctx: PosterContext): stri
 export const BLOG_MIN_WORDS = 500;
 
 /** Marks a prompt for the writers; prompts are not counted as words. */
-const prompt = (text: string) => `[Write here: ${text}]`;
+const prompt = (tr: Translate, text: string) => `[${tr('blog.writeHere')}: ${text}]`;
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function para(text: string): string[] {
   return splitBlocks(text).map((b) => (b.kind === 'paragraph' ? escapeMarkdown(b.text) : b.items.map((i) => `- ${escapeMarkdown(i)}`).join('\n')));
 }
 
 /** Words of a draft, not counting prompts and the word-count line. */
-export function blogWordCount(markdown: string): number {
-  return countWords(markdown.replace(/\[Write here:[^\]]*\]/g, '').replace(/^\[Word count:.*$/gm, ''));
+export function blogWordCount(markdown: string, tr: Translate = t): number {
+  const write = new RegExp(`\\[${escapeRe(tr('blog.writeHere'))}:[^\\]]*\\]`, 'g');
+  const count = new RegExp(`^\\[${escapeRe(tr('blog.wordCountLabel'))}:.*$`, 'gm');
+  return countWords(markdown.replace(write, '').replace(count, ''));
 }
 
 /**
@@ -93,66 +97,68 @@ export function blogWordCount(markdown: string): number {
  * ("[Write here: …]"), and the last line counts the words and says how many are still needed.
  */
 export function blogPostDraft(outline: PosterOutline, ctx: PosterContext): string {
+  const tr = ctx.t ?? t;
+  const ask = (text: string) => prompt(tr, text);
   const m = buildPosterModel(outline, ctx);
   const ids = outlinePartnerIds(outline);
   const profiles = ids.map((id) => ctx.partners.find((p) => p.id === id)).filter((p): p is PartnerProfile => !!p);
   const out: string[] = [`# ${escapeMarkdown(m.title)}`];
-  const byline = [m.partners.map((p) => p.name).join(' and '), cleanText(ctx.info?.programmeName ?? '').trim()].filter(Boolean).join(' · ');
+  const byline = [new Intl.ListFormat(tr('meta.locale'), { type: 'conjunction' }).format(m.partners.map((p) => p.name)), cleanText(ctx.info?.programmeName ?? '').trim()].filter(Boolean).join(' · ');
   if (byline) out.push(`*${escapeMarkdown(byline)}*`);
 
-  out.push('## Who we are');
+  out.push(`## ${tr('blog.whoWeAre')}`);
   for (const p of profiles) {
-    const facts = [p.country.trim(), p.libraryName.trim(), p.libraryType ? `${libraryTypeLabel(p.libraryType).toLowerCase()} library` : ''];
-    const missing = [!facts[0] && 'your country', !facts[1] && 'your library’s name', !facts[2] && 'the type of library'].filter(Boolean);
-    out.push(`**${escapeMarkdown(p.name.trim() || 'A partner')}** · ${facts.filter(Boolean).map(escapeMarkdown).join(' · ')}`.replace(/ · $/, ''));
-    if (missing.length) out.push(prompt(`${missing.join(', ')} for ${p.name.trim() || 'this partner'} — the programme asks for them`));
+    const facts = [p.country.trim(), p.libraryName.trim(), p.libraryType ? tr(`blog.libraryType.${p.libraryType}`) : ''];
+    const missing = [!facts[0] && tr('blog.yourCountry'), !facts[1] && tr('blog.yourLibraryName'), !facts[2] && tr('blog.typeOfLibrary')].filter((x): x is string => !!x);
+    out.push(`**${escapeMarkdown(p.name.trim() || tr('poster.aPartner'))}** · ${facts.filter(Boolean).map(escapeMarkdown).join(' · ')}`.replace(/ · $/, ''));
+    if (missing.length) out.push(ask(tr('blog.missingFacts', { facts: missing.join(', '), name: p.name.trim() || tr('blog.thisPartner') })));
     const lib = outline.libraries.find((l) => l.partnerId === p.id);
     out.push(...para(lib?.text ?? ''));
   }
 
   const sections: Array<[string, string, string]> = [
-    ['What surprised us about each other’s libraries', [outline.comparison.different, outline.comparison.similar, outline.comparison.culturalExpectations].filter((t) => t.trim()).join('\n\n'), 'what is very different between your libraries, what is similar, and which expectations of libraries in each country surprised you (about 120 words)'],
-    ['How our view of librarianship changed', outline.viewChanged, 'new practices or ideas you will bring home, what you now understand better about your own work, and an assumption that turned out wrong (about 120 words)'],
+    [tr('blog.surprised'), [outline.comparison.different, outline.comparison.similar, outline.comparison.culturalExpectations].filter((x) => x.trim()).join('\n\n'), tr('blog.surprisedAsk')],
+    [tr('poster.section.viewChanged'), outline.viewChanged, tr('blog.viewChangedAsk')],
   ];
-  for (const [h, text, ask] of sections) {
+  for (const [h, text, question] of sections) {
     out.push(`## ${h}`);
     const body = para(text);
-    out.push(...(body.length ? body : [prompt(ask)]));
+    out.push(...(body.length ? body : [ask(question)]));
   }
 
-  out.push('## The themes we chose together');
+  out.push(`## ${tr('blog.themes')}`);
   const themes = agreedThemes(outline, ids);
-  if (!themes.length) out.push(prompt('the themes you agreed on, and how you chose them together (about 100 words)'));
-  for (const t of themes) {
-    out.push(`### ${escapeMarkdown(t.title.trim() || 'Untitled theme')}`);
-    const points = t.keyPoints.filter((k) => k.trim()).map((k) => `- ${escapeMarkdown(k.trim())}`);
+  if (!themes.length) out.push(ask(tr('blog.themesAsk')));
+  for (const th of themes) {
+    out.push(`### ${escapeMarkdown(th.title.trim() || tr('poster.untitledTheme'))}`);
+    const points = th.keyPoints.filter((k) => k.trim()).map((k) => `- ${escapeMarkdown(k.trim())}`);
     if (points.length) out.push(points.join('\n'));
-    for (const q of t.quotes.filter((q) => q.text.trim())) {
+    for (const q of th.quotes.filter((q) => q.text.trim())) {
       const clip = q.clipId ? ctx.clips.find((c) => c.id === q.clipId) : undefined;
       const cite = clip ? ` ${inTextCitation(clip, 'markdown', q.pages)}` : '';
       out.push(`> “${escapeMarkdown(q.text.trim())}”${cite}`);
     }
   }
 
-  for (const [h, text, ask] of [
-    ['How we worked together', outline.howWeWorked, 'how you kept in touch across time zones and what helped'],
-    ['What comes next', outline.difficultiesAndFuture, 'what was difficult, and what you will do next or keep doing together (about 80 words)'],
+  for (const [h, text, question] of [
+    [tr('poster.section.howWeWorked'), outline.howWeWorked, tr('blog.howWeWorkedAsk')],
+    [tr('blog.whatNext'), outline.difficultiesAndFuture, tr('blog.whatNextAsk')],
   ] as const) {
     out.push(`## ${h}`);
     const body = para(text);
-    out.push(...(body.length ? body : [prompt(ask)]));
+    out.push(...(body.length ? body : [ask(question)]));
   }
 
-  let words = blogWordCount(out.join('\n\n'));
+  let words = blogWordCount(out.join('\n\n'), tr);
   if (words < BLOG_MIN_WORDS) {
     // Every section has material but the whole is short: ask for a story, the part readers remember.
-    out.push('## A moment we will remember', prompt(`a conversation, a surprise or a small story from your partnership (about ${Math.max(50, BLOG_MIN_WORDS - words)} words)`));
-    words = blogWordCount(out.join('\n\n'));
+    out.push(`## ${tr('blog.moment')}`, ask(tr('blog.momentAsk', { count: Math.max(50, BLOG_MIN_WORDS - words) })));
+    words = blogWordCount(out.join('\n\n'), tr);
   }
   out.push(
     words >= BLOG_MIN_WORDS
-      ? `[Word count: ${words} (the programme asks for at least ${BLOG_MIN_WORDS}). Delete this line before publishing.]`
-      : `[Word count: ${words} of at least ${BLOG_MIN_WORDS}: ${BLOG_MIN_WORDS - words} more words needed. Delete this line before publishing.]`,
+      ? `[${tr('blog.wordCountLabel')}: ${tr('blog.wordCountEnough', { words, min: BLOG_MIN_WORDS })}]`
+      : `[${tr('blog.wordCountLabel')}: ${tr('blog.wordCountShort', { words, min: BLOG_MIN_WORDS, count: BLOG_MIN_WORDS - words })}]`,
   );
   return `${out.join('\n\n')}\n`;
 }

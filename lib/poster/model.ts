@@ -7,7 +7,8 @@ import { PERSON_COLORS, isSafeColor } from '../notebook/people';
 import { type CitationPart, inTextCitationParts, sourcesList } from './cite';
 import { agreedThemes, outlinePartnerIds } from './draft';
 import { cleanText, isEmail, safeHttpUrl, splitBlocks } from './format';
-import type { PosterContext, PosterOutline } from '../notebook/poster/types';
+import type { PosterContext, PosterOutline } from './types';
+import { t, tEn, type Translate } from '../i18n';
 
 /** A styled run of text inside a block. */
 export interface Run {
@@ -44,18 +45,13 @@ export const SECTION_IDS = [
 /** One of {@link SECTION_IDS}. */
 export type SectionId = (typeof SECTION_IDS)[number];
 
-/** The heading of each section, as printed on the poster. */
-export const SECTION_HEADINGS: Record<SectionId, string> = {
-  libraries: 'Our libraries',
-  comparison: 'Comparing our libraries',
-  viewChanged: 'How our view of librarianship changed',
-  themes: 'Themes we chose together',
-  howWeWorked: 'How we worked together',
-  topicsDiscussed: 'Topics we discussed',
-  difficultiesAndFuture: 'Difficulties and the future',
-  sources: 'Sources',
-  contacts: 'Contacts',
-};
+/** The heading of each section, as printed on the poster, in the language of `tr`. */
+export function sectionHeading(id: SectionId, tr: Translate = t): string {
+  return tr(`poster.section.${id}`);
+}
+
+/** The English headings (tests and the golden files compare with these). */
+export const SECTION_HEADINGS = Object.fromEntries(SECTION_IDS.map((id) => [id, sectionHeading(id, tEn)])) as Record<SectionId, string>;
 
 /** A section of the model. */
 export interface ModelSection {
@@ -80,10 +76,7 @@ export interface PosterModel {
   sections: ModelSection[];
 }
 
-/** Placeholder shown for a section nobody wrote yet: visible, so nobody submits a silent gap. */
-export const NOT_WRITTEN = 'Not written yet.';
-
-const placeholder = (text = NOT_WRITTEN): Block => ({ kind: 'paragraph', runs: [{ text, italic: true, muted: true }] });
+const placeholder = (text: string): Block => ({ kind: 'paragraph', runs: [{ text, italic: true, muted: true }] });
 
 function textBlocks(text: string): Block[] {
   return splitBlocks(text).map((b) =>
@@ -135,18 +128,21 @@ const fromCitation = (parts: CitationPart[]): Run[] => parts.map((p) => ({ text:
 export function buildPosterModel(outline: PosterOutline, ctx: PosterContext): PosterModel {
   const partners = modelPartners(outline, ctx.partners);
   const partnerIds = outlinePartnerIds(outline);
-  const nameOf = (id: string) => partners.find((p) => p.id === id)?.name ?? 'A partner';
+  const tr = ctx.t ?? t;
+  // Placeholder shown for a section nobody wrote yet: visible, so nobody submits a silent gap.
+  const notWritten = tr('poster.notWritten');
+  const nameOf = (id: string) => partners.find((p) => p.id === id)?.name ?? tr('poster.aPartner');
   const colorOf = (id: string) => partners.find((p) => p.id === id)?.color;
   const clips = new Map<string, Clip>(ctx.clips.map((c) => [c.id, c]));
   const sections: ModelSection[] = [];
-  const add = (id: SectionId, blocks: Block[], empty = NOT_WRITTEN) =>
-    sections.push({ id, heading: SECTION_HEADINGS[id], blocks: blocks.length ? blocks : [placeholder(empty)] });
+  const add = (id: SectionId, blocks: Block[], empty = notWritten) =>
+    sections.push({ id, heading: sectionHeading(id, tr), blocks: blocks.length ? blocks : [placeholder(empty)] });
 
   add(
     'libraries',
     outline.libraries.flatMap((l): Block[] => {
       const body = textBlocks(l.text);
-      return [{ kind: 'subheading', text: nameOf(l.partnerId), color: colorOf(l.partnerId) }, ...(body.length ? body : [placeholder()])];
+      return [{ kind: 'subheading', text: nameOf(l.partnerId), color: colorOf(l.partnerId) }, ...(body.length ? body : [placeholder(notWritten)])];
     }),
   );
 
@@ -161,9 +157,9 @@ export function buildPosterModel(outline: PosterOutline, ctx: PosterContext): Po
     });
   }
   for (const [label, text] of [
-    ['What is very different', outline.comparison.different],
-    ['What is similar', outline.comparison.similar],
-    ['Cultural expectations of libraries', outline.comparison.culturalExpectations],
+    [tr('poster.veryDifferent'), outline.comparison.different],
+    [tr('poster.similar'), outline.comparison.similar],
+    [tr('poster.culturalExpectations'), outline.comparison.culturalExpectations],
   ] as const) {
     const body = textBlocks(text);
     if (body.length) cmp.push({ kind: 'subheading', text: label }, ...body);
@@ -174,7 +170,7 @@ export function buildPosterModel(outline: PosterOutline, ctx: PosterContext): Po
   add(
     'themes',
     agreedThemes(outline, partnerIds).flatMap((t): Block[] => {
-      const blocks: Block[] = [{ kind: 'subheading', text: one(t.title) || 'Untitled theme' }];
+      const blocks: Block[] = [{ kind: 'subheading', text: one(t.title) || tr('poster.untitledTheme') }];
       const points = t.keyPoints.map(one).filter(Boolean);
       if (points.length) blocks.push({ kind: 'bullets', items: points.map((p) => [{ text: p }]) });
       for (const q of t.quotes) {
@@ -186,7 +182,7 @@ export function buildPosterModel(outline: PosterOutline, ctx: PosterContext): Po
       }
       return blocks;
     }),
-    'No theme agreed yet: a theme appears here once every partner agrees.',
+    tr('poster.noThemeAgreed'),
   );
 
   add('howWeWorked', textBlocks(outline.howWeWorked));
@@ -194,7 +190,7 @@ export function buildPosterModel(outline: PosterOutline, ctx: PosterContext): Po
   add('difficultiesAndFuture', textBlocks(outline.difficultiesAndFuture));
 
   const sources = sourcesList(outline, ctx.clips, partnerIds);
-  add('sources', sources.length ? [{ kind: 'bullets', plain: true, items: sources.map((s) => fromCitation(s.parts)) }] : [], 'No sources cited.');
+  add('sources', sources.length ? [{ kind: 'bullets', plain: true, items: sources.map((s) => fromCitation(s.parts)) }] : [], tr('poster.noSources'));
 
   add(
     'contacts',
@@ -216,7 +212,7 @@ export function buildPosterModel(outline: PosterOutline, ctx: PosterContext): Po
     }),
   );
 
-  return { title: one(outline.title) || 'Our library partnership', subtitle: one(outline.subtitle), partners, sections };
+  return { title: one(outline.title) || tr('poster.defaultTitle'), subtitle: one(outline.subtitle), partners, sections };
 }
 
 /** Plain text of runs. */

@@ -13,13 +13,14 @@
  * Fonts are a parameter (bytes) so the extension can fetch them lazily from its own package and
  * tests can read them from disk; nothing here touches the network or the file system.
  */
+import { t } from '../i18n';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, PDFString, type PDFFont, type PDFPage, degrees, rgb } from 'pdf-lib';
 import { replaceUnsupported } from './coverage';
 import { padTrueTypeGlyphs } from './font-fix';
 import { type Block, type ModelSection, type PosterModel, type Run, buildPosterModel } from './model';
 import { POSTER_SIZES, baseFontSize } from './html';
-import type { PosterContext, PosterOutline, PosterRenderOptions } from '../notebook/poster/types';
+import type { PosterContext, PosterOutline, PosterRenderOptions } from './types';
 
 /** Font files for the PDF: Noto Sans Regular and Bold TTF bytes. */
 export interface PosterFonts {
@@ -526,11 +527,11 @@ export async function posterPdf(outline: PosterOutline, ctx: PosterContext, opts
   // Metadata strings are UTF-16 in the PDF: the original names, not the placeholders.
   doc.setTitle(original.title, { showInWindowTitleBar: true });
   doc.setAuthor(original.partners.map((p) => p.name).join(', '));
-  if (ctx.info?.programmeName) doc.setSubject(`Poster for ${ctx.info.programmeName}`);
+  if (ctx.info?.programmeName) doc.setSubject((ctx.t ?? t)('poster.pdfSubject', { programme: ctx.info.programmeName }));
   doc.setKeywords(['poster', 'library', 'mentoring']);
   doc.setCreator('Partner Notebook');
   doc.setProducer('Partner Notebook (pdf-lib)');
-  doc.setLanguage('en');
+  doc.setLanguage((ctx.t ?? t)('meta.locale'));
   doc.setCreationDate(now);
   doc.setModificationDate(now);
   return doc.save();

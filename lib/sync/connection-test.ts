@@ -1,7 +1,8 @@
 /**
  * "Test connection" in Settings: can this browser reach the sync server, and can it open a peer
- * connection with the ICE servers configured? Answers in plain words.
+ * connection with the ICE servers configured? Answers in plain words, in the panel's language.
  */
+import { t } from '../i18n';
 
 /** Result of one check. */
 export interface CheckResult {
@@ -16,11 +17,11 @@ export function parseIceServers(text: string): { servers: RTCIceServer[]; errors
   text.split('\n').map((l) => l.trim()).filter(Boolean).forEach((line, i) => {
     const [url, username, credential, ...rest] = line.split(/\s+/);
     if (!url || !/^(stun|stuns|turn|turns):[^\s]+$/i.test(url) || rest.length) {
-      errors.push(`Line ${i + 1}: write “stun:host:port” or “turn:host:port username password”.`);
+      errors.push(t('conn.iceLineFormat', { line: i + 1 }));
       return;
     }
     if (/^turns?:/i.test(url) && (!username || !credential)) {
-      errors.push(`Line ${i + 1}: a TURN server needs a username and a password after the address.`);
+      errors.push(t('conn.turnNeedsLogin', { line: i + 1 }));
       return;
     }
     servers.push(username ? { urls: url, username, credential } : { urls: url });
@@ -43,10 +44,10 @@ export function parseSignaling(text: string): { urls: string[]; errors: string[]
       if (u.protocol !== 'ws:' && u.protocol !== 'wss:') throw new Error();
       urls.push(u.href.replace(/\/$/, ''));
     } catch {
-      errors.push(`Line ${i + 1}: a sync server address starts with wss:// (or ws:// on your own computer), e.g. wss://sync.example.org`);
+      errors.push(t('conn.signalingFormat', { line: i + 1 }));
     }
   });
-  if (!urls.length && !errors.length) errors.push('Add at least one sync server address.');
+  if (!urls.length && !errors.length) errors.push(t('conn.addOneServer'));
   return { urls, errors };
 }
 
@@ -64,21 +65,21 @@ export function testSignaling(url: string, WebSocketImpl: typeof WebSocket = Web
       }
       resolve(r);
     };
-    const timer = setTimeout(() => done({ ok: false, message: `The sync server ${url} did not answer within ${timeoutMs / 1000} s. Check the address, or ask whoever runs it.` }), timeoutMs);
+    const timer = setTimeout(() => done({ ok: false, message: t('conn.noAnswer', { url, seconds: timeoutMs / 1000 }) }), timeoutMs);
     try {
       ws = new WebSocketImpl(url);
     } catch {
-      return done({ ok: false, message: `“${url}” is not a valid server address.` });
+      return done({ ok: false, message: t('conn.invalidAddress', { url }) });
     }
     ws.onopen = () => ws.send(JSON.stringify({ type: 'ping' }));
     ws.onmessage = (e) => {
       try {
-        if (JSON.parse(String(e.data)).type === 'pong') done({ ok: true, message: `The sync server ${url} answers (${Math.round(performance.now() - t0)} ms).` });
+        if (JSON.parse(String(e.data)).type === 'pong') done({ ok: true, message: t('conn.answers', { url, ms: Math.round(performance.now() - t0) }) });
       } catch {
         /* not ours */
       }
     };
-    ws.onerror = () => done({ ok: false, message: `Cannot reach the sync server ${url}. Check the address and your internet connection.` });
+    ws.onerror = () => done({ ok: false, message: t('conn.cannotReach', { url }) });
   });
 }
 
@@ -112,11 +113,11 @@ export async function testPeerConnection(iceServers: RTCIceServer[], timeoutMs =
     const stun = iceServers.some((s) => String(s.urls).startsWith('stun'));
     const turn = iceServers.some((s) => String(s.urls).startsWith('turn'));
     const extras = [
-      stun ? (kinds.has('srflx') ? 'the STUN server answered' : 'the STUN server did not answer') : '',
-      turn ? (kinds.has('relay') ? 'the TURN server relays' : 'the TURN server did not answer (check its username and password)') : '',
+      stun ? (kinds.has('srflx') ? t('conn.stunAnswered') : t('conn.stunNoAnswer')) : '',
+      turn ? (kinds.has('relay') ? t('conn.turnRelays') : t('conn.turnNoAnswer')) : '',
     ].filter(Boolean);
-    if (!ok) return { ok: false, message: `A peer connection could not be opened on this computer${extras.length ? `; ${extras.join('; ')}` : ''}. Partners can still exchange changes through the relay.` };
-    return { ok: true, message: `Peer connections work${extras.length ? `; ${extras.join('; ')}` : ''}.` };
+    if (!ok) return { ok: false, message: t('conn.peerFailed', { extras: extras.length ? `; ${extras.join('; ')}` : '' }) };
+    return { ok: true, message: t('conn.peerWorks', { extras: extras.length ? `; ${extras.join('; ')}` : '' }) };
   } finally {
     a.close();
     b.close();

@@ -32,6 +32,7 @@
  * `chrome-extension://<id>/sidepanel.html#join=<code>` (and `moz-extension://`), percent-encoded
  * or not, because a protocol handler or the side panel may hand us those.
  */
+import type { Translate } from '../i18n';
 import { checksum, fromBase64Url, toBase64Url } from '../../protocol/code-text';
 import { UserFacingError } from '../../protocol/user-error';
 
@@ -107,6 +108,18 @@ const MESSAGES = {
     'Only addresses starting with ws:// or wss:// work. Ask your partner to check the connection server ' +
     'in their settings and send a new invite.',
 } as const;
+
+/**
+ * An {@link InviteError}'s message in the language of `tr` (the panel's), for the UI edge: the
+ * error keeps its English message (logs, tests); the panel shows this.
+ */
+export function inviteErrorText(e: InviteError, tr: Translate): string {
+  for (const key of ['empty', 'notAnInvite', 'cutOff', 'changed', 'corrupt', 'newer'] as const) {
+    if (e.message === MESSAGES[key]) return tr(`invite.${key}`);
+  }
+  const url = /\((.*)\)\. Only addresses/.exec(e.message)?.[1];
+  return url !== undefined ? tr('invite.badSignaling', { url }) : e.message;
+}
 
 /**
  * Makes a new invite with a fresh 256-bit secret.

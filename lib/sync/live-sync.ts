@@ -32,8 +32,10 @@ export interface LiveStatus {
   state: 'connected' | 'searching' | 'offline' | 'paused' | 'error';
   /** Other people here now (each person once, however many panels they have open). */
   partners: PresentPerson[];
-  /** The sentence to show. */
+  /** The sentence to show (English; the panel words it from `state`, `partners` and `servers`). */
   message: string;
+  /** For `error`: the sync servers that could not be reached. */
+  servers?: string[];
 }
 
 /** Options for {@link LiveSync}. */
@@ -202,6 +204,7 @@ export class LiveSync {
     return {
       state: 'error',
       partners,
+      servers: [...this.opts.signaling],
       message: `Cannot reach the sync server (${this.opts.signaling.join(', ') || 'none set'}). Your changes are saved on this computer; check the address in Settings.`,
     };
   }

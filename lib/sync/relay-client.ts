@@ -30,7 +30,7 @@ import {
   type RelayClientMessage, type RelayEntry, type RelayErrorCode, type RelayServerMessage,
 } from '../../protocol/relay';
 import { decryptUpdate, IV_BYTES, openEntry, sealEntry, type NotebookKeys } from './keys';
-import { describeRelayError, RelayError } from './relay-errors';
+import { describeRelayError, RelayError, type RelayProblemCode } from './relay-errors';
 import { splitUpdate } from './relay-split';
 
 export { describeRelayError, RelayError, UNREADABLE_ENTRY_MESSAGE } from './relay-errors';
@@ -141,8 +141,10 @@ export interface RelayStatus {
   lastExchangeAt?: number;
   /** Local changes not yet confirmed by the relay (changes made while it was not running count as one). */
   pendingUploads: number;
-  /** For `offline` and `error`: what happened and what to do, for a person. */
+  /** For `offline` and `error`: what happened and what to do, for a person (English). */
   message?: string;
+  /** For `error`: the problem's code, which the panel words in the person's language. */
+  code?: RelayProblemCode;
 }
 
 /** Counters, for tests, benchmarks and diagnostics. */
@@ -1128,7 +1130,7 @@ export class RelayClient {
   }
 
   private report(error: RelayError, lasting = false): void {
-    if (lasting) this.setStatus({ state: 'error', message: error.message });
+    if (lasting) this.setStatus({ state: 'error', message: error.message, code: error.code });
     this.onError?.(error);
   }
 

@@ -4,6 +4,7 @@
  * its own (a change that cannot be read, a server it cannot talk to).
  */
 import type { RelayErrorCode } from '../../protocol/relay';
+import type { Translate } from '../i18n';
 
 /** Problems the relay client detects itself, beside the server's {@link RelayErrorCode}s. */
 export type RelayClientErrorCode =
@@ -69,6 +70,11 @@ const MESSAGES: Record<RelayProblemCode, string> = {
  */
 export function describeRelayError(code: RelayProblemCode): string {
   return MESSAGES[code] ?? MESSAGES['bad-reply'];
+}
+
+/** {@link describeRelayError} in the language of `tr` (the panel's), for the UI edge. */
+export function relayErrorText(code: RelayProblemCode, tr: Translate): string {
+  return tr(`relayError.${Object.prototype.hasOwnProperty.call(MESSAGES, code) ? code : 'bad-reply'}`);
 }
 
 /** A relay problem, reported through the relay client's `onError`. `message` is for people. */

@@ -18,6 +18,7 @@
  * A date without a year (`2 March`) takes `options.defaultYear`, or else the year of the last
  * earlier date that had one; with neither it is an error.
  */
+import { date, t } from '../i18n';
 import { isoDate, isRealDate, isValidTimeZone, localDate, startOfDay, type CalendarDate } from './time-zone';
 
 /** One topic read from the input. */
@@ -82,7 +83,8 @@ const WEEKDAYS: Record<string, number> = {
   sunday: 0, sun: 0, monday: 1, mon: 1, tuesday: 2, tue: 2, tues: 2, wednesday: 3, wed: 3,
   thursday: 4, thu: 4, thur: 4, thurs: 4, friday: 5, fri: 5, saturday: 6, sat: 6,
 };
-const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+/** A weekday's name (0 = Sunday) in the panel's language. */
+const weekdayName = (day: number) => date(Date.UTC(2026, 2, 1 + day), { weekday: 'long', timeZone: 'UTC' });
 const MONTH_RE = '(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\\.?';
 const WEEKDAY_RE = '(?:(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun)\\.?,?\\s+)?';
 const ORD = '(?:st|nd|rd|th)?';
@@ -105,27 +107,26 @@ interface DatePattern {
   read(m: RegExpExecArray, raw: string, ctx: DateContext): DateRead;
 }
 
-const quote = (s: string) => `“${s}”`;
 
 function finish(raw: string, y: number | undefined, mo: number, d: number, weekday: string | undefined, ctx: DateContext): DateRead {
   let year = y;
   if (year === undefined) {
     year = ctx.defaultYear ?? ctx.lastYear;
     if (year === undefined) {
-      return { error: `the date ${quote(raw)} has no year. Add the year, for example “2 March 2026”.` };
+      return { error: t('import.noYear', { date: raw }) };
     }
   } else {
     if (year < 100) year += 2000;
     ctx.lastYear = year;
   }
-  if (year < 2000 || year > 2100) return { error: `the year in ${quote(raw)} looks wrong.` };
-  if (!isRealDate(year, mo, d)) return { error: `the date ${quote(raw)} does not exist.` };
+  if (year < 2000 || year > 2100) return { error: t('import.badYear', { date: raw }) };
+  if (!isRealDate(year, mo, d)) return { error: t('import.noSuchDate', { date: raw }) };
   const date = { year, month: mo, day: d };
   if (weekday !== undefined) {
     const actual = new Date(Date.UTC(year, mo - 1, d)).getUTCDay();
     const said = WEEKDAYS[weekday.toLowerCase()];
     if (said !== undefined && said !== actual) {
-      return { error: `${quote(raw)}: that day is a ${WEEKDAY_NAMES[actual]}, not a ${WEEKDAY_NAMES[said]}. Check the date.` };
+      return { error: t('import.wrongWeekday', { date: raw, actual: weekdayName(actual), said: weekdayName(said) }) };
     }
   }
   return { date };
@@ -210,7 +211,7 @@ function dateCell(cell: string, ctx: DateContext): DateRead | undefined {
     const m = WHOLE[i]!.exec(raw);
     if (m) return DATE_PATTERNS[i]!.read(m, raw.replace(/^\(|\)?[.,]?$/g, ''), ctx);
   }
-  return { error: `${quote(short(raw))} is not a date I can read. Write it like 2026-03-02 or 2 March 2026.` };
+  return { error: t('import.unreadableDate', { date: short(raw) }) };
 }
 
 /** Day-first unless the input's own unambiguous dates say month-first (see the module comment). */
@@ -259,7 +260,7 @@ class Collector {
   constructor(private readonly timeZone: string) {}
 
   error(line: number, message: string) {
-    this.errors.push({ line, message: line > 0 ? `Line ${line}: ${message}` : capitalise(message) });
+    this.errors.push({ line, message: line > 0 ? t('import.line', { line: String(line), message }) : capitalise(message) });
   }
 
   add(row: RawRow) {
@@ -267,15 +268,15 @@ class Collector {
     const title = cleanTitle(row.title);
     const prompt = cleanPrompt(row.prompt);
     if (title === '') {
-      this.error(row.line, prompt === '' && row.date ? 'there is a date but no title.' : 'the title is empty.');
+      this.error(row.line, prompt === '' && row.date ? t('import.noTitleButDate') : t('import.titleEmpty'));
       return;
     }
     if (title.length > IMPORT_LIMITS.title) {
-      this.error(row.line, `the title is ${title.length} characters long; the limit is ${IMPORT_LIMITS.title}. Shorten it, or move part of it to the prompt.`);
+      this.error(row.line, t('import.titleTooLong', { length: title.length, limit: IMPORT_LIMITS.title }));
       return;
     }
     if (prompt.length > IMPORT_LIMITS.prompt) {
-      this.error(row.line, `the prompt is ${prompt.length} characters long; the limit is ${IMPORT_LIMITS.prompt}. Shorten it.`);
+      this.error(row.line, t('import.promptTooLong', { length: prompt.length, limit: IMPORT_LIMITS.prompt }));
       return;
     }
     let start: number | undefined;
@@ -294,12 +295,12 @@ class Collector {
     const key = title.toLocaleLowerCase('en');
     const earlier = this.seen.get(key);
     if (earlier !== undefined) {
-      this.error(row.line, `${quote(short(title))} is already on line ${earlier}, so this line was left out.`);
+      this.error(row.line, t('import.duplicate', { title: short(title), earlier: String(earlier) }));
       return;
     }
     if (this.rows.length >= IMPORT_LIMITS.rows) {
       this.full = true;
-      this.error(row.line, `only ${IMPORT_LIMITS.rows} topics can be imported at once; this line and the ones after it were left out.`);
+      this.error(row.line, t('import.tooMany', { limit: IMPORT_LIMITS.rows }));
       return;
     }
     this.seen.set(key, row.line);
@@ -526,7 +527,7 @@ function parseCsv(text: string, out: Collector, ctx: DateContext) {
   if (cols.title === undefined) {
     out.error(
       header.line,
-      'the first line should name the columns, and it has no “title” column. Use a header such as “title, prompt, start”.',
+      t('import.noHeader'),
     );
     return;
   }
@@ -537,7 +538,7 @@ function parseCsv(text: string, out: Collector, ctx: DateContext) {
     if (out.full) return;
   }
   if (unclosedAt !== undefined && !out.full) {
-    out.error(unclosedAt, 'a quotation mark (") opens a field that is never closed, so the rest of the file could not be read.');
+    out.error(unclosedAt, t('import.unclosedQuote'));
   }
 }
 
@@ -592,7 +593,7 @@ function parseJson(text: string, out: Collector, ctx: DateContext) {
   } catch (e) {
     const pos = /position (\d+)/.exec(String((e as Error).message));
     const line = pos ? lineAt(text, Number(pos[1])) : 1;
-    out.error(line, 'this is not valid JSON. Look for a missing comma, bracket or quotation mark near here.');
+    out.error(line, t('import.badJson'));
     return;
   }
   let list: unknown[] | undefined;
@@ -606,7 +607,7 @@ function parseJson(text: string, out: Collector, ctx: DateContext) {
     open = m ? m.index + m[0].length - 1 : -1;
   }
   if (!list) {
-    out.error(0, 'the JSON should be a list of topics, like [{"title": "Library Spaces", "prompt": "…", "start": "2026-03-02"}], or {"topics": [ … ]}.');
+    out.error(0, t('import.jsonShape'));
     return;
   }
   const offsets = open >= 0 ? elementOffsets(text, open) : [];
@@ -619,7 +620,7 @@ function parseJson(text: string, out: Collector, ctx: DateContext) {
       return;
     }
     if (!item || typeof item !== 'object' || Array.isArray(item)) {
-      out.error(line, 'this entry is not a topic. Each entry needs at least a title, like {"title": "Library Spaces"}.');
+      out.error(line, t('import.notATopic'));
       return;
     }
     const o = item as Record<string, unknown>;
@@ -627,14 +628,14 @@ function parseJson(text: string, out: Collector, ctx: DateContext) {
     const prompt = pick(o, 'prompt');
     const start = pick(o, 'start');
     if (title !== undefined && title !== null && typeof title !== 'string' && typeof title !== 'number') {
-      out.error(line, 'the title must be text.');
+      out.error(line, t('import.titleNotText'));
       return;
     }
     let date: RawRow['date'];
     if (typeof start === 'string') date = dateCell(start, ctx);
     else if (typeof start === 'number') {
-      date = Number.isFinite(start) && Math.abs(start) < 8.64e15 ? { epoch: start } : { error: 'the start date is not a date.' };
-    } else if (start !== undefined && start !== null) date = { error: 'the start date must be text like "2026-03-02".' };
+      date = Number.isFinite(start) && Math.abs(start) < 8.64e15 ? { epoch: start } : { error: t('import.startNotDate') };
+    } else if (start !== undefined && start !== null) date = { error: t('import.startMustBeText') };
     out.add({
       line,
       title: title === undefined || title === null ? '' : String(title),
@@ -677,25 +678,25 @@ export function parseTopicSchedule(input: unknown, options: ImportOptions = {}):
   const errors: ImportError[] = [];
   let timeZone = options.timeZone ?? 'UTC';
   if (!isValidTimeZone(timeZone)) {
-    errors.push({ line: 0, message: `The time zone “${String(timeZone)}” is not known, so dates were read as UTC.` });
+    errors.push({ line: 0, message: t('import.unknownZone', { zone: String(timeZone) }) });
     timeZone = 'UTC';
   }
   if (typeof input !== 'string') {
-    return { rows: [], errors: [...errors, { line: 0, message: 'There is nothing to import: paste the list of topics or choose a file.' }], format: 'list' };
+    return { rows: [], errors: [...errors, { line: 0, message: t('import.nothing') }], format: 'list' };
   }
   const bytes = utf8Length(input);
   if (bytes > IMPORT_LIMITS.bytes) {
     const mb = (bytes / 1_048_576).toFixed(1);
     return {
       rows: [],
-      errors: [...errors, { line: 0, message: `The text is ${mb} MB; the limit is 1 MB. A schedule is usually much shorter: check that this is the right file.` }],
+      errors: [...errors, { line: 0, message: t('import.tooBig', { mb: String(mb) }) }],
       format: 'list',
     };
   }
   const text = input.replace(/^\ufeff/, '');
   const format = options.format && options.format !== 'auto' ? options.format : detectFormat(text);
   if (text.trim() === '') {
-    return { rows: [], errors: [...errors, { line: 0, message: 'There is nothing to import: paste the list of topics or choose a file.' }], format };
+    return { rows: [], errors: [...errors, { line: 0, message: t('import.nothing') }], format };
   }
   const ctx: DateContext = { order: options.dateOrder ?? guessOrder(text), defaultYear: options.defaultYear };
   const out = new Collector(timeZone);
@@ -705,7 +706,7 @@ export function parseTopicSchedule(input: unknown, options: ImportOptions = {}):
     else parseList(text, out, ctx);
   } catch (cause) {
     // A bug here must not take the import dialog down; say so instead.
-    out.error(0, `the schedule could not be read completely (${String((cause as Error)?.message ?? cause)}).`);
+    out.error(0, t('import.unreadable', { detail: String((cause as Error)?.message ?? cause) }));
   }
   return { rows: out.rows, errors: [...errors, ...out.errors], format };
 }

@@ -3,6 +3,7 @@
  * settings. Pure: the background worker supplies the clock, storage contents and time zone,
  * and shows whatever this returns.
  */
+import { t, type Translate } from '../i18n';
 import { daysLeft } from './schedule';
 import { isValidTimeZone } from './time-zone';
 
@@ -62,11 +63,11 @@ export interface RhythmInput {
  *   threshold. Thresholds are crossed, not hit exactly, so a browser that was closed on the
  *   seventh day still reminds on the sixth. Nothing on or after the deadline day.
  */
-export function dueReminders(input: RhythmInput): Reminder[] {
+export function dueReminders(input: RhythmInput, tr: Translate = t): Reminder[] {
   const out: Reminder[] = [];
   const tz = isValidTimeZone(input.timeZone) ? input.timeZone : 'UTC';
   for (const nb of input.notebooks) {
-    const name = nb.title.trim() || 'Your notebook';
+    const name = nb.title.trim() || tr('reminders.yourNotebook');
     if (!input.off.quiet) {
       const since = nb.lastExchange ?? nb.createdAt;
       const quiet = Math.floor((input.now - since) / DAY);
@@ -77,8 +78,8 @@ export function dueReminders(input: RhythmInput): Reminder[] {
             key,
             kind: 'quiet',
             notebookId: nb.id,
-            title: `${name}: time to get in touch`,
-            message: `Nothing has arrived from your partners for ${quiet} days. The programme asks you to talk at least every two weeks: send a message or plan a call.`,
+            title: tr('reminders.quietTitle', { name }),
+            message: tr('reminders.quietMessage', { count: quiet }),
           });
         }
       }
@@ -93,8 +94,8 @@ export function dueReminders(input: RhythmInput): Reminder[] {
             key,
             kind: 'deadline',
             notebookId: nb.id,
-            title: `${name}: poster due in ${left} ${left === 1 ? 'day' : 'days'}`,
-            message: 'Open Partner Notebook to work on your poster together.',
+            title: tr('reminders.deadlineTitle', { name, count: left }),
+            message: tr('reminders.deadlineMessage'),
           });
         }
       }
@@ -104,9 +105,9 @@ export function dueReminders(input: RhythmInput): Reminder[] {
 }
 
 /** "Poster due in 23 days", "Poster due tomorrow", "Poster due today", "Poster deadline passed 2 days ago". */
-export function deadlineText(left: number): string {
-  if (left > 1) return `Poster due in ${left} days`;
-  if (left === 1) return 'Poster due tomorrow';
-  if (left === 0) return 'Poster due today';
-  return `Poster deadline passed ${-left} ${left === -1 ? 'day' : 'days'} ago`;
+export function deadlineText(left: number, tr: Translate = t): string {
+  if (left > 1) return tr('reminders.dueIn', { count: left });
+  if (left === 1) return tr('reminders.dueTomorrow');
+  if (left === 0) return tr('reminders.dueToday');
+  return tr('reminders.deadlinePassed', { count: -left });
 }

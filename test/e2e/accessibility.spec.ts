@@ -18,7 +18,7 @@ import { startStaticServer } from './static-server';
  * The browser languages the panel is measured in ('en', 'fr', 'mn'…). The panel follows the
  * browser's language unless the person picks another, so one more code here is one more full run.
  */
-const LANGUAGES = ['en'];
+const LANGUAGES = ['en', 'mn'];
 /** Firefox's narrowest sidebar, and a phone-sized column. */
 const WIDTH = 320;
 const DAY = 86_400_000;

@@ -143,7 +143,7 @@ describe('parseTopicSchedule: bad rows', () => {
       'Line 2: “Tuesday 2 March 2026”: that day is a Monday, not a Tuesday. Check the date.',
       'Line 3: there is a date but no title.',
       'Line 4: the title is 201 characters long; the limit is 200. Shorten it, or move part of it to the prompt.',
-      'Line 5: the prompt is 4001 characters long; the limit is 4000. Shorten it.',
+      'Line 5: the prompt is 4,001 characters long; the limit is 4,000. Shorten it.',
       'Line 7: “moving for a job” is already on line 6, so this line was left out.',
       'Line 8: the year in “2.3.1926” looks wrong.',
       'Line 9: the date “2026-13-45” does not exist.',

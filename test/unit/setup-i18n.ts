@@ -1,0 +1,5 @@
+// The panel loads the rest of English (lib/i18n/en-more.ts) right after it starts; lib/ code under
+// test (poster, blog, reminders) words things with it, so load it before every unit test file.
+import { loadCatalogue } from '../../lib/i18n';
+
+await loadCatalogue('en');
