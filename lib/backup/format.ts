@@ -183,7 +183,7 @@ async function sha256Hex(data: Uint8Array): Promise<string> {
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Counts and readable copy are both built from the doc through schema.ts's readers. */
+/** Counts and readable copy are both built from the doc through lib/notebook's readers. */
 function countsOf(doc: Y.Doc): BackupCounts {
   const topics = readTopics(doc);
   return {

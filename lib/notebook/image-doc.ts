@@ -1,6 +1,6 @@
 /**
  * The shape of a notebook's images doc: a second Y.Doc per notebook that holds only image bytes,
- * named by their SHA-256. The notebook's own doc holds just the hashes (schema.ts
+ * named by their SHA-256. The notebook's own doc holds just the hashes (clips.ts
  * `setClipImages`), so opening a notebook never decodes megabytes of pictures; the images doc
  * is loaded after the notebook shows, and synced in a room of its own.
  *

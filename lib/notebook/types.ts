@@ -1,6 +1,6 @@
 /**
  * Domain types of a Partner Notebook. Plain TypeScript: no Yjs here.
- * Every date is epoch milliseconds. `schema.ts` maps these onto the Y.Doc.
+ * Every date is epoch milliseconds. The files of lib/notebook (behind index.ts; `keys.ts` names the roots) map these onto the Y.Doc.
  */
 
 /** Kind of a discussion topic: sent by the programme's organisers, or chosen by the partners. */

@@ -2,7 +2,7 @@
  * Keeps one {@link SearchIndex} in step with one open notebook. The first build runs in small
  * idle-time batches (2 000 clips take about two seconds to index, and the panel must keep
  * answering clicks meanwhile); afterwards only the clips and notes a transaction touched are
- * re-indexed. The bridge between the Y.Doc (through schema.ts) and the pure index.
+ * re-indexed. The bridge between the Y.Doc (through lib/notebook) and the pure index.
  */
 import type * as Y from 'yjs';
 import { noteText, readClip, readClips, readTopic, readTopics, subscribeChanges } from '../notebook';

@@ -1,7 +1,7 @@
 /**
  * Turning a previewed schedule import into changes to the notebook's topics: which topics to
  * create, which existing ones (same title) to update, and the dates each gets. Pure: the caller
- * writes the plan with schema.ts, so the preview and the write can never disagree.
+ * writes the plan with lib/notebook, so the preview and the write can never disagree.
  */
 import type { Topic } from '../notebook/types';
 import type { ImportedTopic } from './import';
