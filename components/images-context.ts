@@ -1,7 +1,7 @@
 import { createContext, useContext, useEffect, useMemo, useState } from 'react';
 import type * as Y from 'yjs';
 import { imageDataUrl, readImage, subscribeImages } from '../lib/notebook/image-doc';
-import { readClipImages, type ClipImageRefs } from '../lib/notebook';
+import { readClipImages, subscribeTransactions, type ClipImageRefs } from '../lib/notebook';
 import type { ImagesSession } from '../lib/sync/notebook-session';
 
 /** The open notebook's doc and (lazily) its images doc. */
@@ -46,8 +46,8 @@ export function useClipImageRefs(clipId: string): ClipImageRefs | undefined {
       return JSON.stringify(next) === JSON.stringify(old) ? old : next;
     });
     read();
-    access.doc.on('update', read);
-    return () => access.doc.off('update', read);
+    // Only transactions that touch this clip (its images arrive after it); typing never does.
+    return subscribeTransactions(access.doc, (c) => c.clipIds.has(clipId) && read());
   }, [access, clipId]);
   return refs;
 }
