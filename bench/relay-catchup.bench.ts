@@ -17,8 +17,8 @@ import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { startServer } from '../server/index';
 import { silentLogger } from '../server/log';
-import { deriveKeys, type NotebookKeys } from '../lib/sync/keys';
-import { RelayClient, type RelayClientOptions, type RelayCursor, type RelayStats } from '../lib/sync/relay-client';
+import { deriveKeys, type NotebookKeys } from '../lib/sync/keys/derive';
+import { RelayClient, type RelayClientOptions, type RelayCursor, type RelayStats } from '../lib/sync/relay/client';
 import { prng } from '../test/unit/factories';
 
 interface Row {

@@ -154,7 +154,7 @@ async function storedSize(person: Person, dbName: string): Promise<{ updates: nu
   })(${JSON.stringify(dbName)})`);
 }
 
-/** Bytes and versions in the notebook's History database (lib/sync/history-store.ts), read from the service worker. */
+/** Bytes and versions in the notebook's History database (lib/sync/local/history-store.ts), read from the service worker. */
 async function historySize(person: Person, notebookId: string): Promise<{ bytes: number; versions: number; reasons: string[] }> {
   return person.worker.evaluate(`(async (name) => {
     const db = await new Promise((ok, fail) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import type { HistoryVersion } from '../lib/notebook/history';
 import { noteText, readClips, readTopics, type RestoreCounts, type RestoreScope } from '../lib/notebook';
-import type { HistoryKeeper } from '../lib/sync/history-keeper';
+import type { HistoryKeeper } from '../lib/sync/local/history-keeper';
 import type { Topic } from '../lib/notebook/types';
 import { ConfirmDialog } from './ConfirmDialog';
 import { formatBytes } from './download';

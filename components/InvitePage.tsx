@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { notebooksItem, syncSettingsItem, fromHex, type Identity, type NotebookEntry } from '../lib/ext/storage';
-import { createInvite, encodeInvite, inviteLink, type Invite } from '../lib/sync/invite';
+import { createInvite, encodeInvite, inviteLink, type Invite } from '../lib/sync/keys/invite';
 import type * as Y from 'yjs';
 import { listPeople, rotateSecret } from '../lib/ext/rotation';
 import { markShared } from '../lib/ext/notebooks';
 import { readMemberEntries, readRotationRecords, subscribe } from '../lib/notebook';
-import type { Candidate } from '../lib/sync/rotation';
+import type { Candidate } from '../lib/sync/keys/rotation';
 import { T } from './test-ids';
 import { fill, useT } from './i18n';
 

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { currentLocale } from '../lib/i18n';
 import { joinNotebook, planJoin, type JoinPlan } from '../lib/ext/notebooks';
 import type { Identity } from '../lib/ext/storage';
-import { InviteError, inviteErrorText, parseInvite, type Invite } from '../lib/sync/invite';
+import { InviteError, inviteErrorText, parseInvite, type Invite } from '../lib/sync/keys/invite';
 import { T } from './test-ids';
 import { useT } from './i18n';
 

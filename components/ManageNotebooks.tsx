@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { deleteNotebook, syncEntryTitle } from '../lib/ext/notebooks';
 import { setInfo } from '../lib/notebook';
 import type { NotebookEntry } from '../lib/ext/storage';
-import { openNotebookSession } from '../lib/sync/notebook-session';
+import { openNotebookSession } from '../lib/sync/local/notebook-session';
 import { BackupDownload } from './BackupDownload';
 import { ConfirmDialog } from './ConfirmDialog';
 import { RestoreBackup } from './RestoreBackup';

@@ -12,10 +12,10 @@ import { lastExchangeByItem, lastExchangeItem, type Identity, type NotebookEntry
 import { claimedMemberIds, isShared } from '../lib/sync/sharing';
 import { readMemberEntries } from '../lib/notebook';
 import { markOpened, syncEntryTitle } from '../lib/ext/notebooks';
-import { openNotebookSession, type NotebookSession } from '../lib/sync/notebook-session';
-import { LAST_NOTEBOOK_KEY } from '../lib/sync/prefetch';
+import { openNotebookSession, type NotebookSession } from '../lib/sync/local/notebook-session';
+import { LAST_NOTEBOOK_KEY } from '../lib/sync/local/prefetch';
 import { takePrefetch } from '../lib/ext/prefetch';
-import type { StorageError } from '../lib/sync/persistence';
+import type { StorageError } from '../lib/sync/local/persistence';
 import { chooseClipTopic } from '../lib/notebook/clip-destination';
 import { ClipBar } from './ClipBar';
 import { SyncBar } from './SyncBar';
@@ -37,7 +37,7 @@ import { useNotebookSearch } from './use-notebook-search';
 import { rememberDeadline } from '../lib/ext/rhythm';
 import { useNotebook } from './use-notebook';
 import type { HistoryVersion } from '../lib/notebook/history';
-import type { HistoryKeeper } from '../lib/sync/history-keeper';
+import type { HistoryKeeper } from '../lib/sync/local/history-keeper';
 import { useT } from './i18n';
 
 /** Which page of a notebook is showing. */

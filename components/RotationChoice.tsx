@@ -1,4 +1,4 @@
-import type { RotationChoice as Choice } from '../lib/sync/rotation';
+import type { RotationChoice as Choice } from '../lib/sync/keys/rotation';
 import { currentLocale } from '../lib/i18n';
 import { T } from './test-ids';
 import { fill, useT } from './i18n';

@@ -6,7 +6,7 @@ import { T } from './test-ids';
 import type { SyncView } from './use-notebook-sync';
 import { useT } from './i18n';
 import { list, type Translate } from '../lib/i18n';
-import { relayErrorText } from '../lib/sync/relay-errors';
+import { relayErrorText } from '../lib/sync/relay/errors';
 
 
 

@@ -2,7 +2,7 @@ import { createContext, useContext, useEffect, useMemo, useState } from 'react';
 import type * as Y from 'yjs';
 import { imageDataUrl, readImage, subscribeImages } from '../lib/notebook/image-doc';
 import { readClipImages, subscribeTransactions, type ClipImageRefs } from '../lib/notebook';
-import type { ImagesSession } from '../lib/sync/notebook-session';
+import type { ImagesSession } from '../lib/sync/local/notebook-session';
 
 /** The open notebook's doc and (lazily) its images doc. */
 export interface ImagesAccess {

@@ -3,7 +3,7 @@ import { addSkipped, boundClipImages, sha256Hex, type KeptImage } from '../lib/c
 import { IMAGE_QUEUE_CHANNEL, readPendingImages, removePendingImages } from '../lib/ext/image-queue';
 import { hasImage, imageSizes, putImages } from '../lib/notebook/image-doc';
 import { readClip, setClipImages } from '../lib/notebook';
-import type { NotebookSession } from '../lib/sync/notebook-session';
+import type { NotebookSession } from '../lib/sync/local/notebook-session';
 
 /**
  * Files captured images into this notebook's images doc once their clip is here, and records on

@@ -3,14 +3,14 @@ import { t } from '../lib/i18n';
 import { exchangeRecorder } from '../lib/ext/exchanges';
 import { ensureNotebookSecret } from '../lib/ext/notebooks';
 import { fromHex, syncPausedItem, syncSettingsItem, type Identity, type NotebookEntry } from '../lib/ext/storage';
-import type { LiveStatus } from '../lib/sync/live-sync';
+import type { LiveStatus } from '../lib/sync/live/live-sync';
 import { startNotebookSync, type NotebookSync } from '../lib/sync/notebook-sync';
-import type { NotebookSession } from '../lib/sync/notebook-session';
-import type { RelayStatus } from '../lib/sync/relay-client';
+import type { NotebookSession } from '../lib/sync/local/notebook-session';
+import type { RelayStatus } from '../lib/sync/relay/client';
 import { useStorageItem } from './use-storage-item';
 import { ensureMemberKey, followRotation } from '../lib/ext/rotation';
 import { readMemberEntries, readRotationRecords, subscribeTransactions } from '../lib/notebook';
-import type { RotationChoice, VerifiedRotation } from '../lib/sync/rotation';
+import type { RotationChoice, VerifiedRotation } from '../lib/sync/keys/rotation';
 
 /** The sync state the panel shows. */
 export interface SyncView {

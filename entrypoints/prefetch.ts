@@ -1,8 +1,8 @@
 /**
  * The first script of sidepanel.html (a classic script, so it runs before the panel's bundle has
- * even arrived): starts reading the last-shown notebook from IndexedDB. See lib/sync/prefetch.ts.
+ * even arrived): starts reading the last-shown notebook from IndexedDB. See lib/sync/local/prefetch.ts.
  */
-import { prefetchLastNotebook, type Prefetch } from '@/lib/sync/prefetch';
+import { prefetchLastNotebook, type Prefetch } from '@/lib/sync/local/prefetch';
 
 declare global {
   var __partnerNotebookPrefetch: Prefetch | undefined;

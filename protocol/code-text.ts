@@ -1,5 +1,5 @@
 /**
- * The text form shared by invite codes (lib/sync/invite.ts) and programme settings codes
+ * The text form shared by invite codes (lib/sync/keys/invite.ts) and programme settings codes
  * (protocol/settings-code.ts, also written by the server's CLI): base64url bytes and a short
  * CRC-32 checksum that catches copy-paste accidents.
  */

@@ -12,10 +12,10 @@ import { BackupError, backupFileName, decodeBackup, encodeBackup, type Backup } 
 import { BACKUP_ORIGIN, describeAdded, mergeBackupInto } from '../backup/restore';
 import { randomId } from '../notebook/people';
 import { highestRotationEpoch, migrate, readInfo, setInfo } from '../notebook';
-import { NOTEBOOK_SECRET_BYTES } from '../sync/keys';
-import { keepVersion } from '../sync/history-keeper';
-import { openNotebookSession } from '../sync/notebook-session';
-import { LocalPersistence, dbNameFor } from '../sync/persistence';
+import { NOTEBOOK_SECRET_BYTES } from '../sync/keys/derive';
+import { keepVersion } from '../sync/local/history-keeper';
+import { openNotebookSession } from '../sync/local/notebook-session';
+import { LocalPersistence, dbNameFor } from '../sync/local/persistence';
 import { activeNotebookItem, notebooksItem, toHex, type NotebookEntry } from './storage';
 
 /** A backup ready to save. */

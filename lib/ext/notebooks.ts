@@ -6,11 +6,11 @@ import { forgetHighlightIndex } from './highlights';
 import { initNotebook, readRotationRecords, updatePartner, setInfo } from '../notebook';
 import { randomId, systemDeps as deps } from '../notebook/people';
 import type { NotebookInfo } from '../notebook/types';
-import { dbNameFor } from '../sync/persistence';
-import { imagesDbNameFor, openNotebookSession, type NotebookSession } from '../sync/notebook-session';
-import { NOTEBOOK_SECRET_BYTES } from '../sync/keys';
-import type { Invite } from '../sync/invite';
-import { commitSecret, verifyRotation } from '../sync/rotation';
+import { dbNameFor } from '../sync/local/persistence';
+import { imagesDbNameFor, openNotebookSession, type NotebookSession } from '../sync/local/notebook-session';
+import { NOTEBOOK_SECRET_BYTES } from '../sync/keys/derive';
+import type { Invite } from '../sync/keys/invite';
+import { commitSecret, verifyRotation } from '../sync/keys/rotation';
 import { deadlinesItem, remindersSentItem } from './rhythm';
 import {
   activeNotebookItem,
@@ -94,7 +94,7 @@ export async function deleteNotebook(id: string): Promise<NotebookEntry | undefi
   }
   localStorage.removeItem(`pn-journal:${dbNameFor(id)}`);
   // Its History goes too: it holds the same notes and clips.
-  await (await import('../sync/history-store')).HistoryStore.remove(id);
+  await (await import('../sync/local/history-store')).HistoryStore.remove(id);
   // Its passages must not keep showing on web pages.
   await forgetHighlightIndex(id).catch(() => {});
   await forgetNotebookRecords(id);
@@ -236,7 +236,7 @@ export async function joinNotebook(invite: Invite, me: Identity, opts: { replace
             ? e
             : {
                 ...e,
-                // A new secret starts without a member list: the notebook's records of new invites give it (lib/sync/rotation.ts).
+                // A new secret starts without a member list: the notebook's records of new invites give it (lib/sync/keys/rotation.ts).
                 ...(e.secret !== secret ? { secret, members: undefined } : {}),
                 signaling: invite.signaling.length ? invite.signaling : e.signaling,
                 lastOpenedAt: now,

@@ -7,11 +7,11 @@
 import { t } from '../i18n';
 import type * as Y from 'yjs';
 import { addRotationRecord, readMemberEntries, readMemberEntry, readRotationRecords, setMemberEntry } from '../notebook';
-import { NOTEBOOK_SECRET_BYTES } from '../sync/keys';
+import { NOTEBOOK_SECRET_BYTES } from '../sync/keys/derive';
 import {
   addSigningKeys, commitSecret, generateMemberKeys, listCandidates, makeRotation, myKeyId, resolveRotations, RotationError, signMemberEntry, verifyMember, verifyRotation,
   type Candidate, type MemberKeyPair, type MemberState, type RotationChoice, type VerifiedRotation,
-} from '../sync/rotation';
+} from '../sync/keys/rotation';
 import { fromHex, memberKeysItem, notebooksItem, toHex, type NotebookEntry } from './storage';
 
 /** This person's keys, made (or given a signing pair) on first use. */
@@ -73,7 +73,7 @@ export async function listPeople(doc: Y.Doc, notebookId: string): Promise<Candid
  */
 export async function rotateSecret(doc: Y.Doc, notebookId: string, personId: string, opts: { keep: string[]; name: string }): Promise<void> {
   // History (issue 12 point 5): keep the notebook as it was before the invite changes.
-  await (await import('../sync/history-keeper')).keepVersion(doc, notebookId, 'before-rotation');
+  await (await import('../sync/local/history-keeper')).keepVersion(doc, notebookId, 'before-rotation');
   const keys = await ensureMemberKey(doc, personId, opts.name);
   const e = await entryFor(notebookId);
   const oldSecret = fromHex(e.secret);

@@ -4,7 +4,7 @@
  */
 import { storage } from 'wxt/utils/storage';
 import type { SyncSettings } from '../sync/notebook-sync';
-import type { MemberKeyPair } from '../sync/rotation';
+import type { MemberKeyPair } from '../sync/keys/rotation';
 
 /** The person at this computer. Their id is also their partner-profile id in every notebook. */
 export interface Identity {
@@ -33,7 +33,7 @@ export interface NotebookEntry {
   sharedAt?: number;
   /**
    * Key ids of the members of `secretEpoch`, as listed by the signed new invite that made it and
-   * accepted by this computer (lib/sync/rotation.ts). Only they may make the next new invite.
+   * accepted by this computer (lib/sync/keys/rotation.ts). Only they may make the next new invite.
    * Absent for a secret that came in a plain invite: then the notebook's records tell, if any.
    */
   members?: string[];
@@ -82,7 +82,7 @@ export const topicActivityItem = storage.defineItem<Record<string, Record<string
 /** Per notebook and topic: when this person last opened it. */
 export const topicSeenItem = storage.defineItem<Record<string, Record<string, number>>>('local:topicSeen', { fallback: {} });
 
-/** This person's member key pair: new invites are wrapped for it (lib/sync/rotation.ts). */
+/** This person's member key pair: new invites are wrapped for it (lib/sync/keys/rotation.ts). */
 export const memberKeysItem = storage.defineItem<MemberKeyPair | null>('local:memberKeys', { fallback: null });
 
 /** Sites (origins) whose images and icons the person chose to load from the web ("Show images from this site"). */

@@ -8,7 +8,7 @@
  * updates 0..k applied to an empty doc. Dropping a version merges its update into the next one,
  * so the chain stays valid. Nothing here runs while a notebook opens.
  *
- * Pure: Yjs only. The store (IndexedDB) and the timing live in lib/sync/history-store.ts.
+ * Pure: Yjs only. The store (IndexedDB) and the timing live in lib/sync/local/history-store.ts.
  */
 import * as Y from 'yjs';
 

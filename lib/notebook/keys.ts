@@ -14,8 +14,8 @@
  *                               deletedAt. Version 1 clips have clippedBy (JSON) and clippedAt
  *                               instead of made, and HTML and text inside captured.
  *   partners  Y.Map<id, Y.Map>  one key per profile field; facts flattened; social as JSON
- *   members   Y.Map<key id, string>   signed member entries (lib/sync/rotation.ts)
- *   rotations Y.Map<epoch:signer:digest, string>  signed new-invite records (lib/sync/rotation.ts)
+ *   members   Y.Map<key id, string>   signed member entries (lib/sync/keys/rotation.ts)
+ *   rotations Y.Map<epoch:signer:digest, string>  signed new-invite records (lib/sync/keys/rotation.ts)
  *
  * Notes are root-level fragments (not values inside a map) because root types merge by name:
  * two partners who open a topic's note at the same moment can never create two competing bodies.

@@ -1,12 +1,12 @@
 /**
- * Signed member entries and signed invite rotations, stored as opaque strings (lib/sync/rotation.ts
+ * Signed member entries and signed invite rotations, stored as opaque strings (lib/sync/keys/rotation.ts
  * does the cryptography and every check).
  */
 import * as Y from 'yjs';
 import { MEMBERS, ROTATIONS, write } from './keys';
 
 // ---------------------------------------------------------------------------------------------
-// Signed member entries and signed invite rotations (lib/sync/rotation.ts does the cryptography
+// Signed member entries and signed invite rotations (lib/sync/keys/rotation.ts does the cryptography
 // and every check; here they are opaque strings under keys that name their signer).
 //
 // Both maps are keyed so that one writer cannot replace another's value with a valid one: a

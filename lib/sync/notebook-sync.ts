@@ -5,10 +5,10 @@
  */
 import type * as Y from 'yjs';
 import { LOCAL_ORIGIN, registerClient, summarizeChange } from '../notebook';
-import { deriveImagesSecret, deriveKeys, type NotebookKeys } from './keys';
-import { LiveSync, otherPanelsOpen, type LiveStatus, type PresenceUser } from './live-sync';
-import type { LocalPersistence } from './persistence';
-import { RelayClient, RELAY_ORIGIN, type RelayCursor, type RelayStatus } from './relay-client';
+import { deriveImagesSecret, deriveKeys, type NotebookKeys } from './keys/derive';
+import { LiveSync, otherPanelsOpen, type LiveStatus, type PresenceUser } from './live/live-sync';
+import type { LocalPersistence } from './local/persistence';
+import { RelayClient, RELAY_ORIGIN, type RelayCursor, type RelayStatus } from './relay/client';
 
 /** Connection settings (Settings page). */
 export interface SyncSettings {

@@ -6,11 +6,11 @@
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { addRotationRecord, readMemberEntries, readRotationRecords } from '../../lib/notebook';
-import { parseInvite } from '../../lib/sync/invite';
-import { deriveKeys } from '../../lib/sync/keys';
+import { parseInvite } from '../../lib/sync/keys/invite';
+import { deriveKeys } from '../../lib/sync/keys/derive';
 import { relayUrlFor } from '../../lib/sync/notebook-sync';
-import { RelayClient, type RelayCursor } from '../../lib/sync/relay-client';
-import { generateMemberKeys, makeRotation, signMemberEntry, verifyMember, verifyRotation, type Member } from '../../lib/sync/rotation';
+import { RelayClient, type RelayCursor } from '../../lib/sync/relay/client';
+import { generateMemberKeys, makeRotation, signMemberEntry, verifyMember, verifyRotation, type Member } from '../../lib/sync/keys/rotation';
 
 /** An open room: the attacker's copy of the notebook, synced through the relay. */
 export interface OutsiderRoom {

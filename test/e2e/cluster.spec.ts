@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { T } from '../../components/test-ids';
-import { encodeInvite, parseInvite } from '../../lib/sync/invite';
+import { encodeInvite, parseInvite } from '../../lib/sync/keys/invite';
 import { servicesUnavailable, startPostgres, startRedis, type Service } from '../../server/test/services';
 import { launchPerson, screenshot, type Person } from './harness';
 import { Panel } from './pages/panel';

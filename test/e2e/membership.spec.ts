@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { T } from '../../components/test-ids';
 import { readPartners } from '../../lib/notebook';
-import { encodeInvite, parseInvite } from '../../lib/sync/invite';
+import { encodeInvite, parseInvite } from '../../lib/sync/keys/invite';
 import { forgeSignedRotation, forgeUnsignedRotation, membersIn, openRoomWithCode } from './attacker';
 import { launchPerson, screenshot, type Person } from './harness';
 import { Panel } from './pages/panel';

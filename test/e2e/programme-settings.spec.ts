@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { T } from '../../components/test-ids';
-import { parseInvite } from '../../lib/sync/invite';
+import { parseInvite } from '../../lib/sync/keys/invite';
 import { launchPerson, screenshot, type Person } from './harness';
 import { Panel } from './pages/panel';
 import { startSyncServer, type SyncServer } from './sync-server';

@@ -10,8 +10,8 @@ import { BackupError, decodeBackup } from '../../../lib/backup/format';
 import { makeBackup, restoreBackup, type RestoreTarget } from '../../../lib/ext/backup';
 import { activeNotebookItem, notebooksItem, type NotebookEntry } from '../../../lib/ext/storage';
 import { addTopic, readTopics, setInfo } from '../../../lib/notebook';
-import { openNotebookSession } from '../../../lib/sync/notebook-session';
-import { dbNameFor } from '../../../lib/sync/persistence';
+import { openNotebookSession } from '../../../lib/sync/local/notebook-session';
+import { dbNameFor } from '../../../lib/sync/local/persistence';
 import { readAll, seedNotebook, writeNote } from './seed';
 
 const SECRET = '5e'.repeat(32);

@@ -66,7 +66,7 @@ export function seedNotebook(clientID = 1) {
   const gone = addClip(doc, { topicId: own, captured: makeCaptured({ title: 'Old bus timetable' }), clippedBy: ANA }, deps);
   deleteClip(doc, gone, deps);
   initPoster(doc, seededOutline());
-  // A new-invite record at epoch 2 (its content is not checked here; lib/sync/rotation.ts verifies it).
+  // A new-invite record at epoch 2 (its content is not checked here; lib/sync/keys/rotation.ts verifies it).
   addRotationRecord(doc, '2:AAAAAAAAAAAAAAAAAAAAAA:0011223344556677', '{}');
   return { doc, spaces, own, deps };
 }

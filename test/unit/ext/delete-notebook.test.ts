@@ -8,7 +8,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { deleteNotebook } from '../../../lib/ext/notebooks';
 import { deadlinesItem, remindersSentItem } from '../../../lib/ext/rhythm';
 import { lastExchangeByItem, lastExchangeItem, notebooksItem, topicActivityItem, topicSeenItem, type NotebookEntry } from '../../../lib/ext/storage';
-import { dbNameFor } from '../../../lib/sync/persistence';
+import { dbNameFor } from '../../../lib/sync/local/persistence';
 
 // The panel's journal of unsaved typing lives in the page's localStorage (Node has none).
 const local = new Map<string, string>();

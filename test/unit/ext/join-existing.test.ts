@@ -9,11 +9,11 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { joinNotebook, planJoin } from '../../../lib/ext/notebooks';
 import { ensureMemberKey, followRotation, listPeople, rotateSecret } from '../../../lib/ext/rotation';
 import { fromHex, notebooksItem, toHex, type NotebookEntry } from '../../../lib/ext/storage';
-import { openNotebookSession } from '../../../lib/sync/notebook-session';
-import { dbNameFor } from '../../../lib/sync/persistence';
-import type { Invite } from '../../../lib/sync/invite';
+import { openNotebookSession } from '../../../lib/sync/local/notebook-session';
+import { dbNameFor } from '../../../lib/sync/local/persistence';
+import type { Invite } from '../../../lib/sync/keys/invite';
 import { addRotationRecord } from '../../../lib/notebook';
-import { generateMemberKeys, makeRotation, signMemberEntry, verifyMember } from '../../../lib/sync/rotation';
+import { generateMemberKeys, makeRotation, signMemberEntry, verifyMember } from '../../../lib/sync/keys/rotation';
 
 const me = { id: 'bat', name: 'Batbayar', color: '#1f6feb' };
 const ours: NotebookEntry = {

@@ -12,7 +12,7 @@ import { fromHex, memberKeysItem, notebooksItem, toHex, type NotebookEntry } fro
 import { addRotationRecord, readRotationRecords } from '../../../lib/notebook';
 import {
   makeRotation, signMemberEntry, unwrapSecret, verifyMember, verifyRotation, type MemberKeyPair, type RotationChoice,
-} from '../../../lib/sync/rotation';
+} from '../../../lib/sync/keys/rotation';
 
 const NB = 'nb-attacks';
 

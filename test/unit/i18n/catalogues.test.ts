@@ -132,7 +132,7 @@ describe('examples the panel shows are ones the program reads', () => {
 
 describe('invite problems worded at the UI edge', () => {
   it('every InviteError message the parser makes has a translation, and it is used', async () => {
-    const { parseInvite, inviteErrorText, InviteError } = await import('../../../lib/sync/invite');
+    const { parseInvite, inviteErrorText, InviteError } = await import('../../../lib/sync/keys/invite');
     const mn = await loadCatalogue('mn');
     const { translator } = await import('../../../lib/i18n');
     const tr = translator('mn', mn);

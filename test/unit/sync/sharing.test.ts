@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { claimedMemberIds, isShared } from '../../../lib/sync/sharing';
-import { generateMemberKeys, signMemberEntry } from '../../../lib/sync/rotation';
+import { generateMemberKeys, signMemberEntry } from '../../../lib/sync/keys/rotation';
 
 const base = { meId: 'me', memberIds: [] as string[], livePartners: 0, exchanged: false };
 
