@@ -8,8 +8,7 @@ import { startNotebookSync, type NotebookSync } from '../lib/sync/notebook-sync'
 import type { NotebookSession } from '../lib/sync/local/notebook-session';
 import type { RelayStatus } from '../lib/sync/relay/client';
 import { useStorageItem } from './use-storage-item';
-import { ensureMemberKey, followRotation } from '../lib/ext/rotation';
-import { readMemberEntries, readRotationRecords, subscribeTransactions } from '../lib/notebook';
+import { followRotations } from '../lib/ext/rotation-follower';
 import type { RotationChoice, VerifiedRotation } from '../lib/sync/keys/rotation';
 
 /** The sync state the panel shows. */
@@ -66,7 +65,7 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
     if (!settings || paused === undefined) return;
     let stopped = false;
     let running: NotebookSync | null = null;
-    let unsubscribeRotation = () => {};
+    let stopFollower = () => {};
     // Partners' changes arrive in bursts (typing): collected, and written to storage now and then.
     const exchanges = exchangeRecorder(entry.id);
     void (async () => {
@@ -103,45 +102,24 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
         await images.ready;
         if (!stopped) await s.addImages(images);
       })().catch((e: Error) => !stopped && report(t('sync.imagesNotSynced', { message: e.message })));
-      // Publish this person's signed member entry (again if someone removed it), and follow new
-      // invites partners make (now and later).
-      await ensureMemberKey(session.doc, me.id, me.name);
-      let seen = '';
-      let busy: Promise<void> = Promise.resolve();
-      const follow = () =>
-        (busy = busy.then(async () => {
-          // Only when the records or the member entries changed (not on every keystroke).
-          const mark = JSON.stringify([readRotationRecords(session.doc).map((r) => [r.key, r.value?.length]), readMemberEntries(session.doc).length]);
-          if (stopped || mark === seen) return;
-          seen = mark;
-          await ensureMemberKey(session.doc, me.id, me.name);
-          let asked: RotationChoice | null = null;
-          const r = await followRotation(session.doc, entry.id, me.id, {
-            chosen,
-            onChoice: (c) => (asked = c),
-            onMoved: (rotation, mine) => {
-              // Never silent: the person sees who made the invite they moved to, and who it keeps.
-              if (!mine) setNotice(movedNotice(rotation));
-            },
-            beforeMove: async (rotation) => {
-              if (rotation.by.personId !== me.id) return;
-              // The person who made the new invite leaves the old room last: partners online now and
-              // the relay (for those offline) must receive the record before this panel moves on.
-              await new Promise((ok) => setTimeout(ok, MOVE_DELAY_MS));
-              await s.relay?.flush(10_000).catch(() => {});
-            },
-          });
-          if (stopped) return;
-          setChoice(asked);
-          if (r === 'not-included') report(t('sync.notIncluded'));
-        }).catch((e: Error) => void (!stopped && report(t('sync.inviteNotChecked', { message: e.message })))));
-      // Classified once per transaction (lib/notebook/changes.ts): typing in a note never gets here.
-      unsubscribeRotation = subscribeTransactions(session.doc, (c) => void ((c.members || c.rotations) && follow()));
-      await follow();
+      // Publish this person's signed member entry and follow new invites partners make (now and later).
+      const follower = followRotations(session.doc, entry.id, me, {
+        chosen,
+        onChoice: (c) => !stopped && setChoice(c),
+        onMovedByPartner: (rotation) => !stopped && setNotice(movedNotice(rotation)),
+        onNotIncluded: () => !stopped && report(t('sync.notIncluded')),
+        onError: (e) => !stopped && report(t('sync.inviteNotChecked', { message: e.message })),
+        beforeOwnMove: async () => {
+          await new Promise((ok) => setTimeout(ok, MOVE_DELAY_MS));
+          await s.relay?.flush(10_000).catch(() => {});
+        },
+      });
+      stopFollower = follower.stop;
+      if (stopped) follower.stop();
     })().catch((e: Error) => !stopped && report(t('sync.couldNotStart', { message: e.message })));
     return () => {
       stopped = true;
-      unsubscribeRotation();
+      stopFollower();
       void exchanges.flush();
       setSync(null);
       void running?.stop();

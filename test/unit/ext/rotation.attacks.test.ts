@@ -8,50 +8,12 @@ import { beforeEach, describe, expect, test } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import * as Y from 'yjs';
 import { ensureMemberKey, followRotation, listPeople, rotateSecret } from '../../../lib/ext/rotation';
-import { fromHex, memberKeysItem, notebooksItem, toHex, type NotebookEntry } from '../../../lib/ext/storage';
+import { fromHex, toHex } from '../../../lib/ext/storage';
+import { as, meet, NB, person, secret0, secretOf, type Person } from './people';
 import { addRotationRecord, readRotationRecords } from '../../../lib/notebook';
 import {
   makeRotation, signMemberEntry, unwrapSecret, verifyMember, verifyRotation, type MemberKeyPair, type RotationChoice,
 } from '../../../lib/sync/keys/rotation';
-
-const NB = 'nb-attacks';
-
-/** One person: their own copy of the notebook and their own extension storage. */
-interface Person {
-  id: string;
-  name: string;
-  doc: Y.Doc;
-  keys: unknown;
-  notebooks: NotebookEntry[];
-}
-
-/** Runs `fn` with `p`'s extension storage in place (fakeBrowser has one storage per test). */
-async function as<T>(p: Person, fn: () => Promise<T>): Promise<T> {
-  await memberKeysItem.setValue(p.keys as never);
-  await notebooksItem.setValue(p.notebooks);
-  try {
-    return await fn();
-  } finally {
-    p.keys = await memberKeysItem.getValue();
-    p.notebooks = await notebooksItem.getValue();
-  }
-}
-
-/** Exchanges everything both copies have (a sync in the room both are in). */
-function meet(a: Person, b: Person) {
-  Y.applyUpdate(b.doc, Y.encodeStateAsUpdate(a.doc, Y.encodeStateVector(b.doc)), 'remote');
-  Y.applyUpdate(a.doc, Y.encodeStateAsUpdate(b.doc, Y.encodeStateVector(a.doc)), 'remote');
-}
-
-const secret0 = toHex(new Uint8Array(32).fill(7));
-
-async function person(id: string, name: string): Promise<Person> {
-  const p: Person = { id, name, doc: new Y.Doc(), keys: null, notebooks: [{ id: NB, title: 'Ana & Batbayar', createdAt: 1, lastOpenedAt: 1, secret: secret0 }] };
-  await as(p, () => ensureMemberKey(p.doc, p.id, p.name));
-  return p;
-}
-
-const secretOf = (p: Person) => p.notebooks.find((e) => e.id === NB)!.secret;
 
 let ana: Person, bat: Person, eve: Person;
 beforeEach(async () => {
