@@ -8,12 +8,14 @@ import type { Deps } from './keys';
 import { addTopic, readTopic, readTopics } from './topics';
 import type { Topic } from './types';
 
+/** Where the person is in the panel: the topic open now, and the one they opened last. */
+export interface ClipWhere {
+  openTopicId?: string;
+  recentTopicId?: string;
+}
+
 /** The topic a new clip lands in, or undefined when the notebook has no usable topic. */
-export function chooseClipTopic(
-  topics: readonly Topic[],
-  where: { openTopicId?: string; recentTopicId?: string },
-  now: number,
-): Topic | undefined {
+export function chooseClipTopic(topics: readonly Topic[], where: ClipWhere, now: number): Topic | undefined {
   const live = topics.filter((t) => !t.archived);
   const byId = (id?: string) => (id ? live.find((t) => t.id === id) : undefined);
   // One definition of "current" for the list's badge and the clip default.
@@ -32,7 +34,7 @@ export const UNSORTED_TOPIC = 'Clips to sort';
 export function topicForArrivingClip(
   doc: Y.Doc,
   chosenTopicId: string | undefined,
-  where: { openTopicId?: string; recentTopicId?: string },
+  where: ClipWhere,
   deps: Deps,
 ): Topic {
   const chosen = chosenTopicId ? readTopic(doc, chosenTopicId) : undefined;
