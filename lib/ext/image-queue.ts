@@ -65,7 +65,8 @@ export async function removePendingImages(clipIds: string[]): Promise<void> {
   await tx('readwrite', (s) => void clipIds.forEach((id) => s.delete(id)));
 }
 
-async function putPending(p: PendingImages): Promise<void> {
+/** Leaves a clip's captured images for the panel (dropping entries too old to be filed, bounding the queue). */
+export async function putPendingImages(p: PendingImages): Promise<void> {
   const all = await readPendingImages();
   const old = all.filter((x) => Date.now() - x.at > PENDING_TTL_MS).map((x) => x.clipId);
   await removePendingImages(old);
@@ -119,5 +120,5 @@ export async function queueClipImages(tabId: number, clipId: string, captured: C
   }
   const parsed = parseCapturedImages(result);
   // Hashes are computed again by the panel; here the bytes are only carried.
-  await putPending({ clipId, notebookId, at: Date.now(), images: parsed.images, skipped: parsed.skipped }).catch(() => {});
+  await putPendingImages({ clipId, notebookId, at: Date.now(), images: parsed.images, skipped: parsed.skipped }).catch(() => {});
 }
