@@ -1,4 +1,4 @@
-// `npm test`: installs Debian's Chromium and Firefox ESR if missing, then typechecks, lints, runs unit
+// `npm test`: installs Debian's Chromium and Firefox ESR if missing, then typechecks, lints, checks formatting, runs unit
 // tests, builds both browsers' extensions, lints the Firefox build, and runs the end-to-end tests
 // in real Chromium and Firefox inside a private network namespace (so no WebRTC/ICE traffic can
 // leave this machine).
@@ -44,6 +44,7 @@ const bin = (n) => `node_modules/.bin/${n}`;
 
 step('typecheck', bin('tsc'), ['--noEmit']);
 step('lint (ESLint)', bin('eslint'), ['.']);
+step('format (Prettier check; `npm run format` fixes)', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
 step('unit tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', '--outputFile=test-results/unit.json']);
 count('test-results/unit.json');
 const chromeBuilt = step('build Chrome extension', bin('wxt'), ['build']);
