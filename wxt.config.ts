@@ -19,12 +19,7 @@ export default defineConfig({
     // Asked for only when the person clips from the panel a page the icon was not clicked on.
     optional_host_permissions: ['http://*/*', 'https://*/*'],
     action: { default_title: '__MSG_actionTitle__' },
-    commands: {
-      'clip-page': {
-        suggested_key: { default: 'Alt+Shift+C', mac: 'Alt+Shift+C' },
-        description: '__MSG_clipCommand__',
-      },
-    },
+    commands: { 'clip-page': { suggested_key: { default: 'Alt+Shift+C', mac: 'Alt+Shift+C' }, description: '__MSG_clipCommand__' } },
     ...(browser === 'firefox'
       ? {
           // Firefox's default MV3 policy adds `upgrade-insecure-requests`, which turns ws://
@@ -33,11 +28,7 @@ export default defineConfig({
           // is Chrome's. Everything on the wire is end-to-end encrypted either way.
           content_security_policy: { extension_pages: "script-src 'self'; object-src 'self';" },
           browser_specific_settings: {
-            gecko: {
-              id: 'partner-notebook@example.org',
-              strict_min_version: '140.0',
-              data_collection_permissions: { required: ['none'] },
-            },
+            gecko: { id: 'partner-notebook@example.org', strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
           },
         }
       : {}),

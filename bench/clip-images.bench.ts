@@ -74,7 +74,10 @@ await runBench('clip-images', async (): Promise<BenchResult> => {
           return `<figure><img src="bench-photo-${run}-${i}.jpg" alt="Photo ${i + 1}"><figcaption>Photo ${i + 1} of the open day.</figcaption></figure><p>Paragraph ${i + 1}: readers of every age visited the new shelves, the study rooms and the children's corner, and asked about membership.</p>`;
         })
         .join('\n');
-      writeFileSync(`test-results/generated/bench-photos-${run}.html`, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Open day ${run} in twenty photos</title></head><body><article><h1>Open day ${run} in twenty photos</h1><p>Twenty photos from the open day of the city library, each with a short description.</p>${figures}</article></body></html>`);
+      writeFileSync(
+        `test-results/generated/bench-photos-${run}.html`,
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Open day ${run} in twenty photos</title></head><body><article><h1>Open day ${run} in twenty photos</h1><p>Twenty photos from the open day of the city library, each with a short description.</p>${figures}</article></body></html>`,
+      );
     }
     await gen.close();
 
@@ -94,11 +97,20 @@ await runBench('clip-images', async (): Promise<BenchResult> => {
       const r = (await panel.page.evaluate(
         async ([clipPage, clipCard, expected]) => {
           const dbs = async () => (await indexedDB.databases()).map((d) => d.name ?? '');
-          const open = (name: string) => new Promise<IDBDatabase>((ok, fail) => { const q = indexedDB.open(name); q.onsuccess = () => ok(q.result); q.onerror = () => fail(q.error); });
+          const open = (name: string) =>
+            new Promise<IDBDatabase>((ok, fail) => {
+              const q = indexedDB.open(name);
+              q.onsuccess = () => ok(q.result);
+              q.onerror = () => fail(q.error);
+            });
           const all = async (name: string, store: string) => {
             const db = await open(name);
             try {
-              return await new Promise<unknown[]>((ok, fail) => { const q = db.transaction(store).objectStore(store).getAll(); q.onsuccess = () => ok(q.result); q.onerror = () => fail(q.error); });
+              return await new Promise<unknown[]>((ok, fail) => {
+                const q = db.transaction(store).objectStore(store).getAll();
+                q.onsuccess = () => ok(q.result);
+                q.onerror = () => fail(q.error);
+              });
             } finally {
               db.close();
             }
@@ -123,7 +135,15 @@ await runBench('clip-images', async (): Promise<BenchResult> => {
               if (pending.length && capturedMs < 0) capturedMs = performance.now() - t0;
               if (!pending.length && capturedMs >= 0) {
                 const now = await bytesOf(images ?? (await dbs()).find((n) => n.startsWith('pn-images-'))!);
-                if (now > imagesBefore) return { textMs, capturedMs, imagesMs: performance.now() - t0, imageBytes: now - imagesBefore, notebookBytes: (await bytesOf(notebook)) - notebookBefore, expected };
+                if (now > imagesBefore)
+                  return {
+                    textMs,
+                    capturedMs,
+                    imagesMs: performance.now() - t0,
+                    imageBytes: now - imagesBefore,
+                    notebookBytes: (await bytesOf(notebook)) - notebookBefore,
+                    expected,
+                  };
               }
             }
             if (performance.now() - t0 > 60_000) return { textMs, capturedMs, imagesMs: -1, imageBytes: 0, notebookBytes: 0, expected };
@@ -143,7 +163,9 @@ await runBench('clip-images', async (): Promise<BenchResult> => {
       }
       await panel.page.getByRole('button', { name: '← Back to the topic' }).click();
       rows.push({ ...r, sourceBytes: Math.round(sourceTotal / RUNS), kept });
-      console.error(`run ${run}: text ${Math.round(r.textMs)} ms, images captured in the tab ${Math.round(r.capturedMs)} ms, stored ${Math.round(r.imagesMs)} ms, ${kept} kept, images +${Math.round(r.imageBytes / 1024)} KiB, notebook +${Math.round(r.notebookBytes / 1024)} KiB`);
+      console.error(
+        `run ${run}: text ${Math.round(r.textMs)} ms, images captured in the tab ${Math.round(r.capturedMs)} ms, stored ${Math.round(r.imagesMs)} ms, ${kept} kept, images +${Math.round(r.imageBytes / 1024)} KiB, notebook +${Math.round(r.notebookBytes / 1024)} KiB`,
+      );
     }
   } finally {
     await person.close();
@@ -157,13 +179,44 @@ await runBench('clip-images', async (): Promise<BenchResult> => {
   return {
     bench: 'clip-images',
     figures: [
-      { key: 'clipImages.text.median', label: `Clip a page with ${IMAGES} photos: click → clip shown (text), median of ${rows.length}`, value: text.p50, unit: 'ms' },
-      { key: 'clipImages.stored.median', label: `Clip a page with ${IMAGES} photos: click → all images stored, median of ${rows.length}`, value: images.p50, unit: 'ms', target: { op: '<=', value: 1000 } },
-      { key: 'clipImages.captured.median', label: `Clip a page with ${IMAGES} photos: click → images downloaded, checked and shrunk in the tab, waiting for the panel (median)`, value: captured.p50, unit: 'ms' },
+      {
+        key: 'clipImages.text.median',
+        label: `Clip a page with ${IMAGES} photos: click → clip shown (text), median of ${rows.length}`,
+        value: text.p50,
+        unit: 'ms',
+      },
+      {
+        key: 'clipImages.stored.median',
+        label: `Clip a page with ${IMAGES} photos: click → all images stored, median of ${rows.length}`,
+        value: images.p50,
+        unit: 'ms',
+        target: { op: '<=', value: 1000 },
+      },
+      {
+        key: 'clipImages.captured.median',
+        label: `Clip a page with ${IMAGES} photos: click → images downloaded, checked and shrunk in the tab, waiting for the panel (median)`,
+        value: captured.p50,
+        unit: 'ms',
+      },
       { key: 'clipImages.stored.max', label: `Clip a page with ${IMAGES} photos: click → all images stored, worst`, value: images.max, unit: 'ms' },
-      { key: 'clipImages.kept', label: `Clip a page with ${IMAGES} photos: images kept (of ${IMAGES})`, value: Math.min(...rows.map((r) => r.kept)), unit: 'count' },
-      { key: 'clipImages.bytes', label: `Clip a page with ${IMAGES} photos: images stored per clip (source JPEGs ${Math.round((rows[0]?.sourceBytes ?? 0) / 1024)} KiB)`, value: imageKiB.p50, unit: 'KiB' },
-      { key: 'clipImages.notebookBytes', label: `Clip a page with ${IMAGES} photos: notebook database growth per clip (text and image references)`, value: notebookKiB.p50, unit: 'KiB' },
+      {
+        key: 'clipImages.kept',
+        label: `Clip a page with ${IMAGES} photos: images kept (of ${IMAGES})`,
+        value: Math.min(...rows.map((r) => r.kept)),
+        unit: 'count',
+      },
+      {
+        key: 'clipImages.bytes',
+        label: `Clip a page with ${IMAGES} photos: images stored per clip (source JPEGs ${Math.round((rows[0]?.sourceBytes ?? 0) / 1024)} KiB)`,
+        value: imageKiB.p50,
+        unit: 'KiB',
+      },
+      {
+        key: 'clipImages.notebookBytes',
+        label: `Clip a page with ${IMAGES} photos: notebook database growth per clip (text and image references)`,
+        value: notebookKiB.p50,
+        unit: 'KiB',
+      },
     ],
     details: { method: 'panel performance.now() from the click on Clip this page to the card, and to the images DB grown with the image queue empty', rows },
   };

@@ -71,7 +71,9 @@ async function clipOnce(person: Awaited<ReturnType<typeof launchPerson>>, page: 
 
 await runBench('clip', async (): Promise<BenchResult> => {
   const names = existsSync(sharedPages)
-    ? readdirSync(sharedPages).filter((n) => existsSync(join(sharedPages, n, 'source.html'))).sort()
+    ? readdirSync(sharedPages)
+        .filter((n) => existsSync(join(sharedPages, n, 'source.html')))
+        .sort()
     : [];
   if (!names.length) return { bench: 'clip', figures: [], skipped: `no fixture pages under ${sharedPages}` };
 
@@ -128,7 +130,9 @@ await runBench('clip', async (): Promise<BenchResult> => {
       }
       await page.close().catch(() => {});
       rows.push(row);
-      console.error(`clip ${name.padEnd(22)} ${row.ok ? `${row.coldMs} ms cold, warm ${row.warmMs.join(' / ')} ms, ${row.textKB} KB queued (setup ${JSON.stringify(row.setupMs)})` : `FAILED: ${row.error}`}`);
+      console.error(
+        `clip ${name.padEnd(22)} ${row.ok ? `${row.coldMs} ms cold, warm ${row.warmMs.join(' / ')} ms, ${row.textKB} KB queued (setup ${JSON.stringify(row.setupMs)})` : `FAILED: ${row.error}`}`,
+      );
     }
   } finally {
     await person.close();
@@ -145,12 +149,19 @@ await runBench('clip', async (): Promise<BenchResult> => {
       { key: 'clip.pages', label: `Clip: fixture pages clipped (of ${names.length})`, value: good.length, unit: 'count' },
       { key: 'clip.median', label: 'Clip → stored, first clip of a tab: median', value: cold.p50, unit: 'ms', target: { op: '<=', value: 250 } },
       { key: 'clip.p95', label: 'Clip → stored, first clip of a tab: p95', value: cold.p95, unit: 'ms' },
-      { key: 'clip.worst', label: `Clip → stored, first clip of a tab: worst (${slowest?.page ?? '–'})`, value: cold.max, unit: 'ms', target: { op: '<=', value: 1000 } },
+      {
+        key: 'clip.worst',
+        label: `Clip → stored, first clip of a tab: worst (${slowest?.page ?? '–'})`,
+        value: cold.max,
+        unit: 'ms',
+        target: { op: '<=', value: 1000 },
+      },
       { key: 'clip.warm.median', label: 'Clip → stored, same tab again: median', value: warm.p50, unit: 'ms' },
       { key: 'clip.warm.worst', label: 'Clip → stored, same tab again: worst', value: warm.max, unit: 'ms' },
     ],
     details: {
-      method: 'in-worker performance.now() around partnerNotebook.onCommand(clip-page, tab); activeTab granted by Extensions.triggerAction before (side panel disabled so the press opens none), untimed; queue emptied between clips',
+      method:
+        'in-worker performance.now() around partnerNotebook.onCommand(clip-page, tab); activeTab granted by Extensions.triggerAction before (side panel disabled so the press opens none), untimed; queue emptied between clips',
       fixturePages: names.length,
       outsideRequestsBlocked: blocked,
       pressRetries: rows.filter((r) => r.pressRetries).map((r) => ({ page: r.page, retries: r.pressRetries })),

@@ -19,7 +19,18 @@ import { launchPerson, type Person } from '../test/e2e/harness';
 import { Panel } from '../test/e2e/pages/panel';
 import { startStaticServer } from '../test/e2e/static-server';
 import { startSyncServer, type SyncServer } from '../test/e2e/sync-server';
-import { mergedNotebookBytes, nodeNow, openTopic, poll, presetSettings, runBench, storedNotebookBytes, waitUntil, writeLongArticles, type BenchResult } from './lib/bench-kit';
+import {
+  mergedNotebookBytes,
+  nodeNow,
+  openTopic,
+  poll,
+  presetSettings,
+  runBench,
+  storedNotebookBytes,
+  waitUntil,
+  writeLongArticles,
+  type BenchResult,
+} from './lib/bench-kit';
 
 const TOPIC = 'Proving Our Worth';
 const RECEIVE_TIMEOUT_MS = 60_000;
@@ -42,7 +53,11 @@ await runBench('large-sync', async (): Promise<BenchResult> => {
     await a.welcome('Ana Kaladžija');
     await a.createNotebook('Large sync bench');
     await a.setSyncServer(server.url, { relay: false });
-    await waitUntil('A looking for partners', () => a.syncStatus(), (s) => s === 'Looking for partners…');
+    await waitUntil(
+      'A looking for partners',
+      () => a.syncStatus(),
+      (s) => s === 'Looking for partners…',
+    );
     const code = await a.inviteCode();
     await openTopic(a, TOPIC);
     for (let n = 1; n <= articles.length; n++) {
@@ -50,16 +65,26 @@ await runBench('large-sync', async (): Promise<BenchResult> => {
       await page.goto(`${site.url}${articles[n - 1]}`);
       await ana.clickToolbarButton(page);
       await a.by(T.clipPage).click();
-      await waitUntil(`A's clip ${n}`, () => a.clipTitles(), (t) => t.includes(`Annual report part ${n}`), 30_000);
+      await waitUntil(
+        `A's clip ${n}`,
+        () => a.clipTitles(),
+        (t) => t.includes(`Annual report part ${n}`),
+        30_000,
+      );
       await page.close();
     }
     // y-indexeddb writes asynchronously: wait for the stored size to settle before reading it.
     let storedBytes = 0;
-    await poll(async () => {
-      const prev = storedBytes;
-      storedBytes = await storedNotebookBytes(a.page);
-      return storedBytes > 5_000_000 && storedBytes === prev;
-    }, Boolean, 10_000, 250);
+    await poll(
+      async () => {
+        const prev = storedBytes;
+        storedBytes = await storedNotebookBytes(a.page);
+        return storedBytes > 5_000_000 && storedBytes === prev;
+      },
+      Boolean,
+      10_000,
+      250,
+    );
 
     const documentBytes = await mergedNotebookBytes(a.page);
 
@@ -76,7 +101,12 @@ await runBench('large-sync', async (): Promise<BenchResult> => {
     await topicItem.waitFor({ timeout: RECEIVE_TIMEOUT_MS });
     const topicsShownMs = nodeNow() - t0;
     await openTopic(d, TOPIC);
-    const clips = await poll(() => d.by(T.clipTitle).count(), (n) => n >= articles.length, RECEIVE_TIMEOUT_MS - (nodeNow() - t0), 25);
+    const clips = await poll(
+      () => d.by(T.clipTitle).count(),
+      (n) => n >= articles.length,
+      RECEIVE_TIMEOUT_MS - (nodeNow() - t0),
+      25,
+    );
     const allClipsMs = nodeNow() - t0;
     const status = await d.syncStatus();
 
@@ -84,10 +114,23 @@ await runBench('large-sync', async (): Promise<BenchResult> => {
     return {
       bench: 'large-sync',
       figures: [
-        { key: 'largeSync.allClipsShownMs', label: clips.ok ? `Fresh partner: join → all ${articles.length} clips shown (${(documentBytes / 1e6).toFixed(1)} MB doc)` : `Fresh partner: NOT all clips within ${RECEIVE_TIMEOUT_MS / 1000} s (${clips.value}/${articles.length})`, value: clips.ok ? round(allClipsMs) : null, unit: 'ms', target: { op: '<=', value: 3000 } },
+        {
+          key: 'largeSync.allClipsShownMs',
+          label: clips.ok
+            ? `Fresh partner: join → all ${articles.length} clips shown (${(documentBytes / 1e6).toFixed(1)} MB doc)`
+            : `Fresh partner: NOT all clips within ${RECEIVE_TIMEOUT_MS / 1000} s (${clips.value}/${articles.length})`,
+          value: clips.ok ? round(allClipsMs) : null,
+          unit: 'ms',
+          target: { op: '<=', value: 3000 },
+        },
         { key: 'largeSync.topicsShownMs', label: 'Fresh partner: join → topic list shown', value: round(topicsShownMs), unit: 'ms' },
         { key: 'largeSync.storedOnA', label: 'Notebook stored on A (IndexedDB updates)', value: Math.round(storedBytes / 10_000) / 100, unit: 'MB' },
-        { key: 'largeSync.documentBytes', label: 'Notebook document (merged Yjs update) sent to D', value: Math.round(documentBytes / 10_000) / 100, unit: 'MB' },
+        {
+          key: 'largeSync.documentBytes',
+          label: 'Notebook document (merged Yjs update) sent to D',
+          value: Math.round(documentBytes / 10_000) / 100,
+          unit: 'MB',
+        },
       ],
       details: {
         method: 'Node clock from the Join click to D showing 3 clip titles on the topic page (polled every 25 ms); relay off on A and D',

@@ -23,10 +23,45 @@ const fonts = {
 };
 
 const partners: PartnerProfile[] = [
-  { id: 'ana', name: 'Ana Kaladžija', color: '#c2410c', country: 'Bosnia and Herzegovina', city: 'Sarajevo', timeZone: 'Europe/Sarajevo', libraryName: 'Sarajevo City Library', libraryType: 'public', facts: { founded: 1948, collectionSize: 450_000, registeredUsers: 30_000, staff: 85, yearlyVisits: 210_000 }, website: 'https://library.example.ba', email: 'ana@library.example.ba', social: [] },
-  { id: 'bat', name: 'Батбаяр Дорж', color: '#1f6feb', country: 'Mongolia', city: 'Ulaanbaatar', timeZone: 'Asia/Ulaanbaatar', libraryName: 'Ulaanbaatar City Public Library', libraryType: 'public', facts: { founded: 1921, collectionSize: 1_200_000, registeredUsers: 85_000, staff: 120 }, website: 'https://library.example.mn', email: 'bat@library.example.mn', social: [] },
+  {
+    id: 'ana',
+    name: 'Ana Kaladžija',
+    color: '#c2410c',
+    country: 'Bosnia and Herzegovina',
+    city: 'Sarajevo',
+    timeZone: 'Europe/Sarajevo',
+    libraryName: 'Sarajevo City Library',
+    libraryType: 'public',
+    facts: { founded: 1948, collectionSize: 450_000, registeredUsers: 30_000, staff: 85, yearlyVisits: 210_000 },
+    website: 'https://library.example.ba',
+    email: 'ana@library.example.ba',
+    social: [],
+  },
+  {
+    id: 'bat',
+    name: 'Батбаяр Дорж',
+    color: '#1f6feb',
+    country: 'Mongolia',
+    city: 'Ulaanbaatar',
+    timeZone: 'Asia/Ulaanbaatar',
+    libraryName: 'Ulaanbaatar City Public Library',
+    libraryType: 'public',
+    facts: { founded: 1921, collectionSize: 1_200_000, registeredUsers: 85_000, staff: 120 },
+    website: 'https://library.example.mn',
+    email: 'bat@library.example.mn',
+    social: [],
+  },
 ];
-const topics: Topic[] = Array.from({ length: 12 }, (_, i) => ({ id: `t${i}`, title: `Topic ${i + 1}`, prompt: '', kind: i % 3 ? 'programme' : 'own', order: i, archived: false, createdAt: NOW - 90 * 86_400_000, start: NOW - (90 - 7 * i) * 86_400_000 }));
+const topics: Topic[] = Array.from({ length: 12 }, (_, i) => ({
+  id: `t${i}`,
+  title: `Topic ${i + 1}`,
+  prompt: '',
+  kind: i % 3 ? 'programme' : 'own',
+  order: i,
+  archived: false,
+  createdAt: NOW - 90 * 86_400_000,
+  start: NOW - (90 - 7 * i) * 86_400_000,
+}));
 const notes = Object.fromEntries(topics.map((t) => [t.id, 'We talked about how our libraries serve readers in winter and in summer. '.repeat(20)]));
 const clips: Clip[] = Array.from({ length: 100 }, (_, i) => ({
   id: `c${i}`,
@@ -70,7 +105,13 @@ for (let run = 0; run < RUNS; run++) {
   const [outline, draftMs] = time(() => {
     const o = draftOutline({ info: ctx.info!, partners, topics, clips, notes, now: NOW, channels: ['email'] });
     o.themes = Array.from({ length: 6 }, (_, i) => ({
-      ...proposeTheme({ id: `th${i}`, title: `Theme ${i + 1}`, proposedBy: 'ana', keyPoints: ['One point', 'Another point'], quotes: clips.slice(i * 5, i * 5 + 3).map((c) => quoteFromClip(c)) }),
+      ...proposeTheme({
+        id: `th${i}`,
+        title: `Theme ${i + 1}`,
+        proposedBy: 'ana',
+        keyPoints: ['One point', 'Another point'],
+        quotes: clips.slice(i * 5, i * 5 + 3).map((c) => quoteFromClip(c)),
+      }),
       ...(i < 4 ? { votes: { ana: 'agree', bat: 'agree' } as const } : {}),
     }));
     o.sources.clipIds = clips.map((c) => c.id);

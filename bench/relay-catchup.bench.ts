@@ -39,7 +39,6 @@ function stores() {
   };
 }
 
-
 async function logBytes(dataDir: string): Promise<number> {
   let total = 0;
   const walk = async (dir: string) => {
@@ -60,7 +59,13 @@ async function run(label: string, compaction: boolean): Promise<Row[]> {
   const url = `${server.url}/relay`;
   const keys: NotebookKeys = await deriveKeys(new Uint8Array(32).fill(42));
   const base = (doc: Y.Doc, s: ReturnType<typeof stores>): RelayClientOptions => ({
-    doc, keys, url, WebSocketImpl: WebSocket, ...s, batchMs: 5, maxMessagesPerSecond: Infinity,
+    doc,
+    keys,
+    url,
+    WebSocketImpl: WebSocket,
+    ...s,
+    batchMs: 5,
+    maxMessagesPerSecond: Infinity,
     compactAfterEntries: compaction ? 200 : Number.MAX_SAFE_INTEGER,
     compactAfterBytes: compaction ? 2 * 1024 * 1024 : Number.MAX_SAFE_INTEGER,
     onError: (e) => console.error(`[${label}]`, e.code, e.message),
@@ -87,7 +92,9 @@ async function run(label: string, compaction: boolean): Promise<Row[]> {
   for (let i = 0; i < 600; i++) {
     if (i % 6 === 5) {
       const n = clipsDone.length;
-      const body = Array.from({ length: 800 }, () => words[Math.floor(rand() * words.length)]).join(' ').slice(0, 6000);
+      const body = Array.from({ length: 800 }, () => words[Math.floor(rand() * words.length)])
+        .join(' ')
+        .slice(0, 6000);
       docA.getMap('clips').set(`clip-${n}`, { title: `Clip ${n}`, url: `https://example.org/${n}`, body, capturedAt: 1_700_000_000_000 + n });
       clipsDone.push(n);
     } else {
@@ -115,14 +122,15 @@ async function run(label: string, compaction: boolean): Promise<Row[]> {
       throw new Error(`${scenario}: did not receive the notebook`);
     }
     return {
-      scenario: `${label}: ${scenario}`, catchupMs: Math.round(catchupMs * 10) / 10, entries: st.entriesFetched, bytes: st.bytesReceived,
-      storageAfterCompactionBytes: storage, docEncodedBytes,
+      scenario: `${label}: ${scenario}`,
+      catchupMs: Math.round(catchupMs * 10) / 10,
+      entries: st.entriesFetched,
+      bytes: st.bytesReceived,
+      storageAfterCompactionBytes: storage,
+      docEncodedBytes,
     };
   };
-  const rows = [
-    await catchUp('returning B', docB, storesB),
-    await catchUp('fresh C', new Y.Doc(), stores()),
-  ];
+  const rows = [await catchUp('returning B', docB, storesB), await catchUp('fresh C', new Y.Doc(), stores())];
   await server.close();
   await fsp.rm(dataDir, { recursive: true, force: true });
   console.error(`[${label}] A appended ${aStats.entriesAppended} entries (${aStats.bytesSent} B incl. snapshots), compactions ${aStats.compactions}`);
@@ -131,8 +139,13 @@ async function run(label: string, compaction: boolean): Promise<Row[]> {
 
 const rows = [...(await run('compaction on', true)), ...(await run('compaction off', false))];
 const main = rows[0]!;
-console.log(JSON.stringify({
-  catchupMs: main.catchupMs, entries: main.entries, bytes: main.bytes,
-  storageAfterCompactionBytes: main.storageAfterCompactionBytes, docEncodedBytes: main.docEncodedBytes,
-}));
+console.log(
+  JSON.stringify({
+    catchupMs: main.catchupMs,
+    entries: main.entries,
+    bytes: main.bytes,
+    storageAfterCompactionBytes: main.storageAfterCompactionBytes,
+    docEncodedBytes: main.docEncodedBytes,
+  }),
+);
 console.table(rows);

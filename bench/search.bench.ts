@@ -39,7 +39,23 @@ users nonusers engagement impact evidence worth value stories photos social medi
 mobile bus rural village city district province capital cooperation exchange culture cultural novel novels poetry
 festival festivals award awards grant grants report reports annual strategy policy policies copyright open science
 repository metadata cataloguing classification circulation acquisitions preservation conservation`.split(/\s+/);
-const NAMES = ['Kaladžija', 'Sarajevo', 'Ulaanbaatar', 'Батбаяр', 'Улаанбаатар', 'номын', 'сан', 'Čitaonica', 'knjižnica', 'Đurđa', 'Chicago', 'Kansas', 'Mostar', 'Darkhan', 'Erdenet'];
+const NAMES = [
+  'Kaladžija',
+  'Sarajevo',
+  'Ulaanbaatar',
+  'Батбаяр',
+  'Улаанбаатар',
+  'номын',
+  'сан',
+  'Čitaonica',
+  'knjižnica',
+  'Đurđa',
+  'Chicago',
+  'Kansas',
+  'Mostar',
+  'Darkhan',
+  'Erdenet',
+];
 const WORDS = [...DOMAIN, ...COMMON, ...NAMES];
 // Zipf-like: a few words very common, a long tail of rare ones, like real text.
 const WEIGHTS = WORDS.map((_, i) => 1 / (1 + ((i * 7919) % WORDS.length)) ** 0.9);
@@ -205,7 +221,15 @@ const report = {
   buildMs: round(buildMs),
   heapMB: round((heapAfter - heapBefore) / 1_048_576),
   queries: stats(samples.map((s) => s.ms)),
-  byKind: Object.fromEntries(kinds.map((k) => [k, { ...stats(samples.filter((s) => s.kind === k).map((s) => s.ms)), avgResults: Math.round(samples.filter((s) => s.kind === k).reduce((a, s) => a + s.results, 0) / samples.filter((s) => s.kind === k).length) }])),
+  byKind: Object.fromEntries(
+    kinds.map((k) => [
+      k,
+      {
+        ...stats(samples.filter((s) => s.kind === k).map((s) => s.ms)),
+        avgResults: Math.round(samples.filter((s) => s.kind === k).reduce((a, s) => a + s.results, 0) / samples.filter((s) => s.kind === k).length),
+      },
+    ]),
+  ),
   incremental: { addClipMs: round(addClipMs), noteEditMs: round(noteEditMs), noteRenameMs: round(noteRenameMs), snippetsTop20Ms: round(snippets20Ms) },
   targetP95Ms: 50,
   node: process.version,
@@ -213,10 +237,12 @@ const report = {
 
 console.log(JSON.stringify(report, null, 2));
 console.log('');
-console.log(`Search benchmark — ${CLIPS} clips (${report.corpus.textMB} MB text, avg ${report.corpus.averageClipKB} KB), ${TOPICS} notes of ~${NOTE_WORDS} words`);
-console.log(`Build: ${report.buildMs} ms   heap: ~${report.heapMB} MB${globalThis.gc ? '' : ' (run with --expose-gc for a steadier figure)'}`);
-console.table(
-  Object.fromEntries([['all', report.queries], ...Object.entries(report.byKind)].map(([k, v]) => [k, v])),
+console.log(
+  `Search benchmark — ${CLIPS} clips (${report.corpus.textMB} MB text, avg ${report.corpus.averageClipKB} KB), ${TOPICS} notes of ~${NOTE_WORDS} words`,
 );
-console.log(`Incremental: addClip ${report.incremental.addClipMs} ms, note edit ${report.incremental.noteEditMs} ms, note rename ${report.incremental.noteRenameMs} ms, snippets for top 20 ${report.incremental.snippetsTop20Ms} ms`);
+console.log(`Build: ${report.buildMs} ms   heap: ~${report.heapMB} MB${globalThis.gc ? '' : ' (run with --expose-gc for a steadier figure)'}`);
+console.table(Object.fromEntries([['all', report.queries], ...Object.entries(report.byKind)].map(([k, v]) => [k, v])));
+console.log(
+  `Incremental: addClip ${report.incremental.addClipMs} ms, note edit ${report.incremental.noteEditMs} ms, note rename ${report.incremental.noteRenameMs} ms, snippets for top 20 ${report.incremental.snippetsTop20Ms} ms`,
+);
 console.log(`p95 ${report.queries.p95} ms against a target of ≤ ${report.targetP95Ms} ms.`);

@@ -30,16 +30,19 @@ const num = (name: string, fallback: number) => {
 };
 
 const loadSeconds = Number(process.env.PN_LOAD_SECONDS ?? 60);
-const report = loadSeconds === 0 ? null : await runServerLoad({
-  clients: num('PN_LOAD_CLIENTS', 500),
-  rooms: num('PN_LOAD_ROOMS', 100),
-  durationMs: loadSeconds * 1000,
-  publishIntervalMs: num('PN_LOAD_PUBLISH_MS', 1000),
-  relayClients: num('PN_LOAD_RELAY_CLIENTS', 50),
-  relayIntervalMs: num('PN_LOAD_RELAY_MS', 3000),
-  abuse: process.env.PN_LOAD_ABUSE !== '0',
-  log: (line) => process.stderr.write(`${line}\n`),
-});
+const report =
+  loadSeconds === 0
+    ? null
+    : await runServerLoad({
+        clients: num('PN_LOAD_CLIENTS', 500),
+        rooms: num('PN_LOAD_ROOMS', 100),
+        durationMs: loadSeconds * 1000,
+        publishIntervalMs: num('PN_LOAD_PUBLISH_MS', 1000),
+        relayClients: num('PN_LOAD_RELAY_CLIENTS', 50),
+        relayIntervalMs: num('PN_LOAD_RELAY_MS', 3000),
+        abuse: process.env.PN_LOAD_ABUSE !== '0',
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
 if (report) process.stdout.write(`${JSON.stringify({ bench: 'server-load', ...report })}\n\n${formatReport(report)}\n`);
 
 const starveSeconds = Number(process.env.PN_STARVE_SECONDS ?? 10);

@@ -82,12 +82,32 @@ const rows: [string, string, string][] = [
   ['', 'one process, embedded', 'two processes, PG + Redis'],
   ['signaling messages/s published', String(result.single.signalingPublishedPerSecond), String(result.cluster.signalingPublishedPerSecond)],
   ['signaling deliveries/s', String(result.single.signalingDeliveredPerSecond), String(result.cluster.signalingDeliveredPerSecond)],
-  ['signaling p50 / p95 latency', `${result.single.signalingP50Ms} / ${result.single.signalingP95Ms} ms`, `${result.cluster.signalingP50Ms} / ${result.cluster.signalingP95Ms} ms`],
-  ['signaling lost / duplicates', `${result.single.signalingLost} / ${result.single.signalingDuplicates}`, `${result.cluster.signalingLost} / ${result.cluster.signalingDuplicates}`],
+  [
+    'signaling p50 / p95 latency',
+    `${result.single.signalingP50Ms} / ${result.single.signalingP95Ms} ms`,
+    `${result.cluster.signalingP50Ms} / ${result.cluster.signalingP95Ms} ms`,
+  ],
+  [
+    'signaling lost / duplicates',
+    `${result.single.signalingLost} / ${result.single.signalingDuplicates}`,
+    `${result.cluster.signalingLost} / ${result.cluster.signalingDuplicates}`,
+  ],
   ['relay appends acked/s', String(result.single.relayAckedPerSecond), String(result.cluster.relayAckedPerSecond)],
-  ['relay ack p50 / p95 latency', `${result.single.relayAckP50Ms} / ${result.single.relayAckP95Ms} ms`, `${result.cluster.relayAckP50Ms} / ${result.cluster.relayAckP95Ms} ms`],
-  ['relay push p50 / p95 latency', `${result.single.relayPushP50Ms} / ${result.single.relayPushP95Ms} ms`, `${result.cluster.relayPushP50Ms} / ${result.cluster.relayPushP95Ms} ms`],
-  ['relay failed / pushes lost', `${result.single.relayFailed} / ${result.single.relayPushesLost}`, `${result.cluster.relayFailed} / ${result.cluster.relayPushesLost}`],
+  [
+    'relay ack p50 / p95 latency',
+    `${result.single.relayAckP50Ms} / ${result.single.relayAckP95Ms} ms`,
+    `${result.cluster.relayAckP50Ms} / ${result.cluster.relayAckP95Ms} ms`,
+  ],
+  [
+    'relay push p50 / p95 latency',
+    `${result.single.relayPushP50Ms} / ${result.single.relayPushP95Ms} ms`,
+    `${result.cluster.relayPushP50Ms} / ${result.cluster.relayPushP95Ms} ms`,
+  ],
+  [
+    'relay failed / pushes lost',
+    `${result.single.relayFailed} / ${result.single.relayPushesLost}`,
+    `${result.cluster.relayFailed} / ${result.cluster.relayPushesLost}`,
+  ],
   ['server RSS max (all processes)', `${result.single.serverRssMaxMiB} MiB`, `${result.cluster.serverRssMaxMiB} MiB`],
 ];
 const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));

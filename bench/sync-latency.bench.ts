@@ -48,7 +48,8 @@ async function installArrivalObserver(page: Page) {
       if (!el) return 0;
       let n = 0;
       const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT, {
-        acceptNode: (t) => ((t.parentElement?.closest('.collaboration-carets__caret, .collaboration-carets__selection') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT)),
+        acceptNode: (t) =>
+          t.parentElement?.closest('.collaboration-carets__caret, .collaboration-carets__selection') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
       });
       while (walk.nextNode()) n += walk.currentNode.nodeValue!.length;
       return n;
@@ -99,23 +100,43 @@ await runBench('sync-latency', async (): Promise<BenchResult> => {
     await a.welcome('Ana Kaladžija');
     await a.createNotebook('Latency bench');
     await a.setSyncServer(url, { relay: false });
-    await waitUntil('A looking for partners', () => a.syncStatus(), (s) => s === 'Looking for partners…');
+    await waitUntil(
+      'A looking for partners',
+      () => a.syncStatus(),
+      (s) => s === 'Looking for partners…',
+    );
     const code = await a.inviteCode();
 
     const b = new Panel(await bat.openPanel());
     await b.welcome('Батбаяр Дорж');
     await presetSettings(bat.worker, url, false);
     await b.joinWith(code);
-    await waitUntil('B to receive the topics', () => b.topicTitles(), (t) => t.length === 7);
-    await waitUntil('B connected', () => b.syncStatus(), (s) => s.startsWith('Connected with'));
-    await waitUntil('A connected', () => a.syncStatus(), (s) => s.startsWith('Connected with'));
+    await waitUntil(
+      'B to receive the topics',
+      () => b.topicTitles(),
+      (t) => t.length === 7,
+    );
+    await waitUntil(
+      'B connected',
+      () => b.syncStatus(),
+      (s) => s.startsWith('Connected with'),
+    );
+    await waitUntil(
+      'A connected',
+      () => a.syncStatus(),
+      (s) => s.startsWith('Connected with'),
+    );
 
     await openTopic(a, TOPIC);
     await openTopic(b, TOPIC);
     await a.editor.click();
     // A first word, untimed: the first edit also creates the paragraph and both carets.
     await a.page.keyboard.type('Warm ', { delay: 20 });
-    await waitUntil('the warm-up text on B', () => b.noteText(), (t) => t.includes('Warm'));
+    await waitUntil(
+      'the warm-up text on B',
+      () => b.noteText(),
+      (t) => t.includes('Warm'),
+    );
     await b.page.waitForTimeout(300);
 
     let waiter: { n: number; done: () => void } | undefined;
@@ -169,18 +190,32 @@ await runBench('sync-latency', async (): Promise<BenchResult> => {
         { key: 'sync.keystroke.p50', label: 'Keystroke → partner DOM (WebRTC): p50', value: s.p50, unit: 'ms' },
         { key: 'sync.keystroke.p95', label: 'Keystroke → partner DOM (WebRTC): p95', value: s.p95, unit: 'ms', target: { op: '<=', value: 50 } },
         { key: 'sync.keystroke.max', label: 'Keystroke → partner DOM (WebRTC): max', value: s.max, unit: 'ms' },
-        { key: 'sync.keystroke.measured', label: `Keystrokes measured (of ${CHARS}; not arrived in ${ARRIVAL_TIMEOUT_MS / 1000} s: ${lost.length})`, value: latency.length, unit: 'count' },
+        {
+          key: 'sync.keystroke.measured',
+          label: `Keystrokes measured (of ${CHARS}; not arrived in ${ARRIVAL_TIMEOUT_MS / 1000} s: ${lost.length})`,
+          value: latency.length,
+          unit: 'count',
+        },
         { key: 'sync.keystroke.viaNode.p95', label: 'Cross-check, Node clock incl. 2 DevTools hops: p95', value: stats(viaNode).p95, unit: 'ms' },
       ],
       details: {
-        method: 'A keydown (capture) and B MutationObserver timestamps, each page clock mapped to the Node clock by min-RTT offset estimation before and after typing',
+        method:
+          'A keydown (capture) and B MutationObserver timestamps, each page clock mapped to the Node clock by min-RTT offset estimation before and after typing',
         charsTyped: CHARS,
         gapMs: GAP_MS,
         lost,
         latency: s,
         uncorrectedEpochDifference: stats(uncorrected),
         viaNodeClock: stats(viaNode),
-        clock: { before, after, usedOffsetA: offA, usedOffsetB: offB, maxErrorMs: clockErr, driftA: after.a.offsetMs - before.a.offsetMs, driftB: after.b.offsetMs - before.b.offsetMs },
+        clock: {
+          before,
+          after,
+          usedOffsetA: offA,
+          usedOffsetB: offB,
+          maxErrorMs: clockErr,
+          driftA: after.a.offsetMs - before.a.offsetMs,
+          driftB: after.b.offsetMs - before.b.offsetMs,
+        },
         notesIdentical: finalSame,
         samplesMs: latency.map((x) => Math.round(x * 100) / 100),
       },

@@ -58,7 +58,8 @@ export function App() {
     return (
       <main className="page">
         <button type="button" className="link-button" onClick={() => setMode(notebooks.length ? 'manage' : 'new')}>
-          {t('app.back')}</button>
+          {t('app.back')}
+        </button>
         <h1>{t('app.restoreANotebook')}</h1>
         <RestoreBackup standalone notebooks={notebooks} onOpen={(id) => void markOpened(id).then(() => setMode('notebook'))} />
       </main>
@@ -67,11 +68,18 @@ export function App() {
   if (notebooks.length === 0 || mode === 'new') {
     return (
       <>
-        <NewNotebookForm first={notebooks.length === 0} busy={busy} onCreate={create} onCancel={notebooks.length ? () => setMode('notebook') : undefined} onJoin={() => setMode('join')} />
+        <NewNotebookForm
+          first={notebooks.length === 0}
+          busy={busy}
+          onCreate={create}
+          onCancel={notebooks.length ? () => setMode('notebook') : undefined}
+          onJoin={() => setMode('join')}
+        />
         <p className="page restore-start">
           {t('app.haveABackupFile')}{' '}
           <button type="button" className="link-button" data-testid={T.restoreStart} onClick={() => setMode('restore')}>
-            {t('app.restoreANotebookFrom')}</button>
+            {t('app.restoreANotebookFrom')}
+          </button>
         </p>
         {error && (
           <p className="alert" role="alert">
@@ -94,13 +102,6 @@ export function App() {
   }
   const entry = notebooks.find((n) => n.id === activeId) ?? [...notebooks].sort((a, b) => b.lastOpenedAt - a.lastOpenedAt)[0]!;
   return (
-    <NotebookScreen
-      key={entry.id}
-      entry={entry}
-      notebooks={notebooks}
-      me={me}
-      onSwitch={(id) => void markOpened(id)}
-      onManage={() => setMode('manage')}
-    />
+    <NotebookScreen key={entry.id} entry={entry} notebooks={notebooks} me={me} onSwitch={(id) => void markOpened(id)} onManage={() => setMode('manage')} />
   );
 }

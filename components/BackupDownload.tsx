@@ -4,7 +4,6 @@ import { formatBytes, saveFile } from './download';
 import { T } from './test-ids';
 import { useT } from './i18n';
 
-
 /**
  * "Download backup…" for one notebook: the button, and when opened the choice of including the
  * invite secret (off unless the person ticks it: such a file is as sensitive as an invite).
@@ -42,18 +41,33 @@ export function BackupDownload(props: { entry: NotebookEntry }) {
 
   return (
     <>
-      <button type="button" data-testid={T.backupOpen} aria-label={t('backupDownload.downloadBackupOfTitle', { title: title })} aria-expanded={open} onClick={() => setOpen(!open)}>
-        {t('backupDownload.downloadBackup')}</button>
+      <button
+        type="button"
+        data-testid={T.backupOpen}
+        aria-label={t('backupDownload.downloadBackupOfTitle', { title: title })}
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+      >
+        {t('backupDownload.downloadBackup')}
+      </button>
       {open && (
         <div className="backup-options">
           <p className="muted">{t('backupDownload.oneFileWithEverything', { title })}</p>
           <label className="row" htmlFor={`${id}-secret`}>
-            <input id={`${id}-secret`} type="checkbox" data-testid={T.backupSecret} checked={withSecret} onChange={(e) => setWithSecret(e.target.checked)} disabled={!props.entry.secret} />
+            <input
+              id={`${id}-secret`}
+              type="checkbox"
+              data-testid={T.backupSecret}
+              checked={withSecret}
+              onChange={(e) => setWithSecret(e.target.checked)}
+              disabled={!props.entry.secret}
+            />
             <span>{t('backupDownload.includeTheInviteSecret')}</span>
           </label>
           <p className="muted">{withSecret ? t('backupDownload.anyoneWhoHasThis') : t('backupDownload.withoutItARestored')}</p>
           <button type="button" className="primary" data-testid={T.backupDownload} onClick={() => void download()} disabled={busy}>
-            {t('backupDownload.download')}</button>
+            {t('backupDownload.download')}
+          </button>
           <p role="status" className="muted" data-testid={T.backupStatus}>
             {status}
           </p>

@@ -11,7 +11,6 @@ import type { ArrivedClip } from './use-clip-queue';
 import { useStorageItem } from './use-storage-item';
 import { fill, useT } from './i18n';
 
-
 /**
  * "Clip this page" into a chosen topic, the result in words, and any problems with clips taken
  * while the panel was closed (each with the offer to save the link instead).
@@ -76,8 +75,16 @@ export function ClipBar(props: {
           {busy ? t('clipBar.clipping') : t('clipBar.clipThisPage')}
         </button>
         <label htmlFor="clip-topic" className="sr-only">
-          {t('clipBar.topicForNewClips')}</label>
-        <select id="clip-topic" className="grow" value={topicId ?? ''} onChange={(e) => setChosen(e.target.value)} data-testid={T.clipTopic} aria-label={t('clipBar.topicForNewClips')}>
+          {t('clipBar.topicForNewClips')}
+        </label>
+        <select
+          id="clip-topic"
+          className="grow"
+          value={topicId ?? ''}
+          onChange={(e) => setChosen(e.target.value)}
+          data-testid={T.clipTopic}
+          aria-label={t('clipBar.topicForNewClips')}
+        >
           {live.map((tp) => (
             <option key={tp.id} value={tp.id}>
               {t('clipBar.into', { title: tp.title })}
@@ -109,11 +116,13 @@ export function ClipBar(props: {
               // The request must be the first call in the click: Firefox refuses it after an await.
               onClick={() => void requestPageAccess().then((granted) => (granted ? clip() : undefined))}
             >
-              {t('clipBar.allowPartnerNotebookTo')}</button>
+              {t('clipBar.allowPartnerNotebookTo')}
+            </button>
           )}
           {failure.reason !== 'no-access' && failure.url && (
             <button type="button" onClick={() => void saveLink(failure.url!, failure.title)} data-testid={T.saveLinkInstead}>
-              {t('clipBar.saveTheLink', { title: failure.title || failure.url })}</button>
+              {t('clipBar.saveTheLink', { title: failure.title || failure.url })}
+            </button>
           )}
           {failure.reason === 'restricted' && !failure.url && <LinkForm onSave={(url, title) => saveLink(url, title)} />}
         </div>
@@ -126,10 +135,12 @@ export function ClipBar(props: {
           <div className="row wrap">
             {n.url && (
               <button type="button" onClick={() => void saveLink(n.url!, n.title, n.id)} data-testid={T.saveLinkInstead}>
-                {t('clipBar.saveTheLinkInstead')}</button>
+                {t('clipBar.saveTheLinkInstead')}
+              </button>
             )}
             <button type="button" onClick={() => void dismissNotice(n.id)}>
-              {t('clipBar.dismiss')}</button>
+              {t('clipBar.dismiss')}
+            </button>
           </div>
         </div>
       ))}
@@ -161,7 +172,14 @@ function LinkForm(props: { onSave(url: string, title: string): Promise<void> }) 
     >
       <p className="small">{t('clipBar.youCanStillSave')}</p>
       <label htmlFor="manual-link-url">{t('clipBar.pageAddress')}</label>
-      <input id="manual-link-url" type="url" value={url} placeholder={t('clipBar.https')} onChange={(e) => (setUrl(e.target.value), setError(''))} aria-invalid={!!error} />
+      <input
+        id="manual-link-url"
+        type="url"
+        value={url}
+        placeholder={t('clipBar.https')}
+        onChange={(e) => (setUrl(e.target.value), setError(''))}
+        aria-invalid={!!error}
+      />
       <label htmlFor="manual-link-title">{t('clipBar.titleOptional')}</label>
       <input id="manual-link-title" value={title} maxLength={300} onChange={(e) => setTitle(e.target.value)} />
       {error && (
@@ -170,7 +188,8 @@ function LinkForm(props: { onSave(url: string, title: string): Promise<void> }) 
         </p>
       )}
       <button type="submit" data-testid={T.saveLinkInstead}>
-        {t('clipBar.saveTheLink2')}</button>
+        {t('clipBar.saveTheLink2')}
+      </button>
     </form>
   );
 }

@@ -16,7 +16,6 @@ import { siteOf } from '../lib/clip/images';
 // Only PDF cards use it, and only when asked: kept out of the panel's startup bundle.
 const PdfPassageFinder = lazy(() => Promise.all([import('./PdfPassageFinder'), allMessages()]).then(([m]) => ({ default: m.PdfPassageFinder })));
 
-
 // One formatter for all cards: building one per call costs ~0.3 ms, per card, per render.
 
 /** How long ago, in plain words. */
@@ -31,10 +30,12 @@ export function timeAgo(ms: number, now = Date.now()): string {
 }
 
 /** One clip in its topic: what it is, who clipped it, and what can be done with it. */
-export const ClipCard = memo(ClipCardView, (a, b) =>
-  // The callbacks only close over the clip's id and stable setters: a re-render is needed only
-  // when what the card shows changes (not on every keystroke in the note next to it).
-  a.doc === b.doc && a.clip === b.clip && a.topics === b.topics,
+export const ClipCard = memo(
+  ClipCardView,
+  (a, b) =>
+    // The callbacks only close over the clip's id and stable setters: a re-render is needed only
+    // when what the card shows changes (not on every keystroke in the note next to it).
+    a.doc === b.doc && a.clip === b.clip && a.topics === b.topics,
 );
 
 function ClipCardView(props: {
@@ -65,7 +66,11 @@ function ClipCardView(props: {
   return (
     <article className="card clip" data-testid={T.clipCard} aria-labelledby={headingId}>
       <div className="clip-head">
-        {favicon ? <img src={favicon} alt="" width={16} height={16} className="favicon" referrerPolicy="no-referrer" /> : <span className="favicon" aria-hidden="true" />}
+        {favicon ? (
+          <img src={favicon} alt="" width={16} height={16} className="favicon" referrerPolicy="no-referrer" />
+        ) : (
+          <span className="favicon" aria-hidden="true" />
+        )}
         <div className="grow">
           <h3 id={headingId} className="clip-title" data-testid={T.clipTitle}>
             {c.title}
@@ -77,7 +82,11 @@ function ClipCardView(props: {
           </p>
         </div>
       </div>
-      {c.kind === 'selection' && c.text ? <blockquote className="clip-quote">{c.text.slice(0, 400)}</blockquote> : c.excerpt ? <p className="clip-excerpt">{c.excerpt.slice(0, 300)}</p> : null}
+      {c.kind === 'selection' && c.text ? (
+        <blockquote className="clip-quote">{c.text.slice(0, 400)}</blockquote>
+      ) : c.excerpt ? (
+        <p className="clip-excerpt">{c.excerpt.slice(0, 300)}</p>
+      ) : null}
       {c.kind === 'selection' && <NotFoundNote clipId={clip.id} />}
       {c.truncated && <p className="muted small">{t('clipCard.thisPageWasVery')}</p>}
       {clip.tags.length > 0 && (
@@ -95,24 +104,42 @@ function ClipCardView(props: {
       {clip.comment && !editing && <p className="comment">💬 {clip.comment}</p>}
       <div className="row wrap clip-actions">
         <button type="button" onClick={props.onRead} data-testid={T.clipRead}>
-          {t('clipCard.read')}</button>
+          {t('clipCard.read')}
+        </button>
         {original && (
           <a href={original} target="_blank" rel="noopener noreferrer">
-            {t('clipCard.original')}</a>
+            {t('clipCard.original')}
+          </a>
         )}
         {isPdf ? (
           <button type="button" onClick={() => setFinding((f) => !f)} aria-expanded={finding} data-testid={T.clipQuote} title={t('clipCard.findAPassageIn')}>
-            {t('clipCard.quoteInNote')}</button>
+            {t('clipCard.quoteInNote')}
+          </button>
         ) : (
           <button type="button" onClick={props.onQuote} data-testid={T.clipQuote} title={t('clipCard.insertAQuoteWith')}>
-            {t('clipCard.quoteInNote2')}</button>
+            {t('clipCard.quoteInNote2')}
+          </button>
         )}
         <button type="button" onClick={() => setEditing((e) => !e)} aria-expanded={editing}>
-          {t('clipCard.tagCommentMove')}</button>
+          {t('clipCard.tagCommentMove')}
+        </button>
         {c.kind === 'selection' && original && <ShowOnPage url={original} />}
-        <ClipPosterActions doc={doc} clip={clip} passage={passage ? { text: passage.text, pages: passage.lastPage > passage.page ? `${passage.page}–${passage.lastPage}` : String(passage.page) } : undefined} />
-        <button type="button" className="danger-text" onClick={props.onDelete} data-testid={T.clipDelete} aria-label={t('clipCard.deleteClipTitle', { title: c.title })}>
-          {t('clipCard.delete')}</button>
+        <ClipPosterActions
+          doc={doc}
+          clip={clip}
+          passage={
+            passage ? { text: passage.text, pages: passage.lastPage > passage.page ? `${passage.page}–${passage.lastPage}` : String(passage.page) } : undefined
+          }
+        />
+        <button
+          type="button"
+          className="danger-text"
+          onClick={props.onDelete}
+          data-testid={T.clipDelete}
+          aria-label={t('clipCard.deleteClipTitle', { title: c.title })}
+        >
+          {t('clipCard.delete')}
+        </button>
       </div>
       {finding && isPdf && (
         <Suspense fallback={<p role="status">{t('clipCard.loading')}</p>}>
@@ -130,12 +157,27 @@ function ClipCardView(props: {
             }}
           >
             <label htmlFor={`tag-${clip.id}`} className="sr-only">
-              {t('clipCard.addATag')}</label>
-            <input id={`tag-${clip.id}`} list="all-tags" placeholder={t('clipCard.addATagE')} value={tag} maxLength={40} onChange={(e) => setTag(e.target.value)} data-testid={T.clipTagInput} />
+              {t('clipCard.addATag')}
+            </label>
+            <input
+              id={`tag-${clip.id}`}
+              list="all-tags"
+              placeholder={t('clipCard.addATagE')}
+              value={tag}
+              maxLength={40}
+              onChange={(e) => setTag(e.target.value)}
+              data-testid={T.clipTagInput}
+            />
             <button type="submit">{t('clipCard.addTag')}</button>
           </form>
           <label htmlFor={`comment-${clip.id}`}>{t('clipCard.comment')}</label>
-          <textarea id={`comment-${clip.id}`} rows={2} defaultValue={clip.comment} onBlur={(e) => setClipComment(doc, clip.id, e.target.value)} data-testid={T.clipComment} />
+          <textarea
+            id={`comment-${clip.id}`}
+            rows={2}
+            defaultValue={clip.comment}
+            onBlur={(e) => setClipComment(doc, clip.id, e.target.value)}
+            data-testid={T.clipComment}
+          />
           <label htmlFor={`move-${clip.id}`}>{t('clipCard.topic')}</label>
           <select id={`move-${clip.id}`} value={clip.topicId} onChange={(e) => moveClip(doc, clip.id, e.target.value)} data-testid={T.clipMove}>
             {props.topics
@@ -171,10 +213,12 @@ function ShowOnPage(props: { url: string }) {
           if (ok) await openPage(props.url);
         }}
       >
-        {t('clipCard.showOnThePage')}</button>
+        {t('clipCard.showOnThePage')}
+      </button>
       {refused && (
         <p className="small" role="status">
-          {t('clipCard.withoutYourPermissionFor')}</p>
+          {t('clipCard.withoutYourPermissionFor')}
+        </p>
       )}
     </>
   );
@@ -188,6 +232,7 @@ function NotFoundNote(props: { clipId: string }) {
   if (!miss) return null;
   return (
     <p className="muted small" data-testid={T.clipHighlightNote}>
-      {t('clipCard.notFoundOnThe', { when: timeAgo(miss.at) })}</p>
+      {t('clipCard.notFoundOnThe', { when: timeAgo(miss.at) })}
+    </p>
   );
 }

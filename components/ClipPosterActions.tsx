@@ -16,9 +16,17 @@ export function ClipPosterActions(props: { doc: Y.Doc; clip: Clip; passage?: { t
   const quote = quoteFromClip(props.clip, 300, props.passage);
   return (
     <>
-      <ProposeTheme doc={props.doc} label={t('clipPosterActions.proposeAsTheme')} getTitle={() => props.clip.captured.title} from={{ kind: 'clip', id: props.clip.id }} quotes={quote.text ? [quote] : []} testId={T.clipProposeTheme} />
+      <ProposeTheme
+        doc={props.doc}
+        label={t('clipPosterActions.proposeAsTheme')}
+        getTitle={() => props.clip.captured.title}
+        from={{ kind: 'clip', id: props.clip.id }}
+        quotes={quote.text ? [quote] : []}
+        testId={T.clipProposeTheme}
+      />
       <button type="button" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid={T.clipAddToPoster}>
-        {t('clipPosterActions.addToPoster')}</button>
+        {t('clipPosterActions.addToPoster')}
+      </button>
       {open && <AddToPoster doc={props.doc} clip={props.clip} passage={props.passage} onDone={() => setOpen(false)} />}
     </>
   );
@@ -41,7 +49,8 @@ function AddToPoster(props: { doc: Y.Doc; clip: Clip; passage?: { text: string; 
       {themes.length > 0 ? (
         <div className="row wrap">
           <label htmlFor={selectId} className="sr-only">
-            {t('clipPosterActions.theme')}</label>
+            {t('clipPosterActions.theme')}
+          </label>
           <select id={selectId} value={themeId} onChange={(e) => setThemeId(e.target.value)} data-testid={T.clipPosterTheme} className="grow">
             {themes.map((th) => (
               <option key={th.id} value={th.id}>
@@ -63,7 +72,8 @@ function AddToPoster(props: { doc: Y.Doc; clip: Clip; passage?: { text: string; 
               }
             }}
           >
-            {t('clipPosterActions.addQuoteToTheme')}</button>
+            {t('clipPosterActions.addQuoteToTheme')}
+          </button>
         </div>
       ) : (
         <p className="muted small">{t('clipPosterActions.noThemeYetPropose')}</p>
@@ -77,7 +87,8 @@ function AddToPoster(props: { doc: Y.Doc; clip: Clip; passage?: { text: string; 
           setMessage(t('clipPosterActions.addedToThePoster'));
         }}
       >
-        {t('clipPosterActions.onlyAddToSources')}</button>
+        {t('clipPosterActions.onlyAddToSources')}
+      </button>
       <p role="status" className="small">
         {message}
       </p>

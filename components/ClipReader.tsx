@@ -31,10 +31,12 @@ export function ClipReader(props: { clip: Clip; onClose(): void }) {
     <section className="reader" aria-label={t('clipReader.readingTitle', { title: c.title })} data-testid={T.clipReader}>
       <div className="row wrap">
         <button type="button" ref={closeRef} onClick={props.onClose}>
-          {t('clipReader.backToTheTopic')}</button>
+          {t('clipReader.backToTheTopic')}
+        </button>
         {original && (
           <a className="grow" href={original} target="_blank" rel="noopener noreferrer">
-            {t('clipReader.openTheOriginalPage')}</a>
+            {t('clipReader.openTheOriginalPage')}
+          </a>
         )}
       </div>
       {site && (missing || remote) && (
@@ -61,7 +63,13 @@ export function ClipReader(props: { clip: Clip; onClose(): void }) {
         <p role="status">{t('clipReader.loadingPictures')}</p>
       ) : (
         /* No allow-scripts, no allow-same-origin: even a sanitiser bug could not run code here. */
-        <iframe title={c.title} className="reader-frame" sandbox="allow-popups allow-popups-to-escape-sandbox" srcDoc={srcDoc} data-testid={T.clipReaderFrame} />
+        <iframe
+          title={c.title}
+          className="reader-frame"
+          sandbox="allow-popups allow-popups-to-escape-sandbox"
+          srcDoc={srcDoc}
+          data-testid={T.clipReaderFrame}
+        />
       )}
     </section>
   );

@@ -3,14 +3,7 @@ import { T } from './test-ids';
 import { useT } from './i18n';
 
 /** A modal yes/no question (native <dialog>: focus is trapped and Escape cancels). */
-export function ConfirmDialog(props: {
-  title: string;
-  body: string;
-  confirmLabel: string;
-  danger?: boolean;
-  onConfirm(): void;
-  onCancel(): void;
-}) {
+export function ConfirmDialog(props: { title: string; body: string; confirmLabel: string; danger?: boolean; onConfirm(): void; onCancel(): void }) {
   const t = useT();
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -33,7 +26,8 @@ export function ConfirmDialog(props: {
       <p id="confirm-body">{props.body}</p>
       <div className="row end">
         <button type="button" onClick={props.onCancel} autoFocus>
-          {t('confirmDialog.cancel')}</button>
+          {t('confirmDialog.cancel')}
+        </button>
         <button type="button" className={props.danger ? 'danger' : 'primary'} onClick={props.onConfirm} data-testid={T.confirmYes}>
           {props.confirmLabel}
         </button>

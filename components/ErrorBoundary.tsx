@@ -21,7 +21,8 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, { error: E
           <pre>{this.state.error.message}</pre>
         </details>
         <button type="button" className="primary" onClick={() => location.reload()}>
-          {t('errorBoundary.reloadThePanel')}</button>
+          {t('errorBoundary.reloadThePanel')}
+        </button>
       </div>
     );
   }

@@ -71,7 +71,8 @@ export function GoodTimes(props: { partners: PartnerProfile[] }) {
           {problems.map((p) => (
             <li key={p.name}>
               {p.timeZone ? t('goodTimes.unknownZone', { name: p.name, zone: p.timeZone }) : t('goodTimes.noZone', { name: p.name })}{' '}
-              {t('goodTimes.fixChooseATime', { name: p.name })}</li>
+              {t('goodTimes.fixChooseATime', { name: p.name })}
+            </li>
           ))}
         </ul>
       )}
@@ -81,13 +82,11 @@ export function GoodTimes(props: { partners: PartnerProfile[] }) {
         <p>{t('goodTimes.inTheComingDays')}</p>
       ) : (
         <>
-          <p className="muted small">
-            {t('goodTimes.theComingDaysWhen', { zone: me })}</p>
+          <p className="muted small">{t('goodTimes.theComingDaysWhen', { zone: me })}</p>
           <ol className="plain talk-times" data-testid={T.talkTimes}>
             {intervals.map((i) => (
               <li key={i.start} data-start={i.start} data-end={i.end} data-testid={T.talkTime}>
-                <span className="talk-mine">{spanIn(me, i)}</span>{' '}
-                <span className="muted small">({Math.round(i.minutes / 6) / 10} h)</span>
+                <span className="talk-mine">{spanIn(me, i)}</span> <span className="muted small">({Math.round(i.minutes / 6) / 10} h)</span>
                 <ul className="plain talk-theirs small">
                   {zones.map((p) => (
                     <li key={p.id} data-zone={p.timeZone}>

@@ -14,16 +14,17 @@ export function HighlightSettings() {
       <h2 id="highlight-settings-heading">{t('highlightSettings.highlightsOnWebPages')}</h2>
       <label className="row">
         <input type="checkbox" checked={s.enabled !== false} onChange={(e) => void setHighlightsEnabled(e.target.checked)} data-testid={T.highlightEnabled} />
-        {t('highlightSettings.showThePassagesWe')}</label>
-      <p className="small muted">
-        {t('highlightSettings.highlightsShowOnSites')}</p>
+        {t('highlightSettings.showThePassagesWe')}
+      </label>
+      <p className="small muted">{t('highlightSettings.highlightsShowOnSites')}</p>
       {sites.length > 0 ? (
         <ul className="plain" aria-label={t('highlightSettings.sitesWithHighlights')}>
           {sites.map((site) => (
             <li key={site} className="row">
               <span className="grow">{site.replace(/^https?:\/\//, '')}</span>
               <button type="button" onClick={() => void removeHighlightSite(site)} aria-label={t('highlightSettings.stopHighlightsOnSite', { site: site })}>
-                {t('highlightSettings.stop')}</button>
+                {t('highlightSettings.stop')}
+              </button>
             </li>
           ))}
         </ul>

@@ -10,7 +10,6 @@ import { T } from './test-ids';
 import { useT } from './i18n';
 import { date, t } from '../lib/i18n';
 
-
 const when = (ms: number) => date(ms, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 
 /** Why a version was kept, in words. */
@@ -127,7 +126,8 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
       <section aria-busy="true">
         <p role="status">{t('historyPage.openingHistory')}</p>
         <button type="button" onClick={props.onBack}>
-          {t('historyPage.back')}</button>
+          {t('historyPage.back')}
+        </button>
       </section>
     );
   }
@@ -165,19 +165,19 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
     try {
       const c = await keeper.restore(open.doc, scope);
       const back = c.topicsBack + c.topicsChanged + c.notes + c.clips + c.other;
-      setStatus({
-        kind: 'ok',
-        text: back
-          ? t('historyPage.restoredFromTheVersion', { p0: when(open.v.at) })
-          : t('historyPage.nothingNeededRestoringThe'),
-      });
+      setStatus({ kind: 'ok', text: back ? t('historyPage.restoredFromTheVersion', { p0: when(open.v.at) }) : t('historyPage.nothingNeededRestoringThe') });
     } catch (e) {
       setStatus({ kind: 'error', text: t('historyPage.couldNotRestoreMessage', { message: (e as Error).message }) });
     }
   };
 
   const statusLine = status && (
-    <p role={status.kind === 'error' ? 'alert' : 'status'} className={status.kind === 'error' ? 'error' : status.kind === 'ok' ? 'ok' : 'muted'} data-testid={T.historyStatus} aria-busy={status.kind === 'busy'}>
+    <p
+      role={status.kind === 'error' ? 'alert' : 'status'}
+      className={status.kind === 'error' ? 'error' : status.kind === 'ok' ? 'ok' : 'muted'}
+      data-testid={T.historyStatus}
+      aria-busy={status.kind === 'busy'}
+    >
       {status.text}
     </p>
   );
@@ -188,7 +188,8 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
     return (
       <section aria-labelledby="history-heading" data-testid={T.historyPast}>
         <button type="button" className="link-button" data-testid={T.historyBack} onClick={() => (setOpen(null), setStatus(null))}>
-          {t('historyPage.allVersions')}</button>
+          {t('historyPage.allVersions')}
+        </button>
         <h1 id="history-heading" ref={heading} tabIndex={-1}>
           {t('historyPage.versionOf', { when: when(open.v.at) })}
         </h1>
@@ -202,10 +203,17 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
           <>
             <PastTopic doc={open.doc} topic={focus} />
             <div className="row wrap">
-              <button type="button" className="primary" data-testid={T.historyRestoreTopic} onClick={() => askRestore({ topicId: focus.id }, t('historyPage.restoreTitle', { title: focus.title }))}>
-                {t('historyPage.restoreThisTopic')}</button>
+              <button
+                type="button"
+                className="primary"
+                data-testid={T.historyRestoreTopic}
+                onClick={() => askRestore({ topicId: focus.id }, t('historyPage.restoreTitle', { title: focus.title }))}
+              >
+                {t('historyPage.restoreThisTopic')}
+              </button>
               <button type="button" onClick={() => setShownTopic(undefined)}>
-                {t('historyPage.showAllTopicsOf')}</button>
+                {t('historyPage.showAllTopicsOf')}
+              </button>
             </div>
           </>
         )}
@@ -218,18 +226,30 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
                 <li key={tp.id} className="row history-topic">
                   <span className="grow">
                     {tp.title}
-                    {tp.archived && <span className="badge"> {' '}{t('historyPage.archived')}</span>}
+                    {tp.archived && <span className="badge"> {t('historyPage.archived')}</span>}
                   </span>
-                  <button type="button" className="small-button" aria-label={t('historyPage.lookAtTitleIn', { title: tp.title })} onClick={() => setShownTopic(tp.id)}>
-                    {t('historyPage.look')}</button>
+                  <button
+                    type="button"
+                    className="small-button"
+                    aria-label={t('historyPage.lookAtTitleIn', { title: tp.title })}
+                    onClick={() => setShownTopic(tp.id)}
+                  >
+                    {t('historyPage.look')}
+                  </button>
                 </li>
               ))}
             </ul>
           </>
         )}
         <div className="row wrap history-actions">
-          <button type="button" className={focus ? undefined : 'primary'} data-testid={T.historyRestoreNotebook} onClick={() => askRestore({ notebook: true }, t('historyPage.restoreTheWholeNotebook2'))}>
-            {t('historyPage.restoreTheWholeNotebook')}</button>
+          <button
+            type="button"
+            className={focus ? undefined : 'primary'}
+            data-testid={T.historyRestoreNotebook}
+            onClick={() => askRestore({ notebook: true }, t('historyPage.restoreTheWholeNotebook2'))}
+          >
+            {t('historyPage.restoreTheWholeNotebook')}
+          </button>
         </div>
         {confirm && (
           <ConfirmDialog
@@ -247,18 +267,22 @@ export function HistoryPage(props: { keeper: HistoryKeeper | undefined; topicId?
   return (
     <section aria-labelledby="history-heading">
       <button type="button" className="link-button" data-testid={T.historyBack} onClick={props.onBack}>
-        {t('historyPage.back2')}</button>
+        {t('historyPage.back2')}
+      </button>
       <h1 id="history-heading" ref={heading} tabIndex={-1}>
-        {t('historyPage.history')}</h1>
+        {t('historyPage.history')}
+      </h1>
       <p>{t('historyPage.earlierVersionsOfThis')}</p>
       {size && (
         <p className="muted small" data-testid={T.historySize}>
-          {t('historyPage.historyUses', { size: formatBytes(size.bytes), cap: formatBytes(size.capBytes) })}</p>
+          {t('historyPage.historyUses', { size: formatBytes(size.bytes), cap: formatBytes(size.capBytes) })}
+        </p>
       )}
       {statusLine}
       {keeper.lastError && (
         <p role="alert" className="error">
-          {t('historyPage.historyCouldNotKeep')}{' '}{keeper.lastError} {' '}{t('historyPage.theNotebookItselfIs')}</p>
+          {t('historyPage.historyCouldNotKeep')} {keeper.lastError} {t('historyPage.theNotebookItselfIs')}
+        </p>
       )}
       {versions === null && <p role="status">{t('historyPage.readingHistory')}</p>}
       {versions?.length === 0 && <p className="muted">{t('historyPage.noVersionsYetThe')}</p>}

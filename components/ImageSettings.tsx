@@ -35,11 +35,11 @@ export function ImageSettings() {
       ) : (
         <>
           <p>
-            {fill(t('imageSettings.usage', { count: usage.images, max: formatBytes(IMAGE_LIMITS.notebookBytes) }), { size: <strong>{formatBytes(usage.totalBytes)}</strong> })}
+            {fill(t('imageSettings.usage', { count: usage.images, max: formatBytes(IMAGE_LIMITS.notebookBytes) }), {
+              size: <strong>{formatBytes(usage.totalBytes)}</strong>,
+            })}
           </p>
-          <p className="small muted">
-            {t('imageSettings.explain', { perClip: IMAGE_LIMITS.perClip })}
-          </p>
+          <p className="small muted">{t('imageSettings.explain', { perClip: IMAGE_LIMITS.perClip })}</p>
           {usage.clips.length > 0 && (
             <>
               <h3>{t('imageSettings.largest')}</h3>
@@ -48,10 +48,13 @@ export function ImageSettings() {
                   const title = readClip(access.doc, c.clipId)?.captured.title ?? t('imageSettings.deletedClip');
                   return (
                     <li key={c.clipId} className="row wrap" data-testid={T.imageUsageClip}>
-                      <span className="grow">
-                        {t('imageSettings.clipLine', { title, size: formatBytes(c.bytes), count: c.images })}
-                      </span>
-                      <button type="button" data-testid={T.removeClipImages} aria-label={t('imageSettings.removeImagesOf', { title })} onClick={() => setRemoving({ clipId: c.clipId, title, images: c.images })}>
+                      <span className="grow">{t('imageSettings.clipLine', { title, size: formatBytes(c.bytes), count: c.images })}</span>
+                      <button
+                        type="button"
+                        data-testid={T.removeClipImages}
+                        aria-label={t('imageSettings.removeImagesOf', { title })}
+                        onClick={() => setRemoving({ clipId: c.clipId, title, images: c.images })}
+                      >
                         {t('imageSettings.removeImages')}
                       </button>
                     </li>

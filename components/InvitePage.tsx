@@ -9,7 +9,6 @@ import type { Candidate } from '../lib/sync/keys/rotation';
 import { T } from './test-ids';
 import { fill, useT } from './i18n';
 
-
 /** The people in this notebook with their key words, kept up to date as entries arrive. */
 function usePeople(doc: Y.Doc, notebookId: string, secret: string | undefined): Candidate[] | null {
   const [people, setPeople] = useState<Candidate[] | null>(null);
@@ -56,7 +55,11 @@ export function InvitePage(props: { entry: NotebookEntry; title: string; doc: Y.
       const entry = (await notebooksItem.getValue()).find((e) => e.id === props.entry.id) ?? props.entry;
       const settings = await syncSettingsItem.getValue();
       if (!entry.secret) return;
-      const base = createInvite({ notebookId: entry.id, title: props.title.slice(0, 80), signaling: entry.signaling?.length ? entry.signaling : settings.signaling });
+      const base = createInvite({
+        notebookId: entry.id,
+        title: props.title.slice(0, 80),
+        signaling: entry.signaling?.length ? entry.signaling : settings.signaling,
+      });
       setInvite({ ...base, secret: fromHex(entry.secret) });
       // Seeing the code is the moment partners may come: from now on connection problems matter.
       await markShared(entry.id);
@@ -82,23 +85,26 @@ export function InvitePage(props: { entry: NotebookEntry; title: string; doc: Y.
   return (
     <section className="page" aria-labelledby="invite-heading">
       <button type="button" className="link-button" onClick={props.onClose}>
-        {t('invitePage.back')}</button>
+        {t('invitePage.back')}
+      </button>
       <h1 id="invite-heading" tabIndex={-1}>
-        {t('invitePage.inviteYourPartners')}</h1>
+        {t('invitePage.inviteYourPartners')}
+      </h1>
       <p>{fill(t('invitePage.sendThisCodeOr'), { join: <strong>{t('invitePage.joinANotebook')}</strong> })}</p>
       <label htmlFor="invite-code">{t('invitePage.inviteCode')}</label>
       <textarea id="invite-code" readOnly rows={3} value={code} data-testid={T.inviteCode} onFocus={(e) => e.currentTarget.select()} />
       <button type="button" onClick={() => void copy(code, 'invitePage.theCodeWas')}>
-        {t('invitePage.copyTheCode')}</button>
+        {t('invitePage.copyTheCode')}
+      </button>
       <label htmlFor="invite-link">{t('invitePage.inviteLink')}</label>
       <textarea id="invite-link" readOnly rows={3} value={link} data-testid={T.inviteLink} onFocus={(e) => e.currentTarget.select()} />
       <button type="button" onClick={() => void copy(link, 'invitePage.theLinkWas')}>
-        {t('invitePage.copyTheLink')}</button>
+        {t('invitePage.copyTheLink')}
+      </button>
       <p role="status" className="small">
         {copied}
       </p>
-      <p className="muted small">
-        {t('invitePage.anyoneWithThisCode')}</p>
+      <p className="muted small">{t('invitePage.anyoneWithThisCode')}</p>
       <h2>{t('invitePage.peopleInThisNotebook')}</h2>
       <p className="small">{t('invitePage.eachPersonSComputer')}</p>
       {people === null ? (
@@ -109,20 +115,20 @@ export function InvitePage(props: { entry: NotebookEntry; title: string; doc: Y.
             <li key={p.keyId} data-testid={T.member}>
               <strong>{p.name || t('invitePage.noName')}</strong>
               {p.me && t('invitePage.you')}
-              {!p.current && <span className="small muted"> {' '}{t('invitePage.joinedWithTheCurrent')}</span>}
+              {!p.current && <span className="small muted"> {t('invitePage.joinedWithTheCurrent')}</span>}
               <br />
               <span className="small">
-                {t('invitePage.keyWords')}{' '}<span data-testid={p.me ? T.myFingerprint : T.fingerprint}>{p.words}</span>
+                {t('invitePage.keyWords')} <span data-testid={p.me ? T.myFingerprint : T.fingerprint}>{p.words}</span>
               </span>
             </li>
           ))}
         </ul>
       )}
       <h2>{t('invitePage.sentItToThe')}</h2>
-      <p className="small">
-        {t('invitePage.makeANewInvite')}</p>
+      <p className="small">{t('invitePage.makeANewInvite')}</p>
       <button type="button" onClick={() => setConfirming(true)} data-testid={T.rotateInvite} disabled={!people}>
-        {t('invitePage.makeANewInvite2')}</button>
+        {t('invitePage.makeANewInvite2')}
+      </button>
       <p role="status" className="small" data-testid={T.rotateStatus}>
         {rotated}
       </p>
@@ -155,12 +161,13 @@ function RotateDialog(props: { people: Candidate[]; onConfirm(keep: string[]): v
     const d = ref.current;
     if (d && !d.open) d.showModal();
   }, []);
-  const toggle = (id: string, on: boolean) => setKeep((k) => {
-    const next = new Set(k);
-    if (on) next.add(id);
-    else next.delete(id);
-    return next;
-  });
+  const toggle = (id: string, on: boolean) =>
+    setKeep((k) => {
+      const next = new Set(k);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
   const others = props.people.filter((p) => !p.me);
   return (
     <dialog
@@ -182,7 +189,13 @@ function RotateDialog(props: { people: Candidate[]; onConfirm(keep: string[]): v
           <legend>{t('invitePage.whoStays')}</legend>
           {others.map((p) => (
             <label key={p.keyId} className="row" htmlFor={`keep-${p.keyId}`}>
-              <input id={`keep-${p.keyId}`} type="checkbox" checked={keep.has(p.keyId)} onChange={(e) => toggle(p.keyId, e.target.checked)} data-testid={T.rotateKeep} />
+              <input
+                id={`keep-${p.keyId}`}
+                type="checkbox"
+                checked={keep.has(p.keyId)}
+                onChange={(e) => toggle(p.keyId, e.target.checked)}
+                data-testid={T.rotateKeep}
+              />
               <span>
                 {p.name || t('invitePage.noName')} <span className="small">({p.words})</span>
               </span>
@@ -193,9 +206,16 @@ function RotateDialog(props: { people: Candidate[]; onConfirm(keep: string[]): v
       <p className="small">{t('invitePage.youStayAndYou')}</p>
       <div className="row end">
         <button type="button" onClick={props.onCancel} autoFocus>
-          {t('invitePage.cancel')}</button>
-        <button type="button" className="primary" onClick={() => props.onConfirm(props.people.filter((p) => keep.has(p.keyId)).map((p) => p.keyId))} data-testid={T.confirmYes}>
-          {t('invitePage.makeANewInvite4')}</button>
+          {t('invitePage.cancel')}
+        </button>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => props.onConfirm(props.people.filter((p) => keep.has(p.keyId)).map((p) => p.keyId))}
+          data-testid={T.confirmYes}
+        >
+          {t('invitePage.makeANewInvite4')}
+        </button>
       </div>
     </dialog>
   );

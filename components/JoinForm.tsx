@@ -42,20 +42,17 @@ export function JoinForm(props: { me: Identity; onJoined(id: string): void; onCa
     return (
       <section className="card" aria-labelledby="join-changes-h" data-testid={T.joinChanges}>
         <h2 id="join-changes-h" tabIndex={-1} ref={heading}>
-          {t('joinForm.isAlreadyOnThis', { title: plan.title })}</h2>
+          {t('joinForm.isAlreadyOnThis', { title: plan.title })}
+        </h2>
         <p>{t('joinForm.thisInviteIsDifferent')}</p>
         <ul>
           {plan.secret === 'newer' && (
             <li>
-              {plan.newer
-                ? t('joinForm.itIsANewer', { name: plan.newer.name, words: plan.newer.words, p2: when(plan.newer.at) })
-                : t('joinForm.itIsANewer2')}
+              {plan.newer ? t('joinForm.itIsANewer', { name: plan.newer.name, words: plan.newer.words, p2: when(plan.newer.at) }) : t('joinForm.itIsANewer2')}
             </li>
           )}
           {plan.secret === 'older' && <li>{t('joinForm.thisIsAnOlder')}</li>}
-          {plan.secret === 'unknown' && (
-            <li>{t('joinForm.itHasASecret')}</li>
-          )}
+          {plan.secret === 'unknown' && <li>{t('joinForm.itHasASecret')}</li>}
           {plan.servers && (
             <li>
               {plan.servers.from.length
@@ -72,10 +69,12 @@ export function JoinForm(props: { me: Identity; onJoined(id: string): void; onCa
         <div className="row end wrap">
           {plan.secret !== 'older' && (
             <button type="button" disabled={busy} onClick={() => void join(invite, true)} data-testid={T.joinReplace}>
-              {t('joinForm.useTheNewInvite')}</button>
+              {t('joinForm.useTheNewInvite')}
+            </button>
           )}
           <button type="button" className="primary" disabled={busy} onClick={() => void join(invite, false)} data-testid={T.joinKeep}>
-            {t('joinForm.keepMyCurrentSettings')}</button>
+            {t('joinForm.keepMyCurrentSettings')}
+          </button>
         </div>
       </section>
     );
@@ -126,7 +125,8 @@ export function JoinForm(props: { me: Identity; onJoined(id: string): void; onCa
       <div className="row end">
         {props.onCancel && (
           <button type="button" onClick={props.onCancel}>
-            {t('joinForm.cancel')}</button>
+            {t('joinForm.cancel')}
+          </button>
         )}
         <button type="submit" className="primary" disabled={busy} data-testid={T.joinSubmit}>
           {busy ? t('joinForm.joining') : t('joinForm.joinNotebook')}

@@ -10,7 +10,6 @@ import { T } from './test-ids';
 import { useT } from './i18n';
 import { t, type MessageKey, currentLocale } from '../lib/i18n';
 
-
 const FACTS: { key: keyof LibraryFacts; label: MessageKey; example: string }[] = [
   { key: 'founded', label: 'librariesPage.foundedYear', example: '1921' },
   { key: 'collectionSize', label: 'librariesPage.collectionSizeItems', example: '250000' },
@@ -29,7 +28,8 @@ export function LibrariesPage(props: { doc: Y.Doc; snap: NotebookSnapshot; meId:
   return (
     <section aria-labelledby="libraries-heading">
       <h1 id="libraries-heading" tabIndex={-1}>
-        {t('librariesPage.ourLibraries')}</h1>
+        {t('librariesPage.ourLibraries')}
+      </h1>
       <p className="muted">{t('librariesPage.eachPartnerFillsIn')}</p>
       <GoodTimes partners={props.snap.partners} />
       {props.snap.partners.map((p) => (
@@ -44,7 +44,8 @@ export function LibrariesPage(props: { doc: Y.Doc; snap: NotebookSnapshot; meId:
           setFocusId(id);
         }}
       >
-        {t('librariesPage.addAPartnerS')}</button>
+        {t('librariesPage.addAPartnerS')}
+      </button>
       {removing && (
         <ConfirmDialog
           title={t('librariesPage.removeP', { p0: removing.name || 'this profile' })}
@@ -85,7 +86,14 @@ function PartnerForm(props: { doc: Y.Doc; profile: PartnerProfile; isMe: boolean
       </div>
       <div className="field">
         <label htmlFor={id('tz')}>{t('librariesPage.timeZone')}</label>
-        <input id={id('tz')} list="time-zones" value={p.timeZone} placeholder={t('librariesPage.eGAsiaUlaanbaatar')} onChange={(e) => set({ timeZone: e.target.value })} aria-describedby={id('tz-hint')} />
+        <input
+          id={id('tz')}
+          list="time-zones"
+          value={p.timeZone}
+          placeholder={t('librariesPage.eGAsiaUlaanbaatar')}
+          onChange={(e) => set({ timeZone: e.target.value })}
+          aria-describedby={id('tz-hint')}
+        />
         <p id={id('tz-hint')} className="muted small">
           {p.timeZone && TIME_ZONES.length && !TIME_ZONES.includes(p.timeZone) ? t('librariesPage.chooseATimeZone') : localTime(p.timeZone)}
         </p>
@@ -93,7 +101,11 @@ function PartnerForm(props: { doc: Y.Doc; profile: PartnerProfile; isMe: boolean
       {text('libraryName', t('librariesPage.libraryName'))}
       <div className="field">
         <label htmlFor={id('type')}>{t('librariesPage.libraryType')}</label>
-        <select id={id('type')} value={p.libraryType ?? ''} onChange={(e) => set({ libraryType: (e.target.value || undefined) as PartnerProfile['libraryType'] })}>
+        <select
+          id={id('type')}
+          value={p.libraryType ?? ''}
+          onChange={(e) => set({ libraryType: (e.target.value || undefined) as PartnerProfile['libraryType'] })}
+        >
           <option value="">{t('librariesPage.choose')}</option>
           {LIBRARY_TYPES.map((type) => (
             <option key={type} value={type}>
@@ -106,7 +118,14 @@ function PartnerForm(props: { doc: Y.Doc; profile: PartnerProfile; isMe: boolean
         <legend>{t('librariesPage.libraryFigures')}</legend>
         <div className="facts">
           {FACTS.map((f) => (
-            <NumberField key={f.key} id={id(f.key)} label={t(f.label)} hint={t('librariesPage.example', { example: f.example })} value={p.facts[f.key]} onChange={(v) => set({ facts: { [f.key]: v } })} />
+            <NumberField
+              key={f.key}
+              id={id(f.key)}
+              label={t(f.label)}
+              hint={t('librariesPage.example', { example: f.example })}
+              value={p.facts[f.key]}
+              onChange={(v) => set({ facts: { [f.key]: v } })}
+            />
           ))}
         </div>
       </fieldset>
@@ -118,7 +137,8 @@ function PartnerForm(props: { doc: Y.Doc; profile: PartnerProfile; isMe: boolean
       </div>
       {!props.isMe && (
         <button type="button" className="link-button danger-text" onClick={props.onRemove}>
-          {t('librariesPage.removeThisProfile')}</button>
+          {t('librariesPage.removeThisProfile')}
+        </button>
       )}
     </article>
   );
@@ -155,7 +175,9 @@ function NumberField(props: { id: string; label: string; hint: string; value: nu
 function localTime(tz: string): string {
   if (!tz) return '';
   try {
-    return t('librariesPage.localTimeThereNow', { p0: new Date().toLocaleTimeString(currentLocale(), { timeZone: tz, hour: '2-digit', minute: '2-digit', weekday: 'short' }) });
+    return t('librariesPage.localTimeThereNow', {
+      p0: new Date().toLocaleTimeString(currentLocale(), { timeZone: tz, hour: '2-digit', minute: '2-digit', weekday: 'short' }),
+    });
   } catch {
     return t('librariesPage.unknownTimeZoneChoose');
   }

@@ -9,7 +9,6 @@ import { RestoreBackup } from './RestoreBackup';
 import { T } from './test-ids';
 import { useT } from './i18n';
 
-
 /** Every notebook on this computer: open, rename, delete, or start a new one. */
 export function ManageNotebooks(props: { notebooks: NotebookEntry[]; onOpen(id: string): void; onNew(): void; onJoin(): void; onClose(): void }) {
   const t = useT();
@@ -20,7 +19,8 @@ export function ManageNotebooks(props: { notebooks: NotebookEntry[]; onOpen(id: 
   return (
     <main className="page">
       <button type="button" className="link-button" onClick={props.onClose}>
-        {t('manageNotebooks.back')}</button>
+        {t('manageNotebooks.back')}
+      </button>
       <h1 tabIndex={-1}>{t('manageNotebooks.yourNotebooks')}</h1>
       <p className="muted">{t('manageNotebooks.oneNotebookPerPartnership')}</p>
       <ul className="plain">
@@ -49,19 +49,35 @@ export function ManageNotebooks(props: { notebooks: NotebookEntry[]; onOpen(id: 
                 </label>
                 <input id={`rename-${n.id}`} value={draft} maxLength={200} onChange={(e) => setDraft(e.target.value)} autoFocus />
                 <button type="submit" className="primary">
-                  {t('manageNotebooks.save')}</button>
+                  {t('manageNotebooks.save')}
+                </button>
                 <button type="button" onClick={() => setRenaming(null)}>
-                  {t('manageNotebooks.cancel')}</button>
+                  {t('manageNotebooks.cancel')}
+                </button>
               </form>
             ) : (
               <div className="row wrap">
                 <strong className="grow">{n.title || t('manageNotebooks.untitledNotebook')}</strong>
                 <button type="button" onClick={() => props.onOpen(n.id)}>
-                  {t('manageNotebooks.open')}</button>
-                <button type="button" data-testid={T.renameNotebook} aria-label={t('manageNotebooks.renameTitle', { title: n.title })} onClick={() => (setRenaming(n.id), setDraft(n.title))}>
-                  {t('manageNotebooks.rename')}</button>
-                <button type="button" data-testid={T.deleteNotebook} aria-label={t('manageNotebooks.deleteTitle', { title: n.title })} className="danger-text" onClick={() => setDeleting(n)}>
-                  {t('manageNotebooks.delete')}</button>
+                  {t('manageNotebooks.open')}
+                </button>
+                <button
+                  type="button"
+                  data-testid={T.renameNotebook}
+                  aria-label={t('manageNotebooks.renameTitle', { title: n.title })}
+                  onClick={() => (setRenaming(n.id), setDraft(n.title))}
+                >
+                  {t('manageNotebooks.rename')}
+                </button>
+                <button
+                  type="button"
+                  data-testid={T.deleteNotebook}
+                  aria-label={t('manageNotebooks.deleteTitle', { title: n.title })}
+                  className="danger-text"
+                  onClick={() => setDeleting(n)}
+                >
+                  {t('manageNotebooks.delete')}
+                </button>
                 <BackupDownload entry={n} />
               </div>
             )}
@@ -70,9 +86,11 @@ export function ManageNotebooks(props: { notebooks: NotebookEntry[]; onOpen(id: 
       </ul>
       <div className="row wrap">
         <button type="button" className="primary" onClick={props.onNew}>
-          {t('manageNotebooks.newNotebook')}</button>
+          {t('manageNotebooks.newNotebook')}
+        </button>
         <button type="button" onClick={props.onJoin} data-testid={T.joinNotebook}>
-          {t('manageNotebooks.joinAPartnerS')}</button>
+          {t('manageNotebooks.joinAPartnerS')}
+        </button>
       </div>
       <p role="status" className="muted">
         {status}

@@ -22,7 +22,8 @@ export function NewNotebookForm(props: { first: boolean; busy?: boolean; onCreat
       <p>
         {t('newNotebookForm.didAPartnerSend')}{' '}
         <button type="button" className="link-button" onClick={props.onJoin} data-testid={T.joinNotebook}>
-          {t('newNotebookForm.joinTheirNotebookInstead')}</button>
+          {t('newNotebookForm.joinTheirNotebookInstead')}
+        </button>
       </p>
       <form
         onSubmit={(e) => {
@@ -36,9 +37,24 @@ export function NewNotebookForm(props: { first: boolean; busy?: boolean; onCreat
         }}
       >
         <label htmlFor="nb-title">{t('newNotebookForm.notebookName')}</label>
-        <input id="nb-title" data-testid={T.newNotebookTitle} value={title} maxLength={200} onChange={(e) => (setTitle(e.target.value), setError(''))} placeholder={t('newNotebookForm.anaBatbayar')} autoFocus />
+        <input
+          id="nb-title"
+          data-testid={T.newNotebookTitle}
+          value={title}
+          maxLength={200}
+          onChange={(e) => (setTitle(e.target.value), setError(''))}
+          placeholder={t('newNotebookForm.anaBatbayar')}
+          autoFocus
+        />
         <label htmlFor="nb-programme">{t('newNotebookForm.programmeOptional')}</label>
-        <input id="nb-programme" data-testid={T.newNotebookProgramme} value={programme} maxLength={200} onChange={(e) => setProgramme(e.target.value)} placeholder={t('newNotebookForm.internationalLibrariansNetworkSpring')} />
+        <input
+          id="nb-programme"
+          data-testid={T.newNotebookProgramme}
+          value={programme}
+          maxLength={200}
+          onChange={(e) => setProgramme(e.target.value)}
+          placeholder={t('newNotebookForm.internationalLibrariansNetworkSpring')}
+        />
         <div className="row wrap">
           <div>
             <label htmlFor="nb-start">{t('newNotebookForm.programmeStarts')}</label>
@@ -51,7 +67,8 @@ export function NewNotebookForm(props: { first: boolean; busy?: boolean; onCreat
         </div>
         <label className="check">
           <input type="checkbox" data-testid={T.newNotebookExamples} checked={examples} onChange={(e) => setExamples(e.target.checked)} />
-          {t('newNotebookForm.startWithTheProgramme', { count: EXAMPLE_TOPICS.length })}</label>
+          {t('newNotebookForm.startWithTheProgramme', { count: EXAMPLE_TOPICS.length })}
+        </label>
         {error && (
           <p className="error" role="alert">
             {error}
@@ -60,7 +77,8 @@ export function NewNotebookForm(props: { first: boolean; busy?: boolean; onCreat
         <div className="row end">
           {props.onCancel && (
             <button type="button" onClick={props.onCancel}>
-              {t('newNotebookForm.cancel')}</button>
+              {t('newNotebookForm.cancel')}
+            </button>
           )}
           <button type="submit" className="primary" disabled={props.busy} data-testid={T.newNotebookCreate}>
             {props.busy ? t('newNotebookForm.creating') : t('newNotebookForm.createNotebook')}

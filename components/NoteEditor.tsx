@@ -11,8 +11,6 @@ import { T } from './test-ids';
 import { useT } from './i18n';
 import { t as tGlobal } from '../lib/i18n';
 
-
-
 /**
  * Inserts a clip's quote at the cursor: a blockquote, then "— Title (Site)" linking to the source,
  * or "— Title (Dorj, 2024, p. 3)" when a citation with pages is given (a passage of a PDF).
@@ -23,8 +21,21 @@ export function insertQuote(editor: Editor, quote: string, title: string, url: s
     .chain()
     .focus()
     .insertContent([
-      { type: 'blockquote', content: quote.split(/\n{2,}/).filter(Boolean).map((p) => ({ type: 'paragraph', content: [{ type: 'text', text: p }] })) },
-      { type: 'paragraph', content: [{ type: 'text', text: '— ' }, ...source, ...(citation ? [{ type: 'text', text: ` ${citation}` }] : site ? [{ type: 'text', text: ` (${site})` }] : [])] },
+      {
+        type: 'blockquote',
+        content: quote
+          .split(/\n{2,}/)
+          .filter(Boolean)
+          .map((p) => ({ type: 'paragraph', content: [{ type: 'text', text: p }] })),
+      },
+      {
+        type: 'paragraph',
+        content: [
+          { type: 'text', text: '— ' },
+          ...source,
+          ...(citation ? [{ type: 'text', text: ` ${citation}` }] : site ? [{ type: 'text', text: ` (${site})` }] : []),
+        ],
+      },
       // The caret ends on a fresh line after the source, so what the person types next is theirs.
       { type: 'paragraph' },
     ])
@@ -74,15 +85,7 @@ export function NoteEditor(props: { fragment: Y.XmlFragment; label: string; onEd
           ? [CollaborationCaret.configure({ provider: { awareness: props.collab.awareness }, user: props.collab.user, render: renderCaret })]
           : []),
       ],
-      editorProps: {
-        attributes: {
-          'aria-label': props.label,
-          'aria-multiline': 'true',
-          role: 'textbox',
-          class: 'note-body',
-          'data-testid': T.noteEditor,
-        },
-      },
+      editorProps: { attributes: { 'aria-label': props.label, 'aria-multiline': 'true', role: 'textbox', class: 'note-body', 'data-testid': T.noteEditor } },
     },
     [props.fragment, props.collab?.awareness],
   );

@@ -41,7 +41,16 @@ import type { HistoryKeeper } from '../lib/sync/local/history-keeper';
 import { useT } from './i18n';
 
 /** Which page of a notebook is showing. */
-export type View = { page: 'topics' } | { page: 'topic'; topicId: string; readClipId?: string } | { page: 'libraries' } | { page: 'search' } | { page: 'schedule' } | { page: 'invite' } | { page: 'settings' } | { page: 'poster' } | { page: 'history'; topicId?: string };
+export type View =
+  | { page: 'topics' }
+  | { page: 'topic'; topicId: string; readClipId?: string }
+  | { page: 'libraries' }
+  | { page: 'search' }
+  | { page: 'schedule' }
+  | { page: 'invite' }
+  | { page: 'settings' }
+  | { page: 'poster' }
+  | { page: 'history'; topicId?: string };
 
 /** Opens a notebook from storage and shows it; storage failures are explained, never a blank panel. */
 export function NotebookScreen(props: { entry: NotebookEntry; notebooks: NotebookEntry[]; me: Identity; onSwitch(id: string): void; onManage(): void }) {
@@ -90,7 +99,8 @@ export function NotebookScreen(props: { entry: NotebookEntry; notebooks: Noteboo
             <h1>{t('notebookScreen.thisNotebookCannotBe')}</h1>
             <p>{error.message}</p>
             <button type="button" className="primary" onClick={() => location.reload()}>
-              {t('notebookScreen.tryAgain')}</button>
+              {t('notebookScreen.tryAgain')}
+            </button>
           </div>
         </main>
       </>
@@ -159,16 +169,36 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
   return (
     <>
       <nav className="tabs" aria-label={t('notebookScreen.notebookSections')}>
-        <button type="button" data-testid={T.navTopics} aria-current={['topics', 'topic', 'schedule', 'history'].includes(view.page) ? 'page' : undefined} onClick={() => setView({ page: 'topics' })}>
-          {t('notebookScreen.topics')}</button>
+        <button
+          type="button"
+          data-testid={T.navTopics}
+          aria-current={['topics', 'topic', 'schedule', 'history'].includes(view.page) ? 'page' : undefined}
+          onClick={() => setView({ page: 'topics' })}
+        >
+          {t('notebookScreen.topics')}
+        </button>
         <button type="button" data-testid={T.navSearch} aria-current={view.page === 'search' ? 'page' : undefined} onClick={() => setView({ page: 'search' })}>
-          {t('notebookScreen.search')}</button>
-        <button type="button" data-testid={T.navLibraries} aria-current={view.page === 'libraries' ? 'page' : undefined} onClick={() => setView({ page: 'libraries' })}>
-          {t('notebookScreen.ourLibraries')}</button>
+          {t('notebookScreen.search')}
+        </button>
+        <button
+          type="button"
+          data-testid={T.navLibraries}
+          aria-current={view.page === 'libraries' ? 'page' : undefined}
+          onClick={() => setView({ page: 'libraries' })}
+        >
+          {t('notebookScreen.ourLibraries')}
+        </button>
         <button type="button" data-testid={T.navPoster} aria-current={view.page === 'poster' ? 'page' : undefined} onClick={() => setView({ page: 'poster' })}>
-          {t('notebookScreen.poster')}</button>
-        <button type="button" data-testid={T.navSettings} aria-current={view.page === 'settings' ? 'page' : undefined} onClick={() => setView({ page: 'settings' })}>
-          {t('notebookScreen.settings')}</button>
+          {t('notebookScreen.poster')}
+        </button>
+        <button
+          type="button"
+          data-testid={T.navSettings}
+          aria-current={view.page === 'settings' ? 'page' : undefined}
+          onClick={() => setView({ page: 'settings' })}
+        >
+          {t('notebookScreen.settings')}
+        </button>
       </nav>
       <SyncBar
         view={syncView}
@@ -183,7 +213,8 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
         <div className="alert row" role="status" data-testid={T.rotationNotice}>
           <p className="grow">{syncView.notice}</p>
           <button type="button" className="small-button" onClick={syncView.dismissNotice} aria-label={t('notebookScreen.hideThisMessage')}>
-            {t('notebookScreen.ok')}</button>
+            {t('notebookScreen.ok')}
+          </button>
         </div>
       )}
       {syncView.choice && <RotationChoice choice={syncView.choice} onChoose={syncView.choose} onLater={syncView.dismissChoice} />}
@@ -195,63 +226,90 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
         arrived={arrived}
         onOpenTopic={(topicId) => setView({ page: 'topic', topicId })}
       />
-      <PdfClipStatus doc={session.doc} notebookId={session.id} me={me} where={{ openTopicId, recentTopicId }} durable={durable} onOpenTopic={(topicId) => setView({ page: 'topic', topicId })} />
+      <PdfClipStatus
+        doc={session.doc}
+        notebookId={session.id}
+        me={me}
+        where={{ openTopicId, recentTopicId }}
+        durable={durable}
+        onOpenTopic={(topicId) => setView({ page: 'topic', topicId })}
+      />
       {session.newerFormat !== undefined && (
         <p className="alert" role="status">
-          {t('notebookScreen.thisNotebookHasChanges')}</p>
+          {t('notebookScreen.thisNotebookHasChanges')}
+        </p>
       )}
       {erased && erased.id !== erasedSeen && view.page !== 'history' && (
         <div className="alert" role="alert" data-testid={T.historyAlert}>
           <p>
-            {erased.by ? t('notebookScreen.aChangeFromBy', { by: erased.by }) : t('notebookScreen.aChangeFromA')} {' '}{t('notebookScreen.theNotebookAsIt')}</p>
+            {erased.by ? t('notebookScreen.aChangeFromBy', { by: erased.by }) : t('notebookScreen.aChangeFromA')} {t('notebookScreen.theNotebookAsIt')}
+          </p>
           <div className="row wrap">
             <button type="button" className="primary" data-testid={T.historyAlertOpen} onClick={() => (setErasedSeen(erased.id), setView({ page: 'history' }))}>
-              {t('notebookScreen.openHistory')}</button>
+              {t('notebookScreen.openHistory')}
+            </button>
             <button type="button" onClick={() => setErasedSeen(erased.id)}>
-              {t('notebookScreen.dismiss')}</button>
+              {t('notebookScreen.dismiss')}
+            </button>
           </div>
         </div>
       )}
       {snap.problems.length > 0 && (
         <p className="alert" role="status">
-          {t('notebookScreen.receivedFromAPartner', { count: snap.problems.length })}</p>
+          {t('notebookScreen.receivedFromAPartner', { count: snap.problems.length })}
+        </p>
       )}
       <MeContext.Provider value={me}>
-      <ImagesContext.Provider value={imagesAccess}>
-      <main className="page" ref={main}>
-        <Suspense fallback={<p role="status">{t('notebookScreen.loading')}</p>}>
-        {view.page === 'topics' && <TopicList doc={session.doc} snap={snap} changes={topicChanges} onOpen={(topicId) => setView({ page: 'topic', topicId })} onSchedule={() => setView({ page: 'schedule' })} onHistory={() => setView({ page: 'history' })} />}
-        {view.page === 'history' && (
-          <HistoryPage keeper={historyKeeper} topicId={view.topicId} onBack={() => setView(view.topicId ? { page: 'topic', topicId: view.topicId } : { page: 'topics' })} />
-        )}
-        {view.page === 'schedule' && <SchedulePage doc={session.doc} snap={snap} onBack={() => setView({ page: 'topics' })} />}
-        {view.page === 'search' && (
-          <SearchPage
-            search={search}
-            snap={snap}
-            onOpenClip={(topicId, readClipId) => setView({ page: 'topic', topicId, readClipId })}
-            onOpenTopic={(topicId) => setView({ page: 'topic', topicId })}
-          />
-        )}
-        {view.page === 'topic' && (
-          <TopicPage
-            doc={session.doc}
-            snap={snap}
-            topicId={view.topicId}
-            readClipId={view.readClipId}
-            onBack={() => setView({ page: 'topics' })}
-            onHistory={() => setView({ page: 'history', topicId: view.topicId })}
-            collab={syncView.sync ? { awareness: syncView.sync.live.awareness, user: { id: me.id, name: me.name, color: me.color } } : undefined}
-          />
-        )}
-        {view.page === 'invite' && <InvitePage entry={entry} title={snap.info.title} doc={session.doc} me={me} onClose={() => setView({ page: 'topics' })} />}
-        {view.page === 'settings' && <SettingsPage />}
-        {view.page === 'poster' && <PosterPage doc={session.doc} snap={snap} />}
-        {view.page === 'libraries' && <LibrariesPage doc={session.doc} snap={snap} meId={me.id} />}
-        <FocusHeading page={view.page} main={main} />
-        </Suspense>
-      </main>
-      </ImagesContext.Provider>
+        <ImagesContext.Provider value={imagesAccess}>
+          <main className="page" ref={main}>
+            <Suspense fallback={<p role="status">{t('notebookScreen.loading')}</p>}>
+              {view.page === 'topics' && (
+                <TopicList
+                  doc={session.doc}
+                  snap={snap}
+                  changes={topicChanges}
+                  onOpen={(topicId) => setView({ page: 'topic', topicId })}
+                  onSchedule={() => setView({ page: 'schedule' })}
+                  onHistory={() => setView({ page: 'history' })}
+                />
+              )}
+              {view.page === 'history' && (
+                <HistoryPage
+                  keeper={historyKeeper}
+                  topicId={view.topicId}
+                  onBack={() => setView(view.topicId ? { page: 'topic', topicId: view.topicId } : { page: 'topics' })}
+                />
+              )}
+              {view.page === 'schedule' && <SchedulePage doc={session.doc} snap={snap} onBack={() => setView({ page: 'topics' })} />}
+              {view.page === 'search' && (
+                <SearchPage
+                  search={search}
+                  snap={snap}
+                  onOpenClip={(topicId, readClipId) => setView({ page: 'topic', topicId, readClipId })}
+                  onOpenTopic={(topicId) => setView({ page: 'topic', topicId })}
+                />
+              )}
+              {view.page === 'topic' && (
+                <TopicPage
+                  doc={session.doc}
+                  snap={snap}
+                  topicId={view.topicId}
+                  readClipId={view.readClipId}
+                  onBack={() => setView({ page: 'topics' })}
+                  onHistory={() => setView({ page: 'history', topicId: view.topicId })}
+                  collab={syncView.sync ? { awareness: syncView.sync.live.awareness, user: { id: me.id, name: me.name, color: me.color } } : undefined}
+                />
+              )}
+              {view.page === 'invite' && (
+                <InvitePage entry={entry} title={snap.info.title} doc={session.doc} me={me} onClose={() => setView({ page: 'topics' })} />
+              )}
+              {view.page === 'settings' && <SettingsPage />}
+              {view.page === 'poster' && <PosterPage doc={session.doc} snap={snap} />}
+              {view.page === 'libraries' && <LibrariesPage doc={session.doc} snap={snap} meId={me.id} />}
+              <FocusHeading page={view.page} main={main} />
+            </Suspense>
+          </main>
+        </ImagesContext.Provider>
       </MeContext.Provider>
       <TimeZoneList />
     </>
@@ -287,7 +345,8 @@ function NotebookHeader(props: { current: string; notebooks: NotebookEntry[]; on
   return (
     <header className="bar">
       <label htmlFor="switcher" className="sr-only">
-        {t('notebookScreen.notebook')}</label>
+        {t('notebookScreen.notebook')}
+      </label>
       <select id="switcher" data-testid={T.notebookSwitcher} value={props.current} onChange={(e) => props.onSwitch(e.target.value)}>
         {props.notebooks.map((n) => (
           <option key={n.id} value={n.id}>
@@ -296,7 +355,8 @@ function NotebookHeader(props: { current: string; notebooks: NotebookEntry[]; on
         ))}
       </select>
       <button type="button" data-testid={T.manageNotebooks} onClick={props.onManage} aria-label={t('notebookScreen.manageNotebooksNewRename')}>
-        {t('notebookScreen.notebooks')}</button>
+        {t('notebookScreen.notebooks')}
+      </button>
     </header>
   );
 }

@@ -30,7 +30,10 @@ export function PdfClipStatus(props: {
           <>
             <span>
               {s.stage === 'download'
-                ? t('pdfClipStatus.downloadingThePdfTitle', { title: working.title, p1: s.total ? t('pdfClipStatus.bytesOf', { done: mb(s.bytes), total: mb(s.total) }) : mb(s.bytes) })
+                ? t('pdfClipStatus.downloadingThePdfTitle', {
+                    title: working.title,
+                    p1: s.total ? t('pdfClipStatus.bytesOf', { done: mb(s.bytes), total: mb(s.total) }) : mb(s.bytes),
+                  })
                 : t('pdfClipStatus.readingThePdfTitle', { title: working.title, page: s.page, pages: s.pages })}
             </span>
             <progress
@@ -63,15 +66,17 @@ export function PdfClipStatus(props: {
         }
         return (
           <div key={p.id} className="alert" role="alert" data-testid={T.pdfPermission}>
-            <p>
-              {t('pdfClipStatus.toClipThePdf', { title: p.title || p.url, host })}</p>
+            <p>{t('pdfClipStatus.toClipThePdf', { title: p.title || p.url, host })}</p>
             <div className="row wrap">
               <button type="button" className="primary" onClick={() => void view.allow(p)}>
-                {t('pdfClipStatus.allowAndClipThe')}</button>
+                {t('pdfClipStatus.allowAndClipThe')}
+              </button>
               <button type="button" onClick={() => view.saveLink(p)}>
-                {t('pdfClipStatus.saveTheLinkInstead')}</button>
+                {t('pdfClipStatus.saveTheLinkInstead')}
+              </button>
               <button type="button" onClick={() => void view.dismiss(p)}>
-                {t('pdfClipStatus.dismiss')}</button>
+                {t('pdfClipStatus.dismiss')}
+              </button>
             </div>
           </div>
         );

@@ -17,9 +17,22 @@ export function PdfPassageFinder(props: { captured: CapturedContent; onQuote(p: 
   return (
     <div className="pdf-finder">
       <label htmlFor={inputId}>{t('pdfPassageFinder.findWordsToQuote')}</label>
-      <input id={inputId} type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder={t('pdfPassageFinder.eGMobileLibrary')} data-testid={T.pdfFind} />
+      <input
+        id={inputId}
+        type="search"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        placeholder={t('pdfPassageFinder.eGMobileLibrary')}
+        data-testid={T.pdfFind}
+      />
       <p className="small muted" role="status" aria-live="polite">
-        {query.trim().length < 2 ? t('pdfPassageFinder.typeAtLeastTwo') : found.length ? (found.length === 10 ? t('pdfPassageFinder.firstTenFound') : t('pdfPassageFinder.pPFound', { count: found.length })) : t('pdfPassageFinder.notFoundInThis')}
+        {query.trim().length < 2
+          ? t('pdfPassageFinder.typeAtLeastTwo')
+          : found.length
+            ? found.length === 10
+              ? t('pdfPassageFinder.firstTenFound')
+              : t('pdfPassageFinder.pPFound', { count: found.length })
+            : t('pdfPassageFinder.notFoundInThis')}
       </p>
       <ul className="pdf-passages">
         {found.map((p) => (
@@ -29,7 +42,8 @@ export function PdfPassageFinder(props: { captured: CapturedContent; onQuote(p: 
             </p>
             <div className="row wrap">
               <button type="button" onClick={() => props.onQuote(p)}>
-                {t('pdfPassageFinder.quoteInNote')}</button>
+                {t('pdfPassageFinder.quoteInNote')}
+              </button>
               <button type="button" aria-pressed={props.chosen?.at === p.at} onClick={() => props.onUse(p)}>
                 {props.chosen?.at === p.at ? t('pdfPassageFinder.chosenForThePoster') : t('pdfPassageFinder.useForPoster')}
               </button>

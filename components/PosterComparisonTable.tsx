@@ -35,7 +35,12 @@ export function PosterComparisonTable(props: { doc: Y.Doc; rows: PosterTableRow[
             {rows.map((r) => (
               <tr key={r.key}>
                 <th scope="row">
-                  <input aria-label={t('posterComparisonTable.rowLabelLabel', { label: r.label })} value={r.label} maxLength={200} onChange={(e) => setPosterRowLabel(doc, r.key, e.target.value)} />
+                  <input
+                    aria-label={t('posterComparisonTable.rowLabelLabel', { label: r.label })}
+                    value={r.label}
+                    maxLength={200}
+                    onChange={(e) => setPosterRowLabel(doc, r.key, e.target.value)}
+                  />
                 </th>
                 {partners.map((p) => (
                   <td key={p.id}>
@@ -48,7 +53,12 @@ export function PosterComparisonTable(props: { doc: Y.Doc; rows: PosterTableRow[
                   </td>
                 ))}
                 <td>
-                  <button type="button" className="icon-button" aria-label={t('posterComparisonTable.removeRowLabel', { label: r.label })} onClick={() => removePosterTableRow(doc, r.key)}>
+                  <button
+                    type="button"
+                    className="icon-button"
+                    aria-label={t('posterComparisonTable.removeRowLabel', { label: r.label })}
+                    onClick={() => removePosterTableRow(doc, r.key)}
+                  >
                     ×
                   </button>
                 </td>
@@ -67,8 +77,16 @@ export function PosterComparisonTable(props: { doc: Y.Doc; rows: PosterTableRow[
         }}
       >
         <label htmlFor="poster-new-row" className="sr-only">
-          {t('posterComparisonTable.newRowLabel')}</label>
-        <input id="poster-new-row" className="grow" placeholder={t('posterComparisonTable.addARowE')} value={newLabel} maxLength={200} onChange={(e) => setNewLabel(e.target.value)} />
+          {t('posterComparisonTable.newRowLabel')}
+        </label>
+        <input
+          id="poster-new-row"
+          className="grow"
+          placeholder={t('posterComparisonTable.addARowE')}
+          value={newLabel}
+          maxLength={200}
+          onChange={(e) => setNewLabel(e.target.value)}
+        />
         <button type="submit">{t('posterComparisonTable.addRow')}</button>
       </form>
       <p className="muted small">{t('posterComparisonTable.aDashShowsOn')}</p>

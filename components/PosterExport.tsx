@@ -10,7 +10,6 @@ import { T } from './test-ids';
 import { fill, useLocale, useT } from './i18n';
 import { LANGUAGE_NAMES, LOCALES, translatorFor, type Locale, type MessageKey, type Translate } from '../lib/i18n';
 
-
 /** Poster sizes offered, in the words of the programme's instructions. */
 export const SIZE_LABELS: Record<PosterSize, MessageKey> = {
   '48x36in-landscape': 'posterExport.size48x36',
@@ -78,7 +77,13 @@ export function PosterExport(props: { outline: PosterOutline; ctx: PosterContext
     <>
       <div className="field">
         <label htmlFor="export-language">{t('posterExport.language')}</label>
-        <select id="export-language" value={language} onChange={(e) => setChosen(e.target.value as Locale)} data-testid={T.exportLanguage} aria-describedby="export-language-hint">
+        <select
+          id="export-language"
+          value={language}
+          onChange={(e) => setChosen(e.target.value as Locale)}
+          data-testid={T.exportLanguage}
+          aria-describedby="export-language-hint"
+        >
           {LOCALES.map((l) => (
             <option key={l} value={l} lang={l}>
               {LANGUAGE_NAMES[l]}
@@ -99,14 +104,14 @@ export function PosterExport(props: { outline: PosterOutline; ctx: PosterContext
           ))}
         </select>
       </div>
-      {notAgreed > 0 && (
-        <p className="muted small">
-          {t('posterExport.notAgreedByEveryone', { count: notAgreed })}</p>
-      )}
+      {notAgreed > 0 && <p className="muted small">{t('posterExport.notAgreedByEveryone', { count: notAgreed })}</p>}
       {unsupported.length > 0 && (
         <div className="alert poster-warning" role="alert" data-testid={T.exportWarning}>
           <p>
-            {fill(t('posterExport.itWillPrintAs', { scripts: [...new Set(unsupported.flatMap((u) => u.scripts))].join(', ') }), { what: <strong>{t('posterExport.someTextCannotBe')}</strong> })}</p>
+            {fill(t('posterExport.itWillPrintAs', { scripts: [...new Set(unsupported.flatMap((u) => u.scripts))].join(', ') }), {
+              what: <strong>{t('posterExport.someTextCannotBe')}</strong>,
+            })}
+          </p>
           <ul>
             {unsupported.slice(0, 8).map((u, i) => (
               <li key={i}>
@@ -119,24 +124,36 @@ export function PosterExport(props: { outline: PosterOutline; ctx: PosterContext
       )}
       <div className="row wrap export-buttons">
         <button type="button" className="primary" disabled={busy} onClick={pdf} data-testid={T.exportPdf}>
-          {t('posterExport.downloadPdf')}</button>
+          {t('posterExport.downloadPdf')}
+        </button>
         <button type="button" disabled={busy} onClick={openPrint} data-testid={T.exportHtmlOpen}>
-          {t('posterExport.openPrintVersion')}</button>
+          {t('posterExport.openPrintVersion')}
+        </button>
         <button type="button" disabled={busy} onClick={() => text('poster.html', posterHtml(outline, ctx, { size }), 'text/html')} data-testid={T.exportHtml}>
-          {t('posterExport.downloadHtml')}</button>
+          {t('posterExport.downloadHtml')}
+        </button>
         <button type="button" disabled={busy} onClick={() => text('poster.md', posterMarkdown(outline, ctx), 'text/markdown')} data-testid={T.exportMarkdown}>
-          {t('posterExport.downloadMarkdown')}</button>
+          {t('posterExport.downloadMarkdown')}
+        </button>
         <button
           type="button"
           disabled={busy}
           onClick={() => {
             const md = blogPostDraft(outline, ctx);
             const words = blogWordCount(md, ctx.t);
-            text('blog-post.md', md, 'text/markdown', ' ' + t('posterExport.wordsWordsSoFar', { count: words }) + (words < BLOG_MIN_WORDS ? ' ' + t('posterExport.blogShort', { min: BLOG_MIN_WORDS }) : ''));
+            text(
+              'blog-post.md',
+              md,
+              'text/markdown',
+              ' ' +
+                t('posterExport.wordsWordsSoFar', { count: words }) +
+                (words < BLOG_MIN_WORDS ? ' ' + t('posterExport.blogShort', { min: BLOG_MIN_WORDS }) : ''),
+            );
           }}
           data-testid={T.exportBlog}
         >
-          {t('posterExport.downloadBlogPostDraft')}</button>
+          {t('posterExport.downloadBlogPostDraft')}
+        </button>
       </div>
       <p className={`export-status ${status?.kind ?? ''}`} role="status" aria-live="polite" data-testid={T.exportStatus}>
         {status?.text ?? ''}

@@ -1,7 +1,16 @@
 import { useMemo, useState } from 'react';
 import type * as Y from 'yjs';
 import type { NotebookSnapshot } from '../lib/notebook/snapshot';
-import { CONTACT_FIELDS, initPoster, noteText, posterText, redraftPosterSection, readPosterText, type ContactField, type DraftedSection } from '../lib/notebook';
+import {
+  CONTACT_FIELDS,
+  initPoster,
+  noteText,
+  posterText,
+  redraftPosterSection,
+  readPosterText,
+  type ContactField,
+  type DraftedSection,
+} from '../lib/notebook';
 import { draftOutline } from '../lib/poster/draft';
 import { outlineForPartners } from '../lib/poster/for-partners';
 import { sectionHeading } from '../lib/poster/model';
@@ -19,8 +28,13 @@ import { usePoster } from './use-poster';
 import { useT } from './i18n';
 import { t, type MessageKey, currentLocale } from '../lib/i18n';
 
-
-const CONTACT_LABELS: Record<ContactField, MessageKey> = { name: 'posterPage.contactName', library: 'posterPage.contactLibrary', email: 'posterPage.contactEmail', website: 'posterPage.contactWebsite', social: 'posterPage.socialLinksOnePer' };
+const CONTACT_LABELS: Record<ContactField, MessageKey> = {
+  name: 'posterPage.contactName',
+  library: 'posterPage.contactLibrary',
+  email: 'posterPage.contactEmail',
+  website: 'posterPage.contactWebsite',
+  social: 'posterPage.socialLinksOnePer',
+};
 /** A drafted section's name, in the UI language. */
 const sectionName = (s: DraftedSection) => (s === 'heading' ? t('posterPage.titleAndSubtitle') : sectionHeading(s, t));
 
@@ -65,9 +79,7 @@ export function PosterPage(props: { doc: Y.Doc; snap: NotebookSnapshot }) {
   function draft() {
     const filled = initPoster(doc, draftNow(doc, snap));
     setMessage(
-      filled.length
-        ? t('posterPage.draftedFromTheNotebook', { p0: filled.map((s) => sectionName(s)).join(', ') })
-        : t('posterPage.nothingNewToDraft'),
+      filled.length ? t('posterPage.draftedFromTheNotebook', { p0: filled.map((s) => sectionName(s)).join(', ') }) : t('posterPage.nothingNewToDraft'),
     );
   }
   function redraft(section: DraftedSection) {
@@ -80,9 +92,17 @@ export function PosterPage(props: { doc: Y.Doc; snap: NotebookSnapshot }) {
   return (
     <section aria-labelledby="poster-heading" className="poster-page">
       <h1 id="poster-heading" tabIndex={-1}>
-        {t('posterPage.poster')}</h1>
+        {t('posterPage.poster')}
+      </h1>
       <p className="muted">
-        {t('posterPage.theJointPosterThe')}{snap.info.posterDeadline !== undefined && <> {' '}{t('posterPage.deadline')}{' '}{new Date(snap.info.posterDeadline).toLocaleDateString(currentLocale(), { day: 'numeric', month: 'long', year: 'numeric' })}.</>}
+        {t('posterPage.theJointPosterThe')}
+        {snap.info.posterDeadline !== undefined && (
+          <>
+            {' '}
+            {t('posterPage.deadline')}{' '}
+            {new Date(snap.info.posterDeadline).toLocaleDateString(currentLocale(), { day: 'numeric', month: 'long', year: 'numeric' })}.
+          </>
+        )}
       </p>
       <div className="row wrap">
         <button type="button" className={outline ? undefined : 'primary'} onClick={draft} data-testid={T.posterDraft}>
@@ -90,35 +110,58 @@ export function PosterPage(props: { doc: Y.Doc; snap: NotebookSnapshot }) {
         </button>
         {outline && (
           <a href="#poster-export" className="small">
-            {t('posterPage.previewAndExport')}</a>
+            {t('posterPage.previewAndExport')}
+          </a>
         )}
       </div>
       <p role="status" className="small" data-testid={T.posterDraftStatus}>
         {message}
       </p>
-      {snap.partners.length < 2 && (
-        <p className="alert">{t('posterPage.thePosterIsDrafted')}</p>
-      )}
+      {snap.partners.length < 2 && <p className="alert">{t('posterPage.thePosterIsDrafted')}</p>}
       {!outline ? (
         <p className="muted">{t('posterPage.nothingDraftedYetDrafting')}</p>
       ) : (
         <>
           <PosterSection id="heading" heading={t('posterPage.titleAndSubtitle2')} onRedraft={askRedraft('heading')}>
             <PosterField text={posterText(doc, 'title')} id="poster-title" label={t('posterPage.title')} testId={T.posterTitle} maxLength={1000} />
-            <PosterField text={posterText(doc, 'subtitle')} id="poster-subtitle" label={t('posterPage.subtitle')} hint={t('posterPage.yourNamesAndThe')} maxLength={1000} />
+            <PosterField
+              text={posterText(doc, 'subtitle')}
+              id="poster-subtitle"
+              label={t('posterPage.subtitle')}
+              hint={t('posterPage.yourNamesAndThe')}
+              maxLength={1000}
+            />
           </PosterSection>
 
           <PosterSection id="libraries" heading={sectionHeading('libraries', t)} intro={t('posterPage.whereEachOfYou')} onRedraft={askRedraft('libraries')}>
             {outline.libraries.map((l) => (
-              <PosterField key={l.partnerId} text={posterText(doc, `library:${l.partnerId}`)} id={`poster-lib-${l.partnerId}`} label={nameOf(l.partnerId)} multiline rows={4} />
+              <PosterField
+                key={l.partnerId}
+                text={posterText(doc, `library:${l.partnerId}`)}
+                id={`poster-lib-${l.partnerId}`}
+                label={nameOf(l.partnerId)}
+                multiline
+                rows={4}
+              />
             ))}
           </PosterSection>
 
           <PosterSection id="comparison" heading={sectionHeading('comparison', t)} onRedraft={askRedraft('comparison')}>
-            <PosterComparisonTable doc={doc} rows={poster.table} partners={outline.libraries.map((l) => snap.partners.find((p) => p.id === l.partnerId)!).filter(Boolean)} />
+            <PosterComparisonTable
+              doc={doc}
+              rows={poster.table}
+              partners={outline.libraries.map((l) => snap.partners.find((p) => p.id === l.partnerId)!).filter(Boolean)}
+            />
             <PosterField text={posterText(doc, 'comparison.different')} id="poster-different" label={t('posterPage.whatIsVeryDifferent')} multiline rows={3} />
             <PosterField text={posterText(doc, 'comparison.similar')} id="poster-similar" label={t('posterPage.whatIsSimilar')} multiline rows={3} />
-            <PosterField text={posterText(doc, 'comparison.culturalExpectations')} id="poster-cultural" label={t('posterPage.culturalExpectationsOfLibraries')} hint={t('posterPage.whatPeopleExpectOf')} multiline rows={3} />
+            <PosterField
+              text={posterText(doc, 'comparison.culturalExpectations')}
+              id="poster-cultural"
+              label={t('posterPage.culturalExpectationsOfLibraries')}
+              hint={t('posterPage.whatPeopleExpectOf')}
+              multiline
+              rows={3}
+            />
           </PosterSection>
 
           <PosterSection id="viewChanged" heading={sectionHeading('viewChanged', t)}>
@@ -142,7 +185,14 @@ export function PosterPage(props: { doc: Y.Doc; snap: NotebookSnapshot }) {
           </PosterSection>
 
           <PosterSection id="topicsDiscussed" heading={sectionHeading('topicsDiscussed', t)} onRedraft={askRedraft('topicsDiscussed')}>
-            <PosterField text={posterText(doc, 'topicsDiscussed')} id="poster-topics" label={sectionHeading('topicsDiscussed', t)} labelHidden multiline rows={4} />
+            <PosterField
+              text={posterText(doc, 'topicsDiscussed')}
+              id="poster-topics"
+              label={sectionHeading('topicsDiscussed', t)}
+              labelHidden
+              multiline
+              rows={4}
+            />
           </PosterSection>
 
           <PosterSection id="difficultiesAndFuture" heading={sectionHeading('difficultiesAndFuture', t)}>
@@ -167,7 +217,15 @@ export function PosterPage(props: { doc: Y.Doc; snap: NotebookSnapshot }) {
               <fieldset key={c.partnerId}>
                 <legend>{nameOf(c.partnerId)}</legend>
                 {CONTACT_FIELDS.map((f) => (
-                  <PosterField key={f} text={posterText(doc, `contact:${c.partnerId}:${f}`)} id={`poster-contact-${c.partnerId}-${f}`} label={t(CONTACT_LABELS[f])} multiline={f === 'social'} rows={2} maxLength={1000} />
+                  <PosterField
+                    key={f}
+                    text={posterText(doc, `contact:${c.partnerId}:${f}`)}
+                    id={`poster-contact-${c.partnerId}-${f}`}
+                    label={t(CONTACT_LABELS[f])}
+                    multiline={f === 'social'}
+                    rows={2}
+                    maxLength={1000}
+                  />
                 ))}
               </fieldset>
             ))}

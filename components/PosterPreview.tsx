@@ -38,7 +38,16 @@ export function PosterPreview(props: { outline: PosterOutline; ctx: PosterContex
   const srcDoc = html.replace('</head>', `<style>html{zoom:${scale.toFixed(5)};overflow:hidden}body{background:#fff}</style></head>`);
   return (
     <div ref={wrap} className="poster-preview" style={{ height: height || undefined }}>
-      {scale > 0 && <iframe title={t('posterPreview.posterPreview')} sandbox="" srcDoc={srcDoc} data-testid={T.posterPreview} style={{ width: '100%', height }} tabIndex={-1} />}
+      {scale > 0 && (
+        <iframe
+          title={t('posterPreview.posterPreview')}
+          sandbox=""
+          srcDoc={srcDoc}
+          data-testid={T.posterPreview}
+          style={{ width: '100%', height }}
+          tabIndex={-1}
+        />
+      )}
     </div>
   );
 }

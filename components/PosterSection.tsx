@@ -13,8 +13,15 @@ export function PosterSection(props: { id: string; heading: string; intro?: stri
           {props.heading}
         </h2>
         {props.onRedraft && (
-          <button type="button" className="small-button" onClick={props.onRedraft} data-testid={T.posterRedraft} aria-label={t('posterSection.reDraftThisSection', { heading: props.heading })}>
-            {t('posterSection.reDraftThisSection2')}</button>
+          <button
+            type="button"
+            className="small-button"
+            onClick={props.onRedraft}
+            data-testid={T.posterRedraft}
+            aria-label={t('posterSection.reDraftThisSection', { heading: props.heading })}
+          >
+            {t('posterSection.reDraftThisSection2')}
+          </button>
         )}
       </div>
       {props.intro && <p className="muted small">{props.intro}</p>}

@@ -7,7 +7,6 @@ import { PosterField } from './PosterField';
 import { T } from './test-ids';
 import { useT } from './i18n';
 
-
 /**
  * Sources as the poster will print them (APA 7, alphabetical): clips quoted in agreed themes,
  * clips added with "Add to poster", and references typed by hand.
@@ -24,11 +23,14 @@ export function PosterSources(props: { doc: Y.Doc; outline: PosterOutline; clips
         <ul className="plain sources" data-testid={T.posterSources}>
           {entries.map((s) => (
             <li key={s.clipId} className="row">
-              <span className="grow">
-                {s.parts.map((p, i) => (p.italic ? <i key={i}>{p.text}</i> : <span key={i}>{p.text}</span>))}
-              </span>
+              <span className="grow">{s.parts.map((p, i) => (p.italic ? <i key={i}>{p.text}</i> : <span key={i}>{p.text}</span>))}</span>
               {explicit.has(s.clipId!) ? (
-                <button type="button" className="icon-button" aria-label={t('posterSources.removeFromSourcesText', { text: s.text })} onClick={() => unciteClipInPoster(props.doc, s.clipId!)}>
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={t('posterSources.removeFromSourcesText', { text: s.text })}
+                  onClick={() => unciteClipInPoster(props.doc, s.clipId!)}
+                >
                   ×
                 </button>
               ) : (

@@ -11,17 +11,27 @@ import { ThemeCard } from './ThemeCard';
 import { useT } from './i18n';
 
 /** "Themes we chose together": every proposal with its votes, and a form to propose one. */
-export function PosterThemes(props: { doc: Y.Doc; themes: PosterTheme[]; partners: PartnerProfile[]; clips: Clip[]; recorders: Record<string, Record<string, string>> }) {
+export function PosterThemes(props: {
+  doc: Y.Doc;
+  themes: PosterTheme[];
+  partners: PartnerProfile[];
+  clips: Clip[];
+  recorders: Record<string, Record<string, string>>;
+}) {
   const t = useT();
   const me = useMe();
   const [title, setTitle] = useState('');
-  const agreed = props.themes.filter((t) => themeAgreement(t, props.partners.map((p) => p.id)) === 'agreed').length;
+  const agreed = props.themes.filter(
+    (t) =>
+      themeAgreement(
+        t,
+        props.partners.map((p) => p.id),
+      ) === 'agreed',
+  ).length;
   return (
     <>
       <p className="muted small" data-testid={T.themeSummary}>
-        {props.themes.length === 0
-          ? t('posterThemes.noThemeProposedYet')
-          : t('posterThemes.agreedOfLengthP', { agreed, count: props.themes.length })}
+        {props.themes.length === 0 ? t('posterThemes.noThemeProposedYet') : t('posterThemes.agreedOfLengthP', { agreed, count: props.themes.length })}
       </p>
       {props.themes.map((t) => (
         <ThemeCard key={t.id} doc={props.doc} theme={t} partners={props.partners} clips={props.clips} me={me} recorders={props.recorders[t.id] ?? {}} />
@@ -36,7 +46,8 @@ export function PosterThemes(props: { doc: Y.Doc; themes: PosterTheme[]; partner
         }}
       >
         <label htmlFor="propose-theme" className="sr-only">
-          {t('posterThemes.proposeATheme')}</label>
+          {t('posterThemes.proposeATheme')}
+        </label>
         <input
           id="propose-theme"
           className="grow"
@@ -47,7 +58,8 @@ export function PosterThemes(props: { doc: Y.Doc; themes: PosterTheme[]; partner
           data-testid={T.proposeThemeInput}
         />
         <button type="submit" data-testid={T.proposeThemeButton}>
-          {t('posterThemes.propose')}</button>
+          {t('posterThemes.propose')}
+        </button>
       </form>
     </>
   );

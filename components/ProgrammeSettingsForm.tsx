@@ -1,6 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { syncSettingsItem } from '../lib/ext/storage';
-import { parseSettingsCode, settingsChanges, SettingsCodeError, settingsCodeErrorText, type ProgrammeSettings, type SettingsChange } from '../protocol/settings-code';
+import {
+  parseSettingsCode,
+  settingsChanges,
+  SettingsCodeError,
+  settingsCodeErrorText,
+  type ProgrammeSettings,
+  type SettingsChange,
+} from '../protocol/settings-code';
 import { T } from './test-ids';
 import { fill, useT } from './i18n';
 
@@ -66,10 +73,18 @@ export function ProgrammeSettingsForm(props: { idPrefix: string; onApplied?(): v
       )}
       {!preview && (
         <button type="button" data-testid={T.settingsCodeCheck} onClick={() => void check()}>
-          {t('programmeSettingsForm.checkTheCode')}</button>
+          {t('programmeSettingsForm.checkTheCode')}
+        </button>
       )}
       {preview && (
-        <div className="card" ref={previewRef} tabIndex={-1} data-testid={T.settingsCodePreview} role="group" aria-label={t('programmeSettingsForm.whatThisCodeChanges')}>
+        <div
+          className="card"
+          ref={previewRef}
+          tabIndex={-1}
+          data-testid={T.settingsCodePreview}
+          role="group"
+          aria-label={t('programmeSettingsForm.whatThisCodeChanges')}
+        >
           {preview.next.programme && <p>{fill(t('programmeSettingsForm.from'), { programme: <strong>{preview.next.programme}</strong> })}</p>}
           {preview.changes.length === 0 ? (
             <p>{t('programmeSettingsForm.youAlreadyUseThese')}</p>
@@ -88,9 +103,11 @@ export function ProgrammeSettingsForm(props: { idPrefix: string; onApplied?(): v
           <p className="muted small">{t('programmeSettingsForm.notebooksYouJoinedWith')}</p>
           <div className="row wrap">
             <button type="button" className="primary" data-testid={T.settingsCodeApply} onClick={() => void apply(preview.next)}>
-              {t('programmeSettingsForm.useTheseSettings')}</button>
+              {t('programmeSettingsForm.useTheseSettings')}
+            </button>
             <button type="button" onClick={() => (setPreview(null), inputRef.current?.focus())}>
-              {t('programmeSettingsForm.cancel')}</button>
+              {t('programmeSettingsForm.cancel')}
+            </button>
           </div>
         </div>
       )}

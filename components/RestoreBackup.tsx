@@ -7,7 +7,6 @@ import { formatBytes } from './download';
 import { T } from './test-ids';
 import { useT } from './i18n';
 
-
 /**
  * "Restore from a backup file…": choose a file, see what it holds, then restore it as a new
  * notebook (rejoining the partnership if the file has the secret) or merge it into the notebook it
@@ -50,7 +49,11 @@ export function RestoreBackup(props: { notebooks: NotebookEntry[]; onOpen(id: st
   const restore = async (target: RestoreTarget) => {
     if (!backup) return;
     setError('');
-    setBusy(target.mode === 'merge' ? t('restoreBackup.mergingTheBackupInto', { title: here?.title ?? "" }) : t('restoreBackup.restoringTitle', { title: backup.title }));
+    setBusy(
+      target.mode === 'merge'
+        ? t('restoreBackup.mergingTheBackupInto', { title: here?.title ?? '' })
+        : t('restoreBackup.restoringTitle', { title: backup.title }),
+    );
     try {
       const { restoreBackup } = await import('../lib/ext/backup');
       setResult(await restoreBackup(backup, target));
@@ -69,17 +72,30 @@ export function RestoreBackup(props: { notebooks: NotebookEntry[]; onOpen(id: st
       {!props.standalone && <h2 id={`${id}-h`}>{t('restoreBackup.restoreFromABackup')}</h2>}
       <p className="muted">{t('restoreBackup.chooseAFileSaved')}</p>
       <label htmlFor={`${id}-file`}>{t('restoreBackup.backupFile')}</label>
-      <input ref={input} id={`${id}-file`} type="file" accept=".json,application/json" data-testid={T.restoreFile} onChange={(e) => void choose(e.target.files?.[0])} disabled={!!busy} />
+      <input
+        ref={input}
+        id={`${id}-file`}
+        type="file"
+        accept=".json,application/json"
+        data-testid={T.restoreFile}
+        onChange={(e) => void choose(e.target.files?.[0])}
+        disabled={!!busy}
+      />
       {backup && (
         <div className="card" data-testid={T.restorePreview}>
           <p>
             <strong>{backup.title || t('restoreBackup.untitledNotebook')}</strong>
             <br />
-            {t('restoreBackup.backupMade')}{' '}{new Date(backup.exportedAt).toLocaleString(currentLocale(), { dateStyle: 'medium', timeStyle: 'short' })}
+            {t('restoreBackup.backupMade')} {new Date(backup.exportedAt).toLocaleString(currentLocale(), { dateStyle: 'medium', timeStyle: 'short' })}
             {backup.appVersion && t('restoreBackup.withPartnerNotebookAppversion', { appVersion: backup.appVersion })} · {formatBytes(backup.fileBytes)}
           </p>
           <p data-testid={T.restoreCounts}>
-            {t('restoreBackup.counts', { topics: t('restoreBackup.nTopics', { count: backup.counts.topics }), notes: backup.counts.notes, clips: t('restoreBackup.nClips', { count: backup.counts.clips }), profiles: t('restoreBackup.nProfiles', { count: backup.counts.partners }) })}
+            {t('restoreBackup.counts', {
+              topics: t('restoreBackup.nTopics', { count: backup.counts.topics }),
+              notes: backup.counts.notes,
+              clips: t('restoreBackup.nClips', { count: backup.counts.clips }),
+              profiles: t('restoreBackup.nProfiles', { count: backup.counts.partners }),
+            })}
           </p>
           {here ? (
             <>
@@ -89,7 +105,8 @@ export function RestoreBackup(props: { notebooks: NotebookEntry[]; onOpen(id: st
                   {t('restoreBackup.mergeInto', { title: here.title })}
                 </button>
                 <button type="button" data-testid={T.restoreNew} disabled={!!busy} onClick={() => void restore({ mode: 'new' })}>
-                  {t('restoreBackup.restoreAsANew')}</button>
+                  {t('restoreBackup.restoreAsANew')}
+                </button>
               </div>
               <p className="muted">{t('restoreBackup.aNewNotebookIs')}</p>
             </>
@@ -103,8 +120,15 @@ export function RestoreBackup(props: { notebooks: NotebookEntry[]; onOpen(id: st
               ) : (
                 <p className="muted">{t('restoreBackup.thisFileDoesNot')}</p>
               )}
-              <button type="button" className="primary" data-testid={T.restoreNew} disabled={!!busy} onClick={() => void restore({ mode: 'new', rejoin: !!backup.rejoin && rejoin })}>
-                {t('restoreBackup.restoreAsANew')}</button>
+              <button
+                type="button"
+                className="primary"
+                data-testid={T.restoreNew}
+                disabled={!!busy}
+                onClick={() => void restore({ mode: 'new', rejoin: !!backup.rejoin && rejoin })}
+              >
+                {t('restoreBackup.restoreAsANew')}
+              </button>
             </>
           )}
         </div>

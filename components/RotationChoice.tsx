@@ -19,18 +19,25 @@ export function RotationChoice(props: { choice: Choice; onChoose(key: string): v
       {choice.options.length > 1 && <p>{t('rotationChoice.moreThanOneNew')}</p>}
       {choice.removed.map((r) => (
         <p key={r.keyId} data-testid={T.rotationRemoved}>
-          {t('rotationChoice.someoneRemovedOrDamaged', { name: r.name ?? t('rotationChoice.aPartner'), words: r.words })}</p>
+          {t('rotationChoice.someoneRemovedOrDamaged', { name: r.name ?? t('rotationChoice.aPartner'), words: r.words })}
+        </p>
       ))}
       {choice.options.length === 0 && <p>{t('rotationChoice.askYourPartnersTo')}</p>}
       <ul className="plain">
         {choice.options.map((o) => (
           <li key={o.key} className="card" data-testid={T.rotationOption}>
             <p>
-              {fill(when(o.at) ? t('rotationChoice.madeByOn', { when: when(o.at) }) : t('rotationChoice.madeBy'), { name: <strong>{o.by.name || t('rotationChoice.someoneWithoutAName')}</strong> })}
+              {fill(when(o.at) ? t('rotationChoice.madeByOn', { when: when(o.at) }) : t('rotationChoice.madeBy'), {
+                name: <strong>{o.by.name || t('rotationChoice.someoneWithoutAName')}</strong>,
+              })}
               <br />
-              <span className="small">{t('rotationChoice.keyWords2')}{' '}<span data-testid={T.fingerprint}>{o.by.words}</span></span>
+              <span className="small">
+                {t('rotationChoice.keyWords2')} <span data-testid={T.fingerprint}>{o.by.words}</span>
+              </span>
             </p>
-            <p className="small">{t('rotationChoice.keeps')}{' '}{o.members.map((m) => `${m.name || t('rotationChoice.noName')} (${m.words})`).join(', ')}</p>
+            <p className="small">
+              {t('rotationChoice.keeps')} {o.members.map((m) => `${m.name || t('rotationChoice.noName')} (${m.words})`).join(', ')}
+            </p>
             <button type="button" onClick={() => props.onChoose(o.key)} data-testid={T.rotationFollow}>
               {t('rotationChoice.followTheInviteMade', { name: o.by.name || t('rotationChoice.thisPerson') })}
             </button>
@@ -38,7 +45,8 @@ export function RotationChoice(props: { choice: Choice; onChoose(key: string): v
         ))}
       </ul>
       <button type="button" onClick={props.onLater}>
-        {t('rotationChoice.decideLater')}</button>
+        {t('rotationChoice.decideLater')}
+      </button>
     </section>
   );
 }

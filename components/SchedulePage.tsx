@@ -13,7 +13,6 @@ import { myTimeZone, shortDate } from './TopicList';
 import { useStorageItem } from './use-storage-item';
 import { useT } from './i18n';
 
-
 /**
  * "Programme schedule": the programme's start and poster deadline, fortnightly dates for the
  * topics, importing the organisers' schedule (with a preview before anything is written), and
@@ -24,9 +23,11 @@ export function SchedulePage(props: { doc: Y.Doc; snap: NotebookSnapshot; onBack
   return (
     <section aria-labelledby="schedule-heading">
       <button type="button" className="link-button" onClick={props.onBack}>
-        {t('schedulePage.allTopics')}</button>
+        {t('schedulePage.allTopics')}
+      </button>
       <h1 id="schedule-heading" tabIndex={-1}>
-        {t('schedulePage.programmeSchedule')}</h1>
+        {t('schedulePage.programmeSchedule')}
+      </h1>
       <ProgrammeDates doc={props.doc} snap={props.snap} />
       <ImportSchedule doc={props.doc} snap={props.snap} />
       <Reminders />
@@ -79,21 +80,16 @@ function ProgrammeDates({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
             doc.transact(() => {
               for (const [id, p] of dates) updateTopic(doc, id, { start: p.start, end: p.end });
             }, 'local');
-            setMessage(
-              dates.size === 0
-                ? t('schedulePage.everyTopicAlreadyHas')
-                : t('schedulePage.sizePFortnightlyDates', { count: dates.size }),
-            );
+            setMessage(dates.size === 0 ? t('schedulePage.everyTopicAlreadyHas') : t('schedulePage.sizePFortnightlyDates', { count: dates.size }));
           } catch (e) {
             setError((e as Error).message);
           }
         }}
       >
-        {t('schedulePage.giveTopicsFortnightlyDates')}</button>
+        {t('schedulePage.giveTopicsFortnightlyDates')}
+      </button>
       <p className="muted small">
-        {programmeStart === undefined
-          ? t('schedulePage.enterTheProgrammeS')
-          : t('schedulePage.topicsWithoutDatesUndated', { undated: undated })}
+        {programmeStart === undefined ? t('schedulePage.enterTheProgrammeS') : t('schedulePage.topicsWithoutDatesUndated', { undated: undated })}
       </p>
       {message && (
         <p role="status" className="ok">
@@ -123,8 +119,7 @@ function ImportSchedule({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
   return (
     <section aria-labelledby="import-heading" className="card">
       <h2 id="import-heading">{t('schedulePage.importTheOrganisersSchedule')}</h2>
-      <p className="muted small">
-        {t('schedulePage.pasteTheListFrom')}</p>
+      <p className="muted small">{t('schedulePage.pasteTheListFrom')}</p>
       <label htmlFor="import-text">{t('schedulePage.schedule')}</label>
       <textarea
         id="import-text"
@@ -164,15 +159,15 @@ function ImportSchedule({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
       )}
       <div className="row end">
         <button type="button" data-testid={T.importPreview} disabled={!text.trim()} onClick={() => (setPreview(true), setDone(''))}>
-          {t('schedulePage.preview')}</button>
+          {t('schedulePage.preview')}
+        </button>
       </div>
       {parsed && (
         <div data-testid={T.importPreviewBox}>
           {parsed.errors.length > 0 && (
             <div className="alert import-errors" role="alert" data-testid={T.importErrors}>
               <p>
-                <strong>
-                  {t('schedulePage.cannotBeImportedAnd', { count: parsed.errors.length })}</strong>
+                <strong>{t('schedulePage.cannotBeImportedAnd', { count: parsed.errors.length })}</strong>
               </p>
               <ul>
                 {parsed.errors.map((e, i) => (
@@ -219,7 +214,8 @@ function ImportSchedule({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
                   doc.transact(() => {
                     for (const s of plan) {
                       const dates = s.start !== undefined ? { start: s.start, end: s.end } : {};
-                      if (s.action === 'update') updateTopic(doc, s.topicId, { title: s.title, prompt: s.prompt, kind: 'programme', archived: false, ...dates });
+                      if (s.action === 'update')
+                        updateTopic(doc, s.topicId, { title: s.title, prompt: s.prompt, kind: 'programme', archived: false, ...dates });
                       else addTopic(doc, { title: s.title, prompt: s.prompt, kind: 'programme', ...dates }, deps);
                     }
                   }, 'local');
@@ -262,10 +258,12 @@ function Reminders() {
       <legend>{t('schedulePage.remindersOnThisComputer')}</legend>
       <label className="check">
         <input type="checkbox" disabled={!off} checked={!off?.quiet} onChange={(e) => set({ quiet: !e.target.checked })} />
-        {t('schedulePage.whenNothingHasCome')}</label>
+        {t('schedulePage.whenNothingHasCome')}
+      </label>
       <label className="check">
         <input type="checkbox" disabled={!off} checked={!off?.deadline} onChange={(e) => set({ deadline: !e.target.checked })} />
-        {t('schedulePage.posterDeadlineAndDays')}</label>
+        {t('schedulePage.posterDeadlineAndDays')}
+      </label>
       <p className="muted small">{t('schedulePage.shownAsBrowserNotifications')}</p>
     </fieldset>
   );

@@ -16,11 +16,7 @@ const SHOWN = 50;
 
 /** Highlighted text as React text and <mark>s: never HTML, clipped text cannot inject markup. */
 function Parts({ parts }: { parts: HighlightPart[] }) {
-  return (
-    <>
-      {parts.map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
-    </>
-  );
+  return <>{parts.map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}</>;
 }
 
 /**
@@ -78,13 +74,26 @@ export function SearchPage(props: {
   return (
     <section aria-labelledby="search-heading">
       <h1 id="search-heading" tabIndex={-1}>
-        {t('searchPage.search')}</h1>
+        {t('searchPage.search')}
+      </h1>
       <form role="search" onSubmit={(e) => e.preventDefault()}>
         <label htmlFor="search-box" className="sr-only">
-          {t('searchPage.searchClipsAndNotes')}</label>
-        <input id="search-box" type="search" data-testid={T.searchBox} value={query} placeholder={t('searchPage.searchClipsCommentsTags')} onChange={(e) => setQuery(e.target.value)} autoFocus />
+          {t('searchPage.searchClipsAndNotes')}
+        </label>
+        <input
+          id="search-box"
+          type="search"
+          data-testid={T.searchBox}
+          value={query}
+          placeholder={t('searchPage.searchClipsCommentsTags')}
+          onChange={(e) => setQuery(e.target.value)}
+          autoFocus
+        />
         <details className="filters" open={showFilters} onToggle={(e) => setShowFilters(e.currentTarget.open)}>
-          <summary>{t('searchPage.filters')}{filtering ? ` (${Object.keys(filters).length})` : ''}</summary>
+          <summary>
+            {t('searchPage.filters')}
+            {filtering ? ` (${Object.keys(filters).length})` : ''}
+          </summary>
           <div className="filter-grid">
             <div>
               <label htmlFor="f-topic">{t('searchPage.topic')}</label>
@@ -153,7 +162,8 @@ export function SearchPage(props: {
                 setTo('');
               }}
             >
-              {t('searchPage.clearFilters')}</button>
+              {t('searchPage.clearFilters')}
+            </button>
           )}
           {filtering && (tag || personId || kind || from || to) && <p className="muted small">{t('searchPage.tagPersonKindAnd')}</p>}
         </details>
@@ -183,10 +193,7 @@ export function SearchPage(props: {
           </li>
         ))}
       </ol>
-      {results.length > SHOWN && (
-        <p className="muted small">
-          {t('searchPage.showingTheBest', { shown: SHOWN, count: results.length })}</p>
-      )}
+      {results.length > SHOWN && <p className="muted small">{t('searchPage.showingTheBest', { shown: SHOWN, count: results.length })}</p>}
     </section>
   );
 }
@@ -211,7 +218,12 @@ function Result(props: {
       </span>
       <span className="muted small result-meta">
         {r.type === 'clip' && clip
-          ? t('searchPage.pInTopictitleName', { p0: t(`kind.${clip.captured.kind}`), topicTitle: props.topicTitle, name: clip.clippedBy.name, p3: timeAgo(clip.clippedAt) })
+          ? t('searchPage.pInTopictitleName', {
+              p0: t(`kind.${clip.captured.kind}`),
+              topicTitle: props.topicTitle,
+              name: clip.clippedBy.name,
+              p3: timeAgo(clip.clippedAt),
+            })
           : t('searchPage.ourNotesOnThis')}
       </span>
       {clip && clip.tags.length > 0 && (

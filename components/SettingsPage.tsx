@@ -39,12 +39,11 @@ export function SettingsPage() {
   return (
     <section aria-labelledby="settings-heading">
       <h1 id="settings-heading" tabIndex={-1}>
-        {t('settingsPage.settings')}</h1>
+        {t('settingsPage.settings')}
+      </h1>
       <LanguageSettings />
       {settings.programme && (
-        <p data-testid={T.settingsProgramme}>
-          {fill(t('settingsPage.youUseTheSettings'), { programme: <strong>{settings.programme}</strong> })}
-        </p>
+        <p data-testid={T.settingsProgramme}>{fill(t('settingsPage.youUseTheSettings'), { programme: <strong>{settings.programme}</strong> })}</p>
       )}
       <h2>{t('settingsPage.settingsFromYourProgramme')}</h2>
       <p className="small">{t('settingsPage.ifYourProgrammeSent')}</p>
@@ -64,16 +63,34 @@ export function SettingsPage() {
         }}
       >
         <label htmlFor="set-signaling">{t('settingsPage.syncServersOnePer')}</label>
-        <textarea id="set-signaling" rows={2} value={signaling} onChange={(e) => (setSignaling(e.target.value), setSaved(''))} data-testid={T.settingsSignaling} aria-describedby="set-signaling-hint" />
+        <textarea
+          id="set-signaling"
+          rows={2}
+          value={signaling}
+          onChange={(e) => (setSignaling(e.target.value), setSaved(''))}
+          data-testid={T.settingsSignaling}
+          aria-describedby="set-signaling-hint"
+        />
         <p id="set-signaling-hint" className="muted small">
           {t('settingsPage.yourProgrammeGivesYou', { address: DEFAULT_SIGNALING })}
         </p>
         <label htmlFor="set-ice">{t('settingsPage.stunTurnServersOptional')}</label>
-        <textarea id="set-ice" rows={2} value={ice} placeholder={ICE_EXAMPLE} onChange={(e) => (setIce(e.target.value), setSaved(''))} data-testid={T.settingsIce} aria-describedby="set-ice-hint" />
-        <p id="set-ice-hint" className="muted small">{t('settingsPage.neededOnlyWhenPartners')}</p>
+        <textarea
+          id="set-ice"
+          rows={2}
+          value={ice}
+          placeholder={ICE_EXAMPLE}
+          onChange={(e) => (setIce(e.target.value), setSaved(''))}
+          data-testid={T.settingsIce}
+          aria-describedby="set-ice-hint"
+        />
+        <p id="set-ice-hint" className="muted small">
+          {t('settingsPage.neededOnlyWhenPartners')}
+        </p>
         <label className="check">
           <input type="checkbox" checked={relay} onChange={(e) => (setRelay(e.target.checked), setSaved(''))} />
-          {t('settingsPage.keepEncryptedChangesOn')}</label>
+          {t('settingsPage.keepEncryptedChangesOn')}
+        </label>
         {errors.length > 0 && (
           <ul className="error" role="alert">
             {errors.map((er) => (
@@ -83,7 +100,8 @@ export function SettingsPage() {
         )}
         <div className="row wrap">
           <button type="submit" className="primary" data-testid={T.settingsSave}>
-            {t('settingsPage.saveSettings')}</button>
+            {t('settingsPage.saveSettings')}
+          </button>
           <button
             type="button"
             data-testid={T.testConnection}
@@ -154,7 +172,14 @@ function MakeSettingsCode(props: { signaling: string; ice: string }) {
       <summary>{t('settingsPage.makeASettingsCode')}</summary>
       <p className="small">{t('settingsPage.forOrganisersTheCode')}</p>
       <label htmlFor="make-code-name">{t('settingsPage.programmeNameOptional')}</label>
-      <input id="make-code-name" value={name} maxLength={80} data-testid={T.makeSettingsCodeName} onChange={(e) => (setName(e.target.value), setMade(null))} placeholder={t('settingsPage.eGIln')} />
+      <input
+        id="make-code-name"
+        value={name}
+        maxLength={80}
+        data-testid={T.makeSettingsCodeName}
+        onChange={(e) => (setName(e.target.value), setMade(null))}
+        placeholder={t('settingsPage.eGIln')}
+      />
       <button
         type="button"
         data-testid={T.makeSettingsCode}
@@ -178,7 +203,8 @@ function MakeSettingsCode(props: { signaling: string; ice: string }) {
           }
         }}
       >
-        {t('settingsPage.makeTheCode')}</button>
+        {t('settingsPage.makeTheCode')}
+      </button>
       {error && (
         <p className="error" role="alert" data-testid={T.makeSettingsCodeError}>
           {error}
@@ -189,11 +215,13 @@ function MakeSettingsCode(props: { signaling: string; ice: string }) {
           <label htmlFor="made-code">{t('settingsPage.settingsCode')}</label>
           <textarea id="made-code" readOnly rows={3} value={made.code} data-testid={T.madeSettingsCode} onFocus={(e) => e.currentTarget.select()} />
           <button type="button" onClick={() => void copy(made.code)}>
-            {t('settingsPage.copyTheCode')}</button>
+            {t('settingsPage.copyTheCode')}
+          </button>
           <label htmlFor="made-link">{t('settingsPage.settingsLink')}</label>
           <textarea id="made-link" readOnly rows={3} value={made.link} data-testid={T.madeSettingsLink} onFocus={(e) => e.currentTarget.select()} />
           <button type="button" onClick={() => void copy(made.link)}>
-            {t('settingsPage.copyTheLink')}</button>
+            {t('settingsPage.copyTheLink')}
+          </button>
           <p role="status" className="small">
             {copied}
           </p>

@@ -8,8 +8,6 @@ import { useT } from './i18n';
 import { list, type Translate } from '../lib/i18n';
 import { relayErrorText } from '../lib/sync/relay/errors';
 
-
-
 const DOT: Record<string, string> = { connected: '#15803d', searching: '#a16207', offline: '#57606a', paused: '#57606a', error: '#b42318', local: '#57606a' };
 
 function localTimeIn(tz: string | undefined): string | undefined {
@@ -51,7 +49,8 @@ export function SyncBar(props: {
           {paused ? t('syncBar.resumeSync') : t('syncBar.workOffline')}
         </button>
         <button type="button" className="small-button" data-testid={T.invitePartners} onClick={props.onInvite}>
-          {t('syncBar.invitePartners')}</button>
+          {t('syncBar.invitePartners')}
+        </button>
       </div>
       {live && live.partners.length > 0 && (
         <ul className="presence" data-testid={T.presence} aria-label={t('syncBar.partnersHereNow')}>
@@ -114,7 +113,8 @@ function liveMessage(live: NonNullable<SyncView['live']>, t: Translate): string 
 /** What the relay is doing, for partners who are never online at the same time. */
 function RelayLine({ relay }: { relay: NonNullable<SyncView['relay']> }) {
   const t = useT();
-  if (relay.state === 'error') return <p className="small error">{relay.code ? relayErrorText(relay.code, t) : (relay.message ?? t('syncBar.theSyncServerRefused'))}</p>;
+  if (relay.state === 'error')
+    return <p className="small error">{relay.code ? relayErrorText(relay.code, t) : (relay.message ?? t('syncBar.theSyncServerRefused'))}</p>;
   const text =
     relay.state === 'online'
       ? relay.pendingUploads

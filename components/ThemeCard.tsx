@@ -12,7 +12,6 @@ import { T } from './test-ids';
 import { useT } from './i18n';
 import { list, t } from '../lib/i18n';
 
-
 const nameOf = (partners: PartnerProfile[], id: string) => partners.find((p) => p.id === id)?.name || 'a partner';
 
 /** The vote a person has on a theme, as themeAgreement counts it (proposing is agreeing). */
@@ -37,12 +36,22 @@ export function agreementText(theme: PosterTheme, partners: PartnerProfile[]): s
  * answer recorded by the other, and the poster tab then says who recorded it, so nobody mistakes
  * it for the partner's own click.
  */
-export function ThemeCard(props: { doc: Y.Doc; theme: PosterTheme; partners: PartnerProfile[]; clips: Clip[]; me: Me | null; recorders: Record<string, string> }) {
+export function ThemeCard(props: {
+  doc: Y.Doc;
+  theme: PosterTheme;
+  partners: PartnerProfile[];
+  clips: Clip[];
+  me: Me | null;
+  recorders: Record<string, string>;
+}) {
   const t = useT();
   const { doc, theme, partners, me } = props;
   const [point, setPoint] = useState('');
   const [removing, setRemoving] = useState(false);
-  const state = themeAgreement(theme, partners.map((p) => p.id));
+  const state = themeAgreement(
+    theme,
+    partners.map((p) => p.id),
+  );
   const points = themePointTexts(doc, theme.id);
   const headingId = `theme-${theme.id}-h`;
   const voteButtons = (person: PartnerProfile, self: boolean) => {
@@ -71,7 +80,11 @@ export function ThemeCard(props: { doc: Y.Doc; theme: PosterTheme; partners: Par
         {agreementText(theme, partners)}
       </p>
       <PosterField text={themeTitleText(doc, theme.id)} id={`theme-${theme.id}-title`} label={t('themeCard.theme2')} testId={T.themeTitle} maxLength={1000} />
-      <p className="muted small">{theme.from ? t('themeCard.proposedByFrom', { name: nameOf(partners, theme.proposedBy), from: t(`themeCard.from.${theme.from.kind}`) }) : t('themeCard.proposedBy', { name: nameOf(partners, theme.proposedBy) })}</p>
+      <p className="muted small">
+        {theme.from
+          ? t('themeCard.proposedByFrom', { name: nameOf(partners, theme.proposedBy), from: t(`themeCard.from.${theme.from.kind}`) })
+          : t('themeCard.proposedBy', { name: nameOf(partners, theme.proposedBy) })}
+      </p>
 
       <ul className="plain votes" aria-label={t('themeCard.votes')}>
         {partners.map((p) => {
@@ -107,7 +120,12 @@ export function ThemeCard(props: { doc: Y.Doc; theme: PosterTheme; partners: Par
               <div className="grow">
                 <PosterField text={point} id={`theme-${theme.id}-point-${i}`} label={t('themeCard.keyPointP', { p0: i + 1 })} labelHidden maxLength={1000} />
               </div>
-              <button type="button" className="icon-button" aria-label={t('themeCard.removeKeyPointP', { p0: i + 1 })} onClick={() => removeThemePoint(doc, theme.id, point)}>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={t('themeCard.removeKeyPointP', { p0: i + 1 })}
+                onClick={() => removeThemePoint(doc, theme.id, point)}
+              >
                 ×
               </button>
             </li>
@@ -124,8 +142,16 @@ export function ThemeCard(props: { doc: Y.Doc; theme: PosterTheme; partners: Par
         }}
       >
         <label htmlFor={`theme-${theme.id}-new-point`} className="sr-only">
-          {t('themeCard.newKeyPoint')}</label>
-        <input id={`theme-${theme.id}-new-point`} className="grow" placeholder={t('themeCard.addAKeyPoint')} value={point} maxLength={1000} onChange={(e) => setPoint(e.target.value)} />
+          {t('themeCard.newKeyPoint')}
+        </label>
+        <input
+          id={`theme-${theme.id}-new-point`}
+          className="grow"
+          placeholder={t('themeCard.addAKeyPoint')}
+          value={point}
+          maxLength={1000}
+          onChange={(e) => setPoint(e.target.value)}
+        />
         <button type="submit">{t('themeCard.add')}</button>
       </form>
 
@@ -138,9 +164,16 @@ export function ThemeCard(props: { doc: Y.Doc; theme: PosterTheme; partners: Par
               <div key={i} className="row theme-quote">
                 <blockquote className="grow">
                   “{q.text}”
-                  <footer className="muted small">{clip ? inTextCitation(clip, 'text', q.pages) : q.source || (q.clipId ? t('themeCard.fromAClipThat') : '')}</footer>
+                  <footer className="muted small">
+                    {clip ? inTextCitation(clip, 'text', q.pages) : q.source || (q.clipId ? t('themeCard.fromAClipThat') : '')}
+                  </footer>
                 </blockquote>
-                <button type="button" className="icon-button" aria-label={t('themeCard.removeQuoteP', { p0: i + 1 })} onClick={() => removeThemeQuote(doc, theme.id, i)}>
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={t('themeCard.removeQuoteP', { p0: i + 1 })}
+                  onClick={() => removeThemeQuote(doc, theme.id, i)}
+                >
                   ×
                 </button>
               </div>
@@ -150,7 +183,8 @@ export function ThemeCard(props: { doc: Y.Doc; theme: PosterTheme; partners: Par
       )}
       <p className="muted small">{t('themeCard.addQuotesWithAdd')}</p>
       <button type="button" className="link-button danger-text" onClick={() => setRemoving(true)}>
-        {t('themeCard.removeThisTheme')}</button>
+        {t('themeCard.removeThisTheme')}
+      </button>
       {removing && (
         <ConfirmDialog
           title={t('themeCard.removeTheThemeTitle', { title: theme.title })}

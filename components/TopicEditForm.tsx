@@ -28,7 +28,8 @@ export function TopicEditForm(props: { doc: Y.Doc; topic: Topic }) {
     return (
       <div className="row">
         <button type="button" className="small-button" data-testid={T.editTopic} aria-expanded={false} onClick={() => (setDraft(initial()), setOpen(true))}>
-          {t('topicEditForm.editTopic')}</button>
+          {t('topicEditForm.editTopic')}
+        </button>
         {saved && (
           <span className="muted small" role="status">
             {saved}
@@ -56,9 +57,24 @@ export function TopicEditForm(props: { doc: Y.Doc; topic: Topic }) {
       }}
     >
       <label htmlFor={id('title')}>{t('topicEditForm.title')}</label>
-      <input id={id('title')} data-testid={T.editTopicTitle} value={draft.title} maxLength={200} required onChange={(e) => set({ title: e.target.value })} autoFocus />
+      <input
+        id={id('title')}
+        data-testid={T.editTopicTitle}
+        value={draft.title}
+        maxLength={200}
+        required
+        onChange={(e) => set({ title: e.target.value })}
+        autoFocus
+      />
       <label htmlFor={id('prompt')}>{t('topicEditForm.promptOrQuestion')}</label>
-      <textarea id={id('prompt')} data-testid={T.editTopicPrompt} rows={3} value={draft.prompt} maxLength={4000} onChange={(e) => set({ prompt: e.target.value })} />
+      <textarea
+        id={id('prompt')}
+        data-testid={T.editTopicPrompt}
+        rows={3}
+        value={draft.prompt}
+        maxLength={4000}
+        onChange={(e) => set({ prompt: e.target.value })}
+      />
       <label htmlFor={id('kind')}>{t('topicEditForm.kind')}</label>
       <select id={id('kind')} value={draft.kind} onChange={(e) => set({ kind: e.target.value as TopicKind })}>
         <option value="programme">{t('topicEditForm.programmeTopicFromThe')}</option>
@@ -81,9 +97,11 @@ export function TopicEditForm(props: { doc: Y.Doc; topic: Topic }) {
       )}
       <div className="row end">
         <button type="button" onClick={() => setOpen(false)}>
-          {t('topicEditForm.cancel')}</button>
+          {t('topicEditForm.cancel')}
+        </button>
         <button type="submit" className="primary" data-testid={T.editTopicSave}>
-          {t('topicEditForm.saveTopic')}</button>
+          {t('topicEditForm.saveTopic')}
+        </button>
       </div>
     </form>
   );

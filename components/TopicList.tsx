@@ -10,7 +10,6 @@ import { T } from './test-ids';
 import { useT } from './i18n';
 import { date } from '../lib/i18n';
 
-
 let zone: { name: string; at: number } | undefined;
 /** The person's own IANA time zone: dates and countdowns follow their calendar. */
 export const myTimeZone = (): string => {
@@ -81,7 +80,8 @@ export function TopicList(props: {
     <section aria-labelledby="topics-heading">
       <div className="topics-head">
         <h1 id="topics-heading" tabIndex={-1}>
-          {t('topicList.topics')}</h1>
+          {t('topicList.topics')}
+        </h1>
         {left !== undefined && (
           <p className={`countdown${left <= 7 ? ' urgent' : ''}`} data-testid={T.posterCountdown}>
             {deadlineText(left)}
@@ -90,15 +90,18 @@ export function TopicList(props: {
       </div>
       {props.onSchedule && (
         <button type="button" className="link-button" data-testid={T.openSchedule} onClick={props.onSchedule}>
-          {t('topicList.programmeScheduleImportAnd')}</button>
+          {t('topicList.programmeScheduleImportAnd')}
+        </button>
       )}
       {props.onHistory && (
         <button type="button" className="link-button history-link" data-testid={T.openHistory} onClick={props.onHistory}>
-          {t('topicList.historyEarlierVersionsOf')}</button>
+          {t('topicList.historyEarlierVersionsOf')}
+        </button>
       )}
       {topics.length === 0 && (
         <p className="muted">
-          {t('topicList.noTopicsYetAdd')}{props.onHistory && t('topicList.ifTopicsWentMissing')}
+          {t('topicList.noTopicsYetAdd')}
+          {props.onHistory && t('topicList.ifTopicsWentMissing')}
         </p>
       )}
       {topics.length > 1 && <p className="muted small">{t('topicList.dragATopicOr')}</p>}
@@ -151,10 +154,12 @@ export function TopicList(props: {
                 )}
                 {isCurrent && (
                   <span className="badge current-badge" data-testid={T.currentBadge}>
-                    {t('topicList.current')}</span>
+                    {t('topicList.current')}
+                  </span>
                 )}
                 <span className="topic-meta" data-testid={T.topicCounts}>
-                  {t('topicList.clipCount', { count: s.clips })} · {t('topicList.wordsOfNotes', { count: s.noteWords })}{tp.start !== undefined && (
+                  {t('topicList.clipCount', { count: s.clips })} · {t('topicList.wordsOfNotes', { count: s.noteWords })}
+                  {tp.start !== undefined && (
                     <>
                       {' '}
                       · {shortDate(tp.start)}
@@ -164,10 +169,28 @@ export function TopicList(props: {
                 </span>
               </button>
               <div className="topic-tools">
-                <button type="button" aria-label={t('topicList.moveTitleUp', { title: tp.title })} title={t('topicList.moveUp')} disabled={i === 0} data-testid={T.topicUp} data-topic-id={tp.id} data-role="up" onClick={() => (move(tp, i - 1), setFocus({ id: tp.id, role: 'up' }))}>
+                <button
+                  type="button"
+                  aria-label={t('topicList.moveTitleUp', { title: tp.title })}
+                  title={t('topicList.moveUp')}
+                  disabled={i === 0}
+                  data-testid={T.topicUp}
+                  data-topic-id={tp.id}
+                  data-role="up"
+                  onClick={() => (move(tp, i - 1), setFocus({ id: tp.id, role: 'up' }))}
+                >
                   ↑
                 </button>
-                <button type="button" aria-label={t('topicList.moveTitleDown', { title: tp.title })} title={t('topicList.moveDown')} disabled={i === topics.length - 1} data-testid={T.topicDown} data-topic-id={tp.id} data-role="down" onClick={() => (move(tp, i + 1), setFocus({ id: tp.id, role: 'down' }))}>
+                <button
+                  type="button"
+                  aria-label={t('topicList.moveTitleDown', { title: tp.title })}
+                  title={t('topicList.moveDown')}
+                  disabled={i === topics.length - 1}
+                  data-testid={T.topicDown}
+                  data-topic-id={tp.id}
+                  data-role="down"
+                  onClick={() => (move(tp, i + 1), setFocus({ id: tp.id, role: 'down' }))}
+                >
                   ↓
                 </button>
                 <button
@@ -181,7 +204,8 @@ export function TopicList(props: {
                     setAnnounce(t('topicList.titleArchivedRestoreIt', { title: tp.title }));
                   }}
                 >
-                  {t('topicList.archive')}</button>
+                  {t('topicList.archive')}
+                </button>
               </div>
             </li>
           );
@@ -204,10 +228,19 @@ export function TopicList(props: {
         }}
       >
         <label htmlFor="add-topic" className="sr-only">
-          {t('topicList.newTopicTitle')}</label>
-        <input id="add-topic" data-testid={T.addTopicTitle} placeholder={t('topicList.newTopicEG')} value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} />
+          {t('topicList.newTopicTitle')}
+        </label>
+        <input
+          id="add-topic"
+          data-testid={T.addTopicTitle}
+          placeholder={t('topicList.newTopicEG')}
+          value={title}
+          maxLength={200}
+          onChange={(e) => setTitle(e.target.value)}
+        />
         <button type="submit" data-testid={T.addTopicButton}>
-          {t('topicList.addTopic')}</button>
+          {t('topicList.addTopic')}
+        </button>
       </form>
       {error && (
         <p className="error" role="alert">
@@ -231,7 +264,8 @@ export function TopicList(props: {
                     setAnnounce(t('topicList.titleRestored', { title: tp.title }));
                   }}
                 >
-                  {t('topicList.restore')}</button>
+                  {t('topicList.restore')}
+                </button>
               </li>
             ))}
           </ul>

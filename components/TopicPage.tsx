@@ -15,8 +15,6 @@ import { systemDeps as deps } from '../lib/notebook/people';
 import { shortDate } from './TopicList';
 import { useT } from './i18n';
 
-
-
 /** The text a clip contributes when quoted into a note. */
 function quoteOf(c: NotebookSnapshot['clips'][number]['captured']): string {
   if (c.kind === 'selection' && c.text) return c.text.slice(0, 2000);
@@ -29,7 +27,15 @@ function quoteOf(c: NotebookSnapshot['clips'][number]['captured']): string {
 const CLIPS_AT_ONCE = 30;
 
 /** One topic: its prompt, its clips and the partners' shared note. `readClipId` opens that clip in the reader (from search). */
-export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: string; onBack(): void; onHistory?(): void; collab?: NoteCollab; readClipId?: string }) {
+export function TopicPage(props: {
+  doc: Y.Doc;
+  snap: NotebookSnapshot;
+  topicId: string;
+  onBack(): void;
+  onHistory?(): void;
+  collab?: NoteCollab;
+  readClipId?: string;
+}) {
   const t = useT();
   const topic = props.snap.topics.find((t) => t.id === props.topicId);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -73,10 +79,12 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
         <div className="row wrap">
           {props.onHistory && (
             <button type="button" className="primary" data-testid={T.topicHistory} onClick={props.onHistory}>
-              {t('topicPage.openHistory')}</button>
+              {t('topicPage.openHistory')}
+            </button>
           )}
           <button type="button" onClick={props.onBack}>
-            {t('topicPage.backToTopics')}</button>
+            {t('topicPage.backToTopics')}
+          </button>
         </div>
       </section>
     );
@@ -87,7 +95,8 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
   return (
     <section aria-labelledby="topic-heading" ref={section}>
       <button type="button" className="link-button" onClick={props.onBack} data-testid={T.backToTopics}>
-        {t('topicPage.allTopics')}</button>
+        {t('topicPage.allTopics')}
+      </button>
       <h1 id="topic-heading" ref={heading} tabIndex={-1} data-testid={T.topicHeading}>
         {topic.title}
       </h1>
@@ -100,18 +109,31 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
         </p>
       )}
       <h2>{t('topicPage.ourNotes')}</h2>
-      <NoteEditor fragment={noteBody(props.doc, topic.id)} label={t('topicPage.sharedNoteForTitle', { title: topic.title })} onEditor={onEditor} collab={props.collab} />
+      <NoteEditor
+        fragment={noteBody(props.doc, topic.id)}
+        label={t('topicPage.sharedNoteForTitle', { title: topic.title })}
+        onEditor={onEditor}
+        collab={props.collab}
+      />
       <p className="muted small">
-        {t('topicPage.wordsSavedOnThis', { count: stats?.noteWords ?? 0 })}{props.onHistory && (
+        {t('topicPage.wordsSavedOnThis', { count: stats?.noteWords ?? 0 })}
+        {props.onHistory && (
           <>
             {' · '}
             <button type="button" className="link-button" data-testid={T.topicHistory} onClick={props.onHistory}>
-              {t('topicPage.earlierVersionsOfThis')}</button>
+              {t('topicPage.earlierVersionsOfThis')}
+            </button>
           </>
         )}
       </p>
       <div className="row wrap poster-propose">
-        <ProposeTheme doc={props.doc} label={t('topicPage.proposeThisTopicAs')} getTitle={() => topic.title} from={{ kind: 'topic', id: topic.id }} testId={T.topicProposeTheme} />
+        <ProposeTheme
+          doc={props.doc}
+          label={t('topicPage.proposeThisTopicAs')}
+          getTitle={() => topic.title}
+          from={{ kind: 'topic', id: topic.id }}
+          testId={T.topicProposeTheme}
+        />
         <ProposeTheme
           doc={props.doc}
           label={t('topicPage.proposeSelectedWordsAs')}
@@ -125,12 +147,20 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
         />
       </div>
       <h2>
-        {t('topicPage.clips')}{' '}<span className="muted small">({clips.length === topicClips.length ? clips.length : t('topicPage.lengthOfLength', { length: clips.length, length1: topicClips.length })})</span>
+        {t('topicPage.clips')}{' '}
+        <span className="muted small">
+          ({clips.length === topicClips.length ? clips.length : t('topicPage.lengthOfLength', { length: clips.length, length1: topicClips.length })})
+        </span>
       </h2>
       {topicTags.length > 0 && (
         <div className="row tag-filter">
           <label htmlFor={`tag-filter-${topic.id}`}>{t('topicPage.show')}</label>
-          <select id={`tag-filter-${topic.id}`} data-testid={T.tagFilter} value={topicTags.includes(tagFilter) ? tagFilter : ''} onChange={(e) => setTagFilter(e.target.value)}>
+          <select
+            id={`tag-filter-${topic.id}`}
+            data-testid={T.tagFilter}
+            value={topicTags.includes(tagFilter) ? tagFilter : ''}
+            onChange={(e) => setTagFilter(e.target.value)}
+          >
             <option value="">{t('topicPage.allClips')}</option>
             {topicTags.map((tag) => (
               <option key={tag} value={tag}>
@@ -151,7 +181,8 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
               setDeleted(null);
             }}
           >
-            {t('topicPage.undo')}</button>
+            {t('topicPage.undo')}
+          </button>
         </div>
       )}
       {clips.length === 0 && <p className="muted">{t('topicPage.noClipsYetOpen')}</p>}
@@ -165,7 +196,14 @@ export function TopicPage(props: { doc: Y.Doc; snap: NotebookSnapshot; topicId: 
           onQuote={() => editor.current && insertQuote(editor.current, quoteOf(c.captured), c.captured.title, c.captured.url, c.captured.siteName)}
           onQuotePassage={(p) =>
             editor.current &&
-            insertQuote(editor.current, p.text, c.captured.title, pdfPageUrl(c.captured.url, p.page), undefined, inTextCitation(c, 'text', p.lastPage > p.page ? `${p.page}–${p.lastPage}` : String(p.page)))
+            insertQuote(
+              editor.current,
+              p.text,
+              c.captured.title,
+              pdfPageUrl(c.captured.url, p.page),
+              undefined,
+              inTextCitation(c, 'text', p.lastPage > p.page ? `${p.page}–${p.lastPage}` : String(p.page)),
+            )
           }
           onDelete={() => {
             deleteClip(props.doc, c.id, deps);

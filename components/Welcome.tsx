@@ -50,19 +50,26 @@ export function Welcome(props: { onDone(name: string, color: string): void }) {
           {PERSON_COLORS.map((c, i) => (
             <label key={c} className="swatch" style={{ background: c }}>
               <input type="radio" name="color" value={c} checked={color === c} onChange={() => setColor(c)} />
-              <span className="sr-only">{t('welcome.colour')}{' '}{i + 1}</span>
+              <span className="sr-only">
+                {t('welcome.colour')} {i + 1}
+              </span>
             </label>
           ))}
         </fieldset>
         <p className="preview">
-          {t('welcome.partnersWillSee')}{' '}<span className="name-chip" style={{ background: color }}>{name.trim() || t('welcome.yourName')}</span>
+          {t('welcome.partnersWillSee')}{' '}
+          <span className="name-chip" style={{ background: color }}>
+            {name.trim() || t('welcome.yourName')}
+          </span>
         </p>
         <button type="submit" className="primary" data-testid={T.welcomeContinue}>
-          {t('welcome.continue')}</button>
+          {t('welcome.continue')}
+        </button>
       </form>
       {/* Offered here too: a programme's participants set the server before their first notebook. */}
       <button type="button" className="link-button" aria-expanded={showCode} data-testid={T.welcomeSettingsCode} onClick={() => setShowCode(!showCode)}>
-        {t('welcome.myProgrammeGaveMe')}</button>
+        {t('welcome.myProgrammeGaveMe')}
+      </button>
       {showCode && <ProgrammeSettingsForm idPrefix="welcome" />}
     </main>
   );

@@ -22,11 +22,13 @@ export function useImagesDoc(): { images: ImagesSession | undefined; version: nu
     let live = true;
     const images = access.images();
     let unsub = () => {};
-    void images.ready.then(() => {
-      if (!live) return;
-      setState({ images, version: 1 });
-      unsub = subscribeImages(images.doc, () => live && setState((s) => ({ images, version: s.version + 1 })));
-    }).catch(() => {});
+    void images.ready
+      .then(() => {
+        if (!live) return;
+        setState({ images, version: 1 });
+        unsub = subscribeImages(images.doc, () => live && setState((s) => ({ images, version: s.version + 1 })));
+      })
+      .catch(() => {});
     return () => {
       live = false;
       unsub();
@@ -41,10 +43,11 @@ export function useClipImageRefs(clipId: string): ClipImageRefs | undefined {
   const [refs, setRefs] = useState<ClipImageRefs | undefined>(() => (access ? readClipImages(access.doc, clipId) : undefined));
   useEffect(() => {
     if (!access) return;
-    const read = () => setRefs((old) => {
-      const next = readClipImages(access.doc, clipId);
-      return JSON.stringify(next) === JSON.stringify(old) ? old : next;
-    });
+    const read = () =>
+      setRefs((old) => {
+        const next = readClipImages(access.doc, clipId);
+        return JSON.stringify(next) === JSON.stringify(old) ? old : next;
+      });
     read();
     // Only transactions that touch this clip (its images arrive after it); typing never does.
     return subscribeTransactions(access.doc, (c) => c.clipIds.has(clipId) && read());

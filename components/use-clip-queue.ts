@@ -36,7 +36,11 @@ export function useClipQueue(
         const topic = topicForArrivingClip(doc, item.topicId, whereRef.current, deps);
         // The clip keeps its queue id: its images, captured after its text, are filed under it.
         const newId = readClip(doc, item.id) ? deps.newId : () => item.id;
-        const clipId = addClip(doc, { topicId: topic.id, captured: item.captured, clippedBy: { id: me.id, name: me.name }, clippedAt: item.clippedAt }, { ...deps, newId });
+        const clipId = addClip(
+          doc,
+          { topicId: topic.id, captured: item.captured, clippedBy: { id: me.id, name: me.name }, clippedAt: item.clippedAt },
+          { ...deps, newId },
+        );
         if (live) setArrived((a) => [...a, { clipId, title: item.captured.title, topicId: topic.id, topicTitle: topic.title }].slice(-5));
         return true;
       }, durable);

@@ -40,7 +40,6 @@ const IMAGES_SYNC_DELAY_MS = 3_000;
 /** How long the maker of a new invite stays in the old room so partners receive it. */
 const MOVE_DELAY_MS = 3_000;
 
-
 /** What the person reads after this notebook moved to a partner's new invite (one whole sentence per case). */
 function movedNotice(r: VerifiedRotation): string {
   const keeps = r.members.map((m) => `${m.name || t('rotationChoice.noName')} (${m.words})`).join(', ');
@@ -72,7 +71,9 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
       const secretHex = await ensureNotebookSecret(entry);
       // Joining the room costs real work on a large notebook (y-webrtc encodes and encrypts the
       // whole state for other panels of this browser): let the panel paint and become usable first.
-      await new Promise<void>((ok) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => ok(), { timeout: SYNC_START_IDLE_MS }) : setTimeout(ok, 50)));
+      await new Promise<void>((ok) =>
+        typeof requestIdleCallback === 'function' ? requestIdleCallback(() => ok(), { timeout: SYNC_START_IDLE_MS }) : setTimeout(ok, 50),
+      );
       // History watches for large deletions before partners' changes can arrive (issue 12 point 5).
       await session.history?.catch(() => undefined);
       if (stopped) return;
@@ -96,7 +97,9 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
       // or Settings that needs the pictures opens it at once.
       void (async () => {
         await new Promise((ok) => setTimeout(ok, IMAGES_SYNC_DELAY_MS));
-        await new Promise<void>((ok) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => ok(), { timeout: SYNC_START_IDLE_MS }) : setTimeout(ok, 50)));
+        await new Promise<void>((ok) =>
+          typeof requestIdleCallback === 'function' ? requestIdleCallback(() => ok(), { timeout: SYNC_START_IDLE_MS }) : setTimeout(ok, 50),
+        );
         if (stopped) return;
         const images = session.images();
         await images.ready;
@@ -136,7 +139,14 @@ export function useNotebookSync(session: NotebookSession, entry: NotebookEntry, 
   }, [sync, me]);
 
   return {
-    sync, live, relay, paused: !!paused, problem: problem?.message ?? null, problemIsConnection: !!problem?.connection, choice, notice,
+    sync,
+    live,
+    relay,
+    paused: !!paused,
+    problem: problem?.message ?? null,
+    problemIsConnection: !!problem?.connection,
+    choice,
+    notice,
     dismissNotice: () => setNotice(null),
     choose: (key) => (setChoice(null), setChosen(key)),
     dismissChoice: () => setChoice(null),

@@ -159,9 +159,7 @@ export type RelayServerMessage =
   | { type: 'error'; id?: number; room?: string; code: RelayErrorCode; message: string };
 
 /** Result of parsing untrusted input: the message, or a reason suitable for an error reply. */
-export type ParseResult<T> =
-  | { ok: true; message: T }
-  | { ok: false; error: string; id?: number };
+export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string; id?: number };
 
 // ---------------------------------------------------------------------------------------
 // Base64 without Node's Buffer, so the same code runs in the extension.
@@ -248,7 +246,8 @@ function reqBool(o: Obj, key: string): boolean {
 /** A generation id: a string (empty for a room that does not exist). */
 function reqGeneration(o: Obj): string {
   const v = o.generation;
-  if (typeof v !== 'string' || v.length > MAX_GENERATION_LENGTH) throw new FieldError(`generation must be a string of at most ${MAX_GENERATION_LENGTH} characters`);
+  if (typeof v !== 'string' || v.length > MAX_GENERATION_LENGTH)
+    throw new FieldError(`generation must be a string of at most ${MAX_GENERATION_LENGTH} characters`);
   return v;
 }
 
@@ -318,7 +317,8 @@ export function parseClientMessage(text: string): ParseResult<RelayClientMessage
         if (snapshot.length === 0) throw new FieldError('snapshot is empty');
         const generation = optString(o, 'generation', MAX_GENERATION_LENGTH);
         return {
-          type: 'compact', id,
+          type: 'compact',
+          id,
           room: reqString(o, 'room', MAX_ROOM_LENGTH),
           upTo: reqSeq(o, 'upTo'),
           snapshot,
@@ -342,8 +342,14 @@ export function parseServerMessage(text: string): ParseResult<RelayServerMessage
       case 'welcome': {
         const canWrite = o.canWrite === null ? null : reqBool(o, 'canWrite');
         return {
-          type: 'welcome', id, room: reqString(o, 'room', MAX_ROOM_LENGTH), version: reqSeq(o, 'version'),
-          head: reqSeq(o, 'head'), snapshotSeq: reqSeq(o, 'snapshotSeq'), claimed: reqBool(o, 'claimed'), canWrite,
+          type: 'welcome',
+          id,
+          room: reqString(o, 'room', MAX_ROOM_LENGTH),
+          version: reqSeq(o, 'version'),
+          head: reqSeq(o, 'head'),
+          snapshotSeq: reqSeq(o, 'snapshotSeq'),
+          claimed: reqBool(o, 'claimed'),
+          canWrite,
           // Absent from version 1 servers: parse anyway, so the client can say "update the server".
           generation: o.generation === undefined ? '' : reqGeneration(o),
         };
@@ -360,8 +366,13 @@ export function parseServerMessage(text: string): ParseResult<RelayServerMessage
       }
       case 'entries':
         return {
-          type: 'entries', id, room: reqString(o, 'room', MAX_ROOM_LENGTH), entries: readEntries(o.entries),
-          head: reqSeq(o, 'head'), more: reqBool(o, 'more'), generation: reqGeneration(o),
+          type: 'entries',
+          id,
+          room: reqString(o, 'room', MAX_ROOM_LENGTH),
+          entries: readEntries(o.entries),
+          head: reqSeq(o, 'head'),
+          more: reqBool(o, 'more'),
+          generation: reqGeneration(o),
         };
       case 'push':
         return { type: 'push', room: reqString(o, 'room', MAX_ROOM_LENGTH), entries: readEntries(o.entries), generation: reqGeneration(o) };

@@ -85,8 +85,7 @@ const MESSAGES = {
   newer: 'This settings code was made by a newer version of Partner Notebook. Update the extension, then paste it again.',
   tooLong: 'This text is too long to be a settings code. Paste only the code or the link.',
   noServer: 'This settings code names no sync server. Ask your programme for a new code.',
-  badServer: (url: string) =>
-    `The sync server “${clip(url)}” cannot be used. It must start with wss:// (ws:// only for a server on this computer).`,
+  badServer: (url: string) => `The sync server “${clip(url)}” cannot be used. It must start with wss:// (ws:// only for a server on this computer).`,
   badIce: (url: string) =>
     `The STUN/TURN server “${clip(url)}” cannot be used. Write it as stun:host:port or turn:host:port, and give a TURN server its username and password.`,
   tooManyServers: `A settings code holds at most ${MAX_SERVERS} sync servers and ${MAX_SERVERS} STUN/TURN servers.`,
@@ -158,8 +157,11 @@ export function checkIceServer(s: IceServerSetting): IceServerSetting {
 
 function cleanProgramme(name: string): string {
   // Shown in the panel: control and bidirectional-override characters could disguise it.
-   
-  const cleaned = name.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim();
+
+  const cleaned = name
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return [...cleaned].slice(0, MAX_PROGRAMME_CHARS).join('').trim();
 }
 
@@ -167,7 +169,11 @@ function cleanProgramme(name: string): string {
  * Checks and normalises settings (from a form or a CLI) so they can be encoded.
  * @throws SettingsCodeError with a message for the organiser
  */
-export function makeProgrammeSettings(input: { programme?: string; signaling: readonly string[]; iceServers?: readonly IceServerSetting[] }): ProgrammeSettings {
+export function makeProgrammeSettings(input: {
+  programme?: string;
+  signaling: readonly string[];
+  iceServers?: readonly IceServerSetting[];
+}): ProgrammeSettings {
   if (input.signaling.length === 0) throw new SettingsCodeError('bad-server', MESSAGES.noServer);
   if (input.signaling.length > MAX_SERVERS || (input.iceServers?.length ?? 0) > MAX_SERVERS) throw new SettingsCodeError('too-long', MESSAGES.tooManyServers);
   const programme = input.programme === undefined ? '' : cleanProgramme(input.programme);
@@ -224,7 +230,9 @@ export function parseSettingsCode(input: string): ProgrammeSettings {
   }
   const prefix = /(?<![A-Za-z0-9])PNS(\d{1,4})-/i.exec(text);
   if (!prefix) {
-    throw /(?<![A-Za-z0-9])PN\d{1,4}-/i.test(text) ? new SettingsCodeError('is-invite', MESSAGES.isInvite) : new SettingsCodeError('not-a-code', MESSAGES.notACode);
+    throw /(?<![A-Za-z0-9])PN\d{1,4}-/i.test(text)
+      ? new SettingsCodeError('is-invite', MESSAGES.isInvite)
+      : new SettingsCodeError('not-a-code', MESSAGES.notACode);
   }
   const version = Number(prefix[1]);
   if (version === 0) throw new SettingsCodeError('not-a-code', MESSAGES.notACode);

@@ -57,12 +57,27 @@ const nodeAdapters = {
   ],
   'server-scale': (j) => {
     const side = (r, name) => [
-      { key: `serverScale.${name}.signalingPerSecond`, label: `Server, ${r.clients} clients × ${r.rooms} rooms, ${name === 'single' ? '1 process, embedded store' : '2 processes, PostgreSQL + Redis'}: signaling messages/s published`, value: r.signalingPublishedPerSecond, unit: 'msg/s' },
-      { key: `serverScale.${name}.deliveriesPerSecond`, label: `  … signaling deliveries/s (lost ${r.signalingLost})`, value: r.signalingDeliveredPerSecond, unit: 'msg/s' },
+      {
+        key: `serverScale.${name}.signalingPerSecond`,
+        label: `Server, ${r.clients} clients × ${r.rooms} rooms, ${name === 'single' ? '1 process, embedded store' : '2 processes, PostgreSQL + Redis'}: signaling messages/s published`,
+        value: r.signalingPublishedPerSecond,
+        unit: 'msg/s',
+      },
+      {
+        key: `serverScale.${name}.deliveriesPerSecond`,
+        label: `  … signaling deliveries/s (lost ${r.signalingLost})`,
+        value: r.signalingDeliveredPerSecond,
+        unit: 'msg/s',
+      },
       { key: `serverScale.${name}.signalingP95`, label: '  … signaling latency p95', value: r.signalingP95Ms, unit: 'ms' },
       { key: `serverScale.${name}.relayPerSecond`, label: `  … relay appends acked/s (failed ${r.relayFailed})`, value: r.relayAckedPerSecond, unit: 'msg/s' },
       { key: `serverScale.${name}.relayAckP95`, label: '  … relay ack latency p95', value: r.relayAckP95Ms, unit: 'ms' },
-      { key: `serverScale.${name}.relayPushP95`, label: `  … relay push latency p95 (append → partner; lost ${r.relayPushesLost})`, value: r.relayPushP95Ms, unit: 'ms' },
+      {
+        key: `serverScale.${name}.relayPushP95`,
+        label: `  … relay push latency p95 (append → partner; lost ${r.relayPushesLost})`,
+        value: r.relayPushP95Ms,
+        unit: 'ms',
+      },
     ];
     return [...side(j.single, 'single'), ...side(j.cluster, 'cluster')];
   },
@@ -120,7 +135,10 @@ function buildExtension() {
   const tmp = mkdtempSync(join(tmpdir(), 'pn-bench-build-'));
   try {
     const config = join(tmp, 'wxt.bench.config.ts');
-    writeFileSync(config, `import base from ${JSON.stringify(resolve('wxt.config.ts'))};\nexport default { ...base, root: ${JSON.stringify(process.cwd())}, outDir: ${JSON.stringify(join(tmp, 'out'))} };\n`);
+    writeFileSync(
+      config,
+      `import base from ${JSON.stringify(resolve('wxt.config.ts'))};\nexport default { ...base, root: ${JSON.stringify(process.cwd())}, outDir: ${JSON.stringify(join(tmp, 'out'))} };\n`,
+    );
     const r = spawnSync('node_modules/.bin/wxt', ['build', '-c', config], { encoding: 'utf8' });
     writeFileSync(join(OUT_DIR, 'build.log'), `${r.stdout}\n${r.stderr}`);
     const dir = join(tmp, 'out', 'chrome-mv3');
@@ -205,7 +223,8 @@ function collect(b, out, seconds) {
   const line = out.stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
   if (!line) return { ...base, figures: [], error: `printed no ${RESULT_PREFIX.trim()} line (exit ${out.code}; see bench-results/${b.name}.log)` };
   const r = JSON.parse(line.slice(RESULT_PREFIX.length));
-  if (r.skipped?.startsWith('failed')) return { ...base, figures: r.figures ?? [], details: r.details, error: `${r.skipped} (see bench-results/${b.name}.log)` };
+  if (r.skipped?.startsWith('failed'))
+    return { ...base, figures: r.figures ?? [], details: r.details, error: `${r.skipped} (see bench-results/${b.name}.log)` };
   return { ...base, ...r, bench: b.name };
 }
 
@@ -233,7 +252,15 @@ const chromiumVersion = existsSync(CHROMIUM) ? (spawnSync(CHROMIUM, ['--version'
 const report = {
   startedAt: new Date(started).toISOString(),
   durationS: Math.round((Date.now() - started) / 1000),
-  environment: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAverage1m: load, chromium: chromiumVersion, privateNetworkNamespace: inNetns, extensionDir: EXTENSION_COPY },
+  environment: {
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    loadAverage1m: load,
+    chromium: chromiumVersion,
+    privateNetworkNamespace: inNetns,
+    extensionDir: EXTENSION_COPY,
+  },
   results,
 };
 writeFileSync(join(OUT_DIR, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -260,10 +287,16 @@ for (const r of results) {
 const head = ['bench', 'figure', 'measured', 'target', 'vs target'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
 const line = (cells) => cells.map((c, i) => (i === 2 || i === 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
-console.log(`Partner Notebook benchmarks — ${report.environment.cpus} × ${report.environment.cpuModel ?? 'CPU'}, Node ${process.version}, ${chromiumVersion ?? 'no Chromium'}`);
-console.log(`load average (1 min) ${load.start.toFixed(2)} at start, ${load.end.toFixed(2)} at end — other work on this machine skews the figures${inNetns ? '' : '; no private network namespace'}`);
+console.log(
+  `Partner Notebook benchmarks — ${report.environment.cpus} × ${report.environment.cpuModel ?? 'CPU'}, Node ${process.version}, ${chromiumVersion ?? 'no Chromium'}`,
+);
+console.log(
+  `load average (1 min) ${load.start.toFixed(2)} at start, ${load.end.toFixed(2)} at end — other work on this machine skews the figures${inNetns ? '' : '; no private network namespace'}`,
+);
 console.log(line(head));
 console.log(widths.map((w) => '─'.repeat(w)).join('  '));
 for (const row of rows) console.log(line(row));
-console.log(`\nFigures are measurements, not pass/fail. JSON: bench-results/bench.json; each run's output: bench-results/<bench>.log. ${report.durationS} s in all.`);
+console.log(
+  `\nFigures are measurements, not pass/fail. JSON: bench-results/bench.json; each run's output: bench-results/<bench>.log. ${report.durationS} s in all.`,
+);
 process.exit(results.some((r) => r.error) ? 1 : 0);

@@ -13,13 +13,7 @@ import Defuddle from 'defuddle';
 import { JSDOM } from 'jsdom';
 import { extractPage } from '../lib/clip/extract.ts';
 import { readPageMetadata } from '../lib/clip/metadata.ts';
-import {
-  FIXTURE_URL,
-  METADATA_FIELDS,
-  fieldMatches,
-  loadFixturePages,
-  type MetadataField,
-} from '../test/unit/clip/fixture-pages.ts';
+import { FIXTURE_URL, METADATA_FIELDS, fieldMatches, loadFixturePages, type MetadataField } from '../test/unit/clip/fixture-pages.ts';
 
 /** What each extractor reports, mapped onto the fixture's field names. */
 type Found = Partial<Record<MetadataField, unknown>>;
@@ -36,17 +30,7 @@ const extractors: Extractor[] = [
     run(doc) {
       // Readability mutates the document it is given; the clone mirrors what extract.ts does.
       const r = new Readability(doc.cloneNode(true) as Document).parse();
-      return r
-        ? {
-            title: r.title,
-            byline: r.byline,
-            excerpt: r.excerpt,
-            siteName: r.siteName,
-            lang: r.lang,
-            dir: r.dir,
-            publishedTime: r.publishedTime,
-          }
-        : {};
+      return r ? { title: r.title, byline: r.byline, excerpt: r.excerpt, siteName: r.siteName, lang: r.lang, dir: r.dir, publishedTime: r.publishedTime } : {};
     },
   },
   {
@@ -54,15 +38,7 @@ const extractors: Extractor[] = [
     run(doc) {
       const r = new Defuddle(doc, { url: FIXTURE_URL, useAsync: false }).parse();
       // Defuddle has no text-direction field: scored as "not found".
-      return {
-        title: r.title,
-        byline: r.author,
-        excerpt: r.description,
-        siteName: r.site,
-        lang: r.language,
-        dir: undefined,
-        publishedTime: r.published,
-      };
+      return { title: r.title, byline: r.author, excerpt: r.description, siteName: r.site, lang: r.language, dir: undefined, publishedTime: r.published };
     },
   },
   {
@@ -78,15 +54,7 @@ const extractors: Extractor[] = [
     name: 'extractPage',
     run(doc) {
       const r = extractPage(doc, FIXTURE_URL);
-      return {
-        title: r.title,
-        byline: r.byline,
-        excerpt: r.excerpt,
-        siteName: r.siteName,
-        lang: r.lang,
-        dir: r.dir,
-        publishedTime: r.publishedTime,
-      };
+      return { title: r.title, byline: r.byline, excerpt: r.excerpt, siteName: r.siteName, lang: r.lang, dir: r.dir, publishedTime: r.publishedTime };
     },
   },
 ];
@@ -134,19 +102,18 @@ function evaluate(): ExtractorReport[] {
         error = String(err);
       }
       const ms = performance.now() - start;
-      const misses = METADATA_FIELDS.filter(
-        (f) => error !== undefined || !fieldMatches(f, found[f], page.expected[f] ?? null),
-      ).map((f) => ({ field: f, expected: page.expected[f] ?? null, actual: found[f] ?? null }));
+      const misses = METADATA_FIELDS.filter((f) => error !== undefined || !fieldMatches(f, found[f], page.expected[f] ?? null)).map((f) => ({
+        field: f,
+        expected: page.expected[f] ?? null,
+        actual: found[f] ?? null,
+      }));
       results.get(ex.name)!.push({ page: page.name, ms: round(ms, 1), error, misses });
     }
   }
   return extractors.map((ex) => {
     const rs = results.get(ex.name)!;
     const matchRate = Object.fromEntries(
-      METADATA_FIELDS.map((f) => [
-        f,
-        round(rs.filter((r) => !r.misses.some((m) => m.field === f)).length / rs.length),
-      ]),
+      METADATA_FIELDS.map((f) => [f, round(rs.filter((r) => !r.misses.some((m) => m.field === f)).length / rs.length)]),
     ) as Record<MetadataField, number>;
     const totalMisses = rs.reduce((n, r) => n + r.misses.length, 0);
     const times = rs.map((r) => r.ms);
@@ -180,24 +147,17 @@ function printTable(reports: ExtractorReport[]): void {
     console.log(`\n${name}`);
     for (const r of reports) {
       const p = r.pages.find((x) => x.page === name)!;
-      const detail = p.error
-        ? `ERROR ${p.error}`
-        : p.misses.map((m) => `${m.field}: ${JSON.stringify(m.expected)} | ${JSON.stringify(m.actual)}`).join('; ');
+      const detail = p.error ? `ERROR ${p.error}` : p.misses.map((m) => `${m.field}: ${JSON.stringify(m.expected)} | ${JSON.stringify(m.actual)}`).join('; ');
       console.log(`  ${r.extractor.padEnd(12)} ${String(p.ms).padStart(7)} ms  ${detail}`);
     }
   }
 }
 
 const reports = evaluate();
-const summary = reports.map(({ pages, ...rest }) => ({
-  ...rest,
-  perPageMs: Object.fromEntries(pages.map((p) => [p.page, p.ms])),
-}));
+const summary = reports.map(({ pages, ...rest }) => ({ ...rest, perPageMs: Object.fromEntries(pages.map((p) => [p.page, p.ms])) }));
 console.log(JSON.stringify(summary, null, 2));
 if (!process.argv.includes('--json-only')) {
   console.log('');
   printTable(reports);
-  console.log(
-    '\nNote: expected values come from Readability\'s own test suite; they favour Readability where taste decides.',
-  );
+  console.log("\nNote: expected values come from Readability's own test suite; they favour Readability where taste decides.");
 }

@@ -27,12 +27,14 @@ function literalsOf(e: ts.Expression, out: ts.Node[]): void {
     out.push(e);
     // Words chosen inside the template (`${n === 1 ? 'page' : 'pages'}`) are hard-coded too.
     for (const s of e.templateSpans) literalsOf(s.expression, out);
-  }
-  else if (ts.isParenthesizedExpression(e)) literalsOf(e.expression, out);
+  } else if (ts.isParenthesizedExpression(e)) literalsOf(e.expression, out);
   else if (ts.isConditionalExpression(e)) {
     literalsOf(e.whenTrue, out);
     literalsOf(e.whenFalse, out);
-  } else if (ts.isBinaryExpression(e) && [ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.AmpersandAmpersandToken].includes(e.operatorToken.kind)) {
+  } else if (
+    ts.isBinaryExpression(e) &&
+    [ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.AmpersandAmpersandToken].includes(e.operatorToken.kind)
+  ) {
     literalsOf(e.right, out);
     if (e.operatorToken.kind !== ts.SyntaxKind.AmpersandAmpersandToken) literalsOf(e.left, out);
   }
@@ -80,7 +82,8 @@ function isExempt(n: ts.Node, sf: ts.SourceFile): boolean {
       const callee = p.expression.getText(sf);
       if (/^console\.|^t$|^tr$|^querySelector|\.querySelector|^performance\./.test(callee)) return true;
     }
-    if (ts.isJsxAttribute(p) && /^(className|data-testid|id|key|href|type|role|htmlFor|name|autoComplete|lang|pattern|accept)$/.test(p.name.getText(sf))) return true;
+    if (ts.isJsxAttribute(p) && /^(className|data-testid|id|key|href|type|role|htmlFor|name|autoComplete|lang|pattern|accept)$/.test(p.name.getText(sf)))
+      return true;
     if (ts.isJsxAttribute(p) && ATTRS.has(p.name.getText(sf)) && directLiteral(p.initializer, n)) return true; // the attribute rule has it
     if (ts.isJsxExpression(p) && p.parent && (ts.isJsxElement(p.parent) || ts.isJsxFragment(p.parent)) && directLiteral(p, n)) return true; // the JSX rule has it
   }
@@ -110,7 +113,8 @@ export function findHardcoded(sf: ts.SourceFile): HardcodedNode[] {
       else if (ts.isJsxExpression(n.initializer) && n.initializer.expression) addLiterals(n.initializer.expression);
     } else if (ts.isJsxExpression(n) && n.expression && (ts.isJsxElement(n.parent) || ts.isJsxFragment(n.parent))) addLiterals(n.expression);
     else if (ts.isCallExpression(n) && isStateSetter(n) && n.arguments[0]) addLiterals(n.arguments[0], true);
-    else if ((ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateExpression(n)) && isProse(textOf(n, sf)) && !isExempt(n, sf)) add(n, 'expr', textOf(n, sf));
+    else if ((ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateExpression(n)) && isProse(textOf(n, sf)) && !isExempt(n, sf))
+      add(n, 'expr', textOf(n, sf));
     ts.forEachChild(n, visit);
   };
   visit(sf);

@@ -42,7 +42,10 @@ if (chromium && hasDisplay) {
   const profile = resolve(root, '.data/chromium-profile');
   mkdirSync(profile, { recursive: true });
   console.log('Opening Chromium with the extension loaded. Click the Partner Notebook icon to open the side panel.');
-  spawn(chromium, [`--user-data-dir=${profile}`, `--load-extension=${ext}`, `--disable-extensions-except=${ext}`, '--no-first-run'], { stdio: 'ignore', detached: true }).unref();
+  spawn(chromium, [`--user-data-dir=${profile}`, `--load-extension=${ext}`, `--disable-extensions-except=${ext}`, '--no-first-run'], {
+    stdio: 'ignore',
+    detached: true,
+  }).unref();
 } else {
   console.log(`No display here, so no browser was opened. To load the extension by hand:
   Chrome/Chromium/Edge: open chrome://extensions, switch on "Developer mode", click "Load unpacked"

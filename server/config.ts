@@ -94,7 +94,7 @@ export const DEFAULT_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   roomsPerAddress: 20,
   // Four full rooms a day: far above three months of honest notebook work, far below the
   // total quota (8 GiB would take 32 address-days).
-  storedBytesPerAddress: 256 * MiB,  // An SDP offer with a dozen ICE candidates is 2–6 KB; y-webrtc's room encryption plus
+  storedBytesPerAddress: 256 * MiB, // An SDP offer with a dozen ICE candidates is 2–6 KB; y-webrtc's room encryption plus
   // base64 adds ~40 %. 64 KiB is 10× headroom while a 512 KiB message fanned out to a busy
   // topic would let one client make the server send megabytes per message.
   maxSignalBytes: 64 * KiB,
@@ -118,9 +118,23 @@ export const DEFAULT_OPTIONS: Readonly<ServerOptions> = Object.freeze({
 export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOptions {
   const o: ServerOptions = { ...DEFAULT_OPTIONS, ...stripUndefined(partial) };
   const positive: (keyof ServerOptions)[] = [
-    'maxConnections', 'maxSignalBytes', 'maxTopics', 'ratePerSec', 'rateBurst', 'pingIntervalMs',
-    'maxEntryBytes', 'maxSnapshotBytes', 'roomQuotaBytes', 'totalQuotaBytes', 'fetchPageBytes',
-    'maxConnectionsPerAddress', 'idleTimeoutMs', 'rateBytesPerSec', 'rateBurstBytes', 'roomsPerAddress', 'storedBytesPerAddress',
+    'maxConnections',
+    'maxSignalBytes',
+    'maxTopics',
+    'ratePerSec',
+    'rateBurst',
+    'pingIntervalMs',
+    'maxEntryBytes',
+    'maxSnapshotBytes',
+    'roomQuotaBytes',
+    'totalQuotaBytes',
+    'fetchPageBytes',
+    'maxConnectionsPerAddress',
+    'idleTimeoutMs',
+    'rateBytesPerSec',
+    'rateBurstBytes',
+    'roomsPerAddress',
+    'storedBytesPerAddress',
   ];
   for (const k of positive) {
     const v = o[k];
@@ -314,7 +328,16 @@ export function makeOriginCheck(o: Pick<ServerOptions, 'allowOrigins' | 'allowEx
   const patterns = [...o.allowOrigins];
   if (o.allowExtensionOrigins) patterns.push('chrome-extension://*', 'moz-extension://*');
   const res = patterns.map(
-    (p) => new RegExp('^' + p.toLowerCase().split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('.*') + '$'),
+    (p) =>
+      new RegExp(
+        '^' +
+          p
+            .toLowerCase()
+            .split('*')
+            .map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+            .join('.*') +
+          '$',
+      ),
   );
   return (origin) => origin === undefined || res.some((re) => re.test(origin.toLowerCase()));
 }

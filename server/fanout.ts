@@ -82,7 +82,13 @@ export async function openRedisFanout(url: string, log: Logger): Promise<Fanout>
 
   const ready = Promise.all([pub.connect(), sub.connect()]);
   ready.catch(() => {});
-  const started = await Promise.race([ready.then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), START_WAIT_MS).unref())]);
+  const started = await Promise.race([
+    ready.then(
+      () => true,
+      () => false,
+    ),
+    new Promise<boolean>((r) => setTimeout(() => r(false), START_WAIT_MS).unref()),
+  ]);
   if (started) log.info('fan-out through Redis ready', {});
   else lost(new Error('Redis did not answer at start; still trying'));
 

@@ -41,9 +41,8 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
   const originAllowed = makeOriginCheck(opts);
   const startedAt = Date.now();
 
-  const store: RelayStorage = opts.store === 'postgres'
-    ? await PgStore.open({ ...opts, databaseUrl: opts.databaseUrl!, logger: log })
-    : await RelayStore.open({ ...opts, logger: log });
+  const store: RelayStorage =
+    opts.store === 'postgres' ? await PgStore.open({ ...opts, databaseUrl: opts.databaseUrl!, logger: log }) : await RelayStore.open({ ...opts, logger: log });
   let fanout: Fanout | undefined;
   try {
     fanout = opts.redisUrl ? await openRedisFanout(opts.redisUrl, log) : undefined;
@@ -200,8 +199,12 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
   const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   const url = `ws://${hostForUrl}:${port}`;
   log.info('listening', {
-    host: opts.host, port, store: opts.store, dataDir: opts.store === 'embedded' ? opts.dataDir : undefined,
-    fanout: opts.redisUrl ? 'redis' : 'none', retentionDays: opts.retentionDays,
+    host: opts.host,
+    port,
+    store: opts.store,
+    dataDir: opts.store === 'embedded' ? opts.dataDir : undefined,
+    fanout: opts.redisUrl ? 'redis' : 'none',
+    retentionDays: opts.retentionDays,
   });
 
   let closed: Promise<void> | undefined;

@@ -36,7 +36,11 @@ export function clientAddress(req: IncomingMessage, trustProxy: boolean): string
   let addr = req.socket.remoteAddress ?? 'unknown';
   if (trustProxy) {
     const header = req.headers['x-forwarded-for'];
-    const last = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((s) => s.trim()).filter(Boolean).at(-1);
+    const last = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .at(-1);
     if (last) addr = last;
   }
   return addressKey(addr);
@@ -51,7 +55,10 @@ export function addressKey(addr: string): string {
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
   const groups = addr.includes('::') ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 interface AddressState {
@@ -111,7 +118,10 @@ export class AddressLimits {
     return {
       createRoom: () => {
         if (!this.state(addr).rooms.take()) {
-          throw new StoreError('over-limit', `your network address has created ${this.o.roomsPerAddress} notebooks on this server in the last day; try again tomorrow`);
+          throw new StoreError(
+            'over-limit',
+            `your network address has created ${this.o.roomsPerAddress} notebooks on this server in the last day; try again tomorrow`,
+          );
         }
       },
       storeBytes: (bytes) => {

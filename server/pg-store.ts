@@ -3,8 +3,17 @@ import pg from 'pg';
 import type { EntryKind, RelayEntry } from '../protocol/relay.ts';
 import { hashName, silentLogger, type Logger } from './log.ts';
 import {
-  credentialOf, newGeneration, roomDirName, StoreError, tokenNamesRoom,
-  type AppendResult, type ReadResult, type RelayStorage, type RoomStatus, type WriteExpectation, type WriteGuard,
+  credentialOf,
+  newGeneration,
+  roomDirName,
+  StoreError,
+  tokenNamesRoom,
+  type AppendResult,
+  type ReadResult,
+  type RelayStorage,
+  type RoomStatus,
+  type WriteExpectation,
+  type WriteGuard,
 } from './storage.ts';
 
 /*
@@ -181,10 +190,12 @@ export class PgStore implements RelayStorage {
   }
 
   claim(room: string, writeToken: string, guard: WriteGuard = {}): Promise<string> {
-    return this.serial(room, () => this.tx(async (db) => {
-      const row = await this.lockOrCreate(db, room, writeToken, guard, {}, 0);
-      return row.generation;
-    }));
+    return this.serial(room, () =>
+      this.tx(async (db) => {
+        const row = await this.lockOrCreate(db, room, writeToken, guard, {}, 0);
+        return row.generation;
+      }),
+    );
   }
 
   append(room: string, writeToken: string, entries: Uint8Array[], expect: WriteExpectation = {}, guard: WriteGuard = {}): Promise<AppendResult> {
@@ -194,86 +205,103 @@ export class PgStore implements RelayStorage {
       }
     }
     const added = entries.reduce((n, e) => n + e.length + ENTRY_OVERHEAD, 0);
-    return this.serial(room, () => this.tx(async (db) => {
-      const id = roomDirName(room);
-      const row = await this.lockOrCreate(db, room, writeToken, guard, expect, added);
-      const seqs = entries.map((_, i) => row.head + 1 + i);
-      // In statements of at most INSERT_BATCH rows (PostgreSQL allows 65 535 parameters), all in
-      // this one transaction. The primary key (room_id, seq) refuses a seq another writer took.
-      for (let from = 0; from < entries.length; from += INSERT_BATCH) {
-        const values: unknown[] = [id];
-        const tuples = entries.slice(from, from + INSERT_BATCH).map((e, k) => {
-          values.push(seqs[from + k], Buffer.from(e.buffer, e.byteOffset, e.length));
-          return `($1, $${values.length - 1}, ${KIND_UPDATE}, $${values.length})`;
-        });
-        await db.query(`INSERT INTO relay_entries (room_id, seq, kind, data) VALUES ${tuples.join(', ')}`, values);
-      }
-      await db.query('UPDATE relay_rooms SET head = $2, bytes = bytes + $3, last_used = $4 WHERE id = $1', [id, seqs[seqs.length - 1], added, this.now()]);
-      return { seqs, generation: row.generation, added };
-    }).then(({ seqs, generation, added: bytes }) => {
-      // Counted after COMMIT: a rolled-back write used nothing.
-      this.totalBytes += bytes;
-      return { seqs, generation };
-    }));
+    return this.serial(room, () =>
+      this.tx(async (db) => {
+        const id = roomDirName(room);
+        const row = await this.lockOrCreate(db, room, writeToken, guard, expect, added);
+        const seqs = entries.map((_, i) => row.head + 1 + i);
+        // In statements of at most INSERT_BATCH rows (PostgreSQL allows 65 535 parameters), all in
+        // this one transaction. The primary key (room_id, seq) refuses a seq another writer took.
+        for (let from = 0; from < entries.length; from += INSERT_BATCH) {
+          const values: unknown[] = [id];
+          const tuples = entries.slice(from, from + INSERT_BATCH).map((e, k) => {
+            values.push(seqs[from + k], Buffer.from(e.buffer, e.byteOffset, e.length));
+            return `($1, $${values.length - 1}, ${KIND_UPDATE}, $${values.length})`;
+          });
+          await db.query(`INSERT INTO relay_entries (room_id, seq, kind, data) VALUES ${tuples.join(', ')}`, values);
+        }
+        await db.query('UPDATE relay_rooms SET head = $2, bytes = bytes + $3, last_used = $4 WHERE id = $1', [id, seqs[seqs.length - 1], added, this.now()]);
+        return { seqs, generation: row.generation, added };
+      }).then(({ seqs, generation, added: bytes }) => {
+        // Counted after COMMIT: a rolled-back write used nothing.
+        this.totalBytes += bytes;
+        return { seqs, generation };
+      }),
+    );
   }
 
   read(room: string, since: number, maxBytes: number): Promise<ReadResult> {
     let touch = false;
-    return this.serial(room, () => this.tx(async (db) => {
-      const id = roomDirName(room);
-      const r = await db.query('SELECT generation, head, last_used FROM relay_rooms WHERE id = $1', [id]);
-      if (!r.rows[0]) return { entries: [], head: 0, more: false, generation: '' };
-      const generation = String(r.rows[0].generation);
-      const head = Number(r.rows[0].head);
-      // Reads count as activity for retention, refreshed at most hourly (after this read-only transaction).
-      if (this.now() - Number(r.rows[0].last_used) >= TOUCH_EVERY_MS) touch = true;
-      // Sizes first, so a page of large entries is cut before any payload is read.
-      const sizes = await db.query('SELECT seq, octet_length(data) AS len FROM relay_entries WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [id, since, PAGE_SCAN_ROWS]);
-      let bytes = 0;
-      let last = since;
-      for (const s of sizes.rows) {
-        const len = Number(s.len);
-        if (last > since && bytes + len > maxBytes) break;
-        bytes += len;
-        last = Number(s.seq);
-      }
-      if (last === since) return { entries: [], head, more: false, generation };
-      const rows = await db.query('SELECT seq, kind, data FROM relay_entries WHERE room_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq', [id, since, last]);
-      const entries: RelayEntry[] = rows.rows.map((e) => ({
-        seq: Number(e.seq),
-        kind: (Number(e.kind) === KIND_SNAPSHOT ? 'snapshot' : 'update') as EntryKind,
-        data: new Uint8Array(e.data as Buffer),
-      }));
-      return { entries, head, more: last < head, generation };
-    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY').then(async (page) => {
-      if (touch) await this.query('UPDATE relay_rooms SET last_used = $2 WHERE id = $1', [roomDirName(room), this.now()]).catch(() => {});
-      return page;
-    }));
+    return this.serial(room, () =>
+      this.tx(async (db) => {
+        const id = roomDirName(room);
+        const r = await db.query('SELECT generation, head, last_used FROM relay_rooms WHERE id = $1', [id]);
+        if (!r.rows[0]) return { entries: [], head: 0, more: false, generation: '' };
+        const generation = String(r.rows[0].generation);
+        const head = Number(r.rows[0].head);
+        // Reads count as activity for retention, refreshed at most hourly (after this read-only transaction).
+        if (this.now() - Number(r.rows[0].last_used) >= TOUCH_EVERY_MS) touch = true;
+        // Sizes first, so a page of large entries is cut before any payload is read.
+        const sizes = await db.query('SELECT seq, octet_length(data) AS len FROM relay_entries WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [
+          id,
+          since,
+          PAGE_SCAN_ROWS,
+        ]);
+        let bytes = 0;
+        let last = since;
+        for (const s of sizes.rows) {
+          const len = Number(s.len);
+          if (last > since && bytes + len > maxBytes) break;
+          bytes += len;
+          last = Number(s.seq);
+        }
+        if (last === since) return { entries: [], head, more: false, generation };
+        const rows = await db.query('SELECT seq, kind, data FROM relay_entries WHERE room_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq', [id, since, last]);
+        const entries: RelayEntry[] = rows.rows.map((e) => ({
+          seq: Number(e.seq),
+          kind: (Number(e.kind) === KIND_SNAPSHOT ? 'snapshot' : 'update') as EntryKind,
+          data: new Uint8Array(e.data as Buffer),
+        }));
+        return { entries, head, more: last < head, generation };
+      }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY').then(async (page) => {
+        if (touch) await this.query('UPDATE relay_rooms SET last_used = $2 WHERE id = $1', [roomDirName(room), this.now()]).catch(() => {});
+        return page;
+      }),
+    );
   }
 
   compact(room: string, writeToken: string, upTo: number, snapshot: Uint8Array, expect: WriteExpectation = {}, guard: WriteGuard = {}): Promise<void> {
     if (snapshot.length > this.opts.maxSnapshotBytes) {
       return Promise.reject(new StoreError('too-large', `the snapshot is ${snapshot.length} bytes; the limit is ${this.opts.maxSnapshotBytes}`));
     }
-    return this.serial(room, () => this.tx(async (db) => {
-      const id = roomDirName(room);
-      const row = await this.lockOrCreate(db, room, writeToken, guard, { generation: expect.generation }, 0);
-      if (upTo < 1 || upTo < row.snapshotSeq || upTo > row.head) {
-        throw new StoreError('bad-range', `upTo must be between ${Math.max(1, row.snapshotSeq)} and the room head ${row.head}`);
-      }
-      const kept = await db.query('SELECT count(*) AS n, coalesce(sum(octet_length(data)), 0) AS bytes FROM relay_entries WHERE room_id = $1 AND seq > $2', [id, upTo]);
-      const newBytes = ROOM_OVERHEAD + Number(kept.rows[0].bytes) + Number(kept.rows[0].n) * ENTRY_OVERHEAD + snapshot.length + ENTRY_OVERHEAD;
-      const growth = newBytes - row.bytes;
-      this.checkQuota(newBytes, growth);
-      if (growth > 0) guard.storeBytes?.(growth);
-      await db.query('DELETE FROM relay_entries WHERE room_id = $1 AND seq <= $2', [id, upTo]);
-      await db.query(`INSERT INTO relay_entries (room_id, seq, kind, data) VALUES ($1, $2, ${KIND_SNAPSHOT}, $3)`, [id, upTo, Buffer.from(snapshot.buffer, snapshot.byteOffset, snapshot.length)]);
-      await db.query('UPDATE relay_rooms SET snapshot_seq = $2, bytes = $3, last_used = $4 WHERE id = $1', [id, upTo, newBytes, this.now()]);
-      return growth;
-    }).then((growth) => {
-      this.totalBytes += growth;
-      this.log.info('room compacted', { room: hashName(room), upTo });
-    }));
+    return this.serial(room, () =>
+      this.tx(async (db) => {
+        const id = roomDirName(room);
+        const row = await this.lockOrCreate(db, room, writeToken, guard, { generation: expect.generation }, 0);
+        if (upTo < 1 || upTo < row.snapshotSeq || upTo > row.head) {
+          throw new StoreError('bad-range', `upTo must be between ${Math.max(1, row.snapshotSeq)} and the room head ${row.head}`);
+        }
+        const kept = await db.query('SELECT count(*) AS n, coalesce(sum(octet_length(data)), 0) AS bytes FROM relay_entries WHERE room_id = $1 AND seq > $2', [
+          id,
+          upTo,
+        ]);
+        const newBytes = ROOM_OVERHEAD + Number(kept.rows[0].bytes) + Number(kept.rows[0].n) * ENTRY_OVERHEAD + snapshot.length + ENTRY_OVERHEAD;
+        const growth = newBytes - row.bytes;
+        this.checkQuota(newBytes, growth);
+        if (growth > 0) guard.storeBytes?.(growth);
+        await db.query('DELETE FROM relay_entries WHERE room_id = $1 AND seq <= $2', [id, upTo]);
+        await db.query(`INSERT INTO relay_entries (room_id, seq, kind, data) VALUES ($1, $2, ${KIND_SNAPSHOT}, $3)`, [
+          id,
+          upTo,
+          Buffer.from(snapshot.buffer, snapshot.byteOffset, snapshot.length),
+        ]);
+        await db.query('UPDATE relay_rooms SET snapshot_seq = $2, bytes = $3, last_used = $4 WHERE id = $1', [id, upTo, newBytes, this.now()]);
+        return growth;
+      }).then((growth) => {
+        this.totalBytes += growth;
+        this.log.info('room compacted', { room: hashName(room), upTo });
+      }),
+    );
   }
 
   /** Deletes rooms (and, by cascade, their entries) idle longer than `retentionDays`. */
@@ -321,7 +349,7 @@ export class PgStore implements RelayStorage {
     // A new room. Naming a generation requires the room to exist with it.
     checkExpectation(null, expect);
     if (!tokenNamesRoom(room, writeToken)) {
-      throw new StoreError('forbidden', 'a room can only be created with the write token it is named after; check the notebook\'s sharing secret');
+      throw new StoreError('forbidden', "a room can only be created with the write token it is named after; check the notebook's sharing secret");
     }
     this.checkQuota(ROOM_OVERHEAD + added, added);
     if (this.totalBytes + ROOM_OVERHEAD + added > this.opts.totalQuotaBytes * (1 - CREATION_RESERVE)) {
@@ -427,7 +455,10 @@ export class PgStore implements RelayStorage {
     const id = roomDirName(room);
     const prev = this.queues.get(id) ?? Promise.resolve();
     const result = prev.then(fn, fn);
-    const tail = result.then(() => {}, () => {});
+    const tail = result.then(
+      () => {},
+      () => {},
+    );
     this.queues.set(id, tail);
     void tail.then(() => {
       if (this.queues.get(id) === tail) this.queues.delete(id);
@@ -441,7 +472,7 @@ function sameCredential(stored: string, writeToken: string): boolean {
 }
 
 function forbidden(): StoreError {
-  return new StoreError('forbidden', 'this room belongs to a different write credential; check the notebook\'s sharing secret');
+  return new StoreError('forbidden', "this room belongs to a different write credential; check the notebook's sharing secret");
 }
 
 function checkExpectation(row: RoomRow | null, expect: WriteExpectation): void {

@@ -4,8 +4,12 @@ import type { ReadGate } from './limits.ts';
 import { relayChannel, within, type Fanout } from './fanout.ts';
 import { hashName, type Logger } from './log.ts';
 import {
-  encodeServerMessage, parseClientMessage, RELAY_PROTOCOL_VERSION,
-  type ParseResult, type RelayClientMessage, type RelayServerMessage,
+  encodeServerMessage,
+  parseClientMessage,
+  RELAY_PROTOCOL_VERSION,
+  type ParseResult,
+  type RelayClientMessage,
+  type RelayServerMessage,
 } from '../protocol/relay.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { sendCapped } from './send-buffer.ts';
@@ -53,7 +57,12 @@ export class RelayHub {
    * @param limits per-connection limits
    * @param log structured logger; room names only ever go through {@link hashName}
    */
-  constructor(private readonly store: RelayStorage, private readonly limits: RelayLimits, private readonly log: Logger, private readonly fanout?: Fanout) {}
+  constructor(
+    private readonly store: RelayStorage,
+    private readonly limits: RelayLimits,
+    private readonly log: Logger,
+    private readonly fanout?: Fanout,
+  ) {}
 
   /** Number of rooms with at least one following connection. */
   get roomCount(): number {
@@ -145,9 +154,12 @@ export class RelayHub {
           this.followers.set(m.room, (set = new Set()));
           // Pushes of appends made on other processes, delivered to this process's followers only.
           const room = m.room;
-          this.subscribing.set(room, this.fanout?.join(relayChannel(room), (text) => {
-            for (const f of this.followers.get(room) ?? []) this.sendText(f, text);
-          }));
+          this.subscribing.set(
+            room,
+            this.fanout?.join(relayChannel(room), (text) => {
+              for (const f of this.followers.get(room) ?? []) this.sendText(f, text);
+            }),
+          );
         }
         set.add(ws);
         // With several processes, `welcome` promises pushes from all of them: wait (briefly) until
@@ -174,7 +186,9 @@ export class RelayHub {
         const localOthers = !!others && (others.size > 1 || !others.has(ws));
         if (localOthers || this.fanout) {
           const text = encodeServerMessage({
-            type: 'push', room: m.room, generation,
+            type: 'push',
+            room: m.room,
+            generation,
             entries: m.entries.map((data, i) => ({ seq: seqs[i]!, kind: 'update' as const, data })),
           });
           // The appender already has its entries (and their seqs from the ack).
@@ -207,4 +221,3 @@ export class RelayHub {
     sendCapped(ws, text);
   }
 }
-

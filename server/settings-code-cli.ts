@@ -64,10 +64,7 @@ export function settingsCodeFromArgs(argv: string[], now = Date.now()): { code: 
     turnAuth = { username: values['turn-username'] ?? '', credential: values['turn-credential'] ?? '' };
   }
   if (turnUrls.length && !turnAuth) throw new Error('a TURN server needs --turn-secret, or --turn-username with --turn-credential');
-  const iceServers: IceServerSetting[] = [
-    ...(values['stun-url'] ?? []).map((urls) => ({ urls })),
-    ...turnUrls.map((urls) => ({ urls, ...turnAuth })),
-  ];
+  const iceServers: IceServerSetting[] = [...(values['stun-url'] ?? []).map((urls) => ({ urls })), ...turnUrls.map((urls) => ({ urls, ...turnAuth }))];
   const settings = makeProgrammeSettings({ programme: values.programme, signaling: values['public-url'], iceServers });
   return { code: encodeSettingsCode(settings), link: settingsLink(settings) };
 }

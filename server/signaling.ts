@@ -34,7 +34,11 @@ export class SignalingHub {
    * @param limits per-connection limits
    * @param log structured logger; topic names only ever go through {@link hashName}
    */
-  constructor(private readonly limits: SignalingLimits, private readonly log: Logger, private readonly fanout?: Fanout) {}
+  constructor(
+    private readonly limits: SignalingLimits,
+    private readonly log: Logger,
+    private readonly fanout?: Fanout,
+  ) {}
 
   /** Delivers an already-serialised publish to this process's subscribers of `topic`. */
   private deliverLocal(topic: string, text: string): void {

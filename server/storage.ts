@@ -44,14 +44,17 @@ const DAY_MS = 86_400_000;
 const crc32: (data: Uint8Array) => number =
   typeof (zlib as { crc32?: unknown }).crc32 === 'function' ? (zlib as unknown as { crc32: (d: Uint8Array) => number }).crc32 : sharedCrc32;
 
-
 /** Error with a protocol error code, so the relay can answer the client precisely. */
 export class StoreError extends Error {
   /**
    * @param code protocol error code sent to the client
    * @param message human-readable reason (never contains the room name)
    */
-  constructor(readonly code: RelayErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: RelayErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'StoreError';
   }
@@ -195,7 +198,11 @@ export function credentialOf(writeToken: string): string {
  * (`relayRoomFor` in protocol.ts; the same hash, synchronously).
  */
 export function tokenNamesRoom(room: string, writeToken: string): boolean {
-  return createHash('sha256').update(RELAY_ROOM_PREFIX + writeToken, 'utf8').digest('hex') === room;
+  return (
+    createHash('sha256')
+      .update(RELAY_ROOM_PREFIX + writeToken, 'utf8')
+      .digest('hex') === room
+  );
 }
 
 /** Bytes a file of `length` bytes occupies on disk (whole blocks). */
@@ -355,17 +362,21 @@ export class RelayStore implements RelayStorage {
 
   /** Status of a room for `hello`; refreshes its activity time. */
   status(room: string, writeToken?: string): Promise<RoomStatus> {
-    return this.run(room, async (r) => {
-      await this.touch(r);
-      const match = writeToken === undefined ? null : this.tokenMatches(r, writeToken);
-      return {
-        head: r.head,
-        snapshotSeq: r.index[0]?.kind === 'snapshot' ? r.index[0].seq : 0,
-        claimed: !!r.meta?.credential,
-        canWrite: writeToken === undefined ? null : match === null ? tokenNamesRoom(room, writeToken) : match,
-        generation: r.meta?.generation ?? '',
-      };
-    }, 'read');
+    return this.run(
+      room,
+      async (r) => {
+        await this.touch(r);
+        const match = writeToken === undefined ? null : this.tokenMatches(r, writeToken);
+        return {
+          head: r.head,
+          snapshotSeq: r.index[0]?.kind === 'snapshot' ? r.index[0].seq : 0,
+          claimed: !!r.meta?.credential,
+          canWrite: writeToken === undefined ? null : match === null ? tokenNamesRoom(room, writeToken) : match,
+          generation: r.meta?.generation ?? '',
+        };
+      },
+      'read',
+    );
   }
 
   /**
@@ -415,43 +426,47 @@ export class RelayStore implements RelayStorage {
 
   /** Reads entries with seq > since, up to about `maxBytes` of payload (always at least one). */
   read(room: string, since: number, maxBytes: number): Promise<ReadResult> {
-    return this.run(room, async (r) => {
-      const generation = r.meta?.generation ?? '';
-      await this.touch(r);
-      // First entry with seq > since (binary search: the index is sorted by seq).
-      let lo = 0;
-      let hi = r.index.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (r.index[mid]!.seq > since) hi = mid;
-        else lo = mid + 1;
-      }
-      const page: IndexEntry[] = [];
-      let bytes = 0;
-      for (let i = lo; i < r.index.length; i++) {
-        const e = r.index[i]!;
-        const payload = e.length - HEADER_BYTES - BODY_PREFIX_BYTES;
-        if (page.length > 0 && bytes + payload > maxBytes) break;
-        page.push(e);
-        bytes += payload;
-      }
-      if (page.length === 0) return { entries: [], head: r.head, more: false, generation };
-      const start = page[0]!.offset;
-      const last = page[page.length - 1]!;
-      const buf = Buffer.allocUnsafe(last.offset + last.length - start);
-      const fh = await fsp.open(path.join(r.dir, LOG_FILE), 'r');
-      try {
-        await readFully(fh, buf, start);
-      } finally {
-        await fh.close();
-      }
-      const entries = page.map((e) => ({
-        seq: e.seq,
-        kind: e.kind,
-        data: new Uint8Array(buf.buffer, buf.byteOffset + e.offset - start + HEADER_BYTES + BODY_PREFIX_BYTES, e.length - HEADER_BYTES - BODY_PREFIX_BYTES),
-      }));
-      return { entries, head: r.head, more: lo + page.length < r.index.length, generation };
-    }, 'read');
+    return this.run(
+      room,
+      async (r) => {
+        const generation = r.meta?.generation ?? '';
+        await this.touch(r);
+        // First entry with seq > since (binary search: the index is sorted by seq).
+        let lo = 0;
+        let hi = r.index.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (r.index[mid]!.seq > since) hi = mid;
+          else lo = mid + 1;
+        }
+        const page: IndexEntry[] = [];
+        let bytes = 0;
+        for (let i = lo; i < r.index.length; i++) {
+          const e = r.index[i]!;
+          const payload = e.length - HEADER_BYTES - BODY_PREFIX_BYTES;
+          if (page.length > 0 && bytes + payload > maxBytes) break;
+          page.push(e);
+          bytes += payload;
+        }
+        if (page.length === 0) return { entries: [], head: r.head, more: false, generation };
+        const start = page[0]!.offset;
+        const last = page[page.length - 1]!;
+        const buf = Buffer.allocUnsafe(last.offset + last.length - start);
+        const fh = await fsp.open(path.join(r.dir, LOG_FILE), 'r');
+        try {
+          await readFully(fh, buf, start);
+        } finally {
+          await fh.close();
+        }
+        const entries = page.map((e) => ({
+          seq: e.seq,
+          kind: e.kind,
+          data: new Uint8Array(buf.buffer, buf.byteOffset + e.offset - start + HEADER_BYTES + BODY_PREFIX_BYTES, e.length - HEADER_BYTES - BODY_PREFIX_BYTES),
+        }));
+        return { entries, head: r.head, more: lo + page.length < r.index.length, generation };
+      },
+      'read',
+    );
   }
 
   /** Replaces entries with seq <= upTo by one snapshot record with seq upTo (crash-atomic via rename). */
@@ -510,7 +525,13 @@ export class RelayStore implements RelayStorage {
       // Checked and marked synchronously so a concurrent load waits for the deletion (see get()).
       if (this.loaded.has(id) || this.queues.has(id) || this.deleting.has(id)) continue;
       const p = this.removeIfIdle(id, cutoff);
-      this.deleting.set(id, p.then(() => {}, () => {}));
+      this.deleting.set(
+        id,
+        p.then(
+          () => {},
+          () => {},
+        ),
+      );
       try {
         if (await p) removed++;
       } finally {
@@ -555,7 +576,7 @@ export class RelayStore implements RelayStorage {
 
   private authorize(r: Room, writeToken: string): void {
     if (this.tokenMatches(r, writeToken) === false) {
-      throw new StoreError('forbidden', 'this room belongs to a different write credential; check the notebook\'s sharing secret');
+      throw new StoreError('forbidden', "this room belongs to a different write credential; check the notebook's sharing secret");
     }
   }
 
@@ -566,7 +587,7 @@ export class RelayStore implements RelayStorage {
    */
   private async create(r: Room, room: string, writeToken: string, guard: WriteGuard, growth = 0): Promise<void> {
     if (!tokenNamesRoom(room, writeToken)) {
-      throw new StoreError('forbidden', 'a room can only be created with the write token it is named after; check the notebook\'s sharing secret');
+      throw new StoreError('forbidden', "a room can only be created with the write token it is named after; check the notebook's sharing secret");
     }
     const cost = diskUse(0, 512);
     if (this.totalBytes + cost + growth > this.opts.totalQuotaBytes * (1 - CREATION_RESERVE)) {
@@ -643,9 +664,12 @@ export class RelayStore implements RelayStorage {
       } catch (e) {
         // Roll back a partial write so later offsets stay right; if even that fails, the
         // room reloads (and truncates the torn tail) before its next operation.
-        await fh.truncate(r.logBytes).then(() => fh.sync()).catch(() => {
-          r.broken = true;
-        });
+        await fh
+          .truncate(r.logBytes)
+          .then(() => fh.sync())
+          .catch(() => {
+            r.broken = true;
+          });
         throw new StoreError('internal', 'the server could not store the entries; nothing was saved', { cause: e });
       }
     } finally {
@@ -691,10 +715,7 @@ export class RelayStore implements RelayStorage {
 
   private async load(id: string): Promise<Room> {
     const dir = path.join(this.roomsDir, id);
-    const r: Room = {
-      id, dir, index: [], head: 0, logBytes: 0, metaBytes: 0, meta: null,
-      lastUsed: this.now(), lastTouch: 0, broken: false,
-    };
+    const r: Room = { id, dir, index: [], head: 0, logBytes: 0, metaBytes: 0, meta: null, lastUsed: this.now(), lastTouch: 0, broken: false };
     let metaText: string | null = null;
     try {
       metaText = await fsp.readFile(path.join(dir, META_FILE), 'utf8');

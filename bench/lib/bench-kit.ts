@@ -55,7 +55,14 @@ function pct(sorted: number[], p: number): number {
 export function stats(ms: number[]): { n: number; p50: number; p95: number; max: number; min: number; mean: number } {
   if (!ms.length) return { n: 0, p50: NaN, p95: NaN, max: NaN, min: NaN, mean: NaN };
   const s = [...ms].sort((a, b) => a - b);
-  return { n: s.length, p50: round(pct(s, 0.5)), p95: round(pct(s, 0.95)), max: round(s.at(-1)!), min: round(s[0]!), mean: round(s.reduce((a, b) => a + b, 0) / s.length) };
+  return {
+    n: s.length,
+    p50: round(pct(s, 0.5)),
+    p95: round(pct(s, 0.95)),
+    max: round(s.at(-1)!),
+    min: round(s[0]!),
+    mean: round(s.reduce((a, b) => a + b, 0) / s.length),
+  };
 }
 
 /** This process's high-resolution epoch time in ms (same construction as a page's). */
@@ -99,15 +106,19 @@ export async function waitUntil<V>(what: string, fn: () => Promise<V>, ok: (v: V
 /** Opens a topic by title (the page object's openTopic needs Vitest's expect.poll). */
 export async function openTopic(panel: Panel, title: string): Promise<void> {
   await panel.page.locator(`[data-testid="${T.topicItem}"]`, { hasText: title }).first().click({ timeout: 30_000 });
-  await waitUntil(`topic “${title}” to open`, () => panel.by(T.topicHeading).textContent(), (t) => t === title);
+  await waitUntil(
+    `topic “${title}” to open`,
+    () => panel.by(T.topicHeading).textContent(),
+    (t) => t === title,
+  );
 }
 
 /** Sets a person's sync settings before their first panel opens (as sync.spec.ts does). */
 export async function presetSettings(worker: { evaluate<R, A>(fn: (a: A) => R, a: A): Promise<R> }, url: string, relay = false): Promise<void> {
-  await worker.evaluate(
-    ([u, r]) => (globalThis as any).chrome.storage.local.set({ syncSettings: { signaling: [u], iceServers: [], relay: r } }),
-    [url, relay] as [string, boolean],
-  );
+  await worker.evaluate(([u, r]) => (globalThis as any).chrome.storage.local.set({ syncSettings: { signaling: [u], iceServers: [], relay: r } }), [
+    url,
+    relay,
+  ] as [string, boolean]);
 }
 
 /** Runs `fn`, and if it throws, still reports (as skipped with the reason) so the table says what broke. */

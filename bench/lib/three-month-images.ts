@@ -10,7 +10,11 @@ import { putImages } from '../../lib/notebook/image-doc';
 import { setClipImages } from '../../lib/notebook';
 
 /** The two updates to store, and the image bytes they hold. */
-export function threeMonthImages(notebookUpdate: Uint8Array, clips: number, totalBytes: number): { refsUpdate: Uint8Array; imagesUpdate: Uint8Array; imageBytes: number } {
+export function threeMonthImages(
+  notebookUpdate: Uint8Array,
+  clips: number,
+  totalBytes: number,
+): { refsUpdate: Uint8Array; imagesUpdate: Uint8Array; imageBytes: number } {
   const doc = new Y.Doc();
   Y.applyUpdate(doc, notebookUpdate);
   const before = Y.encodeStateVector(doc);

@@ -88,9 +88,15 @@ function rng(seed: number) {
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
     return (z ^ (z >>> 16)) >>> 0;
   };
-  let a = split(), b = split(), c = split(), d = split();
+  let a = split(),
+    b = split(),
+    c = split(),
+    d = split();
   const next = () => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     const t = (a + b) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;
@@ -107,7 +113,8 @@ function rng(seed: number) {
     chance: (p: number) => next() < p,
     /** Log-normal with the given median. */
     logNormal(median: number, sigma: number) {
-      const u = Math.max(next(), 1e-12), v = next();
+      const u = Math.max(next(), 1e-12),
+        v = next();
       return median * Math.exp(sigma * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v));
     },
     id() {
@@ -206,10 +213,46 @@ function article(r: Rng, words: readonly string[], bytes: number, site: string):
 // ---------------------------------------------------------------------------------------------
 // The partners and the notebook
 
-const PARTNERS: { name: string; color: string; country: string; city: string; timeZone: string; libraryName: string; libraryType: LibraryType; site: string }[] = [
-  { name: 'Ana Kaladžija', color: '#1f6feb', country: 'Bosnia and Herzegovina', city: 'Sarajevo', timeZone: 'Europe/Sarajevo', libraryName: 'City Library of Sarajevo', libraryType: 'public', site: 'bgs.ba' },
-  { name: 'Batbayar Dorj', color: '#c2410c', country: 'Mongolia', city: 'Ulaanbaatar', timeZone: 'Asia/Ulaanbaatar', libraryName: 'National University of Mongolia Library', libraryType: 'academic', site: 'num.edu.mn' },
-  { name: 'Nomvula Dlamini', color: '#15803d', country: 'South Africa', city: 'Durban', timeZone: 'Africa/Johannesburg', libraryName: 'Umlazi Secondary School Library', libraryType: 'school', site: 'durban.gov.za' },
+const PARTNERS: {
+  name: string;
+  color: string;
+  country: string;
+  city: string;
+  timeZone: string;
+  libraryName: string;
+  libraryType: LibraryType;
+  site: string;
+}[] = [
+  {
+    name: 'Ana Kaladžija',
+    color: '#1f6feb',
+    country: 'Bosnia and Herzegovina',
+    city: 'Sarajevo',
+    timeZone: 'Europe/Sarajevo',
+    libraryName: 'City Library of Sarajevo',
+    libraryType: 'public',
+    site: 'bgs.ba',
+  },
+  {
+    name: 'Batbayar Dorj',
+    color: '#c2410c',
+    country: 'Mongolia',
+    city: 'Ulaanbaatar',
+    timeZone: 'Asia/Ulaanbaatar',
+    libraryName: 'National University of Mongolia Library',
+    libraryType: 'academic',
+    site: 'num.edu.mn',
+  },
+  {
+    name: 'Nomvula Dlamini',
+    color: '#15803d',
+    country: 'South Africa',
+    city: 'Durban',
+    timeZone: 'Africa/Johannesburg',
+    libraryName: 'Umlazi Secondary School Library',
+    libraryType: 'school',
+    site: 'durban.gov.za',
+  },
 ];
 
 const OWN_TOPICS = [
@@ -220,8 +263,39 @@ const OWN_TOPICS = [
   { title: 'Local history collections', prompt: 'How do we collect, describe and show local history?' },
 ];
 
-const SITES = ['ala.org', 'ifla.org', 'libraryjournal.com', 'publiclibrariesonline.org', 'theguardian.com', 'bbc.co.uk', 'cilip.org.uk', 'eifl.net', 'unesco.org', 'nla.gov.au', 'news.mn', 'klix.ba', 'ria.ru', 'kathimerini.gr', 'citypress.co.za'];
-const TAGS = ['funding', 'spaces', 'children', 'advocacy', 'statistics', 'seniors', 'digital', 'volunteers', 'events', 'poster', 'policy', 'to-read', 'quote', 'idea'];
+const SITES = [
+  'ala.org',
+  'ifla.org',
+  'libraryjournal.com',
+  'publiclibrariesonline.org',
+  'theguardian.com',
+  'bbc.co.uk',
+  'cilip.org.uk',
+  'eifl.net',
+  'unesco.org',
+  'nla.gov.au',
+  'news.mn',
+  'klix.ba',
+  'ria.ru',
+  'kathimerini.gr',
+  'citypress.co.za',
+];
+const TAGS = [
+  'funding',
+  'spaces',
+  'children',
+  'advocacy',
+  'statistics',
+  'seniors',
+  'digital',
+  'volunteers',
+  'events',
+  'poster',
+  'policy',
+  'to-read',
+  'quote',
+  'idea',
+];
 
 const DAY = 86_400_000;
 /** A fixed "programme start" so that the bytes do not depend on the day the cache was made. */
@@ -235,7 +309,7 @@ const NOTE_WORDS = 3_000;
 /** One clip's captured content, as lib/clip would produce it for that kind of clip. */
 function makeCaptured(r: Rng, kind: ClipKind, large: boolean, at: number): CapturedContent {
   const langRoll = r.next();
-  const [lang, words] = langRoll < 0.85 ? ['en', EN] as const : langRoll < 0.97 ? [r.chance(0.6) ? 'ru' : 'mn', RU] as const : ['el', EL] as const;
+  const [lang, words] = langRoll < 0.85 ? (['en', EN] as const) : langRoll < 0.97 ? ([r.chance(0.6) ? 'ru' : 'mn', RU] as const) : (['el', EL] as const);
   const site = r.pick(SITES);
   const slug = `${r.pick(EN)}-${r.pick(EN)}-${r.pick(EN)}-${r.int(1000, 99999)}`;
   const url = `https://www.${site}/news/${new Date(at).getUTCFullYear()}/${slug}`;
@@ -255,7 +329,9 @@ function makeCaptured(r: Rng, kind: ClipKind, large: boolean, at: number): Captu
     return {
       ...base,
       canonicalUrl: url,
-      byline: r.chance(0.7) ? `${r.pick(['Maria', 'John', 'Olena', 'Dorj', 'Thabo', 'Eleni', 'Sam'])} ${r.pick(['Smith', 'Petrova', 'Bat-Erdene', 'Nkosi', 'Papadopoulou', 'Jones'])}` : undefined,
+      byline: r.chance(0.7)
+        ? `${r.pick(['Maria', 'John', 'Olena', 'Dorj', 'Thabo', 'Eleni', 'Sam'])} ${r.pick(['Smith', 'Petrova', 'Bat-Erdene', 'Nkosi', 'Papadopoulou', 'Jones'])}`
+        : undefined,
       publishedTime: at - r.int(0, 400) * DAY,
       excerpt: a.text.slice(0, 200).replace(/\s+\S*$/, '…'),
       leadImage: r.chance(0.6) ? `https://www.${site}/images/${slug}.jpg` : undefined,
@@ -263,7 +339,14 @@ function makeCaptured(r: Rng, kind: ClipKind, large: boolean, at: number): Captu
       text: a.text,
       wordCount: a.words,
       structuredData: r.chance(0.1)
-        ? JSON.stringify({ '@context': 'https://schema.org', '@type': 'Library', name: `${title} Library`, address: { '@type': 'PostalAddress', addressLocality: r.pick(PARTNERS).city }, openingHours: 'Mo-Fr 09:00-19:00', url })
+        ? JSON.stringify({
+            '@context': 'https://schema.org',
+            '@type': 'Library',
+            name: `${title} Library`,
+            address: { '@type': 'PostalAddress', addressLocality: r.pick(PARTNERS).city },
+            openingHours: 'Mo-Fr 09:00-19:00',
+            url,
+          })
         : undefined,
       truncated: undefined,
     };
@@ -272,7 +355,13 @@ function makeCaptured(r: Rng, kind: ClipKind, large: boolean, at: number): Captu
     const p = paragraph(r, words);
     const before = sentence(r, words);
     const after = sentence(r, words);
-    return { ...base, html: `<p>${esc(p)}</p>`, text: p, wordCount: countWords(p), anchor: { prefix: before.slice(-32), exact: p, suffix: after.slice(0, 32) } };
+    return {
+      ...base,
+      html: `<p>${esc(p)}</p>`,
+      text: p,
+      wordCount: countWords(p),
+      anchor: { prefix: before.slice(-32), exact: p, suffix: after.slice(0, 32) },
+    };
   }
   if (kind === 'link') return { ...base, linkUrl: `https://www.${r.pick(SITES)}/${slug}`, title: sentence(r, words, 3, 8).replace(/[.?]$/, '') };
   return { ...base, imageUrl: `https://www.${site}/images/${slug}.jpg`, imageAlt: sentence(r, words, 4, 12) };
@@ -448,16 +537,46 @@ export function generateThreeMonthNotebook(seed = 1): { update: Uint8Array; meta
   // Day 0: Ana creates the notebook with the programme's topics; everyone fills in a profile.
   session(partners[0]!.id);
   const title = `${partners[0]!.name.split(' ')[0]}, ${partners[1]!.name.split(' ')[0]} & ${partners[2]!.name.split(' ')[0]}`;
-  initNotebook(doc, { info: { title, programmeName: 'International Librarians Network, spring round', programmeStart: START, posterDeadline: START + 100 * DAY }, exampleTopics: true }, deps);
+  initNotebook(
+    doc,
+    {
+      info: { title, programmeName: 'International Librarians Network, spring round', programmeStart: START, posterDeadline: START + 100 * DAY },
+      exampleTopics: true,
+    },
+    deps,
+  );
   partners.forEach((p, i) => {
     if (i) session(p.id);
     updatePartner(doc, p.id, {
-      name: p.name, color: p.color, country: p.country, city: p.city, timeZone: p.timeZone, libraryName: p.libraryName, libraryType: p.libraryType,
-      facts: { founded: 1900 + r.int(0, 110), collectionSize: r.int(20_000, 2_000_000), registeredUsers: r.int(1_000, 90_000), staff: r.int(3, 180), yearlyVisits: r.int(10_000, 900_000) },
-      website: `https://www.${p.site}/`, email: `${p.name.split(' ')[0]!.toLowerCase()}@${p.site}`, social: [`https://www.facebook.com/${p.site.split('.')[0]}`, `https://www.instagram.com/${p.site.split('.')[0]}`],
+      name: p.name,
+      color: p.color,
+      country: p.country,
+      city: p.city,
+      timeZone: p.timeZone,
+      libraryName: p.libraryName,
+      libraryType: p.libraryType,
+      facts: {
+        founded: 1900 + r.int(0, 110),
+        collectionSize: r.int(20_000, 2_000_000),
+        registeredUsers: r.int(1_000, 90_000),
+        staff: r.int(3, 180),
+        yearlyVisits: r.int(10_000, 900_000),
+      },
+      website: `https://www.${p.site}/`,
+      email: `${p.name.split(' ')[0]!.toLowerCase()}@${p.site}`,
+      social: [`https://www.facebook.com/${p.site.split('.')[0]}`, `https://www.instagram.com/${p.site.split('.')[0]}`],
     });
     // A signed member entry is about this size (schema 'members': signing key id → signed JSON).
-    setMemberEntry(doc, r.id() + r.id(), JSON.stringify({ personId: p.id, name: p.name, key: { kty: 'EC', crv: 'P-256', x: r.id() + r.id().slice(0, 21), y: r.id() + r.id().slice(0, 21) }, sig: r.id().repeat(4) }));
+    setMemberEntry(
+      doc,
+      r.id() + r.id(),
+      JSON.stringify({
+        personId: p.id,
+        name: p.name,
+        key: { kty: 'EC', crv: 'P-256', x: r.id() + r.id().slice(0, 21), y: r.id() + r.id().slice(0, 21) },
+        sig: r.id().repeat(4),
+      }),
+    );
   });
   // The partners' own topics, added in the first weeks.
   for (const t of OWN_TOPICS) {
@@ -482,10 +601,21 @@ export function generateThreeMonthNotebook(seed = 1): { update: Uint8Array; meta
   const largeAt = new Set<number>();
   while (largeAt.size < LARGE_CLIPS) largeAt.add(r.int(0, CLIPS - 1));
 
-  const typers: NoteTyper[] = topics.map((t) => ({ topicId: t.id, fragment: noteBody(doc, t.id), blocks: [], cur: 0, words: 0, pending: '', attrs: undefined, done: false }));
+  const typers: NoteTyper[] = topics.map((t) => ({
+    topicId: t.id,
+    fragment: noteBody(doc, t.id),
+    blocks: [],
+    cur: 0,
+    words: 0,
+    pending: '',
+    attrs: undefined,
+    done: false,
+  }));
   const quotable: CapturedContent[][] = topics.map(() => []);
   const byKind: Record<ClipKind, number> = { page: 0, selection: 0, link: 0, image: 0 };
-  let textBytes = 0, textMax = 0, capturedBytes = 0;
+  let textBytes = 0,
+    textMax = 0,
+    capturedBytes = 0;
   let sessionLeft = 0;
   let sessionPerson = partners[0]!.id;
   for (const w of work) {
@@ -505,7 +635,18 @@ export function generateThreeMonthNotebook(seed = 1): { update: Uint8Array; meta
       const ti = Math.min(TOPICS - 1, Math.max(0, Math.round(((clock - START) / (SPAN_DAYS * DAY)) * (TOPICS - 1) + (r.next() - 0.5) * 4)));
       const person = partners.find((p) => p.id === sessionPerson)!;
       const tags = r.chance(0.6) ? Array.from({ length: r.int(1, 3) }, () => r.pick(TAGS)) : [];
-      addClip(doc, { topicId: topics[ti]!.id, captured, clippedBy: { id: person.id, name: person.name }, tags, comment: r.chance(0.3) ? sentence(r, EN) : '', clippedAt: clock }, deps);
+      addClip(
+        doc,
+        {
+          topicId: topics[ti]!.id,
+          captured,
+          clippedBy: { id: person.id, name: person.name },
+          tags,
+          comment: r.chance(0.3) ? sentence(r, EN) : '',
+          clippedAt: clock,
+        },
+        deps,
+      );
       byKind[kind]++;
       const tb = utf8(captured.text ?? '');
       textBytes += tb;
@@ -515,7 +656,7 @@ export function generateThreeMonthNotebook(seed = 1): { update: Uint8Array; meta
     } else {
       const t = typers[w.topic]!;
       const remaining = NOTE_SESSIONS - w.seq;
-      typeSome(doc, r, t, Math.ceil((NOTE_WORDS - t.words) * 6.4 / Math.max(1, remaining)), quotable[w.topic]!);
+      typeSome(doc, r, t, Math.ceil(((NOTE_WORDS - t.words) * 6.4) / Math.max(1, remaining)), quotable[w.topic]!);
     }
   }
   for (const [ti, t] of typers.entries()) if (!t.done) typeSome(doc, r, t, Infinity, quotable[ti]!);
@@ -528,13 +669,31 @@ export function generateThreeMonthNotebook(seed = 1): { update: Uint8Array; meta
   initPoster(doc, draftOutline({ info: readInfo(doc), partners: readPartners(doc), topics, clips, notes, now: clock, channels: ['email', 'video calls'] }));
   for (let i = 0; i < 4; i++) {
     const t = topics[i * 3]!;
-    const quotes = clips.filter((c) => c.topicId === t.id).slice(0, 2).map((c) => quoteFromClip(c));
-    proposePosterTheme(doc, proposeTheme({ id: r.id(), title: t.title, proposedBy: r.pick(partners).id, keyPoints: [sentence(r, EN, 6, 12), sentence(r, EN, 6, 12)], quotes, from: { kind: 'topic', id: t.id } }), deps);
+    const quotes = clips
+      .filter((c) => c.topicId === t.id)
+      .slice(0, 2)
+      .map((c) => quoteFromClip(c));
+    proposePosterTheme(
+      doc,
+      proposeTheme({
+        id: r.id(),
+        title: t.title,
+        proposedBy: r.pick(partners).id,
+        keyPoints: [sentence(r, EN, 6, 12), sentence(r, EN, 6, 12)],
+        quotes,
+        from: { kind: 'topic', id: t.id },
+      }),
+      deps,
+    );
   }
 
   const update = Y.encodeStateAsUpdate(doc);
   const firstNote = noteText(doc, topics[0]!.id);
-  const lastLine = firstNote.split('\n').filter((l) => l.trim()).at(-1) ?? '';
+  const lastLine =
+    firstNote
+      .split('\n')
+      .filter((l) => l.trim())
+      .at(-1) ?? '';
   const counts = new Map(topics.map((t) => [t.id, 0]));
   for (const c of clips) counts.set(c.topicId, (counts.get(c.topicId) ?? 0) + 1);
   const meta: ThreeMonthMeta = {

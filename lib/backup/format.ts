@@ -32,16 +32,7 @@
  * extension pages and Node 20), which is why encoding and decoding are asynchronous.
  */
 import * as Y from 'yjs';
-import {
-  SCHEMA_VERSION,
-  noteBody,
-  readClips,
-  readInfo,
-  readPartners,
-  readPoster,
-  readTopics,
-  schemaVersion,
-} from '../notebook';
+import { SCHEMA_VERSION, noteBody, readClips, readInfo, readPartners, readPoster, readTopics, schemaVersion } from '../notebook';
 import { fragmentMarkdown } from './note-markdown';
 import { UserFacingError } from '../../protocol/user-error';
 
@@ -77,9 +68,9 @@ export class BackupError extends UserFacingError<BackupErrorCode> {
 
 const MB = 1024 * 1024;
 const MESSAGES = {
-  empty: 'This file is empty. Choose the backup file again; if it is empty on your disk too, the download did not finish — make a new backup from the computer that has the notebook.',
-  notABackup:
-    'This is not a Partner Notebook backup. Choose the file you saved with “Download backup” (its name ends in “backup … .json”).',
+  empty:
+    'This file is empty. Choose the backup file again; if it is empty on your disk too, the download did not finish — make a new backup from the computer that has the notebook.',
+  notABackup: 'This is not a Partner Notebook backup. Choose the file you saved with “Download backup” (its name ends in “backup … .json”).',
   damaged:
     'This backup file is damaged: it was cut off or changed after it was saved, so it cannot be restored safely. Try another copy of the backup (for example the one in your email or cloud folder), or make a new backup.',
   futureFormat: 'This backup was made by a newer Partner Notebook. Update the extension, then restore the file again.',
@@ -323,7 +314,10 @@ export async function decodeBackup(bytes: Uint8Array, opts: { maxBytes?: number 
 
   // 1. Signature and version from the first bytes only, so that a PDF or a photo is named as such
   //    and a newer layout is not reported as damage.
-  const head = new TextDecoder().decode(bytes.subarray(0, HEAD_BYTES)).replace(/^\uFEFF/, '').replace(/\s+/g, '');
+  const head = new TextDecoder()
+    .decode(bytes.subarray(0, HEAD_BYTES))
+    .replace(/^\uFEFF/, '')
+    .replace(/\s+/g, '');
   const version = head.startsWith(SIGNATURE) ? /^\d+/.exec(head.slice(SIGNATURE.length))?.[0] : undefined;
   if (version === undefined) {
     // A file cut off inside the signature is ours, but damaged.
@@ -350,7 +344,8 @@ export async function decodeBackup(bytes: Uint8Array, opts: { maxBytes?: number 
   const { bytes: stateBytes, sha256, encoding } = m.state;
   if (typeof notebookId !== 'string' || !NOTEBOOK_ID.test(notebookId)) throw damaged('notebookId');
   if (!Number.isFinite(exportedAt)) throw damaged('exportedAt');
-  if (typeof sha256 !== 'string' || !HEX64.test(sha256) || typeof stateBytes !== 'number' || !Number.isInteger(stateBytes) || stateBytes < 0) throw damaged('state manifest');
+  if (typeof sha256 !== 'string' || !HEX64.test(sha256) || typeof stateBytes !== 'number' || !Number.isInteger(stateBytes) || stateBytes < 0)
+    throw damaged('state manifest');
   if (encoding !== STATE_ENCODING) throw new BackupError('not-a-notebook', MESSAGES.notANotebook);
   if (typeof m.schemaVersion === 'number' && m.schemaVersion > SCHEMA_VERSION) throw new BackupError('future-version', MESSAGES.futureSchema(m.schemaVersion));
 
@@ -369,7 +364,9 @@ export async function decodeBackup(bytes: Uint8Array, opts: { maxBytes?: number 
     const r = file.rejoin;
     if (!isRecord(r) || typeof r.secret !== 'string' || !HEX64.test(r.secret)) throw damaged('rejoin');
     if ((await sha256Hex(new TextEncoder().encode(r.secret))) !== r.secretSha256) throw damaged('secret checksum');
-    const signaling = Array.isArray(r.signaling) ? r.signaling.filter((u): u is string => typeof u === 'string' && /^wss?:\/\//.test(u) && u.length <= 300).slice(0, 4) : undefined;
+    const signaling = Array.isArray(r.signaling)
+      ? r.signaling.filter((u): u is string => typeof u === 'string' && /^wss?:\/\//.test(u) && u.length <= 300).slice(0, 4)
+      : undefined;
     const epoch = typeof r.secretEpoch === 'number' && Number.isInteger(r.secretEpoch) && r.secretEpoch >= 0 ? r.secretEpoch : undefined;
     rejoin = { secretHex: r.secret, signaling: signaling?.length ? signaling : undefined, secretEpoch: epoch };
   }
@@ -412,7 +409,8 @@ export function inspectState(...updates: Uint8Array[]): StateSummary {
       throw new BackupError('not-a-notebook', MESSAGES.notANotebook, { cause });
     }
     // A state that refers to changes it does not contain is a fragment, not a whole notebook.
-    if (scratch.store.pendingStructs || scratch.store.pendingDs) throw new BackupError('not-a-notebook', MESSAGES.notANotebook, { cause: new Error('missing dependencies') });
+    if (scratch.store.pendingStructs || scratch.store.pendingDs)
+      throw new BackupError('not-a-notebook', MESSAGES.notANotebook, { cause: new Error('missing dependencies') });
     let v: number;
     let summary: StateSummary;
     try {

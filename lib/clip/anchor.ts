@@ -89,7 +89,13 @@ export function anchorForText(doc: Document, quote: string): TextAnchor | undefi
   const exact = collapse(quote).trim();
   if (!exact) return undefined;
   const root = doc.body ?? doc.documentElement;
-  const page = root ? collapse(visibleTextNodes(root).map((n) => n.data).join('')) : '';
+  const page = root
+    ? collapse(
+        visibleTextNodes(root)
+          .map((n) => n.data)
+          .join(''),
+      )
+    : '';
   const at = page.indexOf(exact);
   if (at < 0) return { prefix: '', exact, suffix: '' };
   return anchorAt(page, at, at + exact.length);

@@ -36,17 +36,7 @@
 import { Readability } from '@mozilla/readability';
 import type { CapturedContent } from '../notebook/types.ts';
 import { anchorForRange, anchorForText } from './anchor.ts';
-import {
-  absoluteWebUrl,
-  baseUrlOf,
-  cleanDir,
-  cleanLang,
-  cleanText,
-  parseDate,
-  readPageMetadata,
-  titleFromUrl,
-  type PageMetadata,
-} from './metadata.ts';
+import { absoluteWebUrl, baseUrlOf, cleanDir, cleanLang, cleanText, parseDate, readPageMetadata, titleFromUrl, type PageMetadata } from './metadata.ts';
 import { DEFAULT_MAX_TEXT_BYTES, sanitizeHtml, type SanitizedHtml } from './sanitize.ts';
 import { readStructuredData } from './structured-data.ts';
 import { countWords, readableText, tidyText, truncateText } from './text.ts';
@@ -192,12 +182,7 @@ export function extractPage(doc: Document, url: string, opts: ExtractOptions = {
  * again. `selection` is a live range of `doc`, or HTML and text cut out by the caller (then
  * the anchor is found by searching the page text). Never throws.
  */
-export function extractSelection(
-  doc: Document,
-  url: string,
-  selection: SelectionInput,
-  opts: ExtractOptions = {},
-): CapturedContent {
+export function extractSelection(doc: Document, url: string, selection: SelectionInput, opts: ExtractOptions = {}): CapturedContent {
   const meta = safeMetadata(doc, url);
   const base = baseUrlOf(doc, url);
   let html = '';
@@ -242,13 +227,7 @@ export function linkClip(doc: Document, url: string, link: LinkInput): CapturedC
   const base = baseUrlOf(doc, url);
   const linkUrl = absoluteWebUrl(link.href, base) ?? mailOrTel(link.href);
   const text = cleanText(link.text, 2000);
-  return compact({
-    ...metadataFields(meta, url),
-    kind: 'link',
-    linkUrl,
-    text,
-    wordCount: text ? countWords(text) : undefined,
-  });
+  return compact({ ...metadataFields(meta, url), kind: 'link', linkUrl, text, wordCount: text ? countWords(text) : undefined });
 }
 
 /** A mailto:/tel: address kept as is; anything else (javascript:, data:) is dropped. */
@@ -264,10 +243,5 @@ function mailOrTel(href: unknown): string | undefined {
 export function imageClip(doc: Document, url: string, image: ImageInput): CapturedContent {
   const meta = safeMetadata(doc, url);
   const base = baseUrlOf(doc, url);
-  return compact({
-    ...metadataFields(meta, url),
-    kind: 'image',
-    imageUrl: absoluteWebUrl(image.src, base),
-    imageAlt: cleanText(image.alt, 2000),
-  });
+  return compact({ ...metadataFields(meta, url), kind: 'image', imageUrl: absoluteWebUrl(image.src, base), imageAlt: cleanText(image.alt, 2000) });
 }

@@ -77,7 +77,7 @@ export function buildHighlightIndex(clips: readonly Clip[]): HighlightIndex {
     if (comment) passage.comment = comment;
     const keys = new Set([pageKey(c.canonicalUrl), pageKey(c.url)].filter((k): k is string => !!k));
     for (const key of keys) {
-      const list = out[key] ?? (pages < HIGHLIGHT_LIMITS.pages ? ((pages++, (out[key] = []))) : undefined);
+      const list = out[key] ?? (pages < HIGHLIGHT_LIMITS.pages ? (pages++, (out[key] = [])) : undefined);
       if (list && list.length < HIGHLIGHT_LIMITS.perPage) list.push(passage);
     }
   }

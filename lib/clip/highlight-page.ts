@@ -14,7 +14,6 @@
 import { findAnchor, pageText } from './anchor';
 import { HIGHLIGHT_NAME, type HighlightPassage } from './highlight-index';
 
-
 /** What the highlight script needs from the extension. */
 export interface HighlightDeps {
   ask(urls: string[]): Promise<{ passages: HighlightPassage[] } | { off: true }>;
@@ -75,7 +74,12 @@ export async function runHighlights(doc: Document, win: Window & typeof globalTh
   const HighlightCtor = (win as unknown as { Highlight?: new (...r: Range[]) => unknown }).Highlight;
   if (registry && HighlightCtor && placement.placed.length) registry.set(HIGHLIGHT_NAME, new HighlightCtor(...placement.placed.map((p) => p.range)));
   const ui = buildUi(doc, win, placement, deps);
-  void deps.report(placement.placed.map((p) => p.passage.id), placement.missed.map((p) => p.id)).catch(() => {});
+  void deps
+    .report(
+      placement.placed.map((p) => p.passage.id),
+      placement.missed.map((p) => p.id),
+    )
+    .catch(() => {});
   ui.listen();
   return placement;
 }
@@ -102,7 +106,12 @@ function buildUi(doc: Document, win: Window & typeof globalThis, placement: Plac
   panel.id = 'pn-panel';
   panel.setAttribute('aria-label', 'Partner Notebook highlights');
   const n = placement.placed.length;
-  const toggle = el(doc, 'button', 'toggle', n ? `Partner Notebook: ${n} highlighted ${n === 1 ? 'passage' : 'passages'}` : 'Partner Notebook: passages not found');
+  const toggle = el(
+    doc,
+    'button',
+    'toggle',
+    n ? `Partner Notebook: ${n} highlighted ${n === 1 ? 'passage' : 'passages'}` : 'Partner Notebook: passages not found',
+  );
   toggle.type = 'button';
   toggle.setAttribute('aria-expanded', 'false');
   toggle.setAttribute('aria-controls', 'pn-panel');
@@ -149,7 +158,10 @@ function buildUi(doc: Document, win: Window & typeof globalThis, placement: Plac
     panel.append(list);
   }
   if (placement.missed.length) {
-    panel.append(el(doc, 'h3', undefined, 'Not found on this page'), el(doc, 'p', 'muted', 'The page may have changed since these were clipped. The clips are safe in your notebook.'));
+    panel.append(
+      el(doc, 'h3', undefined, 'Not found on this page'),
+      el(doc, 'p', 'muted', 'The page may have changed since these were clipped. The clips are safe in your notebook.'),
+    );
     const list = el(doc, 'ul');
     for (const p of placement.missed) {
       const li = el(doc, 'li', 'missed');
@@ -189,7 +201,9 @@ function buildUi(doc: Document, win: Window & typeof globalThis, placement: Plac
     pending = true;
     win.requestAnimationFrame(() => {
       pending = false;
-      const hit = placement.placed.find(({ range }) => Array.from(range.getClientRects()).some((r) => lastX >= r.left && lastX <= r.right && lastY >= r.top && lastY <= r.bottom));
+      const hit = placement.placed.find(({ range }) =>
+        Array.from(range.getClientRects()).some((r) => lastX >= r.left && lastX <= r.right && lastY >= r.top && lastY <= r.bottom),
+      );
       if (hit) showCard(hit.passage, lastX, lastY);
       else hideCard();
     });

@@ -4,10 +4,7 @@
  * through parameters-free globals every page has (fetch, createImageBitmap, OffscreenCanvas,
  * crypto.subtle); the rules are in ./images.ts.
  */
-import {
-  bytesToBase64, checkPixels, declaredSize, IMAGE_LIMITS, sha256Hex, sniffImageType, storedSize,
-  type ImageType, type SkipReason,
-} from './images';
+import { bytesToBase64, checkPixels, declaredSize, IMAGE_LIMITS, sha256Hex, sniffImageType, storedSize, type ImageType, type SkipReason } from './images';
 
 /** One kept image as it crosses to the extension (bytes as base64). */
 export interface CapturedImage {
@@ -66,7 +63,10 @@ async function encode(bitmap: ImageBitmap, width: number, height: number, source
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('no 2d context');
   ctx.drawImage(bitmap, 0, 0, width, height);
-  let blob = source === 'image/jpeg' ? await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.8 }) : await canvas.convertToBlob({ type: 'image/webp', quality: 0.85 });
+  let blob =
+    source === 'image/jpeg'
+      ? await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.8 })
+      : await canvas.convertToBlob({ type: 'image/webp', quality: 0.85 });
   // Browsers that cannot write WebP silently return PNG; a JPEG is still smaller for most pictures.
   if (blob.type === 'image/png' && blob.size > 64 * 1024) blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.8 });
   const bytes = new Uint8Array(await blob.arrayBuffer());

@@ -201,7 +201,6 @@ export function addSkipped(a: Partial<Record<SkipReason, number>>, b: Partial<Re
   return out;
 }
 
-
 /** One plain sentence per reason images were left out, e.g. "3 images were too large and were left out." */
 export function describeSkipped(skipped: Partial<Record<SkipReason, number>>, tr: Translate = t): string[] {
   const out: string[] = [];
@@ -279,7 +278,11 @@ export function imageSources(html: string | undefined, limit = IMAGE_LIMITS.perC
   if (!html) return [];
   const out = new Set<string>();
   for (const m of html.matchAll(/<img\b[^>]*?\ssrc="([^"]*)"/gi)) {
-    const url = m[1]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+    const url = m[1]!
+      .replace(/&amp;/g, '&')
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>');
     if (/^https?:/i.test(url)) out.add(url);
     if (out.size >= limit) break;
   }

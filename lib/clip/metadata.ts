@@ -169,7 +169,11 @@ export function parseDate(value: unknown): number | undefined {
 /** A BCP 47-looking tag, normalised from "en_US" to "en-US"; undefined when not one. */
 export function cleanLang(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const tag = value.trim().replace(/_/g, '-').split(/[,;\s]/)[0] ?? '';
+  const tag =
+    value
+      .trim()
+      .replace(/_/g, '-')
+      .split(/[,;\s]/)[0] ?? '';
   return /^[a-z]{2,3}(-[a-z0-9]{1,8})*$/i.test(tag) ? tag : undefined;
 }
 
@@ -229,8 +233,7 @@ function microdataDate(doc: Document): string | undefined {
  */
 function favicon(doc: Document, base: string, url: string): string | undefined {
   const links = Array.from(doc.querySelectorAll('link[rel][href]'));
-  const byRel = (rel: string) =>
-    links.find((l) => (l.getAttribute('rel') ?? '').toLowerCase().split(/\s+/).includes(rel));
+  const byRel = (rel: string) => links.find((l) => (l.getAttribute('rel') ?? '').toLowerCase().split(/\s+/).includes(rel));
   for (const rel of ['icon', 'apple-touch-icon', 'apple-touch-icon-precomposed']) {
     const href = absoluteWebUrl(byRel(rel)?.getAttribute('href'), base);
     if (href) return href;
@@ -279,7 +282,9 @@ export function readPageMetadata(doc: Document, url: string): PageMetadata {
   const publishedTime =
     parseDate(meta(doc, 'article:published_time', 'og:article:published_time')) ??
     parseDate(work?.datePublished) ??
-    parseDate(meta(doc, 'dc.date.issued', 'dcterms.issued', 'dc.date', 'dcterms.date', 'date', 'pubdate', 'publishdate', 'parsely-pub-date', 'sailthru.date')) ??
+    parseDate(
+      meta(doc, 'dc.date.issued', 'dcterms.issued', 'dc.date', 'dcterms.date', 'date', 'pubdate', 'publishdate', 'parsely-pub-date', 'sailthru.date'),
+    ) ??
     parseDate(microdataDate(doc)) ??
     parseDate(doc.querySelector('time[pubdate]')?.getAttribute('datetime'));
 
@@ -294,28 +299,15 @@ export function readPageMetadata(doc: Document, url: string): PageMetadata {
   // The body's direction wins: it is the one the content is laid out in.
   const dir = cleanDir(doc.body?.getAttribute('dir')) ?? cleanDir(html?.getAttribute('dir')) ?? dirOfLang(lang);
 
-  const excerpt = cleanText(meta(doc, 'description', 'og:description', 'twitter:description', 'dc.description'), MAX_EXCERPT) ??
-    cleanText(work?.description, MAX_EXCERPT);
+  const excerpt =
+    cleanText(meta(doc, 'description', 'og:description', 'twitter:description', 'dc.description'), MAX_EXCERPT) ?? cleanText(work?.description, MAX_EXCERPT);
 
   const leadImage =
     absoluteWebUrl(meta(doc, 'og:image:secure_url', 'og:image', 'og:image:url', 'twitter:image', 'twitter:image:src'), base) ??
     absoluteWebUrl(jsonLdUrl(work?.image ?? work?.thumbnailUrl), base) ??
     absoluteWebUrl(doc.querySelector('link[rel~="image_src" i]')?.getAttribute('href'), base);
 
-  const canonicalUrl =
-    absoluteWebUrl(doc.querySelector('link[rel~="canonical" i]')?.getAttribute('href'), base) ??
-    absoluteWebUrl(meta(doc, 'og:url'), base);
+  const canonicalUrl = absoluteWebUrl(doc.querySelector('link[rel~="canonical" i]')?.getAttribute('href'), base) ?? absoluteWebUrl(meta(doc, 'og:url'), base);
 
-  return {
-    title,
-    canonicalUrl,
-    siteName,
-    byline,
-    publishedTime,
-    lang,
-    dir,
-    excerpt,
-    leadImage,
-    favicon: favicon(doc, base, url),
-  };
+  return { title, canonicalUrl, siteName, byline, publishedTime, lang, dir, excerpt, leadImage, favicon: favicon(doc, base, url) };
 }

@@ -36,7 +36,10 @@ export function parsePdfDate(s: unknown): number | undefined {
 const clean = (s: unknown, max = 500): string | undefined => {
   if (typeof s !== 'string') return undefined;
   // PDF strings can carry control characters and byte-order marks.
-  const v = s.replace(/[\u0000-\u001f\u007f\ufeff]/g, ' ').replace(/\s+/g, ' ').trim();
+  const v = s
+    .replace(/[\u0000-\u001f\u007f\ufeff]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return v ? v.slice(0, max) : undefined;
 };
 
@@ -75,7 +78,12 @@ export function pageText(items: readonly unknown[]): string {
     const it = raw as PdfTextItem;
     const str = typeof it.str === 'string' ? it.str : '';
     const y = Array.isArray(it.transform) && typeof it.transform[5] === 'number' ? it.transform[5] : undefined;
-    const h = typeof it.height === 'number' && it.height > 0 ? it.height : Array.isArray(it.transform) && typeof it.transform[3] === 'number' ? Math.abs(it.transform[3]) : 0;
+    const h =
+      typeof it.height === 'number' && it.height > 0
+        ? it.height
+        : Array.isArray(it.transform) && typeof it.transform[3] === 'number'
+          ? Math.abs(it.transform[3])
+          : 0;
     if (str) {
       // Items on a different baseline without an end-of-line mark still start a new line.
       if (line && y !== undefined && lineY !== undefined && Math.abs(y - lineY) > Math.max(h, lineH, 1) / 2) endLine();
@@ -97,7 +105,10 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&
 /** The file name of a PDF's address, without extension, as a last-resort title. */
 function fileTitle(url: string): string {
   try {
-    const name = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '').replace(/\.pdf$/i, '').replace(/[_-]+/g, ' ').trim();
+    const name = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '')
+      .replace(/\.pdf$/i, '')
+      .replace(/[_-]+/g, ' ')
+      .trim();
     return name || url;
   } catch {
     return url;
@@ -150,15 +161,7 @@ export function pdfCapture(p: PdfContent): CapturedContent {
   const lang = clean(info.Language, 35);
   const words = text.split(/\s+/).filter(Boolean).length;
   const pdf: PdfPages = { pageCount: p.pageCount, pageStarts };
-  const out: CapturedContent = {
-    kind: 'pdf',
-    url: p.url,
-    title,
-    html,
-    text,
-    wordCount: words,
-    pdf,
-  };
+  const out: CapturedContent = { kind: 'pdf', url: p.url, title, html, text, wordCount: words, pdf };
   let site = clean(p.siteName, 200);
   if (!site) {
     try {
@@ -208,7 +211,11 @@ export async function readPdf(
   } catch (e) {
     const name = (e as Error)?.name ?? '';
     if (name === 'PasswordException') {
-      throw new PdfClipError('This PDF is protected by a password, so its text cannot be read. Save its link instead, or ask the publisher for an open copy.', 'password', { cause: e });
+      throw new PdfClipError(
+        'This PDF is protected by a password, so its text cannot be read. Save its link instead, or ask the publisher for an open copy.',
+        'password',
+        { cause: e },
+      );
     }
     throw new PdfClipError('This PDF is damaged or not a PDF that can be read. Try downloading it again, or save its link instead.', 'damaged', { cause: e });
   }

@@ -68,7 +68,29 @@ export function purifyForReader(html: string, win: Window & typeof globalThis, i
     } else el.removeAttribute('target');
   });
   return purify.sanitize(html, {
-    FORBID_TAGS: ['style', 'script', 'iframe', 'frame', 'object', 'embed', 'form', 'input', 'button', 'textarea', 'select', 'link', 'meta', 'base', 'svg', 'math', 'video', 'audio', 'source', 'track', 'picture'],
+    FORBID_TAGS: [
+      'style',
+      'script',
+      'iframe',
+      'frame',
+      'object',
+      'embed',
+      'form',
+      'input',
+      'button',
+      'textarea',
+      'select',
+      'link',
+      'meta',
+      'base',
+      'svg',
+      'math',
+      'video',
+      'audio',
+      'source',
+      'track',
+      'picture',
+    ],
     FORBID_ATTR: ['style', 'srcset', 'action', 'formaction', 'poster', 'background', 'ping'],
     ALLOWED_URI_REGEXP: READER_URI,
   });
@@ -97,7 +119,10 @@ export function readerDocument(c: CapturedContent, win: Window & typeof globalTh
         : c.html
           ? purifyForReader(c.html, win, images)
           : `<p>${esc(c.text ?? c.excerpt ?? '')}</p>`;
-  const meta = [c.byline, c.siteName, c.publishedTime ? date(c.publishedTime) : undefined].filter(Boolean).map((s) => esc(String(s))).join(' · ');
+  const meta = [c.byline, c.siteName, c.publishedTime ? date(c.publishedTime) : undefined]
+    .filter(Boolean)
+    .map((s) => esc(String(s)))
+    .join(' · ');
   // Only the notebook's own copies (data:) unless the person asked for this site's images.
   const imgSrc = images.remote ? 'data: https: http:' : 'data:';
   return `<!doctype html><html lang="${esc(c.lang ?? '')}" dir="${c.dir === 'rtl' ? 'rtl' : 'ltr'}"><head><meta charset="utf-8"><title>${esc(c.title)}</title>

@@ -18,12 +18,14 @@ export function whyUnclippable(url: string | undefined): string | undefined {
     return t('errors.browserPage');
   }
   if (u.protocol === 'chrome-extension:' || u.protocol === 'moz-extension:' || u.protocol === 'extension:') {
-    return u.pathname.toLowerCase().endsWith('.pdf') || url.includes('.pdf')
-      ? t('errors.browserPdfViewer')
-      : t('errors.extensionPage');
+    return u.pathname.toLowerCase().endsWith('.pdf') || url.includes('.pdf') ? t('errors.browserPdfViewer') : t('errors.extensionPage');
   }
-  if (host === 'chromewebstore.google.com' || (host === 'chrome.google.com' && u.pathname.startsWith('/webstore')) ||
-      host === 'addons.mozilla.org' || host === 'microsoftedge.microsoft.com') {
+  if (
+    host === 'chromewebstore.google.com' ||
+    (host === 'chrome.google.com' && u.pathname.startsWith('/webstore')) ||
+    host === 'addons.mozilla.org' ||
+    host === 'microsoftedge.microsoft.com'
+  ) {
     return t('errors.extensionStore');
   }
   if (u.protocol === 'file:') return undefined; // may work if the person allowed file access; the capture error says so otherwise
@@ -35,10 +37,7 @@ export function whyUnclippable(url: string | undefined): string | undefined {
 export function describeCaptureError(message: string, url: string | undefined): { reason: 'no-access' | 'restricted' | 'failed'; message: string } {
   const m = message.toLowerCase();
   if (url?.startsWith('file:') || m.includes('file://')) {
-    return {
-      reason: 'restricted',
-      message: t('errors.fileAccess'),
-    };
+    return { reason: 'restricted', message: t('errors.fileAccess') };
   }
   if (m.includes('must request permission') || m.includes('cannot access contents of the page') || m.includes('missing host permission')) {
     return { reason: 'no-access', message: t('errors.needPermission') };

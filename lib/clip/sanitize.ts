@@ -41,11 +41,36 @@ export interface SanitizedHtml {
  * `<img>` stays, since images cannot run script).
  */
 const FORBID_TAGS = [
-  'style', 'link', 'meta', 'base', 'title',
-  'form', 'input', 'button', 'select', 'option', 'optgroup', 'textarea', 'datalist', 'output',
-  'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'portal', 'fencedframe',
-  'noscript', 'noembed', 'noframes', 'template', 'slot', 'dialog',
-  'svg', 'math',
+  'style',
+  'link',
+  'meta',
+  'base',
+  'title',
+  'form',
+  'input',
+  'button',
+  'select',
+  'option',
+  'optgroup',
+  'textarea',
+  'datalist',
+  'output',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'applet',
+  'portal',
+  'fencedframe',
+  'noscript',
+  'noembed',
+  'noframes',
+  'template',
+  'slot',
+  'dialog',
+  'svg',
+  'math',
 ];
 
 /**
@@ -54,8 +79,23 @@ const FORBID_TAGS = [
  * ids, names and classes would clash with the side panel's own DOM (DOM clobbering).
  */
 const FORBID_ATTR = [
-  'style', 'srcset', 'sizes', 'id', 'name', 'class', 'form', 'formaction', 'action',
-  'ping', 'background', 'srcdoc', 'xmlns', 'is', 'autofocus', 'tabindex', 'contenteditable',
+  'style',
+  'srcset',
+  'sizes',
+  'id',
+  'name',
+  'class',
+  'form',
+  'formaction',
+  'action',
+  'ping',
+  'background',
+  'srcdoc',
+  'xmlns',
+  'is',
+  'autofocus',
+  'tabindex',
+  'contenteditable',
 ];
 
 /** Attributes that hold a URL, made absolute or removed. */
@@ -76,7 +116,6 @@ const SAFE_DATA_IMAGE = /^data:image\/(?:png|jpe?g|gif|webp|avif|bmp|x-icon);bas
  * they parse `java\tscript:` — otherwise the check and the browser would disagree.
  */
 export function safeUrl(value: string, baseUrl: string, allowDataImage = false): string | undefined {
-   
   const cleaned = value.replace(/[\u0000-\u0020\u007f-\u009f]+/g, (m, offset: number) =>
     // Inner spaces in a path are legitimate (they get percent-encoded); leading/trailing not.
     offset === 0 || offset + m.length === value.length || /[\u0000-\u001f\u007f-\u009f]/.test(m) ? '' : m,
@@ -115,12 +154,7 @@ const PURIFY_CONFIG: Config = {
  * within the last text node, never inside a tag) and the text at most `maxTextBytes`.
  * Never throws on odd input: an empty string comes back as empty.
  */
-export function sanitizeHtml(
-  html: string,
-  baseUrl: string,
-  window: Window,
-  opts: SanitizeOptions = {},
-): SanitizedHtml {
+export function sanitizeHtml(html: string, baseUrl: string, window: Window, opts: SanitizeOptions = {}): SanitizedHtml {
   const maxHtmlBytes = opts.maxHtmlBytes ?? DEFAULT_MAX_HTML_BYTES;
   const maxTextBytes = opts.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES;
   if (!html) return { html: '', text: '', truncated: false };
@@ -227,7 +261,7 @@ function fitChildren(parent: Node, budget: number): number {
       keep = true;
     }
     // Everything after the cut point goes (and the child itself when nothing of it fits).
-    for (let drop = keep ? child.nextSibling : child; drop; ) {
+    for (let drop = keep ? child.nextSibling : child; drop;) {
       const next: ChildNode | null = drop.nextSibling;
       parent.removeChild(drop);
       drop = next;

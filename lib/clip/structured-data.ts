@@ -12,19 +12,61 @@ export type JsonLdNode = Record<string, unknown>;
 
 /** schema.org types whose data a clip keeps (organisations and places). */
 const ORGANISATION_TYPES = new Set([
-  'Library', 'Organization', 'LocalBusiness', 'GovernmentOrganization', 'EducationalOrganization',
-  'CollegeOrUniversity', 'School', 'NGO', 'Corporation', 'Museum', 'Archive', 'ArchiveOrganization',
-  'CivicStructure', 'GovernmentBuilding', 'Place', 'LibrarySystem', 'Consortium', 'ResearchOrganization',
-  'NewsMediaOrganization', 'PerformingArtsTheater', 'BookStore', 'Event',
+  'Library',
+  'Organization',
+  'LocalBusiness',
+  'GovernmentOrganization',
+  'EducationalOrganization',
+  'CollegeOrUniversity',
+  'School',
+  'NGO',
+  'Corporation',
+  'Museum',
+  'Archive',
+  'ArchiveOrganization',
+  'CivicStructure',
+  'GovernmentBuilding',
+  'Place',
+  'LibrarySystem',
+  'Consortium',
+  'ResearchOrganization',
+  'NewsMediaOrganization',
+  'PerformingArtsTheater',
+  'BookStore',
+  'Event',
 ]);
 
 /** Fields copied from such a node; everything else (tracking ids, ratings…) is dropped. */
 const KEPT_FIELDS = [
-  '@type', 'name', 'alternateName', 'legalName', 'description', 'url', 'sameAs', 'logo', 'image',
-  'address', 'geo', 'hasMap', 'telephone', 'faxNumber', 'email', 'openingHours',
-  'openingHoursSpecification', 'specialOpeningHoursSpecification', 'areaServed', 'foundingDate',
-  'parentOrganization', 'department', 'contactPoint', 'isAccessibleForFree', 'publicAccess',
-  'startDate', 'endDate', 'location', 'organizer',
+  '@type',
+  'name',
+  'alternateName',
+  'legalName',
+  'description',
+  'url',
+  'sameAs',
+  'logo',
+  'image',
+  'address',
+  'geo',
+  'hasMap',
+  'telephone',
+  'faxNumber',
+  'email',
+  'openingHours',
+  'openingHoursSpecification',
+  'specialOpeningHoursSpecification',
+  'areaServed',
+  'foundingDate',
+  'parentOrganization',
+  'department',
+  'contactPoint',
+  'isAccessibleForFree',
+  'publicAccess',
+  'startDate',
+  'endDate',
+  'location',
+  'organizer',
 ];
 
 /** Bound on the JSON text kept per clip: structured data is a summary, not a dump. */
@@ -49,9 +91,7 @@ export function readJsonLd(doc: Document): JsonLdNode[] {
     }
   };
   for (const script of Array.from(doc.querySelectorAll('script[type="application/ld+json" i]'))) {
-    const raw = (script.textContent ?? '')
-      .replace(/^\s*(?:<!--|\/\/\s*<!\[CDATA\[)/, '')
-      .replace(/(?:-->|\/\/\s*\]\]>)\s*$/, '');
+    const raw = (script.textContent ?? '').replace(/^\s*(?:<!--|\/\/\s*<!\[CDATA\[)/, '').replace(/(?:-->|\/\/\s*\]\]>)\s*$/, '');
     try {
       visit(JSON.parse(raw), 0);
     } catch {
@@ -77,7 +117,11 @@ function copyJson(value: unknown, depth: number): unknown {
   if (value === null || typeof value === 'boolean' || typeof value === 'number') return value;
   if (typeof value === 'string') return value.slice(0, 2000);
   if (depth >= MAX_DEPTH) return undefined;
-  if (Array.isArray(value)) return value.slice(0, 50).map((v) => copyJson(v, depth + 1)).filter((v) => v !== undefined);
+  if (Array.isArray(value))
+    return value
+      .slice(0, 50)
+      .map((v) => copyJson(v, depth + 1))
+      .filter((v) => v !== undefined);
   if (typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as object).slice(0, 50)) {
@@ -117,13 +161,10 @@ function readMicrodataItem(item: Element, depth: number): JsonLdNode {
   const type = (item.getAttribute('itemtype') ?? '').split(/\s+/)[0]?.replace(/^https?:\/\/schema\.org\//, '');
   if (type) out['@type'] = type;
   // Properties belong to the nearest enclosing itemscope; skip those of nested items.
-  const props = Array.from(item.querySelectorAll('[itemprop]')).filter(
-    (p) => p.parentElement?.closest('[itemscope]') === item,
-  );
+  const props = Array.from(item.querySelectorAll('[itemprop]')).filter((p) => p.parentElement?.closest('[itemscope]') === item);
   for (const prop of props.slice(0, 100)) {
     const names = (prop.getAttribute('itemprop') ?? '').split(/\s+/).filter(Boolean);
-    const value =
-      prop.hasAttribute('itemscope') && depth < MAX_DEPTH ? readMicrodataItem(prop, depth + 1) : microdataValue(prop);
+    const value = prop.hasAttribute('itemscope') && depth < MAX_DEPTH ? readMicrodataItem(prop, depth + 1) : microdataValue(prop);
     for (const name of names) {
       const prev = out[name];
       out[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];

@@ -11,7 +11,13 @@ import { backgroundText, languageReady, readLanguageChoice, localeFor } from './
 import { translatorFor } from '../i18n';
 
 /** Context-menu item ids. */
-export const MENU = { page: 'pn-clip-page', selection: 'pn-clip-selection', link: 'pn-clip-link', image: 'pn-clip-image', pdfLink: 'pn-clip-pdf-link' } as const;
+export const MENU = {
+  page: 'pn-clip-page',
+  selection: 'pn-clip-selection',
+  link: 'pn-clip-link',
+  image: 'pn-clip-image',
+  pdfLink: 'pn-clip-pdf-link',
+} as const;
 /** The keyboard command (manifest `commands`). */
 export const CLIP_COMMAND = 'clip-page';
 
@@ -31,7 +37,12 @@ export async function createMenus(): Promise<void> {
     browser.contextMenus.create({ id: MENU.selection, title: tr('menus.clipSelection'), contexts: ['selection'] });
     browser.contextMenus.create({ id: MENU.link, title: tr('menus.clipLink'), contexts: ['link'] });
     // Only on links to .pdf files: the PDF itself (text, pages, metadata) rather than the link.
-    browser.contextMenus.create({ id: MENU.pdfLink, title: tr('menus.clipPdf'), contexts: ['link'], targetUrlPatterns: ['*://*/*.pdf', '*://*/*.pdf?*', '*://*/*.PDF', '*://*/*.PDF?*'] });
+    browser.contextMenus.create({
+      id: MENU.pdfLink,
+      title: tr('menus.clipPdf'),
+      contexts: ['link'],
+      targetUrlPatterns: ['*://*/*.pdf', '*://*/*.pdf?*', '*://*/*.PDF', '*://*/*.PDF?*'],
+    });
     browser.contextMenus.create({ id: MENU.image, title: tr('menus.clipImage'), contexts: ['image'] });
   });
 }
@@ -119,10 +130,7 @@ export async function refreshBadge(): Promise<void> {
  * partners' highlights show on the page (unless turned off).
  */
 export function onActionClick(tab: Browser.tabs.Tab): void {
-  const b = browser as unknown as {
-    sidePanel?: { open(o: { windowId: number }): Promise<void> };
-    sidebarAction?: { toggle(): Promise<void> };
-  };
+  const b = browser as unknown as { sidePanel?: { open(o: { windowId: number }): Promise<void> }; sidebarAction?: { toggle(): Promise<void> } };
   // Both must be called synchronously inside the click handler (user gesture).
   if (b.sidePanel && tab.windowId !== undefined) void b.sidePanel.open({ windowId: tab.windowId }).catch(() => {});
   else void b.sidebarAction?.toggle().catch(() => {});

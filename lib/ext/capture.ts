@@ -25,10 +25,7 @@ export class PdfTabError extends Error {
 
 /** What to take from the tab. */
 export type CaptureRequest =
-  | { mode: 'page' }
-  | { mode: 'selection' }
-  | { mode: 'link'; href: string; text?: string }
-  | { mode: 'image'; src: string; alt?: string };
+  { mode: 'page' } | { mode: 'selection' } | { mode: 'link'; href: string; text?: string } | { mode: 'image'; src: string; alt?: string };
 
 /** Runs the extraction script in the tab and returns what it captured, validated. */
 export async function captureTab(tabId: number, req: CaptureRequest): Promise<CapturedContent> {

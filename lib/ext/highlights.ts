@@ -170,7 +170,9 @@ export async function recordHighlightReport(req: HighlightReportRequest, sender:
     const misses = { ...(await highlightMissesItem.getValue()) };
     for (const id of req.placed) delete misses[id];
     for (const id of req.missed) misses[id] = { at: Date.now(), url: sender.url! };
-    const entries = Object.entries(misses).sort((a, b) => b[1].at - a[1].at).slice(0, 500);
+    const entries = Object.entries(misses)
+      .sort((a, b) => b[1].at - a[1].at)
+      .slice(0, 500);
     await highlightMissesItem.setValue(Object.fromEntries(entries));
   });
 }

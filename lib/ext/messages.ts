@@ -62,7 +62,10 @@ export function parseBackgroundRequest(m: unknown): BackgroundRequest | undefine
   }
   const ids = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.length <= 64).slice(0, 100) : []);
   if (r.type === 'highlight-passages') {
-    return { type: 'highlight-passages', urls: Array.isArray(r.urls) ? r.urls.filter((u): u is string => typeof u === 'string' && u.length <= 4000).slice(0, 4) : [] };
+    return {
+      type: 'highlight-passages',
+      urls: Array.isArray(r.urls) ? r.urls.filter((u): u is string => typeof u === 'string' && u.length <= 4000).slice(0, 4) : [],
+    };
   }
   if (r.type === 'highlight-report') return { type: 'highlight-report', placed: ids(r.placed), missed: ids(r.missed) };
   if (r.type === 'highlight-site-off') return { type: 'highlight-site-off' };

@@ -24,7 +24,6 @@ import {
   type NotebookEntry,
 } from './storage';
 
-
 /** What the "New notebook" form gives. */
 export interface NewNotebook {
   info: NotebookInfo;
@@ -181,9 +180,10 @@ export type JoinPlan =
 export async function planJoin(invite: Invite): Promise<JoinPlan> {
   const existing = (await notebooksItem.getValue()).find((e) => e.id === invite.notebookId);
   if (!existing) return { kind: 'new' };
-  const servers = invite.signaling.length && JSON.stringify(invite.signaling) !== JSON.stringify(existing.signaling ?? [])
-    ? { from: existing.signaling ?? [], to: invite.signaling }
-    : null;
+  const servers =
+    invite.signaling.length && JSON.stringify(invite.signaling) !== JSON.stringify(existing.signaling ?? [])
+      ? { from: existing.signaling ?? [], to: invite.signaling }
+      : null;
   const sameSecret = existing.secret === toHex(invite.secret);
   if (sameSecret && !servers) return { kind: 'same', id: existing.id, title: existing.title };
   let secret: 'same' | 'newer' | 'older' | 'unknown' = sameSecret ? 'same' : 'unknown';
@@ -227,7 +227,9 @@ export async function joinNotebook(invite: Invite, me: Identity, opts: { replace
     if (opts.replace) {
       const plan = await planJoin(invite);
       if (plan.kind === 'changes' && plan.secret === 'older') {
-        throw new JoinError(`This is an older invite for “${existing.title}”: your partners already replaced it with a newer one. Nothing changed. If you cannot reach them, ask for the current invite.`);
+        throw new JoinError(
+          `This is an older invite for “${existing.title}”: your partners already replaced it with a newer one. Nothing changed. If you cannot reach them, ask for the current invite.`,
+        );
       }
       const fresh = await notebooksItem.getValue();
       await notebooksItem.setValue(
@@ -251,7 +253,15 @@ export async function joinNotebook(invite: Invite, me: Identity, opts: { replace
     await activeNotebookItem.setValue(existing.id);
     return existing.id;
   }
-  const entry: NotebookEntry = { id: invite.notebookId, title: invite.title || 'Shared notebook', createdAt: now, lastOpenedAt: now, secret, signaling: invite.signaling.length ? invite.signaling : undefined, sharedAt: now };
+  const entry: NotebookEntry = {
+    id: invite.notebookId,
+    title: invite.title || 'Shared notebook',
+    createdAt: now,
+    lastOpenedAt: now,
+    secret,
+    signaling: invite.signaling.length ? invite.signaling : undefined,
+    sharedAt: now,
+  };
   // Our own profile, so partners see who joined; the rest of the notebook comes from them.
   const session = openNotebookSession(entry.id);
   try {

@@ -68,12 +68,21 @@ export function startPdfFiler(o: PdfFilerOptions, events: PdfFilerEvents): { kic
       addClip(o.doc, { topicId: topic.id, captured, clippedBy: { id: o.me.id, name: o.me.name }, clippedAt: p.clippedAt }, deps);
       await o.durable();
       await removePendingPdf(p.id);
-      events.onFiled({ title: captured.title, pages: captured.pdf?.pageCount ?? 0, topicId: topic.id, topicTitle: topic.title, truncated: !!captured.truncated });
+      events.onFiled({
+        title: captured.title,
+        pages: captured.pdf?.pageCount ?? 0,
+        topicId: topic.id,
+        topicTitle: topic.title,
+        truncated: !!captured.truncated,
+      });
     } catch (e) {
       if (e instanceof PdfClipError && e.reason === 'no-access') {
         await updatePendingPdf(p.id, { needsPermission: true });
       } else {
-        const message = e instanceof PdfClipError ? e.message : `The PDF could not be read (${String((e as Error)?.message ?? e).slice(0, 160)}). Try again, or save its link instead.`;
+        const message =
+          e instanceof PdfClipError
+            ? e.message
+            : `The PDF could not be read (${String((e as Error)?.message ?? e).slice(0, 160)}). Try again, or save its link instead.`;
         await addNotice({ id: randomId(), at: Date.now(), message, url: p.url, title: p.title });
         await removePendingPdf(p.id);
       }
@@ -90,7 +99,10 @@ export function startPdfFiler(o: PdfFilerOptions, events: PdfFilerEvents): { kic
         if (!next || !live) break;
         const lock = typeof navigator !== 'undefined' && navigator.locks;
         // Another panel reading it holds the lock; this one waits and then finds it gone.
-        if (lock) await navigator.locks.request(`pn-pdf-read:${next.id}`, async () => ((await readPdfQueue()).some((p) => p.id === next.id && !p.needsPermission) ? file(next) : undefined));
+        if (lock)
+          await navigator.locks.request(`pn-pdf-read:${next.id}`, async () =>
+            (await readPdfQueue()).some((p) => p.id === next.id && !p.needsPermission) ? file(next) : undefined,
+          );
         else await file(next);
       }
     } finally {
@@ -114,6 +126,15 @@ export function savePdfLink(o: Pick<PdfFilerOptions, 'doc' | 'me' | 'where' | 'd
   let topic = p.topicId ? readTopic(o.doc, p.topicId) : undefined;
   if (!topic || topic.archived) topic = chooseClipTopic(readTopics(o.doc), o.where(), Date.now());
   if (!topic) return;
-  addClip(o.doc, { topicId: topic.id, captured: { kind: 'link', url: p.url, linkUrl: p.url, title: p.title || p.url, text: p.title }, clippedBy: { id: o.me.id, name: o.me.name }, clippedAt: p.clippedAt }, deps);
+  addClip(
+    o.doc,
+    {
+      topicId: topic.id,
+      captured: { kind: 'link', url: p.url, linkUrl: p.url, title: p.title || p.url, text: p.title },
+      clippedBy: { id: o.me.id, name: o.me.name },
+      clippedAt: p.clippedAt,
+    },
+    deps,
+  );
   void o.durable().then(() => removePendingPdf(p.id));
 }

@@ -17,7 +17,9 @@ export const pdfQueueItem = storage.defineItem<PendingPdf[]>('local:pdfQueue', {
 /** Reads the queue, dropping entries that are not well-formed (storage is shared with older builds). */
 export async function readPdfQueue(): Promise<PendingPdf[]> {
   const q = await pdfQueueItem.getValue();
-  return Array.isArray(q) ? q.filter((p): p is PendingPdf => !!p && typeof p.id === 'string' && typeof p.url === 'string' && typeof p.clippedAt === 'number') : [];
+  return Array.isArray(q)
+    ? q.filter((p): p is PendingPdf => !!p && typeof p.id === 'string' && typeof p.url === 'string' && typeof p.clippedAt === 'number')
+    : [];
 }
 
 // Background and panels read-modify-write one value: a Web Lock serialises them.

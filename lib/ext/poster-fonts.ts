@@ -19,7 +19,10 @@ async function fetchFont(path: '/fonts/NotoSans-Regular.ttf' | '/fonts/NotoSans-
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     return new Uint8Array(await res.arrayBuffer());
   } catch (cause) {
-    throw new PosterFontError('The poster fonts that come with Partner Notebook could not be read. Reinstall or update the extension, then export again; the Markdown and print exports still work.', { cause });
+    throw new PosterFontError(
+      'The poster fonts that come with Partner Notebook could not be read. Reinstall or update the extension, then export again; the Markdown and print exports still work.',
+      { cause },
+    );
   }
 }
 

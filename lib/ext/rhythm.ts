@@ -26,7 +26,8 @@ export const remindersSentItem = storage.defineItem<Record<string, number>>('loc
 const SENT_KEPT_MS = 400 * 86_400_000;
 // Chrome refuses a basic notification without an icon, and the extension ships none yet: a plain
 // square in the panel's accent colour, inline so it can never fail to load.
-const ICON = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAADAAAAAwCAYAAABXAvmHAAAAQ0lEQVR42u3PIQ0AAAgAMDwBqU0jqIBlu3iAR1bPZyEgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgcLVm37oegorPKAAAAABJRU5ErkJggg==';
+const ICON =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAADAAAAAwCAYAAABXAvmHAAAAQ0lEQVR42u3PIQ0AAAgAMDwBqU0jqIBlu3iAR1bPZyEgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgcLVm37oegorPKAAAAABJRU5ErkJggg==';
 
 // Storage is shared with other code and could hold anything: keep only finite numbers.
 function numbers(v: unknown): Record<string, number> {

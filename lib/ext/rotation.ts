@@ -9,8 +9,22 @@ import type * as Y from 'yjs';
 import { addRotationRecord, readMemberEntries, readMemberEntry, readRotationRecords, setMemberEntry } from '../notebook';
 import { NOTEBOOK_SECRET_BYTES } from '../sync/keys/derive';
 import {
-  addSigningKeys, commitSecret, generateMemberKeys, listCandidates, makeRotation, myKeyId, resolveRotations, RotationError, signMemberEntry, verifyMember, verifyRotation,
-  type Candidate, type MemberKeyPair, type MemberState, type RotationChoice, type VerifiedRotation,
+  addSigningKeys,
+  commitSecret,
+  generateMemberKeys,
+  listCandidates,
+  makeRotation,
+  myKeyId,
+  resolveRotations,
+  RotationError,
+  signMemberEntry,
+  verifyMember,
+  verifyRotation,
+  type Candidate,
+  type MemberKeyPair,
+  type MemberState,
+  type RotationChoice,
+  type VerifiedRotation,
 } from '../sync/keys/rotation';
 import { fromHex, memberKeysItem, notebooksItem, toHex, type NotebookEntry } from './storage';
 

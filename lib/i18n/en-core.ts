@@ -11,7 +11,8 @@ export const enCore = {
   'app.restoreANotebook': 'Restore a notebook',
   'app.restoreANotebookFrom': 'Restore a notebook from a backup',
   'app.theNotebookCouldNot': 'The notebook could not be created: {message}',
-  'backupDownload.anyoneWhoHasThis': 'Anyone who has this file can then join the notebook and read and change everything in it, as with an invite. Keep it private.',
+  'backupDownload.anyoneWhoHasThis':
+    'Anyone who has this file can then join the notebook and read and change everything in it, as with an invite. Keep it private.',
   'backupDownload.download': 'Download',
   'backupDownload.downloadBackup': 'Download backup…',
   'backupDownload.downloadBackupOfTitle': 'Download backup of {title}',
@@ -19,7 +20,8 @@ export const enCore = {
   'backupDownload.itIncludesTheInvite': ' It includes the invite secret: keep it as private as an invite.',
   'backupDownload.keepItSomewhereSafe': ' Keep it somewhere safe, such as your email or a cloud folder.',
   'backupDownload.makingTheBackup': 'Making the backup…',
-  'backupDownload.oneFileWithEverything': 'One file with everything in “{title}”: topics, notes, clips, profiles and the poster. You can restore it here or on another computer.',
+  'backupDownload.oneFileWithEverything':
+    'One file with everything in “{title}”: topics, notes, clips, profiles and the poster. You can restore it here or on another computer.',
   'backupDownload.savedFilenamePTo': 'Saved “{fileName}” ({p1}) to your downloads.',
   'backupDownload.theBackupCouldNot': 'The backup could not be made: {message}',
   'backupDownload.untitledNotebook': 'Untitled notebook',
@@ -65,7 +67,8 @@ export const enCore = {
   'clipCard.tags': 'Tags',
   'clipCard.thisPageWasVery': 'This page was very long: only its first part was saved.',
   'clipCard.topic': 'Topic',
-  'clipCard.withoutYourPermissionFor': 'Without your permission for this site, highlights show only when you click the Partner Notebook icon while on the page.',
+  'clipCard.withoutYourPermissionFor':
+    'Without your permission for this site, highlights show only when you click the Partner Notebook icon while on the page.',
   'clipPosterActions.addQuoteToTheme': 'Add quote to theme',
   'clipPosterActions.addToPoster': 'Add to poster…',
   'clipPosterActions.addedToThePoster': 'Added to the poster’s Sources.',
@@ -90,7 +93,8 @@ export const enCore = {
   'errors.extensionDidNotAnswer': 'The extension did not answer. Reload the panel and try again.',
   'errors.extensionPage': 'This page belongs to an extension, which other extensions may not read.',
   'errors.extensionStore': 'Browsers do not let extensions read their extension store.',
-  'errors.fileAccess': 'Files on your computer can be clipped only after you allow it: open the extension’s details in the browser’s extension settings and switch on “Allow access to file URLs”.',
+  'errors.fileAccess':
+    'Files on your computer can be clipped only after you allow it: open the extension’s details in the browser’s extension settings and switch on “Allow access to file URLs”.',
   'errors.needPermission': 'Partner Notebook needs your permission to read this page.',
   'errors.noPageInWindow': 'There is no page to clip in this window.',
   'errors.noPageOpen': 'There is no page open to clip. Open the page in a tab, then clip.',
@@ -101,7 +105,8 @@ export const enCore = {
   'goodTimes.aPartnerWithoutA': 'A partner without a name',
   'goodTimes.fixChooseATime': 'Fix: choose a time zone (for example “Europe/Sarajevo”) in the profile of {name} below.',
   'goodTimes.goodTimesToTalk': 'Good times to talk',
-  'goodTimes.inTheComingDays': 'In the coming 7 days there is no time when all of you are between 08:00 and 21:00. Try an early morning or late evening, or write to each other instead.',
+  'goodTimes.inTheComingDays':
+    'In the coming 7 days there is no time when all of you are between 08:00 and 21:00. Try an early morning or late evening, or write to each other instead.',
   'goodTimes.noTimeZoneYet': 'no time zone yet',
   'goodTimes.onceAtLeastTwo': 'Once at least two partners have a time zone, the hours when all of you are between 08:00 and 21:00 appear here.',
   'goodTimes.partner': 'Partner',
@@ -115,7 +120,8 @@ export const enCore = {
   'joinForm.cancel': 'Cancel',
   'joinForm.inviteCodeOrLink': 'Invite code or link from your partner',
   'joinForm.isAlreadyOnThis': '“{title}” is already on this computer',
-  'joinForm.itHasASecret': 'It has a secret this notebook has never used. Use it only if a partner you trust sent it to you just now: a former partner could send an invite like this to move your notebook to them.',
+  'joinForm.itHasASecret':
+    'It has a secret this notebook has never used. Use it only if a partner you trust sent it to you just now: a former partner could send an invite like this to move your notebook to them.',
   'joinForm.itIsANewer': 'It is a newer invite, made by {name} (key words: {words}) on {p2}. Using it takes you to where your partners are now.',
   'joinForm.itIsANewer2': 'It is a newer invite than the one you have. Using it takes you to where your partners are now.',
   'joinForm.joinAPartnerS': 'Join a partner’s notebook',
@@ -128,7 +134,8 @@ export const enCore = {
   'joinForm.theNotebookCouldNot': 'The notebook could not be added: {message}',
   'joinForm.thisDoesNotLook': 'This does not look like an invite. Ask your partner to send it again.',
   'joinForm.thisInviteIsDifferent': 'This invite is different from the one this notebook uses now. Nothing has changed yet.',
-  'joinForm.thisIsAnOlder': 'This is an older invite: your partners already replaced it with a newer one. It cannot be used, so that nobody can take this notebook back to an old invite.',
+  'joinForm.thisIsAnOlder':
+    'This is an older invite: your partners already replaced it with a newer one. It cannot be used, so that nobody can take this notebook back to an old invite.',
   'joinForm.useTheNewInvite': 'Use the new invite',
   'kind.image': 'Image',
   'kind.link': 'Link',
@@ -140,7 +147,8 @@ export const enCore = {
   'librariesPage.chooseATimeZone': 'Choose a time zone from the list (start typing a city).',
   'librariesPage.collectionSizeItems': 'Collection size (items)',
   'librariesPage.eGAsiaUlaanbaatar': 'e.g. Asia/Ulaanbaatar',
-  'librariesPage.eachPartnerFillsIn': 'Each partner fills in their own library. Your poster’s library sections and comparison table are drafted from this page.',
+  'librariesPage.eachPartnerFillsIn':
+    'Each partner fills in their own library. Your poster’s library sections and comparison table are drafted from this page.',
   'librariesPage.example': 'e.g. {example}',
   'librariesPage.foundedYear': 'Founded (year)',
   'librariesPage.libraryFigures': 'Library figures',
@@ -174,7 +182,8 @@ export const enCore = {
   'manageNotebooks.deleteNotebook': 'Delete notebook',
   'manageNotebooks.deleteTitle': 'Delete {title}',
   'manageNotebooks.deleteTitleFromThis': 'Delete “{title}” from this computer?',
-  'manageNotebooks.itsTopicsClipsAnd': 'Its topics, clips and notes are removed from this browser. Partners who share it keep their copy. This cannot be undone here.',
+  'manageNotebooks.itsTopicsClipsAnd':
+    'Its topics, clips and notes are removed from this browser. Partners who share it keep their copy. This cannot be undone here.',
   'manageNotebooks.joinAPartnerS': 'Join a partner’s notebook',
   'manageNotebooks.newNameFor': 'New name for {title}',
   'manageNotebooks.newNotebook': 'New notebook',
@@ -202,7 +211,10 @@ export const enCore = {
   'newNotebookForm.posterDeadline': 'Poster deadline',
   'newNotebookForm.programmeOptional': 'Programme (optional)',
   'newNotebookForm.programmeStarts': 'Programme starts',
-  'newNotebookForm.startWithTheProgramme': { one: 'Start with the programme’s {count} example topic', other: 'Start with the programme’s {count} example topics' },
+  'newNotebookForm.startWithTheProgramme': {
+    one: 'Start with the programme’s {count} example topic',
+    other: 'Start with the programme’s {count} example topics',
+  },
   'newNotebookForm.startYourFirstNotebook': 'Start your first notebook',
   'newNotebookForm.thePosterDeadlineMust': 'The poster deadline must come after the programme start.',
   'noteEditor.bulletedList': 'Bulleted list',
@@ -223,24 +235,32 @@ export const enCore = {
   'notebookScreen.opening': 'Opening “{title}”…',
   'notebookScreen.ourLibraries': 'Our libraries',
   'notebookScreen.poster': 'Poster',
-  'notebookScreen.receivedFromAPartner': { one: '{count} entry received from a partner could not be read and is hidden. Everything else is intact. Ask your partners to update Partner Notebook.', other: '{count} entries received from a partner could not be read and are hidden. Everything else is intact. Ask your partners to update Partner Notebook.' },
+  'notebookScreen.receivedFromAPartner': {
+    one: '{count} entry received from a partner could not be read and is hidden. Everything else is intact. Ask your partners to update Partner Notebook.',
+    other: '{count} entries received from a partner could not be read and are hidden. Everything else is intact. Ask your partners to update Partner Notebook.',
+  },
   'notebookScreen.search': 'Search',
   'notebookScreen.settings': 'Settings',
   'notebookScreen.theNotebookAsIt': 'The notebook as it was just before is kept in History: you can look at it and bring it back.',
   'notebookScreen.thisNotebookCannotBe': 'This notebook cannot be opened',
-  'notebookScreen.thisNotebookHasChanges': 'This notebook has changes from a newer version of Partner Notebook. You can keep working, but some of what partners wrote may not show: update the extension (in your browser’s extension settings) to see everything.',
+  'notebookScreen.thisNotebookHasChanges':
+    'This notebook has changes from a newer version of Partner Notebook. You can keep working, but some of what partners wrote may not show: update the extension (in your browser’s extension settings) to see everything.',
   'notebookScreen.topics': 'Topics',
   'notebookScreen.tryAgain': 'Try again',
   'notebookScreen.untitledNotebook': 'Untitled notebook',
   'pdfClipStatus.allowAndClipThe': 'Allow and clip the PDF',
-  'pdfClipStatus.clippedThePdf': { one: 'Clipped the PDF “{title}” ({count} page) into {topic}.', other: 'Clipped the PDF “{title}” ({count} pages) into {topic}.' },
+  'pdfClipStatus.clippedThePdf': {
+    one: 'Clipped the PDF “{title}” ({count} page) into {topic}.',
+    other: 'Clipped the PDF “{title}” ({count} pages) into {topic}.',
+  },
   'pdfClipStatus.dismiss': 'Dismiss',
   'pdfClipStatus.downloadingThePdfTitle': 'Downloading the PDF “{title}”… {p1}',
   'pdfClipStatus.itWasVeryLong': ' It was very long: only its first part was kept.',
   'pdfClipStatus.pdfProgress': 'PDF progress',
   'pdfClipStatus.readingThePdfTitle': 'Reading the PDF “{title}”: page {page} of {pages}…',
   'pdfClipStatus.saveTheLinkInstead': 'Save the link instead',
-  'pdfClipStatus.toClipThePdf': 'To clip the PDF “{title}”, Partner Notebook needs your permission to read files from {host}. Your browser will ask you once for this site.',
+  'pdfClipStatus.toClipThePdf':
+    'To clip the PDF “{title}”, Partner Notebook needs your permission to read files from {host}. Your browser will ask you once for this site.',
   'poster.section.comparison': 'Comparing our libraries',
   'poster.section.contacts': 'Contacts',
   'poster.section.difficultiesAndFuture': 'Difficulties and the future',
@@ -278,7 +298,8 @@ export const enCore = {
   'restoreBackup.checkingName': 'Checking “{name}”…',
   'restoreBackup.chooseAFileSaved': 'Choose a file saved with “Download backup”. You see what it holds before anything changes.',
   'restoreBackup.counts': '{topics} ({notes} with notes) · {clips} · {profiles}',
-  'restoreBackup.isAlreadyOnThis': '“{title}” is already on this computer. Merging adds what the backup holds to it: nothing already in it is lost, edits made since the backup stay, and things deleted since stay deleted. Partners receive what it adds when you next sync.',
+  'restoreBackup.isAlreadyOnThis':
+    '“{title}” is already on this computer. Merging adds what the backup holds to it: nothing already in it is lost, edits made since the backup stay, and things deleted since stay deleted. Partners receive what it adds when you next sync.',
   'restoreBackup.mergeInto': 'Merge into “{title}”',
   'restoreBackup.mergingTheBackupInto': 'Merging the backup into “{title}”…',
   'restoreBackup.nClips': { one: '{count} clip', other: '{count} clips' },
@@ -291,7 +312,8 @@ export const enCore = {
   'restoreBackup.restoreFromABackup': 'Restore from a backup file…',
   'restoreBackup.restoringTitle': 'Restoring “{title}”…',
   'restoreBackup.theBackupCouldNot': 'The backup could not be restored: {message} Your notebooks are as they were; try again.',
-  'restoreBackup.thisFileDoesNot': 'This file does not include the invite secret: the restored notebook is yours alone until you invite your partners to it (or join theirs again).',
+  'restoreBackup.thisFileDoesNot':
+    'This file does not include the invite secret: the restored notebook is yours alone until you invite your partners to it (or join theirs again).',
   'restoreBackup.untitledNotebook': 'Untitled notebook',
   'restoreBackup.withPartnerNotebookAppversion': ' with Partner Notebook {appVersion}',
   'rotationChoice.aPartner': 'a partner',
@@ -302,9 +324,11 @@ export const enCore = {
   'rotationChoice.keyWords2': 'Key words:',
   'rotationChoice.madeBy': 'Made by {name}',
   'rotationChoice.madeByOn': 'Made by {name} on {when}',
-  'rotationChoice.moreThanOneNew': 'More than one new invite was made for this notebook. Call or message your partners and compare the words below with theirs before you choose.',
+  'rotationChoice.moreThanOneNew':
+    'More than one new invite was made for this notebook. Call or message your partners and compare the words below with theirs before you choose.',
   'rotationChoice.noName': 'no name',
-  'rotationChoice.someoneRemovedOrDamaged': 'Someone removed or damaged a new invite made by {name} (key words: {words}). Ask your partners which invite is the right one before you choose.',
+  'rotationChoice.someoneRemovedOrDamaged':
+    'Someone removed or damaged a new invite made by {name} (key words: {words}). Ask your partners which invite is the right one before you choose.',
   'rotationChoice.someoneWithoutAName': 'someone without a name',
   'rotationChoice.thisPerson': 'this person',
   'rotationChoice.whichNewInviteShould': 'Which new invite should this notebook follow?',
@@ -383,10 +407,12 @@ export const enCore = {
   'topicPage.sharedNoteForTitle': 'Shared note for {title}',
   'topicPage.show': 'Show',
   'topicPage.tagged': 'Tagged “{tag}”',
-  'topicPage.thisTopicIsNo': 'This topic is no longer in the notebook. A partner may have removed it. History may still have it: open History to look at it and bring it back.',
+  'topicPage.thisTopicIsNo':
+    'This topic is no longer in the notebook. A partner may have removed it. History may still have it: open History to look at it and bring it back.',
   'topicPage.undo': 'Undo',
   'topicPage.wordsSavedOnThis': { one: '{count} word · saved on this computer as you type', other: '{count} words · saved on this computer as you type' },
-  'welcome.aSharedNotebookFor': 'A shared notebook for you and your programme partners: clip library pages, write notes together by topic, and make your poster.',
+  'welcome.aSharedNotebookFor':
+    'A shared notebook for you and your programme partners: clip library pages, write notes together by topic, and make your poster.',
   'welcome.colour': 'Colour',
   'welcome.continue': 'Continue',
   'welcome.myProgrammeGaveMe': 'My programme gave me a settings code',
@@ -413,21 +439,32 @@ export const enCore = {
   'sync.noneSet': 'none set',
   'sync.inviteNotChecked': 'A new invite could not be checked: {message}',
   'sync.couldNotStart': 'Sync could not start: {message}',
-  'relayError.forbidden': 'The relay server keeps this notebook’s mailbox for a different invite, so your changes cannot be stored there. Ask your partner for a new invite and join with it. Your notebook on this computer is unchanged, and partners who are online at the same time still sync directly.',
-  'relayError.room-full': 'This notebook’s mailbox on the relay server is full. Partner Notebook tidies it up and tries again on its own; if this message stays, ask the person who runs the relay server to raise the room limit. Your changes are kept on this computer.',
-  'relayError.server-full': 'The relay server has run out of storage. Your changes are kept on this computer and are sent when space is free again; please tell the person who runs the relay server.',
-  'relayError.too-large': 'A change is larger than the relay server accepts. It is kept on this computer and still reaches partners who are online at the same time. Splitting very large clips helps; the person who runs the relay server can also raise the limit.',
+  'relayError.forbidden':
+    'The relay server keeps this notebook’s mailbox for a different invite, so your changes cannot be stored there. Ask your partner for a new invite and join with it. Your notebook on this computer is unchanged, and partners who are online at the same time still sync directly.',
+  'relayError.room-full':
+    'This notebook’s mailbox on the relay server is full. Partner Notebook tidies it up and tries again on its own; if this message stays, ask the person who runs the relay server to raise the room limit. Your changes are kept on this computer.',
+  'relayError.server-full':
+    'The relay server has run out of storage. Your changes are kept on this computer and are sent when space is free again; please tell the person who runs the relay server.',
+  'relayError.too-large':
+    'A change is larger than the relay server accepts. It is kept on this computer and still reaches partners who are online at the same time. Splitting very large clips helps; the person who runs the relay server can also raise the limit.',
   'relayError.bad-range': 'The relay mailbox changed while it was being tidied up. This is retried automatically; there is nothing to do.',
   'relayError.too-many-rooms': 'Too many notebooks are syncing through one connection to the relay server. Close a few notebooks and try again.',
   'relayError.conflict': 'Your partner sent changes to the relay at the same moment. This is sorted out automatically; there is nothing to do.',
-  'relayError.over-limit': 'The relay server has taken in a lot from your network address today, so it is not taking more for now. Your changes are kept on this computer and are sent later; if this message stays, tell the person who runs the relay server.',
-  'relayError.rolled-back': 'The relay server has lost some changes it stored before (it may have been restored from a backup). Partner Notebook sends your whole notebook to it again, so your partner still gets everything; nothing on this computer was lost.',
+  'relayError.over-limit':
+    'The relay server has taken in a lot from your network address today, so it is not taking more for now. Your changes are kept on this computer and are sent later; if this message stays, tell the person who runs the relay server.',
+  'relayError.rolled-back':
+    'The relay server has lost some changes it stored before (it may have been restored from a backup). Partner Notebook sends your whole notebook to it again, so your partner still gets everything; nothing on this computer was lost.',
   'relayError.internal': 'The relay server had a problem storing changes. Nothing was lost: your changes are kept on this computer and are sent again shortly.',
-  'relayError.bad-request': 'Partner Notebook and the relay server do not understand each other. Update the extension; if this message stays, tell the person who runs the relay server.',
-  'relayError.unsupported-server': 'The relay server runs a version that this extension does not support. Update the extension, or ask the person who runs the relay server to update it. Your changes are kept on this computer.',
-  'relayError.unreachable': 'The relay server cannot be reached right now. Your changes are kept on this computer and are sent automatically when the connection returns.',
-  'relayError.notebook-too-large': 'This notebook has grown larger than the relay server accepts, so new changes cannot be stored there. They still reach partners who are online at the same time. Removing large clips you no longer need helps; the person who runs the relay server can also raise the limit.',
-  'relayError.bad-reply': 'The relay server sent something Partner Notebook does not understand. Check that the relay address is right; if it is, update the extension.',
+  'relayError.bad-request':
+    'Partner Notebook and the relay server do not understand each other. Update the extension; if this message stays, tell the person who runs the relay server.',
+  'relayError.unsupported-server':
+    'The relay server runs a version that this extension does not support. Update the extension, or ask the person who runs the relay server to update it. Your changes are kept on this computer.',
+  'relayError.unreachable':
+    'The relay server cannot be reached right now. Your changes are kept on this computer and are sent automatically when the connection returns.',
+  'relayError.notebook-too-large':
+    'This notebook has grown larger than the relay server accepts, so new changes cannot be stored there. They still reach partners who are online at the same time. Removing large clips you no longer need helps; the person who runs the relay server can also raise the limit.',
+  'relayError.bad-reply':
+    'The relay server sent something Partner Notebook does not understand. Check that the relay address is right; if it is, update the extension.',
   'relayError.unreadable-entry': 'A change from the relay could not be read: it was damaged or made with a different invite. Your notebook is unchanged.',
   'reminders.dueIn': { one: 'Poster due in {count} day', other: 'Poster due in {count} days' },
   'reminders.dueTomorrow': 'Poster due tomorrow',
@@ -442,12 +479,15 @@ export const enCore = {
   'languageSettings.hint': 'The language of this panel, its menus and notifications. Posters have their own language choice.',
   'languageSettings.language': 'Language',
   'invite.empty': 'There is no invite here yet. Paste the invite code or link your partner sent you.',
-  'invite.notAnInvite': 'This does not look like a Partner Notebook invite. An invite code starts with "PN1-". Copy the whole code or link from your partner’s message and paste it here.',
+  'invite.notAnInvite':
+    'This does not look like a Partner Notebook invite. An invite code starts with "PN1-". Copy the whole code or link from your partner’s message and paste it here.',
   'invite.cutOff': 'This invite code looks cut off. Ask your partner to send it again, or copy the whole line.',
-  'invite.changed': 'This invite code has a mistake in it: a character was changed or lost when it was copied. Copy and paste it again instead of typing it, or ask your partner to send it again.',
+  'invite.changed':
+    'This invite code has a mistake in it: a character was changed or lost when it was copied. Copy and paste it again instead of typing it, or ask your partner to send it again.',
   'invite.corrupt': 'This invite code is damaged and cannot be used. Ask your partner to create a new invite and send it again.',
   'invite.newer': 'This invite was made by a newer version of Partner Notebook. Update the extension, then paste the invite again.',
-  'invite.badSignaling': 'This invite names a connection server that Partner Notebook cannot use ({url}). Only addresses starting with ws:// or wss:// work. Ask your partner to check the connection server in their settings and send a new invite.',
+  'invite.badSignaling':
+    'This invite names a connection server that Partner Notebook cannot use ({url}). Only addresses starting with ws:// or wss:// work. Ask your partner to check the connection server in their settings and send a new invite.',
   'settingsCode.empty': 'Paste the settings code or link from your programme first.',
   'settingsCode.notACode': 'This is not a settings code. A settings code starts with "PNS1-". Copy the whole code or link from your programme’s message.',
   'settingsCode.isInvite': 'This is an invite to a notebook, not a settings code. To use it, choose “Join a notebook”.',
@@ -458,18 +498,22 @@ export const enCore = {
   'settingsCode.tooLong': 'This text is too long to be a settings code. Paste only the code or the link.',
   'settingsCode.noServer': 'This settings code names no sync server. Ask your programme for a new code.',
   'settingsCode.badServer': 'The sync server “{url}” cannot be used. It must start with wss:// (ws:// only for a server on this computer).',
-  'settingsCode.badIce': 'The STUN/TURN server “{url}” cannot be used. Write it as stun:host:port or turn:host:port, and give a TURN server its username and password.',
+  'settingsCode.badIce':
+    'The STUN/TURN server “{url}” cannot be used. Write it as stun:host:port or turn:host:port, and give a TURN server its username and password.',
   'settingsCode.tooManyServers': 'A settings code holds at most {max} sync servers and {max} STUN/TURN servers.',
   'errors.notPdf': 'This file is not a PDF (it may be a web page that asks you to sign in). Open the PDF itself in the browser, then clip again.',
   'errors.pdfStopped': 'Clipping the PDF was stopped.',
   'errors.tooManyPdfs': 'Too many PDFs are waiting. Open the Partner Notebook panel so they can be read, then clip again.',
   'errors.siteAnswered': 'The site answered “{status}” instead of the PDF. Open the PDF in the browser to check it is still there, then clip again.',
   'errors.tooManyClips': 'Too many clips are waiting. Open the Partner Notebook panel so they can be saved, then clip again.',
-  'errors.nothingToMerge': 'The notebook this backup was made from is not on this computer, so there is nothing to merge into. Restore it as a new notebook instead.',
+  'errors.nothingToMerge':
+    'The notebook this backup was made from is not on this computer, so there is nothing to merge into. Restore it as a new notebook instead.',
   'errors.mergedInto': 'Merged the backup into “{title}”. {summary} Partners receive it when you next sync.',
-  'errors.noSecretToRejoin': 'This backup does not include the invite secret, so it cannot rejoin your partners. Restore it as a new notebook, or ask a partner for a new invite.',
+  'errors.noSecretToRejoin':
+    'This backup does not include the invite secret, so it cannot rejoin your partners. Restore it as a new notebook, or ask a partner for a new invite.',
   'errors.noInviteYet': 'This notebook has no invite yet on this computer. Close and reopen the panel, then try again.',
-  'errors.partnerJustRotated': 'A partner has just made a new invite for this notebook. Wait until the panel has moved to it (or choose one, if asked), then make yours.',
+  'errors.partnerJustRotated':
+    'A partner has just made a new invite for this notebook. Wait until the panel has moved to it (or choose one, if asked), then make yours.',
   'errors.notKept': 'Only partners who were kept at the last new invite can make the next one. Ask one of them to make it.',
   'errors.ownEntryMissing': 'Your own entry is missing from this notebook. Close and reopen the panel, then try again.',
   'clipReader.imagesRemoved': { one: 'Its image was removed to save space.', other: 'Its {count} images were removed to save space.' },
@@ -480,11 +524,27 @@ export const enCore = {
   'clipReader.loadingPictures': 'Loading the pictures…',
   'sync.imagesNotSynced': 'Images could not be synced: {message}',
   'images.tooLarge': { one: '{count} image was too large and left out.', other: '{count} images were too large and left out.' },
-  'images.notAnImage': { one: '{count} image was not a picture this notebook keeps (for example SVG drawings) and left out.', other: '{count} images were not a picture this notebook keeps (for example SVG drawings) and left out.' },
-  'images.unreachable': { one: '{count} image could not be downloaded from the page and was left out.', other: '{count} images could not be downloaded from the page and were left out.' },
-  'images.tooMany': { one: '{count} image was left out: a clip keeps at most {max} images.', other: '{count} images were left out: a clip keeps at most {max} images.' },
-  'images.clipFull': { one: '{count} image was left out: a clip keeps at most {size} of images.', other: '{count} images were left out: a clip keeps at most {size} of images.' },
-  'images.notebookFull': { one: '{count} image was left out: this notebook\'s images already take {size}. Remove images from old clips in Settings to make room.', other: '{count} images were left out: this notebook\'s images already take {size}. Remove images from old clips in Settings to make room.' },
-  'sync.notIncluded': 'A partner made a new invite, and this copy of the notebook is not part of it: new changes no longer reach you. Ask your partners to send you the new invite code, then use “Join a notebook”.',
+  'images.notAnImage': {
+    one: '{count} image was not a picture this notebook keeps (for example SVG drawings) and left out.',
+    other: '{count} images were not a picture this notebook keeps (for example SVG drawings) and left out.',
+  },
+  'images.unreachable': {
+    one: '{count} image could not be downloaded from the page and was left out.',
+    other: '{count} images could not be downloaded from the page and were left out.',
+  },
+  'images.tooMany': {
+    one: '{count} image was left out: a clip keeps at most {max} images.',
+    other: '{count} images were left out: a clip keeps at most {max} images.',
+  },
+  'images.clipFull': {
+    one: '{count} image was left out: a clip keeps at most {size} of images.',
+    other: '{count} images were left out: a clip keeps at most {size} of images.',
+  },
+  'images.notebookFull': {
+    one: "{count} image was left out: this notebook's images already take {size}. Remove images from old clips in Settings to make room.",
+    other: "{count} images were left out: this notebook's images already take {size}. Remove images from old clips in Settings to make room.",
+  },
+  'sync.notIncluded':
+    'A partner made a new invite, and this copy of the notebook is not part of it: new changes no longer reach you. Ask your partners to send you the new invite code, then use “Join a notebook”.',
   'sync.moved': 'This notebook moved to a new invite made by {name} (key words: {words}). It keeps: {keeps}. If this is not what your partners did, tell them.',
 } as const;

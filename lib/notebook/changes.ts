@@ -52,7 +52,6 @@ export function summarizeChange(doc: Y.Doc, tr: Y.Transaction): ChangeSummary {
   return { people: [...people], topics: [...topics] };
 }
 
-
 /**
  * What one transaction changed, by notebook part: the one classification that every consumer
  * (snapshot store, search index, exchange recorder, rotation follower, poster store) reads, so
@@ -89,8 +88,16 @@ export function classifyTransaction(doc: Y.Doc, tr: Y.Transaction): TransactionC
   const cached = classified.get(tr);
   if (cached) return cached;
   const out: TransactionChanges = {
-    info: false, topics: false, clips: false, partners: false, poster: false, members: false, rotations: false,
-    topicIds: new Set(), clipIds: new Set(), notes: new Set(),
+    info: false,
+    topics: false,
+    clips: false,
+    partners: false,
+    poster: false,
+    members: false,
+    rotations: false,
+    topicIds: new Set(),
+    clipIds: new Set(),
+    notes: new Set(),
   };
   if (tr.changed.size) {
     // By name, not identity: a root first seen in a remote update is still a generic type here.

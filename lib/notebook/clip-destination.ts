@@ -31,12 +31,7 @@ export const UNSORTED_TOPIC = 'Clips to sort';
  * it was archived or removed since), else {@link chooseClipTopic}'s choice, else a new
  * {@link UNSORTED_TOPIC} topic, created here so that no clip is ever left without a place.
  */
-export function topicForArrivingClip(
-  doc: Y.Doc,
-  chosenTopicId: string | undefined,
-  where: ClipWhere,
-  deps: Deps,
-): Topic {
+export function topicForArrivingClip(doc: Y.Doc, chosenTopicId: string | undefined, where: ClipWhere, deps: Deps): Topic {
   const chosen = chosenTopicId ? readTopic(doc, chosenTopicId) : undefined;
   if (chosen && !chosen.archived) return chosen;
   const picked = chooseClipTopic(readTopics(doc), where, deps.now());

@@ -9,7 +9,6 @@ import { skip } from './problems';
 // ---------------------------------------------------------------------------------------------
 // Clips
 
-
 // Captured content never changes, so its parse is cached per Y.Map for fast re-renders.
 const capturedCache = new WeakMap<Y.Map<unknown>, CapturedContent | null>();
 
@@ -66,16 +65,7 @@ function parseClip(doc: Y.Doc, id: string, m: unknown): Clip | undefined {
   if (!captured || topicId === undefined || !clippedBy || clippedAt === undefined) return skip(doc, `clips/${id}`);
   const tagsMap = m.get('tags');
   const tags = tagsMap instanceof Y.Map ? [...tagsMap.keys()].filter((t) => t.length <= LIMITS.tag).sort() : [];
-  return {
-    id,
-    topicId,
-    tags,
-    comment: str(m.get('comment'), LIMITS.comment) ?? '',
-    clippedBy,
-    clippedAt,
-    deletedAt: num(m.get('deletedAt')),
-    captured,
-  };
+  return { id, topicId, tags, comment: str(m.get('comment'), LIMITS.comment) ?? '', clippedBy, clippedAt, deletedAt: num(m.get('deletedAt')), captured };
 }
 
 /** What a caller gives to add a clip. */

@@ -11,34 +11,16 @@ import { addTopic } from './topics';
 
 /** The programme's example topics (from past rounds), used to start a new notebook. */
 export const EXAMPLE_TOPICS: ReadonlyArray<{ title: string; prompt: string }> = [
-  {
-    title: 'Make a connection',
-    prompt: 'Introduce yourselves and your libraries. What does a normal working day look like for each of you?',
-  },
-  {
-    title: 'Assess your community’s needs',
-    prompt: 'Who lives around your library, and how do you find out what they need from it?',
-  },
-  {
-    title: 'Library Spaces',
-    prompt: 'Describe your library’s spaces. How are they used, and what would you change if you could?',
-  },
-  {
-    title: 'Advocacy and Lobbying',
-    prompt: 'How does your library speak up for itself to funders, decision makers and the public?',
-  },
+  { title: 'Make a connection', prompt: 'Introduce yourselves and your libraries. What does a normal working day look like for each of you?' },
+  { title: 'Assess your community’s needs', prompt: 'Who lives around your library, and how do you find out what they need from it?' },
+  { title: 'Library Spaces', prompt: 'Describe your library’s spaces. How are they used, and what would you change if you could?' },
+  { title: 'Advocacy and Lobbying', prompt: 'How does your library speak up for itself to funders, decision makers and the public?' },
   {
     title: 'Identify a non-user and think how to engage them',
     prompt: 'Pick one person or group who does not use your library. Why not, and what could change that?',
   },
-  {
-    title: 'Proving Our Worth',
-    prompt: 'How do you show the value of your library? Which figures and stories do you collect?',
-  },
-  {
-    title: 'Moving for a Job',
-    prompt: 'Have you or colleagues moved for a library job? What did it take, and what did it teach you?',
-  },
+  { title: 'Proving Our Worth', prompt: 'How do you show the value of your library? Which figures and stories do you collect?' },
+  { title: 'Moving for a Job', prompt: 'Have you or colleagues moved for a library job? What did it take, and what did it teach you?' },
 ];
 
 const DAY = 86_400_000;

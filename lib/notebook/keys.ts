@@ -48,7 +48,6 @@ export const MEMBERS = 'members';
 export const ROTATIONS = 'rotations';
 export const NOTE_PREFIX = 'note:';
 
-
 // ---------------------------------------------------------------------------------------------
 // Root types (for the files of lib/notebook/ only; not re-exported by index.ts)
 
@@ -60,7 +59,6 @@ export const partnersMap = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>(PARTNERS);
 export function write(doc: Y.Doc, fn: () => void, origin: unknown = LOCAL_ORIGIN) {
   doc.transact(fn, origin);
 }
-
 
 export const POSTER = 'poster';
 export const POSTER_THEMES = 'poster/themes';

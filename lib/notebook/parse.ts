@@ -26,14 +26,11 @@ export class NotebookError extends Error {
   }
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Small parsers for untrusted values
 
-export const str = (v: unknown, max = Infinity): string | undefined =>
-  typeof v === 'string' ? (v.length > max ? v.slice(0, max) : v) : undefined;
-export const num = (v: unknown): number | undefined =>
-  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+export const str = (v: unknown, max = Infinity): string | undefined => (typeof v === 'string' ? (v.length > max ? v.slice(0, max) : v) : undefined);
+export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 export const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 export const clean = (s: string, max: number) => s.replace(/\s+/g, ' ').trim().slice(0, max);
 
@@ -46,11 +43,9 @@ export function parseJson(v: unknown): unknown {
   }
 }
 
-
 const CLIP_KINDS: readonly ClipKind[] = ['page', 'selection', 'link', 'image', 'pdf'];
 /** Most pages a PDF clip may index (a peer cannot make every reader walk a huge list). */
 const MAX_PDF_PAGES = 2_000;
-
 
 /** Parses captured content from untrusted JSON text (a peer, a page, the clip queue). */
 export function parseCaptured(v: unknown): CapturedContent | undefined {
@@ -63,12 +58,23 @@ export function parseCaptured(v: unknown): CapturedContent | undefined {
   const dir = r.dir === 'rtl' || r.dir === 'ltr' ? r.dir : undefined;
   const a = r.anchor as Record<string, unknown> | undefined;
   const anchor =
-    a && typeof a === 'object' && typeof a.exact === 'string'
-      ? { prefix: str(a.prefix) ?? '', exact: a.exact, suffix: str(a.suffix) ?? '' }
-      : undefined;
+    a && typeof a === 'object' && typeof a.exact === 'string' ? { prefix: str(a.prefix) ?? '', exact: a.exact, suffix: str(a.suffix) ?? '' } : undefined;
   const out: CapturedContent = { kind: kind as ClipKind, url: url.slice(0, LIMITS.clipField), title: str(r.title) || url };
-  const strings = ['canonicalUrl', 'siteName', 'byline', 'lang', 'excerpt', 'leadImage', 'favicon', 'html', 'text',
-    'linkUrl', 'imageUrl', 'imageAlt', 'structuredData'] as const;
+  const strings = [
+    'canonicalUrl',
+    'siteName',
+    'byline',
+    'lang',
+    'excerpt',
+    'leadImage',
+    'favicon',
+    'html',
+    'text',
+    'linkUrl',
+    'imageUrl',
+    'imageAlt',
+    'structuredData',
+  ] as const;
   for (const k of strings) {
     const s = str(r[k]);
     if (s === undefined) continue;

@@ -37,7 +37,10 @@ function parsePartner(doc: Y.Doc, id: string, m: unknown): PartnerProfile | unde
     website: str(m.get('website'), LIMITS.profileField) ?? '',
     email: str(m.get('email'), LIMITS.profileField) ?? '',
     social: Array.isArray(social)
-      ? social.filter((s): s is string => typeof s === 'string').slice(0, LIMITS.socialLinks).map((s) => s.slice(0, LIMITS.profileField))
+      ? social
+          .filter((s): s is string => typeof s === 'string')
+          .slice(0, LIMITS.socialLinks)
+          .map((s) => s.slice(0, LIMITS.profileField))
       : [],
   };
 }
@@ -88,7 +91,15 @@ export function updatePartner(doc: Y.Doc, id: string, patch: Partial<Omit<Partne
       }
     }
     if (patch.social) {
-      map.set('social', JSON.stringify(patch.social.map((s) => s.trim()).filter(Boolean).slice(0, LIMITS.socialLinks)));
+      map.set(
+        'social',
+        JSON.stringify(
+          patch.social
+            .map((s) => s.trim())
+            .filter(Boolean)
+            .slice(0, LIMITS.socialLinks),
+        ),
+      );
     }
   });
 }

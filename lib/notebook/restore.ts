@@ -1,6 +1,22 @@
 /** History support: how much a change removed, and copying a past version back as a new change. */
 import * as Y from 'yjs';
-import { CLIPS, META, NOTE_PREFIX, PARTNERS, POSTER, POSTER_TEXT_PREFIX, POSTER_THEMES, TOPICS, clipsMap, meta, partnersMap, posterMap, themesMap, topicsMap, write } from './keys';
+import {
+  CLIPS,
+  META,
+  NOTE_PREFIX,
+  PARTNERS,
+  POSTER,
+  POSTER_TEXT_PREFIX,
+  POSTER_THEMES,
+  TOPICS,
+  clipsMap,
+  meta,
+  partnersMap,
+  posterMap,
+  themesMap,
+  topicsMap,
+  write,
+} from './keys';
 import { NotebookError } from './parse';
 import { applyTextEdit, isPosterField } from './poster/text';
 import { noteBody } from './topics';

@@ -3,7 +3,22 @@
  * read it with `useSyncExternalStore` (which needs a stable snapshot between changes).
  */
 import type * as Y from 'yjs';
-import { classifyTransaction, clipCounts, clipTags, countWords, noteText, readClips, readInfo, readPartners, readProblems, readTopics, subscribe, topicStats, type ChangedParts, type TopicStats } from './index';
+import {
+  classifyTransaction,
+  clipCounts,
+  clipTags,
+  countWords,
+  noteText,
+  readClips,
+  readInfo,
+  readPartners,
+  readProblems,
+  readTopics,
+  subscribe,
+  topicStats,
+  type ChangedParts,
+  type TopicStats,
+} from './index';
 import type { Clip, NotebookInfo, PartnerProfile, Topic } from './types';
 
 /** Everything the panel shows about a notebook at one moment. */

@@ -107,11 +107,7 @@ export function moveTopic(doc: Y.Doc, id: string, index: number): void {
   const i = Math.max(0, Math.min(index, list.length));
   const before = list[i - 1]?.order;
   const after = list[i]?.order;
-  const order =
-    before === undefined && after === undefined ? 1
-    : before === undefined ? after! - 1
-    : after === undefined ? before + 1
-    : (before + after) / 2;
+  const order = before === undefined && after === undefined ? 1 : before === undefined ? after! - 1 : after === undefined ? before + 1 : (before + after) / 2;
   const m = topicsMap(doc).get(id);
   if (m instanceof Y.Map) write(doc, () => m.set('order', order));
 }
@@ -138,7 +134,10 @@ export function fragmentText(fragment: Y.XmlFragment): string {
     }
   };
   walk(fragment);
-  return parts.join('').replace(/\n{2,}/g, '\n').trim();
+  return parts
+    .join('')
+    .replace(/\n{2,}/g, '\n')
+    .trim();
 }
 
 /** Words in a text (any script; CJK characters count one each). */
@@ -152,7 +151,6 @@ export function countWords(text: string): number {
 export function noteText(doc: Y.Doc, topicId: string): string {
   return doc.share.has(NOTE_PREFIX + topicId) ? fragmentText(noteBody(doc, topicId)) : '';
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Queries

@@ -37,13 +37,37 @@ export interface SourceEntry {
   text: string;
 }
 
-const squash = (s: string | undefined) => cleanText(s ?? '').replace(/\s+/g, ' ').trim();
+const squash = (s: string | undefined) =>
+  cleanText(s ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 // Words that mark a byline as a group author (kept whole, never inverted into "Surname, I.").
 const ORG_WORDS =
   /(?<!\p{L})(librar\p{L}*|universit\p{L}*|association|council|ministry|museum|department|office|institute|foundation|society|agency|committee|government|school|college|center|centre|news|press|team|staff|editors?|editorial|inc|ltd|llc|gmbh|bibliot\p{L}*|библиотек\p{L}*|ifla|unesco|round table|network)(?!\p{L})/iu;
 
-const PARTICLES = new Set(['van', 'von', 'der', 'den', 'de', 'da', 'di', 'du', 'la', 'le', 'del', 'della', 'dos', 'das', 'ter', 'ten', 'bin', 'ibn', 'al', 'el']);
+const PARTICLES = new Set([
+  'van',
+  'von',
+  'der',
+  'den',
+  'de',
+  'da',
+  'di',
+  'du',
+  'la',
+  'le',
+  'del',
+  'della',
+  'dos',
+  'das',
+  'ter',
+  'ten',
+  'bin',
+  'ibn',
+  'al',
+  'el',
+]);
 const SUFFIX = /^(Jr\.?|Sr\.?|II|III|IV)$/;
 
 /** True when a byline names an organisation rather than a person. */
@@ -156,12 +180,14 @@ export function citationParts(clip: Clip): CitationPart[] {
   if (authors.length) author = apaAuthorList(authors);
   else if (site) author = site;
   const siteIsAuthor = !!site && (!authors.length || (authors.length === 1 && authors[0]!.toLowerCase() === site.toLowerCase()));
-  const date = validTime(c.publishedTime) ? (() => {
-    const d = new Date(c.publishedTime!);
-    // Reports (PDFs) are dated by year in APA 7; web pages by their full date.
-    if (c.kind === 'pdf') return `(${d.getUTCFullYear()}).`;
-    return `(${d.getUTCFullYear()}, ${monthName(d.getUTCMonth())} ${d.getUTCDate()}).`;
-  })() : '(n.d.).';
+  const date = validTime(c.publishedTime)
+    ? (() => {
+        const d = new Date(c.publishedTime!);
+        // Reports (PDFs) are dated by year in APA 7; web pages by their full date.
+        if (c.kind === 'pdf') return `(${d.getUTCFullYear()}).`;
+        return `(${d.getUTCFullYear()}, ${monthName(d.getUTCMonth())} ${d.getUTCDate()}).`;
+      })()
+    : '(n.d.).';
 
   if (author) {
     parts.push({ text: `${period(author)} ${date} ` });
@@ -202,7 +228,12 @@ export function renderParts(parts: CitationPart[], format: CiteFormat): string {
         const core = p.text.slice(leading.length, p.text.length - trailing.length);
         if (!core) return p.text;
         // Block markers only matter at the start of the line, i.e. in the first part.
-        const esc = i === 0 ? escapeMarkdown(core) : escapeMarkdown(core).replace(/^\\([#>+=-])/, '$1').replace(/^(\d+)\\([.)])/, '$1$2');
+        const esc =
+          i === 0
+            ? escapeMarkdown(core)
+            : escapeMarkdown(core)
+                .replace(/^\\([#>+=-])/, '$1')
+                .replace(/^(\d+)\\([.)])/, '$1$2');
         return leading + (p.italic ? `*${esc}*` : esc) + trailing;
       }
       const esc = escapeHtml(p.text);
@@ -279,10 +310,9 @@ function linkify(line: string): CitationPart[] {
  */
 export function sourcesList(outline: PosterOutline, clips: Clip[], partnerIds: readonly string[] = outlinePartnerIds(outline)): SourceEntry[] {
   const byId = new Map(clips.map((c) => [c.id, c]));
-  const ids = [
-    ...agreedThemes(outline, partnerIds).flatMap((t) => t.quotes.map((q) => q.clipId)),
-    ...outline.sources.clipIds,
-  ].filter((id): id is string => !!id);
+  const ids = [...agreedThemes(outline, partnerIds).flatMap((t) => t.quotes.map((q) => q.clipId)), ...outline.sources.clipIds].filter(
+    (id): id is string => !!id,
+  );
   const seen = new Set<string>();
   const entries: SourceEntry[] = [];
   for (const id of ids) {

@@ -150,11 +150,13 @@ export function draftHowWeWorked(input: DraftInput): string {
   const start = input.info.programmeStart ?? (starts.length ? Math.min(...starts) : undefined);
   const weeks = start === undefined ? 0 : Math.round((input.now - start) / (7 * 86_400_000));
   const did = `we discussed ${plural(discussed.length, 'topic')}, saved ${plural(clips.length, 'clip')} and wrote ${plural(words, 'word')} of notes together`;
-  sentences.push(weeks >= 1 && start !== undefined ? `Over ${plural(weeks, 'week')}, from ${formatDay(start)} to ${formatDay(input.now)}, ${did}.` : `${did[0]!.toUpperCase()}${did.slice(1)}.`);
+  sentences.push(
+    weeks >= 1 && start !== undefined
+      ? `Over ${plural(weeks, 'week')}, from ${formatDay(start)} to ${formatDay(input.now)}, ${did}.`
+      : `${did[0]!.toUpperCase()}${did.slice(1)}.`,
+  );
 
-  const byPerson = input.partners
-    .map((p) => ({ p, n: clips.filter((c) => c.clippedBy.id === p.id).length }))
-    .filter((x) => x.n > 0);
+  const byPerson = input.partners.map((p) => ({ p, n: clips.filter((c) => c.clippedBy.id === p.id).length })).filter((x) => x.n > 0);
   if (byPerson.length > 1) sentences.push(`${joinAnd(byPerson.map(({ p, n }) => `${displayName(p)} saved ${plural(n, 'clip')}`))}.`);
 
   const located = input.partners.filter((p) => place(p));
@@ -224,7 +226,9 @@ export function draftOutline(input: DraftInput): PosterOutline {
   return {
     version: 1,
     draftedAt: input.now,
-    title: places.length ? t('draft.title', { places: currentLocale() === 'en' ? joinAnd(places) : list(places) }) : input.info.title.trim() || t('poster.defaultTitle'),
+    title: places.length
+      ? t('draft.title', { places: currentLocale() === 'en' ? joinAnd(places) : list(places) })
+      : input.info.title.trim() || t('poster.defaultTitle'),
     subtitle: [joinAnd(names), input.info.programmeName.trim()].filter(Boolean).join(' · '),
     libraries,
     comparison: { different, similar, culturalExpectations: '', table: draftComparisonTable(partners) },

@@ -49,7 +49,9 @@ function blockHtml(b: Block): string {
       return `<blockquote><p>${runsHtml(b.runs)}</p>${b.cite.length ? `<footer>${runsHtml(b.cite)}</footer>` : ''}</blockquote>`;
     case 'table': {
       const head = b.header.map((h, i) => `<th scope="col"${colorStyle(b.headerColors[i])}>${escapeHtml(h)}</th>`).join('');
-      const rows = b.rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escapeHtml(c)}</th>` : `<td>${escapeHtml(c)}</td>`)).join('')}</tr>`).join('');
+      const rows = b.rows
+        .map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escapeHtml(c)}</th>` : `<td>${escapeHtml(c)}</td>`)).join('')}</tr>`)
+        .join('');
       return `<table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
     }
   }
@@ -70,7 +72,10 @@ export function posterHtml(outline: PosterOutline, ctx: PosterContext, opts: Pos
     .map((p) => `<div class="partner" style="border-top-color:${p.color}"><span class="dot" style="background:${p.color}"></span>${escapeHtml(p.name)}</div>`)
     .join('');
   const sections = m.sections
-    .map((s, i) => `<section id="${s.id}" style="--accent:${accents[i % accents.length]}"><h2>${escapeHtml(s.heading)}</h2>${s.blocks.map(blockHtml).join('')}</section>`)
+    .map(
+      (s, i) =>
+        `<section id="${s.id}" style="--accent:${accents[i % accents.length]}"><h2>${escapeHtml(s.heading)}</h2>${s.blocks.map(blockHtml).join('')}</section>`,
+    )
     .join('\n');
   const css = `
 @page { size: ${size.width} ${size.height}; margin: 0; }

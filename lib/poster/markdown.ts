@@ -103,13 +103,20 @@ export function blogPostDraft(outline: PosterOutline, ctx: PosterContext): strin
   const ids = outlinePartnerIds(outline);
   const profiles = ids.map((id) => ctx.partners.find((p) => p.id === id)).filter((p): p is PartnerProfile => !!p);
   const out: string[] = [`# ${escapeMarkdown(m.title)}`];
-  const byline = [new Intl.ListFormat(tr('meta.locale'), { type: 'conjunction' }).format(m.partners.map((p) => p.name)), cleanText(ctx.info?.programmeName ?? '').trim()].filter(Boolean).join(' · ');
+  const byline = [
+    new Intl.ListFormat(tr('meta.locale'), { type: 'conjunction' }).format(m.partners.map((p) => p.name)),
+    cleanText(ctx.info?.programmeName ?? '').trim(),
+  ]
+    .filter(Boolean)
+    .join(' · ');
   if (byline) out.push(`*${escapeMarkdown(byline)}*`);
 
   out.push(`## ${tr('blog.whoWeAre')}`);
   for (const p of profiles) {
     const facts = [p.country.trim(), p.libraryName.trim(), p.libraryType ? tr(`blog.libraryType.${p.libraryType}`) : ''];
-    const missing = [!facts[0] && tr('blog.yourCountry'), !facts[1] && tr('blog.yourLibraryName'), !facts[2] && tr('blog.typeOfLibrary')].filter((x): x is string => !!x);
+    const missing = [!facts[0] && tr('blog.yourCountry'), !facts[1] && tr('blog.yourLibraryName'), !facts[2] && tr('blog.typeOfLibrary')].filter(
+      (x): x is string => !!x,
+    );
     out.push(`**${escapeMarkdown(p.name.trim() || tr('poster.aPartner'))}** · ${facts.filter(Boolean).map(escapeMarkdown).join(' · ')}`.replace(/ · $/, ''));
     if (missing.length) out.push(ask(tr('blog.missingFacts', { facts: missing.join(', '), name: p.name.trim() || tr('blog.thisPartner') })));
     const lib = outline.libraries.find((l) => l.partnerId === p.id);
@@ -117,7 +124,11 @@ export function blogPostDraft(outline: PosterOutline, ctx: PosterContext): strin
   }
 
   const sections: Array<[string, string, string]> = [
-    [tr('blog.surprised'), [outline.comparison.different, outline.comparison.similar, outline.comparison.culturalExpectations].filter((x) => x.trim()).join('\n\n'), tr('blog.surprisedAsk')],
+    [
+      tr('blog.surprised'),
+      [outline.comparison.different, outline.comparison.similar, outline.comparison.culturalExpectations].filter((x) => x.trim()).join('\n\n'),
+      tr('blog.surprisedAsk'),
+    ],
     [tr('poster.section.viewChanged'), outline.viewChanged, tr('blog.viewChangedAsk')],
   ];
   for (const [h, text, question] of sections) {

@@ -122,7 +122,8 @@ export function modelPartners(outline: PosterOutline, partners: PartnerProfile[]
   });
 }
 
-const fromCitation = (parts: CitationPart[]): Run[] => parts.map((p) => ({ text: p.text, ...(p.italic ? { italic: true } : {}), ...(p.href ? { href: p.href } : {}) }));
+const fromCitation = (parts: CitationPart[]): Run[] =>
+  parts.map((p) => ({ text: p.text, ...(p.italic ? { italic: true } : {}), ...(p.href ? { href: p.href } : {}) }));
 
 /** Builds the render model of an outline. */
 export function buildPosterModel(outline: PosterOutline, ctx: PosterContext): PosterModel {
@@ -153,7 +154,10 @@ export function buildPosterModel(outline: PosterOutline, ctx: PosterContext): Po
       kind: 'table',
       header: ['', ...partnerIds.map(nameOf)],
       headerColors: ['', ...partnerIds.map((id) => colorOf(id) ?? '')],
-      rows: table.map((r) => [one(r.label), ...partnerIds.map((id) => (Object.prototype.hasOwnProperty.call(r.values, id) ? one(r.values[id] ?? '') : '') || '–')]),
+      rows: table.map((r) => [
+        one(r.label),
+        ...partnerIds.map((id) => (Object.prototype.hasOwnProperty.call(r.values, id) ? one(r.values[id] ?? '') : '') || '–'),
+      ]),
     });
   }
   for (const [label, text] of [

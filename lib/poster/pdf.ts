@@ -300,7 +300,14 @@ function blockItems(b: Block, s: Scale, m: Measurer, accent: string): Item[] {
         const h = lines * lh + 2 * pad;
         const ops: Op[] = [];
         wrapped.forEach((ls, i) => ls.forEach((l, k) => ops.push(...lineOps(l, colX(i) + pad, pad + k * lh + size, size))));
-        ops.push({ t: 'rect', x: 0, y: h - (header ? base * 0.12 : base * 0.05), w: s.colW, h: header ? base * 0.12 : base * 0.05, color: header ? MUTED : RULE });
+        ops.push({
+          t: 'rect',
+          x: 0,
+          y: h - (header ? base * 0.12 : base * 0.05),
+          w: s.colW,
+          h: header ? base * 0.12 : base * 0.05,
+          color: header ? MUTED : RULE,
+        });
         return { h, gap: header ? base * 0.5 : 0, keep: header, ops };
       };
       return [row(b.header, true), ...b.rows.map((r) => row(r, false))];
@@ -420,7 +427,9 @@ function layout(model: PosterModel, W: number, H: number, columns: number, base:
 
 /** Percent-encodes anything but URL-safe ASCII, so a link is a plain ASCII PDF string. */
 function asciiUri(href: string): string {
-  return href.replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&'*+,;=%]/g, (c) => encodeURIComponent(c).replace(/[()']/g, (x) => `%${x.charCodeAt(0).toString(16).toUpperCase()}`));
+  return href.replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&'*+,;=%]/g, (c) =>
+    encodeURIComponent(c).replace(/[()']/g, (x) => `%${x.charCodeAt(0).toString(16).toUpperCase()}`),
+  );
 }
 
 function draw(page: PDFPage, ops: Op[], fonts: Fonts, H: number): void {
@@ -536,5 +545,3 @@ export async function posterPdf(outline: PosterOutline, ctx: PosterContext, opts
   doc.setModificationDate(now);
   return doc.save();
 }
-
-

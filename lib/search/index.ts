@@ -122,9 +122,7 @@ interface IndexedDoc {
   text: string;
 }
 
-type DocMeta =
-  | { type: 'clip'; clip: Clip; body: string }
-  | { type: 'note'; topicId: string; chunk: number };
+type DocMeta = { type: 'clip'; clip: Clip; body: string } | { type: 'note'; topicId: string; chunk: number };
 
 interface NoteEntry {
   title: string;
@@ -207,12 +205,7 @@ const byNewest = (a: ClipResult, b: ClipResult) => b.clippedAt - a.clippedAt || 
 
 /** Creates an empty index; feed it with `addClip` and `setNote`. */
 export function createSearchIndex(): SearchIndex {
-  const mini = new MiniSearch<IndexedDoc>({
-    fields: [...FIELDS],
-    storeFields: [],
-    tokenize,
-    processTerm,
-  });
+  const mini = new MiniSearch<IndexedDoc>({ fields: [...FIELDS], storeFields: [], tokenize, processTerm });
   const meta = new Map<string, DocMeta>();
   const clips = new Map<string, Clip>();
   const notes = new Map<string, NoteEntry>();

@@ -15,9 +15,7 @@ export const MAX_TERM_LENGTH = 50;
 
 // Letters that carry no combining mark in Unicode, so NFD cannot strip them. Mapped to what
 // people type on a keyboard without them (Đ is commonly written "dj" in Bosnian/Serbian Latin).
-const FOLD: Record<string, string> = {
-  đ: 'dj', ł: 'l', ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', þ: 'th', ð: 'd', ı: 'i', ħ: 'h', ŧ: 't',
-};
+const FOLD: Record<string, string> = { đ: 'dj', ł: 'l', ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', þ: 'th', ð: 'd', ı: 'i', ħ: 'h', ŧ: 't' };
 const FOLD_RE = /[đłøæœßþðıħŧ]/g;
 
 /**

@@ -65,7 +65,16 @@ export async function startNotebookSync(o: NotebookSyncOptions): Promise<Noteboo
   const keys = await deriveKeys(o.secret);
   registerClient(o.doc, o.me.id);
   const othersOpen = await otherPanelsOpen(keys.roomName);
-  const live = new LiveSync({ doc: o.doc, keys, signaling: o.settings.signaling, iceServers: o.settings.iceServers, me: o.me, paused: o.paused, othersOpen, onStatus: o.onLive });
+  const live = new LiveSync({
+    doc: o.doc,
+    keys,
+    signaling: o.settings.signaling,
+    iceServers: o.settings.iceServers,
+    me: o.me,
+    paused: o.paused,
+    othersOpen,
+    onStatus: o.onLive,
+  });
 
   // Attribute changes that come from elsewhere: live peers (origin: y-webrtc's room) or the relay.
   // `tr.local` skips the person's own typing (the editor's transactions have their own origins)
@@ -108,7 +117,15 @@ export async function startNotebookSync(o: NotebookSyncOptions): Promise<Noteboo
       const othersOpen = await otherPanelsOpen(imageKeys.roomName);
       if (stopped) return;
       const x = {
-        live: new LiveSync({ doc: images.doc, keys: imageKeys, signaling: o.settings.signaling, iceServers: o.settings.iceServers, me: o.me, paused, othersOpen }),
+        live: new LiveSync({
+          doc: images.doc,
+          keys: imageKeys,
+          signaling: o.settings.signaling,
+          iceServers: o.settings.iceServers,
+          me: o.me,
+          paused,
+          othersOpen,
+        }),
         relay: relayChannel(images.doc, images.persistence, imageKeys, relayUrl, paused, undefined, onRelayError),
       };
       extra.push(x);

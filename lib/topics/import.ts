@@ -75,13 +75,49 @@ export const IMPORT_LIMITS = {
 // Dates
 
 const MONTHS: Record<string, number> = {
-  january: 1, jan: 1, february: 2, feb: 2, march: 3, mar: 3, april: 4, apr: 4, may: 5, june: 6,
-  jun: 6, july: 7, jul: 7, august: 8, aug: 8, september: 9, sept: 9, sep: 9, october: 10,
-  oct: 10, november: 11, nov: 11, december: 12, dec: 12,
+  january: 1,
+  jan: 1,
+  february: 2,
+  feb: 2,
+  march: 3,
+  mar: 3,
+  april: 4,
+  apr: 4,
+  may: 5,
+  june: 6,
+  jun: 6,
+  july: 7,
+  jul: 7,
+  august: 8,
+  aug: 8,
+  september: 9,
+  sept: 9,
+  sep: 9,
+  october: 10,
+  oct: 10,
+  november: 11,
+  nov: 11,
+  december: 12,
+  dec: 12,
 };
 const WEEKDAYS: Record<string, number> = {
-  sunday: 0, sun: 0, monday: 1, mon: 1, tuesday: 2, tue: 2, tues: 2, wednesday: 3, wed: 3,
-  thursday: 4, thu: 4, thur: 4, thurs: 4, friday: 5, fri: 5, saturday: 6, sat: 6,
+  sunday: 0,
+  sun: 0,
+  monday: 1,
+  mon: 1,
+  tuesday: 2,
+  tue: 2,
+  tues: 2,
+  wednesday: 3,
+  wed: 3,
+  thursday: 4,
+  thu: 4,
+  thur: 4,
+  thurs: 4,
+  friday: 5,
+  fri: 5,
+  saturday: 6,
+  sat: 6,
 };
 /** A weekday's name (0 = Sunday) in the panel's language. */
 const weekdayName = (day: number) => date(Date.UTC(2026, 2, 1 + day), { weekday: 'long', timeZone: 'UTC' });
@@ -106,7 +142,6 @@ interface DatePattern {
   source: string;
   read(m: RegExpExecArray, raw: string, ctx: DateContext): DateRead;
 }
-
 
 function finish(raw: string, y: number | undefined, mo: number, d: number, weekday: string | undefined, ctx: DateContext): DateRead {
   let year = y;
@@ -525,10 +560,7 @@ function parseCsv(text: string, out: Collector, ctx: DateContext) {
     if (c && cols[c] === undefined) cols[c] = i;
   });
   if (cols.title === undefined) {
-    out.error(
-      header.line,
-      t('import.noHeader'),
-    );
+    out.error(header.line, t('import.noHeader'));
     return;
   }
   for (const r of records) {
@@ -636,12 +668,7 @@ function parseJson(text: string, out: Collector, ctx: DateContext) {
     else if (typeof start === 'number') {
       date = Number.isFinite(start) && Math.abs(start) < 8.64e15 ? { epoch: start } : { error: t('import.startNotDate') };
     } else if (start !== undefined && start !== null) date = { error: t('import.startMustBeText') };
-    out.add({
-      line,
-      title: title === undefined || title === null ? '' : String(title),
-      prompt: typeof prompt === 'string' ? prompt : '',
-      date,
-    });
+    out.add({ line, title: title === undefined || title === null ? '' : String(title), prompt: typeof prompt === 'string' ? prompt : '', date });
   });
 }
 
@@ -687,11 +714,7 @@ export function parseTopicSchedule(input: unknown, options: ImportOptions = {}):
   const bytes = utf8Length(input);
   if (bytes > IMPORT_LIMITS.bytes) {
     const mb = (bytes / 1_048_576).toFixed(1);
-    return {
-      rows: [],
-      errors: [...errors, { line: 0, message: t('import.tooBig', { mb: String(mb) }) }],
-      format: 'list',
-    };
+    return { rows: [], errors: [...errors, { line: 0, message: t('import.tooBig', { mb: String(mb) }) }], format: 'list' };
   }
   const text = input.replace(/^\ufeff/, '');
   const format = options.format && options.format !== 'auto' ? options.format : detectFormat(text);

@@ -54,11 +54,7 @@ function problemFor(p: PartnerClock): ClockProblem | undefined {
     return { name: p.name, timeZone: '', message: `${p.name} has not chosen a time zone yet, so their hours are left out.` };
   }
   if (!isValidTimeZone(tz)) {
-    return {
-      name: p.name,
-      timeZone: tz,
-      message: `${p.name}'s time zone “${tz}” is not known, so their hours are left out.`,
-    };
+    return { name: p.name, timeZone: tz, message: `${p.name}'s time zone “${tz}” is not known, so their hours are left out.` };
   }
   return undefined;
 }
@@ -110,12 +106,7 @@ function intersect(a: [number, number][], b: [number, number][]): [number, numbe
  * Never throws for bad zones: a partner with a missing or unknown zone is left out and listed in
  * `problems`. With no usable partner, `intervals` is empty. `days` is capped at 62.
  */
-export function goodTimesToTalk(
-  partners: readonly PartnerClock[],
-  from: number,
-  days = 7,
-  window: HourWindow = DEFAULT_WINDOW,
-): GoodTimes {
+export function goodTimesToTalk(partners: readonly PartnerClock[], from: number, days = 7, window: HourWindow = DEFAULT_WINDOW): GoodTimes {
   const problems: ClockProblem[] = [];
   const zones: string[] = [];
   for (const p of partners) {
@@ -123,8 +114,7 @@ export function goodTimesToTalk(
     if (problem) problems.push(problem);
     else zones.push(p.timeZone.trim());
   }
-  const validWindow =
-    Number.isFinite(window.start) && Number.isFinite(window.end) && window.start >= 0 && window.end <= 24 && window.start < 24;
+  const validWindow = Number.isFinite(window.start) && Number.isFinite(window.end) && window.start >= 0 && window.end <= 24 && window.start < 24;
   const span = Math.min(MAX_DAYS, Math.max(0, Number.isFinite(days) ? days : 0));
   if (zones.length === 0 || !validWindow || !Number.isFinite(from) || span === 0) return { intervals: [], problems };
 

@@ -85,10 +85,7 @@ export function fortnightlySchedule(options: ScheduleOptions): Period[] {
  * Returns only the topics that need new dates, by topic id. Topics should be passed sorted by
  * `order`; the caller writes the dates back.
  */
-export function assignDates(
-  topics: readonly Pick<Topic, 'id' | 'start' | 'end' | 'archived'>[],
-  schedule: readonly Period[],
-): Map<string, Period> {
+export function assignDates(topics: readonly Pick<Topic, 'id' | 'start' | 'end' | 'archived'>[], schedule: readonly Period[]): Map<string, Period> {
   const slotOf = (t: number) => schedule.findIndex((p) => p.start <= t && t <= p.end);
   const taken = new Set<number>();
   for (const t of topics) {
@@ -128,10 +125,7 @@ export function assignDates(
  * When several do (overlapping dates), the one that started latest; on a tie, the first in the
  * list. Topics without both dates never count. `undefined` when there is none.
  */
-export function currentTopic<T extends Pick<Topic, 'start' | 'end' | 'archived'>>(
-  topics: readonly T[],
-  now: number,
-): T | undefined {
+export function currentTopic<T extends Pick<Topic, 'start' | 'end' | 'archived'>>(topics: readonly T[], now: number): T | undefined {
   let best: T | undefined;
   for (const t of topics) {
     if (t.archived || t.start === undefined || t.end === undefined) continue;

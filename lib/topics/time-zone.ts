@@ -61,10 +61,7 @@ export function isValidTimeZone(timeZone: unknown): timeZone is string {
 /** Thrown when a time zone name is not one Intl knows; the message names it. */
 export class TimeZoneError extends RangeError {
   constructor(timeZone: unknown, options?: { cause?: unknown }) {
-    super(
-      `The time zone “${String(timeZone)}” is not known. Choose a place such as “Europe/Sarajevo” in the profile.`,
-      options,
-    );
+    super(`The time zone “${String(timeZone)}” is not known. Choose a place such as “Europe/Sarajevo” in the profile.`, options);
     this.name = 'TimeZoneError';
   }
 }
@@ -79,14 +76,7 @@ function mustFormatter(timeZone: string): Intl.DateTimeFormat {
 export function wallTime(timeZone: string, at: number): WallTime {
   const parts = mustFormatter(timeZone).formatToParts(at);
   const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return {
-    year: get('year'),
-    month: get('month'),
-    day: get('day'),
-    hour: get('hour') % 24,
-    minute: get('minute'),
-    second: get('second'),
-  };
+  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour') % 24, minute: get('minute'), second: get('second') };
 }
 
 /** The calendar date at instant `at` in `timeZone`. Throws {@link TimeZoneError}. */
@@ -111,10 +101,7 @@ export function zoneOffset(timeZone: string, at: number): number {
  * by the gap, so local midnight on a day whose midnight is skipped becomes the first moment of
  * that day. Throws {@link TimeZoneError}.
  */
-export function zonedToEpoch(
-  timeZone: string,
-  t: CalendarDate & { hour?: number; minute?: number; second?: number; millisecond?: number },
-): number {
+export function zonedToEpoch(timeZone: string, t: CalendarDate & { hour?: number; minute?: number; second?: number; millisecond?: number }): number {
   const wall = Date.UTC(t.year, t.month - 1, t.day, t.hour ?? 0, t.minute ?? 0, t.second ?? 0, t.millisecond ?? 0);
   // The true instant is within ±14 h of `wall`; one day either side is safely before and after
   // any single transition near it.

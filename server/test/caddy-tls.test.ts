@@ -64,7 +64,10 @@ describe.skipIf(!haveCaddy && !required)('TLS with Caddy (server/deploy/Caddyfil
     const [httpsPort, httpPort] = [await freePort(), await freePort()];
     const config = path.join(home, 'Caddyfile');
     writeFileSync(config, testCaddyfile(readRepoFile('server/deploy/Caddyfile'), { httpsPort, httpPort, upstreamPort: server.port }));
-    const check = spawnSync(CADDY, ['validate', '--config', config, '--adapter', 'caddyfile'], { encoding: 'utf8', env: { ...process.env, HOME: home, XDG_DATA_HOME: home, XDG_CONFIG_HOME: home } });
+    const check = spawnSync(CADDY, ['validate', '--config', config, '--adapter', 'caddyfile'], {
+      encoding: 'utf8',
+      env: { ...process.env, HOME: home, XDG_DATA_HOME: home, XDG_CONFIG_HOME: home },
+    });
     expect(check.status, check.stderr).toBe(0);
     caddy = spawn(CADDY, ['run', '--config', config, '--adapter', 'caddyfile'], {
       env: { ...process.env, HOME: home, XDG_DATA_HOME: home, XDG_CONFIG_HOME: home },
@@ -79,7 +82,10 @@ describe.skipIf(!haveCaddy && !required)('TLS with Caddy (server/deploy/Caddyfil
     for (;;) {
       if (existsSync(root)) {
         ca = readFileSync(root, 'utf8');
-        const ok = await health().then((r) => r.status === 200, () => false);
+        const ok = await health().then(
+          (r) => r.status === 200,
+          () => false,
+        );
         if (ok) break;
       }
       if (caddy.exitCode !== null || Date.now() > deadline) throw new Error(`caddy did not serve https://${base} in time:\n${caddyLog}`);
@@ -119,7 +125,9 @@ describe.skipIf(!haveCaddy && !required)('TLS with Caddy (server/deploy/Caddyfil
     const err = await new Promise<Error>((ok) => untrusted.once('error', ok));
     expect(err.message).toMatch(/certificate/i);
     const plain = new WebSocket(`ws://${base}`);
-    const failed = await new Promise<boolean>((ok) => (plain.once('open', () => ok(false)), plain.once('error', () => ok(true)), plain.once('unexpected-response', () => ok(true))));
+    const failed = await new Promise<boolean>(
+      (ok) => (plain.once('open', () => ok(false)), plain.once('error', () => ok(true)), plain.once('unexpected-response', () => ok(true))),
+    );
     plain.terminate();
     expect(failed).toBe(true);
   });

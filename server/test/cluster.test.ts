@@ -75,10 +75,12 @@ describe.skipIf(!!unavailable)('two server processes sharing Redis and PostgreSQ
   afterEach(async () => {
     for (const s of sockets) s.terminate();
     sockets = [];
-    await Promise.all(children.map((c) => {
-      if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
-      return c.exited;
-    }));
+    await Promise.all(
+      children.map((c) => {
+        if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
+        return c.exited;
+      }),
+    );
     children = [];
   });
 
@@ -95,10 +97,12 @@ describe.skipIf(!!unavailable)('two server processes sharing Redis and PostgreSQ
     expect(got).toMatchObject({ type: 'publish', topic: 'topic-x' });
     // The other direction, now that both processes are subscribed.
     b.send({ type: 'publish', topic: 'topic-x', data: 'from-b' });
-    expect(await a.next('publish', 2000).then(async function skip(m): Promise<Record<string, unknown>> {
-      // a also gets its own earlier publishes back (as from the stock server): skip those.
-      return m.data === 'from-b' ? m : skip(await a.next('publish', 2000));
-    })).toMatchObject({ data: 'from-b', topic: 'topic-x' });
+    expect(
+      await a.next('publish', 2000).then(async function skip(m): Promise<Record<string, unknown>> {
+        // a also gets its own earlier publishes back (as from the stock server): skip those.
+        return m.data === 'from-b' ? m : skip(await a.next('publish', 2000));
+      }),
+    ).toMatchObject({ data: 'from-b', topic: 'topic-x' });
     // No echo loop: b got its own message exactly once (from its own process, not again via Redis).
     expect(await b.next('publish', 2000)).toMatchObject({ data: 'from-b' });
     await new Promise((r) => setTimeout(r, 300));
@@ -114,7 +118,12 @@ describe.skipIf(!!unavailable)('two server processes sharing Redis and PostgreSQ
     a.send({ type: 'publish', topic: 'topic-x', data: 'after-leave' });
     await a.next('publish');
     await new Promise((r) => setTimeout(r, 300));
-    expect(b.pending().slice(before).filter((t) => t.includes('after-leave'))).toEqual([]);
+    expect(
+      b
+        .pending()
+        .slice(before)
+        .filter((t) => t.includes('after-leave')),
+    ).toEqual([]);
   });
 
   it('relay: an append on process 1 is pushed live to a follower on process 2 and fetched there', async () => {
@@ -128,7 +137,10 @@ describe.skipIf(!!unavailable)('two server processes sharing Redis and PostgreSQ
     expect(ack).toMatchObject({ type: 'ack', seqs: [1, 2] });
     const push = await reader.nextMessage((m) => m.type === 'push', 3000);
     expect(push).toMatchObject({ type: 'push', room: R('live'), generation: (ack as { generation: string }).generation });
-    expect(push.type === 'push' && push.entries).toEqual([{ seq: 1, kind: 'update', data: bytes(1, 2) }, { seq: 2, kind: 'update', data: bytes(3) }]);
+    expect(push.type === 'push' && push.entries).toEqual([
+      { seq: 1, kind: 'update', data: bytes(1, 2) },
+      { seq: 2, kind: 'update', data: bytes(3) },
+    ]);
     // The writer is not pushed its own entries, by either process.
     await new Promise((r) => setTimeout(r, 300));
     expect(writer.raw.pending()).toEqual([]);
@@ -136,7 +148,10 @@ describe.skipIf(!!unavailable)('two server processes sharing Redis and PostgreSQ
     // Reads on either process see the same room, generation and seqs.
     const s2 = await reader.request({ type: 'hello', room: R('live'), writeToken: T('live') });
     expect(s2).toMatchObject({ head: 2, claimed: true, canWrite: true, generation: (ack as { generation: string }).generation });
-    expect(await reader.fetchAll(R('live'))).toEqual([{ seq: 1, kind: 'update', data: bytes(1, 2) }, { seq: 2, kind: 'update', data: bytes(3) }]);
+    expect(await reader.fetchAll(R('live'))).toEqual([
+      { seq: 1, kind: 'update', data: bytes(1, 2) },
+      { seq: 2, kind: 'update', data: bytes(3) },
+    ]);
     // And the reader's append on p2 reaches the writer on p1.
     await reader.request({ type: 'append', room: R('live'), entries: [bytes(9)], writeToken: T('live') });
     expect(await writer.nextMessage((m) => m.type === 'push', 3000)).toMatchObject({ entries: [{ seq: 3, data: bytes(9) }] });
@@ -165,7 +180,9 @@ describe.skipIf(!!unavailable)('two server processes sharing Redis and PostgreSQ
     const all = await b.fetchAll(R('race'));
     expect(all.map((e) => e.seq)).toEqual(Array.from({ length: 26 }, (_, i) => i + 1));
     // A stale generation is refused on either process.
-    expect(await b.request({ type: 'append', room: R('race'), entries: [bytes(1)], writeToken: T('race'), generation: 'f'.repeat(32) })).toMatchObject({ code: 'conflict' });
+    expect(await b.request({ type: 'append', room: R('race'), entries: [bytes(1)], writeToken: T('race'), generation: 'f'.repeat(32) })).toMatchObject({
+      code: 'conflict',
+    });
   });
 
   it('relay: tokens, room quota and compaction hold across processes', async () => {
@@ -268,7 +285,10 @@ describe.skipIf(!!unavailable)('two server processes sharing Redis and PostgreSQ
     a.send({ type: 'publish', topic: 'topic-late', data: 'local' });
     expect(await a2.next('publish', 2000)).toMatchObject({ data: 'local' });
     const relayClient = await relay(lonely.url);
-    expect(await relayClient.request({ type: 'append', room: R('late'), entries: [bytes(5)], writeToken: T('late') })).toMatchObject({ type: 'ack', seqs: [1] });
+    expect(await relayClient.request({ type: 'append', room: R('late'), entries: [bytes(5)], writeToken: T('late') })).toMatchObject({
+      type: 'ack',
+      seqs: [1],
+    });
 
     const late = await startRedis(port);
     try {
@@ -283,10 +303,12 @@ describe.skipIf(!!unavailable)('two server processes sharing Redis and PostgreSQ
     } finally {
       for (const s of sockets) s.terminate();
       sockets = [];
-      await Promise.all(children.map((c) => {
-        if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
-        return c.exited;
-      }));
+      await Promise.all(
+        children.map((c) => {
+          if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
+          return c.exited;
+        }),
+      );
       children = [];
       await late.stop();
     }
@@ -309,9 +331,11 @@ describe.skipIf(!!unavailable)('two server processes sharing Redis and PostgreSQ
     expect(p1.stdout()).toContain('Redis unreachable: messages to other server processes are dropped until it is back; local clients are still served');
     // Local delivery on p1 goes on.
     a.send({ type: 'publish', topic: 'topic-r', data: 'while-away' });
-    expect(await a2.next('publish', 2000).then(async function skip(m): Promise<Record<string, unknown>> {
-      return m.data === 'while-away' ? m : skip(await a2.next('publish', 2000));
-    })).toMatchObject({ data: 'while-away' });
+    expect(
+      await a2.next('publish', 2000).then(async function skip(m): Promise<Record<string, unknown>> {
+        return m.data === 'while-away' ? m : skip(await a2.next('publish', 2000));
+      }),
+    ).toMatchObject({ data: 'while-away' });
     expect(p1.proc.exitCode).toBeNull();
 
     redis = await startRedis(port);

@@ -3,21 +3,30 @@ import { DEFAULT_OPTIONS, makeOriginCheck, parseBytes, parseCli, resolveOptions 
 
 describe('server options', () => {
   it('parses flags over environment variables, leaving the rest to defaults', () => {
-    const r = parseCli(['--port', '0', '--allow-origin', 'https://a.example', '--allow-origin', 'https://b.example', '--room-quota', '16m', '--ping-interval', '5'], {
-      PORT: '9999', HOST: '0.0.0.0', PN_RETENTION_DAYS: '7', PN_ROOM_QUOTA: '1g',
-    });
+    const r = parseCli(
+      ['--port', '0', '--allow-origin', 'https://a.example', '--allow-origin', 'https://b.example', '--room-quota', '16m', '--ping-interval', '5'],
+      { PORT: '9999', HOST: '0.0.0.0', PN_RETENTION_DAYS: '7', PN_ROOM_QUOTA: '1g' },
+    );
     expect(r.help).toBe(false);
     if (r.help) return;
     const o = resolveOptions(r.options);
     expect(o).toMatchObject({
-      port: 0, host: '0.0.0.0', retentionDays: 7, roomQuotaBytes: 16 * 1024 * 1024, pingIntervalMs: 5000,
-      allowOrigins: ['https://a.example', 'https://b.example'], allowExtensionOrigins: true,
-      maxSignalBytes: DEFAULT_OPTIONS.maxSignalBytes, dataDir: './.data/relay',
+      port: 0,
+      host: '0.0.0.0',
+      retentionDays: 7,
+      roomQuotaBytes: 16 * 1024 * 1024,
+      pingIntervalMs: 5000,
+      allowOrigins: ['https://a.example', 'https://b.example'],
+      allowExtensionOrigins: true,
+      maxSignalBytes: DEFAULT_OPTIONS.maxSignalBytes,
+      dataDir: './.data/relay',
     });
     const empty = parseCli([], {});
     expect(!empty.help && resolveOptions(empty.options)).toEqual(resolveOptions());
     expect(parseCli(['--no-extension-origins'], {})).toMatchObject({ options: { allowExtensionOrigins: false } });
-    expect(parseCli([], { PN_ALLOW_ORIGINS: 'https://x.example, https://y.example' })).toMatchObject({ options: { allowOrigins: ['https://x.example', 'https://y.example'] } });
+    expect(parseCli([], { PN_ALLOW_ORIGINS: 'https://x.example, https://y.example' })).toMatchObject({
+      options: { allowOrigins: ['https://x.example', 'https://y.example'] },
+    });
     expect(parseCli(['--help'], {})).toEqual({ help: true });
   });
 
@@ -44,11 +53,15 @@ describe('server options', () => {
   it('selects the PostgreSQL store and Redis fan-out by flag or environment, and refuses half a setup', () => {
     const r = parseCli(['--store', 'postgres', '--database-url', 'postgres://relay:pw@db.example/relay'], { PN_REDIS_URL: 'redis://cache.example:6379' });
     expect(!r.help && resolveOptions(r.options)).toMatchObject({
-      store: 'postgres', databaseUrl: 'postgres://relay:pw@db.example/relay', redisUrl: 'redis://cache.example:6379',
+      store: 'postgres',
+      databaseUrl: 'postgres://relay:pw@db.example/relay',
+      redisUrl: 'redis://cache.example:6379',
     });
     expect(resolveOptions().store).toBe('embedded');
     expect(resolveOptions().redisUrl).toBeUndefined();
-    expect(parseCli([], { PN_STORE: 'postgres', PN_DATABASE_URL: 'postgresql://x/y' })).toMatchObject({ options: { store: 'postgres', databaseUrl: 'postgresql://x/y' } });
+    expect(parseCli([], { PN_STORE: 'postgres', PN_DATABASE_URL: 'postgresql://x/y' })).toMatchObject({
+      options: { store: 'postgres', databaseUrl: 'postgresql://x/y' },
+    });
     expect(() => resolveOptions({ store: 'postgres' })).toThrow(/database URL/);
     expect(() => resolveOptions({ store: 'mysql' as never })).toThrow(/embedded or postgres/);
     expect(() => resolveOptions({ store: 'postgres', databaseUrl: 'http://db.example' })).toThrow(/postgres:\/\//);

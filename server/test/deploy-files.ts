@@ -31,7 +31,11 @@ export interface DockerStage {
 
 /** Parses the instructions of every stage (continuation lines joined, comments dropped). */
 export function parseDockerfile(text: string): DockerStage[] {
-  const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const stages: DockerStage[] = [];
   for (const line of lines) {
     const [, op = '', rest = ''] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
@@ -104,7 +108,10 @@ export function unitEnvironment(unit: Map<string, string[]>): Record<string, str
  * repository's node_modules is linked in, standing for the build stage's `npm ci`.
  */
 export function buildContext(): string {
-  const ignore = readRepoFile('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const ignore = readRepoFile('.dockerignore')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const ignored = (name: string) => ignore.some((p) => (p.startsWith('*') ? name.endsWith(p.slice(1)) : p === name));
   const dir = tempDir('pn-context-');
   for (const name of readdirSync(ROOT)) {

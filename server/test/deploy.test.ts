@@ -10,7 +10,16 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers.ts';
 import {
-  buildImageTree, expectRoundTrips, parseDockerfile, parseUnit, readRepoFile, ROOT, runCheck, startEntry, unitEnvironment, type EntryProcess,
+  buildImageTree,
+  expectRoundTrips,
+  parseDockerfile,
+  parseUnit,
+  readRepoFile,
+  ROOT,
+  runCheck,
+  startEntry,
+  unitEnvironment,
+  type EntryProcess,
 } from './deploy-files.ts';
 
 const stages = parseDockerfile(readRepoFile('Dockerfile'));
@@ -60,7 +69,11 @@ describe('the container image (Dockerfile)', () => {
 
     // `docker run --rm IMAGE node server.mjs --print-settings-code …` works from the image alone.
     const [node, ...args] = image.cmd!;
-    const printed = spawnSync(node === 'node' ? process.execPath : node!, [...args, '--print-settings-code', '--public-url', 'wss://sync.example.org'], { cwd: app, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    const printed = spawnSync(node === 'node' ? process.execPath : node!, [...args, '--print-settings-code', '--public-url', 'wss://sync.example.org'], {
+      cwd: app,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    });
     expect(printed.status, printed.stderr).toBe(0);
     expect(printed.stdout).toMatch(/^PNS1-\S+$/m);
   });

@@ -8,9 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { expectRoundTrips, ROOT } from './deploy-files.ts';
 
-const engine = process.env.PN_DOCKER_TEST === '1'
-  ? (['docker', 'podman'].find((e) => spawnSync(e, ['info'], { stdio: 'ignore' }).status === 0) ?? null)
-  : null;
+const engine = process.env.PN_DOCKER_TEST === '1' ? (['docker', 'podman'].find((e) => spawnSync(e, ['info'], { stdio: 'ignore' }).status === 0) ?? null) : null;
 if (process.env.PN_DOCKER_TEST === '1' && !engine) throw new Error('PN_DOCKER_TEST=1 but neither `docker info` nor `podman info` works');
 
 function run(...args: string[]): string {

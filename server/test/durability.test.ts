@@ -88,7 +88,11 @@ describe('durability of the relay log (child process)', () => {
     second.proc.kill('SIGTERM');
     expect((await sig.closed).code).toBe(1001);
     expect(await second.exited).toBe(0);
-    const nonJson = second.stdout().trim().split('\n').filter((l) => !l.startsWith('{'));
+    const nonJson = second
+      .stdout()
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('{'));
     expect(nonJson).toEqual([`listening ${second.url}`]);
     expect(second.stdout()).not.toContain(ROOM);
   }, 60_000);

@@ -6,13 +6,13 @@ import path from 'node:path';
 import { WebSocket, type ClientOptions } from 'ws';
 import { startServer, type RunningServer, type ServerOptions } from '../index.ts';
 import type { Logger, LogFields } from '../log.ts';
-import {
-  encodeClientMessage, parseServerMessage, RELAY_ROOM_PREFIX, type RelayClientMessage, type RelayServerMessage,
-} from '../../protocol/relay.ts';
+import { encodeClientMessage, parseServerMessage, RELAY_ROOM_PREFIX, type RelayClientMessage, type RelayServerMessage } from '../../protocol/relay.ts';
 
 /** The relay room a write token may create (what `relayRoomFor` computes, synchronously). */
 export function roomOf(writeToken: string): string {
-  return createHash('sha256').update(RELAY_ROOM_PREFIX + writeToken, 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(RELAY_ROOM_PREFIX + writeToken, 'utf8')
+    .digest('hex');
 }
 
 /** A fresh temporary data directory. */
@@ -54,10 +54,12 @@ export class TestClient {
       this.queue.push(data.toString());
       this.wake();
     });
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => {
-      this.wake();
-      resolve({ code, reason: reason.toString() });
-    }));
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code, reason) => {
+        this.wake();
+        resolve({ code, reason: reason.toString() });
+      }),
+    );
     ws.on('error', () => {});
   }
 

@@ -5,7 +5,8 @@ import { addressKey, clientAddress } from '../limits.ts';
 import { TokenBucket } from '../rate-limit.ts';
 import { admits } from '../send-buffer.ts';
 
-const req = (remoteAddress: string, xff?: string) => ({ socket: { remoteAddress }, headers: xff === undefined ? {} : { 'x-forwarded-for': xff } }) as unknown as IncomingMessage;
+const req = (remoteAddress: string, xff?: string) =>
+  ({ socket: { remoteAddress }, headers: xff === undefined ? {} : { 'x-forwarded-for': xff } }) as unknown as IncomingMessage;
 
 describe('per-address limits: pure parts', () => {
   it('counts IPv4 as is, IPv4-mapped IPv6 as IPv4, and IPv6 per /64', () => {
@@ -53,11 +54,33 @@ describe('per-address limits: pure parts', () => {
   });
 
   it('parses the new flags', () => {
-    const r = parseCli(['--trust-proxy', '--max-connections-per-address', '8', '--idle-timeout', '3', '--rate-bytes', '256k', '--burst-bytes', '2m', '--rooms-per-address', '5', '--stored-per-address', '64m'], {});
+    const r = parseCli(
+      [
+        '--trust-proxy',
+        '--max-connections-per-address',
+        '8',
+        '--idle-timeout',
+        '3',
+        '--rate-bytes',
+        '256k',
+        '--burst-bytes',
+        '2m',
+        '--rooms-per-address',
+        '5',
+        '--stored-per-address',
+        '64m',
+      ],
+      {},
+    );
     if (r.help) throw new Error('help');
     expect(resolveOptions(r.options)).toMatchObject({
-      trustProxy: true, maxConnectionsPerAddress: 8, idleTimeoutMs: 3000, rateBytesPerSec: 256 * 1024,
-      rateBurstBytes: 2 * 1024 * 1024, roomsPerAddress: 5, storedBytesPerAddress: 64 * 1024 * 1024,
+      trustProxy: true,
+      maxConnectionsPerAddress: 8,
+      idleTimeoutMs: 3000,
+      rateBytesPerSec: 256 * 1024,
+      rateBurstBytes: 2 * 1024 * 1024,
+      roomsPerAddress: 5,
+      storedBytesPerAddress: 64 * 1024 * 1024,
     });
     expect(parseCli([], { PN_TRUST_PROXY: '1' })).toMatchObject({ options: { trustProxy: true } });
     expect(resolveOptions().trustProxy).toBe(false);

@@ -86,9 +86,14 @@ export interface LoadReport {
   healthChecks: { ok: number; failed: number };
   rssMiB: { start: number; max: number; end: number; samples: number } | null;
   signaling: {
-    published: number; expectedDeliveries: number; delivered: number; lost: number; duplicates: number;
+    published: number;
+    expectedDeliveries: number;
+    delivered: number;
+    lost: number;
+    duplicates: number;
     /** Honest messages published per second, and deliveries per second (one message reaches every member of its room). */
-    publishedPerSecond: number; deliveredPerSecond: number;
+    publishedPerSecond: number;
+    deliveredPerSecond: number;
     /** Every honest delivery. */
     latencyMs: Latency;
     /** Deliveries of messages sent after the abusive clients were done (the flood and slow reader load the server too). */
@@ -96,7 +101,19 @@ export interface LoadReport {
   };
   /** Seconds from the start of the honest traffic during which the abusive clients ran. */
   abuseSeconds: number;
-  relay: { appends: number; acked: number; failed: number; ackedPerSecond: number; ackLatencyMs: Latency; quietAckLatencyMs: Latency; pushLatencyMs: Latency; pushesExpected: number; pushesReceived: number; pushesLost: number; fetches: number };
+  relay: {
+    appends: number;
+    acked: number;
+    failed: number;
+    ackedPerSecond: number;
+    ackLatencyMs: Latency;
+    quietAckLatencyMs: Latency;
+    pushLatencyMs: Latency;
+    pushesExpected: number;
+    pushesReceived: number;
+    pushesLost: number;
+    fetches: number;
+  };
   abuse: Record<'flood' | 'oversized' | 'malformed' | 'tooManyTopics' | 'slowReader', AbuseResult> | null;
   /** Event-loop delay of this (client) process, which adds to the latencies measured. */
   clientLoopDelayMs: { p50: number; max: number };
@@ -280,9 +297,9 @@ export async function runServerLoad(options: LoadOptions): Promise<LoadReport> {
         if (m.type === 'push') {
           relay.pushesReceived += m.entries.length;
           // Each entry starts with its append's send time (same clock): append → partner's push.
-          for (const e of m.entries) if (e.data.length >= 8) pushLatencies.push(performance.now() - new DataView(e.data.buffer, e.data.byteOffset, 8).getFloat64(0));
-        }
-        else if ('id' in m && m.id !== undefined) {
+          for (const e of m.entries)
+            if (e.data.length >= 8) pushLatencies.push(performance.now() - new DataView(e.data.buffer, e.data.byteOffset, 8).getFloat64(0));
+        } else if ('id' in m && m.id !== undefined) {
           const w = relayWaiters.get(`${i}:${m.id}`);
           relayWaiters.delete(`${i}:${m.id}`);
           w?.(m.type !== 'error');
@@ -406,21 +423,40 @@ export async function runServerLoad(options: LoadOptions): Promise<LoadReport> {
       serverStayedUp,
       healthChecks,
       rssMiB: rss.length ? { start: r1(rss[0]!), max: r1(Math.max(...rss)), end: r1(rss.at(-1)!), samples: rss.length } : null,
-      signaling: { published, expectedDeliveries, delivered, lost: Math.max(0, expectedDeliveries - delivered), duplicates, publishedPerSecond: r1(published / seconds), deliveredPerSecond: r1(delivered / seconds), latencyMs: percentiles(latencies), quietLatencyMs: percentiles(quietLatencies) },
-      relay: { ...relay, ackedPerSecond: r1(relay.acked / seconds), ackLatencyMs: percentiles(ackLatencies), quietAckLatencyMs: percentiles(quietAckLatencies), pushLatencyMs: percentiles(pushLatencies), pushesLost: Math.max(0, relay.pushesExpected - relay.pushesReceived) },
+      signaling: {
+        published,
+        expectedDeliveries,
+        delivered,
+        lost: Math.max(0, expectedDeliveries - delivered),
+        duplicates,
+        publishedPerSecond: r1(published / seconds),
+        deliveredPerSecond: r1(delivered / seconds),
+        latencyMs: percentiles(latencies),
+        quietLatencyMs: percentiles(quietLatencies),
+      },
+      relay: {
+        ...relay,
+        ackedPerSecond: r1(relay.acked / seconds),
+        ackLatencyMs: percentiles(ackLatencies),
+        quietAckLatencyMs: percentiles(quietAckLatencies),
+        pushLatencyMs: percentiles(pushLatencies),
+        pushesLost: Math.max(0, relay.pushesExpected - relay.pushesReceived),
+      },
       abuse: abuseResults,
       abuseSeconds: Math.round((Math.min(abuseWindow.end, end) - abuseWindow.start) / 100) / 10,
       clientLoopDelayMs: { p50: r1(loopDelay.percentile(50) / 1e6), max: r1(loopDelay.max / 1e6) },
     };
   } finally {
     for (const ws of sockets) ws.terminate();
-    await Promise.all(servers.map(async (server) => {
-      if (server.proc.exitCode !== null) return;
-      server.proc.kill('SIGTERM');
-      const t = setTimeout(() => server.proc.kill('SIGKILL'), 5000);
-      await server.exited;
-      clearTimeout(t);
-    }));
+    await Promise.all(
+      servers.map(async (server) => {
+        if (server.proc.exitCode !== null) return;
+        server.proc.kill('SIGTERM');
+        const t = setTimeout(() => server.proc.kill('SIGKILL'), 5000);
+        await server.exited;
+        clearTimeout(t);
+      }),
+    );
     await fsp.rm(dataDir, { recursive: true, force: true });
   }
 }
@@ -486,7 +522,11 @@ async function runAbuse(url: string, sockets: WebSocket[], log: (s: string) => v
     oversized: { code: await oversized, expected: 1009, detail: 'one 64 KiB + ~50 B text frame (limit 64 KiB)' },
     malformed: { code: await malformed, expected: 4400, detail: '6 frames that are not JSON objects (5 tolerated)' },
     tooManyTopics: { code: await tooManyTopics, expected: 4413, detail: 'subscribe to 65 topics (limit 64)' },
-    slowReader: { code: slowCode, expected: 4503, detail: `never reads while 3 publishers send ${sent} × 60 KB to its topic (limit 4 MiB queued besides one frame)` },
+    slowReader: {
+      code: slowCode,
+      expected: 4503,
+      detail: `never reads while 3 publishers send ${sent} × 60 KB to its topic (limit 4 MiB queued besides one frame)`,
+    },
   };
 }
 
@@ -497,17 +537,35 @@ export function formatReport(r: LoadReport): string {
     ['clients / rooms', `${r.clients} signaling in ${r.rooms} rooms + ${r.relayClients} relay${r.scaledDown ? ' (scaled down for the fd limit)' : ''}`],
     ['duration', `${r.durationSeconds} s`],
     ['server stayed up', `${r.serverStayedUp ? 'yes' : 'NO'} (health checks ${r.healthChecks.ok} ok, ${r.healthChecks.failed} failed)`],
-    ['server RSS', r.rssMiB ? `start ${r.rssMiB.start} MiB, max ${r.rssMiB.max} MiB, end ${r.rssMiB.end} MiB (${r.rssMiB.samples} samples)` : 'not measurable here'],
+    [
+      'server RSS',
+      r.rssMiB ? `start ${r.rssMiB.start} MiB, max ${r.rssMiB.max} MiB, end ${r.rssMiB.end} MiB (${r.rssMiB.samples} samples)` : 'not measurable here',
+    ],
     ['signaling published', `${r.signaling.published} messages → ${r.signaling.expectedDeliveries} deliveries expected`],
     ['signaling delivered', `${r.signaling.delivered} (lost ${r.signaling.lost}, duplicates ${r.signaling.duplicates})`],
     ['signaling throughput', `${r.signaling.publishedPerSecond} messages/s published, ${r.signaling.deliveredPerSecond} deliveries/s`],
-    ['signaling latency', `p50 ${r.signaling.latencyMs.p50} ms, p95 ${r.signaling.latencyMs.p95} ms, p99 ${r.signaling.latencyMs.p99} ms, max ${r.signaling.latencyMs.max} ms (all)`],
-    ['  after the abuse', `p50 ${r.signaling.quietLatencyMs.p50} ms, p95 ${r.signaling.quietLatencyMs.p95} ms, p99 ${r.signaling.quietLatencyMs.p99} ms, max ${r.signaling.quietLatencyMs.max} ms (${r.signaling.quietLatencyMs.count} deliveries; abuse ran the first ${r.abuseSeconds} s)`],
+    [
+      'signaling latency',
+      `p50 ${r.signaling.latencyMs.p50} ms, p95 ${r.signaling.latencyMs.p95} ms, p99 ${r.signaling.latencyMs.p99} ms, max ${r.signaling.latencyMs.max} ms (all)`,
+    ],
+    [
+      '  after the abuse',
+      `p50 ${r.signaling.quietLatencyMs.p50} ms, p95 ${r.signaling.quietLatencyMs.p95} ms, p99 ${r.signaling.quietLatencyMs.p99} ms, max ${r.signaling.quietLatencyMs.max} ms (${r.signaling.quietLatencyMs.count} deliveries; abuse ran the first ${r.abuseSeconds} s)`,
+    ],
     ['relay appends', `${r.relay.appends} (acked ${r.relay.acked}, failed ${r.relay.failed}, ${r.relay.ackedPerSecond}/s); ${r.relay.fetches} fetches`],
-    ['relay ack latency', `p50 ${r.relay.ackLatencyMs.p50} ms, p95 ${r.relay.ackLatencyMs.p95} ms, max ${r.relay.ackLatencyMs.max} ms (all; ${r.store === 'postgres' ? 'one COMMIT' : 'one fsync'} per append)`],
-    ['  after the abuse', `p50 ${r.relay.quietAckLatencyMs.p50} ms, p95 ${r.relay.quietAckLatencyMs.p95} ms, max ${r.relay.quietAckLatencyMs.max} ms (${r.relay.quietAckLatencyMs.count} appends)`],
+    [
+      'relay ack latency',
+      `p50 ${r.relay.ackLatencyMs.p50} ms, p95 ${r.relay.ackLatencyMs.p95} ms, max ${r.relay.ackLatencyMs.max} ms (all; ${r.store === 'postgres' ? 'one COMMIT' : 'one fsync'} per append)`,
+    ],
+    [
+      '  after the abuse',
+      `p50 ${r.relay.quietAckLatencyMs.p50} ms, p95 ${r.relay.quietAckLatencyMs.p95} ms, max ${r.relay.quietAckLatencyMs.max} ms (${r.relay.quietAckLatencyMs.count} appends)`,
+    ],
     ['relay pushes', `${r.relay.pushesReceived} of ${r.relay.pushesExpected} (lost ${r.relay.pushesLost})`],
-    ['relay push latency', `p50 ${r.relay.pushLatencyMs.p50} ms, p95 ${r.relay.pushLatencyMs.p95} ms, max ${r.relay.pushLatencyMs.max} ms (append sent → partner pushed)`],
+    [
+      'relay push latency',
+      `p50 ${r.relay.pushLatencyMs.p50} ms, p95 ${r.relay.pushLatencyMs.p95} ms, max ${r.relay.pushLatencyMs.max} ms (append sent → partner pushed)`,
+    ],
     ['client event-loop delay', `p50 ${r.clientLoopDelayMs.p50} ms, max ${r.clientLoopDelayMs.max} ms (part of the latencies)`],
   ];
   if (r.abuse) {

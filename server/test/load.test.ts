@@ -13,15 +13,7 @@ import { formatReport, runServerLoad } from './load-harness.ts';
 
 describe('server under load', () => {
   it('delivers every honest message, stays up with bounded memory, and closes abusers with the documented codes', async () => {
-    const r = await runServerLoad({
-      clients: 100,
-      rooms: 20,
-      durationMs: 4500,
-      publishIntervalMs: 250,
-      relayClients: 10,
-      relayIntervalMs: 500,
-      abuse: true,
-    });
+    const r = await runServerLoad({ clients: 100, rooms: 20, durationMs: 4500, publishIntervalMs: 250, relayClients: 10, relayIntervalMs: 500, abuse: true });
     const table = formatReport(r);
     expect(r.serverStayedUp, table).toBe(true);
     expect(r.healthChecks.failed, table).toBe(0);

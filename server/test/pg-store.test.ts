@@ -36,7 +36,7 @@ describe.skipIf(!!unavailable)('PgStore', () => {
     await postgres?.stop();
   });
 
-  it('assigns seqs in call order to one process\'s concurrent appends; two stores on one database never share a seq', async () => {
+  it("assigns seqs in call order to one process's concurrent appends; two stores on one database never share a seq", async () => {
     const databaseUrl = await database();
     const [s1, s2] = await Promise.all([PgStore.open({ databaseUrl, ...limits }), PgStore.open({ databaseUrl, ...limits })]);
     const room = roomOf('t');
@@ -139,7 +139,8 @@ describe.skipIf(!!unavailable)('PgStore', () => {
       restarted = await own.restart!();
       // Crash recovery kept the committed entry; the pool reconnects by itself.
       let next: unknown;
-      for (let i = 0; i < 50 && !next; i++) next = await store.append(room, 'outage', [b(3)]).catch(() => new Promise((r) => setTimeout(r, 100)).then(() => undefined));
+      for (let i = 0; i < 50 && !next; i++)
+        next = await store.append(room, 'outage', [b(3)]).catch(() => new Promise((r) => setTimeout(r, 100)).then(() => undefined));
       expect(next).toMatchObject({ seqs: [2] });
       expect((await store.read(room, 0, 100)).entries.map((e) => [...e.data])).toEqual([[1], [3]]);
       expect(log.lines.some((l) => l.includes('database reachable again'))).toBe(true);
@@ -150,7 +151,9 @@ describe.skipIf(!!unavailable)('PgStore', () => {
   }, 60_000);
 
   it('refuses to start with a plain message when the database is unreachable, without repeating its password', async () => {
-    await expect(PgStore.open({ databaseUrl: 'postgres://postgres:hunter2@127.0.0.1:1/none', ...limits })).rejects.toThrow(/cannot open the PostgreSQL relay store/);
+    await expect(PgStore.open({ databaseUrl: 'postgres://postgres:hunter2@127.0.0.1:1/none', ...limits })).rejects.toThrow(
+      /cannot open the PostgreSQL relay store/,
+    );
     await expect(PgStore.open({ databaseUrl: 'postgres://postgres:hunter2@127.0.0.1:1/none', ...limits })).rejects.not.toThrow(/hunter2/);
   });
 });

@@ -19,7 +19,9 @@ function pgBin(): string | null {
   if (process.env.PN_PG_BIN) return process.env.PN_PG_BIN;
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return null;
-  const versions = readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin', 'postgres'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(path.join(root, v, 'bin', 'postgres')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? path.join(root, versions[0], 'bin') : null;
 }
 
@@ -31,7 +33,8 @@ export function servicesUnavailable(): string | null {
   if (!existsSync(REDIS)) return `redis-server is not installed (${REDIS}); run: apt-get install -y redis-server postgresql`;
   const bin = pgBin();
   if (!bin) return 'PostgreSQL server binaries are not installed (/usr/lib/postgresql/*/bin/postgres); run: apt-get install -y postgresql';
-  if (process.getuid?.() === 0 && spawnSync('id', ['-u', 'postgres']).status !== 0) return 'running as root and there is no "postgres" user to run PostgreSQL as';
+  if (process.getuid?.() === 0 && spawnSync('id', ['-u', 'postgres']).status !== 0)
+    return 'running as root and there is no "postgres" user to run PostgreSQL as';
   return null;
 }
 
@@ -110,7 +113,8 @@ export async function startPostgres(): Promise<Service> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pn-pg-'));
   const data = path.join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
-  const run = (cmd: string, args: string[]) => (asRoot ? { cmd: 'setpriv', args: ['--reuid=postgres', '--regid=postgres', '--init-groups', '--', cmd, ...args] } : { cmd, args });
+  const run = (cmd: string, args: string[]) =>
+    asRoot ? { cmd: 'setpriv', args: ['--reuid=postgres', '--regid=postgres', '--init-groups', '--', cmd, ...args] } : { cmd, args };
   if (asRoot) {
     const ids = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
     const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
@@ -123,8 +127,18 @@ export async function startPostgres(): Promise<Service> {
   const launch = async (): Promise<Service> => {
     // fsync stays on (the default): the crash tests rely on COMMIT meaning "on disk".
     const start = run(path.join(bin, 'postgres'), [
-      '-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`,
-      '-c', 'max_connections=200', '-c', 'shared_buffers=32MB',
+      '-D',
+      data,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      `unix_socket_directories=${dir}`,
+      '-c',
+      'max_connections=200',
+      '-c',
+      'shared_buffers=32MB',
     ]);
     const proc = spawn(start.cmd, start.args, { stdio: ['ignore', 'pipe', 'pipe'] });
     await waitFor(proc, /database system is ready to accept connections/, 'postgres');

@@ -7,10 +7,28 @@ import { ROOT } from './deploy-files.ts';
 
 describe('npm run server -- --print-settings-code', () => {
   it('prints a code and link that the extension reads back: server, programme, STUN, and a TURN credential minted from the coturn secret', () => {
-    const r = spawnSync(process.execPath, [
-      '--import', 'tsx', 'server/main.ts', '--print-settings-code', '--public-url', 'wss://sync.example.org', '--programme', 'ILN 2026',
-      '--stun-url', 'stun:turn.example.org:3478', '--turn-url', 'turns:turn.example.org:5349?transport=tcp', '--turn-secret', 'shared-secret', '--turn-days', '90',
-    ], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'server/main.ts',
+        '--print-settings-code',
+        '--public-url',
+        'wss://sync.example.org',
+        '--programme',
+        'ILN 2026',
+        '--stun-url',
+        'stun:turn.example.org:3478',
+        '--turn-url',
+        'turns:turn.example.org:5349?transport=tcp',
+        '--turn-secret',
+        'shared-secret',
+        '--turn-days',
+        '90',
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(r.status, r.stderr).toBe(0);
     const [code, link] = [/^PNS1-\S+$/m.exec(r.stdout)?.[0], /^https:\/\/partner-notebook\.invalid\/settings#\S+$/m.exec(r.stdout)?.[0]];
     expect(parseSettingsCode(link!)).toEqual(parseSettingsCode(code!));
@@ -28,7 +46,10 @@ describe('npm run server -- --print-settings-code', () => {
   });
 
   it('refuses what partners could not use, naming the flag, with exit code 2 and no server started', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts', '--print-settings-code', '--public-url', 'ws://sync.example.org'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts', '--print-settings-code', '--public-url', 'ws://sync.example.org'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/must start with wss:\/\//);
     expect(r.stdout).not.toMatch(/listening/);
@@ -36,7 +57,7 @@ describe('npm run server -- --print-settings-code', () => {
     expect(() => settingsCodeFromArgs(['--public-url', 'wss://s.example.org', '--turn-url', 'turn:t.example.org'])).toThrow(/needs --turn-secret/);
   });
 
-  it('mints TURN REST credentials as coturn checks them (the value server/README.md\'s openssl line gives)', () => {
+  it("mints TURN REST credentials as coturn checks them (the value server/README.md's openssl line gives)", () => {
     // printf '%s' '1767225600:partners' | openssl dgst -sha1 -hmac secret -binary | base64
     expect(turnRestCredential('secret', 1767225600, 'partners')).toEqual({ username: '1767225600:partners', credential: 'ZGSDjr/luhl5WjhPJKOYNB0oySI=' });
   });

@@ -44,81 +44,78 @@ afterEach(async () => {
 const redisUnavailable = servicesUnavailable();
 if (redisUnavailable) console.warn(`SKIPPED signaling protocol on two servers + Redis: ${redisUnavailable}`);
 
-for (const mode of ['one', 'two'] as const) describe.skipIf(mode === 'two' && !!redisUnavailable)(`y-webrtc signaling protocol (${mode === 'one' ? 'one server' : 'two servers sharing Redis'})`, () => {
-  beforeAll(async () => {
-    if (mode === 'two') redis = await startRedis();
-  }, 30_000);
-  afterAll(async () => {
-    await redis?.stop();
-    redis = undefined;
-  });
-  /** The `clients` count a publish carries: exact on one server, the sender's server's share on two. */
-  const clientsCount = (n: number) => (mode === 'one' ? n : expect.any(Number));
-
-  it('relays publish to every subscriber with the clients count, honours unsubscribe, answers ping', async () => {
-    const s = await server();
-    const a = await client(s.url);
-    const b = await client(s.url);
-    a.send({ type: 'subscribe', topics: ['room-1'] });
-    b.send({ type: 'subscribe', topics: ['room-1', 'room-2'] });
-    // Round-trip a ping so both subscriptions are processed before publishing.
-    a.send({ type: 'ping' });
-    b.send({ type: 'ping' });
-    expect(await a.next('pong')).toEqual({ type: 'pong' });
-    expect(await b.next('pong')).toEqual({ type: 'pong' });
-
-    const data = { type: 'announce', from: 'peer-a' };
-    a.send({ type: 'publish', topic: 'room-1', data });
-    const expected = { type: 'publish', topic: 'room-1', data, clients: clientsCount(2) };
-    expect(await a.next('publish')).toEqual(expected);
-    expect(await b.next('publish')).toEqual(expected);
-
-    b.send({ type: 'unsubscribe', topics: ['room-1'] });
-    b.send({ type: 'ping' });
-    await b.next('pong');
-    a.send({ type: 'publish', topic: 'room-1', data: 'second' });
-    expect(await a.next('publish')).toMatchObject({ data: 'second', clients: clientsCount(1) });
-    // b is still on room-2 and gets nothing from room-1.
-    a.send({ type: 'publish', topic: 'room-2', data: 'to-b' });
-    expect(await b.next('publish')).toMatchObject({ topic: 'room-2', data: 'to-b', clients: clientsCount(1) });
-    expect(b.pending()).toEqual([]);
-  });
-
-  it('works with a stock y-webrtc WebrtcProvider (subscribe + encrypted announce)', async () => {
-    const s = await server();
-    const watcher = await client(s.url);
-    watcher.send({ type: 'subscribe', topics: ['stock-room'] });
-    watcher.send({ type: 'ping' });
-    await watcher.next('pong');
-
-    const g = globalThis as { WebSocket?: unknown };
-    const before = g.WebSocket;
-    g.WebSocket = WebSocket; // Node 20 has no global WebSocket; lib0's client needs one.
-    const { WebrtcProvider } = await import('y-webrtc');
-    const doc = new Y.Doc();
-    // On two servers the watcher is on the first and the provider on the second.
-    const providerUrl = partnerOf.get(s.url)?.url ?? s.url;
-    const provider = new WebrtcProvider('stock-room', doc, {
-      signaling: [providerUrl],
-      password: 'secret',
-      peerOpts: { config: { iceServers: [] } },
+for (const mode of ['one', 'two'] as const)
+  describe.skipIf(mode === 'two' && !!redisUnavailable)(`y-webrtc signaling protocol (${mode === 'one' ? 'one server' : 'two servers sharing Redis'})`, () => {
+    beforeAll(async () => {
+      if (mode === 'two') redis = await startRedis();
+    }, 30_000);
+    afterAll(async () => {
+      await redis?.stop();
+      redis = undefined;
     });
-    try {
-      const announce = await watcher.next('publish');
-      expect(announce.topic).toBe('stock-room');
-      expect(announce.clients).toEqual(clientsCount(2));
-      // With a password, y-webrtc encrypts signaling payloads: the server relays a base64 string.
-      expect(typeof announce.data).toBe('string');
-    } finally {
-      // destroy() alone leaves the shared signaling connection reconnecting; disconnect() ends it.
-      provider.disconnect();
-      provider.destroy();
-      await provider.key;
-      doc.destroy();
-      g.WebSocket = before;
-    }
+    /** The `clients` count a publish carries: exact on one server, the sender's server's share on two. */
+    const clientsCount = (n: number) => (mode === 'one' ? n : expect.any(Number));
+
+    it('relays publish to every subscriber with the clients count, honours unsubscribe, answers ping', async () => {
+      const s = await server();
+      const a = await client(s.url);
+      const b = await client(s.url);
+      a.send({ type: 'subscribe', topics: ['room-1'] });
+      b.send({ type: 'subscribe', topics: ['room-1', 'room-2'] });
+      // Round-trip a ping so both subscriptions are processed before publishing.
+      a.send({ type: 'ping' });
+      b.send({ type: 'ping' });
+      expect(await a.next('pong')).toEqual({ type: 'pong' });
+      expect(await b.next('pong')).toEqual({ type: 'pong' });
+
+      const data = { type: 'announce', from: 'peer-a' };
+      a.send({ type: 'publish', topic: 'room-1', data });
+      const expected = { type: 'publish', topic: 'room-1', data, clients: clientsCount(2) };
+      expect(await a.next('publish')).toEqual(expected);
+      expect(await b.next('publish')).toEqual(expected);
+
+      b.send({ type: 'unsubscribe', topics: ['room-1'] });
+      b.send({ type: 'ping' });
+      await b.next('pong');
+      a.send({ type: 'publish', topic: 'room-1', data: 'second' });
+      expect(await a.next('publish')).toMatchObject({ data: 'second', clients: clientsCount(1) });
+      // b is still on room-2 and gets nothing from room-1.
+      a.send({ type: 'publish', topic: 'room-2', data: 'to-b' });
+      expect(await b.next('publish')).toMatchObject({ topic: 'room-2', data: 'to-b', clients: clientsCount(1) });
+      expect(b.pending()).toEqual([]);
+    });
+
+    it('works with a stock y-webrtc WebrtcProvider (subscribe + encrypted announce)', async () => {
+      const s = await server();
+      const watcher = await client(s.url);
+      watcher.send({ type: 'subscribe', topics: ['stock-room'] });
+      watcher.send({ type: 'ping' });
+      await watcher.next('pong');
+
+      const g = globalThis as { WebSocket?: unknown };
+      const before = g.WebSocket;
+      g.WebSocket = WebSocket; // Node 20 has no global WebSocket; lib0's client needs one.
+      const { WebrtcProvider } = await import('y-webrtc');
+      const doc = new Y.Doc();
+      // On two servers the watcher is on the first and the provider on the second.
+      const providerUrl = partnerOf.get(s.url)?.url ?? s.url;
+      const provider = new WebrtcProvider('stock-room', doc, { signaling: [providerUrl], password: 'secret', peerOpts: { config: { iceServers: [] } } });
+      try {
+        const announce = await watcher.next('publish');
+        expect(announce.topic).toBe('stock-room');
+        expect(announce.clients).toEqual(clientsCount(2));
+        // With a password, y-webrtc encrypts signaling payloads: the server relays a base64 string.
+        expect(typeof announce.data).toBe('string');
+      } finally {
+        // destroy() alone leaves the shared signaling connection reconnecting; disconnect() ends it.
+        provider.disconnect();
+        provider.destroy();
+        await provider.key;
+        doc.destroy();
+        g.WebSocket = before;
+      }
+    });
   });
-});
 
 describe('signaling limits', () => {
   it('closes an oversized message with 1009', async () => {

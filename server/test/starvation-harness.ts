@@ -144,7 +144,9 @@ const claims: Attack = async (url, until, track) => {
     }
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
-  return `claims from ${addresses} addresses: ${Object.entries(outcome).map(([k, v]) => `${v} ${k}`).join(', ')}`;
+  return `claims from ${addresses} addresses: ${Object.entries(outcome)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ')}`;
 };
 
 /** Fetches and hellos random room names as fast as the message rate allows, from 20 addresses. */
@@ -256,7 +258,9 @@ const byteFlood: Attack = async (url, until, track) => {
     }
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
-  return `${sent} MiB of appends sent from one address, ${replies} answered in the phase: ${Object.entries(outcome).map(([k, v]) => `${v} ${k}`).join(', ')}`;
+  return `${sent} MiB of appends sent from one address, ${replies} answered in the phase: ${Object.entries(outcome)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ')}`;
 };
 
 const ATTACKS: [string, Attack | null][] = [
@@ -315,26 +319,32 @@ async function runPhase(o: StarvationOptions, phase: string, attack: Attack | nu
         const r = rssMiB(pid);
         if (r !== null) rssMax = Math.max(rssMax ?? 0, r);
       }, 250);
-      const honestRun = Promise.all(honest.map(async (c, i) => {
-        const token = tokens[i >> 1]!;
-        await sleep(Math.random() * o.intervalMs);
-        const pending: Promise<void>[] = [];
-        while (performance.now() < until) {
-          appends++;
-          const t0 = performance.now();
-          pending.push(c.request({ type: 'append', room: roomOf(token), entries: [randomBytes(1024 + Math.floor(Math.random() * 1024))], writeToken: token }).then((r) => {
-            if (r?.type === 'ack') {
-              acked++;
-              latencies.push(performance.now() - t0);
-            } else {
-              const code = !r ? 'no reply' : r.type === 'error' ? r.code : r.type;
-              errors[code] = (errors[code] ?? 0) + 1;
-            }
-          }));
-          await sleep(o.intervalMs * (0.5 + Math.random()));
-        }
-        await Promise.all(pending);
-      }));
+      const honestRun = Promise.all(
+        honest.map(async (c, i) => {
+          const token = tokens[i >> 1]!;
+          await sleep(Math.random() * o.intervalMs);
+          const pending: Promise<void>[] = [];
+          while (performance.now() < until) {
+            appends++;
+            const t0 = performance.now();
+            pending.push(
+              c
+                .request({ type: 'append', room: roomOf(token), entries: [randomBytes(1024 + Math.floor(Math.random() * 1024))], writeToken: token })
+                .then((r) => {
+                  if (r?.type === 'ack') {
+                    acked++;
+                    latencies.push(performance.now() - t0);
+                  } else {
+                    const code = !r ? 'no reply' : r.type === 'error' ? r.code : r.type;
+                    errors[code] = (errors[code] ?? 0) + 1;
+                  }
+                }),
+            );
+            await sleep(o.intervalMs * (0.5 + Math.random()));
+          }
+          await Promise.all(pending);
+        }),
+      );
       // A partner opening the panel for the first time, every second: can it still get in?
       const newcomerRun = (async () => {
         while (performance.now() < until - 500) {
@@ -385,7 +395,11 @@ export function formatStarvation(rs: PhaseResult[]): string {
     `${r.ackMs.p50} / ${r.ackMs.p95} / ${r.ackMs.max}`,
     `${r.newcomers.opened}/${r.newcomers.tried}`,
     r.serverRssMaxMiB === null ? '-' : `${r.serverRssMaxMiB}`,
-    Object.keys(r.honestErrors).length ? Object.entries(r.honestErrors).map(([k, v]) => `${v} ${k}`).join(', ') : '-',
+    Object.keys(r.honestErrors).length
+      ? Object.entries(r.honestErrors)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(', ')
+      : '-',
   ]);
   const head = ['phase', 'honest appends ok', 'ack ms p50/p95/max', 'newcomers in', 'server RSS MiB', 'honest errors'];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -107,7 +107,9 @@ describe('relay starvation attacks', () => {
     }
     expect(codes.get('claimed') ?? 0).toBeLessThan(400);
     for (let i = 0; i < 5; i++) {
-      expect(await honest.request({ type: 'append', room: honestRoom, entries: [randomBytesOf(8000)], writeToken: honestToken })).toMatchObject({ type: 'ack' });
+      expect(await honest.request({ type: 'append', room: honestRoom, entries: [randomBytesOf(8000)], writeToken: honestToken })).toMatchObject({
+        type: 'ack',
+      });
     }
   });
 
@@ -185,7 +187,9 @@ describe('relay starvation attacks', () => {
     expect(over).toBe('over-limit');
     const honestToken = randomBytes(32).toString('hex');
     const honest = await relayFrom(s.url, '198.51.100.1');
-    expect(await honest.request({ type: 'append', room: roomOf(honestToken), entries: [randomBytesOf(32 * 1024)], writeToken: honestToken })).toMatchObject({ type: 'ack' });
+    expect(await honest.request({ type: 'append', room: roomOf(honestToken), entries: [randomBytesOf(32 * 1024)], writeToken: honestToken })).toMatchObject({
+      type: 'ack',
+    });
   });
 
   it('the rate limit counts bytes: a client cannot push megabytes faster than the byte rate', async () => {

@@ -35,11 +35,38 @@ interface Ctx {
 const SCREENS: [string, (c: Ctx) => Promise<unknown>][] = [
   ['Welcome', ({ panel }) => panel.by(T.welcomeName).waitFor()],
   ['Welcome: name missing', ({ panel }) => panel.by(T.welcomeContinue).click()],
-  ['First notebook', async ({ panel }) => { await panel.by(T.welcomeName).fill('Ana Kaladžija'); await panel.by(T.welcomeContinue).click(); await panel.by(T.newNotebookTitle).waitFor(); }],
+  [
+    'First notebook',
+    async ({ panel }) => {
+      await panel.by(T.welcomeName).fill('Ana Kaladžija');
+      await panel.by(T.welcomeContinue).click();
+      await panel.by(T.newNotebookTitle).waitFor();
+    },
+  ],
   ['First notebook: name missing', ({ panel }) => panel.by(T.newNotebookCreate).click()],
-  ['Join a notebook', async ({ panel }) => { await panel.by(T.joinNotebook).click(); await panel.by(T.joinCode).waitFor(); }],
-  ['Join: not an invite', async ({ panel }) => { await panel.by(T.joinCode).fill('not an invite'); await panel.by(T.joinSubmit).click(); await panel.by(T.joinError).waitFor(); }],
-  ['Restore (start screen)', async ({ panel, page }) => { await page.reload(); await panel.by(T.restoreStart).click(); await panel.by(T.restoreFile).waitFor(); }],
+  [
+    'Join a notebook',
+    async ({ panel }) => {
+      await panel.by(T.joinNotebook).click();
+      await panel.by(T.joinCode).waitFor();
+    },
+  ],
+  [
+    'Join: not an invite',
+    async ({ panel }) => {
+      await panel.by(T.joinCode).fill('not an invite');
+      await panel.by(T.joinSubmit).click();
+      await panel.by(T.joinError).waitFor();
+    },
+  ],
+  [
+    'Restore (start screen)',
+    async ({ panel, page }) => {
+      await page.reload();
+      await panel.by(T.restoreStart).click();
+      await panel.by(T.restoreFile).waitFor();
+    },
+  ],
   ['Restore: not a backup', ({ panel }) => panel.chooseBackupFile({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') })],
   [
     'Topic list',
@@ -64,21 +91,120 @@ const SCREENS: [string, (c: Ctx) => Promise<unknown>][] = [
   ['Clip: tag, comment, move', ({ panel }) => panel.by(T.clipCard).locator('.clip-actions > button[aria-expanded]').first().click()],
   ['Clip: add to poster', ({ panel }) => panel.by(T.clipAddToPoster).click()],
   ['Clip: proposed as a theme', ({ panel }) => panel.by(T.clipProposeTheme).click()],
-  ['Edit topic', async ({ panel }) => { await panel.by(T.editTopic).click(); await panel.by(T.editTopicTitle).waitFor(); }],
-  ['Reader view', async ({ panel }) => { await panel.by(T.clipRead).click(); await panel.by(T.clipReader).waitFor(); }],
-  ['Clip deleted, with Undo', async ({ panel }) => { await panel.by(T.navTopics).click(); await panel.by(T.topicItem).nth(1).click(); await panel.by(T.clipDelete).click(); await panel.by(T.undo).waitFor(); }],
-  ['Search with results', async ({ panel }) => { await panel.by(T.undo).click(); await panel.gotoSearch(); await panel.search('reading'); await panel.by(T.searchResult).first().waitFor(); }],
-  ['Programme schedule with an import preview', async ({ panel }) => { await panel.openSchedule(); await panel.previewImport('2026-04-01; Reading clubs\nnot a line'); }],
-  ['Our libraries', async ({ panel }) => { await panel.gotoLibraries(); await panel.by(T.partnerCard).waitFor(); }],
-  ['Poster', async ({ panel }) => { await panel.by(T.navPoster).click(); await panel.by(T.posterDraft).click(); await panel.by(T.posterTheme).first().waitFor(); }],
-  ['Poster: re-draft confirm', async ({ panel }) => { await panel.by(T.posterRedraft).first().click(); await panel.by(T.confirmDialog).waitFor(); }],
-  ['Settings', async ({ panel, page }) => { await page.keyboard.press('Escape'); await panel.by(T.navSettings).click(); await panel.by(T.settingsSignaling).waitFor(); }],
-  ['Settings: connection tested', async ({ panel }) => { await panel.by(T.testConnection).click(); await panel.by(T.testResult).locator('li').first().waitFor({ timeout: 20_000 }); }],
-  ['Topic list with an archived topic', async ({ panel }) => { await panel.gotoTopics(); await panel.by(T.topicArchive).first().click(); await panel.by(T.archivedTopics).locator('summary').click(); }],
-  ['Invite partners', async ({ panel }) => { await panel.gotoTopics(); await panel.by(T.invitePartners).click(); await panel.by(T.inviteCode).waitFor(); }],
-  ['Make a new invite: confirm', async ({ panel }) => { await panel.by(T.rotateInvite).click(); await panel.by(T.confirmDialog).waitFor(); }],
-  ['Notebooks…', async ({ panel, page }) => { await page.keyboard.press('Escape'); await panel.by(T.manageNotebooks).click(); await panel.by(T.backupOpen).waitFor(); }],
-  ['Download backup', async ({ panel }) => { await panel.by(T.backupOpen).click(); await panel.by(T.backupDownload).waitFor(); }],
+  [
+    'Edit topic',
+    async ({ panel }) => {
+      await panel.by(T.editTopic).click();
+      await panel.by(T.editTopicTitle).waitFor();
+    },
+  ],
+  [
+    'Reader view',
+    async ({ panel }) => {
+      await panel.by(T.clipRead).click();
+      await panel.by(T.clipReader).waitFor();
+    },
+  ],
+  [
+    'Clip deleted, with Undo',
+    async ({ panel }) => {
+      await panel.by(T.navTopics).click();
+      await panel.by(T.topicItem).nth(1).click();
+      await panel.by(T.clipDelete).click();
+      await panel.by(T.undo).waitFor();
+    },
+  ],
+  [
+    'Search with results',
+    async ({ panel }) => {
+      await panel.by(T.undo).click();
+      await panel.gotoSearch();
+      await panel.search('reading');
+      await panel.by(T.searchResult).first().waitFor();
+    },
+  ],
+  [
+    'Programme schedule with an import preview',
+    async ({ panel }) => {
+      await panel.openSchedule();
+      await panel.previewImport('2026-04-01; Reading clubs\nnot a line');
+    },
+  ],
+  [
+    'Our libraries',
+    async ({ panel }) => {
+      await panel.gotoLibraries();
+      await panel.by(T.partnerCard).waitFor();
+    },
+  ],
+  [
+    'Poster',
+    async ({ panel }) => {
+      await panel.by(T.navPoster).click();
+      await panel.by(T.posterDraft).click();
+      await panel.by(T.posterTheme).first().waitFor();
+    },
+  ],
+  [
+    'Poster: re-draft confirm',
+    async ({ panel }) => {
+      await panel.by(T.posterRedraft).first().click();
+      await panel.by(T.confirmDialog).waitFor();
+    },
+  ],
+  [
+    'Settings',
+    async ({ panel, page }) => {
+      await page.keyboard.press('Escape');
+      await panel.by(T.navSettings).click();
+      await panel.by(T.settingsSignaling).waitFor();
+    },
+  ],
+  [
+    'Settings: connection tested',
+    async ({ panel }) => {
+      await panel.by(T.testConnection).click();
+      await panel.by(T.testResult).locator('li').first().waitFor({ timeout: 20_000 });
+    },
+  ],
+  [
+    'Topic list with an archived topic',
+    async ({ panel }) => {
+      await panel.gotoTopics();
+      await panel.by(T.topicArchive).first().click();
+      await panel.by(T.archivedTopics).locator('summary').click();
+    },
+  ],
+  [
+    'Invite partners',
+    async ({ panel }) => {
+      await panel.gotoTopics();
+      await panel.by(T.invitePartners).click();
+      await panel.by(T.inviteCode).waitFor();
+    },
+  ],
+  [
+    'Make a new invite: confirm',
+    async ({ panel }) => {
+      await panel.by(T.rotateInvite).click();
+      await panel.by(T.confirmDialog).waitFor();
+    },
+  ],
+  [
+    'Notebooks…',
+    async ({ panel, page }) => {
+      await page.keyboard.press('Escape');
+      await panel.by(T.manageNotebooks).click();
+      await panel.by(T.backupOpen).waitFor();
+    },
+  ],
+  [
+    'Download backup',
+    async ({ panel }) => {
+      await panel.by(T.backupOpen).click();
+      await panel.by(T.backupDownload).waitFor();
+    },
+  ],
   [
     'Restore: preview of a backup',
     async ({ panel }) => {
@@ -87,9 +213,28 @@ const SCREENS: [string, (c: Ctx) => Promise<unknown>][] = [
       await panel.by(T.restorePreview).waitFor();
     },
   ],
-  ['Delete notebook: confirm', async ({ panel }) => { await panel.by(T.deleteNotebook).click(); await panel.by(T.confirmDialog).waitFor(); }],
-  ['Notebooks…: rename', async ({ panel, page }) => { await page.keyboard.press('Escape'); await panel.by(T.renameNotebook).click(); await page.locator('main li form input').waitFor(); }],
-  ['New notebook', async ({ panel, page }) => { await page.locator('main > .row.wrap > button.primary').click(); await panel.by(T.newNotebookTitle).waitFor(); }],
+  [
+    'Delete notebook: confirm',
+    async ({ panel }) => {
+      await panel.by(T.deleteNotebook).click();
+      await panel.by(T.confirmDialog).waitFor();
+    },
+  ],
+  [
+    'Notebooks…: rename',
+    async ({ panel, page }) => {
+      await page.keyboard.press('Escape');
+      await panel.by(T.renameNotebook).click();
+      await page.locator('main li form input').waitFor();
+    },
+  ],
+  [
+    'New notebook',
+    async ({ panel, page }) => {
+      await page.locator('main > .row.wrap > button.primary').click();
+      await panel.by(T.newNotebookTitle).waitFor();
+    },
+  ],
   [
     'Clip: a page no extension may read',
     async ({ panel, page, person }) => {
@@ -117,7 +262,9 @@ for (const lang of LANGUAGES) {
       ctx = { person, page, panel: new Panel(page), site: site.url };
     });
     afterAll(async () => {
-      console.log(`axe violations per page (${lang}, ${WIDTH} px):\n${counts.map(([n, c]) => `  ${String(c).padStart(3)}  ${n}`).join('\n')}\n  total: ${counts.reduce((s, [, c]) => s + c, 0)} on ${counts.length} pages`);
+      console.log(
+        `axe violations per page (${lang}, ${WIDTH} px):\n${counts.map(([n, c]) => `  ${String(c).padStart(3)}  ${n}`).join('\n')}\n  total: ${counts.reduce((s, [, c]) => s + c, 0)} on ${counts.length} pages`,
+      );
       await ctx?.person.close();
       await site?.close();
     });

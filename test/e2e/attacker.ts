@@ -90,7 +90,10 @@ export async function forgeUnsignedRotation(room: OutsiderRoom, by: string, epoc
     const hk = await crypto.subtle.importKey('raw', bits, 'HKDF', false, ['deriveKey']);
     const key = await crypto.subtle.deriveKey(
       { name: 'HKDF', hash: 'SHA-256', salt: enc.encode(`partner-notebook rotation ${epoch}`), info: enc.encode(personId) },
-      hk, { name: 'AES-GCM', length: 256 }, false, ['encrypt'],
+      hk,
+      { name: 'AES-GCM', length: 256 },
+      false,
+      ['encrypt'],
     );
     const iv = crypto.getRandomValues(new Uint8Array(12));
     const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, secret as Uint8Array<ArrayBuffer>));

@@ -53,5 +53,7 @@ export async function axeDocument(page: Page, html: string): Promise<AxeViolatio
 
 /** One line per violation, for a failure message a person can act on. */
 export function describeViolations(vs: AxeViolation[]): string {
-  return vs.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    at ${n.target}: ${n.summary.replace(/\s+/g, ' ')}`).join('\n')}`).join('\n');
+  return vs
+    .map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    at ${n.target}: ${n.summary.replace(/\s+/g, ' ')}`).join('\n')}`)
+    .join('\n');
 }

@@ -30,7 +30,13 @@ interface Entry {
   secret?: string;
 }
 const entries = (page: Page) => page.evaluate(async () => (await (globalThis as any).chrome.storage.local.get('notebooks')).notebooks as Entry[]);
-const notebookDbs = (page: Page) => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name).filter((n) => n?.startsWith('pn-notebook-')).sort());
+const notebookDbs = (page: Page) =>
+  page.evaluate(async () =>
+    (await indexedDB.databases())
+      .map((d) => d.name)
+      .filter((n) => n?.startsWith('pn-notebook-'))
+      .sort(),
+  );
 
 test('download a backup, delete the notebook, restore it from the file: everything is back', async () => {
   const page = await ana.openPanel();
@@ -56,7 +62,12 @@ test('download a backup, delete the notebook, restore it from the file: everythi
   await download.saveAs(backupPath);
   await expect.poll(() => panel.by(T.backupStatus).textContent()).toMatch(/^Saved “Ana & Batbayar backup .*\.json” \(\d+ KB\).*includes the invite secret/);
   const file = JSON.parse(readFileSync(backupPath, 'utf8'));
-  expect(file.manifest).toMatchObject({ title: 'Ana & Batbayar', notebookId: original!.id, includesInviteSecret: true, counts: { topics: 7, notes: 1, partners: 1 } });
+  expect(file.manifest).toMatchObject({
+    title: 'Ana & Batbayar',
+    notebookId: original!.id,
+    includesInviteSecret: true,
+    counts: { topics: 7, notes: 1, partners: 1 },
+  });
   expect(file.readable.topics.find((t: { title: string }) => t.title === 'Library Spaces').note).toBe('Our reading room has 120 seats.');
   expect(file.readable.partners[0]).toMatchObject({ name: 'Ana Kaladžija', libraryName: 'Sarajevo City Library' });
   await screenshot(page, 'backup-download');
@@ -102,7 +113,9 @@ test('a damaged or foreign file is explained and the notebook list does not chan
   const good = readFileSync(backupPath);
   await panel.chooseBackupFile({ name: 'backup-cut-off.json', mimeType: 'application/json', buffer: good.subarray(0, Math.floor(good.length / 2)) });
   const error = panel.by(T.restoreError);
-  expect(await error.textContent()).toMatch(/^“backup-cut-off.json” cannot be restored. This backup file is damaged: it was cut off or changed .* Try another copy/);
+  expect(await error.textContent()).toMatch(
+    /^“backup-cut-off.json” cannot be restored. This backup file is damaged: it was cut off or changed .* Try another copy/,
+  );
   expect(await panel.by(T.restorePreview).count()).toBe(0);
   await screenshot(page, 'backup-restore-damaged');
 

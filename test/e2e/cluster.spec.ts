@@ -22,7 +22,8 @@ import { startSyncServer, type SyncServer } from './sync-server';
 const inNetns = process.env.PN_NETNS === '1';
 const unavailable = servicesUnavailable();
 if (unavailable) console.warn(`cluster.spec: skipped — ${unavailable}`);
-if (!inNetns) console.warn('cluster.spec: skipped — run inside the private network namespace: unshare -n sh scripts/netns.sh npx vitest run -c vitest.e2e.config.ts');
+if (!inNetns)
+  console.warn('cluster.spec: skipped — run inside the private network namespace: unshare -n sh scripts/netns.sh npx vitest run -c vitest.e2e.config.ts');
 
 /** The same invite, naming another server address (what an organiser gives a partner in another region). */
 function inviteNaming(code: string, url: string): string {

@@ -16,7 +16,10 @@ import { startStaticServer } from './static-server';
 import { startSyncServer, type SyncServer } from './sync-server';
 
 const inNetns = process.env.PN_NETNS === '1';
-if (!inNetns) console.warn('firefox.spec: the Firefox–Chromium sync test is skipped — run inside the private network namespace: unshare -n sh scripts/netns.sh npx vitest run -c vitest.e2e.config.ts');
+if (!inNetns)
+  console.warn(
+    'firefox.spec: the Firefox–Chromium sync test is skipped — run inside the private network namespace: unshare -n sh scripts/netns.sh npx vitest run -c vitest.e2e.config.ts',
+  );
 
 let ana: FirefoxPerson;
 let a: FirefoxPanel;
@@ -25,7 +28,8 @@ const started = Date.now();
 
 beforeAll(async () => {
   // No silent skip: without Firefox or its build this journey fails, saying what to do.
-  if (!existsSync(FIREFOX)) throw new Error(`Firefox is missing at ${FIREFOX}: run \`node scripts/ensure-chromium.mjs\` (as root) or apt-get install firefox-esr`);
+  if (!existsSync(FIREFOX))
+    throw new Error(`Firefox is missing at ${FIREFOX}: run \`node scripts/ensure-chromium.mjs\` (as root) or apt-get install firefox-esr`);
   if (!existsSync(`${FIREFOX_EXTENSION_DIR}/manifest.json`)) throw new Error('The Firefox build is missing: run `npx wxt build -b firefox --mv3`');
   site = await startStaticServer();
   ana = await launchFirefoxPerson();

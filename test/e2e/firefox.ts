@@ -179,9 +179,10 @@ export async function launchFirefoxPerson(): Promise<FirefoxPerson> {
     async reloadPanel(page: Page) {
       await page.evaluate(() => ((window as unknown as { __beforeReload: boolean }).__beforeReload = true));
       await page.evaluate(() => setTimeout(() => location.reload(), 0));
-      await page.waitForFunction(() => !(window as unknown as { __beforeReload?: boolean }).__beforeReload && document.readyState === 'complete' && !!document.querySelector('main'), {
-        timeout: 20_000,
-      });
+      await page.waitForFunction(
+        () => !(window as unknown as { __beforeReload?: boolean }).__beforeReload && document.readyState === 'complete' && !!document.querySelector('main'),
+        { timeout: 20_000 },
+      );
     },
     async acceptPermissionPrompt() {
       return inBrowserWindow<string>(`(async () => {

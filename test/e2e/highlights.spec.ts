@@ -110,7 +110,11 @@ test('Ana clips two passages and comments on one', async () => {
   await card.getByTestId(T.clipComment).blur();
   // The panel keeps what highlighting needs in extension storage, for when it is closed.
   await expect
-    .poll(async () => JSON.stringify(await ana.worker.evaluate(async () => (await (globalThis as any).chrome.storage.local.get('highlightIndex')).highlightIndex ?? {})), { timeout: 15_000 })
+    .poll(
+      async () =>
+        JSON.stringify(await ana.worker.evaluate(async () => (await (globalThis as any).chrome.storage.local.get('highlightIndex')).highlightIndex ?? {})),
+      { timeout: 15_000 },
+    )
     .toContain(COMMENT);
   await news.close();
 });
@@ -131,17 +135,21 @@ test('on her next visit the passage still there is highlighted; the changed one 
   await news.mouse.move(box.x + 20, box.y + box.height / 2);
   await news.waitForTimeout(300);
   await screenshot(news, 'highlight-hover');
-  for (const secret of [COMMENT, 'night staff', 'Ana Kaladžija', 'Clipped by']) expect(await news.evaluate((s) => (window as any).__scan(s), secret)).toEqual([]);
+  for (const secret of [COMMENT, 'night staff', 'Ana Kaladžija', 'Clipped by'])
+    expect(await news.evaluate((s) => (window as any).__scan(s), secret)).toEqual([]);
 
   // The person's list on the page, opened from its button (bottom right).
   const vp = news.viewportSize()!;
   await news.mouse.click(vp.width - 40, vp.height - 25);
   await news.waitForTimeout(200);
   await screenshot(news, 'highlight-list');
-  for (const secret of [COMMENT, 'Not found on this page', CHANGED.slice(0, 30)]) expect(await news.evaluate((s) => (window as any).__scan(s), secret)).toEqual([]);
+  for (const secret of [COMMENT, 'Not found on this page', CHANGED.slice(0, 30)])
+    expect(await news.evaluate((s) => (window as any).__scan(s), secret)).toEqual([]);
 
   // The panel says which quote was not found, on its card.
-  await expect.poll(() => panel.by(T.clipCard).filter({ hasText: 'homework club for teenagers' }).getByTestId(T.clipHighlightNote).count(), { timeout: 15_000 }).toBe(1);
+  await expect
+    .poll(() => panel.by(T.clipCard).filter({ hasText: 'homework club for teenagers' }).getByTestId(T.clipHighlightNote).count(), { timeout: 15_000 })
+    .toBe(1);
   expect(await panel.by(T.clipCard).filter({ hasText: 'until midnight' }).getByTestId(T.clipHighlightNote).count()).toBe(0);
   await screenshot(panel.page, 'highlight-panel-card');
   await news.close();

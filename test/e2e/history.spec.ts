@@ -23,7 +23,10 @@ import { Panel } from './pages/panel';
 import { startSyncServer, type SyncServer } from './sync-server';
 
 const inNetns = process.env.PN_NETNS === '1';
-if (!inNetns) console.warn('history.spec: skipped — run inside the private network namespace: unshare -n sh scripts/netns.sh npx vitest run -c vitest.e2e.config.ts test/e2e/history.spec.ts');
+if (!inNetns)
+  console.warn(
+    'history.spec: skipped — run inside the private network namespace: unshare -n sh scripts/netns.sh npx vitest run -c vitest.e2e.config.ts test/e2e/history.spec.ts',
+  );
 
 const NOTE = 'Our reading room has 120 seats and opens at eight.';
 
@@ -111,7 +114,10 @@ describe.skipIf(!inNetns)('History: a partner erases every topic, and it comes b
     await screenshot(b.page, 'history-list');
 
     // Looking at the past version: its topics, and one topic's note, read-only.
-    await version.first().getByRole('button', { name: /^Open the version of/ }).click();
+    await version
+      .first()
+      .getByRole('button', { name: /^Open the version of/ })
+      .click();
     await b.by(T.historyPast).waitFor();
     await screenshot(b.page, 'history-version-topics');
     await b.page.getByRole('button', { name: 'Look at “Library Spaces” in this version' }).click();
@@ -152,7 +158,10 @@ describe.skipIf(!inNetns)('History: a partner erases every topic, and it comes b
     await b.by(T.topicHistory).click();
     // The version kept before the erasure still has the note.
     const version = b.by(T.historyVersion).filter({ hasText: 'removed a lot' });
-    await version.first().getByRole('button', { name: /^Open the version of/ }).click();
+    await version
+      .first()
+      .getByRole('button', { name: /^Open the version of/ })
+      .click();
     await expect.poll(() => b.by(T.historyPastNote).textContent()).toContain(NOTE);
     await b.by(T.historyRestoreTopic).click();
     await b.by(T.confirmDialog).waitFor();

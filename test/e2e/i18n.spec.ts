@@ -52,7 +52,10 @@ async function chooseLanguage(value: string) {
 /** Every line of text and every label a person reads or hears on the page. */
 async function visibleWords(): Promise<string[]> {
   return page.evaluate(() => {
-    const lines = document.body.innerText.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = document.body.innerText
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     const attrs = [...document.querySelectorAll('[aria-label],[title],[placeholder],[alt]')].flatMap((el) =>
       ['aria-label', 'title', 'placeholder', 'alt'].map((a) => el.getAttribute(a)?.trim() ?? '').filter(Boolean),
     );
@@ -102,8 +105,21 @@ test('choosing Mongolian in Settings turns the topic page Mongolian at once, lan
   await chooseLanguage('mn');
   expect(await page.evaluate(() => document.documentElement.lang)).toBe('mn');
   const words = await visibleWords();
-  for (const key of ['topicPage.ourNotes', 'topicPage.allTopics', 'topicPage.earlierVersionsOfThis', 'notebookScreen.topics', 'notebookScreen.search', 'notebookScreen.poster', 'notebookScreen.settings', 'syncBar.invitePartners', 'clipBar.clipThisPage'] as const) {
-    expect(words.some((w) => w.includes(mnT(key))), `${key}: ${mnT(key)}`).toBe(true);
+  for (const key of [
+    'topicPage.ourNotes',
+    'topicPage.allTopics',
+    'topicPage.earlierVersionsOfThis',
+    'notebookScreen.topics',
+    'notebookScreen.search',
+    'notebookScreen.poster',
+    'notebookScreen.settings',
+    'syncBar.invitePartners',
+    'clipBar.clipThisPage',
+  ] as const) {
+    expect(
+      words.some((w) => w.includes(mnT(key))),
+      `${key}: ${mnT(key)}`,
+    ).toBe(true);
   }
   expect(words.join('\n')).toContain(mnT('topicPage.wordsSavedOnThis', { count: 6 }));
   expect(words).toContain(`${mnT('topicPage.clips')} (0)`);
@@ -150,7 +166,13 @@ test('a poster PDF exported in Mongolian has Cyrillic headings, drawn with the b
   const pdf = join(OUT, 'poster-mn.pdf');
   await file.saveAs(pdf);
   const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
-  for (const key of ['poster.section.libraries', 'poster.section.themes', 'poster.section.howWeWorked', 'poster.section.sources', 'poster.notWritten'] as const) {
+  for (const key of [
+    'poster.section.libraries',
+    'poster.section.themes',
+    'poster.section.howWeWorked',
+    'poster.section.sources',
+    'poster.notWritten',
+  ] as const) {
     expect(text, key).toContain(mnT(key));
   }
   expect(text).not.toContain(en['poster.section.libraries']);

@@ -139,7 +139,9 @@ test('proposing a theme: select words with Shift+Home, Tab to "Propose selected 
   await page.waitForTimeout(100);
   await tabTo(byId(T.noteProposeTheme));
   await page.keyboard.press('Enter');
-  await expect.poll(async () => (await page.locator('.propose-status').allTextContents()).join(' | ')).toContain('Proposed “We could open on Sundays too.” as a theme. Your partners can agree on the Poster tab.');
+  await expect
+    .poll(async () => (await page.locator('.propose-status').allTextContents()).join(' | '))
+    .toContain('Proposed “We could open on Sundays too.” as a theme. Your partners can agree on the Poster tab.');
 
   await tabTo(byId(T.navPoster), { back: true, max: 60 });
   await page.keyboard.press('Enter');

@@ -20,7 +20,8 @@ import { Panel } from './pages/panel';
 import { startSyncServer, type SyncServer } from './sync-server';
 
 const inNetns = process.env.PN_NETNS === '1';
-if (!inNetns) console.warn('membership.spec: skipped — run inside the private network namespace: unshare -n sh scripts/netns.sh npx vitest run -c vitest.e2e.config.ts');
+if (!inNetns)
+  console.warn('membership.spec: skipped — run inside the private network namespace: unshare -n sh scripts/netns.sh npx vitest run -c vitest.e2e.config.ts');
 
 const toHex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
 
@@ -73,7 +74,9 @@ describe.skipIf(!inNetns)('membership: a new invite that locks out, and joins th
     // Ana sees the three people with their key words; Batbayar's own words match the ones Ana sees for him.
     const batWords = await b.myWords();
     const anaWords = await a.myWords();
-    await expect.poll(async () => (await a.members()).map((m) => m.text.split('\n')[0]).sort(), { timeout: 20_000 }).toEqual(['Ana Kaladžija (you)', 'Eve', 'Батбаяр Дорж']);
+    await expect
+      .poll(async () => (await a.members()).map((m) => m.text.split('\n')[0]).sort(), { timeout: 20_000 })
+      .toEqual(['Ana Kaladžija (you)', 'Eve', 'Батбаяр Дорж']);
     const listed = await a.members();
     expect(listed.find((m) => m.text.startsWith('Батбаяр'))!.words).toBe(batWords);
     expect(batWords.split(' ')).toHaveLength(5);
@@ -96,7 +99,9 @@ describe.skipIf(!inNetns)('membership: a new invite that locks out, and joins th
     const anaSecret = (await stored(ana, notebookId)).secret!;
 
     // Eve is not given the new secret: her panel says so and her copy stays on the first one.
-    await expect.poll(() => e.page.getByText('A partner made a new invite, and this copy of the notebook is not part of it').count(), { timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(() => e.page.getByText('A partner made a new invite, and this copy of the notebook is not part of it').count(), { timeout: 30_000 })
+      .toBe(1);
     expect((await stored(eve, notebookId)).secret).toBe(toHex(parseInvite(firstCode).secret));
 
     // Eve, with the first code, forges new invites in the old room while Batbayar is away:
@@ -142,7 +147,13 @@ describe.skipIf(!inNetns)('membership: a new invite that locks out, and joins th
     const elsewhere = await startSyncServer();
     try {
       // Eve (a former partner) sends Batbayar an invite for the same notebook, with her own secret and server.
-      const evil = encodeInvite({ version: 1, notebookId, secret: crypto.getRandomValues(new Uint8Array(32)), signaling: [elsewhere.url], title: 'Ana & Batbayar' });
+      const evil = encodeInvite({
+        version: 1,
+        notebookId,
+        secret: crypto.getRandomValues(new Uint8Array(32)),
+        signaling: [elsewhere.url],
+        title: 'Ana & Batbayar',
+      });
       await b.backToTopics().catch(() => {});
       await b.joinFromManage(evil);
       const question = b.by(T.joinChanges);

@@ -16,15 +16,26 @@ import { startStaticServer } from './static-server';
 import { startSyncServer, type SyncServer } from './sync-server';
 
 const inNetns = process.env.PN_NETNS === '1';
-if (!inNetns) console.warn('offline-images.spec: skipped — run inside the private network namespace: unshare -n sh scripts/netns.sh npx vitest run -c vitest.e2e.config.ts');
+if (!inNetns)
+  console.warn(
+    'offline-images.spec: skipped — run inside the private network namespace: unshare -n sh scripts/netns.sh npx vitest run -c vitest.e2e.config.ts',
+  );
 
 const TITLE = 'Our new reading room in pictures';
 
 /** The reader's images: where each comes from and whether it was decoded. */
 async function readerImages(frame: FrameLocator) {
-  return frame.locator('img').evaluateAll((imgs) =>
-    (imgs as HTMLImageElement[]).map((i) => ({ alt: i.alt, src: i.getAttribute('src') ?? '', complete: i.complete, naturalWidth: i.naturalWidth, width: i.getAttribute('width') })),
-  );
+  return frame
+    .locator('img')
+    .evaluateAll((imgs) =>
+      (imgs as HTMLImageElement[]).map((i) => ({
+        alt: i.alt,
+        src: i.getAttribute('src') ?? '',
+        complete: i.complete,
+        naturalWidth: i.naturalWidth,
+        width: i.getAttribute('width'),
+      })),
+    );
 }
 
 /** Kept pictures in the reader's document (its srcdoc: a frame whose srcdoc changes reloads, which a poll inside it can miss). */
@@ -148,14 +159,16 @@ describe.skipIf(!inNetns)('offline images in clips', () => {
     await b.page.getByRole('button', { name: '← Back to the topic' }).click();
     await b.clip(TITLE).getByTestId(T.clipRead).click();
     const frame = b.page.frameLocator(`[data-testid="${T.clipReaderFrame}"]`);
-    await expect.poll(async () => (await readerImages(frame)).filter((i) => i.src.startsWith('data:') && i.naturalWidth > 0).length, { timeout: 10_000 }).toBe(4);
+    await expect
+      .poll(async () => (await readerImages(frame)).filter((i) => i.src.startsWith('data:') && i.naturalWidth > 0).length, { timeout: 10_000 })
+      .toBe(4);
     expect(await b.by(T.showRemoteImages).count()).toBe(1); // Bat did not allow the site: his reader loads nothing from it
     await frame.locator('img[alt^="The reading room"]').evaluate((el) => el.scrollIntoView());
     await b.page.waitForTimeout(300);
     await screenshot(b.page, 'offline-images-reader-partner');
   });
 
-  test('Settings shows what the images take; removing a clip\'s images keeps its text, for both partners', async () => {
+  test("Settings shows what the images take; removing a clip's images keeps its text, for both partners", async () => {
     await a.by(T.navSettings).click();
     const usage = a.by(T.imageUsage);
     await expect.poll(() => usage.textContent(), { timeout: 10_000 }).toMatch(/Images kept in this notebook take [\d.]+ (KB|MB) \(3 images\)/);

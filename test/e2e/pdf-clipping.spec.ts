@@ -45,7 +45,9 @@ test('a PDF open in the browser is clipped with its title, author, date, pages a
   const card = panel.clip(report.title);
   expect(await card.textContent()).toMatch(/PDF · 3 pages · 127\.0\.0\.1 · clipped by Ana Kaladžija/);
   // The card shows as soon as the clip is in the notebook; the line says “Clipped” once it is stored.
-  await expect.poll(() => panel.by(T.pdfStatus).textContent()).toMatch(/Clipped the PDF “Annual Report 2024: Libraries for Everyone” \(3 pages\) into Library Spaces/);
+  await expect
+    .poll(() => panel.by(T.pdfStatus).textContent())
+    .toMatch(/Clipped the PDF “Annual Report 2024: Libraries for Everyone” \(3 pages\) into Library Spaces/);
   await screenshot(panel.page, 'pdf-clip-card');
   await tab.close();
 });
@@ -85,9 +87,9 @@ test('a passage is quoted into the note with its page number and an APA in-text 
   await panel.gotoPoster();
   const theme = panel.theme(report.title);
   await expect.poll(() => theme.locator('blockquote').textContent()).toContain(`“${pageMarker(3)}”(Dorj, 2024, p. 3)`);
-  await expect.poll(() => panel.by(T.posterSources).textContent()).toContain(
-    `Dorj, B. (2024). Annual Report 2024: Libraries for Everyone. 127.0.0.1. ${site.url}/generated/e2e-annual-report-2024.pdf`,
-  );
+  await expect
+    .poll(() => panel.by(T.posterSources).textContent())
+    .toContain(`Dorj, B. (2024). Annual Report 2024: Libraries for Everyone. 127.0.0.1. ${site.url}/generated/e2e-annual-report-2024.pdf`);
   await screenshot(panel.page, 'pdf-poster-citation');
 });
 

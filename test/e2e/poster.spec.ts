@@ -55,21 +55,42 @@ test('set up: both libraries, a topic note and a clip of a partner library’s p
   page = await ana.openPanel(400);
   panel = new Panel(page);
   await panel.welcome('Ana Kaladžija');
-  await panel.createNotebook('Ana & Batbayar', { programme: 'International Librarians Network', start: new Date(Date.now() - 40 * DAY).toISOString().slice(0, 10) });
+  await panel.createNotebook('Ana & Batbayar', {
+    programme: 'International Librarians Network',
+    start: new Date(Date.now() - 40 * DAY).toISOString().slice(0, 10),
+  });
 
   await panel.gotoLibraries();
-  await fillProfile('Ana Kaladžija', {
-    Country: 'Bosnia and Herzegovina', City: 'Sarajevo', 'Library name': 'Sarajevo City Library',
-    'Founded (year)': '1948', 'Collection size (items)': '450000', Staff: '85',
-    'Library website': 'https://library.example.ba', Email: 'ana@library.example.ba',
-  }, 'public');
+  await fillProfile(
+    'Ana Kaladžija',
+    {
+      Country: 'Bosnia and Herzegovina',
+      City: 'Sarajevo',
+      'Library name': 'Sarajevo City Library',
+      'Founded (year)': '1948',
+      'Collection size (items)': '450000',
+      Staff: '85',
+      'Library website': 'https://library.example.ba',
+      Email: 'ana@library.example.ba',
+    },
+    'public',
+  );
   // Батбаяр has no browser profile here: Ana fills in his library from what he told her.
   await panel.by(T.addPartner).click();
   await card('New partner').getByLabel('Name', { exact: true }).fill('Батбаяр Дорж');
-  await fillProfile('Батбаяр Дорж', {
-    Country: 'Mongolia', City: 'Ulaanbaatar', 'Library name': 'Ulaanbaatar City Public Library',
-    'Founded (year)': '1921', 'Collection size (items)': '1200000', Staff: '120', Email: 'batbayar@library.example.mn',
-  }, 'public');
+  await fillProfile(
+    'Батбаяр Дорж',
+    {
+      Country: 'Mongolia',
+      City: 'Ulaanbaatar',
+      'Library name': 'Ulaanbaatar City Public Library',
+      'Founded (year)': '1921',
+      'Collection size (items)': '1200000',
+      Staff: '120',
+      Email: 'batbayar@library.example.mn',
+    },
+    'public',
+  );
   await card('Батбаяр Дорж').getByLabel('Time zone').fill('Asia/Ulaanbaatar');
   await card('Ana Kaladžija').getByLabel('Time zone').fill('Europe/Sarajevo');
 
@@ -105,17 +126,34 @@ test('drafting fills the outline from the notebook and never overwrites what was
   await panel.by(T.posterDraft).click();
   await expect.poll(() => panel.by(T.posterDraftStatus).textContent()).toMatch(/^Drafted from the notebook: Title and subtitle, Our libraries/);
   expect(await panel.by(T.posterTitle).inputValue()).toBe('Sarajevo and Ulaanbaatar: a library partnership');
-  expect(await box('Ana Kaladžija').inputValue()).toMatch(/^Ana Kaladžija works at Sarajevo City Library, a public library in Sarajevo, Bosnia and Herzegovina, founded in 1948/);
+  expect(await box('Ana Kaladžija').inputValue()).toMatch(
+    /^Ana Kaladžija works at Sarajevo City Library, a public library in Sarajevo, Bosnia and Herzegovina, founded in 1948/,
+  );
   expect(await page.getByLabel('Founded — Батбаяр Дорж').inputValue()).toBe('1921');
   // Every section of the programme is there, in order, and every field is labelled.
   const sections = await panel.by(T.posterSection).evaluateAll((els) => els.map((e) => e.getAttribute('data-section')));
-  expect(sections).toEqual(['heading', 'libraries', 'comparison', 'viewChanged', 'themes', 'howWeWorked', 'topicsDiscussed', 'difficultiesAndFuture', 'sources', 'contacts']);
-  const unlabelled = await page.locator('.poster-page input, .poster-page textarea, .poster-page select').evaluateAll((els) =>
-    els.filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute('aria-label')).map((e) => e.id || e.outerHTML.slice(0, 80)),
-  );
+  expect(sections).toEqual([
+    'heading',
+    'libraries',
+    'comparison',
+    'viewChanged',
+    'themes',
+    'howWeWorked',
+    'topicsDiscussed',
+    'difficultiesAndFuture',
+    'sources',
+    'contacts',
+  ]);
+  const unlabelled = await page
+    .locator('.poster-page input, .poster-page textarea, .poster-page select')
+    .evaluateAll((els) =>
+      els.filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute('aria-label')).map((e) => e.id || e.outerHTML.slice(0, 80)),
+    );
   expect(unlabelled).toEqual([]);
 
-  await box('In your own words').fill('We learned that a children’s room is a meeting place for parents too.\n\n- Ana will start a bilingual story hour.\n- Батбаяр will invite parents’ groups.');
+  await box('In your own words').fill(
+    'We learned that a children’s room is a meeting place for parents too.\n\n- Ana will start a bilingual story hour.\n- Батбаяр will invite parents’ groups.',
+  );
   await box('Difficulties and the future').fill('Six hours apart, we were rarely online together. We will swap one picture book a season.');
   await panel.by(T.posterTitle).fill('Sarajevo and Ulaanbaatar: rooms for young readers');
   await panel.by(T.posterDraft).click();
@@ -123,7 +161,11 @@ test('drafting fills the outline from the notebook and never overwrites what was
 
   // Re-draft one section on request (after a confirmation, since it has words).
   await box(SECTION_HEADINGS.howWeWorked).fill('We wrote emails.');
-  await panel.by(T.posterSection).filter({ has: page.getByRole('heading', { name: SECTION_HEADINGS.howWeWorked }) }).getByTestId(T.posterRedraft).click();
+  await panel
+    .by(T.posterSection)
+    .filter({ has: page.getByRole('heading', { name: SECTION_HEADINGS.howWeWorked }) })
+    .getByTestId(T.posterRedraft)
+    .click();
   await panel.by(T.confirmYes).click();
   await expect.poll(() => box(SECTION_HEADINGS.howWeWorked).inputValue()).toMatch(/^Over \d+ weeks?/);
 });

@@ -28,7 +28,10 @@ afterAll(async () => {
 });
 
 const stored = (p: Person) =>
-  p.worker.evaluate(async () => (await (globalThis as any).chrome.storage.local.get('syncSettings')).syncSettings ?? null) as Promise<Record<string, unknown> | null>;
+  p.worker.evaluate(async () => (await (globalThis as any).chrome.storage.local.get('syncSettings')).syncSettings ?? null) as Promise<Record<
+    string,
+    unknown
+  > | null>;
 
 test('the organiser makes a settings code in Settings; a server without wss:// is refused', async () => {
   const o = new Panel(await organiser.openPanel(360));

@@ -39,7 +39,14 @@ async function allSent(p: Panel) {
 /** Asserts the status never showed a live connection with a partner. */
 function neverConnected(p: Panel) {
   const seen: string[] = [];
-  const timer = setInterval(() => void p.syncStatus().then((s) => seen.push(s), () => {}), 100);
+  const timer = setInterval(
+    () =>
+      void p.syncStatus().then(
+        (s) => seen.push(s),
+        () => {},
+      ),
+    100,
+  );
   return () => {
     clearInterval(timer);
     expect(seen.filter((s) => s.startsWith('Connected with'))).toEqual([]);

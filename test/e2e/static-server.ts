@@ -3,7 +3,16 @@ import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.png': 'image/png', '.jpg': 'image/jpeg', '.svg': 'image/svg+xml', '.ico': 'image/x-icon', '.webp': 'image/webp', '.gif': 'image/gif', '.pdf': 'application/pdf' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.pdf': 'application/pdf',
+};
 
 /** Roots served (on `port`, or any free port): /shared/… = ../shared/fixtures/pages, /e2e/… = test/e2e/fixtures, /generated/… = test-results/generated. */
 export async function startStaticServer(port = 0): Promise<{ url: string; server: Server; close(): Promise<void>; requests: string[] }> {
@@ -58,7 +67,10 @@ export function writeLongArticles(prefix = 'long', count = 4): string[] {
     const paras: string[] = [];
     for (let i = 0; i < 2300; i++) paras.push(`<p>${Array.from({ length: 80 }, word).join(' ')} ${n}-${i}.</p>`);
     const name = `${prefix}-${n}.html`;
-    writeFileSync(`test-results/generated/${name}`, `<!doctype html><html lang="en"><head><title>Annual report part ${n}</title></head><body><article><h1>Annual report part ${n}</h1>${paras.join('')}<p>END-OF-REPORT-${n}</p></article></body></html>`);
+    writeFileSync(
+      `test-results/generated/${name}`,
+      `<!doctype html><html lang="en"><head><title>Annual report part ${n}</title></head><body><article><h1>Annual report part ${n}</h1>${paras.join('')}<p>END-OF-REPORT-${n}</p></article></body></html>`,
+    );
     paths.push(`/generated/${name}`);
   }
   return paths;

@@ -16,9 +16,24 @@ export interface SyncServer {
 /** Starts `server/main.ts` on a free port (or `port`) with its own data directory (or `dataDir`) and extra command-line `args`. */
 export async function startSyncServer(opts: { dataDir?: string; port?: number; args?: string[] } = {}): Promise<SyncServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'pn-relay-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--host', '127.0.0.1', '--port', String(opts.port ?? 0), '--data-dir', dataDir, '--log-level', 'warn', ...(opts.args ?? [])], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'server/main.ts',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(opts.port ?? 0),
+      '--data-dir',
+      dataDir,
+      '--log-level',
+      'warn',
+      ...(opts.args ?? []),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const url = await new Promise<string>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error('the sync server did not start within 20 s')), 20_000);
     child.stdout!.on('data', (b: Buffer) => {

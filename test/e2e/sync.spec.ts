@@ -14,14 +14,12 @@ import { startStaticServer, writeLongArticles } from './static-server';
 import { startSyncServer, type SyncServer } from './sync-server';
 
 const inNetns = process.env.PN_NETNS === '1';
-if (!inNetns) console.warn('sync.spec: skipped — run inside the private network namespace: unshare -n sh scripts/netns.sh npx vitest run -c vitest.e2e.config.ts');
+if (!inNetns)
+  console.warn('sync.spec: skipped — run inside the private network namespace: unshare -n sh scripts/netns.sh npx vitest run -c vitest.e2e.config.ts');
 
 /** Sets a person's sync settings before their first panel opens (what they would type in Settings). */
 async function presetSettings(p: Person, url: string) {
-  await p.worker.evaluate(
-    (u) => (globalThis as any).chrome.storage.local.set({ syncSettings: { signaling: [u], iceServers: [], relay: false } }),
-    url,
-  );
+  await p.worker.evaluate((u) => (globalThis as any).chrome.storage.local.set({ syncSettings: { signaling: [u], iceServers: [], relay: false } }), url);
 }
 
 describe.skipIf(!inNetns)('live partnership over WebRTC', () => {
@@ -181,7 +179,10 @@ describe.skipIf(!inNetns)('live partnership over WebRTC', () => {
   });
 
   test('a new invite replaces the old secret: members move over, the old code admits nobody new, the new one works', async () => {
-    await a.page.getByRole('button', { name: '← All topics' }).click().catch(() => {});
+    await a.page
+      .getByRole('button', { name: '← All topics' })
+      .click()
+      .catch(() => {});
     await a.by(T.invitePartners).click();
     const oldCode = await a.by(T.inviteCode).inputValue();
     expect(oldCode).toBe(code);
@@ -207,7 +208,9 @@ describe.skipIf(!inNetns)('live partnership over WebRTC', () => {
     const e = new Panel(await eve.openPanel());
     await e.welcome('Eve');
     await e.joinWith(oldCode);
-    await expect.poll(() => e.page.getByText('A partner made a new invite, and this copy of the notebook is not part of it').count(), { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(() => e.page.getByText('A partner made a new invite, and this copy of the notebook is not part of it').count(), { timeout: 20_000 })
+      .toBe(1);
     expect(await e.syncStatus()).toBe('Looking for partners…');
     if ((await e.topicTitles()).includes('Library Spaces')) {
       await e.openTopic('Library Spaces');

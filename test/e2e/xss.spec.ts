@@ -104,8 +104,49 @@ type InspectMode = 'reader' | 'note';
 async function htmlProblems(html: string, mode: InspectMode): Promise<string[]> {
   return panel.page.evaluate(
     ([html, mode]) => {
-      const UNSAFE = new Set(['script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'style', 'link', 'meta', 'base', 'form', 'input', 'button', 'textarea', 'select', 'svg', 'math', 'template', 'noscript', 'portal', 'use', 'animate', 'set', 'foreignobject']);
-      const URL_ATTRS = new Set(['href', 'src', 'action', 'formaction', 'poster', 'cite', 'data', 'background', 'longdesc', 'xlink:href', 'srcdoc', 'values', 'to', 'from']);
+      const UNSAFE = new Set([
+        'script',
+        'iframe',
+        'frame',
+        'frameset',
+        'object',
+        'embed',
+        'applet',
+        'style',
+        'link',
+        'meta',
+        'base',
+        'form',
+        'input',
+        'button',
+        'textarea',
+        'select',
+        'svg',
+        'math',
+        'template',
+        'noscript',
+        'portal',
+        'use',
+        'animate',
+        'set',
+        'foreignobject',
+      ]);
+      const URL_ATTRS = new Set([
+        'href',
+        'src',
+        'action',
+        'formaction',
+        'poster',
+        'cite',
+        'data',
+        'background',
+        'longdesc',
+        'xlink:href',
+        'srcdoc',
+        'values',
+        'to',
+        'from',
+      ]);
       const CLOBBER = new Set(['getelementbyid', 'partnernotebook', '__xsshit', '__xss', 'defaultview', 'oncommand']);
       const safeUrl = (tag: string, name: string, v: string) => {
         const s = v.replace(/[\u0000-\u0020\u007f-\u009f]/g, '');
@@ -198,7 +239,10 @@ test('set up: the hostile corpus page and a notebook', async () => {
   await panel.page.evaluate(() => (window as unknown as { __xssHit(id: string): void }).__xssHit('control-panel'));
   await expect.poll(() => hits.some((h) => h.id === 'control-panel' && h.href.startsWith('chrome-extension://'))).toBe(true);
   await panel.page.evaluate(() => delete (window as unknown as { __xss?: string }).__xss);
-  const control = await htmlProblems(`<img src=x onerror="x()"><a href="java&#9;script:x()">a</a><svg></svg><p style="x">p</p><a href="https://x.example/" target="_top">t</a>`, 'reader');
+  const control = await htmlProblems(
+    `<img src=x onerror="x()"><a href="java&#9;script:x()">a</a><svg></svg><p style="x">p</p><a href="https://x.example/" target="_top">t</a>`,
+    'reader',
+  );
   expect(control).toEqual(expect.arrayContaining(['<img onerror>', '<svg>', '<p style>', '<a target="_top">']));
   expect(control.some((c) => c.startsWith('<a href="java'))).toBe(true);
 
@@ -227,7 +271,9 @@ test('four clips of the hostile page: page, selection, javascript: link, image',
   expect(await menuClick(hostile, { menuItemId: 'pn-clip-selection', selectionText })).toMatchObject({ ok: true });
   const linkHref = await hostile.evaluate((id) => document.getElementById(id)!.getAttribute('href')!, JS_LINK_ID);
   expect(linkHref).toMatch(/^javascript:/);
-  expect(await menuClick(hostile, { menuItemId: 'pn-clip-link', linkUrl: linkHref, selectionText: `<img src=x onerror="__xssHit('link-clip-text')">` })).toMatchObject({ ok: true });
+  expect(
+    await menuClick(hostile, { menuItemId: 'pn-clip-link', linkUrl: linkHref, selectionText: `<img src=x onerror="__xssHit('link-clip-text')">` }),
+  ).toMatchObject({ ok: true });
   const imageSrc = await hostile.evaluate((id) => (document.getElementById(id) as HTMLImageElement).src, IMAGE_ID);
   expect(await menuClick(hostile, { menuItemId: 'pn-clip-image', srcUrl: imageSrc })).toMatchObject({ ok: true });
   await expect.poll(() => panel.by(T.clipCard).count(), { timeout: 15_000 }).toBe(4);
@@ -265,7 +311,11 @@ test('every clip in the reader view: no script runs, the body is inert, links ar
   }
   // The Link clip kept no javascript: address.
   expect(readerBodies.Link).not.toMatch(/javascript:/i);
-  console.log(`reader bodies: ${Object.entries(readerBodies).map(([k, v]) => `${k} ${v.length} chars`).join(', ')}`);
+  console.log(
+    `reader bodies: ${Object.entries(readerBodies)
+      .map(([k, v]) => `${k} ${v.length} chars`)
+      .join(', ')}`,
+  );
 });
 
 test('pasting the raw page and every clip into the note, then "Quote in note": the note stays inert', async () => {
@@ -317,16 +367,20 @@ test('the hostile clips on the poster, plus markup typed by a partner; exports c
   const profile = panel.by(T.partnerCard).first();
   await profile.getByLabel('Library name', { exact: true }).fill(`Riverside <svg onload="__xssHit('profile-library')">`);
   await profile.getByLabel('Library website', { exact: true }).fill(`javascript:__xssHit('profile-website')`);
-  await profile.getByLabel('Social media links (one per line)').fill(`javascript:__xssHit('profile-social')\ndata:text/html,<script>__xssHit('profile-social-data')</script>\nhttps://social.example.org/riverside`);
+  await profile
+    .getByLabel('Social media links (one per line)')
+    .fill(`javascript:__xssHit('profile-social')\ndata:text/html,<script>__xssHit('profile-social-data')</script>\nhttps://social.example.org/riverside`);
 
   await panel.gotoPoster();
   await panel.by(T.posterDraft).click();
   await expect.poll(() => panel.by(T.posterDraftStatus).textContent()).toMatch(/^Drafted/);
   // A partner's own text is untrusted too: markup, Markdown links and a javascript: "address".
   await panel.by(T.posterTitle).fill(`Our poster <img src=x onerror="__xssHit('poster-title')"> [click](javascript:__xssHit('md-title'))`);
-  await panel.page.getByRole('textbox', { name: 'In your own words', exact: true }).fill(
-    `We learned <script>__xssHit('typed-script')</script> a lot.\n\n- [a link](javascript:__xssHit('typed-md-link'))\n- <a href="javascript:__xssHit('typed-a')">an anchor</a>\n- ![img](x" onerror="__xssHit('typed-md-img'))`,
-  );
+  await panel.page
+    .getByRole('textbox', { name: 'In your own words', exact: true })
+    .fill(
+      `We learned <script>__xssHit('typed-script')</script> a lot.\n\n- [a link](javascript:__xssHit('typed-md-link'))\n- <a href="javascript:__xssHit('typed-a')">an anchor</a>\n- ![img](x" onerror="__xssHit('typed-md-img'))`,
+    );
   const themes = panel.by(T.posterTheme);
   await expect.poll(() => themes.count()).toBe(1);
   await expect.poll(() => themes.first().getByTestId(T.themeStatus).textContent()).toContain('Everyone agrees');
@@ -367,7 +421,10 @@ test('the hostile clips on the poster, plus markup typed by a partner; exports c
   console.log(`poster.html: ${html.length} chars; "javascript:" as escaped text ${textJs}×`);
 
   // Markdown (poster and blog): links and autolinks are web or mail only, and no raw HTML.
-  for (const [name, md] of [['poster.md', exported.md], ['blog-post.md', exported.blog]] as const) {
+  for (const [name, md] of [
+    ['poster.md', exported.md],
+    ['blog-post.md', exported.blog],
+  ] as const) {
     for (const [, target] of md.matchAll(/(?<!\\)\]\(<?([^)>\s]*)/g)) expect(target, `${name} link`).toMatch(/^(https?:|mailto:)/);
     for (const [, inner] of md.matchAll(/(?<!\\)<([^>\n]*)>/g)) expect(inner, `${name} raw <…>`).toMatch(/^(https?:|mailto:)\S*$/);
     expect(md, `${name} image`).not.toMatch(/(?<!\\)!\[/);
@@ -401,7 +458,9 @@ test('rendered as plain web pages with no CSP and no sandbox, the poster, reader
     'xss-render-poster.html': exported.html!,
     // The poster's CSP is one wall; without it, escaping alone must hold.
     'xss-render-poster-nocsp.html': exported.html!.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/i, ''),
-    ...Object.fromEntries(Object.entries(readerBodies).map(([k, v]) => [`xss-render-reader-${k.toLowerCase()}.html`, `<!doctype html><meta charset="utf-8"><body>${v}</body>`])),
+    ...Object.fromEntries(
+      Object.entries(readerBodies).map(([k, v]) => [`xss-render-reader-${k.toLowerCase()}.html`, `<!doctype html><meta charset="utf-8"><body>${v}</body>`]),
+    ),
     'xss-render-note.html': `<!doctype html><meta charset="utf-8"><body>${note}</body>`,
   };
   expect(pages['xss-render-poster-nocsp.html']).not.toContain('Content-Security-Policy');

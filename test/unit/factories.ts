@@ -6,11 +6,7 @@ import type { CapturedContent, PersonRef } from '../../lib/notebook/types';
 export function makeDeps(prefix = 'id', start = Date.UTC(2026, 2, 2, 9)): Deps & { tick(ms: number): void } {
   let n = 0;
   let t = start;
-  return {
-    newId: () => `${prefix}-${++n}`,
-    now: () => (t += 1000),
-    tick: (ms) => void (t += ms),
-  };
+  return { newId: () => `${prefix}-${++n}`, now: () => (t += 1000), tick: (ms) => void (t += ms) };
 }
 
 /** A Y.Doc with a fixed client id, so encoded states are reproducible. */

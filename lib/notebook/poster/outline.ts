@@ -3,10 +3,22 @@ import * as Y from 'yjs';
 import type { PosterOutline, PosterTheme, ThemeQuote, ThemeVote, ComparisonRow, PosterContact } from './types';
 import { type Deps, posterMap, themesMap, write } from '../keys';
 import { NotebookError, num, parseJson, str } from '../parse';
-import { DRAFTED_SECTIONS, type DraftedSection, POSTER_LIMITS, type PosterTextField, applyTextEdit, ensurePoster, fieldLimit, isPosterField, posterText, quotePages, readPosterText, safeKey } from './text';
+import {
+  DRAFTED_SECTIONS,
+  type DraftedSection,
+  POSTER_LIMITS,
+  type PosterTextField,
+  applyTextEdit,
+  ensurePoster,
+  fieldLimit,
+  isPosterField,
+  posterText,
+  quotePages,
+  readPosterText,
+  safeKey,
+} from './text';
 import { citeClipInPoster, proposePosterTheme } from './themes';
 import { skip } from '../problems';
-
 
 /** True once anyone drafted the poster or proposed a theme. */
 export function hasPoster(doc: Y.Doc): boolean {
@@ -63,7 +75,6 @@ export function readPosterTable(doc: Y.Doc): PosterTableRow[] {
   return rows.map(({ order: _order, ...r }) => r);
 }
 
-
 function parseQuote(v: unknown): ThemeQuote | undefined {
   const o = parseJson(v) as Record<string, unknown> | undefined;
   const text = str(o?.text, POSTER_LIMITS.quote);
@@ -96,13 +107,28 @@ function parseTheme(doc: Y.Doc, id: string, m: unknown): (PosterTheme & { order:
   const theme: PosterTheme & { order: number } = {
     id,
     title: title.toString().slice(0, POSTER_LIMITS.short),
-    keyPoints: points instanceof Y.Array ? points.toArray().filter((p): p is Y.Text => p instanceof Y.Text).slice(0, POSTER_LIMITS.pointsPerTheme).map((p) => p.toString().slice(0, POSTER_LIMITS.short)) : [],
-    quotes: quotes instanceof Y.Array ? quotes.toArray().slice(0, POSTER_LIMITS.quotesPerTheme).map(parseQuote).filter((q): q is ThemeQuote => !!q) : [],
+    keyPoints:
+      points instanceof Y.Array
+        ? points
+            .toArray()
+            .filter((p): p is Y.Text => p instanceof Y.Text)
+            .slice(0, POSTER_LIMITS.pointsPerTheme)
+            .map((p) => p.toString().slice(0, POSTER_LIMITS.short))
+        : [],
+    quotes:
+      quotes instanceof Y.Array
+        ? quotes
+            .toArray()
+            .slice(0, POSTER_LIMITS.quotesPerTheme)
+            .map(parseQuote)
+            .filter((q): q is ThemeQuote => !!q)
+        : [],
     votes,
     proposedBy,
     order: num(m.get('order')) ?? 0,
   };
-  if (from && (from.kind === 'topic' || from.kind === 'clip' || from.kind === 'note') && typeof from.id === 'string') theme.from = { kind: from.kind, id: from.id.slice(0, 64) };
+  if (from && (from.kind === 'topic' || from.kind === 'clip' || from.kind === 'note') && typeof from.id === 'string')
+    theme.from = { kind: from.kind, id: from.id.slice(0, 64) };
   return theme;
 }
 
@@ -149,7 +175,10 @@ export function readPoster(doc: Y.Doc): PosterOutline | undefined {
     library: t(`contact:${id}:library`),
     email: t(`contact:${id}:email`),
     website: t(`contact:${id}:website`),
-    social: t(`contact:${id}:social`).split('\n').map((s) => s.trim()).filter(Boolean),
+    social: t(`contact:${id}:social`)
+      .split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean),
   }));
   const clipIds: string[] = [];
   p.forEach((v, k) => {
@@ -179,7 +208,12 @@ export function readPoster(doc: Y.Doc): PosterOutline | undefined {
 
 /** A row key from a label: drafted rows get the same key on every replica, so they merge. */
 export function rowKeyFor(label: string): string {
-  const k = label.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 48);
+  const k = label
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 48);
   return k || 'row';
 }
 
@@ -308,7 +342,11 @@ export function setPosterRowLabel(doc: Y.Doc, rowKey: string, label: string): vo
 export function addPosterTableRow(doc: Y.Doc, label: string, deps: Pick<Deps, 'newId'>): string {
   const rows = readPosterTable(doc);
   if (rows.length >= POSTER_LIMITS.rows) throw new NotebookError(`The table has ${POSTER_LIMITS.rows} rows already; remove one first.`);
-  const key = deps.newId().replace(/[^A-Za-z0-9_-]/g, '').slice(0, 48) || 'row';
+  const key =
+    deps
+      .newId()
+      .replace(/[^A-Za-z0-9_-]/g, '')
+      .slice(0, 48) || 'row';
   let max = 0;
   for (const r of rows) max = Math.max(max, (parseJson(posterMap(doc).get(`row:${r.key}`)) as { order?: number }).order ?? 0);
   write(doc, () => {

@@ -26,8 +26,6 @@ import { skip } from '../problems';
 // fixable), never drop what someone wrote. Themes have random ids, so their nested types are
 // only ever created by one person.
 
-
-
 /** Size bounds of poster fields, so one peer cannot bloat everyone's notebook. */
 export const POSTER_LIMITS = {
   /** One free text (a section, a library block). */
@@ -71,8 +69,6 @@ export const DRAFTED_SECTIONS = ['heading', 'libraries', 'comparison', 'howWeWor
 /** One of {@link DRAFTED_SECTIONS}. */
 export type DraftedSection = (typeof DRAFTED_SECTIONS)[number];
 
-
-
 // Ids go into root-type names and flat keys: no separators, bounded, so a peer cannot forge keys.
 export const safeKey = (s: string) => /^[A-Za-z0-9_-]{1,64}$/.test(s);
 
@@ -84,7 +80,8 @@ export function isPosterField(field: string): field is PosterTextField {
   return !!c && safeKey(c[1]!) && (CONTACT_FIELDS as readonly string[]).includes(c[2]!);
 }
 
-export const fieldLimit = (field: PosterTextField) => (field.startsWith('contact:') || field === 'title' || field === 'subtitle' ? POSTER_LIMITS.short : POSTER_LIMITS.text);
+export const fieldLimit = (field: PosterTextField) =>
+  field.startsWith('contact:') || field === 'title' || field === 'subtitle' ? POSTER_LIMITS.short : POSTER_LIMITS.text;
 
 /**
  * The smallest single edit that turns `from` into `to`: the common prefix and suffix stay, only
@@ -141,10 +138,14 @@ export function readPosterText(doc: Y.Doc, field: PosterTextField): string {
 
 /** Replaces a poster field's text with `value`, as a minimal edit, so concurrent typing merges. */
 export function setPosterText(doc: Y.Doc, field: PosterTextField, value: string, origin: unknown = LOCAL_ORIGIN): void {
-  write(doc, () => {
-    ensurePoster(doc);
-    applyTextEdit(posterText(doc, field), value.slice(0, fieldLimit(field)), origin);
-  }, origin);
+  write(
+    doc,
+    () => {
+      ensurePoster(doc);
+      applyTextEdit(posterText(doc, field), value.slice(0, fieldLimit(field)), origin);
+    },
+    origin,
+  );
 }
 
 /** Marks the poster as started (version 1); called inside a write. */

@@ -16,13 +16,17 @@ export function proposePosterTheme(doc: Y.Doc, theme: PosterTheme, deps?: Pick<D
     ensurePoster(doc);
     const themes = themesMap(doc);
     if (themes.has(theme.id)) return;
-    if (themes.size >= POSTER_LIMITS.themes) throw new NotebookError(`The poster has ${POSTER_LIMITS.themes} themes already; remove some before proposing more.`);
+    if (themes.size >= POSTER_LIMITS.themes)
+      throw new NotebookError(`The poster has ${POSTER_LIMITS.themes} themes already; remove some before proposing more.`);
     let max = 0;
     themes.forEach((m) => (max = Math.max(max, (m instanceof Y.Map ? num(m.get('order')) : 0) ?? 0)));
     const m = new Y.Map<unknown>();
     m.set('title', new Y.Text(theme.title.replace(/\s+/g, ' ').trim().slice(0, POSTER_LIMITS.short)));
     m.set('points', Y.Array.from(theme.keyPoints.slice(0, POSTER_LIMITS.pointsPerTheme).map((k) => new Y.Text(k.slice(0, POSTER_LIMITS.short)))));
-    m.set('quotes', Y.Array.from(theme.quotes.slice(0, POSTER_LIMITS.quotesPerTheme).map((q) => JSON.stringify({ ...q, text: q.text.slice(0, POSTER_LIMITS.quote) }))));
+    m.set(
+      'quotes',
+      Y.Array.from(theme.quotes.slice(0, POSTER_LIMITS.quotesPerTheme).map((q) => JSON.stringify({ ...q, text: q.text.slice(0, POSTER_LIMITS.quote) }))),
+    );
     const votes = new Y.Map<ThemeVote>();
     for (const [person, v] of Object.entries(theme.votes)) if (v === 'agree' || v === 'unsure') votes.set(person, v);
     m.set('votes', votes);
@@ -58,8 +62,18 @@ export function voteTheme(doc: Y.Doc, themeId: string, personId: string, vote: T
   if (vote !== 'agree' && vote !== 'unsure') throw new NotebookError('A vote is “agree” or “not sure”.');
   const m = themeMap(doc, themeId);
   write(doc, () => {
-    themeChild(m, 'votes', () => new Y.Map<ThemeVote>(), (v): v is Y.Map<ThemeVote> => v instanceof Y.Map).set(personId, vote);
-    const rec = themeChild(m, 'recordedBy', () => new Y.Map<string>(), (v): v is Y.Map<string> => v instanceof Y.Map);
+    themeChild(
+      m,
+      'votes',
+      () => new Y.Map<ThemeVote>(),
+      (v): v is Y.Map<ThemeVote> => v instanceof Y.Map,
+    ).set(personId, vote);
+    const rec = themeChild(
+      m,
+      'recordedBy',
+      () => new Y.Map<string>(),
+      (v): v is Y.Map<string> => v instanceof Y.Map,
+    );
     if (recordedBy !== personId) rec.set(personId, recordedBy);
     else if (rec.has(personId)) rec.delete(personId);
   });
@@ -82,7 +96,12 @@ export function themePointTexts(doc: Y.Doc, themeId: string): Y.Text[] {
 export function addThemePoint(doc: Y.Doc, themeId: string, text: string): void {
   const m = themeMap(doc, themeId);
   write(doc, () => {
-    const a = themeChild(m, 'points', () => new Y.Array<Y.Text>(), (v): v is Y.Array<Y.Text> => v instanceof Y.Array);
+    const a = themeChild(
+      m,
+      'points',
+      () => new Y.Array<Y.Text>(),
+      (v): v is Y.Array<Y.Text> => v instanceof Y.Array,
+    );
     if (a.length >= POSTER_LIMITS.pointsPerTheme) throw new NotebookError(`A theme can have ${POSTER_LIMITS.pointsPerTheme} key points.`);
     a.push([new Y.Text(text.slice(0, POSTER_LIMITS.short))]);
   });
@@ -102,7 +121,12 @@ export function addThemeQuote(doc: Y.Doc, themeId: string, quote: ThemeQuote): v
   if (!text) throw new NotebookError('A quote needs some words. Select text in the clip, or use its description.');
   const m = themeMap(doc, themeId);
   write(doc, () => {
-    const a = themeChild(m, 'quotes', () => new Y.Array<string>(), (v): v is Y.Array<string> => v instanceof Y.Array);
+    const a = themeChild(
+      m,
+      'quotes',
+      () => new Y.Array<string>(),
+      (v): v is Y.Array<string> => v instanceof Y.Array,
+    );
     const q: ThemeQuote = { text };
     if (quote.clipId) q.clipId = quote.clipId;
     if (quote.source) q.source = quote.source.slice(0, POSTER_LIMITS.short);

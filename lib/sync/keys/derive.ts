@@ -81,7 +81,10 @@ export class DecryptError extends Error {
   override name = 'DecryptError';
 
   /** @param options `cause` keeps the Web Crypto error, if any */
-  constructor(message = 'A change for this notebook could not be unlocked: it was made with a different invite or was damaged on the way. It was skipped; nothing in your notebook changed.', options?: { cause?: unknown }) {
+  constructor(
+    message = 'A change for this notebook could not be unlocked: it was made with a different invite or was damaged on the way. It was skipped; nothing in your notebook changed.',
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
@@ -106,8 +109,7 @@ export async function deriveKeys(secret: Uint8Array): Promise<NotebookKeys> {
   }
   const s = subtle();
   const ikm = await s.importKey('raw', buffer(secret), 'HKDF', false, ['deriveBits', 'deriveKey']);
-  const bits = async (label: string, bytes: number) =>
-    new Uint8Array(await s.deriveBits(hkdf(label), ikm, bytes * 8));
+  const bits = async (label: string, bytes: number) => new Uint8Array(await s.deriveBits(hkdf(label), ikm, bytes * 8));
 
   const [room, password, token, relayKey] = await Promise.all([
     bits(LABEL.roomName, 16),
@@ -201,11 +203,7 @@ async function open(key: CryptoKey, bytes: Uint8Array, additionalData: Uint8Arra
     throw new DecryptError(undefined, { cause: new Error(`message of ${bytes.length} bytes is shorter than IV and tag`) });
   }
   try {
-    const plain = await subtle().decrypt(
-      { name: 'AES-GCM', iv: buffer(bytes.subarray(0, IV_BYTES)), additionalData },
-      key,
-      buffer(bytes.subarray(IV_BYTES)),
-    );
+    const plain = await subtle().decrypt({ name: 'AES-GCM', iv: buffer(bytes.subarray(0, IV_BYTES)), additionalData }, key, buffer(bytes.subarray(IV_BYTES)));
     return new Uint8Array(plain);
   } catch (cause) {
     throw new DecryptError(undefined, { cause });

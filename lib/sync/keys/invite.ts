@@ -94,15 +94,12 @@ const MESSAGES = {
   notAnInvite:
     'This does not look like a Partner Notebook invite. An invite code starts with "PN1-". ' +
     'Copy the whole code or link from your partner\u2019s message and paste it here.',
-  cutOff:
-    'This invite code looks cut off. Ask your partner to send it again, or copy the whole line.',
+  cutOff: 'This invite code looks cut off. Ask your partner to send it again, or copy the whole line.',
   changed:
     'This invite code has a mistake in it: a character was changed or lost when it was copied. ' +
     'Copy and paste it again instead of typing it, or ask your partner to send it again.',
-  corrupt:
-    'This invite code is damaged and cannot be used. Ask your partner to create a new invite and send it again.',
-  newer:
-    'This invite was made by a newer version of Partner Notebook. Update the extension, then paste the invite again.',
+  corrupt: 'This invite code is damaged and cannot be used. Ask your partner to create a new invite and send it again.',
+  newer: 'This invite was made by a newer version of Partner Notebook. Update the extension, then paste the invite again.',
   badSignaling: (url: string) =>
     `This invite names a connection server that Partner Notebook cannot use (${truncate(url, 60)}). ` +
     'Only addresses starting with ws:// or wss:// work. Ask your partner to check the connection server ' +
@@ -331,8 +328,10 @@ function checkSignalingUrl(raw: string): string {
  * (which can make "Notebook" render as something else) are removed.
  */
 function cleanTitle(title: string): string {
-   
-  const cleaned = title.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim();
+  const cleaned = title
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return [...cleaned].slice(0, MAX_TITLE_CHARS).join('').trim();
 }
 

@@ -161,7 +161,11 @@ async function generateBoxKeys(): Promise<MemberKeyPair> {
 export async function addSigningKeys(keys: MemberKeyPair): Promise<MemberKeyPair> {
   if (keys.signPublicJwk && keys.signPrivateJwk) return keys;
   const pair = await crypto.subtle.generateKey(ECDSA, true, ['sign', 'verify']);
-  return { ...keys, signPublicJwk: await crypto.subtle.exportKey('jwk', pair.publicKey), signPrivateJwk: await crypto.subtle.exportKey('jwk', pair.privateKey) };
+  return {
+    ...keys,
+    signPublicJwk: await crypto.subtle.exportKey('jwk', pair.publicKey),
+    signPrivateJwk: await crypto.subtle.exportKey('jwk', pair.privateKey),
+  };
 }
 
 /** The id of a signing key: 128 bits of SHA-256 over its coordinates. */
@@ -198,7 +202,13 @@ async function verify(pub: PublicPoint, v: SignedValue): Promise<boolean> {
 /** This person's member entry, signed with their key: the value to publish in the notebook. */
 export async function signMemberEntry(keys: MemberKeyPair, personId: string, name: string): Promise<{ keyId: string; value: string }> {
   const full = await addSigningKeys(keys);
-  const payload = JSON.stringify({ t: 'pn-member/1', person: personId, name: name.slice(0, MAX_MEMBER_NAME), sign: pointOf(full.signPublicJwk!), box: pointOf(full.publicJwk) });
+  const payload = JSON.stringify({
+    t: 'pn-member/1',
+    person: personId,
+    name: name.slice(0, MAX_MEMBER_NAME),
+    sign: pointOf(full.signPublicJwk!),
+    box: pointOf(full.publicJwk),
+  });
   return { keyId: await keyIdOf(pointOf(full.signPublicJwk!)), value: JSON.stringify(await sign(full, payload)) };
 }
 
@@ -263,7 +273,8 @@ export async function makeRotation(input: {
   at: number;
 }): Promise<{ key: string; value: string }> {
   const members = [input.me, ...input.keep.filter((m) => m.keyId !== input.me.keyId)];
-  if (members.length > MAX_MEMBERS) throw new RotationError(`A new invite can keep at most ${MAX_MEMBERS} people. Untick the people who no longer work in this notebook.`);
+  if (members.length > MAX_MEMBERS)
+    throw new RotationError(`A new invite can keep at most ${MAX_MEMBERS} people. Untick the people who no longer work in this notebook.`);
   const wrapped: Record<string, WrappedSecret> = {};
   for (const m of members) {
     const pub = await crypto.subtle.importKey('jwk', jwkOf(m.box), ECDH, false, []);
@@ -271,7 +282,9 @@ export async function makeRotation(input: {
     const ctx = wrapContext(input.notebookId, input.epoch, input.me.keyId, m.keyId);
     const key = await wrapKey(eph.privateKey, pub, ctx);
     const iv = crypto.getRandomValues(new Uint8Array(12));
-    const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: ctx as Uint8Array<ArrayBuffer> }, key, input.newSecret as Uint8Array<ArrayBuffer>));
+    const ct = new Uint8Array(
+      await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: ctx as Uint8Array<ArrayBuffer> }, key, input.newSecret as Uint8Array<ArrayBuffer>),
+    );
     wrapped[m.keyId] = { epk: pointOf(await crypto.subtle.exportKey('jwk', eph.publicKey)), iv: b64(iv), ct: b64(ct) };
   }
   const payload = JSON.stringify({
@@ -299,7 +312,8 @@ export async function verifyRotation(key: string, value: string | undefined, not
   if (!p || p.t !== 'pn-rotation/1' || p.notebook !== notebookId) return undefined;
   const epoch = p.epoch;
   if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 1 || String(epoch) !== epochText) return undefined;
-  if (typeof p.prev !== 'string' || typeof p.next !== 'string' || !/^[0-9a-f]{32}$/.test(p.prev) || !/^[0-9a-f]{32}$/.test(p.next) || p.prev === p.next) return undefined;
+  if (typeof p.prev !== 'string' || typeof p.next !== 'string' || !/^[0-9a-f]{32}$/.test(p.prev) || !/^[0-9a-f]{32}$/.test(p.next) || p.prev === p.next)
+    return undefined;
   const by = await verifyMember(p.by);
   if (!by || by.keyId !== signerId) return undefined;
   if (!(await verify(by.sign, signed))) return undefined;
@@ -331,7 +345,9 @@ export async function unwrapSecret(rotation: VerifiedRotation, keys: MemberKeyPa
     const priv = await crypto.subtle.importKey('jwk', keys.privateJwk, ECDH, false, ['deriveBits']);
     const epk = await crypto.subtle.importKey('jwk', jwkOf(w.epk), ECDH, false, []);
     const key = await wrapKey(priv, epk, ctx);
-    const secret = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: unb64(w.iv), additionalData: ctx as Uint8Array<ArrayBuffer> }, key, unb64(w.ct)));
+    const secret = new Uint8Array(
+      await crypto.subtle.decrypt({ name: 'AES-GCM', iv: unb64(w.iv), additionalData: ctx as Uint8Array<ArrayBuffer> }, key, unb64(w.ct)),
+    );
     // A member who wrapped something else than the committed secret would split the partnership.
     return secret.length === 32 && (await commitSecret(secret)) === rotation.next ? secret : undefined;
   } catch {
@@ -355,11 +371,7 @@ export type Resolution = {
   secret: Uint8Array;
   /** The rotations followed, oldest first. */
   followed: VerifiedRotation[];
-} & (
-  | { outcome: 'none' | 'moved' }
-  | { outcome: 'not-included'; rotation: VerifiedRotation }
-  | { outcome: 'choose'; choice: RotationChoice }
-);
+} & ({ outcome: 'none' | 'moved' } | { outcome: 'not-included'; rotation: VerifiedRotation } | { outcome: 'choose'; choice: RotationChoice });
 
 /**
  * Decides what this computer does with the rotation records in its copy of the notebook, from

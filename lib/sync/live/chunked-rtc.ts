@@ -514,10 +514,7 @@ function wrapDataChannelEvent(ev: Event, options: ChunkingOptions): Event {
   // RTCDataChannelEvent.channel is read-only and its constructor insists on a native channel,
   // so hand out a plain Event carrying the wrapper (simple-peer only reads `.channel`).
   const out = new Event('datachannel');
-  Object.defineProperty(out, 'channel', {
-    value: wrapChannel((ev as RTCDataChannelEvent).channel, options),
-    enumerable: true,
-  });
+  Object.defineProperty(out, 'channel', { value: wrapChannel((ev as RTCDataChannelEvent).channel, options), enumerable: true });
   return out;
 }
 
@@ -556,8 +553,7 @@ export function chunkingWrtc(base?: WrtcImplementation, options: ChunkingOptions
       const listeners = new Map<Listener, EventListener>();
       const bound = new Map<PropertyKey, { fn: unknown; bound: unknown }>();
 
-      const createDataChannel = (label: string, init?: RTCDataChannelInit) =>
-        wrapChannel(pc.createDataChannel(label, init), options);
+      const createDataChannel = (label: string, init?: RTCDataChannelInit) => wrapChannel(pc.createDataChannel(label, init), options);
       const addEventListener = (type: string, listener: Listener | null, opts?: boolean | AddEventListenerOptions) => {
         if (!listener) return;
         if (type !== 'datachannel') return pc.addEventListener(type, listener, opts);
@@ -598,8 +594,7 @@ export function chunkingWrtc(base?: WrtcImplementation, options: ChunkingOptions
         set(target, prop, value) {
           if (prop === 'ondatachannel') {
             userHandler = value;
-            target.ondatachannel =
-              typeof value === 'function' ? (ev: RTCDataChannelEvent) => value.call(proxy, wrapDataChannelEvent(ev, options)) : null;
+            target.ondatachannel = typeof value === 'function' ? (ev: RTCDataChannelEvent) => value.call(proxy, wrapDataChannelEvent(ev, options)) : null;
             return true;
           }
           return Reflect.set(target, prop, value, target);

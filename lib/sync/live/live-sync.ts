@@ -117,8 +117,7 @@ export async function otherPanelsOpen(roomName: string): Promise<boolean> {
   return held.some((l) => l.name === panelLock(roomName));
 }
 
-const joinNames = (names: string[]) =>
-  names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+const joinNames = (names: string[]) => (names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
 
 /** Live sync for one open notebook. Create once per panel per notebook; call {@link destroy} on close. */
 export class LiveSync {
@@ -224,18 +223,21 @@ export class LiveSync {
    */
   private scheduleAnnounce(base: number) {
     clearTimeout(this.announceTimer);
-    this.announceTimer = setTimeout(() => {
-      if (!this.paused) {
-        const conns = (this.provider as unknown as { signalingConns: { connected: boolean; ws: WebSocket | null }[] }).signalingConns;
-        for (const c of conns) {
-          if (!c.connected) continue;
-          // The socket reconnects at once; meanwhile the status must not flash "Cannot reach".
-          this.reannouncingUntil = Date.now() + REANNOUNCE_GRACE_MS;
-          c.ws?.close();
+    this.announceTimer = setTimeout(
+      () => {
+        if (!this.paused) {
+          const conns = (this.provider as unknown as { signalingConns: { connected: boolean; ws: WebSocket | null }[] }).signalingConns;
+          for (const c of conns) {
+            if (!c.connected) continue;
+            // The socket reconnects at once; meanwhile the status must not flash "Cannot reach".
+            this.reannouncingUntil = Date.now() + REANNOUNCE_GRACE_MS;
+            c.ws?.close();
+          }
         }
-      }
-      this.scheduleAnnounce(15_000);
-    }, base + Math.random() * base * 0.6);
+        this.scheduleAnnounce(15_000);
+      },
+      base + Math.random() * base * 0.6,
+    );
   }
 
   private emit() {

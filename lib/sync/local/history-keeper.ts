@@ -6,10 +6,28 @@
  */
 import type * as Y from 'yjs';
 import * as Yjs from 'yjs';
-import { chainUpdate, DEFAULT_RETENTION, docBeforeTransaction, type HistoryReason, type HistoryVersion, type RetentionPolicy, type VersionCounts } from '../../notebook/history';
 import {
-  clientPeople, clipCounts, countWords, HISTORY_ORIGIN, measureDeletion, noteText, readPartner, readTopics, restoreFromPast,
-  type DeletionSize, type RestoreCounts, type RestoreScope,
+  chainUpdate,
+  DEFAULT_RETENTION,
+  docBeforeTransaction,
+  type HistoryReason,
+  type HistoryVersion,
+  type RetentionPolicy,
+  type VersionCounts,
+} from '../../notebook/history';
+import {
+  clientPeople,
+  clipCounts,
+  countWords,
+  HISTORY_ORIGIN,
+  measureDeletion,
+  noteText,
+  readPartner,
+  readTopics,
+  restoreFromPast,
+  type DeletionSize,
+  type RestoreCounts,
+  type RestoreScope,
 } from '../../notebook';
 import { HistoryStore, type VersionContent } from './history-store';
 

@@ -8,7 +8,17 @@
  */
 import { deflateSync, inflateSync } from 'fflate';
 import * as Y from 'yjs';
-import { compactOldest, DEFAULT_RETENTION, mergeIntoNext, planRetention, versionDoc, type HistoryReason, type HistoryVersion, type RetentionPolicy, type VersionCounts } from '../../notebook/history';
+import {
+  compactOldest,
+  DEFAULT_RETENTION,
+  mergeIntoNext,
+  planRetention,
+  versionDoc,
+  type HistoryReason,
+  type HistoryVersion,
+  type RetentionPolicy,
+  type VersionCounts,
+} from '../../notebook/history';
 import { describeStorageFailure } from './persistence';
 
 /** The IndexedDB database name of a notebook's History. */
@@ -126,7 +136,11 @@ export class HistoryStore {
    * Adds a version. `make` runs inside the write transaction, with the newest version's state
    * vector, so that two panels adding at once still chain correctly; it must be synchronous.
    */
-  async add(reason: HistoryReason, make: (previousSv: Uint8Array | undefined) => VersionContent, extra: Pick<HistoryVersion, 'removed' | 'by'> & { at: number }): Promise<HistoryVersion> {
+  async add(
+    reason: HistoryReason,
+    make: (previousSv: Uint8Array | undefined) => VersionContent,
+    extra: Pick<HistoryVersion, 'removed' | 'by'> & { at: number },
+  ): Promise<HistoryVersion> {
     const tx = this.db.transaction([VERSIONS, DATA], 'readwrite');
     const finished = done(tx);
     const versions = tx.objectStore(VERSIONS);
@@ -194,7 +208,7 @@ export class HistoryStore {
 
   private async mergeAway(v: HistoryVersion, next: HistoryVersion, how: 'merge' | 'compact') {
     const read = this.db.transaction(DATA);
-    const [a, b] = await Promise.all([req(read.objectStore(DATA).get(v.id)), req(read.objectStore(DATA).get(next.id))]) as [Uint8Array, Uint8Array];
+    const [a, b] = (await Promise.all([req(read.objectStore(DATA).get(v.id)), req(read.objectStore(DATA).get(next.id))])) as [Uint8Array, Uint8Array];
     const ua = unpackPart(a);
     const ub = unpackPart(b);
     // The oldest version holds the whole notebook: rebuilding it through a doc drops what was

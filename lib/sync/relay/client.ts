@@ -26,8 +26,13 @@
  */
 import * as Y from 'yjs';
 import {
-  encodeClientMessage, parseServerMessage, RELAY_PROTOCOL_VERSION,
-  type RelayClientMessage, type RelayEntry, type RelayErrorCode, type RelayServerMessage,
+  encodeClientMessage,
+  parseServerMessage,
+  RELAY_PROTOCOL_VERSION,
+  type RelayClientMessage,
+  type RelayEntry,
+  type RelayErrorCode,
+  type RelayServerMessage,
 } from '../../../protocol/relay';
 import { decryptUpdate, IV_BYTES, openEntry, sealEntry, type NotebookKeys } from '../keys/derive';
 import { describeRelayError, RelayError, type RelayProblemCode } from './errors';
@@ -213,7 +218,10 @@ export interface RelayClientOptions {
 
 /** A request that failed because the server answered `error`. */
 class ServerError extends Error {
-  constructor(readonly code: RelayErrorCode, serverMessage: string) {
+  constructor(
+    readonly code: RelayErrorCode,
+    serverMessage: string,
+  ) {
     super(serverMessage);
     this.name = 'ServerError';
   }
@@ -338,8 +346,14 @@ export class RelayClient {
   private readonly pacer: Pacer;
   private statusValue: RelayStatus = { state: 'offline', pendingUploads: 0 };
   private readonly counters: RelayStats = {
-    entriesFetched: 0, entriesPushed: 0, entriesApplied: 0, entriesRejected: 0,
-    entriesAppended: 0, bytesReceived: 0, bytesSent: 0, compactions: 0,
+    entriesFetched: 0,
+    entriesPushed: 0,
+    entriesApplied: 0,
+    entriesRejected: 0,
+    entriesAppended: 0,
+    bytesReceived: 0,
+    bytesSent: 0,
+    compactions: 0,
   };
 
   /** @param options see {@link RelayClientOptions} */
@@ -517,9 +531,21 @@ export class RelayClient {
       return;
     }
     const s: Session = {
-      sock, pending: new Map(), live: false, caughtUp: false, uploads: [], pumping: false,
-      canWrite: true, head: 0, generation: '', snapshotSeq: 0, bytesSinceSnapshot: 0, nextBytesCheck: 0, snapshotTooLarge: false,
-      lastSentAt: this.now(), ended: false,
+      sock,
+      pending: new Map(),
+      live: false,
+      caughtUp: false,
+      uploads: [],
+      pumping: false,
+      canWrite: true,
+      head: 0,
+      generation: '',
+      snapshotSeq: 0,
+      bytesSinceSnapshot: 0,
+      nextBytesCheck: 0,
+      snapshotTooLarge: false,
+      lastSentAt: this.now(),
+      ended: false,
     };
     this.session = s;
     sock.onopen = () => {
@@ -537,11 +563,14 @@ export class RelayClient {
   }
 
   private async runSession(s: Session): Promise<void> {
-    s.pingTimer = setInterval(() => {
-      if (!s.ended && this.now() - s.lastSentAt >= this.pingIntervalMs) {
-        this.request(s, { type: 'ping' }).catch(() => {});
-      }
-    }, Math.max(1000, Math.floor(this.pingIntervalMs / 2)));
+    s.pingTimer = setInterval(
+      () => {
+        if (!s.ended && this.now() - s.lastSentAt >= this.pingIntervalMs) {
+          this.request(s, { type: 'ping' }).catch(() => {});
+        }
+      },
+      Math.max(1000, Math.floor(this.pingIntervalMs / 2)),
+    );
 
     const room = this.keys.relayRoom;
     const welcome = await this.request(s, { type: 'hello', room, writeToken: this.keys.writeToken });
@@ -780,10 +809,7 @@ export class RelayClient {
     const delay = Math.round(base * (0.5 + 0.5 * this.random()));
     this.attempt = Math.min(this.attempt + 1, 30);
     const seconds = Math.max(1, Math.round(delay / 1000));
-    this.setStatus({
-      state: message ? 'error' : 'offline',
-      message: message ?? `${describeRelayError('unreachable')} Next try in ${seconds} s.`,
-    });
+    this.setStatus({ state: message ? 'error' : 'offline', message: message ?? `${describeRelayError('unreachable')} Next try in ${seconds} s.` });
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
@@ -795,10 +821,12 @@ export class RelayClient {
   private enqueueApply(s: Session, task: () => Promise<void>): Promise<void> {
     this.applying++;
     const run = this.applyChain.then(() => (s.ended ? undefined : task()));
-    this.applyChain = run.catch(() => {}).finally(() => {
-      this.applying--;
-      this.settle(s);
-    });
+    this.applyChain = run
+      .catch(() => {})
+      .finally(() => {
+        this.applying--;
+        this.settle(s);
+      });
     return run;
   }
 
@@ -986,7 +1014,12 @@ export class RelayClient {
       entries = await Promise.all(plains.map((p, i) => sealEntry(this.keys, p, { generation: s.generation, seq: first + i, kind: 'update' })));
       try {
         reply = await this.request(s, {
-          type: 'append', room: this.keys.relayRoom, entries, writeToken: this.keys.writeToken, generation: s.generation, seq: first,
+          type: 'append',
+          room: this.keys.relayRoom,
+          entries,
+          writeToken: this.keys.writeToken,
+          generation: s.generation,
+          seq: first,
         });
       } catch (e) {
         if (e instanceof ServerError && e.code === 'conflict' && attempt < 20) {
@@ -1011,8 +1044,7 @@ export class RelayClient {
       }
     }
     // The entries are sealed for these seqs: stored anywhere else, nobody could read them.
-    if (reply.type !== 'ack' || reply.seqs.length !== entries.length || reply.generation !== s.generation
-      || reply.seqs.some((seq, i) => seq !== first + i)) {
+    if (reply.type !== 'ack' || reply.seqs.length !== entries.length || reply.generation !== s.generation || reply.seqs.some((seq, i) => seq !== first + i)) {
       throw new RelayError('bad-reply', { cause: new Error('the relay stored the entries elsewhere than asked') });
     }
     for (const [i, seq] of reply.seqs.entries()) {
@@ -1100,9 +1132,16 @@ export class RelayClient {
 
   private isIdle(): boolean {
     const s = this.session;
-    return !!s && s.caughtUp && !s.ended && !s.pumping && this.applying === 0
-      && this.queue.length === 0 && this.batchTimer === undefined
-      && (s.uploads.length === 0 || !s.canWrite);
+    return (
+      !!s &&
+      s.caughtUp &&
+      !s.ended &&
+      !s.pumping &&
+      this.applying === 0 &&
+      this.queue.length === 0 &&
+      this.batchTimer === undefined &&
+      (s.uploads.length === 0 || !s.canWrite)
+    );
   }
 
   /**
@@ -1112,7 +1151,10 @@ export class RelayClient {
   private settle(s: Session): void {
     if (this.session !== s || !this.isIdle()) return;
     if (s.canWrite && this.unconfirmed === 0) {
-      void this.saveRelayState(Y.snapshot(this.doc)).then(() => this.wakeIdle(), () => this.wakeIdle());
+      void this.saveRelayState(Y.snapshot(this.doc)).then(
+        () => this.wakeIdle(),
+        () => this.wakeIdle(),
+      );
     } else {
       this.wakeIdle();
     }
@@ -1138,8 +1180,13 @@ export class RelayClient {
     const next: RelayStatus = { ...this.statusValue, ...patch, pendingUploads: this.unconfirmed };
     if (this.session && !this.session.canWrite && next.state === 'online') next.state = 'error';
     const prev = this.statusValue;
-    if (prev.state === next.state && prev.lastExchangeAt === next.lastExchangeAt
-      && prev.pendingUploads === next.pendingUploads && prev.message === next.message) return;
+    if (
+      prev.state === next.state &&
+      prev.lastExchangeAt === next.lastExchangeAt &&
+      prev.pendingUploads === next.pendingUploads &&
+      prev.message === next.message
+    )
+      return;
     this.statusValue = next;
     this.onStatus?.(next);
   }
@@ -1167,7 +1214,10 @@ class Pacer {
   private last = Date.now();
   private tail: Promise<void> = Promise.resolve();
 
-  constructor(private readonly perSecond: number, private readonly burst = Math.max(1, Math.round(perSecond * 2))) {
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst = Math.max(1, Math.round(perSecond * 2)),
+  ) {
     this.tokens = this.burst;
   }
 

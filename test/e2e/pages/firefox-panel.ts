@@ -61,7 +61,10 @@ export class FirefoxPanel {
     return this.page.$eval(id(T.noteEditor), (el) => {
       const copy = el.cloneNode(true) as HTMLElement;
       copy.querySelectorAll('.collaboration-carets__caret, .collaboration-carets__selection').forEach((c) => c.remove());
-      return [...copy.querySelectorAll('p, li, blockquote, h1, h2, h3')].map((p) => (p.textContent ?? '').trim()).filter(Boolean).join('\n');
+      return [...copy.querySelectorAll('p, li, blockquote, h1, h2, h3')]
+        .map((p) => (p.textContent ?? '').trim())
+        .filter(Boolean)
+        .join('\n');
     });
   }
 

@@ -77,7 +77,11 @@ export class Panel {
       copy.remove();
       return t;
     });
-    return text.split('\n').map((l) => l.trim()).filter(Boolean).join('\n');
+    return text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .join('\n');
   }
 
   async backToTopics() {
@@ -165,7 +169,10 @@ export class Panel {
     await this.by(T.invitePartners).click();
     const old = await this.by(T.inviteCode).inputValue();
     await this.by(T.rotateInvite).click();
-    for (const name of drop) await this.by(T.confirmDialog).getByRole('checkbox', { name: new RegExp(name) }).uncheck();
+    for (const name of drop)
+      await this.by(T.confirmDialog)
+        .getByRole('checkbox', { name: new RegExp(name) })
+        .uncheck();
     await this.by(T.confirmYes).click();
     await expect.poll(() => this.by(T.rotateStatus).textContent(), { timeout: 20_000 }).toMatch(/^Done\./);
     await expect.poll(() => this.by(T.inviteCode).inputValue(), { timeout: 30_000 }).not.toBe(old);
@@ -180,7 +187,10 @@ export class Panel {
     await this.by(T.joinNotebook).click();
     await this.by(T.joinCode).fill(code);
     await this.by(T.joinSubmit).click();
-    await this.page.locator(`${id(T.joinChanges)}, ${id(T.topicList)}`).first().waitFor();
+    await this.page
+      .locator(`${id(T.joinChanges)}, ${id(T.topicList)}`)
+      .first()
+      .waitFor();
   }
 
   /** The sync status sentence. */
@@ -300,6 +310,9 @@ export class Panel {
   /** Chooses a backup file in "Restore from a backup file…"; the preview or the error follows. */
   async chooseBackupFile(file: string | { name: string; mimeType: string; buffer: Buffer }) {
     await this.by(T.restoreFile).setInputFiles(file);
-    await this.page.locator(`${id(T.restorePreview)}, ${id(T.restoreError)}`).first().waitFor();
+    await this.page
+      .locator(`${id(T.restorePreview)}, ${id(T.restoreError)}`)
+      .first()
+      .waitFor();
   }
 }

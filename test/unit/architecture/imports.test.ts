@@ -72,7 +72,10 @@ describe('import boundaries', () => {
   it('lib/notebook/parse.ts imports no Yjs (the background bundles it), and only the notebook types', () => {
     expect(importSpecifiers(readFileSync(path.join(ROOT, 'lib/notebook/parse.ts'), 'utf8'))).toEqual(['./types']);
     for (const file of ['lib/ext/clip-queue.ts', 'lib/ext/capture.ts']) {
-      expect(importSpecifiers(readFileSync(path.join(ROOT, file), 'utf8')).filter((s) => s.includes('notebook')), file).not.toContain('../notebook');
+      expect(
+        importSpecifiers(readFileSync(path.join(ROOT, file), 'utf8')).filter((s) => s.includes('notebook')),
+        file,
+      ).not.toContain('../notebook');
     }
   });
 });

@@ -111,7 +111,12 @@ describe('round trip', () => {
     expect(spaces.note).toBe('Our reading room has 120 seats.\n\nBatbayar: theirs opens at 8.');
     expect(r.topics.find((t: { id: string }) => t.id === own).note).toBe('## Routes\n\n- **Tuesdays** in Songinokhairkhan');
     expect(r.clips).toHaveLength(2);
-    expect(r.clips.find((c: { title: string }) => c.title === 'Reading club for adults')).toMatchObject({ topic: 'Library Spaces', tags: ['events'], comment: 'Like ours', clippedBy: 'Батбаяр Дорж' });
+    expect(r.clips.find((c: { title: string }) => c.title === 'Reading club for adults')).toMatchObject({
+      topic: 'Library Spaces',
+      tags: ['events'],
+      comment: 'Like ours',
+      clippedBy: 'Батбаяр Дорж',
+    });
     expect(r.clips.find((c: { title: string }) => c.title === 'Old bus timetable').deleted).toBe(true);
     // Metadata only: the page captures stay in the state.
     expect(text).not.toContain('<p>Our monthly reading club');
@@ -199,14 +204,22 @@ describe('files that cannot be restored say why', () => {
     expect(err.code).toBe('future-version');
     expect(err.message).toBe('This backup was made by a newer Partner Notebook. Update the extension, then restore the file again.');
     // Even when the rest of a newer file is laid out differently.
-    await expectFailure(enc.encode('{"format":"partner-notebook-backup","formatVersion":7,"chunks":'), 'future-version', /newer Partner Notebook.*Update the extension/);
+    await expectFailure(
+      enc.encode('{"format":"partner-notebook-backup","formatVersion":7,"chunks":'),
+      'future-version',
+      /newer Partner Notebook.*Update the extension/,
+    );
   });
 
   test('a notebook of a newer schema version asks to update the extension', async () => {
     const doc = seedNotebook().doc;
     migrate(doc, [...MIGRATIONS, { to: SCHEMA_VERSION + 1, name: 'from the future', run() {} }]);
     const bytes = await backupOf(doc);
-    await expectFailure(bytes, 'future-version', new RegExp(`newer Partner Notebook \\(format ${SCHEMA_VERSION + 1}; this one reads up to ${SCHEMA_VERSION}\\).*Update the extension`));
+    await expectFailure(
+      bytes,
+      'future-version',
+      new RegExp(`newer Partner Notebook \\(format ${SCHEMA_VERSION + 1}; this one reads up to ${SCHEMA_VERSION}\\).*Update the extension`),
+    );
     // The manifest may claim an older version; the state itself is what counts.
     const lying = dec.decode(bytes).replace(`"schemaVersion": ${SCHEMA_VERSION + 1}`, `"schemaVersion": ${SCHEMA_VERSION}`);
     await expectFailure(enc.encode(lying), 'future-version', /Update the extension/);
@@ -239,6 +252,9 @@ describe('files that cannot be restored say why', () => {
   });
 
   test('a notebook too large for one file is refused when backing up, not when restoring', async () => {
-    await expect(backupOf(seedNotebook().doc, { maxBytes: 1000 })).rejects.toMatchObject({ code: 'too-large', message: expect.stringMatching(/too large for one backup file/) });
+    await expect(backupOf(seedNotebook().doc, { maxBytes: 1000 })).rejects.toMatchObject({
+      code: 'too-large',
+      message: expect.stringMatching(/too large for one backup file/),
+    });
   });
 });

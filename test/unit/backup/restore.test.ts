@@ -25,7 +25,15 @@ async function notebookHere(): Promise<NotebookEntry> {
   Y.applyUpdate(s.doc, Y.encodeStateAsUpdate(seedNotebook().doc));
   await s.persistence.confirm();
   await s.close();
-  const entry: NotebookEntry = { id, title: 'Ana & Batbayar', createdAt: 1, lastOpenedAt: 1, secret: SECRET, signaling: ['wss://sync.example.org'], secretEpoch: 2 };
+  const entry: NotebookEntry = {
+    id,
+    title: 'Ana & Batbayar',
+    createdAt: 1,
+    lastOpenedAt: 1,
+    secret: SECRET,
+    signaling: ['wss://sync.example.org'],
+    secretEpoch: 2,
+  };
   await notebooksItem.setValue([...(await notebooksItem.getValue()), entry]);
   await activeNotebookItem.setValue(id);
   return entry;
@@ -56,7 +64,10 @@ async function removeHere(id: string) {
 /** Everything a restore could change: the list, the active notebook, every database and its content. */
 async function computerState() {
   const list = await notebooksItem.getValue();
-  const dbs = (await indexedDB.databases()).map((d) => d.name).filter((x) => x?.startsWith('pn-notebook-')).sort();
+  const dbs = (await indexedDB.databases())
+    .map((d) => d.name)
+    .filter((x) => x?.startsWith('pn-notebook-'))
+    .sort();
   const docs: Record<string, unknown> = {};
   for (const e of list) docs[e.id] = await withNotebook(e.id, (d) => Y.encodeStateVector(d));
   return { list, active: await activeNotebookItem.getValue(), dbs, docs };
@@ -94,7 +105,10 @@ describe('restore', () => {
     expect(new TextDecoder().decode(file.bytes)).toContain(SECRET);
     // While the notebook is still here, rejoining would make a second copy of it: refused.
     const before = await computerState();
-    await expect(restoreBackup(file.bytes, { mode: 'new', rejoin: true })).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/already on this computer. Merge/) });
+    await expect(restoreBackup(file.bytes, { mode: 'new', rejoin: true })).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/already on this computer. Merge/),
+    });
     expect(await computerState()).toEqual(before);
 
     await removeHere(entry.id);
@@ -102,7 +116,9 @@ describe('restore', () => {
     expect(result).toMatchObject({ id: entry.id, mode: 'rejoined' });
     expect(result.summary).toMatch(/rejoined your partners/);
     // Rejoining partners makes it shared: connection problems are reported from the start.
-    expect(await notebooksItem.getValue()).toEqual([{ ...entry, createdAt: expect.any(Number), lastOpenedAt: expect.any(Number), sharedAt: expect.any(Number) }]);
+    expect(await notebooksItem.getValue()).toEqual([
+      { ...entry, createdAt: expect.any(Number), lastOpenedAt: expect.any(Number), sharedAt: expect.any(Number) },
+    ]);
   });
 
   test('a backup without the secret cannot rejoin', async () => {
@@ -110,7 +126,10 @@ describe('restore', () => {
     const file = await makeBackup(entry, { includeSecret: false });
     await removeHere(entry.id);
     const before = await computerState();
-    await expect(restoreBackup(file.bytes, { mode: 'new', rejoin: true })).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/does not include the invite secret/) });
+    await expect(restoreBackup(file.bytes, { mode: 'new', rejoin: true })).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/does not include the invite secret/),
+    });
     expect(await computerState()).toEqual(before);
   });
 
@@ -150,7 +169,10 @@ describe('restore', () => {
     await removeHere(entry.id);
     await notebookHere();
     const before = await computerState();
-    await expect(restoreBackup(file.bytes, { mode: 'merge' })).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/not on this computer.*Restore it as a new notebook/) });
+    await expect(restoreBackup(file.bytes, { mode: 'merge' })).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/not on this computer.*Restore it as a new notebook/),
+    });
     expect(await computerState()).toEqual(before);
   });
 });

@@ -60,7 +60,13 @@ export function seedNotebook(clientID = 1) {
     list.insert(0, [li]);
     body.insert(0, [h, list]);
   });
-  updatePartner(doc, ANA.id, { name: ANA.name, color: '#1f77b4', country: 'Bosnia and Herzegovina', libraryName: 'Sarajevo City Library', facts: { staff: 42 } });
+  updatePartner(doc, ANA.id, {
+    name: ANA.name,
+    color: '#1f77b4',
+    country: 'Bosnia and Herzegovina',
+    libraryName: 'Sarajevo City Library',
+    facts: { staff: 42 },
+  });
   updatePartner(doc, BATBAYAR.id, { name: BATBAYAR.name, color: '#d62728', timeZone: 'Asia/Ulaanbaatar', facts: { founded: 1921 } });
   addClip(doc, { topicId: spaces, captured: makeCaptured(), clippedBy: BATBAYAR, tags: ['events'], comment: 'Like ours' }, deps);
   const gone = addClip(doc, { topicId: own, captured: makeCaptured({ title: 'Old bus timetable' }), clippedBy: ANA }, deps);

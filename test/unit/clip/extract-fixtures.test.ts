@@ -2,14 +2,7 @@
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { extractPage } from '../../../lib/clip/extract.ts';
-import {
-  FIXTURE_URL,
-  METADATA_FIELDS,
-  fieldMatches,
-  loadFixturePages,
-  unsafeHtmlProblems,
-  type MetadataField,
-} from './fixture-pages.ts';
+import { FIXTURE_URL, METADATA_FIELDS, fieldMatches, loadFixturePages, unsafeHtmlProblems, type MetadataField } from './fixture-pages.ts';
 
 const parseHtml = (html: string) => new JSDOM(html).window.document;
 
@@ -23,7 +16,12 @@ const pages = loadFixturePages();
  * that they are parsed in the same time zone as extractPage parses them.
  */
 const ALLOWED_DIFFERENCES: { page: string; field: MetadataField; ours: string; reason: string }[] = [
-  { page: 'citylab-1', field: 'publishedTime', ours: '2019-04-30T13:39:00-04:00', reason: 'microdata datePublished of the article; Readability reads no microdata' },
+  {
+    page: 'citylab-1',
+    field: 'publishedTime',
+    ours: '2019-04-30T13:39:00-04:00',
+    reason: 'microdata datePublished of the article; Readability reads no microdata',
+  },
   { page: 'cnn', field: 'publishedTime', ours: '2016-02-01T01:28:49Z', reason: 'meta date; matches the "Feb. 1, 2016" in the page title' },
   { page: 'dropbox-blog', field: 'publishedTime', ours: '2020-11-11T18:00:00Z', reason: 'article:published_time meta the page declares' },
   { page: 'ehow-1', field: 'publishedTime', ours: '05/29/2007 09:49:00', reason: 'meta publishdate (no offset: local time, a known ambiguity)' },
@@ -31,16 +29,20 @@ const ALLOWED_DIFFERENCES: { page: string; field: MetadataField; ours: string; r
   { page: 'nytimes-2', field: 'publishedTime', ours: '2016-07-29T20:42:34Z', reason: 'article:published_time; the day the story ran' },
   { page: 'nytimes-4', field: 'publishedTime', ours: '2018-09-25T21:28:31Z', reason: 'article:published_time; matches the URL date' },
   { page: 'telegraph', field: 'publishedTime', ours: '2017-11-16T14:15:00Z', reason: 'meta date with a colon-less offset, which we repair' },
-  { page: 'yahoo-3', field: 'publishedTime', ours: '2015-03-11T19:46:14Z', reason: 'microdata of the Article item; equals the byline\'s "March 11, 2015 3:46 PM" EDT' },
+  {
+    page: 'yahoo-3',
+    field: 'publishedTime',
+    ours: '2015-03-11T19:46:14Z',
+    reason: 'microdata of the Article item; equals the byline\'s "March 11, 2015 3:46 PM" EDT',
+  },
   { page: 'youth', field: 'publishedTime', ours: '2017-03-10', reason: 'meta date the page declares' },
   { page: 'la-nacion', field: 'siteName', ours: 'LA NACION', reason: 'from og:site_name-like metadata via our reader; Readability gives none' },
   { page: 'telegraph', field: 'byline', ours: 'Our Foreign Staff', reason: 'meta author; the page credits the desk, Readability finds no byline' },
-  { page: 'tumblr', field: 'byline', ours: 'mcupdate', reason: 'meta author is the blog\'s user name; weaker than a person\'s name, better than none' },
+  { page: 'tumblr', field: 'byline', ours: 'mcupdate', reason: "meta author is the blog's user name; weaker than a person's name, better than none" },
   { page: 'tmz-1', field: 'lang', ours: 'en', reason: 'meta content-language; the html element has no lang' },
 ];
 
-const allowed = (page: string, field: MetadataField) =>
-  ALLOWED_DIFFERENCES.find((d) => d.page === page && d.field === field);
+const allowed = (page: string, field: MetadataField) => ALLOWED_DIFFERENCES.find((d) => d.page === page && d.field === field);
 
 describe('extractPage on the fixture pages', () => {
   it('has fixture pages to test', () => {

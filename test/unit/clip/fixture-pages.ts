@@ -8,10 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Where the fixture pages live: `/work/shared/fixtures/pages` next to the checkout. */
-export const FIXTURE_PAGES_DIR = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../../../shared/fixtures/pages',
-);
+export const FIXTURE_PAGES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures/pages');
 
 /**
  * The address the pages are parsed at. Readability's own suite uses this fake host, so
@@ -20,23 +17,13 @@ export const FIXTURE_PAGES_DIR = resolve(
 export const FIXTURE_URL = 'http://fakehost/test/page.html';
 
 /** The metadata fields the fixtures give, in the order reports list them. */
-export const METADATA_FIELDS = [
-  'title',
-  'byline',
-  'excerpt',
-  'siteName',
-  'lang',
-  'dir',
-  'publishedTime',
-] as const;
+export const METADATA_FIELDS = ['title', 'byline', 'excerpt', 'siteName', 'lang', 'dir', 'publishedTime'] as const;
 
 /** One of {@link METADATA_FIELDS}. */
 export type MetadataField = (typeof METADATA_FIELDS)[number];
 
 /** `expected-metadata.json`: a missing key means the page declares nothing (null). */
-export type ExpectedMetadata = Partial<Record<MetadataField, string | null>> & {
-  readerable?: boolean;
-};
+export type ExpectedMetadata = Partial<Record<MetadataField, string | null>> & { readerable?: boolean };
 
 /** A fixture page: its folder name, its HTML source and what a careful reader finds. */
 export interface FixturePage {
@@ -55,9 +42,7 @@ export function loadFixturePages(dir: string = FIXTURE_PAGES_DIR): FixturePage[]
     .map((name) => ({
       name,
       html: readFileSync(join(dir, name, 'source.html'), 'utf8'),
-      expected: JSON.parse(
-        readFileSync(join(dir, name, 'expected-metadata.json'), 'utf8'),
-      ) as ExpectedMetadata,
+      expected: JSON.parse(readFileSync(join(dir, name, 'expected-metadata.json'), 'utf8')) as ExpectedMetadata,
     }));
 }
 
@@ -89,8 +74,25 @@ export function fieldMatches(field: MetadataField, actual: unknown, expected: un
 
 /** Elements that must never appear in clip HTML. */
 const UNSAFE_TAGS = new Set([
-  'script', 'style', 'iframe', 'frame', 'object', 'embed', 'applet', 'form', 'input', 'button',
-  'textarea', 'select', 'svg', 'math', 'noscript', 'template', 'base', 'link', 'meta',
+  'script',
+  'style',
+  'iframe',
+  'frame',
+  'object',
+  'embed',
+  'applet',
+  'form',
+  'input',
+  'button',
+  'textarea',
+  'select',
+  'svg',
+  'math',
+  'noscript',
+  'template',
+  'base',
+  'link',
+  'meta',
 ]);
 /** Attributes that hold a URL. */
 const URL_ATTRS = new Set(['href', 'src', 'poster', 'cite', 'longdesc', 'xlink:href', 'data', 'action', 'formaction']);

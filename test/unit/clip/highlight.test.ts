@@ -46,14 +46,24 @@ describe('the passages index', () => {
 
   it('holds selection clips with their quote, clipper and comment, by page and canonical address, and nothing else', () => {
     const clips = [
-      sel('a', { url: 'https://lib.example/news?utm_medium=mail', canonicalUrl: 'https://lib.example/news/', anchor: { prefix: 'p', exact: 'Open late', suffix: 's' } }, 'Ask about staff'),
+      sel(
+        'a',
+        {
+          url: 'https://lib.example/news?utm_medium=mail',
+          canonicalUrl: 'https://lib.example/news/',
+          anchor: { prefix: 'p', exact: 'Open late', suffix: 's' },
+        },
+        'Ask about staff',
+      ),
       sel('b', { url: 'https://lib.example/other', anchor: { prefix: '', exact: 'Elsewhere', suffix: '' } }),
       makeClip({ id: 'c', captured: makeCaptured({ kind: 'page', url: 'https://lib.example/news' }) }),
       { ...sel('d', { url: 'https://lib.example/news', anchor: { prefix: '', exact: 'Deleted', suffix: '' } }), deletedAt: 1 },
     ];
     const index = buildHighlightIndex(clips);
     expect(Object.keys(index)).toEqual(['https://lib.example/news', 'https://lib.example/other']);
-    expect(index['https://lib.example/news']).toEqual([{ id: 'a', exact: 'Open late', prefix: 'p', suffix: 's', by: clips[0]!.clippedBy.name, comment: 'Ask about staff' }]);
+    expect(index['https://lib.example/news']).toEqual([
+      { id: 'a', exact: 'Open late', prefix: 'p', suffix: 's', by: clips[0]!.clippedBy.name, comment: 'Ask about staff' },
+    ]);
     expect(passagesFor([index], ['https://lib.example/news#x', 'https://lib.example/news']).map((p) => p.id)).toEqual(['a']);
     expect(passagesFor([index], ['https://lib.example/elsewhere'])).toEqual([]);
   });

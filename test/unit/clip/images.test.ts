@@ -2,8 +2,19 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  boundClipImages, checkPixels, declaredSize, describeSkipped, imageSources, imageUsage, IMAGE_LIMITS, sha256Hex, siteOf,
-  sniffImageType, storedSize, unreferenced, type KeptImage,
+  boundClipImages,
+  checkPixels,
+  declaredSize,
+  describeSkipped,
+  imageSources,
+  imageUsage,
+  IMAGE_LIMITS,
+  sha256Hex,
+  siteOf,
+  sniffImageType,
+  storedSize,
+  unreferenced,
+  type KeptImage,
 } from '../../../lib/clip/images';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(`test/e2e/fixtures/images/${name}`));
@@ -34,7 +45,10 @@ describe('declaredSize and checkPixels', () => {
     expect(declaredSize(fixture('visits-chart.png'), 'image/png')).toEqual({ width: 640, height: 400 });
     expect(declaredSize(bytes('GIF89a', [0x40, 0x01, 0xc8, 0x00]), 'image/gif')).toEqual({ width: 320, height: 200 });
     // VP8X: 24-bit width-1 and height-1 at bytes 24 and 27.
-    expect(declaredSize(bytes('RIFF', [0, 0, 0, 0], 'WEBPVP8X', [10, 0, 0, 0, 0, 0, 0, 0], [0x1f, 0x03, 0], [0xc7, 0x01, 0]), 'image/webp')).toEqual({ width: 800, height: 456 });
+    expect(declaredSize(bytes('RIFF', [0, 0, 0, 0], 'WEBPVP8X', [10, 0, 0, 0, 0, 0, 0, 0], [0x1f, 0x03, 0], [0xc7, 0x01, 0]), 'image/webp')).toEqual({
+      width: 800,
+      height: 456,
+    });
   });
   it('refuses a decompression bomb before it is decoded, and lets icons pass silently', () => {
     const huge = declaredSize(fixture('huge.png'), 'image/png')!;
@@ -51,7 +65,14 @@ describe('declaredSize and checkPixels', () => {
   });
 });
 
-const img = (url: string, hash: string, size: number): KeptImage => ({ url, hash: hash.padEnd(64, '0'), type: 'image/webp', width: 10, height: 10, bytes: new Uint8Array(size) });
+const img = (url: string, hash: string, size: number): KeptImage => ({
+  url,
+  hash: hash.padEnd(64, '0'),
+  type: 'image/webp',
+  width: 10,
+  height: 10,
+  bytes: new Uint8Array(size),
+});
 
 describe('boundClipImages', () => {
   it('stores a picture under two addresses once and keeps both addresses', () => {
@@ -60,7 +81,7 @@ describe('boundClipImages', () => {
     expect(skipped).toEqual({});
   });
   it('bounds images per clip, bytes per image, per clip and per notebook, and says why', () => {
-    const many = Array.from({ length: IMAGE_LIMITS.perClip + 3 }, (_, i) => img(`https://a/${i}`, String(i).padStart(3, "0"), 10));
+    const many = Array.from({ length: IMAGE_LIMITS.perClip + 3 }, (_, i) => img(`https://a/${i}`, String(i).padStart(3, '0'), 10));
     expect(boundClipImages(many).skipped).toEqual({ 'too-many': 3 });
     expect(boundClipImages([img('https://a/big', 'f', IMAGE_LIMITS.storedBytes + 1)]).skipped).toEqual({ 'too-large': 1 });
     const nine = Array.from({ length: 9 }, (_, i) => img(`https://a/${i}`, `c${i}`, 1024 * 1024));
@@ -69,7 +90,9 @@ describe('boundClipImages', () => {
     expect(full.kept).toEqual([]);
     expect(full.skipped).toEqual({ 'notebook-full': 1 });
     // A picture the notebook has already costs nothing more.
-    expect(boundClipImages([img('https://a/x', 'd', 1000)], { notebookBytes: IMAGE_LIMITS.notebookBytes, existing: (h) => h.startsWith('d') }).kept).toHaveLength(1);
+    expect(
+      boundClipImages([img('https://a/x', 'd', 1000)], { notebookBytes: IMAGE_LIMITS.notebookBytes, existing: (h) => h.startsWith('d') }).kept,
+    ).toHaveLength(1);
   });
   it('describes what was left out in plain sentences', () => {
     expect(describeSkipped({ 'too-large': 3 })).toEqual(['3 images were too large and left out.']);
@@ -83,15 +106,32 @@ describe('boundClipImages', () => {
 
 describe('size accounting and clean-up', () => {
   const h = (c: string) => c.repeat(64);
-  const sizes = new Map([[h('a'), 1000], [h('b'), 500], [h('c'), 200]]);
+  const sizes = new Map([
+    [h('a'), 1000],
+    [h('b'), 500],
+    [h('c'), 200],
+  ]);
   it('counts each stored image once and orders clips by what they take', () => {
-    const u = imageUsage(new Map([['clip1', [h('a'), h('a'), h('b')]], ['clip2', [h('b')]], ['clip3', []]]), sizes);
+    const u = imageUsage(
+      new Map([
+        ['clip1', [h('a'), h('a'), h('b')]],
+        ['clip2', [h('b')]],
+        ['clip3', []],
+      ]),
+      sizes,
+    );
     expect(u.totalBytes).toBe(1700);
     expect(u.images).toBe(3);
-    expect(u.clips).toEqual([{ clipId: 'clip1', bytes: 1500, images: 2 }, { clipId: 'clip2', bytes: 500, images: 1 }]);
+    expect(u.clips).toEqual([
+      { clipId: 'clip1', bytes: 1500, images: 2 },
+      { clipId: 'clip2', bytes: 500, images: 1 },
+    ]);
   });
   it('deletes only bytes no other clip shows', () => {
-    const refs = new Map([['clip1', [h('a'), h('b')]], ['clip2', [h('b')]]]);
+    const refs = new Map([
+      ['clip1', [h('a'), h('b')]],
+      ['clip2', [h('b')]],
+    ]);
     expect(unreferenced(refs, sizes.keys(), new Set(['clip1']))).toEqual([h('a'), h('c')]);
   });
   it('hashes with SHA-256', async () => {
@@ -101,7 +141,8 @@ describe('size accounting and clean-up', () => {
 
 describe('imageSources and siteOf', () => {
   it('lists the web images of sanitised HTML in order, once each, unescaping &amp;', () => {
-    const html = '<p><img src="https://a.org/1.png?x=1&amp;y=2" alt=""><img alt="" src="https://a.org/2.jpg"><img src="data:image/png;base64,AAAA"><img src="https://a.org/2.jpg"></p>';
+    const html =
+      '<p><img src="https://a.org/1.png?x=1&amp;y=2" alt=""><img alt="" src="https://a.org/2.jpg"><img src="data:image/png;base64,AAAA"><img src="https://a.org/2.jpg"></p>';
     expect(imageSources(html)).toEqual(['https://a.org/1.png?x=1&y=2', 'https://a.org/2.jpg']);
     expect(imageSources(undefined)).toEqual([]);
   });

@@ -43,7 +43,12 @@ describe('reading a PDF with pdf.js', () => {
 });
 
 describe('page-numbered text', () => {
-  const c = pdfCapture({ url: URL_, info: { Title: ' Report\u0000 ', Author: 'Ana Kaladžija', CreationDate: "D:20240315103000+01'00'" }, pages: ['First page. Reading rooms opened.', 'Second page text. Vans reached villages. End.', 'Third.'], pageCount: 3 });
+  const c = pdfCapture({
+    url: URL_,
+    info: { Title: ' Report\u0000 ', Author: 'Ana Kaladžija', CreationDate: "D:20240315103000+01'00'" },
+    pages: ['First page. Reading rooms opened.', 'Second page text. Vans reached villages. End.', 'Third.'],
+    pageCount: 3,
+  });
 
   test('offsets map to pages; passages carry their page', () => {
     expect(c.title).toBe('Report');
@@ -76,7 +81,9 @@ describe('page-numbered text', () => {
     expect(isPdfBytes(new TextEncoder().encode('%PDF-1.7\n'))).toBe(true);
     const item = (str: string, y: number, eol = true) => ({ str, hasEOL: eol, transform: [10, 0, 0, 10, 50, y], height: 10 });
     // Lines 12 apart join into a paragraph (with a hyphenated word rejoined); a 30-point gap starts a new one.
-    expect(pageText([item('Reading rooms for chil-', 700), item('dren opened.', 688), item('A new paragraph.', 658)])).toBe('Reading rooms for children opened.\nA new paragraph.');
+    expect(pageText([item('Reading rooms for chil-', 700), item('dren opened.', 688), item('A new paragraph.', 658)])).toBe(
+      'Reading rooms for children opened.\nA new paragraph.',
+    );
   });
 
   test('a PDF longer than the bounds is cut and says so', () => {

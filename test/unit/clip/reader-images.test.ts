@@ -42,17 +42,31 @@ describe('purifyForReader', () => {
     expect(allowed.querySelector('img[alt=""]')!.getAttribute('src')).toBe('https://tracker.example/p.gif');
   });
   it('never lets a clip carry its own data: or script URL into an image', () => {
-    const out = frag(purifyForReader('<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="x"><img src="javascript:alert(1)" alt="y"><video src="https://a/v.mp4" poster="https://a/p.jpg"></video>', win, { remote: true }));
+    const out = frag(
+      purifyForReader(
+        '<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="x"><img src="javascript:alert(1)" alt="y"><video src="https://a/v.mp4" poster="https://a/p.jpg"></video>',
+        win,
+        { remote: true },
+      ),
+    );
     expect(out.querySelector('img[alt="x"]')!.hasAttribute('src')).toBe(false);
     expect(out.querySelector('img[alt="y"]')!.hasAttribute('src')).toBe(false);
     expect(out.querySelector('video')).toBeNull();
   });
   it('sets a CSP that forbids remote images unless the person allowed the site', () => {
     const c = { kind: 'page', title: 'T', url: 'https://lib.example.org/', html: PAGE } as CapturedContent;
-    expect(readerDocument(c, win)).toContain("img-src data:;");
+    expect(readerDocument(c, win)).toContain('img-src data:;');
     expect(readerDocument(c, win, { remote: true })).toContain('img-src data: https: http:;');
     expect(hasRemoteImages(c, new Map([['https://lib.example.org/a.jpg', DATA]]))).toBe(true);
-    expect(hasRemoteImages(c, new Map([['https://lib.example.org/a.jpg', DATA], ['https://tracker.example/p.gif', DATA]]))).toBe(false);
+    expect(
+      hasRemoteImages(
+        c,
+        new Map([
+          ['https://lib.example.org/a.jpg', DATA],
+          ['https://tracker.example/p.gif', DATA],
+        ]),
+      ),
+    ).toBe(false);
   });
 });
 

@@ -53,7 +53,13 @@ test('files a present clip’s images under their own hash (never the page’s),
     skipped: { 'too-large': 1 },
   });
   await putPendingImages({ clipId: 'not-here-yet', notebookId: NB, at: Date.now(), images: [img('https://library.example.hr/x.png', other)], skipped: {} });
-  await putPendingImages({ clipId: 'elsewhere', notebookId: 'another-notebook', at: Date.now(), images: [img('https://library.example.hr/y.png', other)], skipped: {} });
+  await putPendingImages({
+    clipId: 'elsewhere',
+    notebookId: 'another-notebook',
+    at: Date.now(),
+    images: [img('https://library.example.hr/y.png', other)],
+    skipped: {},
+  });
 
   let queuedWhenStored: string[] = [];
   s.session.persistence.confirm = vi.fn(async () => {

@@ -17,8 +17,12 @@ import { generateMemberKeys, makeRotation, signMemberEntry, verifyMember } from 
 
 const me = { id: 'bat', name: 'Batbayar', color: '#1f6feb' };
 const ours: NotebookEntry = {
-  id: 'nb-join', title: 'Ana & Batbayar', createdAt: 1, lastOpenedAt: 1,
-  secret: toHex(new Uint8Array(32).fill(1)), signaling: ['ws://partners.example:4444/'],
+  id: 'nb-join',
+  title: 'Ana & Batbayar',
+  createdAt: 1,
+  lastOpenedAt: 1,
+  secret: toHex(new Uint8Array(32).fill(1)),
+  signaling: ['ws://partners.example:4444/'],
 };
 const invite = (secret: Uint8Array, signaling: string[]): Invite => ({ version: 1, notebookId: ours.id, secret, signaling, title: 'Ana & Batbayar' });
 const entry = async () => (await notebooksItem.getValue()).find((e) => e.id === ours.id)!;
@@ -44,7 +48,11 @@ test('an invite with another secret and server for a notebook already here chang
 
 test('the same invite again just opens the notebook; a server-only change is shown', async () => {
   expect(await planJoin(invite(fromHex(ours.secret!), ours.signaling!))).toEqual({ kind: 'same', id: ours.id, title: ours.title });
-  expect(await planJoin(invite(fromHex(ours.secret!), ['ws://other.example/']))).toMatchObject({ kind: 'changes', secret: 'same', servers: { to: ['ws://other.example/'] } });
+  expect(await planJoin(invite(fromHex(ours.secret!), ['ws://other.example/']))).toMatchObject({
+    kind: 'changes',
+    secret: 'same',
+    servers: { to: ['ws://other.example/'] },
+  });
 });
 
 test('an invite the notebook has already replaced is refused: no downgrade to an older secret', async () => {
@@ -74,7 +82,16 @@ test('left out of a new invite by mistake: the new code from a partner is recogn
   const session = openNotebookSession(ours.id);
   await session.ready;
   await ensureMemberKey(session.doc, me.id, me.name);
-  const r = await makeRotation({ notebookId: ours.id, epoch: 1, oldSecret: fromHex(ours.secret!), newSecret: s1, keys: anaKeys, me: anaMember, keep: [], at: Date.UTC(2026, 2, 1) });
+  const r = await makeRotation({
+    notebookId: ours.id,
+    epoch: 1,
+    oldSecret: fromHex(ours.secret!),
+    newSecret: s1,
+    keys: anaKeys,
+    me: anaMember,
+    keep: [],
+    at: Date.UTC(2026, 2, 1),
+  });
   addRotationRecord(session.doc, r.key, r.value);
   expect(await followRotation(session.doc, ours.id, me.id)).toBe('not-included');
   await session.persistence.confirm();
@@ -91,7 +108,16 @@ test('left out of a new invite by mistake: the new code from a partner is recogn
   expect(await followRotation(again.doc, ours.id, me.id)).toBe('none');
   const bat = (await listPeople(again.doc, ours.id)).find((p) => p.me)!;
   const s2 = crypto.getRandomValues(new Uint8Array(32));
-  const r2 = await makeRotation({ notebookId: ours.id, epoch: 2, oldSecret: s1, newSecret: s2, keys: anaKeys, me: anaMember, keep: [bat], at: Date.UTC(2026, 2, 2) });
+  const r2 = await makeRotation({
+    notebookId: ours.id,
+    epoch: 2,
+    oldSecret: s1,
+    newSecret: s2,
+    keys: anaKeys,
+    me: anaMember,
+    keep: [bat],
+    at: Date.UTC(2026, 2, 2),
+  });
   addRotationRecord(again.doc, r2.key, r2.value);
   expect(await followRotation(again.doc, ours.id, me.id)).toBe('moved');
   await again.close();

@@ -16,7 +16,15 @@ import { ANA, makeCaptured, makeDeps, makeDoc } from '../factories';
 const NB = 'nb-pdf';
 beforeEach(() => fakeBrowser.reset());
 
-const pending = (id: string, over: Partial<PendingPdf> = {}): PendingPdf => ({ id, url: `https://library.example.hr/${id}.pdf`, title: `Report ${id}`, clippedAt: 5, via: 'menu', notebookId: NB, ...over });
+const pending = (id: string, over: Partial<PendingPdf> = {}): PendingPdf => ({
+  id,
+  url: `https://library.example.hr/${id}.pdf`,
+  title: `Report ${id}`,
+  clippedAt: 5,
+  via: 'menu',
+  notebookId: NB,
+  ...over,
+});
 
 function setup() {
   const doc = makeDoc();
@@ -24,11 +32,7 @@ function setup() {
   const open = addTopic(doc, { title: 'Open now' }, deps);
   const other = addTopic(doc, { title: 'Chosen at clipping' }, deps);
   const seen = { filed: [] as FiledPdf[], blocked: [] as PendingPdf[][], working: [] as (string | undefined)[] };
-  const events: PdfFilerEvents = {
-    onFiled: (d) => seen.filed.push(d),
-    onBlocked: (b) => seen.blocked.push(b),
-    onWorking: (w) => seen.working.push(w?.title),
-  };
+  const events: PdfFilerEvents = { onFiled: (d) => seen.filed.push(d), onBlocked: (b) => seen.blocked.push(b), onWorking: (w) => seen.working.push(w?.title) };
   let stored = 0;
   const durable = vi.fn(async () => void (stored = clipIds(doc).length));
   return { doc, open, other, seen, events, durable, storedClips: () => stored };

@@ -38,10 +38,15 @@ export function meet(a: Person, b: Person) {
 export const secret0 = toHex(new Uint8Array(32).fill(7));
 
 export async function person(id: string, name: string): Promise<Person> {
-  const p: Person = { id, name, doc: new Y.Doc(), keys: null, notebooks: [{ id: NB, title: 'Ana & Batbayar', createdAt: 1, lastOpenedAt: 1, secret: secret0 }] };
+  const p: Person = {
+    id,
+    name,
+    doc: new Y.Doc(),
+    keys: null,
+    notebooks: [{ id: NB, title: 'Ana & Batbayar', createdAt: 1, lastOpenedAt: 1, secret: secret0 }],
+  };
   await as(p, () => ensureMemberKey(p.doc, p.id, p.name));
   return p;
 }
 
 export const secretOf = (p: Person) => p.notebooks.find((e) => e.id === NB)!.secret;
-

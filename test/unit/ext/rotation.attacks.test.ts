@@ -12,7 +12,13 @@ import { fromHex, toHex } from '../../../lib/ext/storage';
 import { as, meet, NB, person, secret0, secretOf, type Person } from './people';
 import { addRotationRecord, readRotationRecords } from '../../../lib/notebook';
 import {
-  makeRotation, signMemberEntry, unwrapSecret, verifyMember, verifyRotation, type MemberKeyPair, type RotationChoice,
+  makeRotation,
+  signMemberEntry,
+  unwrapSecret,
+  verifyMember,
+  verifyRotation,
+  type MemberKeyPair,
+  type RotationChoice,
 } from '../../../lib/sync/keys/rotation';
 
 let ana: Person, bat: Person, eve: Person;
@@ -109,7 +115,10 @@ async function legacyWrap(secret: Uint8Array, jwk: JsonWebKey, epoch: number, pe
   const enc = new TextEncoder();
   const key = await crypto.subtle.deriveKey(
     { name: 'HKDF', hash: 'SHA-256', salt: enc.encode(`partner-notebook rotation ${epoch}`), info: enc.encode(personId) },
-    hk, { name: 'AES-GCM', length: 256 }, false, ['encrypt'],
+    hk,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt'],
   );
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, secret as Uint8Array<ArrayBuffer>));
@@ -126,8 +135,14 @@ describe('forgeries in the signed scheme', () => {
     const people = await as(eve, () => listPeople(eve.doc, NB));
     const secret = crypto.getRandomValues(new Uint8Array(32));
     const record = await makeRotation({
-      notebookId: NB, epoch: 1, oldSecret: fromHex(secret0), newSecret: secret, keys, me,
-      keep: people.filter((p) => p.personId === 'bat'), at: Date.now(),
+      notebookId: NB,
+      epoch: 1,
+      oldSecret: fromHex(secret0),
+      newSecret: secret,
+      keys,
+      me,
+      keep: people.filter((p) => p.personId === 'bat'),
+      at: Date.now(),
     });
     addRotationRecord(eve.doc, record.key, record.value);
     return { key: record.key, secret };
@@ -181,7 +196,11 @@ describe('forgeries in the signed scheme', () => {
     expect(await as(finn, () => followRotation(finn.doc, NB, finn.id))).toBe('none');
     // Finn makes one (for the epoch after the one that made his secret), keeping only himself.
     await as(finn, () => rotateSecret(finn.doc, NB, finn.id, { keep: [], name: finn.name }));
-    expect(readRotationRecords(finn.doc).map((r) => r.key.split(':')[0]).sort()).toEqual(['1', '2']);
+    expect(
+      readRotationRecords(finn.doc)
+        .map((r) => r.key.split(':')[0])
+        .sort(),
+    ).toEqual(['1', '2']);
     meet(finn, bat);
     expect(await as(bat, () => followRotation(bat.doc, NB, bat.id))).toBe('none');
     expect(bat.notebooks[0]!.secretEpoch).toBe(1);

@@ -15,7 +15,17 @@ function integerCategories(locale: Locale): Set<string> {
 
 const keys = Object.keys(en) as MessageKey[];
 /** Entries that are the same in every language: codes, formats, names. */
-const SAME_EVERYWHERE = new Set<MessageKey>(['clipBar.https', 'joinForm.pn', 'programmeSettingsForm.pns', 'newNotebookForm.anaBatbayar', 'kind.pdf', 'kinds.pdf', 'posterExport.sizeA0', 'posterExport.sizeA1', 'notebookScreen.ok']);
+const SAME_EVERYWHERE = new Set<MessageKey>([
+  'clipBar.https',
+  'joinForm.pn',
+  'programmeSettingsForm.pns',
+  'newNotebookForm.anaBatbayar',
+  'kind.pdf',
+  'kinds.pdf',
+  'posterExport.sizeA0',
+  'posterExport.sizeA1',
+  'notebookScreen.ok',
+]);
 const texts = (m: Message) => (typeof m === 'string' ? [m] : Object.values(m).filter((s): s is string => typeof s === 'string'));
 
 describe.each(TRANSLATED)('catalogue %s', (locale) => {
@@ -28,7 +38,10 @@ describe.each(TRANSLATED)('catalogue %s', (locale) => {
   it('uses the same {placeholders} as English in every message', () => {
     const wrong = keys.filter((k) => {
       const want = [...placeholdersOf(en[k])].sort().join(',');
-      return texts(cat[k]).some((s) => [...placeholdersOf(s)].sort().join(',') !== want && !(typeof en[k] !== 'string' && [...placeholdersOf(s)].every((p) => placeholdersOf(en[k]).has(p))));
+      return texts(cat[k]).some(
+        (s) =>
+          [...placeholdersOf(s)].sort().join(',') !== want && !(typeof en[k] !== 'string' && [...placeholdersOf(s)].every((p) => placeholdersOf(en[k]).has(p))),
+      );
     });
     expect(wrong).toEqual([]);
   });
@@ -53,7 +66,9 @@ describe.each(TRANSLATED)('catalogue %s', (locale) => {
 
   it('is translated (not left in English) and names its locale', () => {
     expect(cat['meta.locale']).toBe(locale);
-    const english = keys.filter((k) => !SAME_EVERYWHERE.has(k) && k !== 'meta.locale' && /\p{L}{3,}/u.test(texts(en[k]).join(' ')) && JSON.stringify(cat[k]) === JSON.stringify(en[k]));
+    const english = keys.filter(
+      (k) => !SAME_EVERYWHERE.has(k) && k !== 'meta.locale' && /\p{L}{3,}/u.test(texts(en[k]).join(' ')) && JSON.stringify(cat[k]) === JSON.stringify(en[k]),
+    );
     // Some words are the same in some languages (French “Page”, “Sources”, “Poster”…): allow 2 %, no more.
     expect(english.length, english.join(', ')).toBeLessThanOrEqual(Math.ceil(keys.length * 0.02));
   });
@@ -62,7 +77,9 @@ describe.each(TRANSLATED)('catalogue %s', (locale) => {
     const font = fontkit.create(readFileSync('public/fonts/NotoSans-Regular.ttf')) as { hasGlyphForCodePoint(cp: number): boolean };
     const bold = fontkit.create(readFileSync('public/fonts/NotoSans-Bold.ttf')) as { hasGlyphForCodePoint(cp: number): boolean };
     const all = new Set([...keys.flatMap((k) => texts(cat[k])).join('')].map((c) => c.codePointAt(0)!));
-    const missing = [...all].filter((cp) => /[\p{L}\p{N}]/u.test(String.fromCodePoint(cp)) && (!font.hasGlyphForCodePoint(cp) || !bold.hasGlyphForCodePoint(cp)));
+    const missing = [...all].filter(
+      (cp) => /[\p{L}\p{N}]/u.test(String.fromCodePoint(cp)) && (!font.hasGlyphForCodePoint(cp) || !bold.hasGlyphForCodePoint(cp)),
+    );
     expect(missing.map((cp) => String.fromCodePoint(cp))).toEqual([]);
   });
 });
@@ -105,7 +122,12 @@ describe('accessible names contain the visible words (WCAG 2.5.3 Label in Name),
     ['topicList.restoreTitle', 'topicList.restore'],
     ['highlightSettings.stopHighlightsOnSite', 'highlightSettings.stop'],
   ];
-  const words = (s: string) => s.replace(/\{\w+\}/g, ' ').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const words = (s: string) =>
+    s
+      .replace(/\{\w+\}/g, ' ')
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean);
   const contains = (name: string, visible: string) => {
     const n = words(name).join(' ');
     const v = words(visible).join(' ');
@@ -113,7 +135,9 @@ describe('accessible names contain the visible words (WCAG 2.5.3 Label in Name),
   };
   it.each(['en', ...TRANSLATED] as Locale[])('%s', async (locale) => {
     const cat = await loadCatalogue(locale);
-    const bad = PAIRS.filter(([name, visible]) => !contains(String(cat[name]), String(cat[visible]))).map(([n, v]) => `${n} “${String(cat[n])}” ⊅ “${String(cat[v])}”`);
+    const bad = PAIRS.filter(([name, visible]) => !contains(String(cat[name]), String(cat[visible]))).map(
+      ([n, v]) => `${n} “${String(cat[n])}” ⊅ “${String(cat[v])}”`,
+    );
     expect(bad).toEqual([]);
     // The H2 button shows “H2”.
     expect(words(String(cat['noteEditor.heading']))[0], 'noteEditor.heading starts with H2').toBe('h2');

@@ -1,9 +1,26 @@
 import * as Y from 'yjs';
 import { describe, expect, test } from 'vitest';
 import {
-  addClip, addClipTags, addRotationRecord, addTopic, changedParts, classifyTransaction, noteBody, proposePosterTheme, registerClient, setInfo,
-  setMemberEntry, setPosterText, subscribeChanges, subscribeTransactions, summarizeChange, themeTitleText, updatePartner, updateTopic,
-  type DocChanges, type TransactionChanges,
+  addClip,
+  addClipTags,
+  addRotationRecord,
+  addTopic,
+  changedParts,
+  classifyTransaction,
+  noteBody,
+  proposePosterTheme,
+  registerClient,
+  setInfo,
+  setMemberEntry,
+  setPosterText,
+  subscribeChanges,
+  subscribeTransactions,
+  summarizeChange,
+  themeTitleText,
+  updatePartner,
+  updateTopic,
+  type DocChanges,
+  type TransactionChanges,
 } from '../../../lib/notebook';
 import { proposeTheme } from '../../../lib/poster/draft';
 import { ANA, makeCaptured, makeDeps, makeDoc } from '../factories';
@@ -45,7 +62,7 @@ describe('classifyTransaction: the one answer to "what did this transaction chan
     return seen;
   };
   const parts = (c: TransactionChanges) =>
-    (['info', 'topics', 'clips', 'partners', 'poster', 'members', 'rotations'] as const).filter((k) => c[k]).concat(c.notes.size ? ['notes'] as never[] : []);
+    (['info', 'topics', 'clips', 'partners', 'poster', 'members', 'rotations'] as const).filter((k) => c[k]).concat(c.notes.size ? (['notes'] as never[]) : []);
 
   test('names the part of each change, and the ids below topics, clips and notes', () => {
     const doc = makeDoc();

@@ -7,8 +7,23 @@ import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { chainUpdate, compactOldest, docBeforeTransaction, mergeIntoNext, planRetention, versionDoc, type HistoryVersion } from '../../../lib/notebook/history';
 import {
-  addClip, citeClipInPoster, deleteClip, initNotebook, measureDeletion, noteBody, noteText, readClip, readClips, readInfo, readPoster, readProblems, readTopic, readTopics, restoreFromPast,
-  setInfo, setPosterText,
+  addClip,
+  citeClipInPoster,
+  deleteClip,
+  initNotebook,
+  measureDeletion,
+  noteBody,
+  noteText,
+  readClip,
+  readClips,
+  readInfo,
+  readPoster,
+  readProblems,
+  readTopic,
+  readTopics,
+  restoreFromPast,
+  setInfo,
+  setPosterText,
 } from '../../../lib/notebook';
 import { ANA, makeCaptured, makeDeps, makeDoc } from '../factories';
 
@@ -110,7 +125,7 @@ describe('the attack: a partner erases every topic', () => {
 });
 
 describe('a restore while a partner is offline and editing', () => {
-  test('both replicas end up equal, whatever order the changes arrive in; the partner\'s new topic stays', () => {
+  test("both replicas end up equal, whatever order the changes arrive in; the partner's new topic stays", () => {
     for (const order of ['a-first', 'b-first'] as const) {
       const { a, topics } = seeded();
       const b = makeDoc(7);
@@ -123,7 +138,16 @@ describe('a restore while a partner is offline and editing', () => {
       restoreFromPast(a, past, { notebook: true });
       const own = makeDeps('own');
       initNotebook(b, { info: { title: 'Ana & Batbayar', programmeName: 'ILN' }, exampleTopics: false }, own);
-      b.transact(() => b.getMap('topics').set('b-topic', new Y.Map([['title', 'Book clubs'], ['order', 99], ['kind', 'own']])));
+      b.transact(() =>
+        b.getMap('topics').set(
+          'b-topic',
+          new Y.Map([
+            ['title', 'Book clubs'],
+            ['order', 99],
+            ['kind', 'own'],
+          ]),
+        ),
+      );
       const fromA = Y.encodeStateAsUpdate(a, svB);
       const fromB = Y.encodeStateAsUpdate(b, svA);
       if (order === 'a-first') {
@@ -180,7 +204,11 @@ describe('restoring one topic', () => {
     restoreFromPast(a, past, { topicId: t.id });
     expect(readTopics(a).find((x) => x.id === t.id)!.title).toBe(t.title);
     expect(noteText(a, t.id)).toBe('Note 2: our reading room has 102 seats and opens at eight.');
-    expect(readClips(a, { topicId: t.id }).map((c) => c.id).sort()).toEqual([clipId, newer].sort());
+    expect(
+      readClips(a, { topicId: t.id })
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual([clipId, newer].sort());
     // Only that topic: the notebook's title stays as it is now.
     expect(readInfo(a).title).toBe('Changed title');
   });
@@ -241,7 +269,13 @@ describe('planRetention', () => {
   const H = 3_600_000;
   const D = 24 * H;
   const now = Date.UTC(2026, 5, 1, 12);
-  const v = (id: number, at: number, reason: HistoryVersion['reason'] = 'auto'): HistoryVersion => ({ id, at, reason, counts: { topics: 0, clips: 0, noteWords: 0 }, bytes: 10 });
+  const v = (id: number, at: number, reason: HistoryVersion['reason'] = 'auto'): HistoryVersion => ({
+    id,
+    at,
+    reason,
+    counts: { topics: 0, clips: 0, noteWords: 0 },
+    bytes: 10,
+  });
 
   test('keeps everything for a day, the newest of each day for two weeks, the newest of each fortnight after', () => {
     const versions: HistoryVersion[] = [];

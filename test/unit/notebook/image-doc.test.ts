@@ -14,7 +14,10 @@ describe('images doc', () => {
   it('stores each picture once, reads it back as a data: URL of its sniffed type, and syncs', async () => {
     const doc = new Y.Doc();
     const hash = await sha256Hex(png);
-    putImages(doc, [{ hash, bytes: png, width: 640, height: 400 }, { hash, bytes: png, width: 640, height: 400 }]);
+    putImages(doc, [
+      { hash, bytes: png, width: 640, height: 400 },
+      { hash, bytes: png, width: 640, height: 400 },
+    ]);
     expect([...imageSizes(doc)]).toEqual([[hash, png.length]]);
     const img = readImage(doc, hash)!;
     expect(img.type).toBe('image/png');
@@ -41,9 +44,21 @@ describe('clip image references', () => {
   it('records, validates and removes the images of a clip (its text stays)', () => {
     const doc = new Y.Doc();
     const topicId = addTopic(doc, { title: 'T', prompt: '' }, deps);
-    const clipId = addClip(doc, { topicId, captured: { kind: 'page', title: 'P', url: 'https://a.org/', text: 'Body text' }, clippedBy: { id: 'me', name: 'Me' } }, deps);
-    setClipImages(doc, clipId, { 'https://a.org/1.png': 'a'.repeat(64), 'https://a.org/2.png': 'a'.repeat(64), 'https://a.org/3.png': 'b'.repeat(64) }, { 'too-large': 2 });
-    expect(readClipImages(doc, clipId)).toEqual({ refs: { 'https://a.org/1.png': 'a'.repeat(64), 'https://a.org/2.png': 'a'.repeat(64), 'https://a.org/3.png': 'b'.repeat(64) }, skipped: { 'too-large': 2 } });
+    const clipId = addClip(
+      doc,
+      { topicId, captured: { kind: 'page', title: 'P', url: 'https://a.org/', text: 'Body text' }, clippedBy: { id: 'me', name: 'Me' } },
+      deps,
+    );
+    setClipImages(
+      doc,
+      clipId,
+      { 'https://a.org/1.png': 'a'.repeat(64), 'https://a.org/2.png': 'a'.repeat(64), 'https://a.org/3.png': 'b'.repeat(64) },
+      { 'too-large': 2 },
+    );
+    expect(readClipImages(doc, clipId)).toEqual({
+      refs: { 'https://a.org/1.png': 'a'.repeat(64), 'https://a.org/2.png': 'a'.repeat(64), 'https://a.org/3.png': 'b'.repeat(64) },
+      skipped: { 'too-large': 2 },
+    });
     expect(clipImageHashes(doc).get(clipId)).toHaveLength(3);
     removeClipImages(doc, clipId);
     expect(readClipImages(doc, clipId)).toEqual({ refs: {}, skipped: { 'too-large': 2 }, removed: 2 });
@@ -53,7 +68,10 @@ describe('clip image references', () => {
     const topicId = addTopic(doc, { title: 'T', prompt: '' }, deps);
     const clipId = addClip(doc, { topicId, captured: { kind: 'page', title: 'P', url: 'https://a.org/' }, clippedBy: { id: 'me', name: 'Me' } }, deps);
     const m = doc.getMap('clips').get(clipId) as Y.Map<unknown>;
-    m.set('images', JSON.stringify({ refs: { 'https://a.org/1.png': 'not-a-hash', 'https://a.org/2.png': 'c'.repeat(64) }, skipped: { 'too-large': -1, x: 'y' } }));
+    m.set(
+      'images',
+      JSON.stringify({ refs: { 'https://a.org/1.png': 'not-a-hash', 'https://a.org/2.png': 'c'.repeat(64) }, skipped: { 'too-large': -1, x: 'y' } }),
+    );
     expect(readClipImages(doc, clipId)).toEqual({ refs: { 'https://a.org/2.png': 'c'.repeat(64) }, skipped: {} });
     m.set('images', '{broken');
     expect(readClipImages(doc, clipId)).toBeUndefined();

@@ -1,10 +1,33 @@
 import * as Y from 'yjs';
 import { describe, expect, test } from 'vitest';
 import {
-  POSTER_LIMITS, addPosterTableRow, addThemePoint, addThemeQuote, applyTextEdit, citeClipInPoster, hasPoster, initPoster,
-  minimalTextEdit, posterText, proposePosterTheme, readPoster, readPosterTable, readPosterText, readProblems, readVoteRecorders,
-  redraftPosterSection, removePosterTableRow, removeThemePoint, rowKeyFor, setPosterRowLabel, setPosterTableCell, setPosterText,
-  themePointTexts, themeTitleText, unciteClipInPoster, voteTheme,
+  POSTER_LIMITS,
+  addPosterTableRow,
+  addThemePoint,
+  addThemeQuote,
+  applyTextEdit,
+  citeClipInPoster,
+  hasPoster,
+  initPoster,
+  minimalTextEdit,
+  posterText,
+  proposePosterTheme,
+  readPoster,
+  readPosterTable,
+  readPosterText,
+  readProblems,
+  readVoteRecorders,
+  redraftPosterSection,
+  removePosterTableRow,
+  removeThemePoint,
+  rowKeyFor,
+  setPosterRowLabel,
+  setPosterTableCell,
+  setPosterText,
+  themePointTexts,
+  themeTitleText,
+  unciteClipInPoster,
+  voteTheme,
 } from '../../../lib/notebook';
 import { agreedThemes, draftOutline, proposeTheme, themeAgreement } from '../../../lib/poster/draft';
 import { ANA, BATBAYAR, makeDoc } from '../factories';
@@ -205,7 +228,13 @@ describe('themes and votes', () => {
     const doc = makeDoc();
     proposePosterTheme(doc, theme());
     let t = readPoster(doc)!.themes[0]!;
-    expect(t).toMatchObject({ id: 'th-1', title: 'Book club for adults', votes: { [ANA.id]: 'agree' }, proposedBy: ANA.id, from: { kind: 'topic', id: 't-books' } });
+    expect(t).toMatchObject({
+      id: 'th-1',
+      title: 'Book club for adults',
+      votes: { [ANA.id]: 'agree' },
+      proposedBy: ANA.id,
+      from: { kind: 'topic', id: 't-books' },
+    });
     expect(themeAgreement(t, PARTNER_IDS)).toBe('pending');
     voteTheme(doc, 'th-1', BATBAYAR.id, 'unsure');
     expect(themeAgreement(readPoster(doc)!.themes[0]!, PARTNER_IDS)).toBe('disputed');

@@ -7,8 +7,24 @@
 import * as Y from 'yjs';
 import { expect, test } from 'vitest';
 import {
-  addClip, addClipTags, addTopic, deleteClip, initNotebook, moveClip, moveTopic, noteBody, readClips, readInfo,
-  readPartners, readTopics, removeClipTag, restoreClip, setClipComment, setInfo, updatePartner, updateTopic,
+  addClip,
+  addClipTags,
+  addTopic,
+  deleteClip,
+  initNotebook,
+  moveClip,
+  moveTopic,
+  noteBody,
+  readClips,
+  readInfo,
+  readPartners,
+  readTopics,
+  removeClipTag,
+  restoreClip,
+  setClipComment,
+  setInfo,
+  updatePartner,
+  updateTopic,
 } from '../../../lib/notebook';
 import { makeCaptured, makeDeps, prng } from '../factories';
 
@@ -68,8 +84,7 @@ function run(seed: number) {
       else if (r < 0.64 && c) {
         if (c.deletedAt) restoreClip(d, c.id);
         else deleteClip(d, c.id, deps[i]!);
-      }
-      else if (r < 0.72) updatePartner(d, `p${Math.floor(rand() * 3)}`, { name: `Name${k}`, city: `City${i}`, facts: { staff: k } });
+      } else if (r < 0.72) updatePartner(d, `p${Math.floor(rand() * 3)}`, { name: `Name${k}`, city: `City${i}`, facts: { staff: k } });
       else if (r < 0.76) setInfo(d, { title: `Title ${k}` });
       else if (t) {
         // Concurrent typing in a note: insert or delete in the first paragraph.

@@ -1,11 +1,45 @@
 import * as Y from 'yjs';
 import { describe, expect, test } from 'vitest';
 import {
-  EXAMPLE_TOPICS, LIMITS, MIGRATIONS, NotebookError, SCHEMA_VERSION,
-  addClip, addClipTags, addTopic, countWords, deleteClip, fragmentText, initNotebook, migrate, moveClip,
-  moveTopic, noteBody, noteText, readClip, readClips, readInfo, readPartner, readPartners, readProblems,
-  readTopic, readTopics, removeClipTag, removePartner, restoreClip, schemaVersion, setClipComment, setInfo,
-  subscribe, topicStats, updatePartner, updateTopic, registerClient, clientPeople, summarizeChange, type Migration,
+  EXAMPLE_TOPICS,
+  LIMITS,
+  MIGRATIONS,
+  NotebookError,
+  SCHEMA_VERSION,
+  addClip,
+  addClipTags,
+  addTopic,
+  countWords,
+  deleteClip,
+  fragmentText,
+  initNotebook,
+  migrate,
+  moveClip,
+  moveTopic,
+  noteBody,
+  noteText,
+  readClip,
+  readClips,
+  readInfo,
+  readPartner,
+  readPartners,
+  readProblems,
+  readTopic,
+  readTopics,
+  removeClipTag,
+  removePartner,
+  restoreClip,
+  schemaVersion,
+  setClipComment,
+  setInfo,
+  subscribe,
+  topicStats,
+  updatePartner,
+  updateTopic,
+  registerClient,
+  clientPeople,
+  summarizeChange,
+  type Migration,
 } from '../../../lib/notebook';
 import { ANA, BATBAYAR, makeCaptured, makeDeps, makeDoc } from '../factories';
 
@@ -162,7 +196,11 @@ describe('clips', () => {
     expect(readClip(doc, id)).toMatchObject({ topicId: t2!.id, tags: ['makerspace'], comment: 'Look at their opening hours' });
     expect(() => moveClip(doc, id, 'nope')).toThrow(NotebookError);
     expect(() => setClipComment(doc, 'nope', 'x')).toThrow(NotebookError);
-    addClipTags(doc, id, Array.from({ length: 50 }, (_, i) => `t${i}`));
+    addClipTags(
+      doc,
+      id,
+      Array.from({ length: 50 }, (_, i) => `t${i}`),
+    );
     expect(readClip(doc, id)!.tags).toHaveLength(LIMITS.tagsPerClip);
   });
 
@@ -182,11 +220,21 @@ describe('clips', () => {
 describe('partners', () => {
   test('updatePartner creates and edits a profile field by field', () => {
     const { doc } = seeded(false);
-    updatePartner(doc, 'p1', { name: 'Batbayar', country: 'Mongolia', city: 'Ulaanbaatar', timeZone: 'Asia/Ulaanbaatar', libraryType: 'public', facts: { founded: 1921, staff: 40 } });
+    updatePartner(doc, 'p1', {
+      name: 'Batbayar',
+      country: 'Mongolia',
+      city: 'Ulaanbaatar',
+      timeZone: 'Asia/Ulaanbaatar',
+      libraryType: 'public',
+      facts: { founded: 1921, staff: 40 },
+    });
     updatePartner(doc, 'p1', { facts: { staff: 42, yearlyVisits: 120_000 }, social: [' https://facebook.com/ublib ', ''] });
     expect(readPartner(doc, 'p1')).toMatchObject({
-      name: 'Batbayar', country: 'Mongolia', libraryType: 'public',
-      facts: { founded: 1921, staff: 42, yearlyVisits: 120_000 }, social: ['https://facebook.com/ublib'],
+      name: 'Batbayar',
+      country: 'Mongolia',
+      libraryType: 'public',
+      facts: { founded: 1921, staff: 42, yearlyVisits: 120_000 },
+      social: ['https://facebook.com/ublib'],
     });
     updatePartner(doc, 'p1', { libraryType: undefined, facts: { founded: undefined } });
     expect(readPartner(doc, 'p1')!.libraryType).toBeUndefined();
@@ -260,7 +308,7 @@ describe('migrations', () => {
     expect(readClip(doc, clip)).toBeDefined();
   });
 
-  test('version 2 moves a version 1 clip\'s HTML and text into a compressed body, losing nothing; peers may both run it', () => {
+  test("version 2 moves a version 1 clip's HTML and text into a compressed body, losing nothing; peers may both run it", () => {
     const { doc, deps } = seeded();
     const topicId = readTopics(doc)[0]!.id;
     const legacy = makeCaptured({ truncated: true, structuredData: '{"@type":"Library"}' });

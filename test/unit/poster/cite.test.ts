@@ -7,16 +7,26 @@ const clip = (captured: Parameters<typeof makeCaptured>[0], over: Parameters<typ
 
 describe('citeClip (APA 7)', () => {
   it('cites a complete page: author, full date, italic title, site, URL', () => {
-    const c = clip({ byline: 'Ana Kaladžija', publishedTime: Date.UTC(2026, 1, 20), title: 'Our new children’s corner', siteName: 'Sarajevo City Library', url: 'https://library.example.ba/news/corner' });
+    const c = clip({
+      byline: 'Ana Kaladžija',
+      publishedTime: Date.UTC(2026, 1, 20),
+      title: 'Our new children’s corner',
+      siteName: 'Sarajevo City Library',
+      url: 'https://library.example.ba/news/corner',
+    });
     expect(citeClip(c)).toBe('Kaladžija, A. (2026, February 20). Our new children’s corner. Sarajevo City Library. https://library.example.ba/news/corner');
-    expect(citeClip(c, 'markdown')).toBe('Kaladžija, A. (2026, February 20). *Our new children’s corner*. Sarajevo City Library. <https://library.example.ba/news/corner>');
+    expect(citeClip(c, 'markdown')).toBe(
+      'Kaladžija, A. (2026, February 20). *Our new children’s corner*. Sarajevo City Library. <https://library.example.ba/news/corner>',
+    );
     expect(citeClip(c, 'html')).toBe(
       'Kaladžija, A. (2026, February 20). <i>Our new children’s corner</i>. Sarajevo City Library. <a href="https://library.example.ba/news/corner">https://library.example.ba/news/corner</a>',
     );
   });
 
   it('uses (n.d.) and a retrieval date only when the page has no date', () => {
-    expect(citeClip(CLIPS[0]!)).toBe('Dorj, B. (n.d.). Reading club for adults. Ulaanbaatar City Public Library. Retrieved March 3, 2026, from https://library.example.mn/news/reading-club');
+    expect(citeClip(CLIPS[0]!)).toBe(
+      'Dorj, B. (n.d.). Reading club for adults. Ulaanbaatar City Public Library. Retrieved March 3, 2026, from https://library.example.mn/news/reading-club',
+    );
   });
 
   it('uses the site name as author and does not repeat it', () => {
@@ -26,11 +36,20 @@ describe('citeClip (APA 7)', () => {
   });
 
   it('cites a PDF as a report (year only) and its quotes with their pages', () => {
-    const c = clip({ kind: 'pdf', byline: 'Batbayar Dorj', publishedTime: Date.UTC(2024, 2, 15), title: 'Annual Report 2024', siteName: 'library.example.mn', url: 'https://library.example.mn/r.pdf' });
+    const c = clip({
+      kind: 'pdf',
+      byline: 'Batbayar Dorj',
+      publishedTime: Date.UTC(2024, 2, 15),
+      title: 'Annual Report 2024',
+      siteName: 'library.example.mn',
+      url: 'https://library.example.mn/r.pdf',
+    });
     expect(citeClip(c)).toBe('Dorj, B. (2024). Annual Report 2024. library.example.mn. https://library.example.mn/r.pdf');
     expect(inTextCitation(c, 'text', '3')).toBe('(Dorj, 2024, p. 3)');
     expect(inTextCitation(c, 'text', '3–4')).toBe('(Dorj, 2024, pp. 3–4)');
-    expect(citeClip(clip({ kind: 'pdf', title: '', siteName: undefined, byline: undefined, url: 'https://x.example/r.pdf' }))).toMatch(/^\[Untitled document\]/);
+    expect(citeClip(clip({ kind: 'pdf', title: '', siteName: undefined, byline: undefined, url: 'https://x.example/r.pdf' }))).toMatch(
+      /^\[Untitled document\]/,
+    );
   });
 
   it('moves the title to the author position when there is neither author nor site', () => {
@@ -60,7 +79,9 @@ describe('citeClip (APA 7)', () => {
   });
 
   it('copes with odd clips: no title, image, link clip, bad dates, unsafe URLs, punctuation', () => {
-    expect(citeClip(clip({ title: '', byline: undefined, siteName: undefined, url: 'https://example.org/x' }))).toBe('[Untitled web page]. (n.d.). Retrieved March 3, 2026, from https://example.org/x');
+    expect(citeClip(clip({ title: '', byline: undefined, siteName: undefined, url: 'https://example.org/x' }))).toBe(
+      '[Untitled web page]. (n.d.). Retrieved March 3, 2026, from https://example.org/x',
+    );
     expect(citeClip(clip({ kind: 'image', title: 'Reading room', byline: undefined, siteName: 'Library', publishedTime: Date.UTC(2024, 4, 1) }))).toBe(
       'Library. (2024, May 1). Reading room [Image]. https://library.example.mn/news/reading-club',
     );

@@ -46,7 +46,14 @@ describe('draftOutline', () => {
 
   it('drafts one library block and one contact per partner, in profile order', () => {
     expect(o.libraries.map((l) => l.partnerId)).toEqual([ANA.id, BATBAYAR.id]);
-    expect(o.contacts[1]).toEqual({ partnerId: BATBAYAR.id, name: 'Батбаяр Дорж', library: 'Ulaanbaatar City Public Library', email: 'batbayar@library.example.mn', website: 'https://library.example.mn', social: [] });
+    expect(o.contacts[1]).toEqual({
+      partnerId: BATBAYAR.id,
+      name: 'Батбаяр Дорж',
+      library: 'Ulaanbaatar City Public Library',
+      email: 'batbayar@library.example.mn',
+      website: 'https://library.example.mn',
+      social: [],
+    });
     expect(o.title).toBe('Sarajevo and Ulaanbaatar: a library partnership');
     expect(o.comparison.similar).toBe('We both work in public libraries.');
     expect(o.themes).toEqual([]);
@@ -54,10 +61,14 @@ describe('draftOutline', () => {
   });
 
   it('counts topics with material, live clips, note words, places, time zones and channels', () => {
-    expect(o.howWeWorked).toContain('Over 13 weeks, from 2 February 2026 to 1 May 2026, we discussed 3 topics, saved 4 clips and wrote 45 words of notes together.');
+    expect(o.howWeWorked).toContain(
+      'Over 13 weeks, from 2 February 2026 to 1 May 2026, we discussed 3 topics, saved 4 clips and wrote 45 words of notes together.',
+    );
     // 1 May: Sarajevo is on summer time (UTC+2), Ulaanbaatar UTC+8.
     expect(o.howWeWorked).toContain('6 hours apart');
-    expect(o.howWeWorked).toContain('Ana Kaladžija was in Sarajevo, Bosnia and Herzegovina (Europe/Sarajevo) and Батбаяр Дорж in Ulaanbaatar, Mongolia (Asia/Ulaanbaatar)');
+    expect(o.howWeWorked).toContain(
+      'Ana Kaladžija was in Sarajevo, Bosnia and Herzegovina (Europe/Sarajevo) and Батбаяр Дорж in Ulaanbaatar, Mongolia (Asia/Ulaanbaatar)',
+    );
     expect(o.howWeWorked).toContain('We kept in touch by email and video calls.');
   });
 
@@ -73,7 +84,9 @@ describe('draftOutline', () => {
     const p = makePartner({ timeZone: 'Mars/Olympus' });
     const lone = draftOutline({ info: { title: '', programmeName: '' }, partners: [p], topics: [], clips: [], notes: {}, now: NOW });
     expect(utcOffsetMinutes('Mars/Olympus', NOW)).toBeUndefined();
-    expect(lone.howWeWorked).toBe('We discussed 0 topics, saved 0 clips and wrote 0 words of notes together. Ana Kaladžija is in Sarajevo, Bosnia and Herzegovina (Mars/Olympus).');
+    expect(lone.howWeWorked).toBe(
+      'We discussed 0 topics, saved 0 clips and wrote 0 words of notes together. Ana Kaladžija is in Sarajevo, Bosnia and Herzegovina (Mars/Olympus).',
+    );
     expect(lone.subtitle).toBe('Ana Kaladžija');
   });
 });

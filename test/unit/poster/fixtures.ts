@@ -121,7 +121,8 @@ export const CTX: PosterContext = { partners: PARTNERS, clips: CLIPS, info: INFO
 export function seededOutline(): PosterOutline {
   const o = draftOutline({ info: INFO, partners: PARTNERS, topics: TOPICS, clips: CLIPS, notes: NOTES, now: NOW, channels: ['email', 'video calls'] });
   o.comparison.different = 'Batbayar’s library is almost three times larger, and winter shapes its opening hours.';
-  o.viewChanged = 'We both learned to show our value with stories, not only with numbers.\n\n- Ana will start a bilingual reading club.\n- Batbayar will invite councillors to the library.';
+  o.viewChanged =
+    'We both learned to show our value with stories, not only with numbers.\n\n- Ana will start a bilingual reading club.\n- Batbayar will invite councillors to the library.';
   o.difficultiesAndFuture = 'Six hours apart, we were rarely online together. We will keep reading one novel a season.';
   o.themes = [
     {
@@ -138,7 +139,10 @@ export function seededOutline(): PosterOutline {
     // Pending: only the proposer agrees.
     proposeTheme({ id: 'th-spaces', title: 'Spaces for children', proposedBy: ANA.id, quotes: [quoteFromClip(CLIPS[1]!)] }),
     // Disputed: Batbayar is unsure.
-    { ...proposeTheme({ id: 'th-council', title: 'Talking to the city council', proposedBy: ANA.id, quotes: [quoteFromClip(CLIPS[2]!)] }), votes: { [ANA.id]: 'agree', [BATBAYAR.id]: 'unsure' } },
+    {
+      ...proposeTheme({ id: 'th-council', title: 'Talking to the city council', proposedBy: ANA.id, quotes: [quoteFromClip(CLIPS[2]!)] }),
+      votes: { [ANA.id]: 'agree', [BATBAYAR.id]: 'unsure' },
+    },
     {
       ...proposeTheme({
         id: 'th-gateway',
@@ -150,6 +154,10 @@ export function seededOutline(): PosterOutline {
       votes: { [ANA.id]: 'agree', [BATBAYAR.id]: 'agree' },
     },
   ];
-  o.sources = { clipIds: ['c-corner'], extra: 'https://www.example.org/public-library-manifesto\nAmerican Library Association. (2019). Core values of librarianship. https://www.example.net/core-values' };
+  o.sources = {
+    clipIds: ['c-corner'],
+    extra:
+      'https://www.example.org/public-library-manifesto\nAmerican Library Association. (2019). Core values of librarianship. https://www.example.net/core-values',
+  };
   return o;
 }

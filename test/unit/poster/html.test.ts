@@ -8,7 +8,12 @@ function hostile() {
   const o = seededOutline();
   const evil = makeClip({
     id: 'evil',
-    captured: makeCaptured({ title: '<img src=x onerror=alert(1)>', url: 'javascript:alert(1)', siteName: '<script>alert(2)</script>', byline: '" onmouseover="alert(3)' }),
+    captured: makeCaptured({
+      title: '<img src=x onerror=alert(1)>',
+      url: 'javascript:alert(1)',
+      siteName: '<script>alert(2)</script>',
+      byline: '" onmouseover="alert(3)',
+    }),
   });
   o.sources.clipIds = ['evil'];
   o.title = '</title><script>alert(4)</script>';

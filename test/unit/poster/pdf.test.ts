@@ -146,7 +146,11 @@ describe('overflow and fonts', () => {
     const many = Array.from({ length: 400 }, (_, i) =>
       makeClip({
         id: `bulk-${i}`,
-        captured: makeCaptured({ title: `Report number ${i} on library services in a very long title that wraps`, url: `https://example.org/reports/${i}`, byline: `Author ${i} Surname` }),
+        captured: makeCaptured({
+          title: `Report number ${i} on library services in a very long title that wraps`,
+          url: `https://example.org/reports/${i}`,
+          byline: `Author ${i} Surname`,
+        }),
       }),
     );
     const o = seededOutline();
@@ -170,7 +174,9 @@ describe('overflow and fonts', () => {
     const features = { liga: false, clig: false, dlig: false, kern: false, mark: false, mkmk: false };
     for (const bytes of [fonts.regular, fonts.bold]) {
       const font = await doc.embedFont(padTrueTypeGlyphs(bytes), { subset: true, features });
-      const words = flat(text(`${OUT}/poster-unit.pdf`)).split(' ').concat(['Difficulties', 'office', 'Παπαδόπουλος', 'Kaladžija', '“quote”—']);
+      const words = flat(text(`${OUT}/poster-unit.pdf`))
+        .split(' ')
+        .concat(['Difficulties', 'office', 'Παπαδόπουλος', 'Kaladžija', '“quote”—']);
       for (const w of words) {
         const perChar = Array.from(w).reduce((n, ch) => n + font.widthOfTextAtSize(ch, 1), 0);
         expect(perChar).toBeCloseTo(font.widthOfTextAtSize(w, 1), 6);

@@ -96,10 +96,25 @@ describe('search index', () => {
 
   describe('filters', () => {
     beforeEach(() => {
-      index.addClip(clip({ id: 'a1', topicId: 't1', tags: ['events', 'photos'], clippedBy: ANA, clippedAt: T0, captured: { kind: 'page', text: 'reading club' } }));
-      index.addClip(clip({ id: 'a2', topicId: 't2', tags: ['events'], clippedBy: ANA, clippedAt: T0 + DAY, captured: { kind: 'selection', text: 'reading club quote' } }));
-      index.addClip(clip({ id: 'b1', topicId: 't1', tags: ['Photos'], clippedBy: BATBAYAR, clippedAt: T0 + 2 * DAY, captured: { kind: 'image', text: 'reading room photo' } }));
-      index.addClip(clip({ id: 'b2', topicId: 't2', tags: [], clippedBy: BATBAYAR, clippedAt: T0 + 3 * DAY, captured: { kind: 'link', text: 'reading list' } }));
+      index.addClip(
+        clip({ id: 'a1', topicId: 't1', tags: ['events', 'photos'], clippedBy: ANA, clippedAt: T0, captured: { kind: 'page', text: 'reading club' } }),
+      );
+      index.addClip(
+        clip({ id: 'a2', topicId: 't2', tags: ['events'], clippedBy: ANA, clippedAt: T0 + DAY, captured: { kind: 'selection', text: 'reading club quote' } }),
+      );
+      index.addClip(
+        clip({
+          id: 'b1',
+          topicId: 't1',
+          tags: ['Photos'],
+          clippedBy: BATBAYAR,
+          clippedAt: T0 + 2 * DAY,
+          captured: { kind: 'image', text: 'reading room photo' },
+        }),
+      );
+      index.addClip(
+        clip({ id: 'b2', topicId: 't2', tags: [], clippedBy: BATBAYAR, clippedAt: T0 + 3 * DAY, captured: { kind: 'link', text: 'reading list' } }),
+      );
       index.addClip(clip({ id: 'gone', topicId: 't1', deletedAt: T0, captured: { text: 'reading' } }));
       index.setNote('t1', 'Events', 'Our reading plans.');
       index.setNote('t2', 'Spaces', 'Reading corners.');
@@ -154,7 +169,13 @@ describe('search index', () => {
       const [hit] = index.search('mobile bus');
       expect(hit).toMatchObject({ type: 'note', topicId: 't' });
       expect(hit!.type === 'note' && hit!.offset).toBeGreaterThan(0);
-      expect(index.snippets(hit!).flat().filter((p) => p.match).map((p) => p.text)).toEqual(['mobile', 'bus']);
+      expect(
+        index
+          .snippets(hit!)
+          .flat()
+          .filter((p) => p.match)
+          .map((p) => p.text),
+      ).toEqual(['mobile', 'bus']);
 
       index.setNote('t', 'Spaces', 'Short now.');
       expect(index.search('mobile')).toEqual([]);
@@ -188,7 +209,12 @@ describe('search index', () => {
   it('gives snippets from the part of a clip that matched: body, else comment', () => {
     index.addClip(clip({ id: 'c', comment: 'Ask Batbayar about the <b>winter</b> hours', captured: { text: 'Summer reading programme for children.' } }));
     const [body] = index.search('summer');
-    expect(index.snippets(body!)).toEqual([[{ text: 'Summer', match: true }, { text: ' reading programme for children.', match: false }]]);
+    expect(index.snippets(body!)).toEqual([
+      [
+        { text: 'Summer', match: true },
+        { text: ' reading programme for children.', match: false },
+      ],
+    ]);
     const [comment] = index.search('winter');
     expect(index.snippets(comment!)).toEqual([
       [

@@ -11,7 +11,13 @@ function manualIdle() {
     pending.push(work);
     return () => pending.splice(pending.indexOf(work), 1);
   };
-  return { idle, runOne: () => pending.shift()?.(() => 0), runAll: () => { while (pending.length) pending.shift()!(() => 0); } };
+  return {
+    idle,
+    runOne: () => pending.shift()?.(() => 0),
+    runAll: () => {
+      while (pending.length) pending.shift()!(() => 0);
+    },
+  };
 }
 
 function writeNote(doc: Y.Doc, topicId: string, text: string) {
@@ -25,7 +31,12 @@ function seeded(clips: number) {
   const deps = makeDeps();
   const topic = addTopic(doc, { title: 'Library Spaces' }, deps);
   writeNote(doc, topic, 'Batbayar described the yurt branch.');
-  for (let i = 0; i < clips; i++) addClip(doc, { topicId: topic, captured: makeCaptured({ title: `Clip ${i}`, text: i === 7 ? 'felt and wood craftspeople' : 'opening hours' }), clippedBy: ANA }, deps);
+  for (let i = 0; i < clips; i++)
+    addClip(
+      doc,
+      { topicId: topic, captured: makeCaptured({ title: `Clip ${i}`, text: i === 7 ? 'felt and wood craftspeople' : 'opening hours' }), clippedBy: ANA },
+      deps,
+    );
   return { doc, deps, topic };
 }
 

@@ -24,6 +24,13 @@ describe('claimedMemberIds', () => {
   it('reads the person ids that signed member entries name, and skips damaged ones', async () => {
     const ana = await signMemberEntry(await generateMemberKeys(), 'ana', 'Ana');
     const bat = await signMemberEntry(await generateMemberKeys(), 'bat', 'Batbayar');
-    expect(claimedMemberIds([[ana.keyId, ana.value], ['x', '{not json'], ['y', '{"p":"{}","s":""}'], [bat.keyId, bat.value]])).toEqual(['ana', 'bat']);
+    expect(
+      claimedMemberIds([
+        [ana.keyId, ana.value],
+        ['x', '{not json'],
+        ['y', '{"p":"{}","s":""}'],
+        [bat.keyId, bat.value],
+      ]),
+    ).toEqual(['ana', 'bat']);
   });
 });

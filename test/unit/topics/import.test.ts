@@ -20,9 +20,7 @@ describe('parseTopicSchedule: pasted lists', () => {
 
   it('reads "date – title: prompt", with the date at local midnight in the given zone', () => {
     const r = parseTopicSchedule('2 March 2026 – Advocacy and Lobbying: How does your library speak up for itself?', SAR);
-    expect(brief(r)).toEqual([
-      { title: 'Advocacy and Lobbying', prompt: 'How does your library speak up for itself?', startDate: '2026-03-02' },
-    ]);
+    expect(brief(r)).toEqual([{ title: 'Advocacy and Lobbying', prompt: 'How does your library speak up for itself?', startDate: '2026-03-02' }]);
     expect(r.rows[0]!.start).toBe(Date.UTC(2026, 2, 1, 23));
   });
 
@@ -242,7 +240,15 @@ describe('parseTopicSchedule: JSON', () => {
   });
 
   it('reports bad entries on the line where they start', () => {
-    const text = ['{"topics": [', '  {"title": "Advocacy"},', '  42,', '  {"prompt": "no title"},', '  {"title": "Spaces", "start": "30 February 2026"},', '  {"title": ["x"]}', ']}'].join('\n');
+    const text = [
+      '{"topics": [',
+      '  {"title": "Advocacy"},',
+      '  42,',
+      '  {"prompt": "no title"},',
+      '  {"title": "Spaces", "start": "30 February 2026"},',
+      '  {"title": ["x"]}',
+      ']}',
+    ].join('\n');
     const r = parseTopicSchedule(text);
     expect(r.rows.map((x) => x.title)).toEqual(['Advocacy']);
     expect(messages(r)).toEqual([

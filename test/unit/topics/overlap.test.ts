@@ -8,8 +8,7 @@ const SAR: PartnerClock = { name: 'Ana', timeZone: 'Europe/Sarajevo' };
 /** Intervals as "UTC hh:mm–hh:mm" per UTC day, easy to check by hand. */
 const iso = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
 const spans = (r: ReturnType<typeof goodTimesToTalk>) => r.intervals.map((i) => `${iso(i.start)}–${iso(i.end).slice(11)}`);
-const hm = (tz: string, t: number) =>
-  new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(t);
+const hm = (tz: string, t: number) => new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(t);
 
 describe('goodTimesToTalk', () => {
   it('Ulaanbaatar–Chicago in January (14 h apart): 3 h a day, 08–11 in Ulaanbaatar = 18–21 the evening before in Chicago', () => {
@@ -74,11 +73,7 @@ describe('goodTimesToTalk', () => {
   });
 
   it('reports missing and unknown zones instead of throwing, and plans with the others', () => {
-    const r = goodTimesToTalk(
-      [SAR, { name: 'Nobody', timeZone: '' }, { name: 'Typo', timeZone: 'Europe/Sarajveo' }],
-      Date.UTC(2026, 0, 12),
-      1,
-    );
+    const r = goodTimesToTalk([SAR, { name: 'Nobody', timeZone: '' }, { name: 'Typo', timeZone: 'Europe/Sarajveo' }], Date.UTC(2026, 0, 12), 1);
     expect(r.problems.map((p) => p.name)).toEqual(['Nobody', 'Typo']);
     expect(r.problems[1]!.message).toContain('Europe/Sarajveo');
     expect(spans(r)).toEqual(['2026-01-12 07:00–20:00']);

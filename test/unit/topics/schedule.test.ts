@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Topic } from '../../../lib/notebook/types';
-import {
-  assignDates,
-  currentTopic,
-  daysLeft,
-  DEFAULT_FORTNIGHTS,
-  fortnightlySchedule,
-  ScheduleError,
-  type Period,
-} from '../../../lib/topics/schedule';
+import { assignDates, currentTopic, daysLeft, DEFAULT_FORTNIGHTS, fortnightlySchedule, ScheduleError, type Period } from '../../../lib/topics/schedule';
 import { TimeZoneError, zonedToEpoch, zoneOffset } from '../../../lib/topics/time-zone';
 
 const H = 3_600_000;
@@ -170,10 +162,7 @@ describe('assignDates', () => {
   });
 
   it('completes a start without an end, and leaves topics beyond the schedule undated', () => {
-    const got = assignDates(
-      [topic({ id: 'half', start: schedule[0]!.start + H }), ...['b', 'c', 'd', 'e', 'f'].map((id) => topic({ id }))],
-      schedule,
-    );
+    const got = assignDates([topic({ id: 'half', start: schedule[0]!.start + H }), ...['b', 'c', 'd', 'e', 'f'].map((id) => topic({ id }))], schedule);
     expect(got.get('half')).toEqual({ start: schedule[0]!.start + H, end: schedule[0]!.end });
     expect(got.get('e')).toEqual(schedule[4]);
     expect(got.has('f')).toBe(false);

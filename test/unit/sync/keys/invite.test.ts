@@ -21,7 +21,11 @@ function fixedRandom(seed = 1) {
 
 function makeInvite(over: { title?: string; signaling?: string[]; notebookId?: string } = {}) {
   return createInvite(
-    { notebookId: over.notebookId ?? 'nb-7f3a9c', title: over.title ?? 'Reading clubs: Ulaanbaatar & Leipzig', signaling: over.signaling ?? ['wss://signal.example.org/pn'] },
+    {
+      notebookId: over.notebookId ?? 'nb-7f3a9c',
+      title: over.title ?? 'Reading clubs: Ulaanbaatar & Leipzig',
+      signaling: over.signaling ?? ['wss://signal.example.org/pn'],
+    },
     fixedRandom(),
   );
 }
@@ -245,9 +249,7 @@ describe('invite errors', () => {
         /names a connection server that Partner Notebook cannot use.*Only addresses starting with ws:\/\/ or wss:\/\/ work/,
       );
       expect(err.message.length).toBeLessThan(400);
-      expect(() => createInvite({ notebookId: 'nb', signaling: [url] })).toThrow(
-        expect.objectContaining({ code: 'bad-signaling-url' }),
-      );
+      expect(() => createInvite({ notebookId: 'nb', signaling: [url] })).toThrow(expect.objectContaining({ code: 'bad-signaling-url' }));
     }
   });
 

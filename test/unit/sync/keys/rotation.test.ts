@@ -3,8 +3,19 @@ import { expect, test } from 'vitest';
 import { FINGERPRINT_WORDS } from '../../../../lib/sync/keys/fingerprint-words';
 import { addRotationRecord, readRotationRecords, setMemberEntry, readMemberEntries } from '../../../../lib/notebook';
 import {
-  addSigningKeys, commitSecret, fingerprintWords, generateMemberKeys, listCandidates, makeRotation, resolveRotations, signMemberEntry,
-  unwrapSecret, verifyMember, verifyRotation, FINGERPRINT_WORD_COUNT, type MemberKeyPair,
+  addSigningKeys,
+  commitSecret,
+  fingerprintWords,
+  generateMemberKeys,
+  listCandidates,
+  makeRotation,
+  resolveRotations,
+  signMemberEntry,
+  unwrapSecret,
+  verifyMember,
+  verifyRotation,
+  FINGERPRINT_WORD_COUNT,
+  type MemberKeyPair,
 } from '../../../../lib/sync/keys/rotation';
 
 const NB = 'nb-1';
@@ -107,7 +118,9 @@ test('a chain of new invites is followed to the end by a member listed in each; 
   expect(later).toMatchObject({ outcome: 'moved', state: { epoch: 3 } });
   expect(later.secret).toEqual(s3);
   // Someone with only the first code is told they are not part of the new one.
-  expect((await resolveRotations({ notebookId: NB, records, state: { epoch: 0 }, secret: s0, keys: (await member('eve', 'Eve')).keys })).outcome).toBe('not-included');
+  expect((await resolveRotations({ notebookId: NB, records, state: { epoch: 0 }, secret: s0, keys: (await member('eve', 'Eve')).keys })).outcome).toBe(
+    'not-included',
+  );
   // A computer already at epoch 2 stays: epochs only move forward.
   expect((await resolveRotations({ notebookId: NB, records, state: { epoch: 2, members: [ana.m.keyId] }, secret: s2, keys: ana.keys })).outcome).toBe('none');
 });
@@ -123,8 +136,19 @@ test('the rotation dialog lists current members even if their entry was removed,
   addRotationRecord(doc, r1.key, r1.value);
   setMemberEntry(doc, ana.entry.keyId, ana.entry.value);
   setMemberEntry(doc, finn.entry.keyId, finn.entry.value);
-  const list = await listCandidates({ notebookId: NB, entries: readMemberEntries(doc), records: readRotationRecords(doc), state: { epoch: 1, members: [ana.m.keyId, bat.m.keyId] }, secret: s1, myKeyId: ana.m.keyId });
-  expect(list.map((c) => [c.name, c.current, c.me])).toEqual([['Ana', true, true], ['Batbayar', true, false], ['Finn', false, false]]);
+  const list = await listCandidates({
+    notebookId: NB,
+    entries: readMemberEntries(doc),
+    records: readRotationRecords(doc),
+    state: { epoch: 1, members: [ana.m.keyId, bat.m.keyId] },
+    secret: s1,
+    myKeyId: ana.m.keyId,
+  });
+  expect(list.map((c) => [c.name, c.current, c.me])).toEqual([
+    ['Ana', true, true],
+    ['Batbayar', true, false],
+    ['Finn', false, false],
+  ]);
 });
 
 test('a record claiming to have made the first secret gives its maker no say over partners who hold it', async () => {
@@ -135,7 +159,16 @@ test('a record claiming to have made the first secret gives its maker no say ove
   const s1 = new Uint8Array(32).fill(2);
   const doc = new Y.Doc();
   // Eve holds the first code: she signs "epoch 5 made this secret, and only I am a member".
-  const fake = await makeRotation({ notebookId: NB, epoch: 5, oldSecret: new Uint8Array(32).fill(9), newSecret: s0, keys: eve.keys, me: eve.m, keep: [], at: 1 });
+  const fake = await makeRotation({
+    notebookId: NB,
+    epoch: 5,
+    oldSecret: new Uint8Array(32).fill(9),
+    newSecret: s0,
+    keys: eve.keys,
+    me: eve.m,
+    keep: [],
+    at: 1,
+  });
   addRotationRecord(doc, fake.key, fake.value);
   // A "rotation" that keeps the same secret is not a record at all.
   const loop = await makeRotation({ notebookId: NB, epoch: 1, oldSecret: s0, newSecret: s0, keys: eve.keys, me: eve.m, keep: [bat.m], at: 1 });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { checksum, encodeInvite, createInvite } from '../../../../lib/sync/keys/invite';
 import {
-  encodeSettingsCode, MAX_PASTE_CHARS, makeProgrammeSettings, parseSettingsCode, settingsChanges, settingsLink, SettingsCodeError, type ProgrammeSettings,
+  encodeSettingsCode,
+  MAX_PASTE_CHARS,
+  makeProgrammeSettings,
+  parseSettingsCode,
+  settingsChanges,
+  settingsLink,
+  SettingsCodeError,
+  type ProgrammeSettings,
 } from '../../../../protocol/settings-code';
 
 const iln: ProgrammeSettings = makeProgrammeSettings({
@@ -61,7 +68,13 @@ describe('settings codes', () => {
   it('requires wss:// except for a server on this computer; refuses other schemes and credentials', () => {
     expect(makeProgrammeSettings({ signaling: ['ws://127.0.0.1:4444'] }).signaling).toEqual(['ws://127.0.0.1:4444']);
     expect(makeProgrammeSettings({ signaling: ['ws://localhost:4444/'] }).signaling).toEqual(['ws://localhost:4444']);
-    for (const bad of ['ws://sync.example.org', 'https://sync.example.org', 'javascript:alert(1)', 'wss://user:pw@sync.example.org', `wss://${'a'.repeat(300)}.org`]) {
+    for (const bad of [
+      'ws://sync.example.org',
+      'https://sync.example.org',
+      'javascript:alert(1)',
+      'wss://user:pw@sync.example.org',
+      `wss://${'a'.repeat(300)}.org`,
+    ]) {
       expect(() => makeProgrammeSettings({ signaling: [bad] }), bad).toThrow(SettingsCodeError);
     }
     expect(() => makeProgrammeSettings({ signaling: [] })).toThrow(/names no sync server/);
@@ -69,10 +82,16 @@ describe('settings codes', () => {
   });
 
   it('a TURN server needs its username and password; STUN takes none; odd URLs are refused', () => {
-    expect(() => makeProgrammeSettings({ signaling: ['wss://s.example.org'], iceServers: [{ urls: 'turn:t.example.org:3478' }] })).toThrow(/username and password/);
-    expect(makeProgrammeSettings({ signaling: ['wss://s.example.org'], iceServers: [{ urls: 'stun:t.example.org', username: 'x', credential: 'y' }] }).iceServers).toEqual([{ urls: 'stun:t.example.org' }]);
+    expect(() => makeProgrammeSettings({ signaling: ['wss://s.example.org'], iceServers: [{ urls: 'turn:t.example.org:3478' }] })).toThrow(
+      /username and password/,
+    );
+    expect(
+      makeProgrammeSettings({ signaling: ['wss://s.example.org'], iceServers: [{ urls: 'stun:t.example.org', username: 'x', credential: 'y' }] }).iceServers,
+    ).toEqual([{ urls: 'stun:t.example.org' }]);
     for (const urls of ['http://t.example.org', 'turn:', 'turn:a b', 'turn:t.example.org?transport=sctp']) {
-      expect(() => makeProgrammeSettings({ signaling: ['wss://s.example.org'], iceServers: [{ urls, username: 'u', credential: 'p' }] }), urls).toThrow(SettingsCodeError);
+      expect(() => makeProgrammeSettings({ signaling: ['wss://s.example.org'], iceServers: [{ urls, username: 'u', credential: 'p' }] }), urls).toThrow(
+        SettingsCodeError,
+      );
     }
   });
 

@@ -10,8 +10,7 @@ import {
 } from '../../../../lib/sync/live/chunked-rtc';
 
 const bytesOf = (n: number, seed = 0) => new Uint8Array(n).map((_, i) => (i * 31 + seed) & 0xff);
-const same = (a: Uint8Array | ArrayBuffer, b: Uint8Array | ArrayBuffer) =>
-  Buffer.from(a as ArrayBuffer).equals(Buffer.from(b as ArrayBuffer));
+const same = (a: Uint8Array | ArrayBuffer, b: Uint8Array | ArrayBuffer) => Buffer.from(a as ArrayBuffer).equals(Buffer.from(b as ArrayBuffer));
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe('splitFrames', () => {
@@ -32,7 +31,10 @@ describe('splitFrames', () => {
     ];
     for (const [size, lengths] of cases) {
       const frames = splitFrames(bytesOf(size));
-      expect(frames.map((f) => f.length), `size ${size}`).toEqual(lengths);
+      expect(
+        frames.map((f) => f.length),
+        `size ${size}`,
+      ).toEqual(lengths);
       expect(frames.map((f) => f[0])).toEqual(lengths.map((_, i) => (i === lengths.length - 1 ? 0b01 : 0b00)));
     }
   });
@@ -318,11 +320,7 @@ describe('chunkingWrtc', () => {
       this.ondatachannel?.(ev);
     }
   }
-  const base = {
-    RTCPeerConnection: FakePeerConnection,
-    RTCSessionDescription: class {},
-    RTCIceCandidate: class {},
-  } as unknown as WrtcImplementation;
+  const base = { RTCPeerConnection: FakePeerConnection, RTCSessionDescription: class {}, RTCIceCandidate: class {} } as unknown as WrtcImplementation;
 
   it('wraps created channels and passes configuration through', () => {
     const wrtc = chunkingWrtc(base);

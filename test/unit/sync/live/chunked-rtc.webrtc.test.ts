@@ -81,11 +81,7 @@ class Peer {
   #waiters: Array<() => void> = [];
 
   constructor(env: Record<string, string>) {
-    this.child = fork(PEER_SCRIPT, [], {
-      execArgv: ['--import', 'tsx'],
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-    });
+    this.child = fork(PEER_SCRIPT, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
     this.child.stderr!.on('data', (d) => {
       this.stderr.push(String(d));
       if (process.env.PN_TRACE === '1') process.stderr.write(d);

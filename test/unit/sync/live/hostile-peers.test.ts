@@ -28,14 +28,29 @@ import { deflateSync } from 'fflate';
 import { purifyForReader, readerDocument, safeHref } from '../../../../lib/clip/reader-html';
 import { encodeClipBody } from '../../../../lib/notebook/clip-body';
 import {
-  addClip, initNotebook, LIMITS, migrate, noteBody, readClip, readClips, readInfo, readMemberEntry, readMemberEntries, readPartner,
-  readPartners, readProblems, readRotationRecords, readTopics, schemaVersion, setMemberEntry, topicStats, updatePartner,
+  addClip,
+  initNotebook,
+  LIMITS,
+  migrate,
+  noteBody,
+  readClip,
+  readClips,
+  readInfo,
+  readMemberEntry,
+  readMemberEntries,
+  readPartner,
+  readPartners,
+  readProblems,
+  readRotationRecords,
+  readTopics,
+  schemaVersion,
+  setMemberEntry,
+  topicStats,
+  updatePartner,
 } from '../../../../lib/notebook';
 import { takeSnapshot } from '../../../../lib/notebook/snapshot';
 import { citeClip } from '../../../../lib/poster/cite';
-import {
-  DEFAULT_MAX_MESSAGE_BYTES, FRAME_BYTES, FrameReassembler, FramingError, splitFrames,
-} from '../../../../lib/sync/live/chunked-rtc';
+import { DEFAULT_MAX_MESSAGE_BYTES, FRAME_BYTES, FrameReassembler, FramingError, splitFrames } from '../../../../lib/sync/live/chunked-rtc';
 import { LiveSync, parseUser } from '../../../../lib/sync/live/live-sync';
 import { openNotebookSession } from '../../../../lib/sync/local/notebook-session';
 import { commitSecret, generateMemberKeys, resolveRotations, verifyMember } from '../../../../lib/sync/keys/rotation';
@@ -222,7 +237,13 @@ async function connectHostilePeer(doc: Y.Doc, roomName = `hostile-${Math.random(
   await new Promise((r) => setTimeout(r, 0));
   channel.sent.length = 0;
   return {
-    live, doc, conn, channel, thrown, logged, sendFrame,
+    live,
+    doc,
+    conn,
+    channel,
+    thrown,
+    logged,
+    sendFrame,
     async send(message, opts) {
       splitFrames(message, { text: opts?.text }).forEach(sendFrame);
       await new Promise((r) => setTimeout(r, 0));
@@ -276,7 +297,6 @@ function honestTopicUpdate(victim: Y.Doc, title: string): Uint8Array {
   });
   return Y.encodeStateAsUpdate(peerDoc, sv);
 }
-
 
 beforeEach(() => {
   FakePeerConnection.created = [];
@@ -353,7 +373,11 @@ describe('(a) bytes that are not a Yjs update and (b) truncated updates, through
     // These three throw out of y-webrtc's data handler: a browser reports the exception and
     // goes on; the connection and the doc are unaffected (asserted for every case below).
     ['a sync message of an unknown kind', () => syncMessage(7, bytes(3)), { thrown: /Unknown message type/ }],
-    ['a "sync step 1" whose state vector is garbage', () => syncMessage(syncProtocol.messageYjsSyncStep1, Uint8Array.of(5, 200)), { thrown: /Unexpected end of array/ }],
+    [
+      'a "sync step 1" whose state vector is garbage',
+      () => syncMessage(syncProtocol.messageYjsSyncStep1, Uint8Array.of(5, 200)),
+      { thrown: /Unexpected end of array/ },
+    ],
     ['an awareness update whose state is not JSON', () => awarenessMessage(77, '{not json'), { thrown: /JSON/ }],
   ];
 
@@ -400,15 +424,18 @@ describe('(a) bytes that are not a Yjs update and (b) truncated updates, through
     for (let i = 0; i < 300; i++) {
       const kind = i % 4;
       const msg =
-        kind === 0 ? Uint8Array.from({ length: 1 + pick(300) }, () => pick(256))
-        : kind === 1 ? Uint8Array.of(pick(5), ...Array.from({ length: pick(200) }, () => pick(256)))
-        : kind === 2 ? real.slice(0, 1 + pick(real.length - 1))
-        : (() => {
-            // A real update with a few bytes flipped.
-            const m = real.slice();
-            for (let k = 0; k < 3; k++) m[2 + pick(m.length - 2)] = pick(256);
-            return m;
-          })();
+        kind === 0
+          ? Uint8Array.from({ length: 1 + pick(300) }, () => pick(256))
+          : kind === 1
+            ? Uint8Array.of(pick(5), ...Array.from({ length: pick(200) }, () => pick(256)))
+            : kind === 2
+              ? real.slice(0, 1 + pick(real.length - 1))
+              : (() => {
+                  // A real update with a few bytes flipped.
+                  const m = real.slice();
+                  for (let k = 0; k < 3; k++) m[2 + pick(m.length - 2)] = pick(256);
+                  return m;
+                })();
       await c.send(msg);
       expect(() => takeSnapshot(doc)).not.toThrow();
     }
@@ -568,7 +595,13 @@ describe('(d) valid Yjs updates that break the schema', () => {
     // Format 1 claiming 64 MiB, and one claiming 1 KiB of the same stream.
     const bomb = new Uint8Array([1, 0x80, 0x80, 0x80, 0x20, ...packed]);
     const liar = new Uint8Array([1, 0x80, 0x08, ...packed]);
-    const bodies: Record<string, unknown> = { garbage: new Uint8Array([1, 2, 3, 4, 5]), future: new Uint8Array([9, 1, 2]), bomb, liar, empty: new Uint8Array(0) };
+    const bodies: Record<string, unknown> = {
+      garbage: new Uint8Array([1, 2, 3, 4, 5]),
+      future: new Uint8Array([9, 1, 2]),
+      bomb,
+      liar,
+      empty: new Uint8Array(0),
+    };
     evil.transact(() => {
       for (const [id, body] of Object.entries(bodies)) {
         const m = new Y.Map<unknown>();
@@ -618,7 +651,17 @@ describe('(d) valid Yjs updates that break the schema', () => {
     const m = new Y.Map<unknown>();
     evil.transact(() => {
       evil.getMap('clips').set('evil-huge', m);
-      m.set('captured', JSON.stringify({ ...makeCaptured(), html: 'h'.repeat(5_000_000), text: 't'.repeat(3_000_000), title: 'T'.repeat(1_000_000), byline: 'b'.repeat(100_000), structuredData: 's'.repeat(500_000) }));
+      m.set(
+        'captured',
+        JSON.stringify({
+          ...makeCaptured(),
+          html: 'h'.repeat(5_000_000),
+          text: 't'.repeat(3_000_000),
+          title: 'T'.repeat(1_000_000),
+          byline: 'b'.repeat(100_000),
+          structuredData: 's'.repeat(500_000),
+        }),
+      );
       m.set('topicId', topicId);
       m.set('clippedBy', JSON.stringify({ id: 'evil', name: 'N'.repeat(1_000_000) }));
       m.set('clippedAt', 1);
@@ -644,10 +687,18 @@ describe('(d) valid Yjs updates that break the schema', () => {
     const m = new Y.Map<unknown>();
     evil.transact(() => {
       evil.getMap('clips').set('evil-js', m);
-      m.set('captured', JSON.stringify(makeCaptured({
-        url: js, canonicalUrl: ' JaVaScRiPt:alert(1)', leadImage: js, favicon: js,
-        html: `<p><a href="${js}">click</a><img src=x onerror="alert(1)"><script>alert(1)</script><a href="java\tscript:alert(2)">tab</a></p>`,
-      })));
+      m.set(
+        'captured',
+        JSON.stringify(
+          makeCaptured({
+            url: js,
+            canonicalUrl: ' JaVaScRiPt:alert(1)',
+            leadImage: js,
+            favicon: js,
+            html: `<p><a href="${js}">click</a><img src=x onerror="alert(1)"><script>alert(1)</script><a href="java\tscript:alert(2)">tab</a></p>`,
+          }),
+        ),
+      );
       m.set('topicId', topicId);
       m.set('clippedBy', JSON.stringify(BATBAYAR));
       m.set('clippedAt', 5);
@@ -709,7 +760,13 @@ describe('(d) valid Yjs updates that break the schema', () => {
       ['1:AAAAAAAAAAAAAAAAAAAAAA:0011223344556677', 'not json {'],
       ['1:x:y', JSON.stringify(42)],
       ['two', JSON.stringify({ p: '{}', s: 'AAAA' })],
-      ['1:AAAAAAAAAAAAAAAAAAAAAA:00', JSON.stringify({ p: JSON.stringify({ t: 'pn-rotation/1', notebook: 'nb', epoch: 1, prev: commit, next: commit, by: {}, members: [], wrapped: {} }), s: 'AAAA' })],
+      [
+        '1:AAAAAAAAAAAAAAAAAAAAAA:00',
+        JSON.stringify({
+          p: JSON.stringify({ t: 'pn-rotation/1', notebook: 'nb', epoch: 1, prev: commit, next: commit, by: {}, members: [], wrapped: {} }),
+          s: 'AAAA',
+        }),
+      ],
       ['9007199254740993:a:b', JSON.stringify({ p: 'x'.repeat(70_000), s: 'A' })],
       ['1:BBBBBBBBBBBBBBBBBBBBBB:1', new Y.Map()],
     ];
@@ -887,7 +944,12 @@ describe('through the encrypted relay: a member with the notebook secret writes 
     if (welcome.type !== 'welcome') throw new Error('no welcome');
     const snapshot = await sealEntry(keys, Uint8Array.of(9, 9, 9), { generation: welcome.generation, seq: welcome.head, kind: 'snapshot' });
     const compacted = await evil.request({
-      type: 'compact', room: keys.relayRoom, upTo: welcome.head, snapshot, writeToken: keys.writeToken, generation: welcome.generation,
+      type: 'compact',
+      room: keys.relayRoom,
+      upTo: welcome.head,
+      snapshot,
+      writeToken: keys.writeToken,
+      generation: welcome.generation,
     });
     expect(compacted.type).toBe('compacted');
     await evil.close();

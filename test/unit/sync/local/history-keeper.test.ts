@@ -198,4 +198,3 @@ describe('automatic versions and their cost', () => {
     store.close();
   });
 });
-

@@ -36,11 +36,14 @@ describe('RelayClient convergence', () => {
       // The seed fixes the sequence of actions; network timing still varies between runs.
       const keys = await keysFor(100 + seed);
       const relay = await new TestRelay().start();
-      const partners = ['A', 'B', 'C'].map((name) => new Partner(name, keys, {
-        compactAfterEntries: 15,
-        // Each partner gets its own jitter from the seed.
-        random: prng(seed * 10 + name.charCodeAt(0)),
-      }));
+      const partners = ['A', 'B', 'C'].map(
+        (name) =>
+          new Partner(name, keys, {
+            compactAfterEntries: 15,
+            // Each partner gets its own jitter from the seed.
+            random: prng(seed * 10 + name.charCodeAt(0)),
+          }),
+      );
       cleanup.push(async () => {
         for (const p of partners) if (p.client) await p.client.stop(0);
         await relay.dispose();
@@ -93,8 +96,10 @@ describe('RelayClient convergence', () => {
       });
       await late.sync(relay);
       expect(late.view()).toBe(a.view());
-      console.log(`[seed ${seed}] restarts ${restarts}, network cuts ${cuts}, client restarts ${reconnects}, `
-        + `compactions ${compactions + partners.reduce((n, p) => n + p.client!.stats.compactions, 0)}, text length ${a.doc.getText('text').length}`);
+      console.log(
+        `[seed ${seed}] restarts ${restarts}, network cuts ${cuts}, client restarts ${reconnects}, ` +
+          `compactions ${compactions + partners.reduce((n, p) => n + p.client!.stats.compactions, 0)}, text length ${a.doc.getText('text').length}`,
+      );
     }, 60_000);
   }
 });

@@ -46,7 +46,11 @@ function parseLog(buf: Buffer): { kind: 'update' | 'snapshot'; seq: number; payl
   while (off + 8 <= buf.length) {
     const len = buf.readUInt32BE(off);
     const body = buf.subarray(off + 8, off + 8 + len);
-    out.push({ kind: body[0] === 1 ? 'snapshot' : 'update', seq: body.readUInt32BE(1) * 2 ** 32 + body.readUInt32BE(5), payload: Buffer.from(body.subarray(9)) });
+    out.push({
+      kind: body[0] === 1 ? 'snapshot' : 'update',
+      seq: body.readUInt32BE(1) * 2 ** 32 + body.readUInt32BE(5),
+      payload: Buffer.from(body.subarray(9)),
+    });
     off += 8 + len;
   }
   return out;
@@ -64,7 +68,7 @@ describe('RelayClient: room generations', () => {
       a.doc.getMap('notes').set(`before-${i}`, `A's note ${i}`);
       await a.client!.flush(10_000);
     }
-    await waitFor(() => b.doc.getMap('notes').size === 4, 'B to receive A\'s notes');
+    await waitFor(() => b.doc.getMap('notes').size === 4, "B to receive A's notes");
     await b.client!.flush(10_000);
     const bCursor = b.stores.cursor;
     expect(bCursor).toBeGreaterThanOrEqual(4);
@@ -122,7 +126,7 @@ describe('RelayClient: room generations', () => {
     expect(c.doc.getMap('notes').get('late-2')).toBe('after the backup 2');
   });
 
-  it('a backup restored as is, then grown past a returning partner\'s cursor by the other partner: noticed, and the partner converges', async () => {
+  it("a backup restored as is, then grown past a returning partner's cursor by the other partner: noticed, and the partner converges", async () => {
     const keys = await keysFor(28);
     const r = await relay();
     const a = partner(new Partner('A', keys));
@@ -138,7 +142,7 @@ describe('RelayClient: room generations', () => {
       b.doc.getMap('notes').set(`lost-${i}`, `B after the backup ${i}`);
       await b.client!.flush(10_000);
     }
-    await waitFor(() => a.doc.getMap('notes').size === 4, 'A to read B\'s notes');
+    await waitFor(() => a.doc.getMap('notes').size === 4, "A to read B's notes");
     await a.client!.flush(10_000);
     const bCursor = b.stores.cursor;
     await a.disconnect();
@@ -247,7 +251,9 @@ describe('RelayClient: room generations', () => {
     await b.sync(r);
     // The server (it knows the write token) slips the old entry in at the next seq.
     const raw = await RawRelay.connect(`ws://127.0.0.1:${r.port}`);
-    expect(await raw.request({ type: 'append', room: keys.relayRoom, entries: [oldEntry!.payload], writeToken: keys.writeToken })).toMatchObject({ type: 'ack' });
+    expect(await raw.request({ type: 'append', room: keys.relayRoom, entries: [oldEntry!.payload], writeToken: keys.writeToken })).toMatchObject({
+      type: 'ack',
+    });
     await raw.close();
 
     const c = partner(new Partner('C', keys));
@@ -293,10 +299,12 @@ describe('RelayClient: a server of relay protocol 1', () => {
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await new Promise((ok) => wss.once('listening', ok));
     // What a version-1 server answers to hello: no generation.
-    wss.on('connection', (sock) => sock.on('message', (d) => {
-      const m = JSON.parse(String(d)) as { id: number; room: string };
-      sock.send(JSON.stringify({ type: 'welcome', id: m.id, room: m.room, version: 1, head: 0, snapshotSeq: 0, claimed: false, canWrite: true }));
-    }));
+    wss.on('connection', (sock) =>
+      sock.on('message', (d) => {
+        const m = JSON.parse(String(d)) as { id: number; room: string };
+        sock.send(JSON.stringify({ type: 'welcome', id: m.id, room: m.room, version: 1, head: 0, snapshotSeq: 0, claimed: false, canWrite: true }));
+      }),
+    );
     const c = partner(new Partner('C', keys));
     try {
       await c.connect({ url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}/relay` } as TestRelay);

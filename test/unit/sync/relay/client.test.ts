@@ -5,9 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeRecord } from '../../../../server/storage';
 import { RELAY_ERROR_CODES } from '../../../../protocol/relay';
-import {
-  describeRelayError, RELAY_ORIGIN, UNREADABLE_ENTRY_MESSAGE, type RelayProblemCode,
-} from '../../../../lib/sync/relay/client';
+import { describeRelayError, RELAY_ORIGIN, UNREADABLE_ENTRY_MESSAGE, type RelayProblemCode } from '../../../../lib/sync/relay/client';
 import { splitUpdate } from '../../../../lib/sync/relay/split';
 import { keysFor, Partner, prng, TestRelay, viewOf, waitFor } from './test-helpers';
 
@@ -37,7 +35,11 @@ function parseLog(buf: Buffer): { kind: 'update' | 'snapshot'; seq: number; payl
   while (off + 8 <= buf.length) {
     const len = buf.readUInt32BE(off);
     const body = buf.subarray(off + 8, off + 8 + len);
-    out.push({ kind: body[0] === 1 ? 'snapshot' : 'update', seq: body.readUInt32BE(1) * 2 ** 32 + body.readUInt32BE(5), payload: Buffer.from(body.subarray(9)) });
+    out.push({
+      kind: body[0] === 1 ? 'snapshot' : 'update',
+      seq: body.readUInt32BE(1) * 2 ** 32 + body.readUInt32BE(5),
+      payload: Buffer.from(body.subarray(9)),
+    });
     off += 8 + len;
   }
   return out;
@@ -381,8 +383,10 @@ describe('RelayClient: size', () => {
     expect(b.view()).toBe(a.view());
     const stored = await r.logBytes();
     const docBytes = Y.encodeStateAsUpdate(a.doc).length;
-    console.log(`[relay compaction] history sent: ${ac.stats.bytesSent} B in ${ac.stats.entriesAppended} entries; `
-      + `stored after compaction: ${stored} B; doc encoded: ${docBytes} B; fresh client fetched ${bc.stats.entriesFetched} entries`);
+    console.log(
+      `[relay compaction] history sent: ${ac.stats.bytesSent} B in ${ac.stats.entriesAppended} entries; ` +
+        `stored after compaction: ${stored} B; doc encoded: ${docBytes} B; fresh client fetched ${bc.stats.entriesFetched} entries`,
+    );
     expect(bc.stats.entriesFetched).toBeLessThanOrEqual(41);
     // The snapshot (about one encoded doc) plus at most 40 small entries.
     expect(stored).toBeLessThan(docBytes + 40 * 400 + 1024);
@@ -411,7 +415,9 @@ describe('RelayClient: size', () => {
     expect(b.doc.getText('text').toString()).toBe(a.doc.getText('text').toString());
     expect(b.view()).toBe(a.view());
     expect(bc.stats.entriesRejected).toBe(0);
-    console.log(`[relay 5 MB] doc ${docBytes} B → ${ac.stats.entriesAppended} entries, ${ac.stats.bytesSent} B sent; fresh client fetched ${bc.stats.bytesReceived} B`);
+    console.log(
+      `[relay 5 MB] doc ${docBytes} B → ${ac.stats.entriesAppended} entries, ${ac.stats.bytesSent} B sent; fresh client fetched ${bc.stats.bytesReceived} B`,
+    );
   });
 
   it('a single value larger than an entry goes up as a compaction snapshot', async () => {
@@ -444,7 +450,11 @@ describe('splitUpdate', () => {
         if (x < 0.4) text.insert(Math.floor(rand() * (text.length + 1)), 'é😀abc'.repeat(1 + Math.floor(rand() * 400)));
         else if (x < 0.55 && text.length > 10) text.delete(Math.floor(rand() * (text.length - 5)), 1 + Math.floor(rand() * 5));
         else if (x < 0.8) map.set(`k${Math.floor(rand() * 20)}`, 'v'.repeat(Math.floor(rand() * 3000)));
-        else if (x < 0.9) arr.insert(0, Array.from({ length: 200 }, (_, j) => ({ j, s: 'z'.repeat(j % 30) })));
+        else if (x < 0.9)
+          arr.insert(
+            0,
+            Array.from({ length: 200 }, (_, j) => ({ j, s: 'z'.repeat(j % 30) })),
+          );
         else map.delete(`k${Math.floor(rand() * 20)}`);
       }
       const update = Y.encodeStateAsUpdate(doc);

@@ -12,7 +12,13 @@ import { startServer, type RunningServer, type ServerOptions } from '../../../..
 import { silentLogger } from '../../../../server/log';
 import { deriveKeys, type NotebookKeys } from '../../../../lib/sync/keys/derive';
 import {
-  RelayClient, type RelayClientOptions, type RelayCursorStore, type RelayError, type RelayLegacyStore, type RelayStatus, type RelayUploadStore,
+  RelayClient,
+  type RelayClientOptions,
+  type RelayCursorStore,
+  type RelayError,
+  type RelayLegacyStore,
+  type RelayStatus,
+  type RelayUploadStore,
 } from '../../../../lib/sync/relay/client';
 export { prng } from '../../factories';
 
@@ -26,7 +32,10 @@ export class TestRelay {
   private server: RunningServer | null = null;
   port = 0;
 
-  constructor(readonly dataDir = tempDir(), readonly options: Partial<ServerOptions> = {}) {}
+  constructor(
+    readonly dataDir = tempDir(),
+    readonly options: Partial<ServerOptions> = {},
+  ) {}
 
   /** The relay endpoint (stable across restarts once started). */
   get url(): string {
@@ -128,7 +137,11 @@ export class Partner {
   readonly ws = trackedWebSocket();
   client: RelayClient | null = null;
 
-  constructor(readonly name: string, public keys: NotebookKeys, private readonly extra: Partial<RelayClientOptions> = {}) {}
+  constructor(
+    readonly name: string,
+    public keys: NotebookKeys,
+    private readonly extra: Partial<RelayClientOptions> = {},
+  ) {}
 
   /** Starts a new relay client for this partner (like opening the side panel). */
   async connect(relay: TestRelay, options: Partial<RelayClientOptions> = {}): Promise<RelayClient> {
@@ -185,11 +198,7 @@ export class Partner {
 export function viewOf(doc: Y.Doc): string {
   // Keys sorted: a map's key order follows the order in which a replica received them.
   const sorted = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return JSON.stringify({
-    notes: sorted(doc.getMap('notes').toJSON()),
-    clips: sorted(doc.getMap('clips').toJSON()),
-    text: doc.getText('text').toString(),
-  });
+  return JSON.stringify({ notes: sorted(doc.getMap('notes').toJSON()), clips: sorted(doc.getMap('clips').toJSON()), text: doc.getText('text').toString() });
 }
 
 /** Keys for a fixed test secret. */
@@ -205,4 +214,3 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
     await new Promise((r) => setTimeout(r, 10));
   }
 }
-
