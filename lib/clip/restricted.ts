@@ -33,6 +33,21 @@ export function whyUnclippable(url: string | undefined): string | undefined {
   return undefined;
 }
 
+/**
+ * The address worth offering to save as a link when a page cannot be clipped: only a web address
+ * a partner can open too (a browser's own page, an extension page or a local file is not).
+ * Undefined: the person is asked to paste the page's address instead.
+ */
+export function shareableLink(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Turns a capture failure from the browser into a message for the person. */
 export function describeCaptureError(message: string, url: string | undefined): { reason: 'no-access' | 'restricted' | 'failed'; message: string } {
   const m = message.toLowerCase();

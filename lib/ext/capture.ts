@@ -4,7 +4,7 @@
  * permission the person granted from the panel).
  */
 import { browser, type Browser } from 'wxt/browser';
-import { describeCaptureError, whyUnclippable } from '../clip/restricted';
+import { describeCaptureError, shareableLink, whyUnclippable } from '../clip/restricted';
 import { parseCaptured } from '../notebook/parse';
 import { randomId } from '../notebook/people';
 import type { CapturedContent } from '../notebook/types';
@@ -63,7 +63,9 @@ export async function clipTab(
   };
   const restricted = tab.url ? whyUnclippable(tab.url) : undefined;
   if (tab.id === undefined) return fail({ ok: false, reason: 'failed', message: await backgroundText('errors.noPageInWindow') });
-  if (restricted) return fail({ ok: false, reason: 'restricted', message: restricted, url: tab.url, title: tab.title });
+  // Chromium tells an extension the address of its own pages after a toolbar click (recent
+  // versions) or not at all (older ones): either way only a web address is offered as a link.
+  if (restricted) return fail({ ok: false, reason: 'restricted', message: restricted, url: shareableLink(tab.url), title: tab.title });
   const queuePdf = async (url: string, title: string | undefined): Promise<ClipOutcome> => {
     const id = randomId();
     try {
