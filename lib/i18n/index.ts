@@ -1,30 +1,34 @@
 /**
  * The UI's current language and its `t()` function. Only the English messages of the first screens
- * are bundled (en-core.ts); the rest of English (en-more.ts) and every other language are loaded on
- * demand with a dynamic import, so the panel's startup script does not grow with each language.
+ * are bundled (messages/en-core.json); the rest of English (messages/en-more.json) and every other
+ * language are loaded on demand with a dynamic import, so the panel's startup script does not grow
+ * with each language.
  */
-import { enCore } from './en-core';
+import enCore from './messages/en-core.json';
 import { formatDate, formatList, formatMessage, formatNumber, LOCALES, type Locale, type Message, type Params } from './core';
 
 export * from './core';
 
-/** Every English message (type only: the values are loaded in two parts, see en-core.ts). */
+/** Every English message (type only: the values are loaded in two parts, see en.ts). */
 type English = (typeof import('./en'))['en'];
-/** Every message key; English (lib/i18n/en.ts) defines them. */
+/** Every message key; English (messages/en-core.json and en-more.json) defines them. */
 export type MessageKey = keyof English;
 /** A full translation: a missing or extra key fails type-checking. */
 export type Catalogue = Record<MessageKey, Message>;
 /** Formats a message of one language. */
 export type Translate = (key: MessageKey, params?: Params) => string;
 
+/** A loaded language file as a `Catalogue`: a missing key, or a key English does not have, fails type-checking. */
+const exactly = <T extends Catalogue & Record<Exclude<keyof T, MessageKey>, never>>(json: { default: T }): Catalogue => json.default;
+
 const loaders: Record<Locale, () => Promise<Catalogue>> = {
-  en: () => import('./en-more').then((m) => ({ ...enCore, ...m.enMore })),
-  mn: () => import('./mn').then((m) => m.mn),
-  ru: () => import('./ru').then((m) => m.ru),
-  lv: () => import('./lv').then((m) => m.lv),
-  hr: () => import('./hr').then((m) => m.hr),
-  es: () => import('./es').then((m) => m.es),
-  fr: () => import('./fr').then((m) => m.fr),
+  en: () => import('./messages/en-more.json').then((m) => ({ ...enCore, ...m.default })),
+  mn: () => import('./messages/mn.json').then(exactly),
+  ru: () => import('./messages/ru.json').then(exactly),
+  lv: () => import('./messages/lv.json').then(exactly),
+  hr: () => import('./messages/hr.json').then(exactly),
+  es: () => import('./messages/es.json').then(exactly),
+  fr: () => import('./messages/fr.json').then(exactly),
 };
 
 const loaded = new Map<Locale, Catalogue>();

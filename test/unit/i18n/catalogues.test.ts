@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as fontkit from '@pdf-lib/fontkit';
-import { loadCatalogue, placeholdersOf, TRANSLATED, type Catalogue, type MessageKey, type Locale } from '../../../lib/i18n';
+import { loadCatalogue, placeholdersOf, pluralCategories, TRANSLATED, type Catalogue, type MessageKey, type Locale } from '../../../lib/i18n';
 import { en } from '../../../lib/i18n/en';
 import type { Message } from '../../../lib/i18n/core';
 
@@ -26,6 +26,15 @@ const SAME_EVERYWHERE = new Set<MessageKey>([
   'posterExport.sizeA1',
   'notebookScreen.ok',
 ]);
+/** What `fn` throws (undefined when it returns). */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
 const texts = (m: Message) => (typeof m === 'string' ? [m] : Object.values(m).filter((s): s is string => typeof s === 'string'));
 
 describe.each(TRANSLATED)('catalogue %s', (locale) => {
@@ -62,6 +71,17 @@ describe.each(TRANSLATED)('catalogue %s', (locale) => {
       for (const c of need) if (m[c as Intl.LDMLPluralRule] === undefined) missing.push(`${k}: ${c}`);
     }
     expect(missing).toEqual([]);
+  });
+
+  it('names only plural forms the language has (a misspelt form would never be chosen)', () => {
+    const has = new Set<string>(pluralCategories(locale));
+    const stray: string[] = [];
+    for (const k of keys) {
+      const m = cat[k];
+      if (typeof m === 'string') continue;
+      for (const c of Object.keys(m)) if (!has.has(c)) stray.push(`${k}: ${c}`);
+    }
+    expect(stray).toEqual([]);
   });
 
   it('is translated (not left in English) and names its locale', () => {
@@ -161,12 +181,7 @@ describe('invite problems worded at the UI edge', () => {
     const { translator } = await import('../../../lib/i18n');
     const tr = translator('mn', mn);
     for (const input of ['', 'hello', 'PN1-abc', 'PN9-AAAA-AAAA']) {
-      let err: unknown;
-      try {
-        parseInvite(input);
-      } catch (e) {
-        err = e;
-      }
+      const err = thrown(() => parseInvite(input));
       expect(err, input).toBeInstanceOf(InviteError);
       const text = inviteErrorText(err as InstanceType<typeof InviteError>, tr);
       expect(text, input).not.toBe((err as Error).message);
@@ -181,12 +196,7 @@ describe('settings-code problems worded at the UI edge', () => {
     const { translator } = await import('../../../lib/i18n');
     const tr = translator('ru', await loadCatalogue('ru'));
     for (const input of ['', 'hello', 'PN1-ABCD-EFGH', 'PNS1-AAAA']) {
-      let err: unknown;
-      try {
-        parseSettingsCode(input);
-      } catch (e) {
-        err = e;
-      }
+      const err = thrown(() => parseSettingsCode(input));
       expect(err, input).toBeInstanceOf(SettingsCodeError);
       const text = settingsCodeErrorText(err as InstanceType<typeof SettingsCodeError>, tr);
       expect(/[а-я]/i.test(text), `${input}: ${text}`).toBe(true);
