@@ -21,15 +21,33 @@ export type Translate = (key: MessageKey, params?: Params) => string;
 /** A loaded language file as a `Catalogue`: a missing key, or a key English does not have, fails type-checking. */
 const exactly = <T extends Catalogue & Record<Exclude<keyof T, MessageKey>, never>>(json: { default: T }): Catalogue => json.default;
 
-const loaders: Record<Locale, () => Promise<Catalogue>> = {
-  en: () => import('./messages/en-more.json').then((m) => ({ ...enCore, ...m.default })),
-  mn: () => import('./messages/mn.json').then(exactly),
-  ru: () => import('./messages/ru.json').then(exactly),
-  lv: () => import('./messages/lv.json').then(exactly),
-  hr: () => import('./messages/hr.json').then(exactly),
-  es: () => import('./messages/es.json').then(exactly),
-  fr: () => import('./messages/fr.json').then(exactly),
+/**
+ * The background is a service worker, where `import()` is not allowed: its bundle would inline
+ * every language (600 KB). It reads the packaged copies instead (wxt.config.ts copies messages/*.json
+ * to i18n/ in the extension), the same files the panel's imports below are type-checked against.
+ * `import.meta.env.ENTRYPOINT` is a constant WXT sets per build, so each bundle keeps one branch.
+ */
+const readPackaged = async (name: string): Promise<Catalogue> => {
+  const r = await fetch(`/i18n/${name}.json`);
+  if (!r.ok) throw new Error(`The ${name} messages could not be read (${r.status}).`);
+  return (await r.json()) as Catalogue;
 };
+
+const loaders: Record<Locale, () => Promise<Catalogue>> =
+  import.meta.env?.ENTRYPOINT === 'background'
+    ? {
+        ...(Object.fromEntries(LOCALES.map((l) => [l, () => readPackaged(l)])) as Record<Locale, () => Promise<Catalogue>>),
+        en: () => readPackaged('en-more').then((more) => ({ ...enCore, ...more })),
+      }
+    : {
+        en: () => import('./messages/en-more.json').then((m) => ({ ...enCore, ...m.default })),
+        mn: () => import('./messages/mn.json').then(exactly),
+        ru: () => import('./messages/ru.json').then(exactly),
+        lv: () => import('./messages/lv.json').then(exactly),
+        hr: () => import('./messages/hr.json').then(exactly),
+        es: () => import('./messages/es.json').then(exactly),
+        fr: () => import('./messages/fr.json').then(exactly),
+      };
 
 const loaded = new Map<Locale, Catalogue>();
 const loading = new Map<Locale, Promise<Catalogue>>();

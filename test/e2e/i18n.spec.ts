@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { T } from '../../components/test-ids';
 import { formatMessage, LOCALES, loadCatalogue, type Catalogue, type MessageKey } from '../../lib/i18n';
 import { en } from '../../lib/i18n/en';
-import { launchPerson, RESULTS_DIR, type Person } from './harness';
+import { EXTENSION_DIR, launchPerson, RESULTS_DIR, type Person } from './harness';
 import { Panel } from './pages/panel';
 
 const WIDTH = 320;
@@ -133,6 +133,10 @@ test('the right-click menus follow the language; the choice survives a reload wi
   await expect
     .poll(() => person.worker.evaluate(() => (globalThis as any).partnerNotebook.menuTitles() as string[]), { timeout: 10_000 })
     .toContain(mnT('menus.clipPage'));
+  // The background (a service worker) read them from the packaged copy: it bundles no language but English's first part.
+  const background = readFileSync(join(EXTENSION_DIR, 'background.js'), 'utf8');
+  expect(background).not.toContain(JSON.stringify(mn['menus.clipPage']).slice(1, -1));
+  expect(background.length).toBeLessThan(200_000);
   await page.reload();
   await panel.by(T.navTopics).waitFor();
   expect(await page.evaluate(() => document.documentElement.lang)).toBe('mn');
