@@ -41,6 +41,15 @@ async function allSent(p: Panel) {
   await expect.poll(() => p.by(T.relayStatus).textContent(), { timeout: 20_000 }).toMatch(/All your changes are on the sync server/);
 }
 
+/** A partner comes back: their browser starts again on `profile`, and the panel opens at "Library Spaces". */
+async function comeBack(profile: string): Promise<[Person, Panel]> {
+  const person = await launchPerson({ userDataDir: profile });
+  const panel = new Panel(await person.openPanel());
+  await panel.by(T.topicList).waitFor({ state: 'attached' });
+  await panel.openTopic('Library Spaces');
+  return [person, panel];
+}
+
 describe.skipIf(!!unavailable || !inNetns)('two server processes sharing Redis and PostgreSQL', () => {
   let redis: Service;
   let postgres: Service;
@@ -109,10 +118,7 @@ describe.skipIf(!!unavailable || !inNetns)('two server processes sharing Redis a
     await ana.close();
 
     // Only the shared PostgreSQL store can bring Ana's change to process 2: she is offline.
-    bat = await launchPerson({ userDataDir: batProfile });
-    b = new Panel(await bat.openPanel());
-    await b.by(T.topicList).waitFor({ state: 'attached' });
-    await b.openTopic('Library Spaces');
+    [bat, b] = await comeBack(batProfile);
     await expect.poll(() => b.noteText(), { timeout: 30_000 }).toContain('Written while Batbayar was away.');
     expect(await b.syncStatus()).not.toMatch(/^Connected with/);
     await b.caretToEnd();
@@ -120,10 +126,7 @@ describe.skipIf(!!unavailable || !inNetns)('two server processes sharing Redis a
     await allSent(b);
     await bat.close();
 
-    ana = await launchPerson({ userDataDir: anaProfile });
-    a = new Panel(await ana.openPanel());
-    await a.by(T.topicList).waitFor({ state: 'attached' });
-    await a.openTopic('Library Spaces');
+    [ana, a] = await comeBack(anaProfile);
     await expect.poll(() => a.noteText(), { timeout: 30_000 }).toContain('Reply from process two.');
     const text = await a.noteText();
     expect(text).toContain('Ana on process one.');
