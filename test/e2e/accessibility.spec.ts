@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { T } from '../../components/test-ids';
 import { axeDocument, axeViolations, describeViolations, type AxeViolation } from './axe';
-import { launchPerson, RESULTS_DIR, type Person } from './harness';
+import { isoDateFromNow, launchPerson, RESULTS_DIR, type Person } from './harness';
 import { Panel } from './pages/panel';
 import { startStaticServer } from './static-server';
 
@@ -21,7 +21,6 @@ import { startStaticServer } from './static-server';
 const LANGUAGES = ['en', 'mn'];
 /** Firefox's narrowest sidebar, and a phone-sized column. */
 const WIDTH = 320;
-const DAY = 86_400_000;
 
 /** What each step can reach. */
 interface Ctx {
@@ -30,6 +29,19 @@ interface Ctx {
   page: Page;
   site: string;
 }
+
+/** A step that clicks the control `click` and waits for `see` to appear, after `before` (e.g. Escape to close a dialog). */
+function clickThenSee(click: string, see: string, before?: (c: Ctx) => Promise<unknown>) {
+  return async (c: Ctx) => {
+    await before?.(c);
+    await c.panel.by(click).click();
+    await c.panel.by(see).waitFor();
+  };
+}
+/** Closes the open dialog or menu. */
+const escape = ({ page }: Ctx) => page.keyboard.press('Escape');
+/** Goes back to the topic list. */
+const toTopics = ({ panel }: Ctx) => panel.gotoTopics();
 
 /** Every panel page and dialog, in an order where each step leads from the previous one: [name, how to get there]. */
 const SCREENS: [string, (c: Ctx) => Promise<unknown>][] = [
@@ -44,13 +56,7 @@ const SCREENS: [string, (c: Ctx) => Promise<unknown>][] = [
     },
   ],
   ['First notebook: name missing', ({ panel }) => panel.by(T.newNotebookCreate).click()],
-  [
-    'Join a notebook',
-    async ({ panel }) => {
-      await panel.by(T.joinNotebook).click();
-      await panel.by(T.joinCode).waitFor();
-    },
-  ],
+  ['Join a notebook', clickThenSee(T.joinNotebook, T.joinCode)],
   [
     'Join: not an invite',
     async ({ panel }) => {
@@ -72,7 +78,7 @@ const SCREENS: [string, (c: Ctx) => Promise<unknown>][] = [
     'Topic list',
     async ({ panel, page }) => {
       await page.reload();
-      await panel.createNotebook('Ana & Batbayar', { start: new Date(Date.now() - 15 * DAY).toISOString().slice(0, 10) });
+      await panel.createNotebook('Ana & Batbayar', { start: isoDateFromNow(-15) });
     },
   ],
   [
@@ -91,20 +97,8 @@ const SCREENS: [string, (c: Ctx) => Promise<unknown>][] = [
   ['Clip: tag, comment, move', ({ panel }) => panel.by(T.clipCard).locator('.clip-actions > button[aria-expanded]').first().click()],
   ['Clip: add to poster', ({ panel }) => panel.by(T.clipAddToPoster).click()],
   ['Clip: proposed as a theme', ({ panel }) => panel.by(T.clipProposeTheme).click()],
-  [
-    'Edit topic',
-    async ({ panel }) => {
-      await panel.by(T.editTopic).click();
-      await panel.by(T.editTopicTitle).waitFor();
-    },
-  ],
-  [
-    'Reader view',
-    async ({ panel }) => {
-      await panel.by(T.clipRead).click();
-      await panel.by(T.clipReader).waitFor();
-    },
-  ],
+  ['Edit topic', clickThenSee(T.editTopic, T.editTopicTitle)],
+  ['Reader view', clickThenSee(T.clipRead, T.clipReader)],
   [
     'Clip deleted, with Undo',
     async ({ panel }) => {
@@ -152,14 +146,7 @@ const SCREENS: [string, (c: Ctx) => Promise<unknown>][] = [
       await panel.by(T.confirmDialog).waitFor();
     },
   ],
-  [
-    'Settings',
-    async ({ panel, page }) => {
-      await page.keyboard.press('Escape');
-      await panel.by(T.navSettings).click();
-      await panel.by(T.settingsSignaling).waitFor();
-    },
-  ],
+  ['Settings', clickThenSee(T.navSettings, T.settingsSignaling, escape)],
   [
     'Settings: connection tested',
     async ({ panel }) => {
@@ -175,36 +162,10 @@ const SCREENS: [string, (c: Ctx) => Promise<unknown>][] = [
       await panel.by(T.archivedTopics).locator('summary').click();
     },
   ],
-  [
-    'Invite partners',
-    async ({ panel }) => {
-      await panel.gotoTopics();
-      await panel.by(T.invitePartners).click();
-      await panel.by(T.inviteCode).waitFor();
-    },
-  ],
-  [
-    'Make a new invite: confirm',
-    async ({ panel }) => {
-      await panel.by(T.rotateInvite).click();
-      await panel.by(T.confirmDialog).waitFor();
-    },
-  ],
-  [
-    'Notebooks…',
-    async ({ panel, page }) => {
-      await page.keyboard.press('Escape');
-      await panel.by(T.manageNotebooks).click();
-      await panel.by(T.backupOpen).waitFor();
-    },
-  ],
-  [
-    'Download backup',
-    async ({ panel }) => {
-      await panel.by(T.backupOpen).click();
-      await panel.by(T.backupDownload).waitFor();
-    },
-  ],
+  ['Invite partners', clickThenSee(T.invitePartners, T.inviteCode, toTopics)],
+  ['Make a new invite: confirm', clickThenSee(T.rotateInvite, T.confirmDialog)],
+  ['Notebooks…', clickThenSee(T.manageNotebooks, T.backupOpen, escape)],
+  ['Download backup', clickThenSee(T.backupOpen, T.backupDownload)],
   [
     'Restore: preview of a backup',
     async ({ panel }) => {
@@ -213,13 +174,7 @@ const SCREENS: [string, (c: Ctx) => Promise<unknown>][] = [
       await panel.by(T.restorePreview).waitFor();
     },
   ],
-  [
-    'Delete notebook: confirm',
-    async ({ panel }) => {
-      await panel.by(T.deleteNotebook).click();
-      await panel.by(T.confirmDialog).waitFor();
-    },
-  ],
+  ['Delete notebook: confirm', clickThenSee(T.deleteNotebook, T.confirmDialog)],
   [
     'Notebooks…: rename',
     async ({ panel, page }) => {

@@ -10,6 +10,7 @@ import { parseInvite } from '../../lib/sync/keys/invite';
 import { deriveKeys } from '../../lib/sync/keys/derive';
 import { relayUrlFor } from '../../lib/sync/notebook-sync';
 import { RelayClient, type RelayCursor } from '../../lib/sync/relay/client';
+import { legacyWrap } from '../shared/legacy-rotation';
 import { generateMemberKeys, makeRotation, signMemberEntry, verifyMember, verifyRotation, type Member } from '../../lib/sync/keys/rotation';
 
 /** An open room: the attacker's copy of the notebook, synced through the relay. */
@@ -78,26 +79,10 @@ export async function forgeSignedRotation(room: OutsiderRoom, as: { personId: st
  */
 export async function forgeUnsignedRotation(room: OutsiderRoom, by: string, epoch: number): Promise<Uint8Array> {
   const secret = crypto.getRandomValues(new Uint8Array(32));
-  const ECDH = { name: 'ECDH', namedCurve: 'P-256' } as const;
-  const enc = new TextEncoder();
-  const b64 = (u: Uint8Array) => btoa(String.fromCharCode(...u));
   const wrapped: Record<string, unknown> = {};
   for (const [personId, v] of room.doc.getMap<unknown>('memberKeys').entries()) {
     if (typeof v !== 'string') continue;
-    const pub = await crypto.subtle.importKey('jwk', JSON.parse(v) as JsonWebKey, ECDH, false, []);
-    const eph = await crypto.subtle.generateKey(ECDH, true, ['deriveBits']);
-    const bits = await crypto.subtle.deriveBits({ name: 'ECDH', public: pub }, eph.privateKey, 256);
-    const hk = await crypto.subtle.importKey('raw', bits, 'HKDF', false, ['deriveKey']);
-    const key = await crypto.subtle.deriveKey(
-      { name: 'HKDF', hash: 'SHA-256', salt: enc.encode(`partner-notebook rotation ${epoch}`), info: enc.encode(personId) },
-      hk,
-      { name: 'AES-GCM', length: 256 },
-      false,
-      ['encrypt'],
-    );
-    const iv = crypto.getRandomValues(new Uint8Array(12));
-    const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, secret as Uint8Array<ArrayBuffer>));
-    wrapped[personId] = { epk: await crypto.subtle.exportKey('jwk', eph.publicKey), iv: b64(iv), ct: b64(ct) };
+    wrapped[personId] = await legacyWrap(secret, JSON.parse(v) as JsonWebKey, epoch, personId);
   }
   room.doc.transact(() => room.doc.getMap('meta').set('rotation', JSON.stringify({ epoch, by, wrapped })));
   return secret;

@@ -43,8 +43,7 @@ test('download a backup, delete the notebook, restore it from the file: everythi
   const panel = new Panel(page);
   await panel.welcome('Ana Kaladžija');
   await panel.createNotebook('Ana & Batbayar', { programme: 'ILN spring round' });
-  await panel.openTopic('Library Spaces');
-  await panel.editor.click();
+  await panel.editNote('Library Spaces');
   await page.keyboard.type('Our reading room has 120 seats.');
   await panel.backToTopics();
   await panel.gotoLibraries();
@@ -135,8 +134,7 @@ test('a damaged or foreign file is explained and the notebook list does not chan
 test('restoring into the same notebook merges: later edits stay', async () => {
   const page = await ana.openPanel();
   const panel = new Panel(page);
-  await panel.openTopic('Library Spaces');
-  await panel.editor.click();
+  await panel.editNote('Library Spaces');
   await page.keyboard.press('End');
   await page.keyboard.type(' Theirs opens at 8.');
   await panel.backToTopics();

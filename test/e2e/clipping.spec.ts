@@ -6,22 +6,15 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { T } from '../../components/test-ids';
-import { launchPerson, screenshot, type Person } from './harness';
+import { closeAll, isoDateFromNow, screenshot, startSiteAndPerson, type Person } from './harness';
 import { Panel } from './pages/panel';
-import { startStaticServer } from './static-server';
+import type { StaticServer } from './static-server';
 
 let ana: Person;
-let site: Awaited<ReturnType<typeof startStaticServer>>;
-const DAY = 86_400_000;
+let site: StaticServer;
 
-beforeAll(async () => {
-  site = await startStaticServer();
-  ana = await launchPerson();
-});
-afterAll(async () => {
-  await ana?.close();
-  await site?.close();
-});
+beforeAll(async () => ({ site, ana } = await startSiteAndPerson()));
+afterAll(() => closeAll(ana, site));
 
 const openSite = (path: string): Promise<Page> => ana.open(`${site.url}${path}`);
 
@@ -43,7 +36,7 @@ let panel: Panel;
 test('set up: a notebook whose second topic is the current fortnight', async () => {
   panel = new Panel(await ana.openPanel());
   await panel.welcome('Ana Kaladžija');
-  const start = new Date(Date.now() - 15 * DAY).toISOString().slice(0, 10);
+  const start = isoDateFromNow(-15);
   await panel.createNotebook('Ana & Batbayar', { start });
 });
 

@@ -41,6 +41,22 @@ async function allSent(p: Panel) {
   await expect.poll(() => p.by(T.relayStatus).textContent(), { timeout: 20_000 }).toMatch(/All your changes are on the sync server/);
 }
 
+/** Types `text` at the very end of the note and waits until the server has everything. */
+async function writeAndSend(panel: Panel, text: string) {
+  await panel.caretToEnd();
+  await panel.page.keyboard.type(text);
+  await allSent(panel);
+}
+
+/** A partner comes back: their browser starts again on `profile`, and the panel opens at "Library Spaces". */
+async function comeBack(profile: string): Promise<[Person, Panel]> {
+  const person = await launchPerson({ userDataDir: profile });
+  const panel = new Panel(await person.openPanel());
+  await panel.by(T.topicList).waitFor({ state: 'attached' });
+  await panel.openTopic('Library Spaces');
+  return [person, panel];
+}
+
 describe.skipIf(!!unavailable || !inNetns)('two server processes sharing Redis and PostgreSQL', () => {
   let redis: Service;
   let postgres: Service;
@@ -103,27 +119,17 @@ describe.skipIf(!!unavailable || !inNetns)('two server processes sharing Redis a
 
   test('Batbayar is away; Ana writes through process 1; he comes back on process 2 and gets it; then the other way round', async () => {
     await bat.close();
-    await a.caretToEnd();
-    await a.page.keyboard.type(' Written while Batbayar was away.');
-    await allSent(a);
+    await writeAndSend(a, ' Written while Batbayar was away.');
     await ana.close();
 
     // Only the shared PostgreSQL store can bring Ana's change to process 2: she is offline.
-    bat = await launchPerson({ userDataDir: batProfile });
-    b = new Panel(await bat.openPanel());
-    await b.by(T.topicList).waitFor({ state: 'attached' });
-    await b.openTopic('Library Spaces');
+    [bat, b] = await comeBack(batProfile);
     await expect.poll(() => b.noteText(), { timeout: 30_000 }).toContain('Written while Batbayar was away.');
     expect(await b.syncStatus()).not.toMatch(/^Connected with/);
-    await b.caretToEnd();
-    await b.page.keyboard.type(' Reply from process two.');
-    await allSent(b);
+    await writeAndSend(b, ' Reply from process two.');
     await bat.close();
 
-    ana = await launchPerson({ userDataDir: anaProfile });
-    a = new Panel(await ana.openPanel());
-    await a.by(T.topicList).waitFor({ state: 'attached' });
-    await a.openTopic('Library Spaces');
+    [ana, a] = await comeBack(anaProfile);
     await expect.poll(() => a.noteText(), { timeout: 30_000 }).toContain('Reply from process two.');
     const text = await a.noteText();
     expect(text).toContain('Ana on process one.');

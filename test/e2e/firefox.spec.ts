@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { T } from '../../components/test-ids';
 import { axeViolations, describeViolations } from './axe';
 import { FIREFOX, FIREFOX_EXTENSION_DIR, firefoxScreenshot, launchFirefoxPerson, type FirefoxPerson } from './firefox';
-import { launchPerson, type Person } from './harness';
+import { closeAll, launchPerson, type Person } from './harness';
 import { Panel } from './pages/panel';
 import { FirefoxPanel } from './pages/firefox-panel';
-import { startStaticServer } from './static-server';
+import { startStaticServer, type StaticServer } from './static-server';
 import { startSyncServer, type SyncServer } from './sync-server';
 
 const inNetns = process.env.PN_NETNS === '1';
@@ -23,7 +23,7 @@ if (!inNetns)
 
 let ana: FirefoxPerson;
 let a: FirefoxPanel;
-let site: Awaited<ReturnType<typeof startStaticServer>>;
+let site: StaticServer;
 const started = Date.now();
 
 beforeAll(async () => {
@@ -36,8 +36,7 @@ beforeAll(async () => {
   console.log(`Firefox started with the extension installed in ${Date.now() - started} ms`);
 });
 afterAll(async () => {
-  await ana?.close();
-  await site?.close();
+  await closeAll(ana, site);
   console.log(`Firefox journey took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
 
@@ -90,10 +89,7 @@ describe.skipIf(!inNetns)('Firefox and Chromium partners', () => {
     server = await startSyncServer();
     bat = await launchPerson();
   });
-  afterAll(async () => {
-    await bat?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeAll(bat, server));
 
   test('a Chromium partner joins the Firefox notebook through the real server; notes and clips flow both ways', async () => {
     await a.setSyncServer(server.url, { relay: false });

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { RESULTS_DIR } from './harness';
+import { RESULTS_DIR, openTab } from './harness';
 
 /** The unpacked Firefox build that `npx wxt build -b firefox --mv3` produced. */
 export const FIREFOX_EXTENSION_DIR = resolve(process.env.PN_FIREFOX_EXTENSION_DIR ?? '.output/firefox-mv3');
@@ -171,11 +171,7 @@ export async function launchFirefoxPerson(): Promise<FirefoxPerson> {
       });
       return page;
     },
-    async open(url: string) {
-      const page = await browser.newPage();
-      await page.goto(url);
-      return page;
-    },
+    open: (url: string) => openTab(() => browser.newPage(), url),
     async reloadPanel(page: Page) {
       await page.evaluate(() => ((window as unknown as { __beforeReload: boolean }).__beforeReload = true));
       await page.evaluate(() => setTimeout(() => location.reload(), 0));

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { WebSocket } from 'ws';
+import { startStaticServer, type StaticServer } from './static-server';
 
 /** The unpacked Chrome build that `npm run build` produced. */
 export const EXTENSION_DIR = resolve(process.env.PN_EXTENSION_DIR ?? '.output/chrome-mv3');
@@ -78,11 +79,7 @@ export async function launchPerson(opts: { userDataDir?: string; locale?: string
       await page.goto(`chrome-extension://${extensionId}/sidepanel.html`);
       return page;
     },
-    async open(url: string) {
-      const page = await context.newPage();
-      await page.goto(url);
-      return page;
-    },
+    open: (url: string) => openTab(() => context.newPage(), url),
     async clickToolbarButton(page: Page) {
       await page.bringToFront();
       const cdp = await browserCdp(userDataDir);
@@ -114,6 +111,36 @@ export async function launchPerson(opts: { userDataDir?: string; locale?: string
     },
   };
 }
+
+/** Opens `url` in a new tab of either browser (`newPage` is Playwright's or Puppeteer's). */
+export async function openTab<P extends { goto(url: string): Promise<unknown> }>(newPage: () => Promise<P>, url: string): Promise<P> {
+  const page = await newPage();
+  await page.goto(url);
+  return page;
+}
+
+/** The local web server and one fresh person: how most one-person journeys start (in `beforeAll`). */
+export async function startSiteAndPerson(): Promise<{ site: StaticServer; ana: Person }> {
+  const site = await startStaticServer();
+  try {
+    return { site, ana: await launchPerson() };
+  } catch (e) {
+    await site.close();
+    throw e;
+  }
+}
+
+/** Closes what a spec started, one after the other in the order given; what never started (undefined) is skipped. */
+export async function closeAll(...things: ({ close(): Promise<unknown> } | { stop(): Promise<unknown> } | undefined)[]): Promise<void> {
+  for (const thing of things) {
+    if (thing) await ('close' in thing ? thing.close() : thing.stop());
+  }
+}
+
+/** One day in milliseconds. */
+export const DAY = 86_400_000;
+/** The date `days` from now (negative: ago) as the date fields want it, "2026-03-02" (UTC). */
+export const isoDateFromNow = (days: number): string => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
 
 /**
  * Chromium names an unpacked extension after its path: the first 32 hex digits of the path's

@@ -8,12 +8,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { T } from '../../components/test-ids';
-import { launchPerson, screenshot, type Person } from './harness';
+import { closeAll, screenshot, startSiteAndPerson, type Person } from './harness';
 import { Panel } from './pages/panel';
-import { startStaticServer } from './static-server';
+import type { StaticServer } from './static-server';
 
 let ana: Person;
-let site: Awaited<ReturnType<typeof startStaticServer>>;
+let site: StaticServer;
 let panel: Panel;
 
 const KEPT = 'The library now stays open until midnight on Fridays, so that shift workers can borrow books after work.';
@@ -58,13 +58,9 @@ window.__scan = (needle) => {
 
 beforeAll(async () => {
   writePage(CHANGED);
-  site = await startStaticServer();
-  ana = await launchPerson();
+  ({ site, ana } = await startSiteAndPerson());
 });
-afterAll(async () => {
-  await ana?.close();
-  await site?.close();
-});
+afterAll(() => closeAll(ana, site));
 
 const pageUrl = () => `${site.url}/generated/hl-news.html`;
 

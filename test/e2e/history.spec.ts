@@ -61,9 +61,7 @@ describe.skipIf(!inNetns)('History: a partner erases every topic, and it comes b
 
   test('the erasure reaches both; B restores the whole notebook from History; A sees the topics again', async () => {
     a = new Panel(await ana.openPanel(360));
-    await a.welcome('Ana Kaladžija');
-    await a.createNotebook('Ana & Batbayar');
-    await a.setSyncServer(server.url);
+    await a.startAnasNotebook(server.url);
     await a.openTopic('Library Spaces');
     await a.editor.click();
     await a.page.keyboard.type(NOTE);

@@ -8,15 +8,14 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { T } from '../../components/test-ids';
-import { launchPerson, screenshot, type Person } from './harness';
+import { closeAll, isoDateFromNow, screenshot, startSiteAndPerson, type Person } from './harness';
 import { Panel } from './pages/panel';
-import { startStaticServer } from './static-server';
+import type { StaticServer } from './static-server';
 
 let ana: Person;
-let site: Awaited<ReturnType<typeof startStaticServer>>;
+let site: StaticServer;
 let page: Page;
 let panel: Panel;
-const DAY = 86_400_000;
 
 /** Where focus is and whether a person can see it. */
 interface Focus {
@@ -77,17 +76,13 @@ async function tabTo(target: (f: Focus) => boolean, opts: { back?: boolean; max?
 const byId = (id: string) => (f: Focus) => f.testId === id;
 
 beforeAll(async () => {
-  site = await startStaticServer();
-  ana = await launchPerson();
+  ({ site, ana } = await startSiteAndPerson());
   page = await ana.openPanel(360);
   panel = new Panel(page);
   await panel.welcome('Ana Kaladžija');
-  await panel.createNotebook('Ana & Batbayar', { start: new Date(Date.now() - 15 * DAY).toISOString().slice(0, 10) });
+  await panel.createNotebook('Ana & Batbayar', { start: isoDateFromNow(-15) });
 });
-afterAll(async () => {
-  await ana?.close();
-  await site?.close();
-});
+afterAll(() => closeAll(ana, site));
 
 test('clipping from the panel: choose the topic with the arrow keys, Enter on "Clip this page", Enter on the topic link', async () => {
   const lib = await ana.open(`${site.url}/e2e/library-page.html`);

@@ -56,9 +56,7 @@ describe.skipIf(!inNetns)('membership: a new invite that locks out, and joins th
 
   test('Ana leaves Eve out of a new invite; Eve cannot follow; Eve’s forged invites in the old room do not pull Batbayar, offline then, away from Ana', async () => {
     a = new Panel(await ana.openPanel(360));
-    await a.welcome('Ana Kaladžija');
-    await a.createNotebook('Ana & Batbayar');
-    await a.setSyncServer(server.url);
+    await a.startAnasNotebook(server.url);
     firstCode = await a.inviteCode();
     notebookId = parseInvite(firstCode).notebookId;
 

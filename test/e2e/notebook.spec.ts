@@ -30,8 +30,7 @@ test('first run, a notebook with the example topics, a note and profiles survive
     'Moving for a Job',
   ]);
 
-  await panel.openTopic('Library Spaces');
-  await panel.editor.click();
+  await panel.editNote('Library Spaces');
   await page.keyboard.type('Our reading room has 120 seats.');
   await page.keyboard.press('Enter');
   await page.keyboard.type('Batbayar: theirs opens at 8.');
@@ -77,8 +76,7 @@ test('first run, a notebook with the example topics, a note and profiles survive
 test('text typed right before a reload or a close is still there', async () => {
   const page = await ana.openPanel();
   const panel = new Panel(page);
-  await panel.openTopic('Proving Our Worth');
-  await panel.editor.click();
+  await panel.editNote('Proving Our Worth');
   await page.keyboard.type('Visits rose 12%');
   const typedAt = Date.now();
   await page.reload();

@@ -7,24 +7,20 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { T } from '../../components/test-ids';
 import { districtName, pageMarker, writeReportPdf, type ReportPdf } from '../fixtures/make-pdf';
-import { launchPerson, screenshot, type Person } from './harness';
+import { closeAll, screenshot, startSiteAndPerson, type Person } from './harness';
 import { Panel } from './pages/panel';
-import { startStaticServer } from './static-server';
+import type { StaticServer } from './static-server';
 
 let ana: Person;
-let site: Awaited<ReturnType<typeof startStaticServer>>;
+let site: StaticServer;
 let report: ReportPdf;
 let panel: Panel;
 
 beforeAll(async () => {
   report = await writeReportPdf('test-results/generated/e2e-annual-report-2024.pdf', { pages: 3 });
-  site = await startStaticServer();
-  ana = await launchPerson();
+  ({ site, ana } = await startSiteAndPerson());
 });
-afterAll(async () => {
-  await ana?.close();
-  await site?.close();
-});
+afterAll(() => closeAll(ana, site));
 
 test('set up: a notebook', async () => {
   panel = new Panel(await ana.openPanel(360));

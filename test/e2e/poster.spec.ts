@@ -17,28 +17,21 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { T } from '../../components/test-ids';
-import { SECTION_HEADINGS } from '../../lib/poster/model';
-import { RESULTS_DIR, launchPerson, screenshot, type Person } from './harness';
+import { SECTION_HEADINGS, SECTION_IDS } from '../../lib/poster/model';
+import { RESULTS_DIR, closeAll, isoDateFromNow, screenshot, startSiteAndPerson, type Person } from './harness';
 import { Panel } from './pages/panel';
-import { startStaticServer } from './static-server';
+import type { StaticServer } from './static-server';
 
-const DAY = 86_400_000;
 const CLIP_TITLE = "New Children's Reading Room Opens";
 const NOTE_THEME = 'Reading rooms as community hubs';
 
 let ana: Person;
-let site: Awaited<ReturnType<typeof startStaticServer>>;
+let site: StaticServer;
 let panel: Panel;
 let page: Page;
 
-beforeAll(async () => {
-  site = await startStaticServer();
-  ana = await launchPerson();
-});
-afterAll(async () => {
-  await ana?.close();
-  await site?.close();
-});
+beforeAll(async () => ({ site, ana } = await startSiteAndPerson()));
+afterAll(() => closeAll(ana, site));
 
 const squash = (s: string) => s.replace(/\s+/g, ' ');
 /** A text field by its exact accessible name (sections share their headings' names, so not getByLabel). */
@@ -55,10 +48,7 @@ test('set up: both libraries, a topic note and a clip of a partner library’s p
   page = await ana.openPanel(400);
   panel = new Panel(page);
   await panel.welcome('Ana Kaladžija');
-  await panel.createNotebook('Ana & Batbayar', {
-    programme: 'International Librarians Network',
-    start: new Date(Date.now() - 40 * DAY).toISOString().slice(0, 10),
-  });
+  await panel.createNotebook('Ana & Batbayar', { programme: 'International Librarians Network', start: isoDateFromNow(-40) });
 
   await panel.gotoLibraries();
   await fillProfile(
@@ -132,18 +122,7 @@ test('drafting fills the outline from the notebook and never overwrites what was
   expect(await page.getByLabel('Founded — Батбаяр Дорж').inputValue()).toBe('1921');
   // Every section of the programme is there, in order, and every field is labelled.
   const sections = await panel.by(T.posterSection).evaluateAll((els) => els.map((e) => e.getAttribute('data-section')));
-  expect(sections).toEqual([
-    'heading',
-    'libraries',
-    'comparison',
-    'viewChanged',
-    'themes',
-    'howWeWorked',
-    'topicsDiscussed',
-    'difficultiesAndFuture',
-    'sources',
-    'contacts',
-  ]);
+  expect(sections).toEqual(['heading', ...SECTION_IDS]);
   const unlabelled = await page
     .locator('.poster-page input, .poster-page textarea, .poster-page select')
     .evaluateAll((els) =>

@@ -14,8 +14,16 @@ const TYPES: Record<string, string> = {
   '.pdf': 'application/pdf',
 };
 
+/** The local web server of the test pages. */
+export interface StaticServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+  requests: string[];
+}
+
 /** Roots served (on `port`, or any free port): /shared/… = ../shared/fixtures/pages, /e2e/… = test/e2e/fixtures, /generated/… = test-results/generated. */
-export async function startStaticServer(port = 0): Promise<{ url: string; server: Server; close(): Promise<void>; requests: string[] }> {
+export async function startStaticServer(port = 0): Promise<StaticServer> {
   const roots: Record<string, string> = {
     shared: resolve(process.env.PN_SHARED ?? '../shared', 'fixtures/pages'),
     e2e: resolve('test/e2e/fixtures'),

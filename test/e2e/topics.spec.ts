@@ -13,13 +13,12 @@ import { addClip, addTopic, initNotebook } from '../../lib/notebook';
 import { randomId } from '../../lib/notebook/people';
 import { goodTimesToTalk } from '../../lib/topics/overlap';
 import { join } from 'node:path';
-import { launchPerson, RESULTS_DIR, screenshot, type Person } from './harness';
+import { closeAll, DAY, RESULTS_DIR, screenshot, startSiteAndPerson, type Person } from './harness';
 import { Panel } from './pages/panel';
-import { startStaticServer } from './static-server';
+import type { StaticServer } from './static-server';
 
-const DAY = 86_400_000;
 let ana: Person;
-let site: Awaited<ReturnType<typeof startStaticServer>>;
+let site: StaticServer;
 let panel: Panel;
 
 /** "2026-11-21" for today + `days`, in this computer's calendar (the browser's is the same). */
@@ -28,14 +27,8 @@ function day(days: number): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-beforeAll(async () => {
-  site = await startStaticServer();
-  ana = await launchPerson();
-});
-afterAll(async () => {
-  await ana?.close();
-  await site?.close();
-});
+beforeAll(async () => ({ site, ana } = await startSiteAndPerson()));
+afterAll(() => closeAll(ana, site));
 
 const openSite = (path: string): Promise<Page> => ana.open(`${site.url}${path}`);
 

@@ -23,15 +23,15 @@ import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { T } from '../../components/test-ids';
 import { BODY_PAYLOADS, IMAGE_ID, JS_LINK_ID, PAYLOADS_ID, XSS_CORPUS, corpusPageHtml, writeCorpusPages } from './fixtures/xss-corpus';
-import { RESULTS_DIR, launchPerson, screenshot, type Person } from './harness';
+import { RESULTS_DIR, closeAll, isoDateFromNow, screenshot, startSiteAndPerson, type Person } from './harness';
 import { Panel } from './pages/panel';
-import { startStaticServer } from './static-server';
+import type { StaticServer } from './static-server';
+import { UNSAFE_TAGS } from '../shared/unsafe-tags';
 
 const GENERATED = join(RESULTS_DIR, 'generated');
-const DAY = 86_400_000;
 
 let ana: Person;
-let site: Awaited<ReturnType<typeof startStaticServer>>;
+let site: StaticServer;
 let panel: Panel;
 let hostile: Page;
 let currentTopic: string;
@@ -51,8 +51,7 @@ const escapedHits = () => hits.filter((h) => !h.hostile && !isControl(h.id)).map
 
 beforeAll(async () => {
   writeCorpusPages(GENERATED);
-  site = await startStaticServer();
-  ana = await launchPerson();
+  ({ site, ana } = await startSiteAndPerson());
   await ana.context.exposeBinding('__pnXssReport', (source, id: unknown, href: unknown) => {
     hits.push({ id: String(id), href: String(href), page: source.page?.url() ?? '?', hostile: !!source.page && hostilePages.has(source.page) });
   });
@@ -69,10 +68,7 @@ beforeAll(async () => {
     };
   });
 });
-afterAll(async () => {
-  await ana?.close();
-  await site?.close();
-});
+afterAll(() => closeAll(ana, site));
 
 /** `window.__xss` of every frame of every non-hostile page, as "url: id". */
 async function sweep(): Promise<string[]> {
@@ -103,34 +99,8 @@ type InspectMode = 'reader' | 'note';
  */
 async function htmlProblems(html: string, mode: InspectMode): Promise<string[]> {
   return panel.page.evaluate(
-    ([html, mode]) => {
-      const UNSAFE = new Set([
-        'script',
-        'iframe',
-        'frame',
-        'frameset',
-        'object',
-        'embed',
-        'applet',
-        'style',
-        'link',
-        'meta',
-        'base',
-        'form',
-        'input',
-        'button',
-        'textarea',
-        'select',
-        'svg',
-        'math',
-        'template',
-        'noscript',
-        'portal',
-        'use',
-        'animate',
-        'set',
-        'foreignobject',
-      ]);
+    ([html, mode, unsafeTags]) => {
+      const UNSAFE = new Set(unsafeTags);
       const URL_ATTRS = new Set([
         'href',
         'src',
@@ -185,7 +155,7 @@ async function htmlProblems(html: string, mode: InspectMode): Promise<string[]> 
       }
       return problems;
     },
-    [html, mode] as const,
+    [html, mode, UNSAFE_TAGS] as const,
   );
 }
 
@@ -230,7 +200,7 @@ test('set up: the hostile corpus page and a notebook', async () => {
   expect(new Set(XSS_CORPUS.map((x) => x.id)).size).toBe(XSS_CORPUS.length);
   panel = new Panel(await ana.openPanel());
   await panel.welcome('Ana Kaladžija');
-  await panel.createNotebook('Ana & Batbayar', { start: new Date(Date.now() - 15 * DAY).toISOString().slice(0, 10) });
+  await panel.createNotebook('Ana & Batbayar', { start: isoDateFromNow(-15) });
   currentTopic = (await panel.currentTopic())!;
   expect(currentTopic).toBeTruthy();
 

@@ -19,6 +19,13 @@ export class Panel {
     await this.by(T.welcomeContinue).click();
   }
 
+  /** Ana's usual start of a shared journey: first run as Ana Kaladžija, the notebook "Ana & Batbayar", synced through `serverUrl`. */
+  async startAnasNotebook(serverUrl: string) {
+    await this.welcome('Ana Kaladžija');
+    await this.createNotebook('Ana & Batbayar');
+    await this.setSyncServer(serverUrl);
+  }
+
   /** Fills the new-notebook form and creates it. */
   async createNotebook(title: string, opts: { programme?: string; start?: string; deadline?: string; examples?: boolean } = {}) {
     await this.by(T.newNotebookTitle).fill(title);
@@ -39,6 +46,12 @@ export class Panel {
   async openTopic(title: string) {
     await this.page.locator(id(T.topicItem), { hasText: title }).first().click();
     await expect.poll(() => this.by(T.topicHeading).textContent()).toBe(title);
+  }
+
+  /** Opens a topic and clicks into its note, ready to type. */
+  async editNote(title: string) {
+    await this.openTopic(title);
+    await this.editor.click();
   }
 
   /** The shared note editor of the open topic. */

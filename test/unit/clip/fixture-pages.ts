@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UNSAFE_TAGS } from '../../shared/unsafe-tags';
 
 /** Where the fixture pages live: `/work/shared/fixtures/pages` next to the checkout. */
 export const FIXTURE_PAGES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures/pages');
@@ -72,28 +73,8 @@ export function fieldMatches(field: MetadataField, actual: unknown, expected: un
   return a === e;
 }
 
-/** Elements that must never appear in clip HTML. */
-const UNSAFE_TAGS = new Set([
-  'script',
-  'style',
-  'iframe',
-  'frame',
-  'object',
-  'embed',
-  'applet',
-  'form',
-  'input',
-  'button',
-  'textarea',
-  'select',
-  'svg',
-  'math',
-  'noscript',
-  'template',
-  'base',
-  'link',
-  'meta',
-]);
+/** Elements that must never appear in clip HTML (the list the end-to-end XSS journey checks too). */
+const UNSAFE = new Set(UNSAFE_TAGS);
 /** Attributes that hold a URL. */
 const URL_ATTRS = new Set(['href', 'src', 'poster', 'cite', 'longdesc', 'xlink:href', 'data', 'action', 'formaction']);
 /** What a URL attribute may hold after sanitising. */
@@ -112,7 +93,7 @@ export function unsafeHtmlProblems(html: string, parse: (html: string) => Docume
   // The body itself too: a payload's <body onload> merges into the wrapper's body.
   for (const el of [doc.body, ...Array.from(doc.body.querySelectorAll('*'))]) {
     const tag = el.localName.toLowerCase();
-    if (UNSAFE_TAGS.has(tag)) problems.push(`<${tag}>`);
+    if (UNSAFE.has(tag)) problems.push(`<${tag}>`);
     for (const attr of Array.from(el.attributes)) {
       const name = attr.name.toLowerCase();
       if (name.startsWith('on')) problems.push(`<${tag} ${name}>`);

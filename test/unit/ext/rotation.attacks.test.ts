@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import { ensureMemberKey, followRotation, listPeople, rotateSecret } from '../../../lib/ext/rotation';
 import { fromHex, toHex } from '../../../lib/ext/storage';
 import { as, meet, NB, person, secret0, secretOf, type Person } from './people';
+import { legacyWrap } from '../../shared/legacy-rotation';
 import { addRotationRecord, readRotationRecords } from '../../../lib/notebook';
 import {
   makeRotation,
@@ -104,27 +105,6 @@ test('epochs only move forward: an old rotation record replayed later is ignored
   expect(await as(bat, () => followRotation(bat.doc, NB, bat.id))).toBe('none');
   expect(secretOf(bat)).toBe(s2);
 });
-
-/** The wrap of the first, unsigned rotation scheme (ECDH P-256 → HKDF → AES-GCM), as an attacker would write it. */
-async function legacyWrap(secret: Uint8Array, jwk: JsonWebKey, epoch: number, personId: string) {
-  const ECDH = { name: 'ECDH', namedCurve: 'P-256' } as const;
-  const pub = await crypto.subtle.importKey('jwk', jwk, ECDH, false, []);
-  const eph = await crypto.subtle.generateKey(ECDH, true, ['deriveBits']);
-  const bits = await crypto.subtle.deriveBits({ name: 'ECDH', public: pub }, eph.privateKey, 256);
-  const hk = await crypto.subtle.importKey('raw', bits, 'HKDF', false, ['deriveKey']);
-  const enc = new TextEncoder();
-  const key = await crypto.subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: enc.encode(`partner-notebook rotation ${epoch}`), info: enc.encode(personId) },
-    hk,
-    { name: 'AES-GCM', length: 256 },
-    false,
-    ['encrypt'],
-  );
-  const iv = crypto.getRandomValues(new Uint8Array(12));
-  const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, secret as Uint8Array<ArrayBuffer>));
-  const b64 = (u: Uint8Array) => btoa(String.fromCharCode(...u));
-  return { epk: await crypto.subtle.exportKey('jwk', eph.publicKey), iv: b64(iv), ct: b64(ct) };
-}
 
 describe('forgeries in the signed scheme', () => {
   /** Eve, holding the first secret, signs her own "new invite" for epoch 1 and claims to be Ana. */
