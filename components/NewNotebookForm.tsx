@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { NewNotebook } from '../lib/ext/notebooks';
 import { EXAMPLE_TOPICS } from '../lib/notebook';
+import { DateField } from './DateField';
 import { T } from './test-ids';
 import { dayEnd, dayStart } from '../lib/topics/date-input';
 import { myTimeZone } from './TopicList';
@@ -56,14 +57,8 @@ export function NewNotebookForm(props: { first: boolean; busy?: boolean; onCreat
           placeholder={t('newNotebookForm.internationalLibrariansNetworkSpring')}
         />
         <div className="row wrap">
-          <div>
-            <label htmlFor="nb-start">{t('newNotebookForm.programmeStarts')}</label>
-            <input id="nb-start" type="date" data-testid={T.newNotebookStart} value={start} onChange={(e) => setStart(e.target.value)} />
-          </div>
-          <div>
-            <label htmlFor="nb-deadline">{t('newNotebookForm.posterDeadline')}</label>
-            <input id="nb-deadline" type="date" data-testid={T.newNotebookDeadline} value={deadline} onChange={(e) => setDeadline(e.target.value)} />
-          </div>
+          <DateField id="nb-start" label={t('newNotebookForm.programmeStarts')} testId={T.newNotebookStart} value={start} onChange={setStart} />
+          <DateField id="nb-deadline" label={t('newNotebookForm.posterDeadline')} testId={T.newNotebookDeadline} value={deadline} onChange={setDeadline} />
         </div>
         <label className="check">
           <input type="checkbox" data-testid={T.newNotebookExamples} checked={examples} onChange={(e) => setExamples(e.target.checked)} />

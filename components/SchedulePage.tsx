@@ -8,6 +8,7 @@ import { planImport } from '../lib/topics/apply-import';
 import { dayEnd, dayStart, toDateInput } from '../lib/topics/date-input';
 import { IMPORT_LIMITS, parseTopicSchedule } from '../lib/topics/import';
 import { assignDates, fortnightlySchedule } from '../lib/topics/schedule';
+import { DateField } from './DateField';
 import { T } from './test-ids';
 import { myTimeZone, shortDate } from './TopicList';
 import { useStorageItem } from './use-storage-item';
@@ -45,27 +46,21 @@ function ProgrammeDates({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
   return (
     <>
       <div className="row wrap">
-        <div>
-          <label htmlFor="programme-start">{t('schedulePage.programmeStarts')}</label>
-          <input
-            id="programme-start"
-            type="date"
-            data-testid={T.programmeStart}
-            value={toDateInput(programmeStart, tz)}
-            onChange={(e) => setInfo(doc, { programmeStart: dayStart(e.target.value, tz) })}
-          />
-        </div>
-        <div>
-          <label htmlFor="poster-deadline">{t('schedulePage.posterDeadline')}</label>
-          <input
-            id="poster-deadline"
-            type="date"
-            data-testid={T.posterDeadline}
-            value={toDateInput(posterDeadline, tz)}
-            // The whole deadline day counts: "due today" until local midnight.
-            onChange={(e) => setInfo(doc, { posterDeadline: dayEnd(e.target.value, tz) })}
-          />
-        </div>
+        <DateField
+          id="programme-start"
+          label={t('schedulePage.programmeStarts')}
+          testId={T.programmeStart}
+          value={toDateInput(programmeStart, tz)}
+          onChange={(day) => setInfo(doc, { programmeStart: dayStart(day, tz) })}
+        />
+        <DateField
+          id="poster-deadline"
+          label={t('schedulePage.posterDeadline')}
+          testId={T.posterDeadline}
+          value={toDateInput(posterDeadline, tz)}
+          // The whole deadline day counts: "due today" until local midnight.
+          onChange={(day) => setInfo(doc, { posterDeadline: dayEnd(day, tz) })}
+        />
       </div>
       <p className="muted small">{t('schedulePage.datesFollowYourCalendar', { zone: tz })}</p>
       <button

@@ -3,6 +3,7 @@ import type * as Y from 'yjs';
 import { NotebookError, updateTopic } from '../lib/notebook';
 import type { Topic, TopicKind } from '../lib/notebook/types';
 import { dayEnd, dayStart, toDateInput } from '../lib/topics/date-input';
+import { DateField } from './DateField';
 import { T } from './test-ids';
 import { myTimeZone } from './TopicList';
 import { useT } from './i18n';
@@ -81,14 +82,14 @@ export function TopicEditForm(props: { doc: Y.Doc; topic: Topic }) {
         <option value="own">{t('topicEditForm.ourOwnTopic')}</option>
       </select>
       <div className="row wrap">
-        <div>
-          <label htmlFor={id('start')}>{t('topicEditForm.discussedFrom')}</label>
-          <input id={id('start')} type="date" data-testid={T.editTopicStart} value={draft.start} onChange={(e) => set({ start: e.target.value })} />
-        </div>
-        <div>
-          <label htmlFor={id('end')}>{t('topicEditForm.untilLastDay')}</label>
-          <input id={id('end')} type="date" data-testid={T.editTopicEnd} value={draft.end} onChange={(e) => set({ end: e.target.value })} />
-        </div>
+        <DateField
+          id={id('start')}
+          label={t('topicEditForm.discussedFrom')}
+          testId={T.editTopicStart}
+          value={draft.start}
+          onChange={(start) => set({ start })}
+        />
+        <DateField id={id('end')} label={t('topicEditForm.untilLastDay')} testId={T.editTopicEnd} value={draft.end} onChange={(end) => set({ end })} />
       </div>
       {error && (
         <p className="error" role="alert">
