@@ -9,6 +9,7 @@ import { dayEnd, dayStart, toDateInput } from '../lib/topics/date-input';
 import { IMPORT_LIMITS, parseTopicSchedule } from '../lib/topics/import';
 import { assignDates, fortnightlySchedule } from '../lib/topics/schedule';
 import { DateField } from './DateField';
+import { FormError } from './FormError';
 import { T } from './test-ids';
 import { myTimeZone, shortDate } from './TopicList';
 import { useStorageItem } from './use-storage-item';
@@ -91,11 +92,7 @@ function ProgrammeDates({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
           {message}
         </p>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
     </>
   );
 }
@@ -145,13 +142,7 @@ function ImportSchedule({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
           setPreview(true);
         }}
       />
-      {fileError ? (
-        <p className="error" role="alert">
-          {fileError}
-        </p>
-      ) : (
-        fileName && <p className="muted small">{t('schedulePage.readFrom', { name: fileName })}</p>
-      )}
+      {fileError ? <FormError message={fileError} /> : fileName && <p className="muted small">{t('schedulePage.readFrom', { name: fileName })}</p>}
       <div className="row end">
         <button type="button" data-testid={T.importPreview} disabled={!text.trim()} onClick={() => (setPreview(true), setDone(''))}>
           {t('schedulePage.preview')}

@@ -4,6 +4,9 @@ import { NotebookError, updateTopic } from '../lib/notebook';
 import type { Topic, TopicKind } from '../lib/notebook/types';
 import { dayEnd, dayStart, toDateInput } from '../lib/topics/date-input';
 import { DateField } from './DateField';
+import { FormActions } from './FormActions';
+import { FormError } from './FormError';
+import { TextField } from './TextField';
 import { T } from './test-ids';
 import { myTimeZone } from './TopicList';
 import { useT } from './i18n';
@@ -57,14 +60,14 @@ export function TopicEditForm(props: { doc: Y.Doc; topic: Topic }) {
         }
       }}
     >
-      <label htmlFor={id('title')}>{t('topicEditForm.title')}</label>
-      <input
+      <TextField
         id={id('title')}
-        data-testid={T.editTopicTitle}
+        label={t('topicEditForm.title')}
+        testId={T.editTopicTitle}
         value={draft.title}
         maxLength={200}
         required
-        onChange={(e) => set({ title: e.target.value })}
+        onChange={(title) => set({ title })}
         autoFocus
       />
       <label htmlFor={id('prompt')}>{t('topicEditForm.promptOrQuestion')}</label>
@@ -91,19 +94,13 @@ export function TopicEditForm(props: { doc: Y.Doc; topic: Topic }) {
         />
         <DateField id={id('end')} label={t('topicEditForm.untilLastDay')} testId={T.editTopicEnd} value={draft.end} onChange={(end) => set({ end })} />
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="row end">
-        <button type="button" onClick={() => setOpen(false)}>
-          {t('topicEditForm.cancel')}
-        </button>
-        <button type="submit" className="primary" data-testid={T.editTopicSave}>
-          {t('topicEditForm.saveTopic')}
-        </button>
-      </div>
+      <FormError message={error} />
+      <FormActions
+        cancelLabel={t('topicEditForm.cancel')}
+        onCancel={() => setOpen(false)}
+        submitLabel={t('topicEditForm.saveTopic')}
+        submitTestId={T.editTopicSave}
+      />
     </form>
   );
 }

@@ -7,6 +7,7 @@ import type { Topic } from '../lib/notebook/types';
 import { currentTopic, daysLeft } from '../lib/topics/schedule';
 import { deadlineText } from '../lib/topics/reminders';
 import { AddForm } from './AddForm';
+import { FormError } from './FormError';
 import { T } from './test-ids';
 import { useT } from './i18n';
 import { date } from '../lib/i18n';
@@ -235,11 +236,7 @@ export function TopicList(props: {
           }
         }}
       />
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       {archived.length > 0 && (
         <details className="archived" data-testid={T.archivedTopics}>
           <summary>{t('topicList.archivedTopics', { count: archived.length })}</summary>
