@@ -1,25 +1,27 @@
 import { useState } from 'react';
+import { FieldLabel } from './FieldLabel';
 
 /**
  * A one-line "add" form: a text box named for screen readers only, and a submit button. It keeps
- * its own text and clears it when `onAdd` says the text was used.
+ * its own text, hands it on trimmed (blank text is ignored unless `acceptBlank`), and clears it
+ * unless `onAdd` returns false.
  */
 export function AddForm(props: {
   id: string;
   /** The form's class (always a `row`). */
   className?: string;
-  label: string;
-  placeholder: string;
+  /** The box's name (for screen readers), its placeholder, and the button's words. */
+  texts: { label: string; placeholder: string; button: string };
   maxLength: number;
-  buttonLabel: string;
-  /** The text box's class (`grow` to fill the row). */
-  inputClassName?: string;
+  /** The box fills the row. */
+  grow?: boolean;
   /** A <datalist> to suggest from. */
   list?: string;
-  inputTestId?: string;
-  buttonTestId?: string;
-  /** Called with the text as typed; returns whether it was used (then the box is emptied). */
-  onAdd(text: string): boolean;
+  testIds?: { input?: string; button?: string };
+  /** Hand on the text as typed, blank included (the caller says why blank is refused). */
+  acceptBlank?: boolean;
+  /** Called with the text; returning false keeps it in the box. */
+  onAdd(text: string): boolean | void;
 }) {
   const [text, setText] = useState('');
   return (
@@ -27,24 +29,23 @@ export function AddForm(props: {
       className={props.className ?? 'row'}
       onSubmit={(e) => {
         e.preventDefault();
-        if (props.onAdd(text)) setText('');
+        if (!props.acceptBlank && !text.trim()) return;
+        if (props.onAdd(props.acceptBlank ? text : text.trim()) !== false) setText('');
       }}
     >
-      <label htmlFor={props.id} className="sr-only">
-        {props.label}
-      </label>
+      <FieldLabel id={props.id} label={props.texts.label} hidden />
       <input
         id={props.id}
-        className={props.inputClassName}
+        className={props.grow ? 'grow' : undefined}
         list={props.list}
-        placeholder={props.placeholder}
+        placeholder={props.texts.placeholder}
         value={text}
         maxLength={props.maxLength}
         onChange={(e) => setText(e.target.value)}
-        data-testid={props.inputTestId}
+        data-testid={props.testIds?.input}
       />
-      <button type="submit" data-testid={props.buttonTestId}>
-        {props.buttonLabel}
+      <button type="submit" data-testid={props.testIds?.button}>
+        {props.texts.button}
       </button>
     </form>
   );

@@ -152,14 +152,13 @@ function ClipCardView(props: {
           <AddForm
             id={`tag-${clip.id}`}
             list="all-tags"
-            label={t('clipCard.addATag')}
-            placeholder={t('clipCard.addATagE')}
+            texts={{ label: t('clipCard.addATag'), placeholder: t('clipCard.addATagE'), button: t('clipCard.addTag') }}
             maxLength={40}
-            inputTestId={T.clipTagInput}
-            buttonLabel={t('clipCard.addTag')}
+            testIds={{ input: T.clipTagInput }}
+            // Blank still empties the box; the tags are split on commas as typed.
+            acceptBlank
             onAdd={(tag) => {
               if (tag.trim()) addClipTags(doc, clip.id, tag.split(','));
-              return true;
             }}
           />
           <label htmlFor={`comment-${clip.id}`}>{t('clipCard.comment')}</label>

@@ -63,16 +63,10 @@ export function PosterComparisonTable(props: { doc: Y.Doc; rows: PosterTableRow[
       <AddForm
         id="poster-new-row"
         className="row add-row"
-        inputClassName="grow"
-        label={t('posterComparisonTable.newRowLabel')}
-        placeholder={t('posterComparisonTable.addARowE')}
+        grow
+        texts={{ label: t('posterComparisonTable.newRowLabel'), placeholder: t('posterComparisonTable.addARowE'), button: t('posterComparisonTable.addRow') }}
         maxLength={200}
-        buttonLabel={t('posterComparisonTable.addRow')}
-        onAdd={(label) => {
-          if (!label.trim()) return false;
-          addPosterTableRow(doc, label.trim(), { newId: randomId });
-          return true;
-        }}
+        onAdd={(label) => void addPosterTableRow(doc, label, { newId: randomId })}
       />
       <p className="muted small">{t('posterComparisonTable.aDashShowsOn')}</p>
     </>

@@ -87,6 +87,12 @@ export function PosterPage(props: { doc: Y.Doc; snap: NotebookSnapshot }) {
     setMessage(changed ? t('posterPage.pReDraftedFrom', { p0: sectionName(section) }) : t('posterPage.pAlreadyMatchesThe', { p0: sectionName(section) }));
   }
   const askRedraft = (section: DraftedSection) => () => (outline && sectionHasWords(doc, outline, section) ? setConfirm(section) : redraft(section));
+  /** A section that is one text, named by the section's own heading. */
+  const textSection = (key: 'howWeWorked' | 'topicsDiscussed' | 'difficultiesAndFuture', fieldId: string, onRedraft?: () => void, hint?: string) => (
+    <PosterSection id={key} heading={sectionHeading(key, t)} onRedraft={onRedraft}>
+      <PosterField text={posterText(doc, key)} id={fieldId} label={sectionHeading(key, t)} hint={hint} labelHidden multiline rows={4} />
+    </PosterSection>
+  );
   const nameOf = (id: string) => snap.partners.find((p) => p.id === id)?.name || 'Partner';
 
   return (
@@ -180,32 +186,11 @@ export function PosterPage(props: { doc: Y.Doc; snap: NotebookSnapshot }) {
             <PosterThemes doc={doc} themes={outline.themes} partners={snap.partners} clips={snap.clips} recorders={poster.recorders} />
           </PosterSection>
 
-          <PosterSection id="howWeWorked" heading={sectionHeading('howWeWorked', t)} onRedraft={askRedraft('howWeWorked')}>
-            <PosterField text={posterText(doc, 'howWeWorked')} id="poster-how" label={sectionHeading('howWeWorked', t)} labelHidden multiline rows={4} />
-          </PosterSection>
+          {textSection('howWeWorked', 'poster-how', askRedraft('howWeWorked'))}
 
-          <PosterSection id="topicsDiscussed" heading={sectionHeading('topicsDiscussed', t)} onRedraft={askRedraft('topicsDiscussed')}>
-            <PosterField
-              text={posterText(doc, 'topicsDiscussed')}
-              id="poster-topics"
-              label={sectionHeading('topicsDiscussed', t)}
-              labelHidden
-              multiline
-              rows={4}
-            />
-          </PosterSection>
+          {textSection('topicsDiscussed', 'poster-topics', askRedraft('topicsDiscussed'))}
 
-          <PosterSection id="difficultiesAndFuture" heading={sectionHeading('difficultiesAndFuture', t)}>
-            <PosterField
-              text={posterText(doc, 'difficultiesAndFuture')}
-              id="poster-difficulties"
-              label={sectionHeading('difficultiesAndFuture', t)}
-              hint={t('posterPage.whatWasHardAnd')}
-              labelHidden
-              multiline
-              rows={4}
-            />
-          </PosterSection>
+          {textSection('difficultiesAndFuture', 'poster-difficulties', undefined, t('posterPage.whatWasHardAnd'))}
 
           <PosterSection id="sources" heading={sectionHeading('sources', t)} intro={t('posterPage.citedInApaStyle')}>
             <PosterSources doc={doc} outline={outline} clips={snap.clips} />

@@ -38,17 +38,13 @@ export function PosterThemes(props: {
       <AddForm
         id="propose-theme"
         className="row propose-theme"
-        inputClassName="grow"
-        label={t('posterThemes.proposeATheme')}
-        placeholder={t('posterThemes.proposeAThemeE')}
+        grow
+        texts={{ label: t('posterThemes.proposeATheme'), placeholder: t('posterThemes.proposeAThemeE'), button: t('posterThemes.propose') }}
         maxLength={1000}
-        inputTestId={T.proposeThemeInput}
-        buttonLabel={t('posterThemes.propose')}
-        buttonTestId={T.proposeThemeButton}
+        testIds={{ input: T.proposeThemeInput, button: T.proposeThemeButton }}
         onAdd={(title) => {
-          if (!title.trim() || !me) return false;
-          proposePosterTheme(props.doc, proposeTheme({ id: randomId(), title: title.trim(), proposedBy: me.id }), { now: Date.now });
-          return true;
+          if (!me) return false;
+          proposePosterTheme(props.doc, proposeTheme({ id: randomId(), title, proposedBy: me.id }), { now: Date.now });
         }}
       />
     </>

@@ -10,6 +10,7 @@ import { IMPORT_LIMITS, parseTopicSchedule } from '../lib/topics/import';
 import { assignDates, fortnightlySchedule } from '../lib/topics/schedule';
 import { DateField } from './DateField';
 import { FormError } from './FormError';
+import { BackAndHeading } from './BackAndHeading';
 import { T } from './test-ids';
 import { myTimeZone, shortDate } from './TopicList';
 import { useStorageItem } from './use-storage-item';
@@ -24,12 +25,12 @@ export function SchedulePage(props: { doc: Y.Doc; snap: NotebookSnapshot; onBack
   const t = useT();
   return (
     <section aria-labelledby="schedule-heading">
-      <button type="button" className="link-button" onClick={props.onBack}>
-        {t('schedulePage.allTopics')}
-      </button>
-      <h1 id="schedule-heading" tabIndex={-1}>
-        {t('schedulePage.programmeSchedule')}
-      </h1>
+      <BackAndHeading
+        backLabel={t('schedulePage.allTopics')}
+        onBack={props.onBack}
+        headingId="schedule-heading"
+        heading={t('schedulePage.programmeSchedule')}
+      />
       <ProgrammeDates doc={props.doc} snap={props.snap} />
       <ImportSchedule doc={props.doc} snap={props.snap} />
       <Reminders />

@@ -1,3 +1,4 @@
+import { FieldLabel } from './FieldLabel';
 /** One choice in a {@link SelectField}. */
 export type SelectOption = { value: string; label: string };
 
@@ -22,9 +23,7 @@ export function SelectField(props: {
 }) {
   return (
     <>
-      <label htmlFor={props.id} className={props.hideLabel ? 'sr-only' : undefined}>
-        {props.label}
-      </label>
+      <FieldLabel id={props.id} label={props.label} hidden={props.hideLabel} />
       <select
         id={props.id}
         className={props.className}

@@ -1,3 +1,4 @@
+import { FieldLabel } from './FieldLabel';
 /** A one-line text box under its label. Renders the two side by side: the caller places them. */
 export function TextField(props: {
   id: string;
@@ -17,7 +18,7 @@ export function TextField(props: {
 }) {
   return (
     <>
-      <label htmlFor={props.id}>{props.label}</label>
+      <FieldLabel id={props.id} label={props.label} />
       <input
         id={props.id}
         data-testid={props.testId}

@@ -128,16 +128,10 @@ export function ThemeCard(props: {
       )}
       <AddForm
         id={`theme-${theme.id}-new-point`}
-        inputClassName="grow"
-        label={t('themeCard.newKeyPoint')}
-        placeholder={t('themeCard.addAKeyPoint')}
+        grow
+        texts={{ label: t('themeCard.newKeyPoint'), placeholder: t('themeCard.addAKeyPoint'), button: t('themeCard.add') }}
         maxLength={1000}
-        buttonLabel={t('themeCard.add')}
-        onAdd={(point) => {
-          if (!point.trim()) return false;
-          addThemePoint(doc, theme.id, point.trim());
-          return true;
-        }}
+        onAdd={(point) => addThemePoint(doc, theme.id, point)}
       />
 
       {theme.quotes.length > 0 && (

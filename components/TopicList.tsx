@@ -219,17 +219,15 @@ export function TopicList(props: {
       <AddForm
         id="add-topic"
         className="row add-topic"
-        label={t('topicList.newTopicTitle')}
-        placeholder={t('topicList.newTopicEG')}
+        texts={{ label: t('topicList.newTopicTitle'), placeholder: t('topicList.newTopicEG'), button: t('topicList.addTopic') }}
         maxLength={200}
-        inputTestId={T.addTopicTitle}
-        buttonLabel={t('topicList.addTopic')}
-        buttonTestId={T.addTopicButton}
+        testIds={{ input: T.addTopicTitle, button: T.addTopicButton }}
+        // A blank title is refused by addTopic, whose message says what to type.
+        acceptBlank
         onAdd={(title) => {
           try {
             addTopic(props.doc, { title }, deps);
             setError('');
-            return true;
           } catch (err) {
             setError(err instanceof NotebookError ? err.message : String(err));
             return false;
