@@ -10,6 +10,7 @@ import {
   readPosterText,
   type ContactField,
   type DraftedSection,
+  type PosterTextField,
 } from '../lib/notebook';
 import { draftOutline } from '../lib/poster/draft';
 import { outlineForPartners } from '../lib/poster/for-partners';
@@ -35,6 +36,17 @@ const CONTACT_LABELS: Record<ContactField, MessageKey> = {
   website: 'posterPage.contactWebsite',
   social: 'posterPage.socialLinksOnePer',
 };
+/** The comparison section's texts under its table. */
+const COMPARISON_FIELDS: { field: PosterTextField; id: string; label: MessageKey; hint?: MessageKey }[] = [
+  { field: 'comparison.different', id: 'poster-different', label: 'posterPage.whatIsVeryDifferent' },
+  { field: 'comparison.similar', id: 'poster-similar', label: 'posterPage.whatIsSimilar' },
+  {
+    field: 'comparison.culturalExpectations',
+    id: 'poster-cultural',
+    label: 'posterPage.culturalExpectationsOfLibraries',
+    hint: 'posterPage.whatPeopleExpectOf',
+  },
+];
 /** A drafted section's name, in the UI language. */
 const sectionName = (s: DraftedSection) => (s === 'heading' ? t('posterPage.titleAndSubtitle') : sectionHeading(s, t));
 
@@ -158,16 +170,9 @@ export function PosterPage(props: { doc: Y.Doc; snap: NotebookSnapshot }) {
               rows={poster.table}
               partners={outline.libraries.map((l) => snap.partners.find((p) => p.id === l.partnerId)!).filter(Boolean)}
             />
-            <PosterField text={posterText(doc, 'comparison.different')} id="poster-different" label={t('posterPage.whatIsVeryDifferent')} multiline rows={3} />
-            <PosterField text={posterText(doc, 'comparison.similar')} id="poster-similar" label={t('posterPage.whatIsSimilar')} multiline rows={3} />
-            <PosterField
-              text={posterText(doc, 'comparison.culturalExpectations')}
-              id="poster-cultural"
-              label={t('posterPage.culturalExpectationsOfLibraries')}
-              hint={t('posterPage.whatPeopleExpectOf')}
-              multiline
-              rows={3}
-            />
+            {COMPARISON_FIELDS.map((f) => (
+              <PosterField key={f.id} text={posterText(doc, f.field)} id={f.id} label={t(f.label)} hint={f.hint && t(f.hint)} multiline rows={3} />
+            ))}
           </PosterSection>
 
           <PosterSection id="viewChanged" heading={sectionHeading('viewChanged', t)}>
