@@ -45,24 +45,21 @@ function ProgrammeDates({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
   const [message, setMessage] = useState('');
   const [error, setError] = useState('');
   const undated = snap.topics.filter((t) => !t.archived && t.start === undefined).length;
+  // The start is its day's first moment; the whole deadline day counts ("due today" until local midnight).
+  const programmeDate = (key: 'programmeStart' | 'posterDeadline', id: string, label: string, testId: string) => (
+    <DateField
+      id={id}
+      label={label}
+      testId={testId}
+      value={toDateInput(snap.info[key], tz)}
+      onChange={(day) => setInfo(doc, key === 'programmeStart' ? { programmeStart: dayStart(day, tz) } : { posterDeadline: dayEnd(day, tz) })}
+    />
+  );
   return (
     <>
       <div className="row wrap">
-        <DateField
-          id="programme-start"
-          label={t('schedulePage.programmeStarts')}
-          testId={T.programmeStart}
-          value={toDateInput(programmeStart, tz)}
-          onChange={(day) => setInfo(doc, { programmeStart: dayStart(day, tz) })}
-        />
-        <DateField
-          id="poster-deadline"
-          label={t('schedulePage.posterDeadline')}
-          testId={T.posterDeadline}
-          value={toDateInput(posterDeadline, tz)}
-          // The whole deadline day counts: "due today" until local midnight.
-          onChange={(day) => setInfo(doc, { posterDeadline: dayEnd(day, tz) })}
-        />
+        {programmeDate('programmeStart', 'programme-start', t('schedulePage.programmeStarts'), T.programmeStart)}
+        {programmeDate('posterDeadline', 'poster-deadline', t('schedulePage.posterDeadline'), T.posterDeadline)}
       </div>
       <p className="muted small">{t('schedulePage.datesFollowYourCalendar', { zone: tz })}</p>
       <button
