@@ -6,6 +6,7 @@ import type { ClipOutcome } from '../lib/ext/messages';
 import { clipPageFromPanel, requestPageAccess } from '../lib/ext/panel-clip';
 import { randomId } from '../lib/notebook/people';
 import type { Topic } from '../lib/notebook/types';
+import { SelectField } from './SelectField';
 import { T } from './test-ids';
 import type { ArrivedClip } from './use-clip-queue';
 import { useStorageItem } from './use-storage-item';
@@ -74,23 +75,17 @@ export function ClipBar(props: {
         >
           {busy ? t('clipBar.clipping') : t('clipBar.clipThisPage')}
         </button>
-        <label htmlFor="clip-topic" className="sr-only">
-          {t('clipBar.topicForNewClips')}
-        </label>
-        <select
+        <SelectField
           id="clip-topic"
+          label={t('clipBar.topicForNewClips')}
+          hideLabel
+          ariaLabel={t('clipBar.topicForNewClips')}
           className="grow"
           value={topicId ?? ''}
-          onChange={(e) => setChosen(e.target.value)}
-          data-testid={T.clipTopic}
-          aria-label={t('clipBar.topicForNewClips')}
-        >
-          {live.map((tp) => (
-            <option key={tp.id} value={tp.id}>
-              {t('clipBar.into', { title: tp.title })}
-            </option>
-          ))}
-        </select>
+          onChange={setChosen}
+          testId={T.clipTopic}
+          options={live.map((tp) => ({ value: tp.id, label: t('clipBar.into', { title: tp.title }) }))}
+        />
       </div>
       <div role="status" aria-live="polite" data-testid={T.clipStatus} className="small">
         {busy && t('clipBar.readingThePage')}

@@ -4,8 +4,10 @@ import { safeHref } from '../lib/clip/reader-html';
 import { addClipTags, moveClip, removeClipTag, setClipComment } from '../lib/notebook';
 import type { Clip, Topic } from '../lib/notebook/types';
 import type { PdfPassage } from '../lib/clip/pdf';
+import { AddForm } from './AddForm';
 import { ClipPosterActions } from './ClipPosterActions';
 import { allowHighlightsOn, highlightMissesItem, openPage } from '../lib/ext/highlights';
+import { SelectField } from './SelectField';
 import { T } from './test-ids';
 import { useStorageItem } from './use-storage-item';
 import { useT } from './i18n';
@@ -51,7 +53,6 @@ function ClipCardView(props: {
   const t = useT();
   const { clip, doc } = props;
   const c = clip.captured;
-  const [tag, setTag] = useState('');
   const [editing, setEditing] = useState(false);
   const [finding, setFinding] = useState(false);
   const [passage, setPassage] = useState<PdfPassage | undefined>();
@@ -148,28 +149,18 @@ function ClipCardView(props: {
       )}
       {editing && (
         <div className="clip-edit">
-          <form
-            className="row"
-            onSubmit={(e) => {
-              e.preventDefault();
+          <AddForm
+            id={`tag-${clip.id}`}
+            list="all-tags"
+            texts={{ label: t('clipCard.addATag'), placeholder: t('clipCard.addATagE'), button: t('clipCard.addTag') }}
+            maxLength={40}
+            testIds={{ input: T.clipTagInput }}
+            // Blank still empties the box; the tags are split on commas as typed.
+            acceptBlank
+            onAdd={(tag) => {
               if (tag.trim()) addClipTags(doc, clip.id, tag.split(','));
-              setTag('');
             }}
-          >
-            <label htmlFor={`tag-${clip.id}`} className="sr-only">
-              {t('clipCard.addATag')}
-            </label>
-            <input
-              id={`tag-${clip.id}`}
-              list="all-tags"
-              placeholder={t('clipCard.addATagE')}
-              value={tag}
-              maxLength={40}
-              onChange={(e) => setTag(e.target.value)}
-              data-testid={T.clipTagInput}
-            />
-            <button type="submit">{t('clipCard.addTag')}</button>
-          </form>
+          />
           <label htmlFor={`comment-${clip.id}`}>{t('clipCard.comment')}</label>
           <textarea
             id={`comment-${clip.id}`}
@@ -178,16 +169,14 @@ function ClipCardView(props: {
             onBlur={(e) => setClipComment(doc, clip.id, e.target.value)}
             data-testid={T.clipComment}
           />
-          <label htmlFor={`move-${clip.id}`}>{t('clipCard.topic')}</label>
-          <select id={`move-${clip.id}`} value={clip.topicId} onChange={(e) => moveClip(doc, clip.id, e.target.value)} data-testid={T.clipMove}>
-            {props.topics
-              .filter((tp) => !tp.archived || tp.id === clip.topicId)
-              .map((tp) => (
-                <option key={tp.id} value={tp.id}>
-                  {tp.title}
-                </option>
-              ))}
-          </select>
+          <SelectField
+            id={`move-${clip.id}`}
+            label={t('clipCard.topic')}
+            value={clip.topicId}
+            onChange={(topicId) => moveClip(doc, clip.id, topicId)}
+            testId={T.clipMove}
+            options={props.topics.filter((tp) => !tp.archived || tp.id === clip.topicId).map((tp) => ({ value: tp.id, label: tp.title }))}
+          />
         </div>
       )}
     </article>

@@ -5,6 +5,7 @@ import type { Clip } from '../lib/notebook/types';
 import { pageLocator } from '../lib/poster/cite';
 import { quoteFromClip } from '../lib/poster/draft';
 import { ProposeTheme } from './ProposeTheme';
+import { SelectField } from './SelectField';
 import { T } from './test-ids';
 import { usePoster } from './use-poster';
 import { useT } from './i18n';
@@ -39,7 +40,6 @@ function AddToPoster(props: { doc: Y.Doc; clip: Clip; passage?: { text: string; 
   const [themeId, setThemeId] = useState(themes[0]?.id ?? '');
   const [message, setMessage] = useState('');
   const quote = quoteFromClip(props.clip, 300, props.passage);
-  const selectId = `poster-theme-${props.clip.id}`;
   return (
     <div className="clip-poster">
       <p className="small">
@@ -48,16 +48,16 @@ function AddToPoster(props: { doc: Y.Doc; clip: Clip; passage?: { text: string; 
       </p>
       {themes.length > 0 ? (
         <div className="row wrap">
-          <label htmlFor={selectId} className="sr-only">
-            {t('clipPosterActions.theme')}
-          </label>
-          <select id={selectId} value={themeId} onChange={(e) => setThemeId(e.target.value)} data-testid={T.clipPosterTheme} className="grow">
-            {themes.map((th) => (
-              <option key={th.id} value={th.id}>
-                {th.title || t('clipPosterActions.untitledTheme')}
-              </option>
-            ))}
-          </select>
+          <SelectField
+            id={`poster-theme-${props.clip.id}`}
+            label={t('clipPosterActions.theme')}
+            hideLabel
+            className="grow"
+            value={themeId}
+            onChange={setThemeId}
+            testId={T.clipPosterTheme}
+            options={themes.map((th) => ({ value: th.id, label: th.title || t('clipPosterActions.untitledTheme') }))}
+          />
           <button
             type="button"
             data-testid={T.clipPosterAdd}

@@ -6,6 +6,7 @@ import { listPeople, rotateSecret } from '../lib/ext/rotation';
 import { markShared } from '../lib/ext/notebooks';
 import { readMemberEntries, readRotationRecords, subscribe } from '../lib/notebook';
 import type { Candidate } from '../lib/sync/keys/rotation';
+import { BackAndHeading } from './BackAndHeading';
 import { T } from './test-ids';
 import { fill, useT } from './i18n';
 
@@ -84,12 +85,7 @@ export function InvitePage(props: { entry: NotebookEntry; title: string; doc: Y.
   const link = inviteLink(invite);
   return (
     <section className="page" aria-labelledby="invite-heading">
-      <button type="button" className="link-button" onClick={props.onClose}>
-        {t('invitePage.back')}
-      </button>
-      <h1 id="invite-heading" tabIndex={-1}>
-        {t('invitePage.inviteYourPartners')}
-      </h1>
+      <BackAndHeading backLabel={t('invitePage.back')} onBack={props.onClose} headingId="invite-heading" heading={t('invitePage.inviteYourPartners')} />
       <p>{fill(t('invitePage.sendThisCodeOr'), { join: <strong>{t('invitePage.joinANotebook')}</strong> })}</p>
       <label htmlFor="invite-code">{t('invitePage.inviteCode')}</label>
       <textarea id="invite-code" readOnly rows={3} value={code} data-testid={T.inviteCode} onFocus={(e) => e.currentTarget.select()} />

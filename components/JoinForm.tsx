@@ -3,6 +3,8 @@ import { currentLocale } from '../lib/i18n';
 import { joinNotebook, planJoin, type JoinPlan } from '../lib/ext/notebooks';
 import type { Identity } from '../lib/ext/storage';
 import { InviteError, inviteErrorText, parseInvite, type Invite } from '../lib/sync/keys/invite';
+import { FormActions } from './FormActions';
+import { FormError } from './FormError';
 import { T } from './test-ids';
 import { useT } from './i18n';
 
@@ -61,11 +63,7 @@ export function JoinForm(props: { me: Identity; onJoined(id: string): void; onCa
             </li>
           )}
         </ul>
-        {error && (
-          <p className="error" role="alert" data-testid={T.joinError}>
-            {error}
-          </p>
-        )}
+        <FormError message={error} testId={T.joinError} />
         <div className="row end wrap">
           {plan.secret !== 'older' && (
             <button type="button" disabled={busy} onClick={() => void join(invite, true)} data-testid={T.joinReplace}>
@@ -117,21 +115,14 @@ export function JoinForm(props: { me: Identity; onJoined(id: string): void; onCa
         onChange={(e) => (setText(e.target.value), setError(''))}
         placeholder={t('joinForm.pn')}
       />
-      {error && (
-        <p id="join-error" className="error" role="alert" data-testid={T.joinError}>
-          {error}
-        </p>
-      )}
-      <div className="row end">
-        {props.onCancel && (
-          <button type="button" onClick={props.onCancel}>
-            {t('joinForm.cancel')}
-          </button>
-        )}
-        <button type="submit" className="primary" disabled={busy} data-testid={T.joinSubmit}>
-          {busy ? t('joinForm.joining') : t('joinForm.joinNotebook')}
-        </button>
-      </div>
+      <FormError message={error} id="join-error" testId={T.joinError} />
+      <FormActions
+        cancelLabel={t('joinForm.cancel')}
+        onCancel={props.onCancel}
+        submitLabel={busy ? t('joinForm.joining') : t('joinForm.joinNotebook')}
+        busy={busy}
+        submitTestId={T.joinSubmit}
+      />
     </form>
   );
 }

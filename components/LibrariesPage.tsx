@@ -6,6 +6,7 @@ import { removePartner, updatePartner } from '../lib/notebook';
 import { LIBRARY_TYPES, type LibraryFacts, type PartnerProfile } from '../lib/notebook/types';
 import { ConfirmDialog } from './ConfirmDialog';
 import { GoodTimes } from './GoodTimes';
+import { SelectField } from './SelectField';
 import { T } from './test-ids';
 import { useT } from './i18n';
 import { t, type MessageKey, currentLocale } from '../lib/i18n';
@@ -100,19 +101,14 @@ function PartnerForm(props: { doc: Y.Doc; profile: PartnerProfile; isMe: boolean
       </div>
       {text('libraryName', t('librariesPage.libraryName'))}
       <div className="field">
-        <label htmlFor={id('type')}>{t('librariesPage.libraryType')}</label>
-        <select
+        <SelectField
           id={id('type')}
+          label={t('librariesPage.libraryType')}
           value={p.libraryType ?? ''}
-          onChange={(e) => set({ libraryType: (e.target.value || undefined) as PartnerProfile['libraryType'] })}
-        >
-          <option value="">{t('librariesPage.choose')}</option>
-          {LIBRARY_TYPES.map((type) => (
-            <option key={type} value={type}>
-              {t(`libraryType.${type}`)}
-            </option>
-          ))}
-        </select>
+          onChange={(v) => set({ libraryType: (v || undefined) as PartnerProfile['libraryType'] })}
+          emptyLabel={t('librariesPage.choose')}
+          options={LIBRARY_TYPES.map((type) => ({ value: type, label: t(`libraryType.${type}`) }))}
+        />
       </div>
       <fieldset>
         <legend>{t('librariesPage.libraryFigures')}</legend>

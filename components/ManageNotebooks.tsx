@@ -6,6 +6,7 @@ import { openNotebookSession } from '../lib/sync/local/notebook-session';
 import { BackupDownload } from './BackupDownload';
 import { ConfirmDialog } from './ConfirmDialog';
 import { RestoreBackup } from './RestoreBackup';
+import { BackAndHeading } from './BackAndHeading';
 import { T } from './test-ids';
 import { useT } from './i18n';
 
@@ -18,10 +19,7 @@ export function ManageNotebooks(props: { notebooks: NotebookEntry[]; onOpen(id: 
   const [status, setStatus] = useState('');
   return (
     <main className="page">
-      <button type="button" className="link-button" onClick={props.onClose}>
-        {t('manageNotebooks.back')}
-      </button>
-      <h1 tabIndex={-1}>{t('manageNotebooks.yourNotebooks')}</h1>
+      <BackAndHeading backLabel={t('manageNotebooks.back')} onBack={props.onClose} heading={t('manageNotebooks.yourNotebooks')} />
       <p className="muted">{t('manageNotebooks.oneNotebookPerPartnership')}</p>
       <ul className="plain">
         {props.notebooks.map((n) => (

@@ -1,6 +1,10 @@
 import { useState } from 'react';
 import type { NewNotebook } from '../lib/ext/notebooks';
 import { EXAMPLE_TOPICS } from '../lib/notebook';
+import { DateField } from './DateField';
+import { FormActions } from './FormActions';
+import { FormError } from './FormError';
+import { TextField } from './TextField';
 import { T } from './test-ids';
 import { dayEnd, dayStart } from '../lib/topics/date-input';
 import { myTimeZone } from './TopicList';
@@ -36,54 +40,41 @@ export function NewNotebookForm(props: { first: boolean; busy?: boolean; onCreat
           props.onCreate({ info: { title, programmeName: programme, programmeStart: s, posterDeadline: d }, exampleTopics: examples });
         }}
       >
-        <label htmlFor="nb-title">{t('newNotebookForm.notebookName')}</label>
-        <input
+        <TextField
           id="nb-title"
-          data-testid={T.newNotebookTitle}
+          label={t('newNotebookForm.notebookName')}
+          testId={T.newNotebookTitle}
           value={title}
           maxLength={200}
-          onChange={(e) => (setTitle(e.target.value), setError(''))}
+          onChange={(v) => (setTitle(v), setError(''))}
           placeholder={t('newNotebookForm.anaBatbayar')}
           autoFocus
         />
-        <label htmlFor="nb-programme">{t('newNotebookForm.programmeOptional')}</label>
-        <input
+        <TextField
           id="nb-programme"
-          data-testid={T.newNotebookProgramme}
+          label={t('newNotebookForm.programmeOptional')}
+          testId={T.newNotebookProgramme}
           value={programme}
           maxLength={200}
-          onChange={(e) => setProgramme(e.target.value)}
+          onChange={setProgramme}
           placeholder={t('newNotebookForm.internationalLibrariansNetworkSpring')}
         />
         <div className="row wrap">
-          <div>
-            <label htmlFor="nb-start">{t('newNotebookForm.programmeStarts')}</label>
-            <input id="nb-start" type="date" data-testid={T.newNotebookStart} value={start} onChange={(e) => setStart(e.target.value)} />
-          </div>
-          <div>
-            <label htmlFor="nb-deadline">{t('newNotebookForm.posterDeadline')}</label>
-            <input id="nb-deadline" type="date" data-testid={T.newNotebookDeadline} value={deadline} onChange={(e) => setDeadline(e.target.value)} />
-          </div>
+          <DateField id="nb-start" label={t('newNotebookForm.programmeStarts')} testId={T.newNotebookStart} value={start} onChange={setStart} />
+          <DateField id="nb-deadline" label={t('newNotebookForm.posterDeadline')} testId={T.newNotebookDeadline} value={deadline} onChange={setDeadline} />
         </div>
         <label className="check">
           <input type="checkbox" data-testid={T.newNotebookExamples} checked={examples} onChange={(e) => setExamples(e.target.checked)} />
           {t('newNotebookForm.startWithTheProgramme', { count: EXAMPLE_TOPICS.length })}
         </label>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="row end">
-          {props.onCancel && (
-            <button type="button" onClick={props.onCancel}>
-              {t('newNotebookForm.cancel')}
-            </button>
-          )}
-          <button type="submit" className="primary" disabled={props.busy} data-testid={T.newNotebookCreate}>
-            {props.busy ? t('newNotebookForm.creating') : t('newNotebookForm.createNotebook')}
-          </button>
-        </div>
+        <FormError message={error} />
+        <FormActions
+          cancelLabel={t('newNotebookForm.cancel')}
+          onCancel={props.onCancel}
+          submitLabel={props.busy ? t('newNotebookForm.creating') : t('newNotebookForm.createNotebook')}
+          busy={props.busy}
+          submitTestId={T.newNotebookCreate}
+        />
       </form>
     </main>
   );

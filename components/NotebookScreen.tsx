@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
-import { allMessages } from '../lib/i18n';
+import { allMessages, type MessageKey } from '../lib/i18n';
 
 // Pages opened now and then load on first use, keeping the panel's first paint small.
 const InvitePage = lazy(() => Promise.all([import('./InvitePage'), allMessages()]).then(([m]) => ({ default: m.InvitePage })));
@@ -51,6 +51,15 @@ export type View =
   | { page: 'settings' }
   | { page: 'poster' }
   | { page: 'history'; topicId?: string };
+
+/** The section tabs; a tab is current on its own page and on the pages reached from it. */
+const TABS: { page: 'topics' | 'search' | 'libraries' | 'poster' | 'settings'; pages: View['page'][]; testId: string; label: MessageKey }[] = [
+  { page: 'topics', pages: ['topics', 'topic', 'schedule', 'history'], testId: T.navTopics, label: 'notebookScreen.topics' },
+  { page: 'search', pages: ['search'], testId: T.navSearch, label: 'notebookScreen.search' },
+  { page: 'libraries', pages: ['libraries'], testId: T.navLibraries, label: 'notebookScreen.ourLibraries' },
+  { page: 'poster', pages: ['poster'], testId: T.navPoster, label: 'notebookScreen.poster' },
+  { page: 'settings', pages: ['settings'], testId: T.navSettings, label: 'notebookScreen.settings' },
+];
 
 /** Opens a notebook from storage and shows it; storage failures are explained, never a blank panel. */
 export function NotebookScreen(props: { entry: NotebookEntry; notebooks: NotebookEntry[]; me: Identity; onSwitch(id: string): void; onManage(): void }) {
@@ -169,36 +178,17 @@ function OpenNotebook({ session, me, entry }: { session: NotebookSession; me: Id
   return (
     <>
       <nav className="tabs" aria-label={t('notebookScreen.notebookSections')}>
-        <button
-          type="button"
-          data-testid={T.navTopics}
-          aria-current={['topics', 'topic', 'schedule', 'history'].includes(view.page) ? 'page' : undefined}
-          onClick={() => setView({ page: 'topics' })}
-        >
-          {t('notebookScreen.topics')}
-        </button>
-        <button type="button" data-testid={T.navSearch} aria-current={view.page === 'search' ? 'page' : undefined} onClick={() => setView({ page: 'search' })}>
-          {t('notebookScreen.search')}
-        </button>
-        <button
-          type="button"
-          data-testid={T.navLibraries}
-          aria-current={view.page === 'libraries' ? 'page' : undefined}
-          onClick={() => setView({ page: 'libraries' })}
-        >
-          {t('notebookScreen.ourLibraries')}
-        </button>
-        <button type="button" data-testid={T.navPoster} aria-current={view.page === 'poster' ? 'page' : undefined} onClick={() => setView({ page: 'poster' })}>
-          {t('notebookScreen.poster')}
-        </button>
-        <button
-          type="button"
-          data-testid={T.navSettings}
-          aria-current={view.page === 'settings' ? 'page' : undefined}
-          onClick={() => setView({ page: 'settings' })}
-        >
-          {t('notebookScreen.settings')}
-        </button>
+        {TABS.map((tab) => (
+          <button
+            key={tab.page}
+            type="button"
+            data-testid={tab.testId}
+            aria-current={tab.pages.includes(view.page) ? 'page' : undefined}
+            onClick={() => setView({ page: tab.page })}
+          >
+            {t(tab.label)}
+          </button>
+        ))}
       </nav>
       <SyncBar
         view={syncView}

@@ -1,8 +1,9 @@
-import { useState } from 'react';
 import type * as Y from 'yjs';
 import { randomId } from '../lib/notebook/people';
 import { addPosterTableRow, removePosterTableRow, setPosterRowLabel, setPosterTableCell, type PosterTableRow } from '../lib/notebook';
 import type { PartnerProfile } from '../lib/notebook/types';
+import { AddForm } from './AddForm';
+import { RemoveButton } from './RemoveButton';
 import { T } from './test-ids';
 import { useT } from './i18n';
 
@@ -12,7 +13,6 @@ import { useT } from './i18n';
  */
 export function PosterComparisonTable(props: { doc: Y.Doc; rows: PosterTableRow[]; partners: PartnerProfile[] }) {
   const t = useT();
-  const [newLabel, setNewLabel] = useState('');
   const { doc, rows, partners } = props;
   return (
     <>
@@ -53,42 +53,21 @@ export function PosterComparisonTable(props: { doc: Y.Doc; rows: PosterTableRow[
                   </td>
                 ))}
                 <td>
-                  <button
-                    type="button"
-                    className="icon-button"
-                    aria-label={t('posterComparisonTable.removeRowLabel', { label: r.label })}
-                    onClick={() => removePosterTableRow(doc, r.key)}
-                  >
-                    ×
-                  </button>
+                  <RemoveButton label={t('posterComparisonTable.removeRowLabel', { label: r.label })} onClick={() => removePosterTableRow(doc, r.key)} />
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      <form
+      <AddForm
+        id="poster-new-row"
         className="row add-row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (!newLabel.trim()) return;
-          addPosterTableRow(doc, newLabel.trim(), { newId: randomId });
-          setNewLabel('');
-        }}
-      >
-        <label htmlFor="poster-new-row" className="sr-only">
-          {t('posterComparisonTable.newRowLabel')}
-        </label>
-        <input
-          id="poster-new-row"
-          className="grow"
-          placeholder={t('posterComparisonTable.addARowE')}
-          value={newLabel}
-          maxLength={200}
-          onChange={(e) => setNewLabel(e.target.value)}
-        />
-        <button type="submit">{t('posterComparisonTable.addRow')}</button>
-      </form>
+        grow
+        texts={{ label: t('posterComparisonTable.newRowLabel'), placeholder: t('posterComparisonTable.addARowE'), button: t('posterComparisonTable.addRow') }}
+        maxLength={200}
+        onAdd={(label) => void addPosterTableRow(doc, label, { newId: randomId })}
+      />
       <p className="muted small">{t('posterComparisonTable.aDashShowsOn')}</p>
     </>
   );

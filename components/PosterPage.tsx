@@ -10,6 +10,7 @@ import {
   readPosterText,
   type ContactField,
   type DraftedSection,
+  type PosterTextField,
 } from '../lib/notebook';
 import { draftOutline } from '../lib/poster/draft';
 import { outlineForPartners } from '../lib/poster/for-partners';
@@ -35,6 +36,17 @@ const CONTACT_LABELS: Record<ContactField, MessageKey> = {
   website: 'posterPage.contactWebsite',
   social: 'posterPage.socialLinksOnePer',
 };
+/** The comparison section's texts under its table. */
+const COMPARISON_FIELDS: { field: PosterTextField; id: string; label: MessageKey; hint?: MessageKey }[] = [
+  { field: 'comparison.different', id: 'poster-different', label: 'posterPage.whatIsVeryDifferent' },
+  { field: 'comparison.similar', id: 'poster-similar', label: 'posterPage.whatIsSimilar' },
+  {
+    field: 'comparison.culturalExpectations',
+    id: 'poster-cultural',
+    label: 'posterPage.culturalExpectationsOfLibraries',
+    hint: 'posterPage.whatPeopleExpectOf',
+  },
+];
 /** A drafted section's name, in the UI language. */
 const sectionName = (s: DraftedSection) => (s === 'heading' ? t('posterPage.titleAndSubtitle') : sectionHeading(s, t));
 
@@ -87,6 +99,12 @@ export function PosterPage(props: { doc: Y.Doc; snap: NotebookSnapshot }) {
     setMessage(changed ? t('posterPage.pReDraftedFrom', { p0: sectionName(section) }) : t('posterPage.pAlreadyMatchesThe', { p0: sectionName(section) }));
   }
   const askRedraft = (section: DraftedSection) => () => (outline && sectionHasWords(doc, outline, section) ? setConfirm(section) : redraft(section));
+  /** A section that is one text, named by the section's own heading. */
+  const textSection = (key: 'howWeWorked' | 'topicsDiscussed' | 'difficultiesAndFuture', fieldId: string, onRedraft?: () => void, hint?: string) => (
+    <PosterSection id={key} heading={sectionHeading(key, t)} onRedraft={onRedraft}>
+      <PosterField text={posterText(doc, key)} id={fieldId} label={sectionHeading(key, t)} hint={hint} labelHidden multiline rows={4} />
+    </PosterSection>
+  );
   const nameOf = (id: string) => snap.partners.find((p) => p.id === id)?.name || 'Partner';
 
   return (
@@ -152,16 +170,9 @@ export function PosterPage(props: { doc: Y.Doc; snap: NotebookSnapshot }) {
               rows={poster.table}
               partners={outline.libraries.map((l) => snap.partners.find((p) => p.id === l.partnerId)!).filter(Boolean)}
             />
-            <PosterField text={posterText(doc, 'comparison.different')} id="poster-different" label={t('posterPage.whatIsVeryDifferent')} multiline rows={3} />
-            <PosterField text={posterText(doc, 'comparison.similar')} id="poster-similar" label={t('posterPage.whatIsSimilar')} multiline rows={3} />
-            <PosterField
-              text={posterText(doc, 'comparison.culturalExpectations')}
-              id="poster-cultural"
-              label={t('posterPage.culturalExpectationsOfLibraries')}
-              hint={t('posterPage.whatPeopleExpectOf')}
-              multiline
-              rows={3}
-            />
+            {COMPARISON_FIELDS.map((f) => (
+              <PosterField key={f.id} text={posterText(doc, f.field)} id={f.id} label={t(f.label)} hint={f.hint && t(f.hint)} multiline rows={3} />
+            ))}
           </PosterSection>
 
           <PosterSection id="viewChanged" heading={sectionHeading('viewChanged', t)}>
@@ -180,32 +191,11 @@ export function PosterPage(props: { doc: Y.Doc; snap: NotebookSnapshot }) {
             <PosterThemes doc={doc} themes={outline.themes} partners={snap.partners} clips={snap.clips} recorders={poster.recorders} />
           </PosterSection>
 
-          <PosterSection id="howWeWorked" heading={sectionHeading('howWeWorked', t)} onRedraft={askRedraft('howWeWorked')}>
-            <PosterField text={posterText(doc, 'howWeWorked')} id="poster-how" label={sectionHeading('howWeWorked', t)} labelHidden multiline rows={4} />
-          </PosterSection>
+          {textSection('howWeWorked', 'poster-how', askRedraft('howWeWorked'))}
 
-          <PosterSection id="topicsDiscussed" heading={sectionHeading('topicsDiscussed', t)} onRedraft={askRedraft('topicsDiscussed')}>
-            <PosterField
-              text={posterText(doc, 'topicsDiscussed')}
-              id="poster-topics"
-              label={sectionHeading('topicsDiscussed', t)}
-              labelHidden
-              multiline
-              rows={4}
-            />
-          </PosterSection>
+          {textSection('topicsDiscussed', 'poster-topics', askRedraft('topicsDiscussed'))}
 
-          <PosterSection id="difficultiesAndFuture" heading={sectionHeading('difficultiesAndFuture', t)}>
-            <PosterField
-              text={posterText(doc, 'difficultiesAndFuture')}
-              id="poster-difficulties"
-              label={sectionHeading('difficultiesAndFuture', t)}
-              hint={t('posterPage.whatWasHardAnd')}
-              labelHidden
-              multiline
-              rows={4}
-            />
-          </PosterSection>
+          {textSection('difficultiesAndFuture', 'poster-difficulties', undefined, t('posterPage.whatWasHardAnd'))}
 
           <PosterSection id="sources" heading={sectionHeading('sources', t)} intro={t('posterPage.citedInApaStyle')}>
             <PosterSources doc={doc} outline={outline} clips={snap.clips} />

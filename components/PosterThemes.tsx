@@ -1,10 +1,10 @@
-import { useState } from 'react';
 import type * as Y from 'yjs';
 import { randomId } from '../lib/notebook/people';
 import { proposePosterTheme } from '../lib/notebook';
 import type { Clip, PartnerProfile } from '../lib/notebook/types';
 import { proposeTheme, themeAgreement } from '../lib/poster/draft';
 import type { PosterTheme } from '../lib/poster/types';
+import { AddForm } from './AddForm';
 import { useMe } from './me-context';
 import { T } from './test-ids';
 import { ThemeCard } from './ThemeCard';
@@ -20,7 +20,6 @@ export function PosterThemes(props: {
 }) {
   const t = useT();
   const me = useMe();
-  const [title, setTitle] = useState('');
   const agreed = props.themes.filter(
     (t) =>
       themeAgreement(
@@ -36,31 +35,18 @@ export function PosterThemes(props: {
       {props.themes.map((t) => (
         <ThemeCard key={t.id} doc={props.doc} theme={t} partners={props.partners} clips={props.clips} me={me} recorders={props.recorders[t.id] ?? {}} />
       ))}
-      <form
+      <AddForm
+        id="propose-theme"
         className="row propose-theme"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (!title.trim() || !me) return;
-          proposePosterTheme(props.doc, proposeTheme({ id: randomId(), title: title.trim(), proposedBy: me.id }), { now: Date.now });
-          setTitle('');
+        grow
+        texts={{ label: t('posterThemes.proposeATheme'), placeholder: t('posterThemes.proposeAThemeE'), button: t('posterThemes.propose') }}
+        maxLength={1000}
+        testIds={{ input: T.proposeThemeInput, button: T.proposeThemeButton }}
+        onAdd={(title) => {
+          if (!me) return false;
+          proposePosterTheme(props.doc, proposeTheme({ id: randomId(), title, proposedBy: me.id }), { now: Date.now });
         }}
-      >
-        <label htmlFor="propose-theme" className="sr-only">
-          {t('posterThemes.proposeATheme')}
-        </label>
-        <input
-          id="propose-theme"
-          className="grow"
-          placeholder={t('posterThemes.proposeAThemeE')}
-          value={title}
-          maxLength={1000}
-          onChange={(e) => setTitle(e.target.value)}
-          data-testid={T.proposeThemeInput}
-        />
-        <button type="submit" data-testid={T.proposeThemeButton}>
-          {t('posterThemes.propose')}
-        </button>
-      </form>
+      />
     </>
   );
 }

@@ -8,6 +8,7 @@ import {
   type ProgrammeSettings,
   type SettingsChange,
 } from '../protocol/settings-code';
+import { FormError } from './FormError';
 import { T } from './test-ids';
 import { fill, useT } from './i18n';
 
@@ -66,11 +67,7 @@ export function ProgrammeSettingsForm(props: { idPrefix: string; onApplied?(): v
         aria-describedby={error ? errorId : undefined}
         onChange={(e) => (setText(e.target.value), setError(''), setPreview(null), setDone(''))}
       />
-      {error && (
-        <p id={errorId} className="error" role="alert" data-testid={T.settingsCodeError}>
-          {error}
-        </p>
-      )}
+      <FormError message={error} id={errorId} testId={T.settingsCodeError} />
       {!preview && (
         <button type="button" data-testid={T.settingsCodeCheck} onClick={() => void check()}>
           {t('programmeSettingsForm.checkTheCode')}

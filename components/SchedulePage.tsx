@@ -8,6 +8,9 @@ import { planImport } from '../lib/topics/apply-import';
 import { dayEnd, dayStart, toDateInput } from '../lib/topics/date-input';
 import { IMPORT_LIMITS, parseTopicSchedule } from '../lib/topics/import';
 import { assignDates, fortnightlySchedule } from '../lib/topics/schedule';
+import { DateField } from './DateField';
+import { FormError } from './FormError';
+import { BackAndHeading } from './BackAndHeading';
 import { T } from './test-ids';
 import { myTimeZone, shortDate } from './TopicList';
 import { useStorageItem } from './use-storage-item';
@@ -22,12 +25,12 @@ export function SchedulePage(props: { doc: Y.Doc; snap: NotebookSnapshot; onBack
   const t = useT();
   return (
     <section aria-labelledby="schedule-heading">
-      <button type="button" className="link-button" onClick={props.onBack}>
-        {t('schedulePage.allTopics')}
-      </button>
-      <h1 id="schedule-heading" tabIndex={-1}>
-        {t('schedulePage.programmeSchedule')}
-      </h1>
+      <BackAndHeading
+        backLabel={t('schedulePage.allTopics')}
+        onBack={props.onBack}
+        headingId="schedule-heading"
+        heading={t('schedulePage.programmeSchedule')}
+      />
       <ProgrammeDates doc={props.doc} snap={props.snap} />
       <ImportSchedule doc={props.doc} snap={props.snap} />
       <Reminders />
@@ -42,30 +45,21 @@ function ProgrammeDates({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
   const [message, setMessage] = useState('');
   const [error, setError] = useState('');
   const undated = snap.topics.filter((t) => !t.archived && t.start === undefined).length;
+  // The start is its day's first moment; the whole deadline day counts ("due today" until local midnight).
+  const programmeDate = (key: 'programmeStart' | 'posterDeadline', id: string, label: string, testId: string) => (
+    <DateField
+      id={id}
+      label={label}
+      testId={testId}
+      value={toDateInput(snap.info[key], tz)}
+      onChange={(day) => setInfo(doc, key === 'programmeStart' ? { programmeStart: dayStart(day, tz) } : { posterDeadline: dayEnd(day, tz) })}
+    />
+  );
   return (
     <>
       <div className="row wrap">
-        <div>
-          <label htmlFor="programme-start">{t('schedulePage.programmeStarts')}</label>
-          <input
-            id="programme-start"
-            type="date"
-            data-testid={T.programmeStart}
-            value={toDateInput(programmeStart, tz)}
-            onChange={(e) => setInfo(doc, { programmeStart: dayStart(e.target.value, tz) })}
-          />
-        </div>
-        <div>
-          <label htmlFor="poster-deadline">{t('schedulePage.posterDeadline')}</label>
-          <input
-            id="poster-deadline"
-            type="date"
-            data-testid={T.posterDeadline}
-            value={toDateInput(posterDeadline, tz)}
-            // The whole deadline day counts: "due today" until local midnight.
-            onChange={(e) => setInfo(doc, { posterDeadline: dayEnd(e.target.value, tz) })}
-          />
-        </div>
+        {programmeDate('programmeStart', 'programme-start', t('schedulePage.programmeStarts'), T.programmeStart)}
+        {programmeDate('posterDeadline', 'poster-deadline', t('schedulePage.posterDeadline'), T.posterDeadline)}
       </div>
       <p className="muted small">{t('schedulePage.datesFollowYourCalendar', { zone: tz })}</p>
       <button
@@ -96,11 +90,7 @@ function ProgrammeDates({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
           {message}
         </p>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
     </>
   );
 }
@@ -150,13 +140,7 @@ function ImportSchedule({ doc, snap }: { doc: Y.Doc; snap: NotebookSnapshot }) {
           setPreview(true);
         }}
       />
-      {fileError ? (
-        <p className="error" role="alert">
-          {fileError}
-        </p>
-      ) : (
-        fileName && <p className="muted small">{t('schedulePage.readFrom', { name: fileName })}</p>
-      )}
+      {fileError ? <FormError message={fileError} /> : fileName && <p className="muted small">{t('schedulePage.readFrom', { name: fileName })}</p>}
       <div className="row end">
         <button type="button" data-testid={T.importPreview} disabled={!text.trim()} onClick={() => (setPreview(true), setDone(''))}>
           {t('schedulePage.preview')}

@@ -6,10 +6,13 @@ import type { NotebookSearch } from '../lib/search/notebook-index';
 import { dayEnd, dayStart } from '../lib/topics/date-input';
 import { timeAgo } from './ClipCard';
 import { pageLabel, pageOfSnippet } from '../lib/clip/pdf';
+import { DateField } from './DateField';
+import { SelectField, type SelectOption } from './SelectField';
 import { T } from './test-ids';
 import { myTimeZone } from './TopicList';
 import { useSearchProgress } from './use-notebook-search';
 import { useT } from './i18n';
+import type { MessageKey } from '../lib/i18n';
 
 const KINDS: ClipKind[] = ['page', 'selection', 'link', 'image', 'pdf'];
 const SHOWN = 50;
@@ -36,7 +39,7 @@ export function SearchPage(props: {
   const [topicId, setTopicId] = useState('');
   const [tag, setTag] = useState('');
   const [personId, setPersonId] = useState('');
-  const [kind, setKind] = useState<ClipKind | ''>('');
+  const [kind, setKind] = useState<string>('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [showFilters, setShowFilters] = useState(false);
@@ -50,11 +53,14 @@ export function SearchPage(props: {
     for (const c of snap.clips) if (!m.has(c.clippedBy.id)) m.set(c.clippedBy.id, c.clippedBy.name);
     return [...m].sort((a, b) => a[1].localeCompare(b[1]));
   }, [snap.clips]);
+  const topicOptions = snap.topics.map((tp) => ({ value: tp.id, label: tp.title + (tp.archived ? t('searchPage.archived') : '') }));
+  const personOptions = people.map(([id, name]) => ({ value: id, label: name }));
+  const kindOptions = KINDS.map((k) => ({ value: k, label: t(`kinds.${k}`) }));
   const filters: SearchFilters = {
     ...(topicId && { topicId }),
     ...(tag && { tag }),
     ...(personId && { personId }),
-    ...(kind && { kind }),
+    ...(kind && { kind: kind as ClipKind }),
     ...(dayStart(from, tz) !== undefined && { from: dayStart(from, tz) }),
     ...(dayEnd(to, tz) !== undefined && { to: dayEnd(to, tz) }),
   };
@@ -69,6 +75,29 @@ export function SearchPage(props: {
   const topicTitle = (id: string) => snap.topics.find((t) => t.id === id)?.title ?? 'a removed topic';
   const clipById = useMemo(() => new Map(snap.clips.map((c) => [c.id, c])), [snap.clips]);
   const typed = queryTerms(q);
+  // The four drop-down filters: each starts with "any" (the value '') and lists what the notebook holds.
+  const selects: { id: string; label: MessageKey; any: MessageKey; testId: string; value: string; set(v: string): void; options: SelectOption[] }[] = [
+    { id: 'f-topic', label: 'searchPage.topic', any: 'searchPage.allTopics', testId: T.searchTopic, value: topicId, set: setTopicId, options: topicOptions },
+    {
+      id: 'f-tag',
+      label: 'searchPage.tag',
+      any: 'searchPage.anyTag',
+      testId: T.searchTag,
+      value: tag,
+      set: setTag,
+      options: tags.map((g) => ({ value: g, label: g })),
+    },
+    {
+      id: 'f-person',
+      label: 'searchPage.clippedBy',
+      any: 'searchPage.anyone',
+      testId: T.searchPerson,
+      value: personId,
+      set: setPersonId,
+      options: personOptions,
+    },
+    { id: 'f-kind', label: 'searchPage.kind', any: 'searchPage.allKinds', testId: T.searchKind, value: kind, set: setKind, options: kindOptions },
+  ];
   const percent = progress.total ? Math.floor((progress.done / progress.total) * 100) : 0;
 
   return (
@@ -95,59 +124,13 @@ export function SearchPage(props: {
             {filtering ? ` (${Object.keys(filters).length})` : ''}
           </summary>
           <div className="filter-grid">
-            <div>
-              <label htmlFor="f-topic">{t('searchPage.topic')}</label>
-              <select id="f-topic" data-testid={T.searchTopic} value={topicId} onChange={(e) => setTopicId(e.target.value)}>
-                <option value="">{t('searchPage.allTopics')}</option>
-                {snap.topics.map((tp) => (
-                  <option key={tp.id} value={tp.id}>
-                    {tp.title}
-                    {tp.archived ? t('searchPage.archived') : ''}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div>
-              <label htmlFor="f-tag">{t('searchPage.tag')}</label>
-              <select id="f-tag" data-testid={T.searchTag} value={tag} onChange={(e) => setTag(e.target.value)}>
-                <option value="">{t('searchPage.anyTag')}</option>
-                {tags.map((tag) => (
-                  <option key={tag} value={tag}>
-                    {tag}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div>
-              <label htmlFor="f-person">{t('searchPage.clippedBy')}</label>
-              <select id="f-person" data-testid={T.searchPerson} value={personId} onChange={(e) => setPersonId(e.target.value)}>
-                <option value="">{t('searchPage.anyone')}</option>
-                {people.map(([id, name]) => (
-                  <option key={id} value={id}>
-                    {name}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div>
-              <label htmlFor="f-kind">{t('searchPage.kind')}</label>
-              <select id="f-kind" data-testid={T.searchKind} value={kind} onChange={(e) => setKind(e.target.value as ClipKind | '')}>
-                <option value="">{t('searchPage.allKinds')}</option>
-                {KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {t(`kinds.${k}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div>
-              <label htmlFor="f-from">{t('searchPage.clippedFrom')}</label>
-              <input id="f-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-            </div>
-            <div>
-              <label htmlFor="f-to">{t('searchPage.clippedUntil')}</label>
-              <input id="f-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
-            </div>
+            {selects.map((f) => (
+              <div key={f.id}>
+                <SelectField id={f.id} label={t(f.label)} emptyLabel={t(f.any)} testId={f.testId} value={f.value} onChange={f.set} options={f.options} />
+              </div>
+            ))}
+            <DateField id="f-from" label={t('searchPage.clippedFrom')} value={from} onChange={setFrom} />
+            <DateField id="f-to" label={t('searchPage.clippedUntil')} value={to} onChange={setTo} />
           </div>
           {filtering && (
             <button

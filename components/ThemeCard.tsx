@@ -5,9 +5,11 @@ import type { Clip, PartnerProfile } from '../lib/notebook/types';
 import { inTextCitation } from '../lib/poster/cite';
 import { themeAgreement } from '../lib/poster/draft';
 import type { PosterTheme, ThemeVote } from '../lib/poster/types';
+import { AddForm } from './AddForm';
 import { ConfirmDialog } from './ConfirmDialog';
 import type { Me } from './me-context';
 import { PosterField } from './PosterField';
+import { RemoveButton } from './RemoveButton';
 import { T } from './test-ids';
 import { useT } from './i18n';
 import { list, t } from '../lib/i18n';
@@ -46,7 +48,6 @@ export function ThemeCard(props: {
 }) {
   const t = useT();
   const { doc, theme, partners, me } = props;
-  const [point, setPoint] = useState('');
   const [removing, setRemoving] = useState(false);
   const state = themeAgreement(
     theme,
@@ -120,40 +121,18 @@ export function ThemeCard(props: {
               <div className="grow">
                 <PosterField text={point} id={`theme-${theme.id}-point-${i}`} label={t('themeCard.keyPointP', { p0: i + 1 })} labelHidden maxLength={1000} />
               </div>
-              <button
-                type="button"
-                className="icon-button"
-                aria-label={t('themeCard.removeKeyPointP', { p0: i + 1 })}
-                onClick={() => removeThemePoint(doc, theme.id, point)}
-              >
-                ×
-              </button>
+              <RemoveButton label={t('themeCard.removeKeyPointP', { p0: i + 1 })} onClick={() => removeThemePoint(doc, theme.id, point)} />
             </li>
           ))}
         </ul>
       )}
-      <form
-        className="row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (!point.trim()) return;
-          addThemePoint(doc, theme.id, point.trim());
-          setPoint('');
-        }}
-      >
-        <label htmlFor={`theme-${theme.id}-new-point`} className="sr-only">
-          {t('themeCard.newKeyPoint')}
-        </label>
-        <input
-          id={`theme-${theme.id}-new-point`}
-          className="grow"
-          placeholder={t('themeCard.addAKeyPoint')}
-          value={point}
-          maxLength={1000}
-          onChange={(e) => setPoint(e.target.value)}
-        />
-        <button type="submit">{t('themeCard.add')}</button>
-      </form>
+      <AddForm
+        id={`theme-${theme.id}-new-point`}
+        grow
+        texts={{ label: t('themeCard.newKeyPoint'), placeholder: t('themeCard.addAKeyPoint'), button: t('themeCard.add') }}
+        maxLength={1000}
+        onAdd={(point) => addThemePoint(doc, theme.id, point)}
+      />
 
       {theme.quotes.length > 0 && (
         <>
@@ -168,14 +147,7 @@ export function ThemeCard(props: {
                     {clip ? inTextCitation(clip, 'text', q.pages) : q.source || (q.clipId ? t('themeCard.fromAClipThat') : '')}
                   </footer>
                 </blockquote>
-                <button
-                  type="button"
-                  className="icon-button"
-                  aria-label={t('themeCard.removeQuoteP', { p0: i + 1 })}
-                  onClick={() => removeThemeQuote(doc, theme.id, i)}
-                >
-                  ×
-                </button>
+                <RemoveButton label={t('themeCard.removeQuoteP', { p0: i + 1 })} onClick={() => removeThemeQuote(doc, theme.id, i)} />
               </div>
             );
           })}

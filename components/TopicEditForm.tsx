@@ -3,6 +3,10 @@ import type * as Y from 'yjs';
 import { NotebookError, updateTopic } from '../lib/notebook';
 import type { Topic, TopicKind } from '../lib/notebook/types';
 import { dayEnd, dayStart, toDateInput } from '../lib/topics/date-input';
+import { DateField } from './DateField';
+import { FormActions } from './FormActions';
+import { FormError } from './FormError';
+import { TextField } from './TextField';
 import { T } from './test-ids';
 import { myTimeZone } from './TopicList';
 import { useT } from './i18n';
@@ -56,14 +60,14 @@ export function TopicEditForm(props: { doc: Y.Doc; topic: Topic }) {
         }
       }}
     >
-      <label htmlFor={id('title')}>{t('topicEditForm.title')}</label>
-      <input
+      <TextField
         id={id('title')}
-        data-testid={T.editTopicTitle}
+        label={t('topicEditForm.title')}
+        testId={T.editTopicTitle}
         value={draft.title}
         maxLength={200}
         required
-        onChange={(e) => set({ title: e.target.value })}
+        onChange={(title) => set({ title })}
         autoFocus
       />
       <label htmlFor={id('prompt')}>{t('topicEditForm.promptOrQuestion')}</label>
@@ -81,28 +85,22 @@ export function TopicEditForm(props: { doc: Y.Doc; topic: Topic }) {
         <option value="own">{t('topicEditForm.ourOwnTopic')}</option>
       </select>
       <div className="row wrap">
-        <div>
-          <label htmlFor={id('start')}>{t('topicEditForm.discussedFrom')}</label>
-          <input id={id('start')} type="date" data-testid={T.editTopicStart} value={draft.start} onChange={(e) => set({ start: e.target.value })} />
-        </div>
-        <div>
-          <label htmlFor={id('end')}>{t('topicEditForm.untilLastDay')}</label>
-          <input id={id('end')} type="date" data-testid={T.editTopicEnd} value={draft.end} onChange={(e) => set({ end: e.target.value })} />
-        </div>
+        <DateField
+          id={id('start')}
+          label={t('topicEditForm.discussedFrom')}
+          testId={T.editTopicStart}
+          value={draft.start}
+          onChange={(start) => set({ start })}
+        />
+        <DateField id={id('end')} label={t('topicEditForm.untilLastDay')} testId={T.editTopicEnd} value={draft.end} onChange={(end) => set({ end })} />
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="row end">
-        <button type="button" onClick={() => setOpen(false)}>
-          {t('topicEditForm.cancel')}
-        </button>
-        <button type="submit" className="primary" data-testid={T.editTopicSave}>
-          {t('topicEditForm.saveTopic')}
-        </button>
-      </div>
+      <FormError message={error} />
+      <FormActions
+        cancelLabel={t('topicEditForm.cancel')}
+        onCancel={() => setOpen(false)}
+        submitLabel={t('topicEditForm.saveTopic')}
+        submitTestId={T.editTopicSave}
+      />
     </form>
   );
 }

@@ -6,6 +6,8 @@ import { systemDeps as deps } from '../lib/notebook/people';
 import type { Topic } from '../lib/notebook/types';
 import { currentTopic, daysLeft } from '../lib/topics/schedule';
 import { deadlineText } from '../lib/topics/reminders';
+import { AddForm } from './AddForm';
+import { FormError } from './FormError';
 import { T } from './test-ids';
 import { useT } from './i18n';
 import { date } from '../lib/i18n';
@@ -40,7 +42,6 @@ export function TopicList(props: {
 }) {
   const t = useT();
   const { snap } = props;
-  const [title, setTitle] = useState('');
   const [error, setError] = useState('');
   const [announce, setAnnounce] = useState('');
   const [dragging, setDragging] = useState<string | null>(null);
@@ -68,6 +69,10 @@ export function TopicList(props: {
     if (to < 0 || to >= topics.length) return;
     moveTopic(props.doc, tp.id, to);
     setAnnounce(t('topicList.titleMovedToPosition', { title: tp.title, p1: to + 1, length: topics.length }));
+  };
+  const setArchived = (tp: Topic, archived: boolean) => {
+    updateTopic(props.doc, tp.id, { archived });
+    setAnnounce(t(archived ? 'topicList.titleArchivedRestoreIt' : 'topicList.titleRestored', { title: tp.title }));
   };
   const onKey = (e: KeyboardEvent, tp: Topic, i: number) => {
     if (!e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
@@ -199,10 +204,7 @@ export function TopicList(props: {
                   aria-label={t('topicList.archiveTitle', { title: tp.title })}
                   title={t('topicList.archiveHideFromThis')}
                   data-testid={T.topicArchive}
-                  onClick={() => {
-                    updateTopic(props.doc, tp.id, { archived: true });
-                    setAnnounce(t('topicList.titleArchivedRestoreIt', { title: tp.title }));
-                  }}
+                  onClick={() => setArchived(tp, true)}
                 >
                   {t('topicList.archive')}
                 </button>
@@ -214,39 +216,25 @@ export function TopicList(props: {
       <p className="sr-only" role="status" aria-live="polite" data-testid={T.topicAnnounce}>
         {announce}
       </p>
-      <form
+      <AddForm
+        id="add-topic"
         className="row add-topic"
-        onSubmit={(e) => {
-          e.preventDefault();
+        texts={{ label: t('topicList.newTopicTitle'), placeholder: t('topicList.newTopicEG'), button: t('topicList.addTopic') }}
+        maxLength={200}
+        testIds={{ input: T.addTopicTitle, button: T.addTopicButton }}
+        // A blank title is refused by addTopic, whose message says what to type.
+        acceptBlank
+        onAdd={(title) => {
           try {
             addTopic(props.doc, { title }, deps);
-            setTitle('');
             setError('');
           } catch (err) {
             setError(err instanceof NotebookError ? err.message : String(err));
+            return false;
           }
         }}
-      >
-        <label htmlFor="add-topic" className="sr-only">
-          {t('topicList.newTopicTitle')}
-        </label>
-        <input
-          id="add-topic"
-          data-testid={T.addTopicTitle}
-          placeholder={t('topicList.newTopicEG')}
-          value={title}
-          maxLength={200}
-          onChange={(e) => setTitle(e.target.value)}
-        />
-        <button type="submit" data-testid={T.addTopicButton}>
-          {t('topicList.addTopic')}
-        </button>
-      </form>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      />
+      <FormError message={error} />
       {archived.length > 0 && (
         <details className="archived" data-testid={T.archivedTopics}>
           <summary>{t('topicList.archivedTopics', { count: archived.length })}</summary>
@@ -259,10 +247,7 @@ export function TopicList(props: {
                   type="button"
                   aria-label={t('topicList.restoreTitle', { title: tp.title })}
                   data-testid={T.topicRestore}
-                  onClick={() => {
-                    updateTopic(props.doc, tp.id, { archived: false });
-                    setAnnounce(t('topicList.titleRestored', { title: tp.title }));
-                  }}
+                  onClick={() => setArchived(tp, false)}
                 >
                   {t('topicList.restore')}
                 </button>

@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import { PERSON_COLORS, suggestColor } from '../lib/notebook/people';
+import { FormError } from './FormError';
+import { TextField } from './TextField';
 import { T } from './test-ids';
 import { ProgrammeSettingsForm } from './ProgrammeSettingsForm';
 import { useT } from './i18n';
@@ -25,26 +27,19 @@ export function Welcome(props: { onDone(name: string, color: string): void }) {
           props.onDone(name.trim(), color);
         }}
       >
-        <label htmlFor="welcome-name">{t('welcome.yourName')}</label>
-        <input
+        <TextField
           id="welcome-name"
-          data-testid={T.welcomeName}
+          label={t('welcome.yourName')}
+          testId={T.welcomeName}
           value={name}
           maxLength={80}
           autoComplete="name"
-          aria-invalid={!!error}
-          aria-describedby={error ? 'welcome-error' : undefined}
-          onChange={(e) => {
-            setName(e.target.value);
-            setError('');
-          }}
+          invalid={!!error}
+          describedBy={error ? 'welcome-error' : undefined}
+          onChange={(v) => (setName(v), setError(''))}
           autoFocus
         />
-        {error && (
-          <p id="welcome-error" className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} id="welcome-error" />
         <fieldset className="colors">
           <legend>{t('welcome.yourColourForYour')}</legend>
           {PERSON_COLORS.map((c, i) => (
