@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Person } from '../../test/e2e/harness';
 import type { ThreeMonthMeta } from './three-month-notebook';
+import { nodeNow } from './bench-kit';
 
 /** Serves the notebook's bytes once to the extension (CORS: the worker's origin is chrome-extension://). */
 export async function serveBytes(bytes: Uint8Array) {
@@ -32,48 +33,31 @@ export async function closedPort(): Promise<number> {
 /**
  * Puts the notebook into `person`'s profile as the extension keeps it. Runs in the service worker
  * (same origin as the panel, so the same IndexedDB and storage), before any panel page is open,
- * so no y-indexeddb instance can create the database first.
+ * so no y-indexeddb instance can create the database first. `ms` is measured from Node (fetch, store, settings).
  */
 export async function seedProfile(person: Person, meta: ThreeMonthMeta, bytesUrl: string, signaling: string): Promise<{ storedBytes: number; ms: number }> {
   const me = meta.partners[0]!;
   const now = Date.now();
-  const args = {
-    bytesUrl,
-    dbName: `pn-notebook-${meta.notebookId}`,
-    storage: {
-      identity: { id: me.id, name: me.name, color: me.color },
-      notebooks: [
-        { id: meta.notebookId, title: meta.title, createdAt: now - 91 * 86_400_000, lastOpenedAt: now - 86_400_000, secret: randomBytes(32).toString('hex') },
-      ],
-      activeNotebook: meta.notebookId,
-      syncSettings: { signaling: [signaling], iceServers: [], relay: false },
-    },
+  const storage = {
+    identity: { id: me.id, name: me.name, color: me.color },
+    notebooks: [
+      { id: meta.notebookId, title: meta.title, createdAt: now - 91 * 86_400_000, lastOpenedAt: now - 86_400_000, secret: randomBytes(32).toString('hex') },
+    ],
+    activeNotebook: meta.notebookId,
+    syncSettings: { signaling: [signaling], iceServers: [], relay: false },
   };
-  return person.worker.evaluate(`(async (a) => {
-    const t0 = performance.now();
-    const bytes = new Uint8Array(await (await fetch(a.bytesUrl)).arrayBuffer());
-    const db = await new Promise((ok, fail) => {
-      const req = indexedDB.open(a.dbName);
-      // What lib0/indexeddb's openDB + createStores do for y-indexeddb.
-      req.onupgradeneeded = () => { req.result.createObjectStore('updates', { autoIncrement: true }); req.result.createObjectStore('custom'); };
-      req.onsuccess = () => ok(req.result);
-      req.onerror = () => fail(req.error);
-    });
-    await new Promise((ok, fail) => {
-      const tx = db.transaction(['updates'], 'readwrite');
-      tx.objectStore('updates').add(bytes);
-      tx.oncomplete = ok;
-      tx.onerror = () => fail(tx.error);
-    });
-    db.close();
-    await chrome.storage.local.set(a.storage);
-    return { storedBytes: bytes.byteLength, ms: performance.now() - t0 };
-  })(${JSON.stringify(args)})`);
+  const t0 = nodeNow();
+  const storedBytes = await addStoredUpdate(person, `pn-notebook-${meta.notebookId}`, bytesUrl);
+  await person.worker.evaluate(`(async (s) => { await chrome.storage.local.set(s); })(${JSON.stringify(storage)})`);
+  return { storedBytes, ms: nodeNow() - t0 };
 }
 
-/** Adds one more stored update (fetched from `url`) to a y-indexeddb database, creating it as y-indexeddb does. */
-export async function addStoredUpdate(person: Person, dbName: string, url: string): Promise<void> {
-  await person.worker.evaluate(`(async (a) => {
+/**
+ * Adds one stored update (fetched from `url`) to a y-indexeddb database, creating it as
+ * y-indexeddb does (lib0/indexeddb's openDB + createStores); returns the bytes stored.
+ */
+export async function addStoredUpdate(person: Person, dbName: string, url: string): Promise<number> {
+  return person.worker.evaluate(`(async (a) => {
     const bytes = new Uint8Array(await (await fetch(a.url)).arrayBuffer());
     const db = await new Promise((ok, fail) => {
       const req = indexedDB.open(a.dbName);
@@ -83,6 +67,7 @@ export async function addStoredUpdate(person: Person, dbName: string, url: strin
     });
     await new Promise((ok, fail) => { const tx = db.transaction(['updates'], 'readwrite'); tx.objectStore('updates').add(bytes); tx.oncomplete = ok; tx.onerror = () => fail(tx.error); });
     db.close();
+    return bytes.byteLength;
   })(${JSON.stringify({ dbName, url })})`);
 }
 
