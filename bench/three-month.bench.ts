@@ -37,406 +37,29 @@
  *
  * PN_BENCH_CYCLES (default 100) and PN_BENCH_SEED (default 1) change the run; PN_BENCH_PROFILE=1
  * keeps CPU profiles of the click → note and of the typing under bench-results/.
+ *
+ * This file holds the run's phases (profiles A to D, History, the figures); seeding and sizes are in
+ * bench/lib/three-month-setup.ts, the timed loads, heap and typing in bench/lib/three-month-page.ts.
  */
-import { gzipSync } from 'node:zlib';
-import { createServer as createHttpServer } from 'node:http';
-import { createServer as createTcpServer } from 'node:net';
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { T } from '../components/test-ids';
 import { EXTENSION_DIR, launchPerson, type Person } from '../test/e2e/harness';
-import { nodeNow, runBench, saveArtefact, stats, type BenchResult, type Figure } from './lib/bench-kit';
-import { loadThreeMonthNotebook, type ThreeMonthMeta } from './lib/three-month-notebook';
+import { nodeNow, runBench, stats, type BenchResult, type Figure } from './lib/bench-kit';
+import { loadThreeMonthNotebook } from './lib/three-month-notebook';
 import { threeMonthImages } from './lib/three-month-images';
 import * as Y from 'yjs';
 import { docBeforeTransaction, versionDoc } from '../lib/notebook/history';
+import { closedPort, addStoredUpdate, historySize, seedProfile, serveBytes, startupBundle, storedSize } from './lib/three-month-setup';
+import { heapAfterGc, KEYSTROKES, LOADS, profileOpen, sel, startProfile, stopProfile, timedLoads, typing, waitIn } from './lib/three-month-page';
 
 const SEED = Number(process.env.PN_BENCH_SEED ?? 1);
-const LOADS = 5;
 const CYCLES = Number(process.env.PN_BENCH_CYCLES ?? 100);
-const KEYSTROKES = 100;
 /** Profile D: clips with kept images, and the bytes of all images (issue 14: "54 MB of images"). */
 const IMAGE_CLIPS = 600;
 const IMAGE_BYTES = 54_000_000;
 /** PN_BENCH_PROFILE=1: CPU-profile the click → note and the typing; .cpuprofile files and a summary go to bench-results/. */
 const PROFILE = process.env.PN_BENCH_PROFILE === '1';
-const TYPED = 'Our readers asked for longer evening hours, so we tried a pilot in March and counted visits daily. ';
-const sel = (id: string) => `[data-testid="${id}"]`;
-
-/** Serves the notebook's bytes once to the extension (CORS: the worker's origin is chrome-extension://). */
-async function serveBytes(bytes: Uint8Array) {
-  const server = createHttpServer((req, res) => {
-    if (req.url !== '/notebook.bin') return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(bytes.byteLength), 'access-control-allow-origin': '*' });
-    res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}/notebook.bin`, close: () => new Promise<void>((ok) => server.close(() => ok())) };
-}
-
-/** A 127.0.0.1 port nothing listens on (bound, then released): connections are refused at once. */
-async function closedPort(): Promise<number> {
-  const s = createTcpServer();
-  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((ok) => s.close(() => ok()));
-  return port;
-}
-
-/**
- * Puts the notebook into `person`'s profile as the extension keeps it. Runs in the service worker
- * (same origin as the panel, so the same IndexedDB and storage), before any panel page is open,
- * so no y-indexeddb instance can create the database first.
- */
-async function seedProfile(person: Person, meta: ThreeMonthMeta, bytesUrl: string, signaling: string): Promise<{ storedBytes: number; ms: number }> {
-  const me = meta.partners[0]!;
-  const now = Date.now();
-  const args = {
-    bytesUrl,
-    dbName: `pn-notebook-${meta.notebookId}`,
-    storage: {
-      identity: { id: me.id, name: me.name, color: me.color },
-      notebooks: [
-        { id: meta.notebookId, title: meta.title, createdAt: now - 91 * 86_400_000, lastOpenedAt: now - 86_400_000, secret: randomBytes(32).toString('hex') },
-      ],
-      activeNotebook: meta.notebookId,
-      syncSettings: { signaling: [signaling], iceServers: [], relay: false },
-    },
-  };
-  return person.worker.evaluate(`(async (a) => {
-    const t0 = performance.now();
-    const bytes = new Uint8Array(await (await fetch(a.bytesUrl)).arrayBuffer());
-    const db = await new Promise((ok, fail) => {
-      const req = indexedDB.open(a.dbName);
-      // What lib0/indexeddb's openDB + createStores do for y-indexeddb.
-      req.onupgradeneeded = () => { req.result.createObjectStore('updates', { autoIncrement: true }); req.result.createObjectStore('custom'); };
-      req.onsuccess = () => ok(req.result);
-      req.onerror = () => fail(req.error);
-    });
-    await new Promise((ok, fail) => {
-      const tx = db.transaction(['updates'], 'readwrite');
-      tx.objectStore('updates').add(bytes);
-      tx.oncomplete = ok;
-      tx.onerror = () => fail(tx.error);
-    });
-    db.close();
-    await chrome.storage.local.set(a.storage);
-    return { storedBytes: bytes.byteLength, ms: performance.now() - t0 };
-  })(${JSON.stringify(args)})`);
-}
-
-/** Adds one more stored update (fetched from `url`) to a y-indexeddb database, creating it as y-indexeddb does. */
-async function addStoredUpdate(person: Person, dbName: string, url: string): Promise<void> {
-  await person.worker.evaluate(`(async (a) => {
-    const bytes = new Uint8Array(await (await fetch(a.url)).arrayBuffer());
-    const db = await new Promise((ok, fail) => {
-      const req = indexedDB.open(a.dbName);
-      req.onupgradeneeded = () => { req.result.createObjectStore('updates', { autoIncrement: true }); req.result.createObjectStore('custom'); };
-      req.onsuccess = () => ok(req.result);
-      req.onerror = () => fail(req.error);
-    });
-    await new Promise((ok, fail) => { const tx = db.transaction(['updates'], 'readwrite'); tx.objectStore('updates').add(bytes); tx.oncomplete = ok; tx.onerror = () => fail(tx.error); });
-    db.close();
-  })(${JSON.stringify({ dbName, url })})`);
-}
-
-/** Bytes and records in the notebook's IndexedDB stores, read from the service worker (no panel involved). */
-async function storedSize(person: Person, dbName: string): Promise<{ updates: number; custom: number; records: number }> {
-  return person.worker.evaluate(`(async (name) => {
-    const db = await new Promise((ok, fail) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
-    const all = (store) => new Promise((ok, fail) => { const r = db.transaction([store]).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
-    const size = (v) => v instanceof Uint8Array || v instanceof ArrayBuffer ? v.byteLength : typeof v === 'string' ? v.length : JSON.stringify(v ?? null).length;
-    const u = await all('updates');
-    const c = db.objectStoreNames.contains('custom') ? await all('custom') : [];
-    db.close();
-    return { updates: u.reduce((n, v) => n + size(v), 0), custom: c.reduce((n, v) => n + size(v), 0), records: u.length + c.length };
-  })(${JSON.stringify(dbName)})`);
-}
-
-/** Bytes and versions in the notebook's History database (lib/sync/local/history-store.ts), read from the service worker. */
-async function historySize(person: Person, notebookId: string): Promise<{ bytes: number; versions: number; reasons: string[] }> {
-  return person.worker.evaluate(`(async (name) => {
-    const db = await new Promise((ok, fail) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
-    if (!db.objectStoreNames.contains('data')) { db.close(); return { bytes: 0, versions: 0, reasons: [] }; }
-    const all = (store) => new Promise((ok, fail) => { const r = db.transaction([store]).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
-    const data = await all('data');
-    const versions = await all('versions');
-    db.close();
-    return { bytes: data.reduce((n, v) => n + v.byteLength, 0) + versions.reduce((n, v) => n + v.sv.byteLength + v.snap.byteLength + 200, 0), versions: versions.length, reasons: versions.map((v) => v.reason) };
-  })(${JSON.stringify(`pn-history-${notebookId}`)})`);
-}
-
-/**
- * Installed before the panel's own scripts: MutationObserver-based probes on the page's clock
- * (ms since navigation start). A string, not a function: tsx's keepNames would add helpers the
- * page does not have.
- */
-function probeScript(meta: ThreeMonthMeta): string {
-  return `(() => {
-    const tail = ${JSON.stringify(meta.firstNoteTail)};
-    const P = (window.__pn = { list: null, listFrame: null, click: null, editor: null, editorFrame: null, editable: null, longTasks: [] });
-    try {
-      new PerformanceObserver((l) => { for (const e of l.getEntries()) P.longTasks.push([Math.round(e.startTime), Math.round(e.duration)]); }).observe({ type: 'longtask', buffered: true });
-    } catch {}
-    addEventListener('click', (e) => { if (P.click === null && e.target.closest && e.target.closest(${JSON.stringify(sel(T.topicItem))})) P.click = e.timeStamp; }, true);
-    const check = () => {
-      if (P.list === null) {
-        const c = document.querySelectorAll(${JSON.stringify(sel(T.topicCounts))});
-        if (c.length >= ${meta.topics.length} && /\\d+ clips? · \\d+ words? of notes/.test(c[0].textContent || '')) {
-          P.list = performance.now();
-          requestAnimationFrame(() => (P.listFrame = performance.now()));
-        }
-      }
-      if (P.click !== null && P.editor === null) {
-        const ed = document.querySelector(${JSON.stringify(sel(T.noteEditor))});
-        if (ed && ed.getAttribute('contenteditable') === 'true' && P.editable === null) P.editable = performance.now();
-        if (ed && ed.getAttribute('contenteditable') === 'true' && (ed.textContent || '').includes(tail)) {
-          P.editor = performance.now();
-          requestAnimationFrame(() => (P.editorFrame = performance.now()));
-        }
-      }
-    };
-    new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['contenteditable'] });
-  })();`;
-}
-
-interface LoadTiming {
-  listMs: number;
-  listFrameMs: number;
-  clickToEditorMs: number;
-  clickToEditorFrameMs: number;
-  clickToEditableMs: number;
-  /** How long after the list showed the click arrived (the page busy, layout settling, Playwright's checks). */
-  clickAfterListMs: number;
-  /** Navigation start → the note editable with its text, clicking as soon as the page allowed. */
-  editorMs: number;
-  editorFrameMs: number;
-  /** Long tasks (start, duration) seen up to the editor. */
-  longTasks: [number, number][];
-  /**
-   * The panel's own marks, ms since navigation start: script (entry evaluated), open (notebook
-   * session opened), stored (IndexedDB loaded into the doc), ready (migrated, about to render).
-   */
-  marks: Record<string, number>;
-  /** Node-side wall clock from goto to the list (includes Playwright round trips). */
-  nodeListMs: number;
-  /** Scripts the page requested up to the open note (paths in the build). */
-  scripts: string[];
-}
-
-/** One cold-ish load in a new tab: open the panel, wait for the topic list, click the first topic, wait for its note. */
-async function timedLoad(person: Person, meta: ThreeMonthMeta, profile = false): Promise<{ page: Page; t: LoadTiming }> {
-  const page = await person.context.newPage();
-  await page.setViewportSize({ width: 400, height: 800 });
-  page.on('pageerror', (e) => console.error(`[panel error] ${e.message}`));
-  const scripts: string[] = [];
-  page.on('request', (r) => r.url().startsWith('chrome-extension://') && r.url().endsWith('.js') && scripts.push(new URL(r.url()).pathname.replace(/^\//, '')));
-  await page.addInitScript(probeScript(meta));
-  const n0 = nodeNow();
-  await page.goto(`chrome-extension://${person.extensionId}/sidepanel.html`, { waitUntil: 'commit' });
-  await waitIn(page, 'window.__pn && window.__pn.listFrame !== null');
-  const nodeListMs = nodeNow() - n0;
-  // Click the first topic as soon as the page lets Playwright: its click waits until the item is
-  // visible and stable and the page answers, as a person has to (the sync bar grows above the list
-  // once sync starts, moving the list down). So list → note includes any work the panel does first.
-  const cdp = profile ? await startProfile(page) : undefined;
-  await page.locator(sel(T.topicItem)).first().click({ timeout: 30_000 });
-  await waitIn(page, 'window.__pn.editorFrame !== null');
-  if (cdp) await stopProfile(cdp, 'three-month-open-topic');
-  const p = (await page.evaluate('window.__pn')) as {
-    list: number;
-    listFrame: number;
-    click: number;
-    editor: number;
-    editorFrame: number;
-    editable: number;
-    longTasks: [number, number][];
-  };
-  const marks = (await page.evaluate(
-    `Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('pn:')).map((m) => [m.name.slice(3), Math.round(m.startTime)]))`,
-  )) as Record<string, number>;
-  return {
-    page,
-    t: {
-      listMs: p.list,
-      listFrameMs: p.listFrame,
-      clickToEditorMs: p.editor - p.click,
-      clickToEditorFrameMs: p.editorFrame - p.click,
-      clickAfterListMs: p.click - p.list,
-      editorMs: p.editor,
-      editorFrameMs: p.editorFrame,
-      clickToEditableMs: p.editable - p.click,
-      longTasks: p.longTasks,
-      marks,
-      nodeListMs,
-      scripts,
-    },
-  };
-}
-
-async function startProfile(page: Page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-  await cdp.send('Profiler.start');
-  return cdp;
-}
-
-/** Stops a CPU profile, keeps it, and prints the functions with the most self time. */
-async function stopProfile(cdp: Awaited<ReturnType<typeof startProfile>>, name: string) {
-  const { profile } = (await cdp.send('Profiler.stop')) as {
-    profile: {
-      nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[];
-      startTime: number;
-      endTime: number;
-      samples: number[];
-      timeDeltas: number[];
-    };
-  };
-  await cdp.detach().catch(() => {});
-  saveArtefact(`${name}.cpuprofile`, JSON.stringify(profile));
-  const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
-  const byFn = new Map<string, number>();
-  for (const n of profile.nodes) {
-    const k = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*\//, '')}:${n.callFrame.lineNumber + 1}`;
-    byFn.set(k, (byFn.get(k) ?? 0) + (self.get(n.id) ?? 0));
-  }
-  const total = (profile.endTime - profile.startTime) / 1000;
-  const top = [...byFn]
-    .sort((x, y) => y[1] - x[1])
-    .slice(0, 25)
-    .map(([k, ms]) => `${ms.toFixed(1).padStart(8)} ms  ${k}`);
-  saveArtefact(`${name}.top.txt`, `${total.toFixed(0)} ms profiled\n${top.join('\n')}\n`);
-  console.error(`profile ${name} (${total.toFixed(0)} ms), self time:\n${top.slice(0, 15).join('\n')}`);
-}
-
-/**
- * PN_BENCH_PROFILE=1: a CPU profile of an open (not timed): the panel is opened once, then
- * reloaded with the profiler running (a new tab would be a new process the session cannot follow
- * from its start), until two seconds after the topic list shows.
- */
-async function profileOpen(person: Person) {
-  const page = await person.context.newPage();
-  await page.goto(`chrome-extension://${person.extensionId}/sidepanel.html`);
-  await page.locator(sel(T.topicItem)).first().waitFor({ timeout: 30_000 });
-  await page.waitForTimeout(2_000);
-  const cdp = await startProfile(page);
-  await page.reload();
-  await page.locator(sel(T.topicItem)).first().waitFor({ timeout: 30_000 });
-  await page.waitForTimeout(2_000);
-  await stopProfile(cdp, 'three-month-open');
-  await page.close();
-}
-
-/** Used JS heap of the page's renderer isolate after a forced full GC. */
-async function heapAfterGc(page: Page): Promise<{ usedBytes: number; totalBytes: number; performanceMemory: number | null }> {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    for (let i = 0; i < 2; i++) await cdp.send('HeapProfiler.collectGarbage');
-    const h = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
-    const pm = (await page.evaluate('performance.memory ? performance.memory.usedJSHeapSize : null')) as number | null;
-    return { usedBytes: h.usedSize, totalBytes: h.totalSize, performanceMemory: pm };
-  } finally {
-    await cdp.detach().catch(() => {});
-  }
-}
-
-/** Types KEYSTROKES characters at the end of the open note, one at a time, timing each in the page. */
-async function typing(page: Page) {
-  const editor = page.locator(sel(T.noteEditor));
-  await editor.click();
-  await page.keyboard.press('Control+End');
-  await page.evaluate(`(() => {
-    const ed = document.querySelector(${JSON.stringify(sel(T.noteEditor))});
-    const K = (window.__pnKeys = { rows: [], cur: null, typed: '', slow: [] });
-    try {
-      new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.name === 'keydown' || e.name === 'keypress' || e.name === 'input') K.slow.push([e.name, e.duration]); })
-        .observe({ type: 'event', durationThreshold: 16, buffered: false });
-    } catch {}
-    const lastBlockText = () => { const b = ed.lastElementChild; return b ? b.textContent || '' : ''; };
-    addEventListener('keydown', (e) => {
-      if (e.key.length !== 1) return;
-      K.typed += e.key;
-      K.cur = { key: e.key, down: e.timeStamp, handlerAt: performance.now(), dom: null, frame: null, firstFrame: null };
-      K.rows.push(K.cur);
-      const row = K.cur, want = K.typed.slice(-8);
-      // The first frame after the key: rAF callbacks run before that frame's paint, so a character
-      // in the DOM by then is painted in it.
-      requestAnimationFrame(() => (row.firstFrame = performance.now()));
-      const look = () => {
-        if (row.dom !== null) return true;
-        if (lastBlockText().endsWith(want)) { row.dom = performance.now(); requestAnimationFrame(() => (row.frame = performance.now())); obs.disconnect(); return true; }
-        return false;
-      };
-      const obs = new MutationObserver(look);
-      obs.observe(ed, { subtree: true, childList: true, characterData: true });
-    }, true);
-  })()`);
-  for (let i = 0; i < KEYSTROKES; i++) {
-    const t0 = Date.now();
-    await page.keyboard.press(TYPED[i % TYPED.length] === ' ' ? 'Space' : TYPED[i % TYPED.length]!);
-    await waitIn(page, `(() => { const r = window.__pnKeys.rows[${i}]; return !!r && r.frame !== null; })()`, 10_000, 5).catch(() => {});
-    // About 100 ms between keystrokes: a quick typist.
-    const rest = 100 - (Date.now() - t0);
-    if (rest > 0) await new Promise((r) => setTimeout(r, rest));
-  }
-  await new Promise((r) => setTimeout(r, 300));
-  return (await page.evaluate('({ rows: window.__pnKeys.rows, slow: window.__pnKeys.slow })')) as {
-    rows: { key: string; down: number; handlerAt: number; dom: number | null; frame: number | null; firstFrame: number | null }[];
-    slow: [string, number][];
-  };
-}
-
-/** The JS sidepanel.html loads before anything is imported on demand: scripts + modulepreloads + static imports, transitively. */
-function startupBundle(dir: string) {
-  const html = readFileSync(join(dir, 'sidepanel.html'), 'utf8');
-  // Every <script src> (the classic prefetch script and the module entry) and every modulepreload.
-  const entry = [...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g), ...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)].map((m) =>
-    m[1]!.replace(/^\//, ''),
-  );
-  const css = [...html.matchAll(/<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g)].map((m) => m[1]!.replace(/^\//, ''));
-  const seen = new Set<string>();
-  const queue = [...entry];
-  while (queue.length) {
-    const f = queue.shift()!;
-    if (seen.has(f) || !existsSync(join(dir, f))) continue;
-    seen.add(f);
-    const code = readFileSync(join(dir, f), 'utf8');
-    // Static forms only: import{…}from"./x.js", import x from"./x.js", import"./x.js", export{…}from"./x.js". Not import("…").
-    for (const m of code.matchAll(/(?:^|[;\s})])(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?["'`](\.{1,2}\/[^"'`]+\.js|\/[^"'`]+\.js)["'`]/g)) {
-      const spec = m[1]!;
-      const path = spec.startsWith('/') ? spec.slice(1) : join(f, '..', spec);
-      if (!seen.has(path)) queue.push(path);
-    }
-  }
-  const gz = (f: string) => gzipSync(readFileSync(join(dir, f)), { level: 9 }).byteLength;
-  const files = [...seen].map((f) => ({ file: f, bytes: readFileSync(join(dir, f)).byteLength, gzip: gz(f) }));
-  return {
-    files,
-    jsGzip: files.reduce((n, f) => n + f.gzip, 0),
-    jsRaw: files.reduce((n, f) => n + f.bytes, 0),
-    cssGzip: css.filter((f) => existsSync(join(dir, f))).reduce((n, f) => n + gz(f), 0),
-    gz,
-  };
-}
-
-/**
- * Polls a page expression until it is truthy. page.waitForFunction with a string needs eval,
- * which the extension page's CSP forbids; page.evaluate of a string goes through CDP and does not.
- */
-async function waitIn(page: Page, expr: string, timeoutMs = 60_000, everyMs = 20): Promise<unknown> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await page.evaluate(expr);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expr.slice(0, 120)}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const median = (xs: number[]) => stats(xs).p50;
@@ -463,21 +86,18 @@ await runBench('three-month', async (): Promise<BenchResult> => {
     console.error(`profile A seeded: ${seededA.storedBytes} B in ${Math.round(seededA.ms)} ms`);
     // Before the timed loads, so no other panel of the notebook is open while profiling.
     if (PROFILE) await profileOpen(a);
-    const loads: LoadTiming[] = [];
-    let page: Page | undefined;
-    for (let i = 0; i < LOADS; i++) {
-      await page?.close();
-      const r = await timedLoad(a, meta, PROFILE && i === LOADS - 1);
-      page = r.page;
-      loads.push(r.t);
-      console.error(
-        `load ${i + 1}: ${Object.entries(r.t.marks)
+    const { loads, page } = await timedLoads(
+      a,
+      meta,
+      (t) =>
+        `${Object.entries(t.marks)
           .map(([k, v]) => `${k} ${v}`)
           .join(
             ', ',
-          )}; list ${r1(r.t.listMs)} ms (frame ${r1(r.t.listFrameMs)}), click ${r1(r.t.clickAfterListMs)} ms later → note ${r1(r.t.clickToEditorMs)} ms (frame ${r1(r.t.clickToEditorFrameMs)}; editable ${r1(r.t.clickToEditableMs)})`,
-      );
-    }
+          )}; list ${r1(t.listMs)} ms (frame ${r1(t.listFrameMs)}), click ${r1(t.clickAfterListMs)} ms later → note ${r1(t.clickToEditorMs)} ms (frame ${r1(t.clickToEditorFrameMs)}; editable ${r1(t.clickToEditableMs)})`,
+      '',
+      PROFILE,
+    );
     // What the page fetched as scripts by the time its note was open (no export code was asked for).
     const fetched = [...new Set(loads.at(-1)!.scripts)];
     const fetchedGzip = fetched.filter((f) => existsSync(join(EXTENSION_DIR, f))).reduce((n, f) => n + bundle.gz(f), 0);
@@ -590,15 +210,7 @@ await runBench('three-month', async (): Promise<BenchResult> => {
     const openVersionMs = nodeNow() - v0;
     await hPage.screenshot({ path: 'bench-results/three-month-history-version.png' });
     await hPage.close();
-    const hLoads: LoadTiming[] = [];
-    let hp: Page | undefined;
-    for (let i = 0; i < LOADS; i++) {
-      await hp?.close();
-      const r = await timedLoad(c, meta);
-      hp = r.page;
-      hLoads.push(r.t);
-      console.error(`load with History ${i + 1}: list ${r1(r.t.listMs)} ms, click → note ${r1(r.t.clickToEditorMs)} ms`);
-    }
+    const { loads: hLoads, page: hp } = await timedLoads(c, meta, (t) => `list ${r1(t.listMs)} ms, click → note ${r1(t.clickToEditorMs)} ms`, 'with History ');
     await hp?.close();
     await c.close();
     c = undefined;
@@ -617,15 +229,7 @@ await runBench('three-month', async (): Promise<BenchResult> => {
     await refsServer.close();
     await imagesServer.close();
     const imagesStored = await storedSize(d, `pn-images-${meta.notebookId}`);
-    const iLoads: LoadTiming[] = [];
-    let ip: Page | undefined;
-    for (let i = 0; i < LOADS; i++) {
-      await ip?.close();
-      const r = await timedLoad(d, meta);
-      ip = r.page;
-      iLoads.push(r.t);
-      console.error(`load with images ${i + 1}: list ${r1(r.t.listMs)} ms, click → note ${r1(r.t.clickToEditorMs)} ms`);
-    }
+    const { loads: iLoads, page: ip } = await timedLoads(d, meta, (t) => `list ${r1(t.listMs)} ms, click → note ${r1(t.clickToEditorMs)} ms`, 'with images ');
     // When the images database is loaded in the last panel (it syncs from then on).
     const imagesLoadedMs = (await waitIn(
       ip!,

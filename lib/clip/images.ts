@@ -7,6 +7,7 @@
  * checked before anything is decoded, and again where a partner's image is read.
  */
 import { t, type Translate } from '../i18n';
+import { parseWebUrl } from './web-url';
 
 /** Raster formats a clip keeps. SVG is never kept: opened on its own it can run script. */
 export type ImageType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp' | 'image/avif';
@@ -260,13 +261,7 @@ export function unreferenced(refs: Map<string, string[]>, stored: Iterable<strin
 
 /** The site an image permission is remembered for: the page's origin, or undefined for non-web pages. */
 export function siteOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseWebUrl(url)?.origin;
 }
 
 /**

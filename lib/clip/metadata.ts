@@ -3,22 +3,14 @@
  * pass: cheap enough for selection, link and image clips, and the fallback for page clips
  * where Readability finds nothing (see extract.ts for which source wins per field).
  */
+import type { CapturedContent } from '../notebook/types.ts';
 import { jsonLdTypes, readJsonLd, type JsonLdNode } from './structured-data.ts';
 
-/** Metadata every clip kind carries about the page it came from. */
-export interface PageMetadata {
-  title: string;
-  canonicalUrl?: string;
-  siteName?: string;
-  byline?: string;
-  /** Epoch ms. */
-  publishedTime?: number;
-  lang?: string;
-  dir?: 'ltr' | 'rtl';
-  excerpt?: string;
-  leadImage?: string;
-  favicon?: string;
-}
+/** Metadata every clip kind carries about the page it came from (the fields are documented on {@link CapturedContent}). */
+export type PageMetadata = Pick<
+  CapturedContent,
+  'title' | 'canonicalUrl' | 'siteName' | 'byline' | 'publishedTime' | 'lang' | 'dir' | 'excerpt' | 'leadImage' | 'favicon'
+>;
 
 /** Primary language subtags written right to left, for pages that declare a language but no direction. */
 const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ks', 'ku', 'ps', 'sd', 'ug', 'ur', 'yi']);

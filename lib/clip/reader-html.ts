@@ -6,18 +6,13 @@
 import { date, t } from '../i18n';
 import DOMPurify from 'dompurify';
 import type { CapturedContent } from '../notebook/types';
+import { parseWebUrl } from './web-url';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** A safe http(s) URL, or undefined. */
 export function safeHref(u: string | undefined): string | undefined {
-  if (!u) return undefined;
-  try {
-    const url = new URL(u);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseWebUrl(u)?.href;
 }
 
 /** How the reader shows a clip's images. */

@@ -3,7 +3,7 @@
  * storage (fakeBrowser has one storage per test, so {@link as} swaps it in around each step).
  */
 import * as Y from 'yjs';
-import { ensureMemberKey } from '../../../lib/ext/rotation';
+import { ensureMemberKey, followRotation, listPeople, rotateSecret } from '../../../lib/ext/rotation';
 import { memberKeysItem, notebooksItem, toHex, type NotebookEntry } from '../../../lib/ext/storage';
 
 export const NB = 'nb-attacks';
@@ -50,3 +50,24 @@ export async function person(id: string, name: string): Promise<Person> {
 }
 
 export const secretOf = (p: Person) => p.notebooks.find((e) => e.id === NB)!.secret;
+
+/**
+ * Ana, Batbayar and Eve, each with their own copy of the notebook, after Ana met Eve and
+ * Batbayar (twice, so Batbayar also has Eve's member entry).
+ */
+export async function threePeople(): Promise<{ ana: Person; bat: Person; eve: Person }> {
+  const ana = await person('ana', 'Ana');
+  const bat = await person('bat', 'Batbayar');
+  const eve = await person('eve', 'Eve');
+  meet(ana, bat);
+  meet(ana, eve);
+  meet(ana, bat);
+  return { ana, bat, eve };
+}
+
+/** `maker` makes a new invite keeping everyone listed but `leaveOut`, moves to it, and says how that went. */
+export async function rotateLeavingOut(maker: Person, leaveOut: string[] = []) {
+  const keep = (await as(maker, () => listPeople(maker.doc, NB))).filter((m) => !leaveOut.includes(m.personId)).map((m) => m.keyId);
+  await as(maker, () => rotateSecret(maker.doc, NB, maker.id, { keep, name: maker.name }));
+  return as(maker, () => followRotation(maker.doc, NB, maker.id));
+}

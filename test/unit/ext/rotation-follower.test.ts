@@ -7,36 +7,21 @@ import 'fake-indexeddb/auto';
 import { beforeEach, expect, test, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import * as Y from 'yjs';
-import { followRotation, listPeople, rotateSecret } from '../../../lib/ext/rotation';
+import { listPeople, rotateSecret } from '../../../lib/ext/rotation';
 import { followRotations, type RotationFollowerEvents } from '../../../lib/ext/rotation-follower';
 import { memberKeysItem, notebooksItem } from '../../../lib/ext/storage';
 import { addTopic, readMemberEntries } from '../../../lib/notebook';
 import type { RotationChoice, VerifiedRotation } from '../../../lib/sync/keys/rotation';
-import { as, meet, NB, person, secret0, type Person } from './people';
+import { NB, rotateLeavingOut, secret0, threePeople, type Person } from './people';
 
 let ana: Person, bat: Person, eve: Person;
 beforeEach(async () => {
   fakeBrowser.reset();
-  ana = await person('ana', 'Ana');
-  bat = await person('bat', 'Batbayar');
-  eve = await person('eve', 'Eve');
-  meet(ana, bat);
-  meet(ana, eve);
-  meet(ana, bat);
+  ({ ana, bat, eve } = await threePeople());
 });
 
 /** Ana makes a new invite keeping everyone but `leaveOut`, and moves to it herself. */
-async function anaRotates(leaveOut: string[] = []) {
-  const keep = (await as(ana, () => listPeople(ana.doc, NB))).filter((m) => !leaveOut.includes(m.personId)).map((m) => m.keyId);
-  await as(ana, () => rotateSecret(ana.doc, NB, ana.id, { keep, name: ana.name }));
-  await as(ana, () => followRotation(ana.doc, NB, ana.id));
-}
-
-/** Puts `p`'s extension storage in place for a follower that runs as `p` (one person at a time). */
-async function liveAs(p: Person) {
-  await memberKeysItem.setValue(p.keys as never);
-  await notebooksItem.setValue(p.notebooks);
-}
+const anaRotates = async (leaveOut: string[] = []) => void (await rotateLeavingOut(ana, leaveOut));
 
 /** Everything the follower told the panel. */
 function recorder(extra: Partial<RotationFollowerEvents> = {}) {
@@ -51,6 +36,19 @@ function recorder(extra: Partial<RotationFollowerEvents> = {}) {
   return { seen, events };
 }
 
+/**
+ * Starts the follower as `p`, with `p`'s extension storage in place (one person at a time) and
+ * what it tells the panel recorded; resolves once it is ready.
+ */
+async function following(p: Person, extra: Partial<RotationFollowerEvents> = {}) {
+  await memberKeysItem.setValue(p.keys as never);
+  await notebooksItem.setValue(p.notebooks);
+  const { seen, events } = recorder(extra);
+  const follower = followRotations(p.doc, NB, { id: p.id, name: p.name }, events);
+  await follower.ready;
+  return { seen, follower };
+}
+
 const storedSecret = async () => (await notebooksItem.getValue()).find((e) => e.id === NB)!.secret;
 
 /** Delivers what `from` has that `to` lacks, as sync would (origin 'remote'). */
@@ -58,10 +56,7 @@ const deliver = (from: Person, to: Person) => Y.applyUpdate(to.doc, Y.encodeStat
 
 test('a partner’s new invite arriving later moves this notebook to it, and says who made it and whom it keeps', async () => {
   await anaRotates(['eve']);
-  await liveAs(bat);
-  const { seen, events } = recorder();
-  const follower = followRotations(bat.doc, NB, { id: bat.id, name: bat.name }, events);
-  await follower.ready;
+  const { seen, follower } = await following(bat);
   expect(seen.moved).toHaveLength(0);
   expect(await storedSecret()).toBe(secret0);
 
@@ -77,10 +72,7 @@ test('a partner’s new invite arriving later moves this notebook to it, and say
 
 test('a person left out of the newest invite is told, and keeps the old secret', async () => {
   await anaRotates(['eve']);
-  await liveAs(eve);
-  const { seen, events } = recorder();
-  const follower = followRotations(eve.doc, NB, { id: eve.id, name: eve.name }, events);
-  await follower.ready;
+  const { seen, follower } = await following(eve);
   deliver(ana, eve);
   await vi.waitFor(() => expect(seen.notIncluded).toBe(1));
   expect(seen.moved).toHaveLength(0);
@@ -89,11 +81,8 @@ test('a person left out of the newest invite is told, and keeps the old secret',
 });
 
 test('the maker waits (beforeOwnMove) before moving to their own new invite, and is not told about it as news', async () => {
-  await liveAs(ana);
   const beforeOwnMove = vi.fn(async () => {});
-  const { seen, events } = recorder({ beforeOwnMove });
-  const follower = followRotations(ana.doc, NB, { id: ana.id, name: ana.name }, events);
-  await follower.ready;
+  const { seen, follower } = await following(ana, { beforeOwnMove });
   const keep = (await listPeople(ana.doc, NB)).filter((m) => m.personId !== 'eve').map((m) => m.keyId);
   await rotateSecret(ana.doc, NB, ana.id, { keep, name: ana.name });
   await vi.waitFor(async () => expect(await storedSecret()).not.toBe(secret0));
@@ -103,10 +92,7 @@ test('the maker waits (beforeOwnMove) before moving to their own new invite, and
 });
 
 test('a member entry a partner removed is published again', async () => {
-  await liveAs(bat);
-  const { events } = recorder();
-  const follower = followRotations(bat.doc, NB, { id: bat.id, name: bat.name }, events);
-  await follower.ready;
+  const { follower } = await following(bat);
   const mine = readMemberEntries(bat.doc).find(([, v]) => v.includes('Batbayar'))!;
   bat.doc.transact(() => bat.doc.getMap('members').delete(mine[0]), 'remote');
   expect(readMemberEntries(bat.doc).some(([k]) => k === mine[0])).toBe(false);
@@ -116,10 +102,7 @@ test('a member entry a partner removed is published again', async () => {
 
 test('typing and clipping do not run the check; after stop() nothing moves', async () => {
   await anaRotates(['eve']);
-  await liveAs(bat);
-  const { seen, events } = recorder();
-  const follower = followRotations(bat.doc, NB, { id: bat.id, name: bat.name }, events);
-  await follower.ready;
+  const { seen, follower } = await following(bat);
   const reads = vi.spyOn(notebooksItem, 'getValue');
   addTopic(bat.doc, { title: 'Reading clubs' }, { now: () => 1, newId: () => 't1' });
   bat.doc.transact(() => bat.doc.getXmlFragment('note-t1').insert(0, [new Y.XmlText('hello')]), 'remote');

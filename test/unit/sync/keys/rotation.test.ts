@@ -26,6 +26,14 @@ async function member(personId: string, name: string) {
   return { keys, entry, m: (await verifyMember(entry.value, entry.keyId))! };
 }
 
+/** Ana, Batbayar and a third person (signed up), the first two secrets (all 1s, all 2s) and an empty notebook. */
+async function anaBatAnd(personId: string, name: string) {
+  const ana = await member('ana', 'Ana');
+  const bat = await member('bat', 'Batbayar');
+  const third = await member(personId, name);
+  return { ana, bat, third, s0: new Uint8Array(32).fill(1), s1: new Uint8Array(32).fill(2), doc: new Y.Doc() };
+}
+
 test('a new secret opens for every listed member and nobody else, and carries no secret in clear', async () => {
   const ana = await member('ana', 'Ana');
   const bat = await member('bat', 'Batbayar');
@@ -126,12 +134,7 @@ test('a chain of new invites is followed to the end by a member listed in each; 
 });
 
 test('the rotation dialog lists current members even if their entry was removed, and newcomers marked as such', async () => {
-  const ana = await member('ana', 'Ana');
-  const bat = await member('bat', 'Batbayar');
-  const finn = await member('finn', 'Finn');
-  const s0 = new Uint8Array(32).fill(1);
-  const s1 = new Uint8Array(32).fill(2);
-  const doc = new Y.Doc();
+  const { ana, bat, third: finn, s0, s1, doc } = await anaBatAnd('finn', 'Finn');
   const r1 = await makeRotation({ notebookId: NB, epoch: 1, oldSecret: s0, newSecret: s1, keys: ana.keys, me: ana.m, keep: [bat.m], at: 1 });
   addRotationRecord(doc, r1.key, r1.value);
   setMemberEntry(doc, ana.entry.keyId, ana.entry.value);
@@ -152,12 +155,7 @@ test('the rotation dialog lists current members even if their entry was removed,
 });
 
 test('a record claiming to have made the first secret gives its maker no say over partners who hold it', async () => {
-  const ana = await member('ana', 'Ana');
-  const bat = await member('bat', 'Batbayar');
-  const eve = await member('eve', 'Eve');
-  const s0 = new Uint8Array(32).fill(1);
-  const s1 = new Uint8Array(32).fill(2);
-  const doc = new Y.Doc();
+  const { ana, bat, third: eve, s0, s1, doc } = await anaBatAnd('eve', 'Eve');
   // Eve holds the first code: she signs "epoch 5 made this secret, and only I am a member".
   const fake = await makeRotation({
     notebookId: NB,

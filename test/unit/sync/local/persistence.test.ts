@@ -55,11 +55,7 @@ describe('LocalPersistence', () => {
     await pb.confirm();
     expect(journal.getItem(`pn-journal:${lossy}`)).toBeNull(); // IndexedDB holds it now
     await pb.destroy();
-    const c = new Y.Doc();
-    const pc = new LocalPersistence(c, lossy);
-    await pc.whenLoaded;
-    expect(c.getText('t').toString()).toBe('saved typed just before closing');
-    await pc.destroy();
+    expect(await storedText(lossy)).toBe('saved typed just before closing');
   });
 
   test('nothing listens for updates while the stored notebook loads (so Yjs does not re-encode it); changes after the load are stored', async () => {
@@ -112,11 +108,7 @@ describe('LocalPersistence', () => {
     a.getText('t').insert(0, 'gone soon');
     await pa.confirm();
     await pa.clear();
-    const b = new Y.Doc();
-    const pb = new LocalPersistence(b, name);
-    await pb.whenLoaded;
-    expect(b.getText('t').toString()).toBe('');
-    await pb.destroy();
+    expect(await storedText(name)).toBe('');
   });
 
   test('storage failures become messages that say what to do', () => {
