@@ -21,25 +21,34 @@
  * whole notebook goes up as a compaction snapshot, which the server accepts up to
  * `maxSnapshotBytes` (8 MiB). Beyond that the client reports `notebook-too-large`.
  *
+ * This file is the sync concern: what to upload and when, catch-up, acks, compaction, the
+ * cursor and the room's generations. The WebSocket, hello/claim, requests, reconnecting and
+ * error mapping are `connection.ts`'s; the public types are in `types.ts`.
+ *
  * No browser.* APIs and no React: the WebSocket constructor, the stores and the clock are
  * injected, so the same code runs in the side panel and in Node tests.
  */
 import * as Y from 'yjs';
-import {
-  encodeClientMessage,
-  parseServerMessage,
-  RELAY_PROTOCOL_VERSION,
-  type RelayClientMessage,
-  type RelayEntry,
-  type RelayErrorCode,
-  type RelayServerMessage,
-} from '../../../protocol/relay';
+import type { RelayEntry, RelayServerMessage } from '../../../protocol/relay';
 import { decryptUpdate, IV_BYTES, openEntry, sealEntry, type NotebookKeys } from '../keys/derive';
-import { describeRelayError, RelayError, type RelayProblemCode } from './errors';
+import {
+  ConnectionLost,
+  Pacer,
+  Reconnector,
+  RelayConnection,
+  ServerError,
+  type RelayConnectionSettings,
+  type RelayPush,
+  type RelaySocketConstructor,
+} from './connection';
+import { describeRelayError, RelayError } from './errors';
 import { splitUpdate } from './split';
+import type { RelayClientOptions, RelayCursorStore, RelayLegacyStore, RelayStats, RelayStatus, RelayUploadStore } from './types';
 
 export { describeRelayError, RelayError, UNREADABLE_ENTRY_MESSAGE } from './errors';
 export type { RelayClientErrorCode, RelayProblemCode } from './errors';
+export type { RelaySocket, RelaySocketConstructor } from './connection';
+export type { RelayClientOptions, RelayCursor, RelayCursorStore, RelayLegacyStore, RelayStats, RelayStatus, RelayUploadStore } from './types';
 
 /**
  * Transaction origin of every update applied from the relay. The client ignores updates with
@@ -51,187 +60,6 @@ export const RELAY_ORIGIN: unique symbol = Symbol('partner-notebook/relay');
 /** AES-GCM adds the IV in front and a 16-byte tag at the end of every entry. */
 const SEAL_OVERHEAD = IV_BYTES + 16;
 const MiB = 1024 * 1024;
-/** Slowest line the request timeouts allow for, in bytes per second. */
-const SLOW_LINE_BYTES_PER_SECOND = 50_000;
-
-/**
- * How far this notebook has read the relay room: the room's generation and the last applied
- * seq in it. A seq means nothing in another generation: a room deleted by retention and created
- * again starts from 1, and a partner whose cursor is still below the new head would otherwise
- * skip the new room's first entries.
- */
-export interface RelayCursor {
-  /** `welcome.generation` of the room the seq belongs to ('' before the first connection). */
-  generation: string;
-  /** Last applied seq in that generation. */
-  seq: number;
-  /**
-   * Fingerprint of the entry at `seq` (its AES-GCM tag, hex). If the room is rolled back and
-   * grows again past `seq` within one generation, the entry there is another one: comparing
-   * the fingerprint on return is how the client notices.
-   */
-  tag?: string;
-}
-
-/** Where the caller keeps the {@link RelayCursor}, per notebook. */
-export interface RelayCursorStore {
-  /** The saved cursor, null when the notebook never synced through the relay. */
-  load(): Promise<RelayCursor | null>;
-  /** Called after entries up to `cursor.seq` were applied to the doc, and when the room's generation changes. */
-  save(cursor: RelayCursor): Promise<void>;
-}
-
-/**
- * Read-once access to the notebook's relay room of protocol version 1 (named `keys.roomName`,
- * entries bound to that name only). Its entries are read once, with whatever partners left
- * there before the server was updated, and then never again, so the old room expires.
- */
-export interface RelayLegacyStore {
-  /** The last seq applied from the old room; null once it was read to its end. */
-  load(): Promise<number | null>;
-  /** Saves progress; null marks the old room as read. */
-  save(seq: number | null): Promise<void>;
-}
-
-/**
- * Where the caller keeps the *relay state*: an encoded Yjs snapshot (state vector plus delete
- * set, `Y.encodeSnapshot`) of what the relay is known to hold — everything it acknowledged
- * from this client and everything applied from it. On each connection the client uploads
- * `Y.encodeStateAsUpdate(doc, relayState.sv)` unless the relay state already contains it,
- * which catches edits made while offline or while the client was not running, including
- * pure deletions (they do not advance the state vector, hence the delete set). Treat the
- * bytes as opaque.
- */
-export interface RelayUploadStore {
-  /** The saved relay state, or null for a notebook that never uploaded (then everything is sent). */
-  load(): Promise<Uint8Array | null>;
-  /** Persists a newer relay state. */
-  save(state: Uint8Array): Promise<void>;
-}
-
-/**
- * The part of a WebSocket the client uses. Both the browser's `WebSocket` and the `ws`
- * package's class fit. Handlers take `never` so that either implementation's event types are
- * accepted; the client reads events as untrusted input.
- */
-export interface RelaySocket {
-  /** 1 while open. */
-  readonly readyState: number;
-  /** Sends one text frame. */
-  send(data: string): void;
-  /** Starts the closing handshake. */
-  close(code?: number, reason?: string): void;
-  /** Called once the connection is open. */
-  onopen: ((event: never) => void) | null;
-  /** Called for every frame. */
-  onmessage: ((event: never) => void) | null;
-  /** Called once the connection is closed. */
-  onclose: ((event: never) => void) | null;
-  /** Called on a connection error (a close follows). */
-  onerror: ((event: never) => void) | null;
-}
-
-/** A WebSocket constructor (`globalThis.WebSocket`, or `WebSocket` from `ws`). */
-export type RelaySocketConstructor = new (url: string) => RelaySocket;
-
-/** What the UI shows about the relay. */
-export interface RelayStatus {
-  /**
-   * `connecting`: opening the connection or catching up; `online`: caught up, changes flow;
-   * `offline`: waiting to reconnect (changes are kept and sent later); `error`: something
-   * needs a person (see `message`), e.g. the relay belongs to another invite.
-   */
-  state: 'connecting' | 'online' | 'offline' | 'error';
-  /** When changes from the relay last changed this notebook (epoch ms, from `now()`). */
-  lastExchangeAt?: number;
-  /** Local changes not yet confirmed by the relay (changes made while it was not running count as one). */
-  pendingUploads: number;
-  /** For `offline` and `error`: what happened and what to do, for a person (English). */
-  message?: string;
-  /** For `error`: the problem's code, which the panel words in the person's language. */
-  code?: RelayProblemCode;
-}
-
-/** Counters, for tests, benchmarks and diagnostics. */
-export interface RelayStats {
-  /** Entries received in `entries` replies (fetch), including ones already applied. */
-  entriesFetched: number;
-  /** Entries received as `push`. */
-  entriesPushed: number;
-  /** Entries decrypted and applied to the doc. */
-  entriesApplied: number;
-  /** Entries skipped because they could not be decrypted or applied. */
-  entriesRejected: number;
-  /** Entries this client appended (acknowledged). */
-  entriesAppended: number;
-  /** Payload bytes received (fetch and push). */
-  bytesReceived: number;
-  /** Payload bytes appended (acknowledged), snapshots included. */
-  bytesSent: number;
-  /** Snapshots uploaded with `compact`. */
-  compactions: number;
-}
-
-/** Options of {@link RelayClient}. */
-export interface RelayClientOptions {
-  /** The notebook. */
-  doc: Y.Doc;
-  /** The notebook's derived keys (`deriveKeys`). */
-  keys: NotebookKeys;
-  /** The relay endpoint, e.g. `wss://relay.example.org/relay`. */
-  url: string;
-  /** WebSocket constructor; default `globalThis.WebSocket`. */
-  WebSocketImpl?: RelaySocketConstructor;
-  /** The last applied sequence number, persisted by the caller per notebook. */
-  cursorStore: RelayCursorStore;
-  /** What the relay is known to hold, persisted by the caller per notebook. */
-  uploadStore: RelayUploadStore;
-  /** Progress through the notebook's protocol-version-1 room, if it may have one. */
-  legacyStore?: RelayLegacyStore;
-  /** How long local changes are collected before one upload, in ms. Default 300. */
-  batchMs?: number;
-  /** The server's `maxEntryBytes` (encrypted size of one entry). Default 1 MiB. */
-  maxEntryBytes?: number;
-  /** The server's `maxSnapshotBytes`. Default 8 MiB. */
-  maxSnapshotBytes?: number;
-  /** Compact when more entries than this follow the last snapshot. Default 200. */
-  compactAfterEntries?: number;
-  /** Compact when more payload bytes than this follow the last snapshot (as far as this client saw). Default 2 MiB. */
-  compactAfterBytes?: number;
-  /** Reconnect delays: doubling from `minMs` up to `maxMs`, each randomised to 50–100 %. Default 1 s … 60 s. */
-  backoff?: { minMs: number; maxMs: number };
-  /** A request without reply for this long (plus time for its size on a slow line) counts as a dead connection, in ms. Default 30 000. */
-  requestTimeoutMs?: number;
-  /** Send an application ping after this much silence, in ms (detects dead connections). Default 25 000. */
-  pingIntervalMs?: number;
-  /** Most messages per second this client sends (the server closes at 50/s). Default 40. */
-  maxMessagesPerSecond?: number;
-  /** Status changes, for the UI. */
-  onStatus?(status: RelayStatus): void;
-  /** Problems a person may need to know about (each also sets `status.message` when lasting). */
-  onError?(error: RelayError): void;
-  /** Clock in epoch ms; default `Date.now`. */
-  now?(): number;
-  /** Random numbers in [0, 1) for backoff jitter; default `Math.random`. */
-  random?(): number;
-}
-
-/** A request that failed because the server answered `error`. */
-class ServerError extends Error {
-  constructor(
-    readonly code: RelayErrorCode,
-    serverMessage: string,
-  ) {
-    super(serverMessage);
-    this.name = 'ServerError';
-  }
-}
-
-/** The connection ended (or was given up) while a request was waiting. */
-class ConnectionLost extends Error {
-  override name = 'ConnectionLost';
-}
-
 /** The room's generation changed under a running session (deleted and created again): start over. */
 class RoomReplaced extends Error {
   override name = 'RoomReplaced';
@@ -254,8 +82,7 @@ interface Cut {
 
 /** One connection's state. A new connection gets a new session; stale ones are ignored. */
 interface Session {
-  sock: RelaySocket;
-  pending: Map<number, { resolve(m: RelayServerMessage): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }>;
+  conn: RelayConnection;
   /** Collecting local changes into `queue` (after the reconnect diff was cut). */
   live: boolean;
   /** Caught up with the log once; uploads and compaction may run. */
@@ -276,8 +103,7 @@ interface Session {
   nextBytesCheck: number;
   /** Snapshot upload failed for size: do not retry in this session. */
   snapshotTooLarge: boolean;
-  lastSentAt: number;
-  pingTimer?: ReturnType<typeof setInterval>;
+  /** The connection ended; the session is never used again. */
   ended: boolean;
 }
 
@@ -296,8 +122,6 @@ interface Session {
 export class RelayClient {
   private readonly doc: Y.Doc;
   private readonly keys: NotebookKeys;
-  private readonly url: string;
-  private readonly Socket: RelaySocketConstructor;
   private readonly cursorStore: RelayCursorStore;
   private readonly uploadStore: RelayUploadStore;
   private readonly legacyStore?: RelayLegacyStore;
@@ -306,20 +130,15 @@ export class RelayClient {
   private readonly maxSnapshotBytes: number;
   private readonly compactAfterEntries: number;
   private readonly compactAfterBytes: number;
-  private readonly backoff: { minMs: number; maxMs: number };
-  private readonly requestTimeoutMs: number;
-  private readonly pingIntervalMs: number;
+  private readonly connection: RelayConnectionSettings;
+  private readonly reconnector: Reconnector;
   private readonly now: () => number;
-  private readonly random: () => number;
   private readonly onStatus?: (s: RelayStatus) => void;
   private readonly onError?: (e: RelayError) => void;
 
   private started = false;
   private stopped = false;
   private session: Session | null = null;
-  private nextId = 1;
-  private attempt = 0;
-  private reconnectTimer?: ReturnType<typeof setTimeout>;
 
   /** Last applied seq (contiguously: every seq ≤ cursor was applied, skipped as unreadable, or compacted away). */
   private cursor = 0;
@@ -343,7 +162,6 @@ export class RelayClient {
   private applying = 0;
   private lastStateSaveAt = -Infinity;
   private readonly idleWaiters = new Set<() => void>();
-  private readonly pacer: Pacer;
   private statusValue: RelayStatus = { state: 'offline', pendingUploads: 0 };
   private readonly counters: RelayStats = {
     entriesFetched: 0,
@@ -360,10 +178,8 @@ export class RelayClient {
   constructor(options: RelayClientOptions) {
     this.doc = options.doc;
     this.keys = options.keys;
-    this.url = options.url;
-    const Impl = options.WebSocketImpl ?? (globalThis as { WebSocket?: RelaySocketConstructor }).WebSocket;
-    if (!Impl) throw new TypeError('No WebSocket implementation: pass WebSocketImpl (e.g. the ws package in Node).');
-    this.Socket = Impl;
+    const Socket = options.WebSocketImpl ?? (globalThis as { WebSocket?: RelaySocketConstructor }).WebSocket;
+    if (!Socket) throw new TypeError('No WebSocket implementation: pass WebSocketImpl (e.g. the ws package in Node).');
     this.cursorStore = options.cursorStore;
     this.uploadStore = options.uploadStore;
     this.legacyStore = options.legacyStore;
@@ -372,14 +188,21 @@ export class RelayClient {
     this.maxSnapshotBytes = options.maxSnapshotBytes ?? 8 * MiB;
     this.compactAfterEntries = options.compactAfterEntries ?? 200;
     this.compactAfterBytes = options.compactAfterBytes ?? 2 * MiB;
-    this.backoff = options.backoff ?? { minMs: 1000, maxMs: 60_000 };
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-    this.pingIntervalMs = options.pingIntervalMs ?? 25_000;
     this.now = options.now ?? Date.now;
-    this.random = options.random ?? Math.random;
     this.onStatus = options.onStatus;
     this.onError = options.onError;
-    this.pacer = new Pacer(options.maxMessagesPerSecond ?? 40);
+    this.connection = {
+      url: options.url,
+      Socket,
+      keys: this.keys,
+      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+      pingIntervalMs: options.pingIntervalMs ?? 25_000,
+      maxEntryBytes: this.maxEntryBytes,
+      maxSnapshotBytes: this.maxSnapshotBytes,
+      now: this.now,
+      pacer: new Pacer(options.maxMessagesPerSecond ?? 40),
+    };
+    this.reconnector = new Reconnector(options.backoff ?? { minMs: 1000, maxMs: 60_000 }, options.random ?? Math.random);
   }
 
   /** The current status (also delivered through `onStatus`). */
@@ -425,10 +248,10 @@ export class RelayClient {
     }
     this.stopped = true;
     this.doc.off('update', this.onDocUpdate);
-    clearTimeout(this.reconnectTimer);
+    this.reconnector.cancel();
     clearTimeout(this.batchTimer);
     this.batchTimer = undefined;
-    if (this.session) this.endSession(this.session, null);
+    this.session?.conn.end(null);
     await this.applyChain.catch(() => {});
     this.setStatus({ state: 'offline', message: undefined });
     for (const w of this.idleWaiters) w();
@@ -466,8 +289,8 @@ export class RelayClient {
   /** Reconnects at once instead of waiting for the backoff (for a "Try again" button). */
   retryNow(): void {
     if (this.stopped || !this.started || this.session) return;
-    clearTimeout(this.reconnectTimer);
-    this.attempt = 0;
+    this.reconnector.cancel();
+    this.reconnector.reset();
     this.connect();
   }
 
@@ -521,9 +344,16 @@ export class RelayClient {
   private connect(): void {
     if (this.stopped) return;
     this.setStatus({ state: 'connecting', message: undefined });
-    let sock: RelaySocket;
+    let conn: RelayConnection;
     try {
-      sock = new this.Socket(this.url);
+      conn = new RelayConnection(this.connection, {
+        onOpen: () => {
+          this.runSession(s).catch((e: unknown) => conn.fail(e));
+        },
+        onPush: (push) => this.onPush(s, push),
+        onProblem: (error) => this.report(error),
+        onEnd: (error) => this.endSession(s, error),
+      });
     } catch (cause) {
       // A malformed URL throws synchronously; retrying will not help, but keep the loop uniform.
       this.report(new RelayError('unreachable', { cause }));
@@ -531,8 +361,7 @@ export class RelayClient {
       return;
     }
     const s: Session = {
-      sock,
-      pending: new Map(),
+      conn,
       live: false,
       caughtUp: false,
       uploads: [],
@@ -544,55 +373,17 @@ export class RelayClient {
       bytesSinceSnapshot: 0,
       nextBytesCheck: 0,
       snapshotTooLarge: false,
-      lastSentAt: this.now(),
       ended: false,
     };
     this.session = s;
-    sock.onopen = () => {
-      this.runSession(s).catch((e: unknown) => this.fail(s, e));
-    };
-    sock.onmessage = ((event: { data?: unknown }) => {
-      if (!s.ended && typeof event.data === 'string') this.onMessage(s, event.data);
-    }) as (event: never) => void;
-    sock.onclose = ((event: { code?: number }) => {
-      this.endSession(s, event.code === 1000 ? null : new RelayError('unreachable', { cause: new Error(`connection closed (${String(event.code)})`) }));
-    }) as (event: never) => void;
-    sock.onerror = () => {
-      // A close event follows; it decides what happens next.
-    };
   }
 
   private async runSession(s: Session): Promise<void> {
-    s.pingTimer = setInterval(
-      () => {
-        if (!s.ended && this.now() - s.lastSentAt >= this.pingIntervalMs) {
-          this.request(s, { type: 'ping' }).catch(() => {});
-        }
-      },
-      Math.max(1000, Math.floor(this.pingIntervalMs / 2)),
-    );
-
-    const room = this.keys.relayRoom;
-    const welcome = await this.request(s, { type: 'hello', room, writeToken: this.keys.writeToken });
-    if (welcome.type !== 'welcome') throw new RelayError('bad-reply');
-    if (welcome.version !== RELAY_PROTOCOL_VERSION) throw new RelayError('unsupported-server');
+    const welcome = await s.conn.hello();
     s.head = welcome.head;
     s.snapshotSeq = welcome.snapshotSeq;
     s.generation = welcome.generation;
-    s.canWrite = welcome.canWrite !== false;
-    if (s.canWrite && !welcome.claimed) {
-      try {
-        const claimed = await this.request(s, { type: 'claim', room, writeToken: this.keys.writeToken });
-        if (claimed.type !== 'claimed' || !claimed.generation) throw new RelayError('bad-reply');
-        // Someone may have created the room between hello and claim: its state is then
-        // unknown, and the first fetch reports it.
-        if (claimed.generation !== s.generation) s.head = s.snapshotSeq = 0;
-        s.generation = claimed.generation;
-      } catch (e) {
-        if (!(e instanceof ServerError && e.code === 'forbidden')) throw e;
-        s.canWrite = false;
-      }
-    }
+    s.canWrite = welcome.canWrite;
     if (!s.canWrite) this.report(new RelayError('forbidden'), true);
 
     if (s.generation && s.generation !== this.generation) {
@@ -601,10 +392,10 @@ export class RelayClient {
       // read the new one from the start and upload everything to it.
       if (this.generation || this.cursor > 0) await this.resetCursor(s.generation);
       else await this.saveCursor(s.generation);
-    } else if (s.generation && welcome.head < this.cursor) {
+    } else if (s.generation && welcome.announcedHead < this.cursor) {
       // Same room, fewer entries than this client already read: restored from a backup or
       // tampered with. Entries above the head may come back with other content; start over.
-      this.report(new RelayError('rolled-back', { cause: new Error(`head ${welcome.head} below cursor ${this.cursor}`) }));
+      this.report(new RelayError('rolled-back', { cause: new Error(`head ${welcome.announcedHead} below cursor ${this.cursor}`) }));
       await this.resetCursor(s.generation);
     } else if (s.generation && (await this.entryAtCursorChanged(s))) {
       // Rolled back and grown again past the cursor: the seqs up to it hold other entries now.
@@ -630,7 +421,7 @@ export class RelayClient {
     await this.enqueueApply(s, () => this.catchUp(s));
     if (s.ended) return;
     s.caughtUp = true;
-    this.attempt = 0;
+    this.reconnector.reset();
     this.setStatus(s.canWrite ? { state: 'online', message: undefined } : {});
     await this.pump(s);
     this.settle(s);
@@ -659,7 +450,7 @@ export class RelayClient {
    */
   private async entryAtCursorChanged(s: Session): Promise<boolean> {
     if (!this.cursorTag || this.cursor < 1 || s.snapshotSeq >= this.cursor || s.head < this.cursor) return false;
-    const reply = await this.request(s, { type: 'fetch', room: this.keys.relayRoom, since: this.cursor - 1, maxBytes: 1 });
+    const reply = await s.conn.request({ type: 'fetch', room: this.keys.relayRoom, since: this.cursor - 1, maxBytes: 1 });
     if (reply.type !== 'entries') throw new RelayError('bad-reply');
     if (reply.generation !== s.generation) throw new RoomReplaced(`fetch answered from generation ${reply.generation}`);
     const e = reply.entries[0];
@@ -678,7 +469,7 @@ export class RelayClient {
     let since = await this.legacyStore.load();
     if (since === null) return;
     for (;;) {
-      const reply = await this.request(s, { type: 'fetch', room: this.keys.roomName, since });
+      const reply = await s.conn.request({ type: 'fetch', room: this.keys.roomName, since });
       if (reply.type !== 'entries') throw new RelayError('bad-reply');
       for (const e of reply.entries) {
         if (e.seq <= since) continue;
@@ -691,106 +482,21 @@ export class RelayClient {
     await this.legacyStore.save(null);
   }
 
-  /** Routes one frame: replies to their request, pushes to the apply chain. */
-  private onMessage(s: Session, text: string): void {
-    // The server is not trusted with size either: the largest honest frame is one page of
-    // entries (a snapshot plus an entry or two), base64-encoded.
-    const maxChars = Math.ceil(((this.maxSnapshotBytes + 2 * this.maxEntryBytes) * 4) / 3) + 64 * 1024;
-    if (text.length > maxChars) {
-      this.report(new RelayError('bad-reply', { cause: new Error(`a frame of ${text.length} characters, more than ${maxChars}`) }));
+  /** Applies pushed entries in turn; a push from another generation means the room was created again. */
+  private onPush(s: Session, m: RelayPush): void {
+    if (m.generation !== s.generation) {
+      // The room was created again under this session: reconnect and start over.
+      s.conn.fail(new RoomReplaced('push from another generation'));
       return;
     }
-    const parsed = parseServerMessage(text);
-    if (!parsed.ok) {
-      this.report(new RelayError('bad-reply', { cause: new Error(parsed.error) }));
-      return;
-    }
-    const m = parsed.message;
-    if (m.type === 'push') {
-      if (m.room !== this.keys.relayRoom) return;
-      if (m.generation !== s.generation) {
-        // The room was created again under this session: reconnect and start over.
-        this.fail(s, new RoomReplaced('push from another generation'));
-        return;
-      }
-      this.counters.entriesPushed += m.entries.length;
-      void this.enqueueApply(s, () => this.applyPush(s, m.entries)).catch((e: unknown) => this.fail(s, e));
-      return;
-    }
-    if (m.id === undefined) {
-      if (m.type === 'error') this.report(new RelayError(m.code, { cause: new Error(m.message) }));
-      return;
-    }
-    const waiter = s.pending.get(m.id);
-    if (!waiter) return;
-    s.pending.delete(m.id);
-    clearTimeout(waiter.timer);
-    if (m.type === 'error') waiter.reject(new ServerError(m.code, m.message));
-    else waiter.resolve(m);
+    this.counters.entriesPushed += m.entries.length;
+    void this.enqueueApply(s, () => this.applyPush(s, m.entries)).catch((e: unknown) => s.conn.fail(e));
   }
 
-  private async request(s: Session, message: RelayClientMessage): Promise<RelayServerMessage> {
-    await this.pacer.take();
-    if (s.ended) throw new ConnectionLost('connection closed');
-    const id = this.nextId++;
-    const text = encodeClientMessage({ ...message, id });
-    // Large frames take time on a slow line (a librarian on 400 kbit/s moves ~50 KB/s): allow
-    // for the upload, and for a fetch for the largest reply (a snapshot), on top of the base.
-    const bytes = message.type === 'fetch' ? (this.maxSnapshotBytes * 4) / 3 : text.length;
-    const timeoutMs = this.requestTimeoutMs + Math.ceil(bytes / SLOW_LINE_BYTES_PER_SECOND) * 1000;
-    return new Promise<RelayServerMessage>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        s.pending.delete(id);
-        reject(new ConnectionLost('request timed out'));
-        // No answer: treat the connection as dead rather than wait for TCP to notice.
-        this.endSession(s, new RelayError('unreachable', { cause: new Error(`no reply to ${message.type} within ${timeoutMs} ms`) }));
-      }, timeoutMs);
-      s.pending.set(id, { resolve, reject, timer });
-      try {
-        s.sock.send(text);
-        s.lastSentAt = this.now();
-      } catch (e) {
-        clearTimeout(timer);
-        s.pending.delete(id);
-        reject(new ConnectionLost('send failed', { cause: e }));
-      }
-    });
-  }
-
-  /** Ends a session after an error in its own flow. */
-  private fail(s: Session, e: unknown): void {
-    if (s.ended) return;
-    if (e instanceof ConnectionLost) {
-      this.endSession(s, new RelayError('unreachable', { cause: e }));
-    } else if (e instanceof RelayError) {
-      this.endSession(s, e);
-    } else if (e instanceof ServerError) {
-      this.endSession(s, new RelayError(e.code, { cause: e }));
-    } else {
-      this.endSession(s, new RelayError('unreachable', { cause: e }));
-    }
-  }
-
-  /** Tears a session down; reconnects later unless stopped. `error` null means a clean close. */
+  /** After the connection ended: drops the session; reconnects later unless stopped. `error` null means a clean close. */
   private endSession(s: Session, error: RelayError | null): void {
-    if (s.ended) return;
     s.ended = true;
     s.live = false;
-    clearInterval(s.pingTimer);
-    s.sock.onopen = s.sock.onmessage = s.sock.onclose = null;
-    // Not null: closing a socket that is still connecting makes `ws` emit an error event,
-    // which would throw without a listener.
-    s.sock.onerror = () => {};
-    try {
-      s.sock.close(1000, 'bye');
-    } catch {
-      // Already closed or never opened.
-    }
-    for (const w of s.pending.values()) {
-      clearTimeout(w.timer);
-      w.reject(new ConnectionLost('connection closed'));
-    }
-    s.pending.clear();
     if (this.session === s) this.session = null;
     // Collected changes are covered by the next session's diff against the relay state.
     this.queue = [];
@@ -804,14 +510,10 @@ export class RelayClient {
 
   private scheduleReconnect(message?: string): void {
     if (this.stopped) return;
-    const base = Math.min(this.backoff.maxMs, this.backoff.minMs * 2 ** this.attempt);
-    // Jitter spreads the reconnections of many clients after a server restart.
-    const delay = Math.round(base * (0.5 + 0.5 * this.random()));
-    this.attempt = Math.min(this.attempt + 1, 30);
+    const delay = this.reconnector.nextDelay();
     const seconds = Math.max(1, Math.round(delay / 1000));
     this.setStatus({ state: message ? 'error' : 'offline', message: message ?? `${describeRelayError('unreachable')} Next try in ${seconds} s.` });
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+    this.reconnector.schedule(() => this.connect(), delay);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -833,7 +535,7 @@ export class RelayClient {
   /** Fetches every entry after the cursor, page by page. */
   private async catchUp(s: Session): Promise<void> {
     for (;;) {
-      const reply = await this.request(s, { type: 'fetch', room: this.keys.relayRoom, since: this.cursor });
+      const reply = await s.conn.request({ type: 'fetch', room: this.keys.relayRoom, since: this.cursor });
       if (reply.type !== 'entries') throw new RelayError('bad-reply');
       if (reply.generation !== s.generation) throw new RoomReplaced(`fetch answered from generation ${reply.generation}`);
       this.counters.entriesFetched += reply.entries.length;
@@ -967,7 +669,7 @@ export class RelayClient {
       if (!s.ended && s.canWrite) await this.maybeCompact(s);
     } catch (e) {
       // A refused write keeps the connection: partners' changes still arrive.
-      if (!(e instanceof WriteRefused)) this.fail(s, e);
+      if (!(e instanceof WriteRefused)) s.conn.fail(e);
     } finally {
       s.pumping = false;
       this.settle(s);
@@ -1013,7 +715,7 @@ export class RelayClient {
       first = s.head + 1;
       entries = await Promise.all(plains.map((p, i) => sealEntry(this.keys, p, { generation: s.generation, seq: first + i, kind: 'update' })));
       try {
-        reply = await this.request(s, {
+        reply = await s.conn.request({
           type: 'append',
           room: this.keys.relayRoom,
           entries,
@@ -1108,7 +810,7 @@ export class RelayClient {
       return false;
     }
     try {
-      await this.request(s, { type: 'compact', room: this.keys.relayRoom, upTo, snapshot: sealed, writeToken: this.keys.writeToken, generation: s.generation });
+      await s.conn.request({ type: 'compact', room: this.keys.relayRoom, upTo, snapshot: sealed, writeToken: this.keys.writeToken, generation: s.generation });
     } catch (e) {
       if (e instanceof ServerError && e.code === 'bad-range') {
         // Another partner compacted past our cursor meanwhile (compactions are not pushed):
@@ -1205,37 +907,5 @@ function decodeRelayState(bytes: Uint8Array | null): Y.Snapshot {
   } catch {
     // Uploading everything once is the safe fallback: duplicates are harmless.
     return Y.emptySnapshot;
-  }
-}
-
-/** First-in-first-out token bucket: keeps the client under the server's message rate. */
-class Pacer {
-  private tokens: number;
-  private last = Date.now();
-  private tail: Promise<void> = Promise.resolve();
-
-  constructor(
-    private readonly perSecond: number,
-    private readonly burst = Math.max(1, Math.round(perSecond * 2)),
-  ) {
-    this.tokens = this.burst;
-  }
-
-  take(): Promise<void> {
-    if (!Number.isFinite(this.perSecond)) return Promise.resolve();
-    const next = this.tail.then(async () => {
-      for (;;) {
-        const now = Date.now();
-        this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
-        this.last = now;
-        if (this.tokens >= 1) {
-          this.tokens -= 1;
-          return;
-        }
-        await new Promise((r) => setTimeout(r, Math.ceil(((1 - this.tokens) / this.perSecond) * 1000)));
-      }
-    });
-    this.tail = next;
-    return next;
   }
 }
