@@ -29,7 +29,8 @@
  *
  * No browser.* APIs and no React: the WebSocket constructor, the stores and the clock are
  * injected, so the same code runs in the side panel and in Node tests.
- */ import * as Y from 'yjs';
+ */
+import * as Y from 'yjs';
 import { Pacer, Reconnector, RelayConnection, type RelayConnectionSettings, type RelayPush, type RelaySocketConstructor } from './connection';
 import { describeRelayError, RelayError } from './errors';
 import { decodeRelayState, RoomReplaced, type Session } from './reader';
