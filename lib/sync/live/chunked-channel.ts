@@ -26,6 +26,7 @@ export interface ChunkingOptions {
 
 type Handler = ((this: ChunkedDataChannel, ev: Event) => unknown) | null;
 const HANDLER_EVENTS = ['open', 'message', 'bufferedamountlow', 'close', 'closing', 'error'] as const;
+const INNER_ATTRIBUTES = ['label', 'ordered', 'id', 'protocol', 'negotiated', 'maxPacketLifeTime', 'maxRetransmits'] as const;
 
 /**
  * An RTCDataChannel look-alike that frames, paces and reassembles messages over a real
@@ -91,33 +92,19 @@ export class ChunkedDataChannel extends EventTarget {
   }
 
   /** The real channel's label. */
-  get label(): string {
-    return this.#inner.label;
-  }
+  declare readonly label: string;
   /** The real channel's ordering (framing requires `true`, the default). */
-  get ordered(): boolean {
-    return this.#inner.ordered;
-  }
+  declare readonly ordered: boolean;
   /** The real channel's id. */
-  get id(): number | null {
-    return this.#inner.id;
-  }
+  declare readonly id: number | null;
   /** The real channel's subprotocol. */
-  get protocol(): string {
-    return this.#inner.protocol;
-  }
+  declare readonly protocol: string;
   /** Whether the real channel was negotiated out of band. */
-  get negotiated(): boolean {
-    return this.#inner.negotiated;
-  }
+  declare readonly negotiated: boolean;
   /** The real channel's partial-reliability lifetime. */
-  get maxPacketLifeTime(): number | null {
-    return this.#inner.maxPacketLifeTime;
-  }
+  declare readonly maxPacketLifeTime: number | null;
   /** The real channel's partial-reliability retransmits. */
-  get maxRetransmits(): number | null {
-    return this.#inner.maxRetransmits;
-  }
+  declare readonly maxRetransmits: number | null;
 
   /** `closing` from the moment `close()` is called until queued frames are flushed. */
   get readyState(): RTCDataChannelState {
@@ -161,6 +148,15 @@ export class ChunkedDataChannel extends EventTarget {
   declare onerror: Handler;
 
   static {
+    // The real channel's own attributes, read through.
+    for (const key of INNER_ATTRIBUTES) {
+      Object.defineProperty(this.prototype, key, {
+        configurable: true,
+        get(this: ChunkedDataChannel): unknown {
+          return this.#inner[key];
+        },
+      });
+    }
     // The `on…` handler properties, one accessor pair per event, as on a real channel's prototype.
     for (const type of HANDLER_EVENTS) {
       Object.defineProperty(this.prototype, `on${type}`, {
