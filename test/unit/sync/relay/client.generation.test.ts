@@ -82,13 +82,7 @@ describe('RelayClient: room generations', () => {
   });
 
   it("a backup restored as is, then grown past a returning partner's cursor by the other partner: noticed, and the partner converges", async () => {
-    const keys = await keysFor(28);
-    const r = await relay();
-    const a = partner(new Partner('A', keys));
-    const b = partner(new Partner('B', keys));
-    a.doc.getMap('notes').set('early', 'in the backup');
-    await a.sync(r);
-    await b.sync(r);
+    const { r, a, b } = await syncedPair(28, (a) => a.doc.getMap('notes').set('early', 'in the backup'));
     const backup = await r.backUp();
     for (let i = 0; i < 3; i++) {
       b.doc.getMap('notes').set(`lost-${i}`, `B after the backup ${i}`);
@@ -117,13 +111,7 @@ describe('RelayClient: room generations', () => {
   });
 
   it('a backup restored the way server/README.md says (generations removed): a partner returning after the room grew again still converges', async () => {
-    const keys = await keysFor(26);
-    const r = await relay();
-    const a = partner(new Partner('A', keys));
-    const b = partner(new Partner('B', keys));
-    a.doc.getMap('notes').set('early', 'in the backup');
-    await a.sync(r);
-    await b.sync(r);
+    const { r, a, b } = await syncedPair(26, (a) => a.doc.getMap('notes').set('early', 'in the backup'));
     const backup = await r.backUp();
     for (let i = 0; i < 3; i++) {
       a.doc.getMap('notes').set(`lost-${i}`, `after the backup ${i}`);

@@ -254,12 +254,13 @@ export function relayTestBed() {
     partners.push(p);
     return p;
   }
-  /** A fresh relay and partners A and B with the keys of `seed`, each synced once. */
-  async function syncedPair(seed: number): Promise<{ keys: NotebookKeys; r: TestRelay; a: Partner; b: Partner }> {
+  /** A fresh relay and partners A and B with the keys of `seed`, each synced once (A first, after `beforeSync(a)`). */
+  async function syncedPair(seed: number, beforeSync?: (a: Partner) => void): Promise<{ keys: NotebookKeys; r: TestRelay; a: Partner; b: Partner }> {
     const keys = await keysFor(seed);
     const r = await relay();
     const a = partner(new Partner('A', keys));
     const b = partner(new Partner('B', keys));
+    beforeSync?.(a);
     await a.sync(r);
     await b.sync(r);
     return { keys, r, a, b };
