@@ -5,6 +5,7 @@
  * crypto.subtle); the rules are in ./images.ts.
  */
 import { bytesToBase64, checkPixels, declaredSize, IMAGE_LIMITS, sha256Hex, sniffImageType, storedSize, type ImageType, type SkipReason } from './images';
+import { concatBytes } from '../bytes';
 
 /** One kept image as it crosses to the extension (bytes as base64). */
 export interface CapturedImage {
@@ -42,13 +43,7 @@ async function readBounded(res: Response, max: number): Promise<Uint8Array | 'to
     }
     parts.push(value);
   }
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /**

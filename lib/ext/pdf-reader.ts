@@ -9,6 +9,7 @@ import { browser } from 'wxt/browser';
 // extension pages may start module workers from their own origin under the MV3 CSP.
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import { PDF_LIMITS, PdfClipError, tooLarge, type PdfJsLike, type PdfProgress } from '../clip/pdf';
+import { concatBytes } from '../bytes';
 import type { CapturedContent } from '../notebook/types';
 import type { PendingPdf } from './messages';
 
@@ -82,13 +83,7 @@ export async function downloadPdf(url: string, onStage: (s: PdfStage) => void, s
     chunks.push(value);
     onStage({ stage: 'download', bytes, total });
   }
-  const out = new Uint8Array(bytes);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 /** Downloads and reads a waiting PDF into clip content, reporting each stage. */

@@ -10,26 +10,30 @@ export interface CheckResult {
   message: string;
 }
 
+/** The non-blank lines of a Settings text box, trimmed (numbered from 1 in messages). */
+function settingLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+}
+
 /** Parses the ICE server lines of the Settings page: "stun:host:port" or "turn:host:port username password". */
 export function parseIceServers(text: string): { servers: RTCIceServer[]; errors: string[] } {
   const servers: RTCIceServer[] = [];
   const errors: string[] = [];
-  text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .forEach((line, i) => {
-      const [url, username, credential, ...rest] = line.split(/\s+/);
-      if (!url || !/^(stun|stuns|turn|turns):[^\s]+$/i.test(url) || rest.length) {
-        errors.push(t('conn.iceLineFormat', { line: i + 1 }));
-        return;
-      }
-      if (/^turns?:/i.test(url) && (!username || !credential)) {
-        errors.push(t('conn.turnNeedsLogin', { line: i + 1 }));
-        return;
-      }
-      servers.push(username ? { urls: url, username, credential } : { urls: url });
-    });
+  settingLines(text).forEach((line, i) => {
+    const [url, username, credential, ...rest] = line.split(/\s+/);
+    if (!url || !/^(stun|stuns|turn|turns):[^\s]+$/i.test(url) || rest.length) {
+      errors.push(t('conn.iceLineFormat', { line: i + 1 }));
+      return;
+    }
+    if (/^turns?:/i.test(url) && (!username || !credential)) {
+      errors.push(t('conn.turnNeedsLogin', { line: i + 1 }));
+      return;
+    }
+    servers.push(username ? { urls: url, username, credential } : { urls: url });
+  });
   return { servers, errors };
 }
 
@@ -42,19 +46,15 @@ export function formatIceServers(servers: RTCIceServer[]): string {
 export function parseSignaling(text: string): { urls: string[]; errors: string[] } {
   const urls: string[] = [];
   const errors: string[] = [];
-  text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .forEach((line, i) => {
-      try {
-        const u = new URL(line);
-        if (u.protocol !== 'ws:' && u.protocol !== 'wss:') throw new Error();
-        urls.push(u.href.replace(/\/$/, ''));
-      } catch {
-        errors.push(t('conn.signalingFormat', { line: i + 1 }));
-      }
-    });
+  settingLines(text).forEach((line, i) => {
+    try {
+      const u = new URL(line);
+      if (u.protocol !== 'ws:' && u.protocol !== 'wss:') throw new Error();
+      urls.push(u.href.replace(/\/$/, ''));
+    } catch {
+      errors.push(t('conn.signalingFormat', { line: i + 1 }));
+    }
+  });
   if (!urls.length && !errors.length) errors.push(t('conn.addOneServer'));
   return { urls, errors };
 }

@@ -23,6 +23,7 @@
  * may be up to 8 MiB).
  */
 import * as Y from 'yjs';
+import { concatBytes } from '../../bytes';
 
 // Header of one client's run: varUint numStructs, varUint client, varUint clock (≤ 3 × 10
 // bytes for 64-bit numbers), plus a margin; the whole-update header/footer are 2 varUints.
@@ -159,7 +160,7 @@ function encodePiece(runs: EncodedStruct[][]): Uint8Array {
     for (const s of run) parts.push(s.bytes);
   }
   parts.push(varUint(0)); // no deletions in a struct piece
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 /** Encodes a delete set as updates without structs, each at most `maxBytes`. */
@@ -174,7 +175,7 @@ function encodeDeleteSet(ds: ReturnType<typeof Y.decodeUpdate>['ds'], maxBytes: 
       parts.push(varUint(client), varUint(ranges.length));
       for (const r of ranges) parts.push(r);
     }
-    out.push(concat(parts));
+    out.push(concatBytes(parts));
     clients = [];
     size = UPDATE_OVERHEAD;
   };
@@ -207,17 +208,5 @@ function varUint(n: number): number[] {
     n = Math.floor(n / 128);
   }
   out.push(n);
-  return out;
-}
-
-function concat(parts: (number[] | Uint8Array)[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
   return out;
 }

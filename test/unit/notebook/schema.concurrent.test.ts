@@ -16,8 +16,6 @@ import {
   moveTopic,
   noteBody,
   readClips,
-  readInfo,
-  readPartners,
   readTopics,
   removeClipTag,
   restoreClip,
@@ -27,19 +25,10 @@ import {
   updateTopic,
 } from '../../../lib/notebook';
 import { makeCaptured, makeDeps, prng } from '../factories';
+import { notebookView } from '../notebook-view';
 
 const PINNED: number[] = [];
 const COUNT = Number(process.env.PN_FUZZ_SEEDS ?? 40);
-
-function view(doc: Y.Doc) {
-  return JSON.stringify({
-    info: readInfo(doc),
-    topics: readTopics(doc),
-    clips: readClips(doc, { includeDeleted: true }),
-    partners: readPartners(doc),
-    notes: readTopics(doc).map((t) => noteBody(doc, t.id).toJSON()),
-  });
-}
 
 function run(seed: number) {
   const rand = prng(seed);
@@ -115,7 +104,7 @@ function run(seed: number) {
   }
   // Final anti-entropy (what a reconnect does): everyone exchanges state vectors and diffs.
   for (const a of docs) for (const b of docs) if (a !== b) Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)), 'net');
-  const views = docs.map(view);
+  const views = docs.map((d) => notebookView(d));
   return views.every((v) => v === views[0]);
 }
 

@@ -8,6 +8,7 @@ import {
   splitFrames,
   type WrtcImplementation,
 } from '../../../../lib/sync/live/chunked-rtc';
+import { FakeChannelAttributes } from './fixtures/fake-channel';
 
 const bytesOf = (n: number, seed = 0) => new Uint8Array(n).map((_, i) => (i * 31 + seed) & 0xff);
 const same = (a: Uint8Array | ArrayBuffer, b: Uint8Array | ArrayBuffer) => Buffer.from(a as ArrayBuffer).equals(Buffer.from(b as ArrayBuffer));
@@ -89,23 +90,16 @@ describe('FrameReassembler', () => {
  * A minimal RTCDataChannel: counts bufferedAmount, delivers to its peer asynchronously (like
  * a network) and fires `bufferedamountlow` when crossing the threshold, as browsers do.
  */
-class FakeChannel extends EventTarget {
-  readyState: RTCDataChannelState = 'connecting';
-  bufferedAmount = 0;
-  bufferedAmountLowThreshold = 0;
-  binaryType: BinaryType = 'blob';
-  label = 'fake';
-  ordered = true;
-  id = 1;
-  protocol = '';
-  negotiated = false;
-  maxPacketLifeTime = null;
-  maxRetransmits = null;
+class FakeChannel extends FakeChannelAttributes {
   peer: FakeChannel | undefined;
   sent: Uint8Array[] = [];
   maxBuffered = 0;
   autoDrain = true;
   #inFlight: Uint8Array[] = [];
+
+  constructor() {
+    super('fake', 'connecting', 'blob');
+  }
 
   send(data: Uint8Array | string) {
     if (this.readyState !== 'open') throw new DOMException('not open', 'InvalidStateError');

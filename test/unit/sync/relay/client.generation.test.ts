@@ -6,32 +6,14 @@
  */
 import { promises as fsp, utimesSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeRecord, roomDirName } from '../../../../server/storage';
-import type { ServerOptions } from '../../../../server/index';
 import { encryptUpdate } from '../../../../lib/sync/keys/derive';
 import { RelayClient as RawRelay } from '../../../../server/test/helpers';
-import { keysFor, Partner, TestRelay, waitFor } from './test-helpers';
+import { keysFor, parseLog, Partner, relayTestBed, TestRelay, waitFor } from './test-helpers';
 
-const relays: TestRelay[] = [];
-const partners: Partner[] = [];
-
-async function relay(dataDir?: string, options?: Partial<ServerOptions>): Promise<TestRelay> {
-  const r = await new TestRelay(dataDir, options).start();
-  relays.push(r);
-  return r;
-}
-
-function partner(p: Partner): Partner {
-  partners.push(p);
-  return p;
-}
-
-afterEach(async () => {
-  for (const p of partners.splice(0)) if (p.client) await p.client.stop(0);
-  for (const r of relays.splice(0)) await r.dispose();
-});
+const { relay, partner, syncedPair } = relayTestBed();
 
 /** Every file under the room directories, dated `days` ago: the rooms look idle that long. */
 async function age(r: TestRelay, days: number): Promise<void> {
@@ -39,31 +21,9 @@ async function age(r: TestRelay, days: number): Promise<void> {
   for (const f of await r.files()) utimesSync(f.file, then, then);
 }
 
-/** Parses a room log (server/storage.ts layout) into records. */
-function parseLog(buf: Buffer): { kind: 'update' | 'snapshot'; seq: number; payload: Buffer }[] {
-  const out: { kind: 'update' | 'snapshot'; seq: number; payload: Buffer }[] = [];
-  let off = 0;
-  while (off + 8 <= buf.length) {
-    const len = buf.readUInt32BE(off);
-    const body = buf.subarray(off + 8, off + 8 + len);
-    out.push({
-      kind: body[0] === 1 ? 'snapshot' : 'update',
-      seq: body.readUInt32BE(1) * 2 ** 32 + body.readUInt32BE(5),
-      payload: Buffer.from(body.subarray(9)),
-    });
-    off += 8 + len;
-  }
-  return out;
-}
-
 describe('RelayClient: room generations', () => {
   it('retention deletes the room, a partner creates it again and it grows past the returning cursor: the returning partner still gets everything', async () => {
-    const keys = await keysFor(21);
-    const r = await relay();
-    const a = partner(new Partner('A', keys));
-    const b = partner(new Partner('B', keys));
-    await a.sync(r);
-    await b.sync(r);
+    const { r, a, b } = await syncedPair(21);
     for (let i = 0; i < 4; i++) {
       a.doc.getMap('notes').set(`before-${i}`, `A's note ${i}`);
       await a.client!.flush(10_000);
@@ -103,19 +63,14 @@ describe('RelayClient: room generations', () => {
     const a = partner(new Partner('A', keys));
     a.doc.getMap('notes').set('early', 'in the backup');
     await a.sync(r);
-    await r.stop();
-    const backup = `${r.dataDir}-backup`;
-    await fsp.cp(r.dataDir, backup, { recursive: true });
-    await r.start();
+    const backup = await r.backUp();
     for (let i = 0; i < 3; i++) {
       a.doc.getMap('notes').set(`late-${i}`, `after the backup ${i}`);
       await a.client!.flush(10_000);
     }
     await a.disconnect();
 
-    await r.stop();
-    await fsp.rm(r.dataDir, { recursive: true, force: true });
-    await fsp.cp(backup, r.dataDir, { recursive: true });
+    await r.restore(backup);
     await r.start();
 
     await a.sync(r);
@@ -127,17 +82,8 @@ describe('RelayClient: room generations', () => {
   });
 
   it("a backup restored as is, then grown past a returning partner's cursor by the other partner: noticed, and the partner converges", async () => {
-    const keys = await keysFor(28);
-    const r = await relay();
-    const a = partner(new Partner('A', keys));
-    const b = partner(new Partner('B', keys));
-    a.doc.getMap('notes').set('early', 'in the backup');
-    await a.sync(r);
-    await b.sync(r);
-    await r.stop();
-    const backup = `${r.dataDir}-backup`;
-    await fsp.cp(r.dataDir, backup, { recursive: true });
-    await r.start();
+    const { r, a, b } = await syncedPair(28, (a) => a.doc.getMap('notes').set('early', 'in the backup'));
+    const backup = await r.backUp();
     for (let i = 0; i < 3; i++) {
       b.doc.getMap('notes').set(`lost-${i}`, `B after the backup ${i}`);
       await b.client!.flush(10_000);
@@ -149,9 +95,7 @@ describe('RelayClient: room generations', () => {
     await b.disconnect();
 
     // Restored as is: same generation, fewer entries.
-    await r.stop();
-    await fsp.rm(r.dataDir, { recursive: true, force: true });
-    await fsp.cp(backup, r.dataDir, { recursive: true });
+    await r.restore(backup);
     await r.start();
 
     // A comes back first (and notices, its cursor being above the head), then writes until the
@@ -167,17 +111,8 @@ describe('RelayClient: room generations', () => {
   });
 
   it('a backup restored the way server/README.md says (generations removed): a partner returning after the room grew again still converges', async () => {
-    const keys = await keysFor(26);
-    const r = await relay();
-    const a = partner(new Partner('A', keys));
-    const b = partner(new Partner('B', keys));
-    a.doc.getMap('notes').set('early', 'in the backup');
-    await a.sync(r);
-    await b.sync(r);
-    await r.stop();
-    const backup = `${r.dataDir}-backup`;
-    await fsp.cp(r.dataDir, backup, { recursive: true });
-    await r.start();
+    const { r, a, b } = await syncedPair(26, (a) => a.doc.getMap('notes').set('early', 'in the backup'));
+    const backup = await r.backUp();
     for (let i = 0; i < 3; i++) {
       a.doc.getMap('notes').set(`lost-${i}`, `after the backup ${i}`);
       await a.client!.flush(10_000);
@@ -188,9 +123,7 @@ describe('RelayClient: room generations', () => {
     await b.disconnect();
     await a.disconnect();
 
-    await r.stop();
-    await fsp.rm(r.dataDir, { recursive: true, force: true });
-    await fsp.cp(backup, r.dataDir, { recursive: true });
+    await r.restore(backup);
     // The documented step: sed -i 's/,"generation":"[0-9a-f]*"//' <data-dir>/rooms/*/meta.json
     for (const f of (await r.files()).filter((x) => path.basename(x.file) === 'meta.json')) {
       await fsp.writeFile(f.file, f.bytes.toString('utf8').replace(/,"generation":"[0-9a-f]*"/, ''));

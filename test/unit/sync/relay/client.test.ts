@@ -1,49 +1,15 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeRecord } from '../../../../server/storage';
 import { RELAY_ERROR_CODES } from '../../../../protocol/relay';
 import { describeRelayError, RELAY_ORIGIN, UNREADABLE_ENTRY_MESSAGE, type RelayProblemCode } from '../../../../lib/sync/relay/client';
 import { splitUpdate } from '../../../../lib/sync/relay/split';
-import { keysFor, Partner, prng, TestRelay, viewOf, waitFor } from './test-helpers';
+import { keysFor, parseLog, Partner, prng, relayTestBed, TestRelay, viewOf, waitFor } from './test-helpers';
 
-const relays: TestRelay[] = [];
-const partners: Partner[] = [];
-
-async function relay(dataDir?: string): Promise<TestRelay> {
-  const r = await new TestRelay(dataDir).start();
-  relays.push(r);
-  return r;
-}
-
-function partner(p: Partner): Partner {
-  partners.push(p);
-  return p;
-}
-
-afterEach(async () => {
-  for (const p of partners.splice(0)) if (p.client) await p.client.stop(0);
-  for (const r of relays.splice(0)) await r.dispose();
-});
-
-/** Parses a room log (server/storage.ts layout) into records. */
-function parseLog(buf: Buffer): { kind: 'update' | 'snapshot'; seq: number; payload: Buffer }[] {
-  const out: { kind: 'update' | 'snapshot'; seq: number; payload: Buffer }[] = [];
-  let off = 0;
-  while (off + 8 <= buf.length) {
-    const len = buf.readUInt32BE(off);
-    const body = buf.subarray(off + 8, off + 8 + len);
-    out.push({
-      kind: body[0] === 1 ? 'snapshot' : 'update',
-      seq: body.readUInt32BE(1) * 2 ** 32 + body.readUInt32BE(5),
-      payload: Buffer.from(body.subarray(9)),
-    });
-    off += 8 + len;
-  }
-  return out;
-}
+const { relay, partner, syncedPair } = relayTestBed();
 
 async function roomLogPath(r: TestRelay): Promise<string> {
   const logs = (await r.files()).filter((f) => path.basename(f.file) === 'log');
@@ -87,12 +53,7 @@ describe('RelayClient: partners who are never online together', () => {
   });
 
   it('uploads edits made while the server was down once it is back, and pushes live changes between connected partners', async () => {
-    const keys = await keysFor(2);
-    const r = await relay();
-    const a = partner(new Partner('A', keys));
-    const b = partner(new Partner('B', keys));
-    await a.sync(r);
-    await b.sync(r);
+    const { r, a, b } = await syncedPair(2);
 
     // Live: B's change reaches A by push, without A asking.
     b.doc.getMap('notes').set('live', 'pushed');
@@ -211,12 +172,7 @@ describe('RelayClient: untrusted relay content and credentials', () => {
   });
 
   it('an entry larger than a relay may store is skipped unread and reported, and the rest applies', async () => {
-    const keys = await keysFor(9);
-    const r = await relay();
-    const a = partner(new Partner('A', keys));
-    const b = partner(new Partner('B', keys));
-    await a.sync(r);
-    await b.sync(r);
+    const { keys, r, a, b } = await syncedPair(9);
     a.doc.getMap('notes').set('big', 'x'.repeat(300_000));
     await a.client!.flush(10_000);
     // From another partner: Yjs cannot apply A's later changes without A's big one.
@@ -252,12 +208,7 @@ describe('RelayClient: untrusted relay content and credentials', () => {
   });
 
   it('rejects a stored entry with one flipped ciphertext byte and still applies the others', async () => {
-    const keys = await keysFor(8);
-    const r = await relay();
-    const a = partner(new Partner('A', keys));
-    const b = partner(new Partner('B', keys));
-    await a.sync(r);
-    await b.sync(r);
+    const { keys, r, a, b } = await syncedPair(8);
     for (const k of ['a1', 'a2', 'a3']) {
       a.doc.getMap('notes').set(k, `from A: ${k}`);
       await a.client!.flush(10_000);

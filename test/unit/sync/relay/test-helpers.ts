@@ -6,6 +6,7 @@ import { promises as fsp } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { startServer, type RunningServer, type ServerOptions } from '../../../../server/index';
@@ -59,6 +60,22 @@ export class TestRelay {
   async dispose(): Promise<void> {
     await this.stop();
     await fsp.rm(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** Stops, copies the data directory aside and starts again; returns the copy's path. */
+  async backUp(): Promise<string> {
+    await this.stop();
+    const backup = `${this.dataDir}-backup`;
+    await fsp.cp(this.dataDir, backup, { recursive: true });
+    await this.start();
+    return backup;
+  }
+
+  /** Stops and replaces the data directory by the copy `backUp` made; start it again afterwards. */
+  async restore(backup: string): Promise<void> {
+    await this.stop();
+    await fsp.rm(this.dataDir, { recursive: true, force: true });
+    await fsp.cp(backup, this.dataDir, { recursive: true });
   }
 
   /** Whether running. */
@@ -213,4 +230,64 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * Relays and partners for the tests of the calling file, stopped and deleted after each test.
+ * Call once at the top of a test file.
+ */
+export function relayTestBed() {
+  const relays: TestRelay[] = [];
+  const partners: Partner[] = [];
+  afterEach(async () => {
+    for (const p of partners.splice(0)) if (p.client) await p.client.stop(0);
+    for (const r of relays.splice(0)) await r.dispose();
+  });
+  /** A started relay, disposed of after the test. */
+  async function relay(dataDir?: string, options?: Partial<ServerOptions>): Promise<TestRelay> {
+    const r = await new TestRelay(dataDir, options).start();
+    relays.push(r);
+    return r;
+  }
+  /** `p`, its client stopped after the test. */
+  function partner(p: Partner): Partner {
+    partners.push(p);
+    return p;
+  }
+  /** A fresh relay and partners A and B with the keys of `seed`, each synced once (A first, after `beforeSync(a)`). */
+  async function syncedPair(seed: number, beforeSync?: (a: Partner) => void): Promise<{ keys: NotebookKeys; r: TestRelay; a: Partner; b: Partner }> {
+    const keys = await keysFor(seed);
+    const r = await relay();
+    const a = partner(new Partner('A', keys));
+    const b = partner(new Partner('B', keys));
+    beforeSync?.(a);
+    await a.sync(r);
+    await b.sync(r);
+    return { keys, r, a, b };
+  }
+  return { relay, partner, syncedPair };
+}
+
+/** One record of a room log (server/storage.ts layout). */
+export interface LogRecord {
+  kind: 'update' | 'snapshot';
+  seq: number;
+  payload: Buffer;
+}
+
+/** Parses a room log (server/storage.ts layout) into records. */
+export function parseLog(buf: Buffer): LogRecord[] {
+  const out: LogRecord[] = [];
+  let off = 0;
+  while (off + 8 <= buf.length) {
+    const len = buf.readUInt32BE(off);
+    const body = buf.subarray(off + 8, off + 8 + len);
+    out.push({
+      kind: body[0] === 1 ? 'snapshot' : 'update',
+      seq: body.readUInt32BE(1) * 2 ** 32 + body.readUInt32BE(5),
+      payload: Buffer.from(body.subarray(9)),
+    });
+    off += 8 + len;
+  }
+  return out;
 }
