@@ -13,7 +13,7 @@ import {
 } from '../protocol/relay.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { sendCapped } from './send-buffer.ts';
-import { StoreError, type RelayStorage, type WriteGuard } from './storage.ts';
+import { StoreError, type RelayStorage, type WriteGuard } from './relay-storage.ts';
 
 /** What the relay needs to know about where a connection comes from. */
 export interface RelayPeer {

@@ -1,7 +1,8 @@
 import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeRecord, roomDirName } from '../storage.ts';
+import { roomDirName } from '../relay-storage.ts';
+import { encodeRecord } from '../room-log.ts';
 import { randomBytesOf, RelayClient, roomOf, spawnServer, tempDir, TestClient, type ChildServer } from './helpers.ts';
 
 // Child processes: the real entry point, killed the hard way.
