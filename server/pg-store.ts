@@ -1,28 +1,9 @@
 import pg from 'pg';
 import type { EntryKind, RelayEntry } from '../protocol/relay.ts';
 import { hashName, silentLogger, type Logger } from './log.ts';
-import {
-  authorize,
-  canWrite,
-  checkCompactRange,
-  checkCreationReserve,
-  checkCreator,
-  checkEntrySizes,
-  checkExpectation,
-  checkQuota,
-  checkSnapshotSize,
-  credentialOf,
-  newGeneration,
-  roomDirName,
-  StoreError,
-  type AppendResult,
-  type ReadResult,
-  type RelayStorage,
-  type RoomStatus,
-  type StoreLimits,
-  type WriteExpectation,
-  type WriteGuard,
-} from './relay-storage.ts';
+import * as rules from './relay-storage.ts';
+import { credentialOf, newGeneration, roomDirName, StoreError } from './relay-storage.ts';
+import type { AppendResult, ReadResult, RelayStorage, RoomStatus, StoreLimits, WriteExpectation, WriteGuard } from './relay-storage.ts';
 
 /*
  * PostgreSQL relay storage, shared by several server processes (README "Several processes").
@@ -182,7 +163,7 @@ export class PgStore implements RelayStorage {
         head: row?.head ?? 0,
         snapshotSeq: row?.snapshotSeq ?? 0,
         claimed: !!row,
-        canWrite: canWrite(room, row?.credential, writeToken),
+        canWrite: rules.canWrite(room, row?.credential, writeToken),
         generation: row?.generation ?? '',
       };
     });
@@ -198,7 +179,7 @@ export class PgStore implements RelayStorage {
   }
 
   async append(room: string, writeToken: string, entries: Uint8Array[], expect: WriteExpectation = {}, guard: WriteGuard = {}): Promise<AppendResult> {
-    checkEntrySizes(this.opts, entries);
+    rules.checkEntrySizes(this.opts, entries);
     const added = entries.reduce((n, e) => n + e.length + ENTRY_OVERHEAD, 0);
     return this.serial(room, () =>
       this.tx(async (db) => {
@@ -266,19 +247,19 @@ export class PgStore implements RelayStorage {
   }
 
   async compact(room: string, writeToken: string, upTo: number, snapshot: Uint8Array, expect: WriteExpectation = {}, guard: WriteGuard = {}): Promise<void> {
-    checkSnapshotSize(this.opts, snapshot);
+    rules.checkSnapshotSize(this.opts, snapshot);
     return this.serial(room, () =>
       this.tx(async (db) => {
         const id = roomDirName(room);
         const row = await this.lockOrCreate(db, room, writeToken, guard, { generation: expect.generation }, 0);
-        checkCompactRange(upTo, row.snapshotSeq, row.head);
+        rules.checkCompactRange(upTo, row.snapshotSeq, row.head);
         const kept = await db.query('SELECT count(*) AS n, coalesce(sum(octet_length(data)), 0) AS bytes FROM relay_entries WHERE room_id = $1 AND seq > $2', [
           id,
           upTo,
         ]);
         const newBytes = ROOM_OVERHEAD + Number(kept.rows[0].bytes) + Number(kept.rows[0].n) * ENTRY_OVERHEAD + snapshot.length + ENTRY_OVERHEAD;
         const growth = newBytes - row.bytes;
-        checkQuota(this.opts, this.totalBytes, newBytes, growth);
+        rules.checkQuota(this.opts, this.totalBytes, newBytes, growth);
         if (growth > 0) guard.storeBytes?.(growth);
         await db.query('DELETE FROM relay_entries WHERE room_id = $1 AND seq <= $2', [id, upTo]);
         await db.query(`INSERT INTO relay_entries (room_id, seq, kind, data) VALUES ($1, $2, ${KIND_SNAPSHOT}, $3)`, [
@@ -329,19 +310,19 @@ export class PgStore implements RelayStorage {
     let r = await select();
     if (r.rows[0]) {
       const row = rowOf(r.rows[0]);
-      authorize(row.credential, writeToken);
-      checkExpectation(row.generation, row.head, expect);
+      rules.authorize(row.credential, writeToken);
+      rules.checkExpectation(row.generation, row.head, expect);
       if (added > 0) {
-        checkQuota(this.opts, this.totalBytes, row.bytes + added, added);
+        rules.checkQuota(this.opts, this.totalBytes, row.bytes + added, added);
         guard.storeBytes?.(added);
       }
       return row;
     }
     // A new room. Naming a generation requires the room to exist with it.
-    checkExpectation('', 0, expect);
-    checkCreator(room, writeToken);
-    checkQuota(this.opts, this.totalBytes, ROOM_OVERHEAD + added, added);
-    checkCreationReserve(this.opts, this.totalBytes, ROOM_OVERHEAD + added);
+    rules.checkExpectation('', 0, expect);
+    rules.checkCreator(room, writeToken);
+    rules.checkQuota(this.opts, this.totalBytes, ROOM_OVERHEAD + added, added);
+    rules.checkCreationReserve(this.opts, this.totalBytes, ROOM_OVERHEAD + added);
     if (added > 0) guard.storeBytes?.(added);
     guard.createRoom?.();
     const now = this.now();
@@ -357,8 +338,8 @@ export class PgStore implements RelayStorage {
     r = await select();
     if (!r.rows[0]) throw new StoreError('internal', 'the room vanished while it was being created; try again');
     const row = rowOf(r.rows[0]);
-    authorize(row.credential, writeToken);
-    checkExpectation(row.generation, row.head, expect);
+    rules.authorize(row.credential, writeToken);
+    rules.checkExpectation(row.generation, row.head, expect);
     return row;
   }
 

@@ -6,28 +6,9 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { hashName, silentLogger, type Logger } from './log.ts';
-import {
-  authorize,
-  canWrite,
-  checkCompactRange,
-  checkCreationReserve,
-  checkCreator,
-  checkEntrySizes,
-  checkExpectation,
-  checkQuota,
-  checkSnapshotSize,
-  credentialOf,
-  newGeneration,
-  roomDirName,
-  StoreError,
-  type AppendResult,
-  type ReadResult,
-  type RelayStorage,
-  type RoomStatus,
-  type StoreLimits,
-  type WriteExpectation,
-  type WriteGuard,
-} from './relay-storage.ts';
+import * as rules from './relay-storage.ts';
+import { credentialOf, newGeneration, roomDirName, StoreError } from './relay-storage.ts';
+import type { AppendResult, ReadResult, RelayStorage, RoomStatus, StoreLimits, WriteExpectation, WriteGuard } from './relay-storage.ts';
 import {
   blocks,
   diskUse,
@@ -149,7 +130,7 @@ export class RelayStore implements RelayStorage {
           head: r.head,
           snapshotSeq: snapshotSeqOf(r),
           claimed: !!r.meta?.credential,
-          canWrite: canWrite(room, r.meta?.credential, writeToken),
+          canWrite: rules.canWrite(room, r.meta?.credential, writeToken),
           generation: r.meta?.generation ?? '',
         };
       },
@@ -163,7 +144,7 @@ export class RelayStore implements RelayStorage {
    */
   claim(room: string, writeToken: string, guard: WriteGuard = {}): Promise<string> {
     return this.run(room, async (r) => {
-      authorize(r.meta?.credential, writeToken);
+      rules.authorize(r.meta?.credential, writeToken);
       if (!r.meta?.credential) await this.create(r, room, writeToken, guard);
       return r.meta!.generation!;
     });
@@ -171,14 +152,14 @@ export class RelayStore implements RelayStorage {
 
   /** Appends entries durably (fsync'd) and returns their seqs; creates the room if needed (see {@link claim}). */
   async append(room: string, writeToken: string, entries: Uint8Array[], expect: WriteExpectation = {}, guard: WriteGuard = {}): Promise<AppendResult> {
-    checkEntrySizes(this.opts, entries);
+    rules.checkEntrySizes(this.opts, entries);
     return this.run(room, async (r) => {
-      authorize(r.meta?.credential, writeToken);
-      checkExpectation(r.meta?.generation ?? '', r.head, expect);
+      rules.authorize(r.meta?.credential, writeToken);
+      rules.checkExpectation(r.meta?.generation ?? '', r.head, expect);
       const records = entries.map((e, i) => encodeRecord('update', r.head + 1 + i, e));
       const added = records.reduce((n, b) => n + b.length, 0);
       const growth = blocks(r.logBytes + added) - blocks(r.logBytes);
-      checkQuota(this.opts, this.totalBytes, diskUse(r.logBytes + added, r.metaBytes), growth);
+      rules.checkQuota(this.opts, this.totalBytes, diskUse(r.logBytes + added, r.metaBytes), growth);
       guard.storeBytes?.(added);
       if (!r.meta?.credential) await this.create(r, room, writeToken, guard, growth);
 
@@ -235,18 +216,18 @@ export class RelayStore implements RelayStorage {
 
   /** Replaces entries with seq <= upTo by one snapshot record with seq upTo (crash-atomic via rename). */
   async compact(room: string, writeToken: string, upTo: number, snapshot: Uint8Array, expect: WriteExpectation = {}, guard: WriteGuard = {}): Promise<void> {
-    checkSnapshotSize(this.opts, snapshot);
+    rules.checkSnapshotSize(this.opts, snapshot);
     return this.run(room, async (r) => {
-      authorize(r.meta?.credential, writeToken);
-      checkExpectation(r.meta?.generation ?? '', r.head, { generation: expect.generation });
-      checkCompactRange(upTo, snapshotSeqOf(r), r.head);
+      rules.authorize(r.meta?.credential, writeToken);
+      rules.checkExpectation(r.meta?.generation ?? '', r.head, { generation: expect.generation });
+      rules.checkCompactRange(upTo, snapshotSeqOf(r), r.head);
       const snapRecord = encodeRecord('snapshot', upTo, snapshot);
       const firstKept = r.index.findIndex((e) => e.seq > upTo);
       const keptFrom = firstKept === -1 ? r.logBytes : r.index[firstKept]!.offset;
       const keptBytes = r.logBytes - keptFrom;
       const newLogBytes = snapRecord.length + keptBytes;
       const growth = blocks(newLogBytes) - blocks(r.logBytes);
-      checkQuota(this.opts, this.totalBytes, diskUse(newLogBytes, r.metaBytes), growth);
+      rules.checkQuota(this.opts, this.totalBytes, diskUse(newLogBytes, r.metaBytes), growth);
       if (growth > 0) guard.storeBytes?.(growth);
 
       const logPath = path.join(r.dir, LOG_FILE);
@@ -325,8 +306,8 @@ export class RelayStore implements RelayStorage {
    * `growth` is what the same request adds besides the room itself.
    */
   private async create(r: Room, room: string, writeToken: string, guard: WriteGuard, growth = 0): Promise<void> {
-    checkCreator(room, writeToken);
-    checkCreationReserve(this.opts, this.totalBytes, diskUse(0, 512) + growth);
+    rules.checkCreator(room, writeToken);
+    rules.checkCreationReserve(this.opts, this.totalBytes, diskUse(0, 512) + growth);
     guard.createRoom?.();
     await this.writeMeta(r, { credential: credentialOf(writeToken), generation: newGeneration(), format: META_FORMAT });
     this.log.info('room created', { room: hashName(room) });

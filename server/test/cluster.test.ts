@@ -63,6 +63,12 @@ async function subscribe(c: TestClient, ...topics: string[]): Promise<void> {
   c.send({ type: 'ping' });
   await c.next('pong');
 }
+/** A signaling client of `url` subscribed to `topic` (the server has handled the subscribe). */
+async function subscriber(url: string, topic: string): Promise<TestClient> {
+  const c = await sig(url);
+  await subscribe(c, topic);
+  return c;
+}
 /**
  * Publishes until `receiver` gets it: a process subscribes to Redis asynchronously after its
  * client's subscribe, so the very first message may race that (real clients re-announce too).
@@ -93,12 +99,9 @@ describe.skipIf(!!unavailable)('two server processes sharing Redis and PostgreSQ
 
   it('signaling: publishes reach subscribers on the other process, once, and only that topic', async () => {
     const [p1, p2] = await cluster();
-    const a = await sig(p1.url);
-    const b = await sig(p2.url);
-    const bystander = await sig(p1.url);
-    await subscribe(a, 'topic-x');
-    await subscribe(b, 'topic-x');
-    await subscribe(bystander, 'topic-y');
+    const a = await subscriber(p1.url, 'topic-x');
+    const b = await subscriber(p2.url, 'topic-x');
+    const bystander = await subscriber(p1.url, 'topic-y');
 
     const got = await publishUntilReceived(a, b, 'topic-x', 'from-a');
     expect(got).toMatchObject({ type: 'publish', topic: 'topic-x' });
@@ -261,10 +264,8 @@ describe.skipIf(!!unavailable)('two server processes sharing Redis and PostgreSQ
     const lonely = await spawnServer(['--store', 'postgres', '--database-url', postgres.url, '--redis-url', `redis://127.0.0.1:${port}`]);
     children.push(lonely);
     expect(lonely.stdout()).toContain('Redis unreachable');
-    const a = await sig(lonely.url);
-    const a2 = await sig(lonely.url);
-    await subscribe(a, 'topic-late');
-    await subscribe(a2, 'topic-late');
+    const a = await subscriber(lonely.url, 'topic-late');
+    const a2 = await subscriber(lonely.url, 'topic-late');
     a.send({ type: 'publish', topic: 'topic-late', data: 'local' });
     expect(await a2.next('publish', 2000)).toMatchObject({ data: 'local' });
     const relayClient = await relay(lonely.url);
@@ -279,8 +280,7 @@ describe.skipIf(!!unavailable)('two server processes sharing Redis and PostgreSQ
       children.push(other);
       await waitUntil(() => lonely.stdout().includes('Redis reachable again'), Date.now() + 15_000);
       expect(lonely.stdout()).toContain('Redis reachable again');
-      const b = await sig(other.url);
-      await subscribe(b, 'topic-late');
+      const b = await subscriber(other.url, 'topic-late');
       expect(await publishUntilReceived(b, a2, 'topic-late', 'across')).toMatchObject({ topic: 'topic-late' });
     } finally {
       await stopAll();
@@ -290,12 +290,9 @@ describe.skipIf(!!unavailable)('two server processes sharing Redis and PostgreSQ
 
   it('keeps serving local clients while Redis is away, says so in its log, and fans out again when it is back', async () => {
     const [p1, p2] = await cluster();
-    const a = await sig(p1.url);
-    const a2 = await sig(p1.url);
-    const b = await sig(p2.url);
-    await subscribe(a, 'topic-r');
-    await subscribe(a2, 'topic-r');
-    await subscribe(b, 'topic-r');
+    const a = await subscriber(p1.url, 'topic-r');
+    const a2 = await subscriber(p1.url, 'topic-r');
+    const b = await subscriber(p2.url, 'topic-r');
     await publishUntilReceived(a, b, 'topic-r', 'before');
 
     const port = redis.port;
