@@ -78,37 +78,21 @@ const summary = (r: LoadReport) => ({
 const result = { bench: 'server-scale', single: summary(single), cluster: summary(double) };
 process.stdout.write(`${JSON.stringify(result)}\n\n`);
 
+/** One row per measure: its label and how it reads for one side (one process, or two). */
+const measures: [string, (r: typeof result.single) => string][] = [
+  ['signaling messages/s published', (r) => String(r.signalingPublishedPerSecond)],
+  ['signaling deliveries/s', (r) => String(r.signalingDeliveredPerSecond)],
+  ['signaling p50 / p95 latency', (r) => `${r.signalingP50Ms} / ${r.signalingP95Ms} ms`],
+  ['signaling lost / duplicates', (r) => `${r.signalingLost} / ${r.signalingDuplicates}`],
+  ['relay appends acked/s', (r) => String(r.relayAckedPerSecond)],
+  ['relay ack p50 / p95 latency', (r) => `${r.relayAckP50Ms} / ${r.relayAckP95Ms} ms`],
+  ['relay push p50 / p95 latency', (r) => `${r.relayPushP50Ms} / ${r.relayPushP95Ms} ms`],
+  ['relay failed / pushes lost', (r) => `${r.relayFailed} / ${r.relayPushesLost}`],
+  ['server RSS max (all processes)', (r) => `${r.serverRssMaxMiB} MiB`],
+];
 const rows: [string, string, string][] = [
   ['', 'one process, embedded', 'two processes, PG + Redis'],
-  ['signaling messages/s published', String(result.single.signalingPublishedPerSecond), String(result.cluster.signalingPublishedPerSecond)],
-  ['signaling deliveries/s', String(result.single.signalingDeliveredPerSecond), String(result.cluster.signalingDeliveredPerSecond)],
-  [
-    'signaling p50 / p95 latency',
-    `${result.single.signalingP50Ms} / ${result.single.signalingP95Ms} ms`,
-    `${result.cluster.signalingP50Ms} / ${result.cluster.signalingP95Ms} ms`,
-  ],
-  [
-    'signaling lost / duplicates',
-    `${result.single.signalingLost} / ${result.single.signalingDuplicates}`,
-    `${result.cluster.signalingLost} / ${result.cluster.signalingDuplicates}`,
-  ],
-  ['relay appends acked/s', String(result.single.relayAckedPerSecond), String(result.cluster.relayAckedPerSecond)],
-  [
-    'relay ack p50 / p95 latency',
-    `${result.single.relayAckP50Ms} / ${result.single.relayAckP95Ms} ms`,
-    `${result.cluster.relayAckP50Ms} / ${result.cluster.relayAckP95Ms} ms`,
-  ],
-  [
-    'relay push p50 / p95 latency',
-    `${result.single.relayPushP50Ms} / ${result.single.relayPushP95Ms} ms`,
-    `${result.cluster.relayPushP50Ms} / ${result.cluster.relayPushP95Ms} ms`,
-  ],
-  [
-    'relay failed / pushes lost',
-    `${result.single.relayFailed} / ${result.single.relayPushesLost}`,
-    `${result.cluster.relayFailed} / ${result.cluster.relayPushesLost}`,
-  ],
-  ['server RSS max (all processes)', `${result.single.serverRssMaxMiB} MiB`, `${result.cluster.serverRssMaxMiB} MiB`],
+  ...measures.map(([label, read]): [string, string, string] => [label, read(result.single), read(result.cluster)]),
 ];
 const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
 process.stdout.write(`${rows.map((r) => r.map((c, i) => c.padEnd(w[i]!)).join('  ')).join('\n')}\n\n`);

@@ -19,7 +19,7 @@
  * programme's web page), so everything in it is validated and bounded, and nothing is applied
  * before the person has seen what would change.
  */
-import { checksum, fromBase64Url, toBase64Url } from './code-text.ts';
+import { cleanShownText, codeCandidates, ellipsize, encodeFields, frameCode, parseCodeUrl, readFields, undoPercentEncoding, unframeCode } from './code-text.ts';
 import { UserFacingError } from './user-error.ts';
 
 /** The only settings code format this build writes and reads. */
@@ -43,7 +43,6 @@ export const MAX_PASTE_CHARS = 8_000;
 const TAG_SERVER = 1;
 const TAG_PROGRAMME = 2;
 const TAG_ICE = 3;
-const CHECKSUM_CHARS = 6;
 const HEAD = `PNS${SETTINGS_CODE_VERSION}-`;
 
 /** A STUN or TURN server, in the shape `RTCPeerConnection` takes. */
@@ -107,8 +106,7 @@ export function settingsCodeErrorText(e: SettingsCodeError, tr: (key: never, par
 }
 
 function clip(text: string): string {
-  const chars = [...text];
-  return chars.length <= 60 ? text : chars.slice(0, 59).join('') + '\u2026';
+  return ellipsize(text, 60);
 }
 
 /** True for a host on this computer, where plain ws:// is acceptable (nothing crosses a network). */
@@ -123,13 +121,8 @@ function isLocalHost(hostname: string): boolean {
  */
 export function checkServerUrl(raw: string): string {
   const bad = (cause?: unknown) => new SettingsCodeError('bad-server', MESSAGES.badServer(raw), { cause });
-  if (typeof raw !== 'string' || raw.length === 0 || raw.length > MAX_FIELD_CHARS) throw bad();
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch (cause) {
-    throw bad(cause);
-  }
+  if (raw === '') throw bad();
+  const url = parseCodeUrl(raw, MAX_FIELD_CHARS, bad);
   // Partners' traffic crosses the internet: unencrypted ws:// would show room names and timing to
   // every network on the way, so only a server on this very computer may use it.
   const ok = url.protocol === 'wss:' || (url.protocol === 'ws:' && isLocalHost(url.hostname));
@@ -157,12 +150,7 @@ export function checkIceServer(s: IceServerSetting): IceServerSetting {
 
 function cleanProgramme(name: string): string {
   // Shown in the panel: control and bidirectional-override characters could disguise it.
-
-  const cleaned = name
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return [...cleaned].slice(0, MAX_PROGRAMME_CHARS).join('').trim();
+  return cleanShownText(name, MAX_PROGRAMME_CHARS);
 }
 
 /**
@@ -194,17 +182,7 @@ export function encodeSettingsCode(settings: ProgrammeSettings): string {
     ...(s.programme ? [[TAG_PROGRAMME, utf8.encode(s.programme)] as [number, Uint8Array]] : []),
     ...s.iceServers.map((i): [number, Uint8Array] => [TAG_ICE, utf8.encode([i.urls, i.username ?? '', i.credential ?? ''].join('\u0000'))]),
   ];
-  const out = new Uint8Array(fields.reduce((n, [, v]) => n + 3 + v.length, 0));
-  let at = 0;
-  for (const [tag, value] of fields) {
-    out[at++] = tag;
-    out[at++] = value.length >> 8;
-    out[at++] = value.length & 0xff;
-    out.set(value, at);
-    at += value.length;
-  }
-  const body = HEAD + toBase64Url(out);
-  return `${body}-${checksum(body)}`;
+  return frameCode(HEAD, encodeFields(fields));
 }
 
 /** The shareable link for settings: `https://partner-notebook.invalid/settings#PNS1-…`. */
@@ -220,14 +198,7 @@ export function settingsLink(settings: ProgrammeSettings): string {
 export function parseSettingsCode(input: string): ProgrammeSettings {
   if (typeof input !== 'string' || input.trim() === '') throw new SettingsCodeError('empty', MESSAGES.empty);
   if (input.length > MAX_PASTE_CHARS) throw new SettingsCodeError('too-long', MESSAGES.tooLong);
-  let text = input;
-  if (/%[0-9A-Fa-f]{2}/.test(text)) {
-    try {
-      text = decodeURIComponent(text);
-    } catch {
-      // Not valid percent-encoding: read the text as it is.
-    }
-  }
+  const text = undoPercentEncoding(input);
   const prefix = /(?<![A-Za-z0-9])PNS(\d{1,4})-/i.exec(text);
   if (!prefix) {
     throw /(?<![A-Za-z0-9])PN\d{1,4}-/i.test(text)
@@ -240,54 +211,23 @@ export function parseSettingsCode(input: string): ProgrammeSettings {
 
   // The code may be wrapped over lines, and words may follow it: try the shortest run first and
   // join more pieces only while the checksum fails (as invites do).
-  const pieces = text.slice(prefix.index + prefix[0].length).split(/(?:\s|>)+/);
-  let joined = '';
   let first: SettingsCodeError | undefined;
-  for (const [i, piece] of pieces.entries()) {
-    const run = /^[A-Za-z0-9_-]*/.exec(piece)![0];
-    joined += run;
-    if (run) {
-      const r = checkCode(HEAD + joined);
-      if (!(r instanceof SettingsCodeError)) return decodeFields(r);
-      first ??= r;
-    }
-    if (run.length < piece.length || i >= 12) break;
+  for (const { code, piece } of codeCandidates(text.slice(prefix.index + prefix[0].length))) {
+    if (piece > 12) break;
+    const r = unframeCode(HEAD + code, HEAD, { emptyPayload: true, minPayloadChars: 16 });
+    if (r instanceof Uint8Array) return decodeFields(r);
+    first ??= new SettingsCodeError('damaged', MESSAGES[r.fault], r.options);
   }
   throw first ?? new SettingsCodeError('damaged', MESSAGES.cutOff);
 }
 
-function checkCode(code: string): Uint8Array | SettingsCodeError {
-  const cut = code.length - CHECKSUM_CHARS - 1;
-  if (cut < HEAD.length || code[cut] !== '-') return new SettingsCodeError('damaged', MESSAGES.cutOff);
-  const body = code.slice(0, cut);
-  if (checksum(body) !== code.slice(cut + 1)) return new SettingsCodeError('damaged', body.length - HEAD.length < 16 ? MESSAGES.cutOff : MESSAGES.changed);
-  try {
-    return fromBase64Url(body.slice(HEAD.length));
-  } catch (cause) {
-    return new SettingsCodeError('damaged', MESSAGES.corrupt, { cause });
-  }
-}
-
 function decodeFields(bytes: Uint8Array): ProgrammeSettings {
-  const corrupt = (why: string) => new SettingsCodeError('damaged', MESSAGES.corrupt, { cause: new Error(why) });
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const damaged = (cause: unknown) => new SettingsCodeError('damaged', MESSAGES.corrupt, { cause });
+  const corrupt = (why: string) => damaged(new Error(why));
   const signaling: string[] = [];
   const iceServers: IceServerSetting[] = [];
   let programme: string | undefined;
-  let at = 0;
-  while (at < bytes.length) {
-    if (at + 3 > bytes.length) throw corrupt('truncated field header');
-    const tag = bytes[at]!;
-    const length = (bytes[at + 1]! << 8) | bytes[at + 2]!;
-    at += 3;
-    if (at + length > bytes.length) throw corrupt('field runs past the end');
-    let value: string;
-    try {
-      value = utf8.decode(bytes.subarray(at, at + length));
-    } catch (cause) {
-      throw new SettingsCodeError('damaged', MESSAGES.corrupt, { cause });
-    }
-    at += length;
+  for (const { tag, value } of readFields(bytes, 0, damaged)) {
     if (tag === TAG_SERVER) {
       if (signaling.length >= MAX_SERVERS) throw new SettingsCodeError('too-long', MESSAGES.tooManyServers);
       signaling.push(checkServerUrl(value));

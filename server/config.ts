@@ -216,6 +216,11 @@ Usage: tsx server/main.ts [options]
                                                    instead of starting (--print-settings-code --help)
 `;
 
+/** `parseArgs` options that each take one string value, typed so that `values` knows every name. */
+export function stringOptions<const N extends string>(...names: N[]): Record<N, { type: 'string' }> {
+  return Object.fromEntries(names.map((n) => [n, { type: 'string' }])) as Record<N, { type: 'string' }>;
+}
+
 /** Result of parsing the command line: either options or a request for help. */
 export type CliResult = { help: true } | { help: false; options: Partial<ServerOptions> };
 
@@ -229,35 +234,37 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     strict: true,
     allowPositionals: false,
     options: {
-      host: { type: 'string' },
-      port: { type: 'string' },
+      ...stringOptions(
+        'host',
+        'port',
+        'max-connections',
+        'max-connections-per-address',
+        'idle-timeout',
+        'rate-bytes',
+        'burst-bytes',
+        'rooms-per-address',
+        'stored-per-address',
+        'max-signal-bytes',
+        'max-topics',
+        'rate',
+        'burst',
+        'max-malformed',
+        'ping-interval',
+        'data-dir',
+        'max-entry-bytes',
+        'max-snapshot-bytes',
+        'room-quota',
+        'total-quota',
+        'fetch-page-bytes',
+        'retention-days',
+        'store',
+        'database-url',
+        'redis-url',
+        'log-level',
+      ),
       'allow-origin': { type: 'string', multiple: true },
       'no-extension-origins': { type: 'boolean' },
-      'max-connections': { type: 'string' },
-      'max-connections-per-address': { type: 'string' },
       'trust-proxy': { type: 'boolean' },
-      'idle-timeout': { type: 'string' },
-      'rate-bytes': { type: 'string' },
-      'burst-bytes': { type: 'string' },
-      'rooms-per-address': { type: 'string' },
-      'stored-per-address': { type: 'string' },
-      'max-signal-bytes': { type: 'string' },
-      'max-topics': { type: 'string' },
-      rate: { type: 'string' },
-      burst: { type: 'string' },
-      'max-malformed': { type: 'string' },
-      'ping-interval': { type: 'string' },
-      'data-dir': { type: 'string' },
-      'max-entry-bytes': { type: 'string' },
-      'max-snapshot-bytes': { type: 'string' },
-      'room-quota': { type: 'string' },
-      'total-quota': { type: 'string' },
-      'fetch-page-bytes': { type: 'string' },
-      'retention-days': { type: 'string' },
-      store: { type: 'string' },
-      'database-url': { type: 'string' },
-      'redis-url': { type: 'string' },
-      'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

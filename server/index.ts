@@ -11,7 +11,8 @@ import { RelayHub } from './relay.ts';
 import { SignalingHub } from './signaling.ts';
 import { openRedisFanout, type Fanout } from './fanout.ts';
 import { PgStore } from './pg-store.ts';
-import { RelayStore, type RelayStorage } from './storage.ts';
+import type { RelayStorage } from './relay-storage.ts';
+import { RelayStore } from './storage.ts';
 
 export type { ServerOptions } from './config.ts';
 

@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import { isIPv6 } from 'node:net';
 import type { WebSocket } from 'ws';
 import { TokenBucket } from './rate-limit.ts';
-import { StoreError, type WriteGuard } from './storage.ts';
+import { StoreError, type WriteGuard } from './relay-storage.ts';
 
 const DAY_SECONDS = 86_400;
 

@@ -1,20 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import pg from 'pg';
 import type { EntryKind, RelayEntry } from '../protocol/relay.ts';
 import { hashName, silentLogger, type Logger } from './log.ts';
-import {
-  credentialOf,
-  newGeneration,
-  roomDirName,
-  StoreError,
-  tokenNamesRoom,
-  type AppendResult,
-  type ReadResult,
-  type RelayStorage,
-  type RoomStatus,
-  type WriteExpectation,
-  type WriteGuard,
-} from './storage.ts';
+import * as rules from './relay-storage.ts';
+import { credentialOf, newGeneration, roomDirName, StoreError } from './relay-storage.ts';
+import type { AppendResult, ReadResult, RelayStorage, RoomStatus, StoreLimits, WriteExpectation, WriteGuard } from './relay-storage.ts';
 
 /*
  * PostgreSQL relay storage, shared by several server processes (README "Several processes").
@@ -36,8 +25,6 @@ import {
 const ENTRY_OVERHEAD = 48;
 /** Bytes counted for a room itself, like the embedded store's directory block. */
 const ROOM_OVERHEAD = 4096;
-/** Share of the total quota kept for rooms that already exist: new rooms stop before it. */
-const CREATION_RESERVE = 0.1;
 /** How often the total usage of all processes is re-read from the database. */
 const USAGE_REFRESH_MS = 5_000;
 /** Reads refresh a room's activity time at most this often. */
@@ -76,21 +63,15 @@ ALTER TABLE relay_entries ALTER COLUMN data SET STORAGE EXTERNAL;
 const SCHEMA_LOCK = 0x504e_5245;
 
 /** Options of the PostgreSQL store (the same limits as the embedded one). */
-export interface PgStoreOptions {
+export interface PgStoreOptions extends StoreLimits {
   /** `postgres://user:password@host:port/database`. */
   databaseUrl: string;
-  maxEntryBytes: number;
-  maxSnapshotBytes: number;
   /** Bytes per room (payloads plus {@link ENTRY_OVERHEAD} per entry plus {@link ROOM_OVERHEAD}). */
   roomQuotaBytes: number;
   /** Bytes for all rooms of all processes, counted the same way; new rooms stop at 90 % of it. */
   totalQuotaBytes: number;
-  /** Idle days before a room is deleted; 0 disables retention. */
-  retentionDays: number;
   /** Database connections this process may hold. Default 10. */
   poolSize?: number;
-  logger?: Logger;
-  now?: () => number;
 }
 
 interface RoomRow {
@@ -178,12 +159,11 @@ export class PgStore implements RelayStorage {
       if (row && this.now() - row.lastUsed >= TOUCH_EVERY_MS) {
         await this.query('UPDATE relay_rooms SET last_used = $2 WHERE id = $1', [id, this.now()]);
       }
-      const match = writeToken === undefined || !row ? null : sameCredential(row.credential, writeToken);
       return {
         head: row?.head ?? 0,
         snapshotSeq: row?.snapshotSeq ?? 0,
         claimed: !!row,
-        canWrite: writeToken === undefined ? null : match === null ? tokenNamesRoom(room, writeToken) : match,
+        canWrite: rules.canWrite(room, row?.credential, writeToken),
         generation: row?.generation ?? '',
       };
     });
@@ -198,12 +178,8 @@ export class PgStore implements RelayStorage {
     );
   }
 
-  append(room: string, writeToken: string, entries: Uint8Array[], expect: WriteExpectation = {}, guard: WriteGuard = {}): Promise<AppendResult> {
-    for (const e of entries) {
-      if (e.length > this.opts.maxEntryBytes) {
-        return Promise.reject(new StoreError('too-large', `an entry is ${e.length} bytes; the limit is ${this.opts.maxEntryBytes}`));
-      }
-    }
+  async append(room: string, writeToken: string, entries: Uint8Array[], expect: WriteExpectation = {}, guard: WriteGuard = {}): Promise<AppendResult> {
+    rules.checkEntrySizes(this.opts, entries);
     const added = entries.reduce((n, e) => n + e.length + ENTRY_OVERHEAD, 0);
     return this.serial(room, () =>
       this.tx(async (db) => {
@@ -270,24 +246,20 @@ export class PgStore implements RelayStorage {
     );
   }
 
-  compact(room: string, writeToken: string, upTo: number, snapshot: Uint8Array, expect: WriteExpectation = {}, guard: WriteGuard = {}): Promise<void> {
-    if (snapshot.length > this.opts.maxSnapshotBytes) {
-      return Promise.reject(new StoreError('too-large', `the snapshot is ${snapshot.length} bytes; the limit is ${this.opts.maxSnapshotBytes}`));
-    }
+  async compact(room: string, writeToken: string, upTo: number, snapshot: Uint8Array, expect: WriteExpectation = {}, guard: WriteGuard = {}): Promise<void> {
+    rules.checkSnapshotSize(this.opts, snapshot);
     return this.serial(room, () =>
       this.tx(async (db) => {
         const id = roomDirName(room);
         const row = await this.lockOrCreate(db, room, writeToken, guard, { generation: expect.generation }, 0);
-        if (upTo < 1 || upTo < row.snapshotSeq || upTo > row.head) {
-          throw new StoreError('bad-range', `upTo must be between ${Math.max(1, row.snapshotSeq)} and the room head ${row.head}`);
-        }
+        rules.checkCompactRange(upTo, row.snapshotSeq, row.head);
         const kept = await db.query('SELECT count(*) AS n, coalesce(sum(octet_length(data)), 0) AS bytes FROM relay_entries WHERE room_id = $1 AND seq > $2', [
           id,
           upTo,
         ]);
         const newBytes = ROOM_OVERHEAD + Number(kept.rows[0].bytes) + Number(kept.rows[0].n) * ENTRY_OVERHEAD + snapshot.length + ENTRY_OVERHEAD;
         const growth = newBytes - row.bytes;
-        this.checkQuota(newBytes, growth);
+        rules.checkQuota(this.opts, this.totalBytes, newBytes, growth);
         if (growth > 0) guard.storeBytes?.(growth);
         await db.query('DELETE FROM relay_entries WHERE room_id = $1 AND seq <= $2', [id, upTo]);
         await db.query(`INSERT INTO relay_entries (room_id, seq, kind, data) VALUES ($1, $2, ${KIND_SNAPSHOT}, $3)`, [
@@ -338,23 +310,19 @@ export class PgStore implements RelayStorage {
     let r = await select();
     if (r.rows[0]) {
       const row = rowOf(r.rows[0]);
-      if (!sameCredential(row.credential, writeToken)) throw forbidden();
-      checkExpectation(row, expect);
+      rules.authorize(row.credential, writeToken);
+      rules.checkExpectation(row.generation, row.head, expect);
       if (added > 0) {
-        this.checkQuota(row.bytes + added, added);
+        rules.checkQuota(this.opts, this.totalBytes, row.bytes + added, added);
         guard.storeBytes?.(added);
       }
       return row;
     }
     // A new room. Naming a generation requires the room to exist with it.
-    checkExpectation(null, expect);
-    if (!tokenNamesRoom(room, writeToken)) {
-      throw new StoreError('forbidden', "a room can only be created with the write token it is named after; check the notebook's sharing secret");
-    }
-    this.checkQuota(ROOM_OVERHEAD + added, added);
-    if (this.totalBytes + ROOM_OVERHEAD + added > this.opts.totalQuotaBytes * (1 - CREATION_RESERVE)) {
-      throw new StoreError('server-full', 'the relay server has no space for new notebooks; try again later or use another server');
-    }
+    rules.checkExpectation('', 0, expect);
+    rules.checkCreator(room, writeToken);
+    rules.checkQuota(this.opts, this.totalBytes, ROOM_OVERHEAD + added, added);
+    rules.checkCreationReserve(this.opts, this.totalBytes, ROOM_OVERHEAD + added);
     if (added > 0) guard.storeBytes?.(added);
     guard.createRoom?.();
     const now = this.now();
@@ -370,18 +338,9 @@ export class PgStore implements RelayStorage {
     r = await select();
     if (!r.rows[0]) throw new StoreError('internal', 'the room vanished while it was being created; try again');
     const row = rowOf(r.rows[0]);
-    if (!sameCredential(row.credential, writeToken)) throw forbidden();
-    checkExpectation(row, expect);
+    rules.authorize(row.credential, writeToken);
+    rules.checkExpectation(row.generation, row.head, expect);
     return row;
-  }
-
-  private checkQuota(newRoomBytes: number, growth: number): void {
-    if (growth > 0 && newRoomBytes > this.opts.roomQuotaBytes) {
-      throw new StoreError('room-full', `the room would use ${newRoomBytes} of ${this.opts.roomQuotaBytes} bytes; compact it to free space`);
-    }
-    if (growth > 0 && this.totalBytes + growth > this.opts.totalQuotaBytes) {
-      throw new StoreError('server-full', 'the relay server has no storage left; try again later or use another server');
-    }
   }
 
   /** Re-reads the usage of every process (rooms written elsewhere count too). */
@@ -464,24 +423,5 @@ export class PgStore implements RelayStorage {
       if (this.queues.get(id) === tail) this.queues.delete(id);
     });
     return result;
-  }
-}
-
-function sameCredential(stored: string, writeToken: string): boolean {
-  return timingSafeEqual(Buffer.from(stored, 'hex'), Buffer.from(credentialOf(writeToken), 'hex'));
-}
-
-function forbidden(): StoreError {
-  return new StoreError('forbidden', "this room belongs to a different write credential; check the notebook's sharing secret");
-}
-
-function checkExpectation(row: RoomRow | null, expect: WriteExpectation): void {
-  const generation = row?.generation ?? '';
-  if (expect.generation !== undefined && (expect.generation === '' || expect.generation !== generation)) {
-    throw new StoreError('conflict', 'the room was deleted and created again since you last read it; fetch it again, then retry');
-  }
-  const head = row?.head ?? 0;
-  if (expect.seq !== undefined && expect.seq !== head + 1) {
-    throw new StoreError('conflict', `the room has grown to seq ${head} since you last read it; fetch the new entries, then retry`);
   }
 }

@@ -1,5 +1,4 @@
 import type { WebSocket } from 'ws';
-import { CloseCode } from './close-codes.ts';
 import type { ReadGate } from './limits.ts';
 import { relayChannel, within, type Fanout } from './fanout.ts';
 import { hashName, type Logger } from './log.ts';
@@ -11,9 +10,9 @@ import {
   type RelayClientMessage,
   type RelayServerMessage,
 } from '../protocol/relay.ts';
-import { TokenBucket } from './rate-limit.ts';
+import { ConnectionGuard } from './connection-guard.ts';
 import { sendCapped } from './send-buffer.ts';
-import { StoreError, type RelayStorage, type WriteGuard } from './storage.ts';
+import { StoreError, type RelayStorage, type WriteGuard } from './relay-storage.ts';
 
 /** What the relay needs to know about where a connection comes from. */
 export interface RelayPeer {
@@ -72,17 +71,9 @@ export class RelayHub {
   /** Takes over a freshly upgraded connection. `connId` only labels log lines. */
   handle(ws: WebSocket, connId: number, peer: RelayPeer): void {
     const following = new Set<string>();
-    const bucket = new TokenBucket(this.limits.ratePerSec, this.limits.rateBurst);
-    let malformed = 0;
+    const guard = new ConnectionGuard(ws, this.limits, this.log, 'relay', connId);
     let inFlight = 0;
-    let closed = false;
 
-    const closeWith = (code: number, reason: string) => {
-      if (closed) return;
-      closed = true;
-      this.log.warn('closing relay connection', { conn: connId, code, reason });
-      ws.close(code, reason);
-    };
     const unfollow = (room: string) => {
       const set = this.followers.get(room);
       if (set) {
@@ -96,41 +87,39 @@ export class RelayHub {
       following.delete(room);
     };
 
-    ws.on('close', () => {
-      closed = true;
-      for (const room of [...following]) unfollow(room);
-    });
-
-    ws.on('message', (data, isBinary) => {
-      if (closed) return;
-      if (!bucket.take()) return closeWith(CloseCode.RateLimited, 'rate limit exceeded');
-      const parsed: ParseResult<RelayClientMessage> = isBinary
-        ? { ok: false, error: 'binary frames are not part of the protocol; send JSON text' }
-        : parseClientMessage(data.toString());
-      if (!parsed.ok) {
-        malformed++;
-        this.send(ws, { type: 'error', id: parsed.id, code: 'bad-request', message: parsed.error });
-        if (malformed > this.limits.maxMalformed) closeWith(CloseCode.Malformed, 'too many malformed messages');
-        return;
-      }
-      inFlight++;
-      if (inFlight >= MAX_IN_FLIGHT) peer.gate.hold('in-flight');
-      this.dispatch(ws, connId, parsed.message, following, unfollow, peer.guard)
-        .catch((e: unknown) => {
-          const m = parsed.message;
-          const room = 'room' in m ? m.room : undefined;
-          if (e instanceof StoreError) {
-            this.send(ws, { type: 'error', id: m.id, room, code: e.code, message: e.message });
-          } else {
-            this.log.error('relay request failed', { conn: connId, type: m.type, error: String(e) });
-            this.send(ws, { type: 'error', id: m.id, room, code: 'internal', message: 'the server failed; nothing was changed, try again' });
-          }
-        })
-        .finally(() => {
-          inFlight--;
-          if (inFlight < MAX_IN_FLIGHT && !closed) peer.gate.release('in-flight');
-        });
-    });
+    guard.listen(
+      (data, isBinary) => {
+        const parsed: ParseResult<RelayClientMessage> = isBinary
+          ? { ok: false, error: 'binary frames are not part of the protocol; send JSON text' }
+          : parseClientMessage(data.toString());
+        if (!parsed.ok) {
+          guard.noteMalformed();
+          this.send(ws, { type: 'error', id: parsed.id, code: 'bad-request', message: parsed.error });
+          guard.overMalformed();
+          return;
+        }
+        inFlight++;
+        if (inFlight >= MAX_IN_FLIGHT) peer.gate.hold('in-flight');
+        this.dispatch(ws, connId, parsed.message, following, unfollow, peer.guard)
+          .catch((e: unknown) => {
+            const m = parsed.message;
+            const room = 'room' in m ? m.room : undefined;
+            if (e instanceof StoreError) {
+              this.send(ws, { type: 'error', id: m.id, room, code: e.code, message: e.message });
+            } else {
+              this.log.error('relay request failed', { conn: connId, type: m.type, error: String(e) });
+              this.send(ws, { type: 'error', id: m.id, room, code: 'internal', message: 'the server failed; nothing was changed, try again' });
+            }
+          })
+          .finally(() => {
+            inFlight--;
+            if (inFlight < MAX_IN_FLIGHT && !guard.closed) peer.gate.release('in-flight');
+          });
+      },
+      () => {
+        for (const room of [...following]) unfollow(room);
+      },
+    );
   }
 
   private async dispatch(

@@ -7,6 +7,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { stringOptions } from './config.ts';
 import { encodeSettingsCode, makeProgrammeSettings, settingsLink, SettingsCodeError, type IceServerSetting } from '../protocol/settings-code.ts';
 
 /** Help for the settings-code mode. */
@@ -41,16 +42,11 @@ export function settingsCodeFromArgs(argv: string[], now = Date.now()): { code: 
     strict: true,
     allowPositionals: false,
     options: {
+      ...stringOptions('programme', 'turn-username', 'turn-credential', 'turn-secret', 'turn-days', 'turn-label'),
       'print-settings-code': { type: 'boolean' },
       'public-url': { type: 'string', multiple: true },
-      programme: { type: 'string' },
       'stun-url': { type: 'string', multiple: true },
       'turn-url': { type: 'string', multiple: true },
-      'turn-username': { type: 'string' },
-      'turn-credential': { type: 'string' },
-      'turn-secret': { type: 'string' },
-      'turn-days': { type: 'string' },
-      'turn-label': { type: 'string' },
     },
   });
   if (!values['public-url']?.length) throw new Error('--public-url is required: the wss:// address partners connect to, e.g. wss://sync.example.org');

@@ -2,7 +2,7 @@ import type { WebSocket } from 'ws';
 import { CloseCode } from './close-codes.ts';
 import { signalingChannel, within, type Fanout } from './fanout.ts';
 import { hashName, type Logger } from './log.ts';
-import { TokenBucket } from './rate-limit.ts';
+import { ConnectionGuard } from './connection-guard.ts';
 import { sendCapped } from './send-buffer.ts';
 
 /** Longest a `pong` waits for the connection's fan-out subscriptions. */
@@ -56,9 +56,7 @@ export class SignalingHub {
     const mine = new Set<string>();
     /** This connection's topics' fan-out subscriptions, all in place once this resolves. */
     let subscribed: Promise<unknown> = Promise.resolve();
-    const bucket = new TokenBucket(this.limits.ratePerSec, this.limits.rateBurst);
-    let malformed = 0;
-    let closed = false;
+    const guard = new ConnectionGuard(ws, this.limits, this.log, 'signaling', connId);
 
     const drop = (topic: string) => {
       const subs = this.topics.get(topic);
@@ -71,81 +69,73 @@ export class SignalingHub {
       }
       mine.delete(topic);
     };
-    const closeWith = (code: number, reason: string) => {
-      if (closed) return;
-      closed = true;
-      this.log.warn('closing signaling connection', { conn: connId, code, reason });
-      ws.close(code, reason);
-    };
 
-    ws.on('close', () => {
-      closed = true;
-      for (const t of [...mine]) drop(t);
-    });
-
-    ws.on('message', (data, isBinary) => {
-      if (closed) return;
-      if (!bucket.take()) return closeWith(CloseCode.RateLimited, 'rate limit exceeded');
-      let msg: unknown;
-      try {
-        // y-webrtc only sends text; a binary frame cannot be a signaling message.
-        msg = isBinary ? undefined : JSON.parse(data.toString());
-      } catch {
-        msg = undefined;
-      }
-      if (typeof msg !== 'object' || msg === null || typeof (msg as { type?: unknown }).type !== 'string') {
-        malformed++;
-        this.log.debug('malformed signaling message', { conn: connId, count: malformed });
-        if (malformed > this.limits.maxMalformed) return closeWith(CloseCode.Malformed, 'too many malformed messages');
-        // Stock clients ignore unknown types, so an error reply is harmless to them.
-        return this.send(ws, { type: 'error', code: 'bad-request', message: 'expected a JSON object with a string "type"' });
-      }
-      const m = msg as { type: string; topics?: unknown; topic?: unknown; clients?: unknown };
-      switch (m.type) {
-        case 'subscribe': {
-          for (const topic of Array.isArray(m.topics) ? m.topics : []) {
-            if (typeof topic !== 'string' || mine.has(topic)) continue;
-            if (mine.size >= this.limits.maxTopics) return closeWith(CloseCode.TooManyTopics, `more than ${this.limits.maxTopics} topics`);
-            let subs = this.topics.get(topic);
-            if (!subs) {
-              this.topics.set(topic, (subs = new Set()));
-              // Other processes' publishes to this topic are delivered here only, never republished.
-              const joined = this.fanout?.join(signalingChannel(topic), (text) => this.deliverLocal(topic, text));
-              if (joined) subscribed = Promise.all([subscribed, joined]);
+    guard.listen(
+      (data, isBinary) => {
+        let msg: unknown;
+        try {
+          // y-webrtc only sends text; a binary frame cannot be a signaling message.
+          msg = isBinary ? undefined : JSON.parse(data.toString());
+        } catch {
+          msg = undefined;
+        }
+        if (typeof msg !== 'object' || msg === null || typeof (msg as { type?: unknown }).type !== 'string') {
+          const count = guard.noteMalformed();
+          this.log.debug('malformed signaling message', { conn: connId, count });
+          if (guard.overMalformed()) return;
+          // Stock clients ignore unknown types, so an error reply is harmless to them.
+          return this.send(ws, { type: 'error', code: 'bad-request', message: 'expected a JSON object with a string "type"' });
+        }
+        const m = msg as { type: string; topics?: unknown; topic?: unknown; clients?: unknown };
+        switch (m.type) {
+          case 'subscribe': {
+            for (const topic of Array.isArray(m.topics) ? m.topics : []) {
+              if (typeof topic !== 'string' || mine.has(topic)) continue;
+              if (mine.size >= this.limits.maxTopics) return guard.closeWith(CloseCode.TooManyTopics, `more than ${this.limits.maxTopics} topics`);
+              let subs = this.topics.get(topic);
+              if (!subs) {
+                this.topics.set(topic, (subs = new Set()));
+                // Other processes' publishes to this topic are delivered here only, never republished.
+                const joined = this.fanout?.join(signalingChannel(topic), (text) => this.deliverLocal(topic, text));
+                if (joined) subscribed = Promise.all([subscribed, joined]);
+              }
+              subs.add(ws);
+              mine.add(topic);
             }
-            subs.add(ws);
-            mine.add(topic);
+            this.log.debug('subscribed', { conn: connId, topics: mine.size });
+            break;
           }
-          this.log.debug('subscribed', { conn: connId, topics: mine.size });
-          break;
+          case 'unsubscribe':
+            for (const topic of Array.isArray(m.topics) ? m.topics : []) if (typeof topic === 'string') drop(topic);
+            break;
+          case 'publish': {
+            if (typeof m.topic !== 'string' || !m.topic) break;
+            const receivers = this.topics.get(m.topic);
+            if (!receivers && !this.fanout) break;
+            // With several processes this counts this process's subscribers only.
+            m.clients = receivers?.size ?? 0;
+            // Serialise once for all receivers; the message is relayed as the sender wrote it.
+            const text = JSON.stringify(m);
+            this.log.debug('publish', { conn: connId, topic: hashName(m.topic), receivers: receivers?.size ?? 0, bytes: text.length });
+            if (receivers) for (const r of receivers) this.sendText(r, text);
+            this.fanout?.publish(signalingChannel(m.topic), text);
+            break;
+          }
+          case 'ping':
+            // With several processes, a `pong` after a `subscribe` also means that publishes from the
+            // other processes reach this connection (waiting at most 1 s for Redis).
+            if (this.fanout) void within(subscribed, SUBSCRIBE_WAIT_MS).then(() => !guard.closed && this.send(ws, { type: 'pong' }));
+            else this.send(ws, { type: 'pong' });
+            break;
+          default:
+            // Unknown types are ignored, as the stock server does (forward compatibility).
+            break;
         }
-        case 'unsubscribe':
-          for (const topic of Array.isArray(m.topics) ? m.topics : []) if (typeof topic === 'string') drop(topic);
-          break;
-        case 'publish': {
-          if (typeof m.topic !== 'string' || !m.topic) break;
-          const receivers = this.topics.get(m.topic);
-          if (!receivers && !this.fanout) break;
-          // With several processes this counts this process's subscribers only.
-          m.clients = receivers?.size ?? 0;
-          // Serialise once for all receivers; the message is relayed as the sender wrote it.
-          const text = JSON.stringify(m);
-          this.log.debug('publish', { conn: connId, topic: hashName(m.topic), receivers: receivers?.size ?? 0, bytes: text.length });
-          if (receivers) for (const r of receivers) this.sendText(r, text);
-          this.fanout?.publish(signalingChannel(m.topic), text);
-          break;
-        }
-        case 'ping':
-          // With several processes, a `pong` after a `subscribe` also means that publishes from the
-          // other processes reach this connection (waiting at most 1 s for Redis).
-          if (this.fanout) void within(subscribed, SUBSCRIBE_WAIT_MS).then(() => !closed && this.send(ws, { type: 'pong' }));
-          else this.send(ws, { type: 'pong' });
-          break;
-        default:
-          // Unknown types are ignored, as the stock server does (forward compatibility).
-          break;
-      }
-    });
+      },
+      () => {
+        for (const t of [...mine]) drop(t);
+      },
+    );
   }
 
   private send(ws: WebSocket, message: object): void {

@@ -8,7 +8,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,23 +15,12 @@ import { WebSocket } from 'ws';
 import type { RunningServer } from '../index.ts';
 import { startTestServer, tempDir } from './helpers.ts';
 import { expectRoundTrips, readRepoFile } from './deploy-files.ts';
+import { freePort } from './services.ts';
 
 const CADDY = process.env.PN_CADDY ?? '/usr/bin/caddy';
 const required = process.env.PN_NETNS === '1';
 const haveCaddy = existsSync(CADDY);
 if (!haveCaddy && !required) console.warn(`caddy-tls.test: skipped — ${CADDY} is missing (apt-get install caddy); npm test installs it.`);
-
-/** A TCP port that was free a moment ago. */
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
 
 /**
  * The example's site block for a test: the same directives, served for localhost on `httpsPort`
@@ -50,81 +38,91 @@ function testCaddyfile(example: string, opts: { httpsPort: number; httpPort: num
   return `{\n\tadmin off\n\tskip_install_trust\n\thttp_port ${opts.httpPort}\n\thttps_port ${opts.httpsPort}\n}\n\n${body}`;
 }
 
+/** Caddy running the example's site block in front of a test server. */
+interface RunningCaddy {
+  proc: ChildProcess;
+  /** `localhost:<https port>`. */
+  base: string;
+  /** Caddy's local CA certificate (PEM), the only one the clients trust. */
+  ca: string;
+}
+
+/** GET /healthz over https, trusting only `ca`. */
+function health(base: string, ca: string): Promise<{ status: number; body: string }> {
+  return new Promise((ok, fail) => {
+    const req = request(`https://${base}/healthz`, { ca: ca || undefined }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += String(c)));
+      res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+/** Validates and starts Caddy with {@link testCaddyfile} proxying to `upstreamPort`, and waits until it serves TLS. */
+async function startCaddy(upstreamPort: number): Promise<RunningCaddy> {
+  const home = tempDir('pn-caddy-');
+  const [httpsPort, httpPort] = [await freePort(), await freePort()];
+  const config = path.join(home, 'Caddyfile');
+  writeFileSync(config, testCaddyfile(readRepoFile('server/deploy/Caddyfile'), { httpsPort, httpPort, upstreamPort }));
+  const env = { ...process.env, HOME: home, XDG_DATA_HOME: home, XDG_CONFIG_HOME: home };
+  const check = spawnSync(CADDY, ['validate', '--config', config, '--adapter', 'caddyfile'], { encoding: 'utf8', env });
+  expect(check.status, check.stderr).toBe(0);
+  const proc = spawn(CADDY, ['run', '--config', config, '--adapter', 'caddyfile'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  proc.stdout!.on('data', (b: Buffer) => (log += String(b)));
+  proc.stderr!.on('data', (b: Buffer) => (log += String(b)));
+  const base = `localhost:${httpsPort}`;
+  const root = path.join(home, 'caddy/pki/authorities/local/root.crt');
+  // Caddy makes its CA and the localhost certificate on start; wait until it serves TLS.
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (existsSync(root)) {
+      const ca = readFileSync(root, 'utf8');
+      const ok = await health(base, ca).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (ok) return { proc, base, ca };
+    }
+    if (proc.exitCode !== null || Date.now() > deadline) {
+      proc.kill('SIGTERM');
+      throw new Error(`caddy did not serve https://${base} in time:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 describe.skipIf(!haveCaddy && !required)('TLS with Caddy (server/deploy/Caddyfile)', () => {
   let server: RunningServer;
-  let caddy: ChildProcess;
-  let base = '';
-  let ca = '';
-  let caddyLog = '';
+  let caddy: RunningCaddy;
 
   beforeAll(async () => {
     expect(existsSync(CADDY), `${CADDY} is missing: apt-get install caddy`).toBe(true);
     server = await startTestServer();
-    const home = tempDir('pn-caddy-');
-    const [httpsPort, httpPort] = [await freePort(), await freePort()];
-    const config = path.join(home, 'Caddyfile');
-    writeFileSync(config, testCaddyfile(readRepoFile('server/deploy/Caddyfile'), { httpsPort, httpPort, upstreamPort: server.port }));
-    const check = spawnSync(CADDY, ['validate', '--config', config, '--adapter', 'caddyfile'], {
-      encoding: 'utf8',
-      env: { ...process.env, HOME: home, XDG_DATA_HOME: home, XDG_CONFIG_HOME: home },
-    });
-    expect(check.status, check.stderr).toBe(0);
-    caddy = spawn(CADDY, ['run', '--config', config, '--adapter', 'caddyfile'], {
-      env: { ...process.env, HOME: home, XDG_DATA_HOME: home, XDG_CONFIG_HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    caddy.stdout!.on('data', (b: Buffer) => (caddyLog += String(b)));
-    caddy.stderr!.on('data', (b: Buffer) => (caddyLog += String(b)));
-    base = `localhost:${httpsPort}`;
-    const root = path.join(home, 'caddy/pki/authorities/local/root.crt');
-    // Caddy makes its CA and the localhost certificate on start; wait until it serves TLS.
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      if (existsSync(root)) {
-        ca = readFileSync(root, 'utf8');
-        const ok = await health().then(
-          (r) => r.status === 200,
-          () => false,
-        );
-        if (ok) break;
-      }
-      if (caddy.exitCode !== null || Date.now() > deadline) throw new Error(`caddy did not serve https://${base} in time:\n${caddyLog}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    caddy = await startCaddy(server.port);
   }, 30_000);
   afterAll(async () => {
-    caddy?.kill('SIGTERM');
+    caddy?.proc.kill('SIGTERM');
     await server?.close();
   });
 
-  /** GET /healthz over https, trusting only Caddy's local CA. */
-  function health(trust = ca): Promise<{ status: number; body: string }> {
-    return new Promise((ok, fail) => {
-      const req = request(`https://${base}/healthz`, { ca: trust || undefined }, (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += String(c)));
-        res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
-      });
-      req.on('error', fail);
-      req.end();
-    });
-  }
-
   it('https:// reaches /healthz through Caddy', async () => {
-    const r = await health();
+    const r = await health(caddy.base, caddy.ca);
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body)).toMatchObject({ ok: true });
   });
 
   it('wss:// through Caddy reaches signaling and the relay', async () => {
-    await expectRoundTrips(`wss://${base}`, { ca });
+    await expectRoundTrips(`wss://${caddy.base}`, { ca: caddy.ca });
   });
 
   it('the certificate is real TLS: a client that does not trust its CA is refused, and plain ws:// is not served', async () => {
-    const untrusted = new WebSocket(`wss://${base}`);
+    const untrusted = new WebSocket(`wss://${caddy.base}`);
     const err = await new Promise<Error>((ok) => untrusted.once('error', ok));
     expect(err.message).toMatch(/certificate/i);
-    const plain = new WebSocket(`ws://${base}`);
+    const plain = new WebSocket(`ws://${caddy.base}`);
     const failed = await new Promise<boolean>(
       (ok) => (plain.once('open', () => ok(false)), plain.once('error', () => ok(true)), plain.once('unexpected-response', () => ok(true))),
     );

@@ -10,20 +10,26 @@ const req = (remoteAddress: string, xff?: string) =>
 
 describe('per-address limits: pure parts', () => {
   it('counts IPv4 as is, IPv4-mapped IPv6 as IPv4, and IPv6 per /64', () => {
-    expect(addressKey('198.51.100.7')).toBe('198.51.100.7');
-    expect(addressKey('::ffff:198.51.100.7')).toBe('198.51.100.7');
-    expect(addressKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
-    expect(addressKey('2001:db8:1:2:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
-    expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
-    expect(addressKey('2001:0db8:0001:0002::9')).toBe('2001:db8:1:2::/64');
+    const keys: Record<string, string> = {
+      '198.51.100.7': '198.51.100.7',
+      '::ffff:198.51.100.7': '198.51.100.7',
+      '2001:db8:1:2:aaaa::1': '2001:db8:1:2::/64',
+      '2001:db8:1:2:ffff:ffff:ffff:ffff': '2001:db8:1:2::/64',
+      '2001:db8::1': '2001:db8:0:0::/64',
+      '2001:0db8:0001:0002::9': '2001:db8:1:2::/64',
+    };
+    for (const [addr, key] of Object.entries(keys)) expect(addressKey(addr), addr).toBe(key);
   });
 
   it('believes X-Forwarded-For only with trustProxy, and then only its last entry (the one the proxy added)', () => {
-    expect(clientAddress(req('127.0.0.1', '203.0.113.9'), false)).toBe('127.0.0.1');
-    expect(clientAddress(req('127.0.0.1', '203.0.113.9'), true)).toBe('203.0.113.9');
-    // The client wrote the first entry itself; the proxy appended what it saw.
-    expect(clientAddress(req('127.0.0.1', '1.2.3.4, 203.0.113.9'), true)).toBe('203.0.113.9');
-    expect(clientAddress(req('127.0.0.1'), true)).toBe('127.0.0.1');
+    const cases: Array<{ xff?: string; trustProxy: boolean; address: string }> = [
+      { xff: '203.0.113.9', trustProxy: false, address: '127.0.0.1' },
+      { xff: '203.0.113.9', trustProxy: true, address: '203.0.113.9' },
+      // The client wrote the first entry itself; the proxy appended what it saw.
+      { xff: '1.2.3.4, 203.0.113.9', trustProxy: true, address: '203.0.113.9' },
+      { trustProxy: true, address: '127.0.0.1' },
+    ];
+    for (const { xff, trustProxy, address } of cases) expect(clientAddress(req('127.0.0.1', xff), trustProxy), `${xff} ${trustProxy}`).toBe(address);
   });
 
   it('a byte bucket overdraws and says how long to wait; the message bucket refuses instead', () => {

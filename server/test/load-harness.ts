@@ -16,13 +16,21 @@
  * that never reads while three publishers fill its topic (4503, found in the server's log).
  *
  * Every loop is bounded by count and time, and the run ends by itself.
+ *
+ * This file runs the honest traffic; the sockets and probes are in load-sockets.ts, the abusive
+ * clients in load-abuse.ts, the figures and their table in load-report.ts.
  */
-import http from 'node:http';
-import { promises as fsp, readFileSync } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { encodeClientMessage, parseServerMessage } from '../../protocol/relay.ts';
 import { roomOf as roomForToken, spawnServer, tempDir, type ChildServer } from './helpers.ts';
+import { runAbuse } from './load-abuse.ts';
+import { percentiles, type LoadReport } from './load-report.ts';
+import { connectMany, health, openFilesLimit, rssMiB, sleep } from './load-sockets.ts';
+
+// The harness's entry points, for the benchmarks and load.test.ts.
+export { formatReport, type AbuseResult, type Latency, type LoadReport } from './load-report.ts';
 
 /** What to run. */
 export interface LoadOptions {
@@ -50,155 +58,6 @@ export interface LoadOptions {
    */
   cluster?: { processes: number; databaseUrl: string; redisUrl: string };
 }
-
-/** Percentiles of a sample, in ms. */
-export interface Latency {
-  count: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-
-/** How one abusive client ended. */
-export interface AbuseResult {
-  /** Close code the client saw (or the server logged, for the slow reader); null if never closed. */
-  code: number | null;
-  /** The code PROTOCOL.md documents for it. */
-  expected: number;
-  /** What the client did before it was closed. */
-  detail: string;
-}
-
-/** Everything measured. */
-export interface LoadReport {
-  /** Server processes, and the relay store they used. */
-  processes: number;
-  store: 'embedded' | 'postgres';
-  clients: number;
-  rooms: number;
-  relayClients: number;
-  durationSeconds: number;
-  /** Open-files soft limit seen, and whether the client count had to be reduced for it. */
-  fdLimit: number | null;
-  scaledDown: boolean;
-  serverStayedUp: boolean;
-  healthChecks: { ok: number; failed: number };
-  rssMiB: { start: number; max: number; end: number; samples: number } | null;
-  signaling: {
-    published: number;
-    expectedDeliveries: number;
-    delivered: number;
-    lost: number;
-    duplicates: number;
-    /** Honest messages published per second, and deliveries per second (one message reaches every member of its room). */
-    publishedPerSecond: number;
-    deliveredPerSecond: number;
-    /** Every honest delivery. */
-    latencyMs: Latency;
-    /** Deliveries of messages sent after the abusive clients were done (the flood and slow reader load the server too). */
-    quietLatencyMs: Latency;
-  };
-  /** Seconds from the start of the honest traffic during which the abusive clients ran. */
-  abuseSeconds: number;
-  relay: {
-    appends: number;
-    acked: number;
-    failed: number;
-    ackedPerSecond: number;
-    ackLatencyMs: Latency;
-    quietAckLatencyMs: Latency;
-    pushLatencyMs: Latency;
-    pushesExpected: number;
-    pushesReceived: number;
-    pushesLost: number;
-    fetches: number;
-  };
-  abuse: Record<'flood' | 'oversized' | 'malformed' | 'tooManyTopics' | 'slowReader', AbuseResult> | null;
-  /** Event-loop delay of this (client) process, which adds to the latencies measured. */
-  clientLoopDelayMs: { p50: number; max: number };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function percentiles(xs: number[]): Latency {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (q: number) => (s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : 0);
-  const r = (x: number) => Math.round(x * 100) / 100;
-  return { count: s.length, p50: r(at(0.5)), p95: r(at(0.95)), p99: r(at(0.99)), max: r(s.at(-1) ?? 0) };
-}
-
-/** The soft open-files limit of this process (Linux), or null when unknown. */
-export function openFilesLimit(): number | null {
-  try {
-    const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
-    return m ? (m[1] === 'unlimited' ? Infinity : Number(m[1])) : null;
-  } catch {
-    return null;
-  }
-}
-
-function rssMiB(pid: number): number | null {
-  try {
-    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
-function health(url: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.get(url.replace(/^ws/, 'http') + '/healthz', { timeout: 2000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => {
-      req.destroy();
-      resolve(false);
-    });
-  });
-}
-
-let nextAddress = 1;
-
-/**
- * A distinct client address for each honest socket: the server runs with `--trust-proxy` and
- * sees `X-Forwarded-For`, as behind Caddy, so its per-address limits apply as they would to
- * people in different places (every socket here really comes from 127.0.0.1).
- */
-export function freshAddress(): string {
-  const n = nextAddress++;
-  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
-}
-
-function connect(url: string, address = freshAddress()): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false, headers: { 'x-forwarded-for': address } });
-    ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
-  });
-}
-
-/** Opens sockets a few dozen at a time: a thundering herd would measure the kernel's backlog, not the server. */
-async function connectMany(url: (i: number) => string, n: number): Promise<WebSocket[]> {
-  const out: WebSocket[] = [];
-  for (let i = 0; i < n; i += 50) {
-    out.push(...(await Promise.all(Array.from({ length: Math.min(50, n - i) }, (_, k) => connect(url(i + k))))));
-  }
-  return out;
-}
-
-const closed = (ws: WebSocket, timeoutMs: number) =>
-  new Promise<number | null>((resolve) => {
-    if (ws.readyState === WebSocket.CLOSED) return resolve(null);
-    const t = setTimeout(() => resolve(null), timeoutMs);
-    ws.once('close', (code) => {
-      clearTimeout(t);
-      resolve(code);
-    });
-  });
 
 /** Runs the load and returns the figures. Always stops the server and closes every socket. */
 export async function runServerLoad(options: LoadOptions): Promise<LoadReport> {
@@ -459,120 +318,4 @@ export async function runServerLoad(options: LoadOptions): Promise<LoadReport> {
     );
     await fsp.rm(dataDir, { recursive: true, force: true });
   }
-}
-
-/** The abusive clients; resolves once each has been closed (or has timed out). */
-async function runAbuse(url: string, sockets: WebSocket[], log: (s: string) => void): Promise<NonNullable<LoadReport['abuse']>> {
-  const open = async () => {
-    const ws = await connect(url);
-    ws.on('error', () => {});
-    sockets.push(ws);
-    return ws;
-  };
-
-  // Flood: 1,000 publishes at once, five times the burst.
-  const flooder = await open();
-  flooder.send(JSON.stringify({ type: 'subscribe', topics: ['abuse-flood'] }));
-  for (let i = 0; i < 1000 && flooder.readyState === WebSocket.OPEN; i++) flooder.send(JSON.stringify({ type: 'publish', topic: 'abuse-flood', n: i }));
-  const flood = closed(flooder, 10_000);
-
-  // One frame of 64 KiB + 1.
-  const big = await open();
-  big.send(JSON.stringify({ type: 'publish', topic: 'abuse-big', pad: 'x'.repeat(64 * 1024) }));
-  const oversized = closed(big, 10_000);
-
-  // Malformed JSON, one more than tolerated.
-  const bad = await open();
-  for (let i = 0; i < 6; i++) bad.send(i % 2 ? '{"type":' : 'not json at all');
-  const malformed = closed(bad, 10_000);
-
-  // 65 topics on one connection.
-  const greedy = await open();
-  greedy.send(JSON.stringify({ type: 'subscribe', topics: Array.from({ length: 65 }, (_, i) => `abuse-topic-${i}`) }));
-  const tooManyTopics = closed(greedy, 10_000);
-
-  // Slow reader: subscribed, but its socket is never read; three publishers fill the topic at
-  // just under the rate limit (burst 200, then 45/s) with ~60 KB messages.
-  const slow = await open();
-  slow.send(JSON.stringify({ type: 'subscribe', topics: ['abuse-slow'] }));
-  await sleep(100);
-  (slow as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
-  const publishers = await Promise.all([open(), open(), open()]);
-  const fat = JSON.stringify({ type: 'publish', topic: 'abuse-slow', pad: 'y'.repeat(60_000) });
-  for (const p of publishers) p.send(JSON.stringify({ type: 'subscribe', topics: ['abuse-slow'] }));
-  await sleep(50);
-  // The server closes a consumer with more than 4 MiB queued (besides its largest frame) (and does not log it, unlike the
-  // other closes), so the verdict is what the reader sees once it reads again: 4503 after the
-  // data that was queued before the close. 4 s is the burst (~34 MB) plus ~30 MB more, beyond
-  // 32 MiB plus what the loopback socket buffers absorb.
-  const pumpUntil = performance.now() + 4000;
-  let sent = 0;
-  for (let round = 0; performance.now() < pumpUntil; round++) {
-    const n = round === 0 ? 190 : 9; // the burst, then 45/s per publisher in 200 ms steps
-    for (const p of publishers) for (let k = 0; k < n && p.readyState === WebSocket.OPEN; k++, sent++) p.send(fat);
-    await sleep(200);
-  }
-  (slow as unknown as { _socket: { resume(): void } })._socket.resume();
-  const slowCode = await closed(slow, 15_000);
-  log(`slow reader: closed with ${slowCode} after ${sent} messages of 60 KB to its topic`);
-  for (const p of publishers) p.close();
-
-  return {
-    flood: { code: await flood, expected: 4429, detail: '1,000 publishes at once (burst 200, 50/s)' },
-    oversized: { code: await oversized, expected: 1009, detail: 'one 64 KiB + ~50 B text frame (limit 64 KiB)' },
-    malformed: { code: await malformed, expected: 4400, detail: '6 frames that are not JSON objects (5 tolerated)' },
-    tooManyTopics: { code: await tooManyTopics, expected: 4413, detail: 'subscribe to 65 topics (limit 64)' },
-    slowReader: {
-      code: slowCode,
-      expected: 4503,
-      detail: `never reads while 3 publishers send ${sent} × 60 KB to its topic (limit 4 MiB queued besides one frame)`,
-    },
-  };
-}
-
-/** A readable table of a report. */
-export function formatReport(r: LoadReport): string {
-  const rows: [string, string][] = [
-    ['server', r.processes > 1 ? `${r.processes} processes, relay store PostgreSQL, fan-out through Redis` : `1 process, embedded relay store`],
-    ['clients / rooms', `${r.clients} signaling in ${r.rooms} rooms + ${r.relayClients} relay${r.scaledDown ? ' (scaled down for the fd limit)' : ''}`],
-    ['duration', `${r.durationSeconds} s`],
-    ['server stayed up', `${r.serverStayedUp ? 'yes' : 'NO'} (health checks ${r.healthChecks.ok} ok, ${r.healthChecks.failed} failed)`],
-    [
-      'server RSS',
-      r.rssMiB ? `start ${r.rssMiB.start} MiB, max ${r.rssMiB.max} MiB, end ${r.rssMiB.end} MiB (${r.rssMiB.samples} samples)` : 'not measurable here',
-    ],
-    ['signaling published', `${r.signaling.published} messages → ${r.signaling.expectedDeliveries} deliveries expected`],
-    ['signaling delivered', `${r.signaling.delivered} (lost ${r.signaling.lost}, duplicates ${r.signaling.duplicates})`],
-    ['signaling throughput', `${r.signaling.publishedPerSecond} messages/s published, ${r.signaling.deliveredPerSecond} deliveries/s`],
-    [
-      'signaling latency',
-      `p50 ${r.signaling.latencyMs.p50} ms, p95 ${r.signaling.latencyMs.p95} ms, p99 ${r.signaling.latencyMs.p99} ms, max ${r.signaling.latencyMs.max} ms (all)`,
-    ],
-    [
-      '  after the abuse',
-      `p50 ${r.signaling.quietLatencyMs.p50} ms, p95 ${r.signaling.quietLatencyMs.p95} ms, p99 ${r.signaling.quietLatencyMs.p99} ms, max ${r.signaling.quietLatencyMs.max} ms (${r.signaling.quietLatencyMs.count} deliveries; abuse ran the first ${r.abuseSeconds} s)`,
-    ],
-    ['relay appends', `${r.relay.appends} (acked ${r.relay.acked}, failed ${r.relay.failed}, ${r.relay.ackedPerSecond}/s); ${r.relay.fetches} fetches`],
-    [
-      'relay ack latency',
-      `p50 ${r.relay.ackLatencyMs.p50} ms, p95 ${r.relay.ackLatencyMs.p95} ms, max ${r.relay.ackLatencyMs.max} ms (all; ${r.store === 'postgres' ? 'one COMMIT' : 'one fsync'} per append)`,
-    ],
-    [
-      '  after the abuse',
-      `p50 ${r.relay.quietAckLatencyMs.p50} ms, p95 ${r.relay.quietAckLatencyMs.p95} ms, max ${r.relay.quietAckLatencyMs.max} ms (${r.relay.quietAckLatencyMs.count} appends)`,
-    ],
-    ['relay pushes', `${r.relay.pushesReceived} of ${r.relay.pushesExpected} (lost ${r.relay.pushesLost})`],
-    [
-      'relay push latency',
-      `p50 ${r.relay.pushLatencyMs.p50} ms, p95 ${r.relay.pushLatencyMs.p95} ms, max ${r.relay.pushLatencyMs.max} ms (append sent → partner pushed)`,
-    ],
-    ['client event-loop delay', `p50 ${r.clientLoopDelayMs.p50} ms, max ${r.clientLoopDelayMs.max} ms (part of the latencies)`],
-  ];
-  if (r.abuse) {
-    for (const [name, a] of Object.entries(r.abuse)) {
-      rows.push([`abuse: ${name}`, `${a.code === a.expected ? 'closed' : 'UNEXPECTED'} ${a.code ?? '(not closed)'} (expected ${a.expected}) — ${a.detail}`]);
-    }
-  }
-  const w = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
 }

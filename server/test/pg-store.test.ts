@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from './helpers.ts';
 import { PgStore } from '../pg-store.ts';
-import { roomDirName, StoreError } from '../storage.ts';
+import { roomDirName, StoreError } from '../relay-storage.ts';
 import { roomOf } from './helpers.ts';
 import { servicesUnavailable, startPostgres, type Service } from './services.ts';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { parseClientMessage, parseServerMessage, encodeClientMessage, encodeServerMessage, bytesToBase64, base64ToBytes } from '../../protocol/relay.ts';
-import { roomDirName } from '../storage.ts';
+import { roomDirName } from '../relay-storage.ts';
 import { randomBytesOf, RelayClient, roomOf, startTestServer, tempDir } from './helpers.ts';
 import { servicesUnavailable, startPostgres, startRedis, type Service } from './services.ts';
 

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RelayStore, roomDirName, StoreError } from '../storage.ts';
+import { roomDirName, StoreError } from '../relay-storage.ts';
+import { RelayStore } from '../storage.ts';
 import { roomOf, tempDir } from './helpers.ts';
 
 const limits = { maxEntryBytes: 1 << 20, maxSnapshotBytes: 1 << 23, roomQuotaBytes: 1 << 26, totalQuotaBytes: 1 << 30, retentionDays: 0 };

@@ -33,7 +33,20 @@
  * or not, because a protocol handler or the side panel may hand us those.
  */
 import type { Translate } from '../../i18n';
-import { checksum, fromBase64Url, toBase64Url } from '../../../protocol/code-text';
+import {
+  checksum,
+  cleanShownText,
+  codeCandidates,
+  ellipsize,
+  encodeFields,
+  frameCode,
+  fromBase64Url,
+  parseCodeUrl,
+  readFields,
+  toBase64Url,
+  undoPercentEncoding,
+  unframeCode,
+} from '../../../protocol/code-text';
 import { UserFacingError } from '../../../protocol/user-error';
 
 // Kept importable from here for code written before the helpers moved to protocol/.
@@ -62,7 +75,7 @@ const NOTEBOOK_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 const TAG_SIGNALING = 1;
 const TAG_TITLE = 2;
-const CHECKSUM_CHARS = 6;
+const HEAD = `PN${INVITE_VERSION}-`;
 
 /** Everything a partner needs to join a notebook. Treat as a password: it grants full access. */
 export interface Invite {
@@ -101,7 +114,7 @@ const MESSAGES = {
   corrupt: 'This invite code is damaged and cannot be used. Ask your partner to create a new invite and send it again.',
   newer: 'This invite was made by a newer version of Partner Notebook. Update the extension, then paste the invite again.',
   badSignaling: (url: string) =>
-    `This invite names a connection server that Partner Notebook cannot use (${truncate(url, 60)}). ` +
+    `This invite names a connection server that Partner Notebook cannot use (${ellipsize(url, 60)}). ` +
     'Only addresses starting with ws:// or wss:// work. Ask your partner to check the connection server ' +
     'in their settings and send a new invite.',
 } as const;
@@ -160,22 +173,13 @@ export function encodeInvite(invite: Invite): string {
   const title = invite.title === undefined ? '' : cleanTitle(invite.title);
   if (title) fields.push([TAG_TITLE, utf8.encode(title)]);
 
-  const size = SECRET_BYTES + 1 + id.length + fields.reduce((n, [, v]) => n + 3 + v.length, 0);
-  const out = new Uint8Array(size);
+  const tail = encodeFields(fields);
+  const out = new Uint8Array(SECRET_BYTES + 1 + id.length + tail.length);
   out.set(invite.secret, 0);
-  let at = SECRET_BYTES;
-  out[at++] = id.length;
-  out.set(id, at);
-  at += id.length;
-  for (const [tag, value] of fields) {
-    out[at++] = tag;
-    out[at++] = value.length >> 8;
-    out[at++] = value.length & 0xff;
-    out.set(value, at);
-    at += value.length;
-  }
-  const body = `PN${INVITE_VERSION}-${toBase64Url(out)}`;
-  return `${body}-${checksum(body)}`;
+  out[SECRET_BYTES] = id.length;
+  out.set(id, SECRET_BYTES + 1);
+  out.set(tail, SECRET_BYTES + 1 + id.length);
+  return frameCode(HEAD, out);
 }
 
 /** The shareable link for an invite: `https://partner-notebook.invalid/join#PN1-…`. */
@@ -197,15 +201,8 @@ export function inviteLink(invite: Invite): string {
  */
 export function parseInvite(input: string): Invite {
   if (typeof input !== 'string' || input.trim() === '') throw new InviteError('empty', MESSAGES.empty);
-  let text = input;
   // Protocol handlers hand over the whole URL percent-encoded (`web%2Bpartnernotebook%3APN1-…`).
-  if (/%[0-9A-Fa-f]{2}/.test(text)) {
-    try {
-      text = decodeURIComponent(text);
-    } catch {
-      // Not valid percent-encoding: read the text as it is.
-    }
-  }
+  const text = undoPercentEncoding(input);
   // Not preceded by a letter or digit, so "…xpn1-…" inside other text is not taken for a code.
   const prefix = /(?<![A-Za-z0-9])PN(\d{1,4})-/i.exec(text);
   if (!prefix) throw new InviteError('not-an-invite', MESSAGES.notAnInvite);
@@ -213,58 +210,22 @@ export function parseInvite(input: string): Invite {
   if (version === 0) throw new InviteError('not-an-invite', MESSAGES.notAnInvite);
   if (version > INVITE_VERSION) throw new InviteError('unsupported-version', MESSAGES.newer);
 
-  // Mail clients wrap long lines (and quote them with "> " in replies), so the code may
-  // continue after whitespace. But text may also follow the code ("…-Abc123 Thanks!"), so try
-  // the shortest candidate first and join more pieces only while the checksum fails.
-  const rest = text.slice(prefix.index + prefix[0].length);
-  const pieces = rest.split(/(?:\s|>)+/);
-  const candidates: string[] = [];
-  let joined = '';
-  for (const piece of pieces) {
-    const run = /^[A-Za-z0-9_-]*/.exec(piece)![0];
-    joined += run;
-    if (run) candidates.push(joined);
-    // A piece that stops at a non-code character (".", "<", a quote) ends the code.
-    if (run.length < piece.length || candidates.length >= 8) break;
-  }
-  if (candidates.length === 0) throw new InviteError('damaged', MESSAGES.cutOff);
-
+  // Try the shortest candidate first and join more pieces only while the checksum fails.
   let firstFailure: InviteError | undefined;
-  for (const candidate of candidates) {
-    const result = checkCode(`PN${INVITE_VERSION}-${candidate}`);
-    if (result instanceof InviteError) {
-      firstFailure ??= result;
-      continue;
-    }
-    return decodePayload(result);
-  }
-  throw firstFailure!;
-}
-
-/** Splits and verifies a normalized code; returns the payload bytes or the error to report. */
-function checkCode(code: string): Uint8Array | InviteError {
-  const cut = code.length - CHECKSUM_CHARS - 1;
-  const head = `PN${INVITE_VERSION}-`;
-  // Base64url contains "-" too, so the checksum is found by its fixed length, not by splitting.
-  if (cut <= head.length || code[cut] !== '-') return new InviteError('damaged', MESSAGES.cutOff);
-  const body = code.slice(0, cut);
-  const sum = code.slice(cut + 1);
-  if (checksum(body) !== sum) {
+  let tried = 0;
+  for (const { code } of codeCandidates(text.slice(prefix.index + prefix[0].length))) {
     // Too short to hold even the secret: most likely cut off rather than mistyped.
-    const minPayloadChars = Math.ceil(((SECRET_BYTES + 2) * 4) / 3);
-    const tooShort = body.length - head.length < minPayloadChars;
-    return new InviteError('damaged', tooShort ? MESSAGES.cutOff : MESSAGES.changed);
+    const result = unframeCode(HEAD + code, HEAD, { emptyPayload: false, minPayloadChars: Math.ceil(((SECRET_BYTES + 2) * 4) / 3) });
+    if (result instanceof Uint8Array) return decodePayload(result);
+    firstFailure ??= new InviteError('damaged', MESSAGES[result.fault], result.options);
+    if (++tried >= 8) break;
   }
-  try {
-    return fromBase64Url(body.slice(head.length));
-  } catch (cause) {
-    return new InviteError('damaged', MESSAGES.corrupt, { cause });
-  }
+  throw firstFailure ?? new InviteError('damaged', MESSAGES.cutOff);
 }
 
 function decodePayload(bytes: Uint8Array): Invite {
-  const corrupt = (why: string) => new InviteError('damaged', MESSAGES.corrupt, { cause: new Error(why) });
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const damaged = (cause: unknown) => new InviteError('damaged', MESSAGES.corrupt, { cause });
+  const corrupt = (why: string) => damaged(new Error(why));
   if (bytes.length < SECRET_BYTES + 1) throw corrupt('payload shorter than the secret');
   const secret = bytes.slice(0, SECRET_BYTES);
   let at = SECRET_BYTES;
@@ -276,19 +237,7 @@ function decodePayload(bytes: Uint8Array): Invite {
 
   const signaling: string[] = [];
   let title: string | undefined;
-  while (at < bytes.length) {
-    if (at + 3 > bytes.length) throw corrupt('truncated field header');
-    const tag = bytes[at]!;
-    const length = (bytes[at + 1]! << 8) | bytes[at + 2]!;
-    at += 3;
-    if (at + length > bytes.length) throw corrupt('field runs past the end');
-    let value: string;
-    try {
-      value = utf8.decode(bytes.subarray(at, at + length));
-    } catch (cause) {
-      throw new InviteError('damaged', MESSAGES.corrupt, { cause });
-    }
-    at += length;
+  for (const { tag, value } of readFields(bytes, at, damaged)) {
     if (tag === TAG_SIGNALING) {
       if (signaling.length >= MAX_SIGNALING_URLS) throw corrupt('too many signaling URLs');
       signaling.push(checkSignalingUrl(value));
@@ -311,31 +260,13 @@ function decodePayload(bytes: Uint8Array): Invite {
  */
 function checkSignalingUrl(raw: string): string {
   const bad = (cause?: unknown) => new InviteError('bad-signaling-url', MESSAGES.badSignaling(raw), { cause });
-  if (typeof raw !== 'string' || raw.length > MAX_SIGNALING_URL_CHARS) throw bad();
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch (cause) {
-    throw bad(cause);
-  }
+  const url = parseCodeUrl(raw, MAX_SIGNALING_URL_CHARS, bad);
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw bad();
   if (url.username || url.password || url.hash || !url.hostname) throw bad();
   return url.href;
 }
 
-/**
- * Title hints are shown in the join dialog, so control and bidirectional-override characters
- * (which can make "Notebook" render as something else) are removed.
- */
+/** Title hints are shown in the join dialog, so they are cleaned like all shown text from a code. */
 function cleanTitle(title: string): string {
-  const cleaned = title
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return [...cleaned].slice(0, MAX_TITLE_CHARS).join('').trim();
-}
-
-function truncate(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '\u2026';
+  return cleanShownText(title, MAX_TITLE_CHARS);
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { encodeRecord } from '../../../../server/storage';
+import { encodeRecord } from '../../../../server/room-log';
 import { RELAY_ERROR_CODES } from '../../../../protocol/relay';
 import { describeRelayError, RELAY_ORIGIN, UNREADABLE_ENTRY_MESSAGE, type RelayProblemCode } from '../../../../lib/sync/relay/client';
 import { splitUpdate } from '../../../../lib/sync/relay/split';
