@@ -3,6 +3,7 @@
  * PDF viewer, local files without permission. For these the clipper offers to save the link.
  */
 import { t } from '../i18n';
+import { parseWebUrl } from './web-url';
 
 /** Why a page cannot be clipped, in words for the person; undefined when it can be tried. */
 export function whyUnclippable(url: string | undefined): string | undefined {
@@ -39,13 +40,7 @@ export function whyUnclippable(url: string | undefined): string | undefined {
  * Undefined: the person is asked to paste the page's address instead.
  */
 export function shareableLink(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    const u = new URL(url);
-    return u.protocol === 'https:' || u.protocol === 'http:' ? url : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseWebUrl(url) ? url : undefined;
 }
 
 /** Turns a capture failure from the browser into a message for the person. */
