@@ -20,7 +20,7 @@
  * before the person has seen what would change.
  */
 import { cleanShownText, codeCandidates, ellipsize, encodeFields, frameCode, parseCodeUrl, readFields, undoPercentEncoding, unframeCode } from './code-text.ts';
-import { UserFacingError } from './user-error.ts';
+import { CodedUserError } from './user-error.ts';
 
 /** The only settings code format this build writes and reads. */
 export const SETTINGS_CODE_VERSION = 1;
@@ -70,7 +70,7 @@ export interface ProgrammeSettings {
 export type SettingsCodeErrorCode = 'empty' | 'not-a-code' | 'is-invite' | 'damaged' | 'unsupported-version' | 'bad-server' | 'bad-ice-server' | 'too-long';
 
 /** A settings code that cannot be used; `message` says what is wrong and what to do. */
-export class SettingsCodeError extends UserFacingError<SettingsCodeErrorCode> {
+export class SettingsCodeError extends CodedUserError<SettingsCodeErrorCode> {
   override name = 'SettingsCodeError';
 }
 

@@ -34,7 +34,7 @@
 import * as Y from 'yjs';
 import { SCHEMA_VERSION, noteBody, readClips, readInfo, readPartners, readPoster, readTopics, schemaVersion } from '../notebook';
 import { fragmentMarkdown } from './note-markdown';
-import { UserFacingError } from '../../protocol/user-error';
+import { CodedUserError } from '../../protocol/user-error';
 
 /** The signature value of the `format` key. */
 export const BACKUP_FORMAT = 'partner-notebook-backup';
@@ -62,7 +62,7 @@ export type BackupErrorCode =
  * A backup that cannot be read or restored. `message` is written for the librarian: what is wrong
  * and what to do. Thrown before anything is written, so every notebook stays as it was.
  */
-export class BackupError extends UserFacingError<BackupErrorCode> {
+export class BackupError extends CodedUserError<BackupErrorCode> {
   override name = 'BackupError';
 }
 

@@ -3,6 +3,7 @@
  * PDF is in pdf-read.ts, which the panel loads only with pdf.js, on the first PDF.
  */
 import type { CapturedContent, PdfPages } from '../notebook/types';
+import { UserFacingError } from '../../protocol/user-error';
 
 /** Bounds on a PDF clip. */
 export const PDF_LIMITS = {
@@ -15,14 +16,14 @@ export const PDF_LIMITS = {
 } as const;
 
 /** Why a PDF could not be clipped: the message is for the person. */
-export class PdfClipError extends Error {
+export class PdfClipError extends UserFacingError {
+  override name = 'PdfClipError';
   constructor(
     message: string,
     readonly reason: 'too-large' | 'not-pdf' | 'password' | 'damaged' | 'no-access' | 'network',
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'PdfClipError';
   }
 }
 

@@ -23,6 +23,7 @@ import {
   type Identity,
   type NotebookEntry,
 } from './storage';
+import { UserFacingError } from '../../protocol/user-error';
 
 /** What the "New notebook" form gives. */
 export interface NewNotebook {
@@ -148,11 +149,8 @@ export async function forgetNotebookRecords(id: string): Promise<void> {
 }
 
 /** A join that would go backwards or cannot be done; the message says what to do. Nothing was changed. */
-export class JoinError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'JoinError';
-  }
+export class JoinError extends UserFacingError {
+  override name = 'JoinError';
 }
 
 /** What joining with an invite would do on this computer (shown before anything changes). */

@@ -4,13 +4,11 @@
  */
 import { browser } from 'wxt/browser';
 import type { PosterFonts } from '../poster/pdf';
+import { UserFacingError } from '../../protocol/user-error';
 
 /** Thrown when the fonts bundled with the extension cannot be read (a damaged installation). */
-export class PosterFontError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PosterFontError';
-  }
+export class PosterFontError extends UserFacingError {
+  override name = 'PosterFontError';
 }
 
 async function fetchFont(path: '/fonts/NotoSans-Regular.ttf' | '/fonts/NotoSans-Bold.ttf'): Promise<Uint8Array> {

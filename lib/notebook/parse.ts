@@ -1,5 +1,6 @@
 /** Pure parsing and bounds for values read from a notebook or another untrusted source. No Yjs: the background imports this file alone. */
 import { type CapturedContent, type ClipKind, type PdfPages, type PersonRef } from './types';
+import { UserFacingError } from '../../protocol/user-error';
 
 /** Bounds on mutable text fields, so one peer cannot bloat everyone's notebook. */
 export const LIMITS = {
@@ -19,11 +20,8 @@ export const LIMITS = {
 } as const;
 
 /** Thrown when a notebook cannot be used as it is; the message says what to do. */
-export class NotebookError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'NotebookError';
-  }
+export class NotebookError extends UserFacingError {
+  override name = 'NotebookError';
 }
 
 // ---------------------------------------------------------------------------------------------

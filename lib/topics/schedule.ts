@@ -5,6 +5,7 @@
  */
 import type { Topic } from '../notebook/types';
 import { addDays, dayNumber, isValidTimeZone, localDate, startOfDay, TimeZoneError } from './time-zone';
+import { UserFacingError } from '../../protocol/user-error';
 
 /** An inclusive span of time: `start` and `end` are epoch ms, `end` is the last millisecond in it. */
 export interface Period {
@@ -30,11 +31,8 @@ export const DEFAULT_FORTNIGHTS = 7;
 export const MAX_FORTNIGHTS = 52;
 
 /** Thrown when a schedule cannot be built; the message says what to correct. */
-export class ScheduleError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ScheduleError';
-  }
+export class ScheduleError extends UserFacingError {
+  override name = 'ScheduleError';
 }
 
 /**

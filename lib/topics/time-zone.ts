@@ -6,6 +6,7 @@
  * calendar dates and converts to instants only at the edges, asking Intl for the zone's offset
  * at each instant (Temporal would do this for us, but it is not in every browser we support).
  */
+import { UserFacingError } from '../../protocol/user-error';
 
 /** A calendar date (no time, no zone). `month` is 1–12. */
 export interface CalendarDate {
@@ -59,10 +60,10 @@ export function isValidTimeZone(timeZone: unknown): timeZone is string {
 }
 
 /** Thrown when a time zone name is not one Intl knows; the message names it. */
-export class TimeZoneError extends RangeError {
+export class TimeZoneError extends UserFacingError {
+  override name = 'TimeZoneError';
   constructor(timeZone: unknown, options?: { cause?: unknown }) {
     super(`The time zone “${String(timeZone)}” is not known. Choose a place such as “Europe/Sarajevo” in the profile.`, options);
-    this.name = 'TimeZoneError';
   }
 }
 

@@ -9,6 +9,7 @@
  */
 
 import { relayRoomFor, type EntryKind } from '../../../protocol/relay';
+import { UserFacingError } from '../../../protocol/user-error';
 
 /** Bytes of secret expected (same as the invite carries). */
 export const NOTEBOOK_SECRET_BYTES = 32;
@@ -77,7 +78,7 @@ export interface EntryBinding {
 }
 
 /** A relay message that cannot be decrypted: wrong notebook key, wrong room, or damaged bytes. */
-export class DecryptError extends Error {
+export class DecryptError extends UserFacingError {
   override name = 'DecryptError';
 
   /** @param options `cause` keeps the Web Crypto error, if any */

@@ -47,7 +47,7 @@ import {
   undoPercentEncoding,
   unframeCode,
 } from '../../../protocol/code-text';
-import { UserFacingError } from '../../../protocol/user-error';
+import { CodedUserError } from '../../../protocol/user-error';
 
 // Kept importable from here for code written before the helpers moved to protocol/.
 export { checksum, fromBase64Url, toBase64Url };
@@ -98,7 +98,7 @@ export type InviteErrorCode = 'empty' | 'not-an-invite' | 'damaged' | 'unsupport
  * An invite that cannot be used. `message` is written for the person pasting the invite:
  * what is wrong and what to do. `code` is for the UI and tests.
  */
-export class InviteError extends UserFacingError<InviteErrorCode> {
+export class InviteError extends CodedUserError<InviteErrorCode> {
   override name = 'InviteError';
 }
 

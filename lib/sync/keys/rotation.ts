@@ -22,6 +22,7 @@
  * bad input (bad records are skipped), only on misuse by this computer's own code.
  */
 import { FINGERPRINT_WORDS } from './fingerprint-words';
+import { UserFacingError } from '../../../protocol/user-error';
 
 /** This person's keys as stored on this computer (JWK, so they survive in extension storage). */
 export interface MemberKeyPair {
@@ -97,11 +98,8 @@ export interface MemberState {
 }
 
 /** Thrown when this computer cannot make a new invite; the message says what to do. */
-export class RotationError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'RotationError';
-  }
+export class RotationError extends UserFacingError {
+  override name = 'RotationError';
 }
 
 const ECDH = { name: 'ECDH', namedCurve: 'P-256' } as const;

@@ -20,6 +20,7 @@ import {
   type VersionCounts,
 } from '../../notebook/history';
 import { describeStorageFailure } from './persistence';
+import { UserFacingError } from '../../../protocol/user-error';
 
 /** The IndexedDB database name of a notebook's History. */
 export const historyDbName = (notebookId: string) => `pn-history-${notebookId}`;
@@ -69,11 +70,8 @@ export interface VersionContent {
 }
 
 /** Thrown when History cannot be read or written; the message says what to do. */
-export class HistoryError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'HistoryError';
-  }
+export class HistoryError extends UserFacingError {
+  override name = 'HistoryError';
 }
 
 const req = <T>(r: IDBRequest<T>) =>

@@ -12,16 +12,12 @@
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import type { StoredUpdates } from './prefetch';
+import { CodedUserError } from '../../../protocol/user-error';
 
 /** Why the notebook's storage failed, with what the person can do about it. */
-export class StorageError extends Error {
-  /** 'quota': the disk or the browser's quota is full; 'unavailable': IndexedDB cannot be opened; 'newer': written by a newer build. */
-  readonly code: 'quota' | 'unavailable' | 'broken';
-  constructor(code: StorageError['code'], message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StorageError';
-    this.code = code;
-  }
+/** 'quota': the disk or the browser's quota is full; 'unavailable': IndexedDB cannot be opened; 'broken': what is stored cannot be read. */
+export class StorageError extends CodedUserError<'quota' | 'unavailable' | 'broken'> {
+  override name = 'StorageError';
 }
 
 /** Turns a low-level IndexedDB failure into a message a librarian can act on. */

@@ -5,6 +5,7 @@
  */
 import type { RelayErrorCode } from '../../../protocol/relay';
 import type { Translate } from '../../i18n';
+import { CodedUserError } from '../../../protocol/user-error';
 
 /** Problems the relay client detects itself, beside the server's {@link RelayErrorCode}s. */
 export type RelayClientErrorCode =
@@ -72,7 +73,7 @@ export function relayErrorText(code: RelayProblemCode, tr: Translate): string {
 }
 
 /** A relay problem, reported through the relay client's `onError`. `message` is for people. */
-export class RelayError extends Error {
+export class RelayError extends CodedUserError<RelayProblemCode> {
   override name = 'RelayError';
 
   /**
@@ -80,10 +81,7 @@ export class RelayError extends Error {
    * @param options `cause` keeps the underlying error or the server's own wording;
    *   `message` overrides the standard message
    */
-  constructor(
-    readonly code: RelayProblemCode,
-    options?: { cause?: unknown; message?: string },
-  ) {
-    super(options?.message ?? describeRelayError(code), { cause: options?.cause });
+  constructor(code: RelayProblemCode, options?: { cause?: unknown; message?: string }) {
+    super(code, options?.message ?? describeRelayError(code), { cause: options?.cause });
   }
 }
