@@ -25,8 +25,9 @@ export function probeScript(meta: ThreeMonthMeta): string {
     addEventListener('click', (e) => { if (P.click === null && e.target.closest && e.target.closest(${JSON.stringify(sel(T.topicItem))})) P.click = e.timeStamp; }, true);
     const check = () => {
       if (P.list === null) {
+        // Counts are formatted for the UI language since issue 14 ("3,112 words of notes").
         const c = document.querySelectorAll(${JSON.stringify(sel(T.topicCounts))});
-        if (c.length >= ${meta.topics.length} && /\\d+ clips? · \\d+ words? of notes/.test(c[0].textContent || '')) {
+        if (c.length >= ${meta.topics.length} && /[\\d,]+ clips? · [\\d,]+ words? of notes/.test(c[0].textContent || '')) {
           P.list = performance.now();
           requestAnimationFrame(() => (P.listFrame = performance.now()));
         }
