@@ -211,13 +211,9 @@ export async function readPdf(
   } catch (e) {
     const name = (e as Error)?.name ?? '';
     if (name === 'PasswordException') {
-      throw new PdfClipError(
-        'This PDF is protected by a password, so its text cannot be read. Save its link instead, or ask the publisher for an open copy.',
-        'password',
-        { cause: e },
-      );
+      throw new PdfClipError(t('errors.pdfPassword'), 'password', { cause: e });
     }
-    throw new PdfClipError('This PDF is damaged or not a PDF that can be read. Try downloading it again, or save its link instead.', 'damaged', { cause: e });
+    throw new PdfClipError(t('errors.pdfDamaged'), 'damaged', { cause: e });
   }
   try {
     const pageCount = doc.numPages;

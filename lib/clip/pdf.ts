@@ -2,6 +2,7 @@
  * PDF clips: their bounds and errors, and page numbers for search, quotes and citations. Reading a
  * PDF is in pdf-read.ts, which the panel loads only with pdf.js, on the first PDF.
  */
+import { t } from '../i18n';
 import type { CapturedContent, PdfPages } from '../notebook/types';
 import { UserFacingError } from '../../protocol/user-error';
 
@@ -69,7 +70,7 @@ export function looksLikePdfUrl(url: string | undefined): boolean {
 /** The refusal of a file over {@link PDF_LIMITS}.bytes. */
 export function tooLarge(bytes: number): PdfClipError {
   const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
-  return new PdfClipError(`This PDF is ${mb(bytes)}; Partner Notebook clips PDFs up to ${mb(PDF_LIMITS.bytes)}. Save its link instead.`, 'too-large');
+  return new PdfClipError(t('errors.pdfTooLarge', { size: mb(bytes), limit: mb(PDF_LIMITS.bytes) }), 'too-large');
 }
 
 /** The page (1-based) that holds character `offset` of a PDF clip's text. */

@@ -57,9 +57,9 @@ export async function downloadPdf(url: string, onStage: (s: PdfStage) => void, s
     res = await fetch(url, { credentials: 'include', signal, cache: 'force-cache' });
   } catch (e) {
     if (!(await hasPdfPermission(url))) {
-      throw new PdfClipError(`Partner Notebook needs your permission to read PDFs from ${new URL(url).hostname}.`, 'no-access', { cause: e });
+      throw new PdfClipError(t('errors.pdfNeedsPermission', { host: new URL(url).hostname }), 'no-access', { cause: e });
     }
-    throw new PdfClipError('The PDF could not be downloaded. Check your connection, then try again.', 'network', { cause: e });
+    throw new PdfClipError(t('errors.pdfNotDownloaded'), 'network', { cause: e });
   }
   if (!res.ok) throw new PdfClipError(t('errors.siteAnswered', { status: `${res.status} ${res.statusText}` }), 'network');
   const total = Number(res.headers.get('content-length')) || undefined;

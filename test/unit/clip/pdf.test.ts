@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { findPassages, pageAt, pageLabel, PDF_LIMITS, PdfClipError, pdfPageUrl, type PdfJsLike } from '../../../lib/clip/pdf';
 import { isPdfBytes, pageText, parsePdfDate, pdfCapture, readPdf } from '../../../lib/clip/pdf-read';
+import { setLocale } from '../../../lib/i18n';
 import { parseCaptured } from '../../../lib/notebook';
 import { makeReportPdf, pageMarker } from '../../fixtures/make-pdf';
 
@@ -39,6 +40,17 @@ describe('reading a PDF with pdf.js', () => {
     await expect(readPdf(lib, broken, { url: URL_ })).rejects.toBeInstanceOf(PdfClipError);
     const big = new Uint8Array(PDF_LIMITS.bytes + 1);
     await expect(readPdf(lib, big, { url: URL_ })).rejects.toThrow(/up to 40 MB.*link instead/);
+  });
+
+  test('the refusals are worded in the UI language', async () => {
+    await setLocale('hr');
+    try {
+      const { bytes } = await makeReportPdf({ pages: 1 });
+      await expect(readPdf(lib, bytes.slice(0, 200), { url: URL_ })).rejects.toThrow(/oštećen/);
+      await expect(readPdf(lib, new Uint8Array(PDF_LIMITS.bytes + 1), { url: URL_ })).rejects.toThrow(/do 40 MB/);
+    } finally {
+      await setLocale('en');
+    }
   });
 });
 
