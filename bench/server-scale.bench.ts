@@ -94,7 +94,7 @@ const rows: [string, string, string][] = [
   ['', 'one process, embedded', 'two processes, PG + Redis'],
   ...measures.map(([label, read]): [string, string, string] => [label, read(result.single), read(result.cluster)]),
 ];
-const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
+const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
 process.stdout.write(`${rows.map((r) => r.map((c, i) => c.padEnd(w[i]!)).join('  ')).join('\n')}\n\n`);
 process.stdout.write(`--- one process\n${formatReport(single)}\n\n--- two processes\n${formatReport(double)}\n`);
 process.exit(single.serverStayedUp && double.serverStayedUp ? 0 : 1);

@@ -27,7 +27,7 @@ export interface Figure {
   label: string;
   value: number | null;
   unit: 'ms' | 'B' | 'MB' | 'count' | 'KiB' | '%';
-  target?: { op: '<='; value: number };
+  target?: { op: '<=' | '>='; value: number };
 }
 
 /** What one benchmark reports. `skipped` explains why there are no figures. */

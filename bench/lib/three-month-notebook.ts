@@ -175,7 +175,7 @@ export function generateThreeMonthNotebook(seed = 1): { update: Uint8Array; meta
     done: false,
   }));
   const quotable: CapturedContent[][] = topics.map(() => []);
-  const byKind: Record<ClipKind, number> = { page: 0, selection: 0, link: 0, image: 0 };
+  const byKind: Record<ClipKind, number> = { page: 0, selection: 0, link: 0, image: 0, pdf: 0 };
   let textBytes = 0,
     textMax = 0,
     capturedBytes = 0;
