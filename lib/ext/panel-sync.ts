@@ -52,7 +52,7 @@ export interface PanelSyncEvents {
 }
 
 /** What the person reads after this notebook moved to a partner's new invite (one whole sentence per case). */
-export function movedNotice(r: VerifiedRotation): string {
+function movedNotice(r: VerifiedRotation): string {
   const keeps = r.members.map((m) => `${m.name || t('rotationChoice.noName')} (${m.words})`).join(', ');
   return t('sync.moved', { name: r.by.name || t('rotationChoice.aPartner'), words: r.by.words, keeps });
 }
